@@ -1,0 +1,196 @@
+// Public input types of the components.
+//
+// These are plain interfaces on purpose: Pulumi's multi-language component analyzer accepts
+// only interfaces whose members are strings, numbers, booleans, arrays, maps, other interfaces
+// and `Input<T>` of those (no `@pulumi/kubernetes` types, no unions beyond "optional"), so the
+// same components can later be offered to Python, Go and YAML programs.
+// Every default named here lives in `settings/defaults.ts`.
+import * as pulumi from "@pulumi/pulumi";
+
+/** CPU and memory quantities, in Kubernetes notation (`"500m"`, `"1"`, `"512Mi"`). */
+export interface ResourceQuantities {
+    /** CPU, e.g. `"250m"` or `"1"`. */
+    cpu?: pulumi.Input<string>;
+    /** Memory, e.g. `"256Mi"` or `"1Gi"`. */
+    memory?: pulumi.Input<string>;
+}
+
+/** Requests and limits of one container. A field left out keeps the container's default. */
+export interface ContainerResources {
+    /** What the scheduler reserves for the container. */
+    requests?: ResourceQuantities;
+    /** The most the container may use. */
+    limits?: ResourceQuantities;
+}
+
+/**
+ * The agent's credentials (Next-Gen WAF console: the site's "Agent keys"). Give either both
+ * keys, and the component keeps them in a Secret it creates, or `existingSecretName`, naming a
+ * Secret you manage with the keys `accesskeyid` and `secretaccesskey`.
+ */
+export interface AgentCredentials {
+    /** The Agent Access Key (`SIGSCI_ACCESSKEYID`). Treated as a secret. */
+    accessKeyId?: pulumi.Input<string>;
+    /** The Agent Secret Key (`SIGSCI_SECRETACCESSKEY`). Treated as a secret. */
+    secretAccessKey?: pulumi.Input<string>;
+    /** The name of an existing Secret in the same namespace, holding `accesskeyid` and `secretaccesskey`. */
+    existingSecretName?: pulumi.Input<string>;
+}
+
+/** An environment variable of the application container. */
+export interface EnvVar {
+    /** The variable's name. */
+    name: pulumi.Input<string>;
+    /** Its literal value. Give this or `secretName`/`secretKey`. */
+    value?: pulumi.Input<string>;
+    /** The Secret to read the value from (with `secretKey`), instead of a literal value. */
+    secretName?: pulumi.Input<string>;
+    /** The key in `secretName` that holds the value. */
+    secretKey?: pulumi.Input<string>;
+}
+
+/** The application that Envoy fronts. It runs in the same pod and listens on loopback. */
+export interface AppContainer {
+    /** The container image, e.g. `signalsciences/example-helloworld:latest`. */
+    image: pulumi.Input<string>;
+    /**
+     * The port the application listens on inside the pod. Envoy routes every request to
+     * `127.0.0.1:<port>`. Default 8080, as in Fastly's guide.
+     */
+    port?: pulumi.Input<number>;
+    /** Arguments of the container (e.g. `["localhost:8080"]` for the example helloworld app). */
+    args?: pulumi.Input<string>[];
+    /** Overrides the image's entrypoint. */
+    command?: pulumi.Input<string>[];
+    /** Environment variables. */
+    env?: EnvVar[];
+    /** Requests and limits. Default: requests 100m CPU / 128Mi, limits 500m CPU / 256Mi. */
+    resources?: ContainerResources;
+    /** Pull policy; by default `Always` for `latest` or untagged images, else `IfNotPresent`. */
+    imagePullPolicy?: pulumi.Input<string>;
+    /** The user ID the app runs as. Default 65532; the pod never runs as root. */
+    runAsUser?: pulumi.Input<number>;
+    /** Mount the app's root filesystem read-only. Default true; set false if the app writes to it. */
+    readOnlyRootFilesystem?: pulumi.Input<boolean>;
+    /** The container's name in the pod. Default `app`. */
+    containerName?: pulumi.Input<string>;
+}
+
+/** The Envoy front proxy container and its generated configuration. */
+export interface EnvoyProxy {
+    /** The Envoy image. Default: a pinned `envoyproxy/envoy` release (see README). */
+    image?: pulumi.Input<string>;
+    /** Pull policy; by default `Always` for `latest` or untagged images, else `IfNotPresent`. */
+    imagePullPolicy?: pulumi.Input<string>;
+    /** Envoy's log level (`trace`, `debug`, `info`, `warning`, `error`, `critical`, `off`). Default `info`. */
+    logLevel?: pulumi.Input<string>;
+    /** Loopback port of Envoy's admin interface. Default 9901. It is never exposed outside the pod. */
+    adminPort?: pulumi.Input<number>;
+    /** Port of the readiness listener, which serves only `GET /ready` from the admin interface. Default 9902. */
+    readinessPort?: pulumi.Input<number>;
+    /** Requests and limits. Default: requests 100m CPU / 128Mi, limits 1 CPU / 512Mi. */
+    resources?: ContainerResources;
+    /**
+     * Extra top-level bootstrap settings, merged over the generated configuration (objects are
+     * merged key by key, anything else replaces), in Envoy's v3 YAML/JSON form.
+     */
+    extraConfig?: { [key: string]: any };
+    /**
+     * A whole Envoy v3 bootstrap configuration (YAML or JSON text) used instead of the
+     * generated one. You then own the listener, routes and the agent wiring.
+     */
+    configOverride?: pulumi.Input<string>;
+}
+
+/** How Envoy consults the agent about each request (the ext_authz filter and gRPC access log). */
+export interface WafInspection {
+    /**
+     * Let requests through when the agent cannot be reached or does not answer in time.
+     * Default true (fail open), as Fastly's modules do: a WAF outage must not take the
+     * application down. Set false to refuse such requests with 503 (fail closed).
+     */
+    failOpen?: pulumi.Input<boolean>;
+    /** How long Envoy waits for the agent's decision, as a protobuf duration (`"0.2s"`). Default `"0.2s"`. */
+    timeout?: pulumi.Input<string>;
+    /** The most request-body bytes Envoy buffers and sends to the agent. Default 8192. */
+    maxRequestBytes?: pulumi.Input<number>;
+    /** Send the first `maxRequestBytes` of a larger body instead of refusing it with 413. Default true. */
+    allowPartialMessage?: pulumi.Input<boolean>;
+    /**
+     * Send response data to the agent through Envoy's gRPC access logger and set
+     * `SIGSCI_ENVOY_EXPECT_RESPONSE_DATA=1` on the agent. Default true, as in Fastly's guide.
+     */
+    expectResponseData?: pulumi.Input<boolean>;
+}
+
+/** The sigsci-agent sidecar. */
+export interface SidecarAgent {
+    /** The agent image. Default `signalsciences/sigsci-agent:latest`, as in Fastly's guide. */
+    image?: pulumi.Input<string>;
+    /**
+     * Pull policy. By default, as Fastly's guide advises: `latest` (or no tag) pulls `Always`,
+     * a version tag or digest pulls `IfNotPresent`, any other (custom, local) tag pulls `Never`.
+     */
+    imagePullPolicy?: pulumi.Input<string>;
+    /** The agent's gRPC port for Envoy (`SIGSCI_ENVOY_GRPC_ADDRESS=localhost:<port>`). Default 9999. */
+    grpcPort?: pulumi.Input<number>;
+    /**
+     * Where the writable `emptyDir` is mounted. Default `/sigsci/tmp`. When changed, the
+     * agent's `rpc-address` and `shared-cache-dir` follow it.
+     */
+    tmpMountPath?: pulumi.Input<string>;
+    /** Seconds the agent's `preStop` hook sleeps so that drains finish. Default 30, as in Fastly's guide. */
+    preStopSleepSeconds?: pulumi.Input<number>;
+    /**
+     * Enable the startup probe (agent 4.51.0+): `SIGSCI_STARTUP_PROBE_LISTENER` serves
+     * `GET /startup`, 200 once the rules are loaded. Default false (the agent starts fast).
+     */
+    startupProbe?: pulumi.Input<boolean>;
+    /** Port of the startup probe listener. Default 2024. */
+    startupProbePort?: pulumi.Input<number>;
+    /** Requests and limits. Default: requests 500m CPU / 512Mi, limits 1 CPU / 1Gi (Fastly's sizing guidance). */
+    resources?: ContainerResources;
+    /**
+     * Any other agent option by its documented name, e.g. `{"max-procs": "2"}`; each becomes
+     * `SIGSCI_<NAME>` (upper case, dashes to underscores). Options the component manages itself
+     * are refused here.
+     */
+    options?: { [name: string]: pulumi.Input<string> };
+}
+
+/** The Service in front of Envoy. */
+export interface FrontService {
+    /** The Service type: `ClusterIP` (default), `NodePort` or `LoadBalancer`. */
+    type?: pulumi.Input<string>;
+    /** The Service port. Default: the Envoy listener port. */
+    port?: pulumi.Input<number>;
+}
+
+/** Inputs of an {@link EnvoyApp}. */
+export interface EnvoyAppArgs {
+    /** The application container. */
+    app: AppContainer;
+    /** The agent's credentials: both keys, or an existing Secret's name. */
+    credentials: AgentCredentials;
+    /** The namespace of every object. Default `default`. */
+    namespace?: pulumi.Input<string>;
+    /** Pod replicas. Default 1. */
+    replicas?: pulumi.Input<number>;
+    /** Port of Envoy's listener, the pod's front door. Default 8000, as in Fastly's guide. */
+    port?: pulumi.Input<number>;
+    /** Extra labels on every object (the `app.kubernetes.io/*` labels are always set). */
+    labels?: { [key: string]: pulumi.Input<string> };
+    /**
+     * Seconds Kubernetes waits for the pod to stop. Default: the agent's preStop sleep plus 15;
+     * it must be longer than that sleep.
+     */
+    terminationGracePeriodSeconds?: pulumi.Input<number>;
+    /** The Envoy container and its configuration. */
+    envoy?: EnvoyProxy;
+    /** How Envoy consults the agent. */
+    inspection?: WafInspection;
+    /** The sigsci-agent sidecar. */
+    agent?: SidecarAgent;
+    /** The Service in front of Envoy. */
+    service?: FrontService;
+}

@@ -1,0 +1,177 @@
+// Builds Envoy's v3 bootstrap configuration from plain values: a front listener that asks the
+// agent about every request (ext_authz over gRPC) and then routes to the app, the gRPC access
+// log that gives the agent the response, and the admin interface on loopback only.
+// Field names follow Envoy's v3 API (checked against its protos by the tests).
+import { DEFAULTS, NAMES } from "../settings/defaults";
+import { InspectionSettings } from "../settings/types";
+
+const TYPE = "type.googleapis.com/envoy.";
+const LOOPBACK = "127.0.0.1";
+const ANY_ADDRESS = "0.0.0.0";
+
+/** Where Envoy finds the agent's gRPC listener. */
+export interface AgentEndpoint {
+    host: string;
+    port: number;
+    /** An IP address is used as is; a host name is resolved by DNS (STRICT_DNS). */
+    resolveByDns: boolean;
+}
+
+export interface BootstrapInput {
+    /** Envoy's node id and cluster (the component's name). */
+    name: string;
+    frontPort: number;
+    adminPort: number;
+    readinessPort: number;
+    appPort: number;
+    agent: AgentEndpoint;
+    inspection: InspectionSettings;
+}
+
+/**
+ * Request and response headers the agent needs in the access log. Fastly's manifests call the
+ * two `x-sigsci-*` request headers "required for correct processing"; the agent pairs the log
+ * entry with the request through `x-sigsci-request-id`.
+ */
+export const ACCESS_LOG_REQUEST_HEADERS = ["x-sigsci-request-id", "x-sigsci-waf-response", "accept", "content-type", "content-length"];
+export const ACCESS_LOG_RESPONSE_HEADERS = ["date", "server", "content-type", "content-length"];
+
+function socketAddress(address: string, port: number) {
+    return { socket_address: { address, port_value: port } };
+}
+
+function staticCluster(name: string, host: string, port: number, resolveByDns: boolean, extra: Record<string, unknown> = {}) {
+    return {
+        name,
+        type: resolveByDns ? "STRICT_DNS" : "STATIC",
+        connect_timeout: DEFAULTS.connectTimeout,
+        ...extra,
+        load_assignment: {
+            cluster_name: name,
+            endpoints: [{ lb_endpoints: [{ endpoint: { address: socketAddress(host, port) } }] }],
+        },
+    };
+}
+
+/** The agent speaks gRPC, so its cluster uses HTTP/2, declared the v3 way. */
+function agentCluster(agent: AgentEndpoint) {
+    return staticCluster(NAMES.agentCluster, agent.host, agent.port, agent.resolveByDns, {
+        typed_extension_protocol_options: {
+            "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+                "@type": `${TYPE}extensions.upstreams.http.v3.HttpProtocolOptions`,
+                explicit_http_config: { http2_protocol_options: {} },
+            },
+        },
+    });
+}
+
+function agentGrpcService(timeout: string) {
+    return { envoy_grpc: { cluster_name: NAMES.agentCluster }, timeout };
+}
+
+function extAuthzFilter(inspection: InspectionSettings) {
+    return {
+        name: "envoy.filters.http.ext_authz",
+        typed_config: {
+            "@type": `${TYPE}extensions.filters.http.ext_authz.v3.ExtAuthz`,
+            transport_api_version: "V3",
+            grpc_service: agentGrpcService(inspection.timeout),
+            failure_mode_allow: inspection.failOpen,
+            // Fail closed answers 503 when the agent is unreachable, so an outage is not mistaken for a block (403).
+            ...(inspection.failOpen ? {} : { status_on_error: { code: "ServiceUnavailable" } }),
+            with_request_body: {
+                max_request_bytes: inspection.maxRequestBytes,
+                allow_partial_message: inspection.allowPartialMessage,
+            },
+        },
+    };
+}
+
+function agentAccessLog(timeout: string) {
+    return {
+        name: "envoy.access_loggers.http_grpc",
+        typed_config: {
+            "@type": `${TYPE}extensions.access_loggers.grpc.v3.HttpGrpcAccessLogConfig`,
+            common_config: {
+                log_name: "sigsci-agent",
+                transport_api_version: "V3",
+                grpc_service: agentGrpcService(timeout),
+            },
+            additional_request_headers_to_log: ACCESS_LOG_REQUEST_HEADERS,
+            additional_response_headers_to_log: ACCESS_LOG_RESPONSE_HEADERS,
+        },
+    };
+}
+
+function httpConnectionManager(statPrefix: string, routeConfig: unknown, httpFilters: unknown[], accessLog: unknown[]) {
+    return {
+        name: "envoy.filters.network.http_connection_manager",
+        typed_config: {
+            "@type": `${TYPE}extensions.filters.network.http_connection_manager.v3.HttpConnectionManager`,
+            stat_prefix: statPrefix,
+            ...(accessLog.length > 0 ? { access_log: accessLog } : {}),
+            route_config: routeConfig,
+            http_filters: [
+                ...httpFilters,
+                // The router must be last: it sends the request upstream.
+                { name: "envoy.filters.http.router", typed_config: { "@type": `${TYPE}extensions.filters.http.router.v3.Router` } },
+            ],
+        },
+    };
+}
+
+function routeConfig(name: string, match: { prefix: string } | { path: string }, cluster: string) {
+    return { name, virtual_hosts: [{ name, domains: ["*"], routes: [{ match, route: { cluster } }] }] };
+}
+
+/** The generated bootstrap, as a plain object ready to serialise to YAML. */
+export function envoyBootstrap(input: BootstrapInput) {
+    const { inspection } = input;
+    const front = {
+        name: "front",
+        address: socketAddress(ANY_ADDRESS, input.frontPort),
+        filter_chains: [
+            {
+                filters: [
+                    httpConnectionManager(
+                        "front",
+                        routeConfig("app", { prefix: "/" }, NAMES.appCluster),
+                        [extAuthzFilter(inspection)],
+                        inspection.expectResponseData ? [agentAccessLog(inspection.timeout)] : [],
+                    ),
+                ],
+            },
+        ],
+    };
+    // The kubelet cannot reach the loopback admin port, so this listener exposes only its
+    // /ready path (503 while Envoy starts or drains) for the readiness probe.
+    const readiness = {
+        name: "readiness",
+        address: socketAddress(ANY_ADDRESS, input.readinessPort),
+        filter_chains: [{ filters: [httpConnectionManager("readiness", routeConfig("readiness", { path: "/ready" }, NAMES.adminCluster), [], [])] }],
+    };
+    return {
+        node: { id: input.name, cluster: input.name },
+        admin: { address: socketAddress(LOOPBACK, input.adminPort) },
+        static_resources: {
+            listeners: [front, readiness],
+            clusters: [
+                staticCluster(NAMES.appCluster, LOOPBACK, input.appPort, false),
+                agentCluster(input.agent),
+                staticCluster(NAMES.adminCluster, LOOPBACK, input.adminPort, false),
+            ],
+        },
+    };
+}
+
+/** Merges extra settings over a generated config: objects key by key, anything else replaces. */
+export function mergeConfig(base: unknown, extra: unknown): unknown {
+    if (!isObject(base) || !isObject(extra)) return extra;
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(extra)) out[k] = k in out ? mergeConfig(out[k], v) : v;
+    return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,4 @@
+// sigsci-envoy: Pulumi components for the Fastly Next-Gen WAF (Signal Sciences) agent with Envoy.
+export * from "./args";
+export { EnvoyApp } from "./components/envoy-app";
+export { InputError } from "./settings/errors";

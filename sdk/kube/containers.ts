@@ -1,0 +1,97 @@
+// Container and pod pieces shared by every pod this package builds.
+import * as k8s from "@pulumi/kubernetes";
+import { NAMES } from "../settings/defaults";
+import { agentOptionEnvName } from "../settings/resolve";
+import { AgentSettings, Resources } from "../settings/types";
+
+type Container = k8s.types.input.core.v1.Container;
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
+type SecurityContext = k8s.types.input.core.v1.SecurityContext;
+type Volume = k8s.types.input.core.v1.Volume;
+
+/** Pod-level defaults of the Pod Security Standards "restricted" profile. */
+export const restrictedPodSecurity: PodSecurityContext = {
+    runAsNonRoot: true,
+    seccompProfile: { type: "RuntimeDefault" },
+};
+
+/** A container that runs as `runAsUser`, never escalates and holds no capabilities. */
+export function restrictedContainerSecurity(runAsUser: number, readOnlyRootFilesystem = true): SecurityContext {
+    return {
+        runAsNonRoot: true,
+        runAsUser,
+        runAsGroup: runAsUser,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem,
+        capabilities: { drop: ["ALL"] },
+    };
+}
+
+/** Requests and limits, leaving out what is unset. */
+export function containerResources(r: Resources): k8s.types.input.core.v1.ResourceRequirements {
+    const pick = (q: { cpu?: string; memory?: string }) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined));
+    return { requests: pick(r.requests), limits: pick(r.limits) };
+}
+
+/** The agent's address for Envoy, as `SIGSCI_ENVOY_GRPC_ADDRESS` takes it. */
+export function agentListenAddress(agent: AgentSettings): string {
+    return `${agent.listenHost}:${agent.grpcPort}`;
+}
+
+function secretEnv(name: string, secretName: string, key: string): EnvVar {
+    return { name, valueFrom: { secretKeyRef: { name: secretName, key } } };
+}
+
+/** The agent's environment: credentials from the Secret, the Envoy listener, then extra options. */
+export function agentEnv(agent: AgentSettings, secretName: string): EnvVar[] {
+    const env: EnvVar[] = [
+        secretEnv("SIGSCI_ACCESSKEYID", secretName, NAMES.accessKeyIdKey),
+        secretEnv("SIGSCI_SECRETACCESSKEY", secretName, NAMES.secretAccessKeyKey),
+    ];
+    // Set if and only if Envoy sends the access log; otherwise the agent would hold every
+    // request until its context expires, waiting for a response that never comes.
+    if (agent.expectResponseData) env.push({ name: "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", value: "1" });
+    env.push({ name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: agentListenAddress(agent) });
+    if (agent.tmpMountPath !== "/sigsci/tmp") {
+        // The guide: these two default to the image's /sigsci/tmp and must follow a moved mount.
+        env.push({ name: "SIGSCI_RPC_ADDRESS", value: `${agent.tmpMountPath}/sigsci.sock` });
+        env.push({ name: "SIGSCI_SHARED_CACHE_DIR", value: `${agent.tmpMountPath}/cache` });
+    }
+    if (agent.startupProbe) env.push({ name: "SIGSCI_STARTUP_PROBE_LISTENER", value: `0.0.0.0:${agent.startupProbe.port}` });
+    for (const name of Object.keys(agent.options).sort()) env.push({ name: agentOptionEnvName(name), value: agent.options[name] });
+    return env;
+}
+
+/** The sigsci-agent container, configured in Envoy gRPC listener mode. */
+export function agentContainer(agent: AgentSettings, secretName: string, runAsUser: number): Container {
+    return {
+        name: NAMES.agentContainer,
+        image: agent.image,
+        imagePullPolicy: agent.pullPolicy,
+        env: agentEnv(agent, secretName),
+        ports: [
+            { name: "grpc", containerPort: agent.grpcPort, protocol: "TCP" },
+            ...(agent.startupProbe ? [{ name: "startup", containerPort: agent.startupProbe.port, protocol: "TCP" }] : []),
+        ],
+        ...(agent.startupProbe
+            ? {
+                  startupProbe: {
+                      httpGet: { path: "/startup", port: "startup" },
+                      failureThreshold: agent.startupProbe.failureThreshold,
+                      periodSeconds: agent.startupProbe.periodSeconds,
+                  },
+              }
+            : {}),
+        ...(agent.preStopSleepSeconds > 0
+            ? { lifecycle: { preStop: { exec: { command: ["sleep", String(agent.preStopSleepSeconds)] } } } }
+            : {}),
+        resources: containerResources(agent.resources),
+        // The guide: read-only root, with the emptyDir as the only writable place.
+        securityContext: restrictedContainerSecurity(runAsUser),
+        volumeMounts: [{ name: NAMES.agentTmpVolume, mountPath: agent.tmpMountPath }],
+    };
+}
+
+/** The agent's writable temp volume (guide: `sigsci-tmp`, an emptyDir). */
+export const agentTmpVolume: Volume = { name: NAMES.agentTmpVolume, emptyDir: {} };

@@ -1,0 +1,103 @@
+// The Kubernetes objects of an EnvoyApp, built from its settings.
+import * as k8s from "@pulumi/kubernetes";
+import { DEFAULTS, NAMES } from "../settings/defaults";
+import { AppSettings, EnvVarSetting } from "../settings/types";
+import { agentContainer, agentTmpVolume, containerResources, restrictedContainerSecurity, restrictedPodSecurity } from "./containers";
+
+type ObjectMeta = k8s.types.input.meta.v1.ObjectMeta;
+
+/** Metadata of an object the provider names (`<resource name>-<suffix>`), so a new version gets a new name. */
+export function autoNamedMeta(s: AppSettings): ObjectMeta {
+    return { namespace: s.namespace, labels: s.labels };
+}
+
+export function namedMeta(s: AppSettings): ObjectMeta {
+    return { name: s.name, namespace: s.namespace, labels: s.labels };
+}
+
+/** The Envoy config's ConfigMap. Immutable: a changed config is a new ConfigMap, and the pods roll. */
+export function envoyConfigMap(s: AppSettings, envoyYaml: string) {
+    return { metadata: autoNamedMeta(s), immutable: true, data: { [NAMES.envoyConfigFile]: envoyYaml } };
+}
+
+function appEnv(env: EnvVarSetting[]): k8s.types.input.core.v1.EnvVar[] {
+    return env.map((e) =>
+        e.secretName !== undefined
+            ? { name: e.name, valueFrom: { secretKeyRef: { name: e.secretName, key: e.secretKey! } } }
+            : { name: e.name, value: e.value },
+    );
+}
+
+export interface PodRefs {
+    configMapName: string;
+    secretName: string;
+}
+
+export function envoyContainer(s: AppSettings): k8s.types.input.core.v1.Container {
+    return {
+        name: NAMES.envoyContainer,
+        image: s.envoy.image,
+        imagePullPolicy: s.envoy.pullPolicy,
+        args: ["-c", `${NAMES.envoyConfigDir}/${NAMES.envoyConfigFile}`, "--log-level", s.envoy.logLevel],
+        ports: [
+            { name: "http", containerPort: s.frontPort, protocol: "TCP" },
+            { name: "envoy-ready", containerPort: s.envoy.readinessPort, protocol: "TCP" },
+        ],
+        readinessProbe: { httpGet: { path: "/ready", port: "envoy-ready" }, periodSeconds: 5, failureThreshold: 3 },
+        resources: containerResources(s.envoy.resources),
+        securityContext: restrictedContainerSecurity(DEFAULTS.envoyRunAsUser),
+        volumeMounts: [{ name: NAMES.envoyConfigVolume, mountPath: NAMES.envoyConfigDir, readOnly: true }],
+    };
+}
+
+export function appContainer(s: AppSettings): k8s.types.input.core.v1.Container {
+    const a = s.app;
+    return {
+        name: a.containerName,
+        image: a.image,
+        imagePullPolicy: a.pullPolicy,
+        ...(a.command ? { command: a.command } : {}),
+        ...(a.args ? { args: a.args } : {}),
+        ...(a.env.length > 0 ? { env: appEnv(a.env) } : {}),
+        ports: [{ name: "app", containerPort: a.port, protocol: "TCP" }],
+        resources: containerResources(a.resources),
+        securityContext: restrictedContainerSecurity(a.runAsUser, a.readOnlyRootFilesystem),
+    };
+}
+
+/** The pod: Envoy in front, the app behind it, the agent beside them. */
+export function appDeployment(s: AppSettings, refs: PodRefs) {
+    return {
+        metadata: namedMeta(s),
+        spec: {
+            replicas: s.replicas,
+            selector: { matchLabels: s.selectorLabels },
+            template: {
+                metadata: { labels: s.labels },
+                spec: {
+                    automountServiceAccountToken: false,
+                    securityContext: restrictedPodSecurity,
+                    terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
+                    containers: [envoyContainer(s), appContainer(s), agentContainer(s.agent, refs.secretName, DEFAULTS.agentRunAsUser)],
+                    volumes: [{ name: NAMES.envoyConfigVolume, configMap: { name: refs.configMapName } }, agentTmpVolume],
+                },
+            },
+        },
+    };
+}
+
+/** The Service in front of Envoy; it targets the container port by name, so the two cannot disagree. */
+export function frontService(s: AppSettings) {
+    return {
+        metadata: namedMeta(s),
+        spec: {
+            type: s.service.type,
+            selector: s.selectorLabels,
+            ports: [{ name: "http", port: s.service.port, targetPort: "http", protocol: "TCP" }],
+        },
+    };
+}
+
+export function clusterDomainName(service: string, namespace: string): string {
+    return `${service}.${namespace}.svc.cluster.local`;
+}

@@ -1,0 +1,129 @@
+// Readers for single inputs: each returns the value (or the default when the input is left
+// out) and refuses anything else with a message naming the input. Resolvers are built from these.
+import { refuse } from "./errors";
+
+// Kubernetes' DNS-1123 / DNS-1035 rules (k8s.io/apimachinery/pkg/util/validation).
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+// A label key is an optional DNS subdomain prefix and a name; a value is a name or empty.
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+// Protobuf JSON duration, as Envoy reads it: seconds with up to nine decimals.
+const DURATION = /^\d+(\.\d{1,9})?s$/;
+// [registry[:port]/]path[:tag][@sha256:digest]
+const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+// Kubernetes resource quantity (k8s.io/apimachinery/pkg/api/resource).
+const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+
+export function str(input: string, value: unknown, fallback?: string): string {
+    if (value === undefined && fallback !== undefined) return fallback;
+    if (typeof value !== "string" || value.length === 0) refuse(input, value, "a non-empty string");
+    return value;
+}
+
+export function bool(input: string, value: unknown, fallback: boolean): boolean {
+    if (value === undefined) return fallback;
+    if (typeof value !== "boolean") refuse(input, value, "true or false");
+    return value;
+}
+
+export function int(input: string, value: unknown, fallback: number | undefined, min: number, max: number): number {
+    if (value === undefined && fallback !== undefined) return fallback;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+        refuse(input, value, `a whole number from ${min} to ${max}`);
+    }
+    return value;
+}
+
+export function port(input: string, value: unknown, fallback?: number): number {
+    if (value === undefined && fallback !== undefined) return fallback;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 65535) {
+        refuse(input, value, "a port number from 1 to 65535");
+    }
+    return value;
+}
+
+export function oneOf<T extends string>(input: string, value: unknown, allowed: readonly T[], fallback: T): T {
+    if (value === undefined) return fallback;
+    if (!allowed.includes(value as T)) refuse(input, value, `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`);
+    return value as T;
+}
+
+/** A Service or other object named as a DNS-1035 label (starts with a letter, at most 63 characters). */
+export function dns1035Label(input: string, value: unknown): string {
+    if (typeof value !== "string" || value.length > 63 || !DNS1035_LABEL.test(value)) {
+        refuse(input, value, "a DNS-1035 label: at most 63 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit");
+    }
+    return value;
+}
+
+/** A namespace or container name: a DNS-1123 label. */
+export function dns1123Label(input: string, value: unknown, fallback?: string): string {
+    if (value === undefined && fallback !== undefined) return fallback;
+    if (typeof value !== "string" || value.length > 63 || !DNS1123_LABEL.test(value)) {
+        refuse(input, value, "a DNS-1123 label: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit");
+    }
+    return value;
+}
+
+/** A ConfigMap or Secret name: a DNS-1123 subdomain. */
+export function dns1123Subdomain(input: string, value: unknown): string {
+    if (typeof value !== "string" || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+        refuse(input, value, "a DNS-1123 subdomain: at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit");
+    }
+    return value;
+}
+
+export function labels(input: string, value: unknown): Record<string, string> {
+    if (value === undefined) return {};
+    if (typeof value !== "object" || value === null || Array.isArray(value)) refuse(input, value, "a map of label names to values");
+    const out: Record<string, string> = {};
+    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+        const slash = key.lastIndexOf("/");
+        const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+        const name = key.slice(slash + 1);
+        const keyOk = name.length <= 63 && LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix)));
+        if (!keyOk) refuse(`${input} key`, key, "a label name: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'");
+        if (typeof v !== "string" || v.length > 63 || (v !== "" && !LABEL_NAME.test(v))) {
+            refuse(`${input}.${key}`, v, "a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
+        }
+        out[key] = v;
+    }
+    return out;
+}
+
+export function duration(input: string, value: unknown, fallback: string): string {
+    if (value === undefined) return fallback;
+    if (typeof value !== "string" || !DURATION.test(value) || Number(value.slice(0, -1)) <= 0) {
+        refuse(input, value, 'a positive duration in seconds such as "0.2s" or "1s"');
+    }
+    return value;
+}
+
+export function image(input: string, value: unknown, fallback?: string): string {
+    if (value === undefined && fallback !== undefined) return fallback;
+    if (typeof value !== "string" || value.length > 512 || !IMAGE.test(value)) {
+        refuse(input, value, 'an image reference such as "signalsciences/sigsci-agent:4.60.0" or "registry.example.com/team/app@sha256:<64 hex>"');
+    }
+    return value;
+}
+
+export function quantity(input: string, value: unknown, fallback: string | undefined): string | undefined {
+    if (value === undefined) return fallback;
+    if (typeof value !== "string" || !QUANTITY.test(value) || Number.isNaN(Number.parseFloat(value))) {
+        refuse(input, value, 'a Kubernetes quantity such as "250m", "1", "512Mi" or "1Gi"');
+    }
+    return value;
+}
+
+export function stringList(input: string, value: unknown): string[] | undefined {
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) refuse(input, value, "a list of strings");
+    return value as string[];
+}
+
+export function plainObject(input: string, value: unknown): Record<string, unknown> | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value !== "object" || value === null || Array.isArray(value)) refuse(input, value, "an object");
+    return value as Record<string, unknown>;
+}

@@ -1,0 +1,73 @@
+// Every default of the package, in one place. Values marked "guide" come from Fastly's
+// Kubernetes Envoy guide; the README's tables quote this file.
+
+/** The pinned Envoy release used when `envoy.image` is not given. */
+export const ENVOY_IMAGE = "envoyproxy/envoy:v1.39.5";
+/** The agent image of Fastly's guide: `latest`, pulled `Always` so the agent stays current. */
+export const AGENT_IMAGE = "signalsciences/sigsci-agent:latest";
+
+export const DEFAULTS = {
+    namespace: "default",
+    replicas: 1,
+    /** Envoy's front listener (guide: the front proxy on port 8000). */
+    frontPort: 8000,
+    /** The app's loopback port (guide: helloworld on localhost:8080). */
+    appPort: 8080,
+    appContainerName: "app",
+    appRunAsUser: 65532,
+    envoyAdminPort: 9901,
+    envoyReadinessPort: 9902,
+    envoyLogLevel: "info",
+    /** Envoy runs as the `envoy` user (uid 101) of the official image. */
+    envoyRunAsUser: 101,
+    /** The agent runs as `nobody`: it writes only to its emptyDir. */
+    agentRunAsUser: 65534,
+    /** guide: SIGSCI_ENVOY_GRPC_ADDRESS=localhost:9999 */
+    agentGrpcPort: 9999,
+    /** guide: the agent image's temp volume. */
+    agentTmpMountPath: "/sigsci/tmp",
+    /** guide: preStop `sleep 30`. */
+    agentPreStopSleepSeconds: 30,
+    /** Grace added to the preStop sleep, so the agent can still exit cleanly after it. */
+    terminationGraceMarginSeconds: 15,
+    agentStartupProbePort: 2024,
+    /** Fastly's startup probe example: 90 tries, 2 s apart (3 minutes to load rules). */
+    agentStartupProbeFailureThreshold: 90,
+    agentStartupProbePeriodSeconds: 2,
+    serviceType: "ClusterIP",
+    inspection: {
+        failOpen: true,
+        /** Fastly's samples, and Envoy's own ext_authz default (200 ms). */
+        timeout: "0.2s",
+        maxRequestBytes: 8192,
+        allowPartialMessage: true,
+        /** guide: SIGSCI_ENVOY_EXPECT_RESPONSE_DATA=1 with a gRPC access log. */
+        expectResponseData: true,
+    },
+    /** Fastly's samples: cluster connect_timeout 0.25s. */
+    connectTimeout: "0.25s",
+    resources: {
+        app: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+        envoy: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+        /** Fastly's sizing guidance: about one core and at least 500 MB per agent. */
+        agent: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+    },
+} as const;
+
+/** Names shared by the Envoy config and the pod spec. */
+export const NAMES = {
+    envoyContainer: "envoy",
+    agentContainer: "sigsci-agent",
+    /** guide: the temp volume is called sigsci-tmp. */
+    agentTmpVolume: "sigsci-tmp",
+    envoyConfigVolume: "envoy-config",
+    envoyConfigDir: "/etc/envoy",
+    envoyConfigFile: "envoy.yaml",
+    /** Envoy cluster names. */
+    appCluster: "app",
+    agentCluster: "sigsci-agent",
+    adminCluster: "envoy-admin",
+    /** Keys of the credentials Secret (guide). */
+    accessKeyIdKey: "accesskeyid",
+    secretAccessKeyKey: "secretaccesskey",
+} as const;

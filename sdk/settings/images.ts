@@ -1,0 +1,42 @@
+// Image pull policies, as Fastly's guide advises for the agent image.
+import { oneOf } from "./checks";
+
+export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
+export type PullPolicy = (typeof PULL_POLICIES)[number];
+
+/** The tag of an image reference, or undefined when it has none (a digest is not a tag). */
+export function imageTag(image: string): string | undefined {
+    const withoutDigest = image.split("@")[0];
+    const lastSegment = withoutDigest.slice(withoutDigest.lastIndexOf("/") + 1);
+    const colon = lastSegment.indexOf(":");
+    return colon < 0 ? undefined : lastSegment.slice(colon + 1);
+}
+
+const VERSION_TAG = /^v?\d+(\.\d+){0,3}([-+._][A-Za-z0-9.-]+)?$/;
+
+/**
+ * Kubernetes' own rule, used for the app and Envoy images: `latest` or no tag pulls `Always`,
+ * anything else (a version, a digest, a build tag from the team's registry) `IfNotPresent`.
+ */
+export function defaultPullPolicy(image: string): PullPolicy {
+    const tag = imageTag(image);
+    if (image.includes("@")) return "IfNotPresent";
+    return tag === undefined || tag === "latest" ? "Always" : "IfNotPresent";
+}
+
+/**
+ * Fastly's guide for the agent image: `latest` pulls `Always` so the agent stays current; a
+ * version (or a digest) pulls `IfNotPresent`; a custom tag is a local re-tag updated by hand,
+ * so it pulls `Never`.
+ */
+export function agentPullPolicy(image: string): PullPolicy {
+    const tag = imageTag(image);
+    if (image.includes("@")) return "IfNotPresent";
+    if (tag === undefined || tag === "latest") return "Always";
+    return VERSION_TAG.test(tag) ? "IfNotPresent" : "Never";
+}
+
+/** The explicit policy when one is given (it always wins), else the rule's choice. */
+export function pullPolicy(input: string, explicit: unknown, image: string, rule: (image: string) => PullPolicy): PullPolicy {
+    return oneOf(input, explicit, PULL_POLICIES, rule(image));
+}

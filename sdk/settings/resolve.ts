@@ -1,0 +1,217 @@
+// Turns user inputs (already unwrapped from Pulumi outputs) into checked, defaulted settings.
+// Every input is checked here, before any resource exists.
+import * as pulumi from "@pulumi/pulumi";
+import { AppContainer, ContainerResources, EnvoyAppArgs, EnvVar, SidecarAgent, WafInspection } from "../args";
+import * as check from "./checks";
+import { DEFAULTS, ENVOY_IMAGE, AGENT_IMAGE } from "./defaults";
+import { refuse } from "./errors";
+import { agentPullPolicy, defaultPullPolicy, pullPolicy } from "./images";
+import { AgentSettings, AppSettings, EnvVarSetting, InspectionSettings, Resources } from "./types";
+
+/** Args as the resolvers see them: every Pulumi output already resolved. */
+export type Plain<T> = pulumi.Unwrap<T>;
+
+const ENVOY_LOG_LEVELS = ["trace", "debug", "info", "warning", "warn", "error", "critical", "off"] as const;
+const SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer"] as const;
+/** Agent option names: lower-case words joined by dashes, as in Fastly's agent configuration reference. */
+const AGENT_OPTION_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+/** Options the components set themselves, and the input that controls each. */
+const MANAGED_AGENT_OPTIONS: Record<string, string> = {
+    "accesskeyid": "credentials",
+    "secretaccesskey": "credentials",
+    "envoy-grpc-address": "agent.grpcPort",
+    "envoy-expect-response-data": "inspection.expectResponseData",
+    "rpc-address": "agent.tmpMountPath",
+    "shared-cache-dir": "agent.tmpMountPath",
+    "startup-probe-listener": "agent.startupProbe",
+};
+
+/** An agent option's environment variable, by the guide's rule: `max-procs` -> `SIGSCI_MAX_PROCS`. */
+export function agentOptionEnvName(option: string): string {
+    return `SIGSCI_${option.toUpperCase().replace(/-/g, "_")}`;
+}
+
+export function resolveResources(input: string, given: Plain<ContainerResources> | undefined, defaults: Resources): Resources {
+    const g = check.plainObject(input, given) as Plain<ContainerResources> | undefined;
+    const part = (kind: "requests" | "limits") => {
+        const p = check.plainObject(`${input}.${kind}`, g?.[kind]) as { cpu?: unknown; memory?: unknown } | undefined;
+        return {
+            cpu: check.quantity(`${input}.${kind}.cpu`, p?.cpu, defaults[kind].cpu),
+            memory: check.quantity(`${input}.${kind}.memory`, p?.memory, defaults[kind].memory),
+        };
+    };
+    return { requests: part("requests"), limits: part("limits") };
+}
+
+export function resolveInspection(given: Plain<WafInspection> | undefined): InspectionSettings {
+    const g = check.plainObject("inspection", given) as Plain<WafInspection> | undefined;
+    const d = DEFAULTS.inspection;
+    return {
+        failOpen: check.bool("inspection.failOpen", g?.failOpen, d.failOpen),
+        timeout: check.duration("inspection.timeout", g?.timeout, d.timeout),
+        // Envoy buffers this much per request in memory; 8 MiB is a generous ceiling.
+        maxRequestBytes: check.int("inspection.maxRequestBytes", g?.maxRequestBytes, d.maxRequestBytes, 1, 8 * 1024 * 1024),
+        allowPartialMessage: check.bool("inspection.allowPartialMessage", g?.allowPartialMessage, d.allowPartialMessage),
+        expectResponseData: check.bool("inspection.expectResponseData", g?.expectResponseData, d.expectResponseData),
+    };
+}
+
+/** Settings of the agent container shared by the sidecar and the agent Service. */
+export function resolveAgent(given: Plain<SidecarAgent> | undefined, listenHost: string, expectResponseData: boolean): AgentSettings {
+    const g = check.plainObject("agent", given) as Plain<SidecarAgent> | undefined;
+    const image = check.image("agent.image", g?.image, AGENT_IMAGE);
+    const tmpMountPath = check.str("agent.tmpMountPath", g?.tmpMountPath, DEFAULTS.agentTmpMountPath);
+    if (!/^\/[^\0]*$/.test(tmpMountPath) || tmpMountPath === "/") refuse("agent.tmpMountPath", tmpMountPath, "an absolute path other than /");
+    const startup = check.bool("agent.startupProbe", g?.startupProbe, false);
+    const options: Record<string, string> = {};
+    const givenOptions = check.plainObject("agent.options", g?.options) ?? {};
+    for (const [name, value] of Object.entries(givenOptions)) {
+        if (!AGENT_OPTION_NAME.test(name)) refuse("agent.options key", name, 'an agent option name in lower case with dashes, such as "max-procs"');
+        if (MANAGED_AGENT_OPTIONS[name]) refuse(`agent.options.${name}`, value, `no value here: the component sets it; use "${MANAGED_AGENT_OPTIONS[name]}"`);
+        if (typeof value !== "string") refuse(`agent.options.${name}`, value, "a string");
+        options[name] = value;
+    }
+    return {
+        image,
+        pullPolicy: pullPolicy("agent.imagePullPolicy", g?.imagePullPolicy, image, agentPullPolicy),
+        listenHost,
+        grpcPort: check.port("agent.grpcPort", g?.grpcPort, DEFAULTS.agentGrpcPort),
+        tmpMountPath: tmpMountPath.replace(/\/+$/, ""),
+        preStopSleepSeconds: check.int("agent.preStopSleepSeconds", g?.preStopSleepSeconds, DEFAULTS.agentPreStopSleepSeconds, 0, 3600),
+        startupProbe: startup
+            ? {
+                  port: check.port("agent.startupProbePort", g?.startupProbePort, DEFAULTS.agentStartupProbePort),
+                  failureThreshold: DEFAULTS.agentStartupProbeFailureThreshold,
+                  periodSeconds: DEFAULTS.agentStartupProbePeriodSeconds,
+              }
+            : undefined,
+        expectResponseData,
+        resources: resolveResources("agent.resources", g?.resources, DEFAULTS.resources.agent),
+        options,
+    };
+}
+
+function resolveEnv(given: Plain<EnvVar>[] | undefined): EnvVarSetting[] {
+    if (given === undefined) return [];
+    if (!Array.isArray(given)) refuse("app.env", given, "a list of {name, value} or {name, secretName, secretKey}");
+    const seen = new Set<string>();
+    return given.map((e, i) => {
+        const at = `app.env[${i}]`;
+        check.plainObject(at, e);
+        const name = check.str(`${at}.name`, e.name);
+        if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) refuse(`${at}.name`, name, "an environment variable name (letters, digits, '_', '-', '.', not starting with a digit)");
+        if (seen.has(name)) refuse(`${at}.name`, name, "a name not already used by another app.env entry");
+        seen.add(name);
+        const fromSecret = e.secretName !== undefined || e.secretKey !== undefined;
+        if (fromSecret === (e.value !== undefined)) refuse(at, { name }, "either value, or secretName with secretKey");
+        if (!fromSecret) return { name, value: check.str(`${at}.value`, e.value, "") };
+        return {
+            name,
+            secretName: check.dns1123Subdomain(`${at}.secretName`, e.secretName),
+            secretKey: check.str(`${at}.secretKey`, e.secretKey),
+        };
+    });
+}
+
+function resolveApp(given: Plain<AppContainer> | undefined): AppSettings["app"] {
+    if (given === undefined) refuse("app", given, "the application container, at least {image}");
+    const g = check.plainObject("app", given) as Plain<AppContainer>;
+    const image = check.image("app.image", g.image);
+    return {
+        containerName: check.dns1123Label("app.containerName", g.containerName, DEFAULTS.appContainerName),
+        image,
+        pullPolicy: pullPolicy("app.imagePullPolicy", g.imagePullPolicy, image, defaultPullPolicy),
+        port: check.port("app.port", g.port, DEFAULTS.appPort),
+        args: check.stringList("app.args", g.args),
+        command: check.stringList("app.command", g.command),
+        env: resolveEnv(g.env),
+        resources: resolveResources("app.resources", g.resources, DEFAULTS.resources.app),
+        runAsUser: check.int("app.runAsUser", g.runAsUser, DEFAULTS.appRunAsUser, 1, 2147483647),
+        readOnlyRootFilesystem: check.bool("app.readOnlyRootFilesystem", g.readOnlyRootFilesystem, true),
+    };
+}
+
+/** Refuses two listeners of one pod on the same port: they share one network namespace. */
+export function checkDistinctPorts(ports: [string, number | undefined][]): void {
+    const owner = new Map<number, string>();
+    for (const [input, p] of ports) {
+        if (p === undefined) continue;
+        const other = owner.get(p);
+        if (other !== undefined) refuse(input, p, `a port not already used by "${other}" in the same pod`);
+        owner.set(p, input);
+    }
+}
+
+/** Labels of every object of one component; the selector uses only the stable pair. */
+export function standardLabels(name: string, component: string, extra: Record<string, string>) {
+    const selectorLabels = { "app.kubernetes.io/name": component, "app.kubernetes.io/instance": name };
+    return {
+        selectorLabels,
+        labels: { ...extra, ...selectorLabels, "app.kubernetes.io/part-of": "sigsci-envoy", "app.kubernetes.io/managed-by": "pulumi" },
+    };
+}
+
+export function resolveCredentials(given: unknown): { existingSecretName?: string } {
+    const g = check.plainObject("credentials", given) as { accessKeyId?: unknown; secretAccessKey?: unknown; existingSecretName?: unknown } | undefined;
+    const hasKeys = g?.accessKeyId !== undefined || g?.secretAccessKey !== undefined;
+    const hasExisting = g?.existingSecretName !== undefined;
+    const accepted = "either both credentials.accessKeyId and credentials.secretAccessKey, or credentials.existingSecretName";
+    // The key values are secrets: messages name which were given, never what they hold.
+    const given_ = () => ({ accessKeyId: g?.accessKeyId !== undefined ? "(set)" : undefined, secretAccessKey: g?.secretAccessKey !== undefined ? "(set)" : undefined, existingSecretName: g?.existingSecretName });
+    if (hasKeys === hasExisting) refuse("credentials", given_(), accepted);
+    if (hasKeys && (g?.accessKeyId === undefined || g?.secretAccessKey === undefined)) refuse("credentials", given_(), accepted);
+    return hasExisting ? { existingSecretName: check.dns1123Subdomain("credentials.existingSecretName", g?.existingSecretName) } : {};
+}
+
+export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): AppSettings {
+    check.dns1035Label("name", name);
+    if (typeof args !== "object" || args === null) refuse("args", args, "an object with at least {app, credentials}");
+    const credentials = resolveCredentials(args.credentials);
+    const inspection = resolveInspection(args.inspection);
+    const agent = resolveAgent(args.agent, "localhost", inspection.expectResponseData);
+    const app = resolveApp(args.app);
+    const frontPort = check.port("port", args.port, DEFAULTS.frontPort);
+    const e = check.plainObject("envoy", args.envoy) ?? {};
+    const envoyImage = check.image("envoy.image", e.image, ENVOY_IMAGE);
+    const envoy: AppSettings["envoy"] = {
+        image: envoyImage,
+        pullPolicy: pullPolicy("envoy.imagePullPolicy", e.imagePullPolicy, envoyImage, defaultPullPolicy),
+        logLevel: check.oneOf("envoy.logLevel", e.logLevel, ENVOY_LOG_LEVELS, DEFAULTS.envoyLogLevel),
+        adminPort: check.port("envoy.adminPort", e.adminPort, DEFAULTS.envoyAdminPort),
+        readinessPort: check.port("envoy.readinessPort", e.readinessPort, DEFAULTS.envoyReadinessPort),
+        resources: resolveResources("envoy.resources", e.resources as Plain<ContainerResources>, DEFAULTS.resources.envoy),
+        extraConfig: check.plainObject("envoy.extraConfig", e.extraConfig),
+        configOverride: e.configOverride === undefined ? undefined : check.str("envoy.configOverride", e.configOverride),
+    };
+    if (envoy.extraConfig && envoy.configOverride) refuse("envoy.extraConfig", "(set)", "nothing when envoy.configOverride is given (merge your settings into that config)");
+    checkDistinctPorts([
+        ["port", frontPort],
+        ["app.port", app.port],
+        ["envoy.adminPort", envoy.adminPort],
+        ["envoy.readinessPort", envoy.readinessPort],
+        ["agent.grpcPort", agent.grpcPort],
+        ["agent.startupProbePort", agent.startupProbe?.port],
+    ]);
+    const grace = check.int("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, agent.preStopSleepSeconds + DEFAULTS.terminationGraceMarginSeconds, 1, 86400);
+    if (grace <= agent.preStopSleepSeconds) refuse("terminationGracePeriodSeconds", grace, `more seconds than agent.preStopSleepSeconds (${agent.preStopSleepSeconds}), or the agent is killed before its drain ends`);
+    const s = check.plainObject("service", args.service) ?? {};
+    const { labels, selectorLabels } = standardLabels(name, "envoy-app", check.labels("labels", args.labels));
+    return {
+        name,
+        namespace: check.dns1123Label("namespace", args.namespace, DEFAULTS.namespace),
+        replicas: check.int("replicas", args.replicas, DEFAULTS.replicas, 0, 10000),
+        labels,
+        selectorLabels,
+        frontPort,
+        terminationGracePeriodSeconds: grace,
+        existingSecretName: credentials.existingSecretName,
+        app,
+        envoy,
+        inspection,
+        agent,
+        service: {
+            type: check.oneOf("service.type", s.type, SERVICE_TYPES, DEFAULTS.serviceType),
+            port: check.port("service.port", s.port, frontPort),
+        },
+    };
+}

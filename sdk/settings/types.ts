@@ -1,0 +1,75 @@
+// Resolved settings: every input checked and every default applied. The builders in
+// `envoy/` and `kube/` read only these plain values.
+import { PullPolicy } from "./images";
+
+export interface Resources {
+    requests: { cpu?: string; memory?: string };
+    limits: { cpu?: string; memory?: string };
+}
+
+export interface EnvVarSetting {
+    name: string;
+    value?: string;
+    secretName?: string;
+    secretKey?: string;
+}
+
+export interface InspectionSettings {
+    failOpen: boolean;
+    timeout: string;
+    maxRequestBytes: number;
+    allowPartialMessage: boolean;
+    expectResponseData: boolean;
+}
+
+export interface AgentSettings {
+    image: string;
+    pullPolicy: PullPolicy;
+    /** Where the agent listens for Envoy: `localhost` in the sidecar, the pod address in a Service. */
+    listenHost: string;
+    grpcPort: number;
+    tmpMountPath: string;
+    preStopSleepSeconds: number;
+    startupProbe?: { port: number; failureThreshold: number; periodSeconds: number };
+    expectResponseData: boolean;
+    resources: Resources;
+    /** Extra agent options by their documented names, e.g. `max-procs`. */
+    options: Record<string, string>;
+}
+
+export interface AppSettings {
+    name: string;
+    namespace: string;
+    replicas: number;
+    labels: Record<string, string>;
+    selectorLabels: Record<string, string>;
+    frontPort: number;
+    terminationGracePeriodSeconds: number;
+    /** The credentials Secret the agent reads, when the user manages it. */
+    existingSecretName?: string;
+    app: {
+        containerName: string;
+        image: string;
+        pullPolicy: PullPolicy;
+        port: number;
+        args?: string[];
+        command?: string[];
+        env: EnvVarSetting[];
+        resources: Resources;
+        runAsUser: number;
+        readOnlyRootFilesystem: boolean;
+    };
+    envoy: {
+        image: string;
+        pullPolicy: PullPolicy;
+        logLevel: string;
+        adminPort: number;
+        readinessPort: number;
+        resources: Resources;
+        extraConfig?: Record<string, unknown>;
+        configOverride?: string;
+    };
+    inspection: InspectionSettings;
+    agent: AgentSettings;
+    service: { type: string; port: number };
+}

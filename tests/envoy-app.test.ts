@@ -1,0 +1,400 @@
+// The EnvoyApp component in the sidecar layout, checked object by object against Fastly's
+// Kubernetes Envoy guide (../shared/seed/kubernetes-envoy-guide.txt) and the real schemas.
+import * as assert from "assert";
+import { InputError } from "../sdk";
+import { autoName, isWrappedSecret, plainStrings } from "./support/pulumi-mocks";
+import { validateKubernetesObject } from "./support/kube-schema";
+import { validateEnvoyConfig } from "./support/envoy-schema";
+import { ACCESS_KEY_ID, AppRun, cluster, frontFilters, frontManager, guideArgs, runEnvoyApp, SECRET_ACCESS_KEY } from "./support/envoy-app-fixture";
+
+const COMPONENT = "sigsci-envoy:index:EnvoyApp";
+
+describe("EnvoyApp, sidecar layout, the guide's example", () => {
+    let r: AppRun;
+    before(async () => {
+        r = await runEnvoyApp(guideArgs());
+    });
+
+    it("registers the four objects as children of the component, named from its name", () => {
+        const children = r.run.resources.filter((x) => x.type !== COMPONENT);
+        assert.deepStrictEqual(
+            children.map((c) => `${c.type} ${c.name}`).sort(),
+            [
+                "kubernetes:apps/v1:Deployment helloworld",
+                "kubernetes:core/v1:ConfigMap helloworld-envoy-config",
+                "kubernetes:core/v1:Secret helloworld-sigsci-credentials",
+                "kubernetes:core/v1:Service helloworld",
+            ],
+        );
+        for (const c of children) assert.ok(c.urn.includes(`::${COMPONENT}$${c.type}::`), `${c.urn} is not parented to the component`);
+    });
+
+    it("emits only objects that the Kubernetes schema accepts, unknown fields refused", () => {
+        assert.strictEqual(r.objects.length, 4);
+        for (const o of r.objects) validateKubernetesObject(o);
+    });
+
+    it("emits an Envoy config that Envoy's v3 protos accept", () => {
+        validateEnvoyConfig(r.envoyYaml);
+    });
+
+    it("keeps the credentials in a Secret with the guide's keys, as secrets", () => {
+        const secret = r.run.one("kubernetes:core/v1:Secret");
+        assert.ok(isWrappedSecret(secret.inputs.stringData), "stringData reaches the engine as a secret");
+        assert.deepStrictEqual(secret.inputs.stringData.value, { accesskeyid: ACCESS_KEY_ID, secretaccesskey: SECRET_ACCESS_KEY });
+        assert.strictEqual(secret.inputs.data, undefined);
+        assert.strictEqual(secret.inputs.immutable, true);
+        assert.strictEqual(secret.inputs.type, "Opaque");
+        assert.strictEqual(secret.inputs.metadata.name, undefined, "the provider names it, so new keys make a new Secret");
+    });
+
+    it("never shows the credentials in plaintext in any registered input or output", () => {
+        for (const res of r.run.resources) {
+            for (const [at, s] of plainStrings(res.inputs)) {
+                assert.ok(!s.includes(ACCESS_KEY_ID) && !s.includes(SECRET_ACCESS_KEY), `${res.type} ${res.name} ${at} holds a credential in plaintext`);
+            }
+        }
+        const component = r.run.one(COMPONENT);
+        assert.ok(!JSON.stringify(component.inputs).includes(ACCESS_KEY_ID));
+        assert.ok(!JSON.stringify(component.inputs).includes(SECRET_ACCESS_KEY));
+        for (const v of Object.values(r.outputs)) assert.ok(!v.includes(ACCESS_KEY_ID) && !v.includes(SECRET_ACCESS_KEY));
+    });
+
+    it("runs the agent as the guide's sidecar: credentials from secretKeyRef, gRPC on localhost:9999, response data expected", () => {
+        const agent = r.containers["sigsci-agent"];
+        const secretName = autoName("helloworld-sigsci-credentials");
+        assert.deepStrictEqual(agent.env, [
+            { name: "SIGSCI_ACCESSKEYID", valueFrom: { secretKeyRef: { name: secretName, key: "accesskeyid" } } },
+            { name: "SIGSCI_SECRETACCESSKEY", valueFrom: { secretKeyRef: { name: secretName, key: "secretaccesskey" } } },
+            { name: "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", value: "1" },
+            { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "localhost:9999" },
+        ]);
+        assert.strictEqual(agent.image, "signalsciences/sigsci-agent:latest");
+        assert.strictEqual(agent.imagePullPolicy, "Always", "the guide: latest with Always keeps the agent current");
+        assert.deepStrictEqual(agent.ports, [{ name: "grpc", containerPort: 9999, protocol: "TCP" }]);
+        assert.strictEqual(agent.securityContext.readOnlyRootFilesystem, true);
+        assert.deepStrictEqual(agent.volumeMounts, [{ name: "sigsci-tmp", mountPath: "/sigsci/tmp" }]);
+        assert.deepStrictEqual(agent.lifecycle, { preStop: { exec: { command: ["sleep", "30"] } } });
+        assert.strictEqual(agent.startupProbe, undefined, "the guide: quick start-up unless a startup probe is asked for");
+        assert.deepStrictEqual(agent.resources, { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } });
+    });
+
+    it("gives the pod the guide's emptyDir and a grace period longer than the preStop sleep", () => {
+        const pod = r.byKind("Deployment").spec.template.spec;
+        assert.deepStrictEqual(pod.volumes, [
+            { name: "envoy-config", configMap: { name: autoName("helloworld-envoy-config") } },
+            { name: "sigsci-tmp", emptyDir: {} },
+        ]);
+        assert.strictEqual(pod.terminationGracePeriodSeconds, 45);
+        assert.strictEqual(pod.automountServiceAccountToken, false);
+        assert.deepStrictEqual(pod.securityContext, { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+        assert.deepStrictEqual(pod.containers.map((c: any) => c.name), ["envoy", "app", "sigsci-agent"]);
+    });
+
+    it("runs the app as the guide does: helloworld with its listen address, behind Envoy", () => {
+        const app = r.containers.app;
+        assert.strictEqual(app.image, "signalsciences/example-helloworld:latest");
+        assert.deepStrictEqual(app.args, ["localhost:8080"]);
+        assert.deepStrictEqual(app.ports, [{ name: "app", containerPort: 8080, protocol: "TCP" }]);
+        assert.strictEqual(app.env, undefined);
+    });
+
+    it("runs Envoy on the front port 8000 with the generated config mounted read-only", () => {
+        const envoy = r.containers.envoy;
+        assert.match(envoy.image, /^envoyproxy\/envoy:v\d+\.\d+\.\d+$/);
+        assert.strictEqual(envoy.imagePullPolicy, "IfNotPresent");
+        assert.deepStrictEqual(envoy.args, ["-c", "/etc/envoy/envoy.yaml", "--log-level", "info"]);
+        assert.deepStrictEqual(envoy.volumeMounts, [{ name: "envoy-config", mountPath: "/etc/envoy", readOnly: true }]);
+        assert.deepStrictEqual(envoy.ports, [
+            { name: "http", containerPort: 8000, protocol: "TCP" },
+            { name: "envoy-ready", containerPort: 9902, protocol: "TCP" },
+        ]);
+        assert.deepStrictEqual(envoy.readinessProbe.httpGet, { path: "/ready", port: "envoy-ready" });
+    });
+
+    it("gives every container the restricted security defaults", () => {
+        for (const c of Object.values(r.containers)) {
+            assert.strictEqual(c.securityContext.runAsNonRoot, true, c.name);
+            assert.strictEqual(c.securityContext.allowPrivilegeEscalation, false, c.name);
+            assert.deepStrictEqual(c.securityContext.capabilities, { drop: ["ALL"] }, c.name);
+            assert.strictEqual(c.securityContext.readOnlyRootFilesystem, true, c.name);
+            assert.ok(c.securityContext.runAsUser > 0, c.name);
+            assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.cpu && c.resources.limits.memory, c.name);
+        }
+    });
+
+    it("listens on 0.0.0.0:8000 and routes every request to the app on 127.0.0.1:8080", () => {
+        const front = r.envoyConfig.static_resources.listeners.find((l: any) => l.name === "front");
+        assert.deepStrictEqual(front.address, { socket_address: { address: "0.0.0.0", port_value: 8000 } });
+        assert.deepStrictEqual(frontManager(r.envoyConfig).route_config.virtual_hosts, [
+            { name: "app", domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: "app" } }] },
+        ]);
+        assert.deepStrictEqual(cluster(r.envoyConfig, "app").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address, {
+            socket_address: { address: "127.0.0.1", port_value: 8080 },
+        });
+    });
+
+    it("asks the agent about every request with ext_authz over gRPC, then routes (router last)", () => {
+        const filters = frontFilters(r.envoyConfig);
+        assert.deepStrictEqual(filters.map((f: any) => f.name), ["envoy.filters.http.ext_authz", "envoy.filters.http.router"]);
+        assert.deepStrictEqual(filters[0].typed_config, {
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthz",
+            transport_api_version: "V3",
+            grpc_service: { envoy_grpc: { cluster_name: "sigsci-agent" }, timeout: "0.2s" },
+            failure_mode_allow: true,
+            with_request_body: { max_request_bytes: 8192, allow_partial_message: true },
+        });
+    });
+
+    it("sends response data to the agent through the gRPC access logger, with the x-sigsci-* headers", () => {
+        const [log] = frontManager(r.envoyConfig).access_log;
+        assert.strictEqual(log.name, "envoy.access_loggers.http_grpc");
+        assert.deepStrictEqual(log.typed_config.common_config, {
+            log_name: "sigsci-agent",
+            transport_api_version: "V3",
+            grpc_service: { envoy_grpc: { cluster_name: "sigsci-agent" }, timeout: "0.2s" },
+        });
+        for (const h of ["x-sigsci-request-id", "x-sigsci-waf-response"]) assert.ok(log.typed_config.additional_request_headers_to_log.includes(h), h);
+        assert.deepStrictEqual(log.typed_config.additional_response_headers_to_log, ["date", "server", "content-type", "content-length"]);
+    });
+
+    it("reaches the agent over HTTP/2 declared the v3 way, at the agent's own address", () => {
+        const agent = cluster(r.envoyConfig, "sigsci-agent");
+        assert.strictEqual(agent.http2_protocol_options, undefined, "the cluster-level field is deprecated");
+        assert.deepStrictEqual(agent.typed_extension_protocol_options, {
+            "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+                "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                explicit_http_config: { http2_protocol_options: {} },
+            },
+        });
+        assert.deepStrictEqual(agent.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address, {
+            socket_address: { address: "127.0.0.1", port_value: 9999 },
+        });
+        assert.strictEqual(agent.connect_timeout, "0.25s");
+    });
+
+    it("keeps Envoy's admin interface on loopback and exposes only /ready for the probe", () => {
+        assert.deepStrictEqual(r.envoyConfig.admin, { address: { socket_address: { address: "127.0.0.1", port_value: 9901 } } });
+        const readiness = r.envoyConfig.static_resources.listeners.find((l: any) => l.name === "readiness");
+        const routes = readiness.filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes;
+        assert.deepStrictEqual(routes, [{ match: { path: "/ready" }, route: { cluster: "envoy-admin" } }]);
+    });
+
+    it("fronts Envoy with a Service whose named target port is Envoy's listener", () => {
+        const service = r.byKind("Service");
+        const deployment = r.byKind("Deployment");
+        assert.deepStrictEqual(service.spec, {
+            type: "ClusterIP",
+            selector: { "app.kubernetes.io/name": "envoy-app", "app.kubernetes.io/instance": "helloworld" },
+            ports: [{ name: "http", port: 8000, targetPort: "http", protocol: "TCP" }],
+        });
+        const target = r.containers.envoy.ports.find((p: any) => p.name === service.spec.ports[0].targetPort);
+        assert.strictEqual(target.containerPort, 8000);
+        assert.deepStrictEqual(deployment.spec.selector.matchLabels, service.spec.selector);
+        for (const [k, v] of Object.entries(service.spec.selector)) assert.strictEqual(deployment.spec.template.metadata.labels[k], v);
+    });
+
+    it("labels every object with the app.kubernetes.io labels in the default namespace", () => {
+        for (const o of r.objects) {
+            assert.strictEqual(o.metadata.namespace, "default");
+            assert.deepStrictEqual(o.metadata.labels, {
+                "app.kubernetes.io/name": "envoy-app",
+                "app.kubernetes.io/instance": "helloworld",
+                "app.kubernetes.io/part-of": "sigsci-envoy",
+                "app.kubernetes.io/managed-by": "pulumi",
+            });
+        }
+    });
+
+    it("rolls the pods when the Envoy config or the credentials change: both are immutable, provider-named and referenced by name", () => {
+        const configMap = r.run.one("kubernetes:core/v1:ConfigMap");
+        assert.strictEqual(configMap.inputs.immutable, true);
+        assert.strictEqual(configMap.inputs.metadata.name, undefined);
+        const pod = r.byKind("Deployment").spec.template.spec;
+        assert.strictEqual(pod.volumes[0].configMap.name, r.byKind("ConfigMap").metadata.name);
+        assert.strictEqual(r.containers["sigsci-agent"].env[0].valueFrom.secretKeyRef.name, r.byKind("Secret").metadata.name);
+    });
+
+    it("outputs the agent endpoint, the object names, the namespace and the front URL", () => {
+        assert.deepStrictEqual(r.outputs, {
+            agentGrpcEndpoint: "localhost:9999",
+            namespace: "default",
+            secretName: autoName("helloworld-sigsci-credentials"),
+            configMapName: autoName("helloworld-envoy-config"),
+            deploymentName: "helloworld",
+            serviceName: "helloworld",
+            frontUrl: "http://helloworld.default.svc.cluster.local:8000",
+        });
+    });
+});
+
+describe("EnvoyApp inputs", () => {
+    it("uses an existing Secret instead of creating one", async () => {
+        const r = await runEnvoyApp(guideArgs({ credentials: { existingSecretName: "sigsci.my-site-name-here" } }));
+        assert.strictEqual(r.run.all("kubernetes:core/v1:Secret").length, 0);
+        const refs = r.containers["sigsci-agent"].env.slice(0, 2).map((e: any) => e.valueFrom.secretKeyRef);
+        assert.deepStrictEqual(refs, [
+            { name: "sigsci.my-site-name-here", key: "accesskeyid" },
+            { name: "sigsci.my-site-name-here", key: "secretaccesskey" },
+        ]);
+        assert.strictEqual(r.outputs.secretName, "sigsci.my-site-name-here");
+        for (const o of r.objects) validateKubernetesObject(o);
+    });
+
+    it("keeps the agent's port in agreement everywhere: env, container port, Envoy cluster, output", async () => {
+        const r = await runEnvoyApp(guideArgs({ agent: { grpcPort: 9100 } }));
+        const agent = r.containers["sigsci-agent"];
+        assert.deepStrictEqual(agent.env.find((e: any) => e.name === "SIGSCI_ENVOY_GRPC_ADDRESS"), { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "localhost:9100" });
+        assert.strictEqual(agent.ports[0].containerPort, 9100);
+        assert.strictEqual(cluster(r.envoyConfig, "sigsci-agent").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value, 9100);
+        assert.strictEqual(r.outputs.agentGrpcEndpoint, "localhost:9100");
+    });
+
+    it("moves rpc-address and shared-cache-dir with the temp mount, as the guide says", async () => {
+        const r = await runEnvoyApp(guideArgs({ agent: { tmpMountPath: "/var/sigsci" } }));
+        const agent = r.containers["sigsci-agent"];
+        assert.deepStrictEqual(agent.volumeMounts, [{ name: "sigsci-tmp", mountPath: "/var/sigsci" }]);
+        const env = Object.fromEntries(agent.env.map((e: any) => [e.name, e.value]));
+        assert.strictEqual(env.SIGSCI_RPC_ADDRESS, "/var/sigsci/sigsci.sock");
+        assert.strictEqual(env.SIGSCI_SHARED_CACHE_DIR, "/var/sigsci/cache");
+    });
+
+    it("adds the startup probe, other agent options by their documented names, and a longer preStop", async () => {
+        const r = await runEnvoyApp(guideArgs({ agent: { startupProbe: true, preStopSleepSeconds: 60, options: { "max-procs": "2", "upload-interval": "60s" } } }));
+        const agent = r.containers["sigsci-agent"];
+        const env = agent.env.slice(4);
+        assert.deepStrictEqual(env, [
+            { name: "SIGSCI_STARTUP_PROBE_LISTENER", value: "0.0.0.0:2024" },
+            { name: "SIGSCI_MAX_PROCS", value: "2" },
+            { name: "SIGSCI_UPLOAD_INTERVAL", value: "60s" },
+        ]);
+        assert.deepStrictEqual(agent.startupProbe, { httpGet: { path: "/startup", port: "startup" }, failureThreshold: 90, periodSeconds: 2 });
+        assert.deepStrictEqual(agent.ports[1], { name: "startup", containerPort: 2024, protocol: "TCP" });
+        assert.deepStrictEqual(agent.lifecycle.preStop.exec.command, ["sleep", "60"]);
+        assert.strictEqual(r.byKind("Deployment").spec.template.spec.terminationGracePeriodSeconds, 75);
+        for (const o of r.objects) validateKubernetesObject(o);
+    });
+
+    it("without response data: no access logger and no SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", async () => {
+        const r = await runEnvoyApp(guideArgs({ inspection: { expectResponseData: false } }));
+        assert.strictEqual(frontManager(r.envoyConfig).access_log, undefined);
+        assert.ok(!r.containers["sigsci-agent"].env.some((e: any) => e.name === "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA"));
+        validateEnvoyConfig(r.envoyYaml);
+    });
+
+    it("fails closed with 503 when asked, so an agent outage is told apart from a block", async () => {
+        const r = await runEnvoyApp(guideArgs({ inspection: { failOpen: false, timeout: "0.5s", maxRequestBytes: 65536, allowPartialMessage: false } }));
+        const authz = frontFilters(r.envoyConfig)[0].typed_config;
+        assert.strictEqual(authz.failure_mode_allow, false);
+        assert.deepStrictEqual(authz.status_on_error, { code: "ServiceUnavailable" });
+        assert.deepStrictEqual(authz.with_request_body, { max_request_bytes: 65536, allow_partial_message: false });
+        assert.strictEqual(authz.grpc_service.timeout, "0.5s");
+        validateEnvoyConfig(r.envoyYaml);
+    });
+
+    it("sets app, Envoy, Service, namespace, replicas and labels from the inputs", async () => {
+        const r = await runEnvoyApp(
+            guideArgs({
+                namespace: "shop",
+                replicas: 3,
+                port: 8443,
+                labels: { team: "payments" },
+                app: {
+                    image: "registry.example.com/shop/api:2.4.1",
+                    port: 3000,
+                    command: ["/api"],
+                    env: [{ name: "MODE", value: "prod" }, { name: "DB_PASSWORD", secretName: "db", secretKey: "password" }],
+                    resources: { limits: { memory: "1Gi" } },
+                    readOnlyRootFilesystem: false,
+                },
+                envoy: { image: "envoyproxy/envoy:v1.38.7", logLevel: "warning" },
+                service: { type: "LoadBalancer", port: 80 },
+            }),
+        );
+        for (const o of r.objects) {
+            validateKubernetesObject(o);
+            assert.strictEqual(o.metadata.namespace, "shop");
+            assert.strictEqual(o.metadata.labels.team, "payments");
+        }
+        const d = r.byKind("Deployment");
+        assert.strictEqual(d.spec.replicas, 3);
+        assert.deepStrictEqual(r.containers.app.command, ["/api"]);
+        assert.deepStrictEqual(r.containers.app.env, [
+            { name: "MODE", value: "prod" },
+            { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } },
+        ]);
+        assert.deepStrictEqual(r.containers.app.resources, { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "1Gi" } });
+        assert.strictEqual(r.containers.app.securityContext.readOnlyRootFilesystem, false);
+        assert.strictEqual(r.containers.app.imagePullPolicy, "IfNotPresent");
+        assert.deepStrictEqual(r.containers.envoy.args.slice(2), ["--log-level", "warning"]);
+        assert.strictEqual(r.containers.envoy.ports[0].containerPort, 8443);
+        assert.strictEqual(cluster(r.envoyConfig, "app").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value, 3000);
+        assert.deepStrictEqual(r.byKind("Service").spec.type, "LoadBalancer");
+        assert.deepStrictEqual(r.byKind("Service").spec.ports, [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
+        assert.strictEqual(r.outputs.frontUrl, "http://helloworld.shop.svc.cluster.local:80");
+    });
+
+    it("merges extra Envoy settings over the generated config", async () => {
+        const r = await runEnvoyApp(guideArgs({ envoy: { extraConfig: { layered_runtime: { layers: [{ name: "static", static_layer: { "overload.global_downstream_max_connections": 50000 } }] } } } }));
+        assert.deepStrictEqual(r.envoyConfig.layered_runtime.layers[0].name, "static");
+        assert.strictEqual(frontFilters(r.envoyConfig)[0].name, "envoy.filters.http.ext_authz");
+        validateEnvoyConfig(r.envoyYaml);
+    });
+
+    it("uses a whole Envoy config of the user's own, verbatim", async () => {
+        const own = "static_resources:\n  listeners: []\n";
+        const r = await runEnvoyApp(guideArgs({ envoy: { configOverride: own } }));
+        assert.strictEqual(r.envoyYaml, own);
+    });
+});
+
+describe("EnvoyApp bad input", () => {
+    const cases: [string, () => unknown, string][] = [
+        ["both credentials and an existing Secret", () => guideArgs({ credentials: { accessKeyId: "a", secretAccessKey: "b", existingSecretName: "s" } }),
+            'sigsci-envoy: invalid "credentials": got {"accessKeyId":"(set)","secretAccessKey":"(set)","existingSecretName":"s"}; expected either both credentials.accessKeyId and credentials.secretAccessKey, or credentials.existingSecretName'],
+        ["no credentials at all", () => guideArgs({ credentials: {} }),
+            'sigsci-envoy: invalid "credentials": got {}; expected either both credentials.accessKeyId and credentials.secretAccessKey, or credentials.existingSecretName'],
+        ["only one key", () => guideArgs({ credentials: { accessKeyId: "a" } }),
+            'sigsci-envoy: invalid "credentials": got {"accessKeyId":"(set)"}; expected either both credentials.accessKeyId and credentials.secretAccessKey, or credentials.existingSecretName'],
+        ["a port out of range", () => guideArgs({ agent: { grpcPort: 70000 } }),
+            'sigsci-envoy: invalid "agent.grpcPort": got 70000; expected a port number from 1 to 65535'],
+        ["two listeners on one port", () => guideArgs({ agent: { grpcPort: 8080 } }),
+            'sigsci-envoy: invalid "agent.grpcPort": got 8080; expected a port not already used by "app.port" in the same pod'],
+        ["a duration Envoy cannot read", () => guideArgs({ inspection: { timeout: "200ms" } }),
+            'sigsci-envoy: invalid "inspection.timeout": got "200ms"; expected a positive duration in seconds such as "0.2s" or "1s"'],
+        ["a grace period shorter than the preStop sleep", () => guideArgs({ terminationGracePeriodSeconds: 30 }),
+            'sigsci-envoy: invalid "terminationGracePeriodSeconds": got 30; expected more seconds than agent.preStopSleepSeconds (30), or the agent is killed before its drain ends'],
+        ["a pull policy Kubernetes does not know", () => guideArgs({ agent: { imagePullPolicy: "Sometimes" } }),
+            'sigsci-envoy: invalid "agent.imagePullPolicy": got "Sometimes"; expected one of "Always", "IfNotPresent", "Never"'],
+        ["an option the component manages", () => guideArgs({ agent: { options: { "envoy-grpc-address": "0.0.0.0:1" } } }),
+            'sigsci-envoy: invalid "agent.options.envoy-grpc-address": got "0.0.0.0:1"; expected no value here: the component sets it; use "agent.grpcPort"'],
+        ["an option name in environment form", () => guideArgs({ agent: { options: { SIGSCI_MAX_PROCS: "2" } } }),
+            'sigsci-envoy: invalid "agent.options key": got "SIGSCI_MAX_PROCS"; expected an agent option name in lower case with dashes, such as "max-procs"'],
+        ["a bad namespace", () => guideArgs({ namespace: "Shop_1" }),
+            'sigsci-envoy: invalid "namespace": got "Shop_1"; expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit'],
+        ["no app", () => ({ credentials: { existingSecretName: "s" } }),
+            'sigsci-envoy: invalid "app": got nothing; expected the application container, at least {image}'],
+        ["an app image that is not an image reference", () => guideArgs({ app: { image: "Not An Image" } }),
+            'sigsci-envoy: invalid "app.image": got "Not An Image"; expected an image reference such as "signalsciences/sigsci-agent:4.60.0" or "registry.example.com/team/app@sha256:<64 hex>"'],
+        ["a bad quantity", () => guideArgs({ agent: { resources: { limits: { memory: "lots" } } } }),
+            'sigsci-envoy: invalid "agent.resources.limits.memory": got "lots"; expected a Kubernetes quantity such as "250m", "1", "512Mi" or "1Gi"'],
+    ];
+    for (const [what, args, message] of cases) {
+        it(`refuses ${what}, naming the input`, () => {
+            assert.throws(
+                () => runEnvoyAppSync(args()),
+                (e: unknown) => e instanceof InputError && e.message === message,
+            );
+        });
+    }
+
+    it("refuses a component name that cannot name a Service", () => {
+        assert.throws(() => runEnvoyAppSync(guideArgs(), "Hello_World"), /invalid "name": got "Hello_World"; expected a DNS-1035 label/);
+    });
+});
+
+/** Constructs the component directly: a bad input must throw before any resource is registered. */
+function runEnvoyAppSync(args: unknown, name = "helloworld") {
+    const { EnvoyApp } = require("../sdk");
+    return new EnvoyApp(name, args);
+}

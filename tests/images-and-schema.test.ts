@@ -1,0 +1,74 @@
+// Image pull policies (Fastly's guide), Output inputs, and the multi-language analyzer.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { apiMarkdown, readmeApiSection, REPO } from "../scripts/api-docs";
+import * as pulumi from "@pulumi/pulumi";
+import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
+import { EnvoyApp } from "../sdk";
+import { agentPullPolicy, defaultPullPolicy } from "../sdk/settings/images";
+import { guideArgs, runEnvoyApp } from "./support/envoy-app-fixture";
+import { runProgram, valueOf } from "./support/pulumi-mocks";
+
+describe("image pull policies", () => {
+    const digest = "@sha256:" + "a".repeat(64);
+    it("follows the guide for the agent: latest Always, a version IfNotPresent, a custom local tag Never", () => {
+        assert.strictEqual(agentPullPolicy("signalsciences/sigsci-agent:latest"), "Always");
+        assert.strictEqual(agentPullPolicy("signalsciences/sigsci-agent"), "Always");
+        assert.strictEqual(agentPullPolicy("signalsciences/sigsci-agent:4.60.0"), "IfNotPresent");
+        assert.strictEqual(agentPullPolicy("registry.example.com:5000/sigsci-agent:v4.60.0"), "IfNotPresent");
+        assert.strictEqual(agentPullPolicy("signalsciences/sigsci-agent" + digest), "IfNotPresent");
+        assert.strictEqual(agentPullPolicy("signalsciences/sigsci-agent:testing"), "Never");
+    });
+
+    it("uses Kubernetes' own rule for the app and Envoy, so a registry build tag is still pulled", () => {
+        assert.strictEqual(defaultPullPolicy("signalsciences/example-helloworld:latest"), "Always");
+        assert.strictEqual(defaultPullPolicy("envoyproxy/envoy:v1.39.5"), "IfNotPresent");
+        assert.strictEqual(defaultPullPolicy("registry.example.com/team/app:build-42"), "IfNotPresent");
+        assert.strictEqual(defaultPullPolicy("registry.example.com:5000/app"), "Always");
+    });
+
+    it("lets an explicit pull policy win", async () => {
+        const r = await runEnvoyApp(guideArgs({ agent: { image: "signalsciences/sigsci-agent:testing", imagePullPolicy: "IfNotPresent" } }));
+        assert.strictEqual(r.containers["sigsci-agent"].imagePullPolicy, "IfNotPresent");
+        const pinned = await runEnvoyApp(guideArgs({ agent: { image: "signalsciences/sigsci-agent:4.60.0" } }));
+        assert.strictEqual(pinned.containers["sigsci-agent"].imagePullPolicy, "IfNotPresent");
+        const local = await runEnvoyApp(guideArgs({ agent: { image: "signalsciences/sigsci-agent:testing" } }));
+        assert.strictEqual(local.containers["sigsci-agent"].imagePullPolicy, "Never");
+    });
+});
+
+describe("inputs that are Pulumi outputs", () => {
+    it("are resolved before the objects are built", async () => {
+        const r = await runEnvoyApp(guideArgs({ namespace: pulumi.output("shop"), agent: { grpcPort: Promise.resolve(9100) } }));
+        assert.strictEqual(r.byKind("Deployment").metadata.namespace, "shop");
+        assert.strictEqual(r.outputs.agentGrpcEndpoint, "localhost:9100");
+    });
+
+    it("are checked when they resolve, with the same message", async () => {
+        const run = await runProgram(() => new EnvoyApp("helloworld", guideArgs({ agent: { grpcPort: pulumi.output(70000) } })));
+        await assert.rejects(valueOf(run.result.agentGrpcEndpoint), /invalid "agent.grpcPort": got 70000; expected a port number from 1 to 65535/);
+    });
+});
+
+describe("multi-language component schema", () => {
+    it("is accepted by Pulumi's component analyzer, with every input documented", async function () {
+        this.timeout(60000);
+        const provider = new ComponentProvider({ components: [EnvoyApp], dirname: path.resolve(__dirname, "../.."), name: "sigsci-envoy" });
+        const schema = JSON.parse(await provider.getSchema());
+        const app = schema.resources["sigsci-envoy:index:EnvoyApp"];
+        assert.deepStrictEqual(app.requiredInputs, ["app", "credentials"]);
+        assert.deepStrictEqual(Object.keys(app.properties).sort(), ["agentGrpcEndpoint", "configMapName", "deploymentName", "frontUrl", "namespace", "secretName", "serviceName"]);
+        for (const [owner, props] of [["EnvoyApp", app.inputProperties], ...Object.entries(schema.types).map(([k, t]: [string, any]) => [k, t.properties])]) {
+            for (const [prop, spec] of Object.entries(props as Record<string, any>)) assert.ok(spec.description, `${owner}.${prop} has no doc comment`);
+        }
+    });
+});
+
+describe("README reference", () => {
+    it("matches the doc comments of the code (run `npm run docs` after changing them)", async function () {
+        this.timeout(60000);
+        const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+        assert.strictEqual(readmeApiSection(readme), await apiMarkdown());
+    });
+});

@@ -1,0 +1,50 @@
+// Strict validation of Kubernetes objects against the Kubernetes OpenAPI types:
+// 1. kubernetes-models' own validators (types, required fields, enums, formats such as
+//    quantities and int-or-string), which let unknown fields through;
+// 2. a JSON schema generated from the same models' type declarations with
+//    `additionalProperties: false` everywhere, which rejects unknown fields.
+import Ajv, { ValidateFunction } from "ajv";
+import * as path from "path";
+import { createGenerator } from "ts-json-schema-generator";
+
+let compiled: Map<string, ValidateFunction> | undefined;
+
+function strictValidators(): Map<string, ValidateFunction> {
+    if (compiled) return compiled;
+    // Compiled to bin/tests/support; the declarations file is read from the source tree.
+    const source = path.resolve(__dirname, "../../../tests/support/kube-kinds.ts");
+    const schema = createGenerator({ path: source, type: "KubeKinds", skipTypeCheck: true, additionalProperties: false, expose: "all", topRef: true, jsDoc: "none" }).createSchema("KubeKinds");
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    ajv.addSchema(schema, "kube");
+    const kinds = (schema.definitions!.KubeKinds as any).properties as Record<string, { $ref: string }>;
+    compiled = new Map(Object.entries(kinds).map(([key, ref]) => [key, ajv.compile({ $ref: `kube${ref.$ref}` })]));
+    return compiled;
+}
+
+const MODEL_MODULES: Record<string, [string, string]> = {
+    "v1/ConfigMap": ["kubernetes-models/v1/ConfigMap", "ConfigMap"],
+    "v1/Secret": ["kubernetes-models/v1/Secret", "Secret"],
+    "v1/Service": ["kubernetes-models/v1/Service", "Service"],
+    "apps/v1/Deployment": ["kubernetes-models/apps/v1/Deployment", "Deployment"],
+    "autoscaling/v2/HorizontalPodAutoscaler": ["kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler", "HorizontalPodAutoscaler"],
+    "policy/v1/PodDisruptionBudget": ["kubernetes-models/policy/v1/PodDisruptionBudget", "PodDisruptionBudget"],
+    "networking.k8s.io/v1/NetworkPolicy": ["kubernetes-models/networking.k8s.io/v1/NetworkPolicy", "NetworkPolicy"],
+};
+
+/** Throws, naming every problem, unless `obj` is a valid Kubernetes object with no unknown field. */
+export function validateKubernetesObject(obj: any): void {
+    const key = `${obj?.apiVersion}/${obj?.kind}`;
+    const strict = strictValidators().get(key);
+    const model = MODEL_MODULES[key];
+    if (!strict || !model) throw new Error(`no schema for ${key}`);
+    const where = `${key} ${obj.metadata?.name}`;
+    if (!strict(obj)) {
+        throw new Error(`${where} does not match the Kubernetes schema:\n${strict.errors!.map((e) => `  ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`).join("\n")}`);
+    }
+    const Model = require(model[0])[model[1]];
+    try {
+        new Model(obj).validate();
+    } catch (e) {
+        throw new Error(`${where} fails kubernetes-models validation: ${(e as Error).message}`);
+    }
+}
