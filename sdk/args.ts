@@ -123,8 +123,8 @@ export interface WafInspection {
     expectResponseData?: pulumi.Input<boolean>;
 }
 
-/** The sigsci-agent sidecar. */
-export interface SidecarAgent {
+/** The sigsci-agent container: the sidecar of an EnvoyApp, or the pods of an AgentService. */
+export interface AgentContainer {
     /** The agent image. Default `signalsciences/sigsci-agent:latest`, as in Fastly's guide. */
     image?: pulumi.Input<string>;
     /**
@@ -132,7 +132,10 @@ export interface SidecarAgent {
      * a version tag or digest pulls `IfNotPresent`, any other (custom, local) tag pulls `Never`.
      */
     imagePullPolicy?: pulumi.Input<string>;
-    /** The agent's gRPC port for Envoy (`SIGSCI_ENVOY_GRPC_ADDRESS=localhost:<port>`). Default 9999. */
+    /**
+     * The agent's gRPC port for Envoy. Default 9999. The sidecar listens on `localhost:<port>`,
+     * an AgentService on `0.0.0.0:<port>` (`SIGSCI_ENVOY_GRPC_ADDRESS`).
+     */
     grpcPort?: pulumi.Input<number>;
     /**
      * Where the writable `emptyDir` is mounted. Default `/sigsci/tmp`. When changed, the
@@ -166,12 +169,92 @@ export interface FrontService {
     port?: pulumi.Input<number>;
 }
 
+/** Scaling of an agent Service: an autoscaler between `minReplicas` and `maxReplicas`. */
+export interface AgentAutoscaling {
+    /** The fewest agent pods. Default 2. */
+    minReplicas?: pulumi.Input<number>;
+    /** The most agent pods. */
+    maxReplicas: pulumi.Input<number>;
+    /** Target average CPU use, in percent of the request. Default 70 when no memory target is given. */
+    cpuUtilization?: pulumi.Input<number>;
+    /** Target average memory use, in percent of the request. */
+    memoryUtilization?: pulumi.Input<number>;
+}
+
+/** Listener TLS of an agent Service. */
+export interface AgentTls {
+    /**
+     * A `kubernetes.io/tls` Secret in the agent's namespace (keys `tls.crt`, `tls.key`), served
+     * on the gRPC listener (`SIGSCI_ENVOY_GRPC_CERT` / `SIGSCI_ENVOY_GRPC_KEY`). Its certificate
+     * must name the Service's DNS name.
+     */
+    secretName: pulumi.Input<string>;
+}
+
+/** The settings of an agent Service, whether standalone or created by an EnvoyApp for itself. */
+export interface AgentServiceSettings {
+    /** The agent container. */
+    agent?: AgentContainer;
+    /** Fixed number of agent pods. Default 2. Not with `autoscaling`. */
+    replicas?: pulumi.Input<number>;
+    /** Scale the agent pods with a HorizontalPodAutoscaler instead. Not with `replicas`. */
+    autoscaling?: AgentAutoscaling;
+    /** The most agent pods that may be down at once during voluntary disruptions. Default 1. */
+    maxUnavailable?: pulumi.Input<number>;
+    /** Serve the gRPC listener over TLS. */
+    tls?: AgentTls;
+    /**
+     * Namespaces whose Envoy pods may reach the agent (the NetworkPolicy). Default: the agent's
+     * own namespace.
+     */
+    clientNamespaces?: pulumi.Input<string>[];
+    /** Seconds Kubernetes waits for an agent pod to stop. Default: the preStop sleep plus 15. */
+    terminationGracePeriodSeconds?: pulumi.Input<number>;
+}
+
+/** Inputs of an {@link AgentService}. */
+export interface AgentServiceArgs extends AgentServiceSettings {
+    /** The agent's credentials: both keys, or an existing Secret's name. */
+    credentials: AgentCredentials;
+    /** The namespace of every object. Default `default`. */
+    namespace?: pulumi.Input<string>;
+    /** Extra labels on every object. */
+    labels?: { [key: string]: pulumi.Input<string> };
+    /**
+     * The agent waits for response data from Envoy's gRPC access log
+     * (`SIGSCI_ENVOY_EXPECT_RESPONSE_DATA=1`), and the Service pins each Envoy to one agent pod
+     * (`sessionAffinity: ClientIP`) so the agent that saw a request also sees its response.
+     * Default true. Every app using the service must agree (`inspection.expectResponseData`).
+     */
+    expectResponseData?: pulumi.Input<boolean>;
+}
+
+/** How an EnvoyApp reaches an agent Service. */
+export interface AgentServiceLink {
+    /** Create an agent Service for this app alone, with the app's credentials and namespace. */
+    create?: AgentServiceSettings;
+    /** `host:port` of a shared agent Service (an AgentService's `grpcEndpoint`). Not with `create`. */
+    endpoint?: pulumi.Input<string>;
+    /** Labels the shared service's NetworkPolicy admits (an AgentService's `clientLabels`); put on the app's pods. */
+    clientLabels?: { [key: string]: pulumi.Input<string> };
+    /** Whether the shared service expects response data; checked against `inspection.expectResponseData`. */
+    expectResponseData?: pulumi.Input<boolean>;
+    /**
+     * Talk TLS to the agent and verify its certificate against `ca.crt` in this Secret of the
+     * app's namespace. Needed when the agent Service has `tls`.
+     */
+    tlsCaSecretName?: pulumi.Input<string>;
+}
+
 /** Inputs of an {@link EnvoyApp}. */
 export interface EnvoyAppArgs {
     /** The application container. */
     app: AppContainer;
-    /** The agent's credentials: both keys, or an existing Secret's name. */
-    credentials: AgentCredentials;
+    /**
+     * The agent's credentials: both keys, or an existing Secret's name. Required for the
+     * sidecar and for `agentService.create`; not given when using a shared agent Service.
+     */
+    credentials?: AgentCredentials;
     /** The namespace of every object. Default `default`. */
     namespace?: pulumi.Input<string>;
     /** Pod replicas. Default 1. */
@@ -189,8 +272,14 @@ export interface EnvoyAppArgs {
     envoy?: EnvoyProxy;
     /** How Envoy consults the agent. */
     inspection?: WafInspection;
-    /** The sigsci-agent sidecar. */
-    agent?: SidecarAgent;
+    /** The sigsci-agent sidecar (the default layout). Not with `agentService`. */
+    agent?: AgentContainer;
+    /**
+     * Use an agent Service instead of the sidecar: the pod then holds only Envoy and the app,
+     * and Envoy reaches the agent through the Service's DNS name. Either create one for this
+     * app (`create`) or point at a shared one (`endpoint`, e.g. from `AgentService.link()`).
+     */
+    agentService?: AgentServiceLink;
     /** The Service in front of Envoy. */
     service?: FrontService;
 }

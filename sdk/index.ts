@@ -1,4 +1,5 @@
 // sigsci-envoy: Pulumi components for the Fastly Next-Gen WAF (Signal Sciences) agent with Envoy.
 export * from "./args";
+export { AgentService } from "./components/agent-service";
 export { EnvoyApp } from "./components/envoy-app";
 export { InputError } from "./settings/errors";

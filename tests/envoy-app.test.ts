@@ -57,7 +57,7 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
         const component = r.run.one(COMPONENT);
         assert.ok(!JSON.stringify(component.inputs).includes(ACCESS_KEY_ID));
         assert.ok(!JSON.stringify(component.inputs).includes(SECRET_ACCESS_KEY));
-        for (const v of Object.values(r.outputs)) assert.ok(!v.includes(ACCESS_KEY_ID) && !v.includes(SECRET_ACCESS_KEY));
+        for (const v of Object.values(r.outputs)) assert.ok(!String(v).includes(ACCESS_KEY_ID) && !String(v).includes(SECRET_ACCESS_KEY));
     });
 
     it("runs the agent as the guide's sidecar: credentials from secretKeyRef, gRPC on localhost:9999, response data expected", () => {

@@ -5,7 +5,7 @@ import * as path from "path";
 import { apiMarkdown, readmeApiSection, REPO } from "../scripts/api-docs";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
-import { EnvoyApp } from "../sdk";
+import { AgentService, EnvoyApp } from "../sdk";
 import { agentPullPolicy, defaultPullPolicy } from "../sdk/settings/images";
 import { guideArgs, runEnvoyApp } from "./support/envoy-app-fixture";
 import { runProgram, valueOf } from "./support/pulumi-mocks";
@@ -54,12 +54,18 @@ describe("inputs that are Pulumi outputs", () => {
 describe("multi-language component schema", () => {
     it("is accepted by Pulumi's component analyzer, with every input documented", async function () {
         this.timeout(60000);
-        const provider = new ComponentProvider({ components: [EnvoyApp], dirname: path.resolve(__dirname, "../.."), name: "sigsci-envoy" });
+        const provider = new ComponentProvider({ components: [EnvoyApp, AgentService], dirname: path.resolve(__dirname, "../.."), name: "sigsci-envoy" });
         const schema = JSON.parse(await provider.getSchema());
         const app = schema.resources["sigsci-envoy:index:EnvoyApp"];
-        assert.deepStrictEqual(app.requiredInputs, ["app", "credentials"]);
+        assert.deepStrictEqual(app.requiredInputs, ["app"]);
         assert.deepStrictEqual(Object.keys(app.properties).sort(), ["agentGrpcEndpoint", "configMapName", "deploymentName", "frontUrl", "namespace", "secretName", "serviceName"]);
-        for (const [owner, props] of [["EnvoyApp", app.inputProperties], ...Object.entries(schema.types).map(([k, t]: [string, any]) => [k, t.properties])]) {
+        const agents = schema.resources["sigsci-envoy:index:AgentService"];
+        assert.deepStrictEqual(agents.requiredInputs, ["credentials"]);
+        assert.deepStrictEqual(Object.keys(agents.properties).sort(), [
+            "autoscalerName", "clientLabels", "deploymentName", "disruptionBudgetName", "expectResponseData", "grpcEndpoint", "namespace", "networkPolicyName", "secretName", "serviceName",
+        ]);
+        const described = [["EnvoyApp", app.inputProperties], ["AgentService", agents.inputProperties], ...Object.entries(schema.types).map(([k, t]: [string, any]) => [k, t.properties])];
+        for (const [owner, props] of described) {
             for (const [prop, spec] of Object.entries(props as Record<string, any>)) assert.ok(spec.description, `${owner}.${prop} has no doc comment`);
         }
     });

@@ -6,23 +6,26 @@ import * as pulumi from "@pulumi/pulumi";
 import { EnvoyAppArgs } from "../args";
 import { envoyConfigYaml } from "../envoy/config";
 import { agentListenAddress } from "../kube/containers";
-import { appDeployment, autoNamedMeta, clusterDomainName, envoyConfigMap, frontService } from "../kube/envoy-app";
-import { NAMES } from "../settings/defaults";
+import { appDeployment, envoyConfigMap, frontService } from "../kube/envoy-app";
+import { clusterDomainName } from "../settings/agent-service";
+import { agentServiceNameFor } from "../settings/resolve";
 import { resolveAppSettings } from "../settings/resolve";
-import { AppSettings } from "../settings/types";
+import { AgentService } from "./agent-service";
+import { credentialsSecret } from "./credentials";
 import { credentialPresence, resolveWhenKnown } from "./inputs";
 
 /**
- * An application behind Envoy, with the Fastly Next-Gen WAF agent as a sidecar: the
- * credentials Secret, the Envoy config, the Deployment (Envoy, app, agent) and the Service.
+ * An application behind Envoy, with the Fastly Next-Gen WAF agent inspecting every request:
+ * the Envoy config, the Deployment (Envoy and the app, plus the agent sidecar by default), the
+ * Service, and the credentials Secret (sidecar) or an agent Service of its own (`agentService.create`).
  */
 export class EnvoyApp extends pulumi.ComponentResource {
     /** Where Envoy reaches the agent's gRPC listener (`localhost:9999` for the sidecar). */
     public readonly agentGrpcEndpoint: pulumi.Output<string>;
     /** The namespace of every object. */
     public readonly namespace: pulumi.Output<string>;
-    /** The Secret holding the agent's credentials (yours, when `credentials.existingSecretName` is given). */
-    public readonly secretName: pulumi.Output<string>;
+    /** The Secret holding the agent's credentials (yours, when `credentials.existingSecretName` is given); none with a shared agent Service. */
+    public readonly secretName: pulumi.Output<string | undefined>;
     /** The ConfigMap holding `envoy.yaml`. */
     public readonly configMapName: pulumi.Output<string>;
     /** The Deployment. */
@@ -33,37 +36,41 @@ export class EnvoyApp extends pulumi.ComponentResource {
     public readonly frontUrl: pulumi.Output<string>;
 
     constructor(name: string, args: EnvoyAppArgs, opts?: pulumi.ComponentResourceOptions) {
-        // The credentials stay out of the component's own stored inputs.
-        super("sigsci-envoy:index:EnvoyApp", name, { ...args, credentials: credentialPresence(args?.credentials) }, opts);
-        const settings = resolveWhenKnown({ ...args, credentials: credentialPresence(args?.credentials) }, (plain) =>
-            resolveAppSettings(name, plain as pulumi.Unwrap<EnvoyAppArgs>),
-        );
+        // The credentials stay out of the component's own stored inputs and out of the settings.
+        const safeArgs = { ...args, credentials: credentialPresence(args?.credentials) };
+        super("sigsci-envoy:index:EnvoyApp", name, safeArgs, opts);
+        const settings = resolveWhenKnown(safeArgs, (plain) => resolveAppSettings(name, plain as pulumi.Unwrap<EnvoyAppArgs>));
         const child = { parent: this };
 
-        const secretName = this.credentialsSecret(name, args, settings, child);
-        const configMap = new k8s.core.v1.ConfigMap(
-            `${name}-envoy-config`,
-            settings.apply((s) => envoyConfigMap(s, envoyConfigYaml(s))),
-            child,
-        );
+        let secretName: pulumi.Output<string | undefined> = pulumi.output(undefined);
+        const create = args.agentService?.create;
+        if (args.agentService === undefined) {
+            secretName = credentialsSecret(`${name}-sigsci-credentials`, args.credentials, settings, child);
+        } else if (create !== undefined) {
+            // The app's own agent Service: same credentials and namespace; its endpoint is derived
+            // from its name, which the settings already hold.
+            const own = new AgentService(
+                agentServiceNameFor(name),
+                { ...create, credentials: args.credentials!, namespace: args.namespace, labels: args.labels, expectResponseData: args.inspection?.expectResponseData },
+                child,
+            );
+            secretName = own.secretName;
+        }
+        const configMap = new k8s.core.v1.ConfigMap(`${name}-envoy-config`, settings.apply((s) => envoyConfigMap(s, envoyConfigYaml(s))), child);
         const deployment = new k8s.apps.v1.Deployment(
             name,
-            pulumi.all([settings, configMap.metadata.name, secretName]).apply(([s, configMapName, secret]) =>
-                appDeployment(s, { configMapName, secretName: secret }),
-            ),
+            pulumi.all([settings, configMap.metadata.name, secretName]).apply(([s, configMapName, secret]) => appDeployment(s, { configMapName, secretName: secret })),
             child,
         );
         const service = new k8s.core.v1.Service(name, settings.apply(frontService), child);
 
-        this.agentGrpcEndpoint = settings.apply((s) => agentListenAddress(s.agent));
+        this.agentGrpcEndpoint = settings.apply((s) => (s.agent ? agentListenAddress(s.agent) : `${s.agentService!.endpoint.host}:${s.agentService!.endpoint.port}`));
         this.namespace = settings.apply((s) => s.namespace);
         this.secretName = secretName;
         this.configMapName = configMap.metadata.name;
         this.deploymentName = deployment.metadata.name;
         this.serviceName = service.metadata.name;
-        this.frontUrl = pulumi
-            .all([service.metadata.name, settings])
-            .apply(([svc, s]) => `http://${clusterDomainName(svc, s.namespace)}:${s.service.port}`);
+        this.frontUrl = pulumi.all([service.metadata.name, settings]).apply(([svc, s]) => `http://${clusterDomainName(svc, s.namespace)}:${s.service.port}`);
         this.registerOutputs({
             agentGrpcEndpoint: this.agentGrpcEndpoint,
             namespace: this.namespace,
@@ -73,26 +80,5 @@ export class EnvoyApp extends pulumi.ComponentResource {
             serviceName: this.serviceName,
             frontUrl: this.frontUrl,
         });
-    }
-
-    /** The Secret the agent reads: the user's, or one made from the (secret) keys. */
-    private credentialsSecret(name: string, args: EnvoyAppArgs, settings: pulumi.Output<AppSettings>, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
-        const existing = args.credentials?.existingSecretName;
-        if (existing !== undefined) return settings.apply((s) => s.existingSecretName!);
-        const secret = new k8s.core.v1.Secret(
-            `${name}-sigsci-credentials`,
-            {
-                metadata: settings.apply(autoNamedMeta),
-                // Immutable and auto-named: new keys make a new Secret, and the pods roll onto it.
-                immutable: true,
-                type: "Opaque",
-                stringData: {
-                    [NAMES.accessKeyIdKey]: pulumi.secret(args.credentials?.accessKeyId!),
-                    [NAMES.secretAccessKeyKey]: pulumi.secret(args.credentials?.secretAccessKey!),
-                },
-            },
-            opts,
-        );
-        return secret.metadata.name;
     }
 }

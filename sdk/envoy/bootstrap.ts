@@ -15,6 +15,8 @@ export interface AgentEndpoint {
     port: number;
     /** An IP address is used as is; a host name is resolved by DNS (STRICT_DNS). */
     resolveByDns: boolean;
+    /** Talk TLS and verify the agent's certificate for `host` against this CA file. */
+    tlsCaFile?: string;
 }
 
 export interface BootstrapInput {
@@ -53,9 +55,27 @@ function staticCluster(name: string, host: string, port: number, resolveByDns: b
     };
 }
 
+function upstreamTls(host: string, caFile: string) {
+    return {
+        name: "envoy.transport_sockets.tls",
+        typed_config: {
+            "@type": `${TYPE}extensions.transport_sockets.tls.v3.UpstreamTlsContext`,
+            sni: host,
+            common_tls_context: {
+                alpn_protocols: ["h2"],
+                validation_context: {
+                    trusted_ca: { filename: caFile },
+                    match_typed_subject_alt_names: [{ san_type: "DNS", matcher: { exact: host } }],
+                },
+            },
+        },
+    };
+}
+
 /** The agent speaks gRPC, so its cluster uses HTTP/2, declared the v3 way. */
 function agentCluster(agent: AgentEndpoint) {
     return staticCluster(NAMES.agentCluster, agent.host, agent.port, agent.resolveByDns, {
+        ...(agent.tlsCaFile ? { transport_socket: upstreamTls(agent.host, agent.tlsCaFile) } : {}),
         typed_extension_protocol_options: {
             "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
                 "@type": `${TYPE}extensions.upstreams.http.v3.HttpProtocolOptions`,

@@ -1,6 +1,6 @@
 // Container and pod pieces shared by every pod this package builds.
 import * as k8s from "@pulumi/kubernetes";
-import { NAMES } from "../settings/defaults";
+import { AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "../settings/defaults";
 import { agentOptionEnvName } from "../settings/resolve";
 import { AgentSettings, Resources } from "../settings/types";
 
@@ -44,7 +44,7 @@ function secretEnv(name: string, secretName: string, key: string): EnvVar {
 }
 
 /** The agent's environment: credentials from the Secret, the Envoy listener, then extra options. */
-export function agentEnv(agent: AgentSettings, secretName: string): EnvVar[] {
+export function agentEnv(agent: AgentSettings, secretName: string, tls: boolean): EnvVar[] {
     const env: EnvVar[] = [
         secretEnv("SIGSCI_ACCESSKEYID", secretName, NAMES.accessKeyIdKey),
         secretEnv("SIGSCI_SECRETACCESSKEY", secretName, NAMES.secretAccessKeyKey),
@@ -53,6 +53,10 @@ export function agentEnv(agent: AgentSettings, secretName: string): EnvVar[] {
     // request until its context expires, waiting for a response that never comes.
     if (agent.expectResponseData) env.push({ name: "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", value: "1" });
     env.push({ name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: agentListenAddress(agent) });
+    if (tls) {
+        env.push({ name: "SIGSCI_ENVOY_GRPC_CERT", value: `${AGENT_SERVICE_DEFAULTS.tlsMountPath}/tls.crt` });
+        env.push({ name: "SIGSCI_ENVOY_GRPC_KEY", value: `${AGENT_SERVICE_DEFAULTS.tlsMountPath}/tls.key` });
+    }
     if (agent.tmpMountPath !== "/sigsci/tmp") {
         // The guide: these two default to the image's /sigsci/tmp and must follow a moved mount.
         env.push({ name: "SIGSCI_RPC_ADDRESS", value: `${agent.tmpMountPath}/sigsci.sock` });
@@ -63,13 +67,16 @@ export function agentEnv(agent: AgentSettings, secretName: string): EnvVar[] {
     return env;
 }
 
-/** The sigsci-agent container, configured in Envoy gRPC listener mode. */
-export function agentContainer(agent: AgentSettings, secretName: string, runAsUser: number): Container {
+/**
+ * The sigsci-agent container, configured in Envoy gRPC listener mode. With `tls`, the
+ * listener serves the certificate of the `sigsci-tls` volume.
+ */
+export function agentContainer(agent: AgentSettings, secretName: string, tls = false): Container {
     return {
         name: NAMES.agentContainer,
         image: agent.image,
         imagePullPolicy: agent.pullPolicy,
-        env: agentEnv(agent, secretName),
+        env: agentEnv(agent, secretName, tls),
         ports: [
             { name: "grpc", containerPort: agent.grpcPort, protocol: "TCP" },
             ...(agent.startupProbe ? [{ name: "startup", containerPort: agent.startupProbe.port, protocol: "TCP" }] : []),
@@ -88,8 +95,11 @@ export function agentContainer(agent: AgentSettings, secretName: string, runAsUs
             : {}),
         resources: containerResources(agent.resources),
         // The guide: read-only root, with the emptyDir as the only writable place.
-        securityContext: restrictedContainerSecurity(runAsUser),
-        volumeMounts: [{ name: NAMES.agentTmpVolume, mountPath: agent.tmpMountPath }],
+        securityContext: restrictedContainerSecurity(DEFAULTS.agentRunAsUser),
+        volumeMounts: [
+            { name: NAMES.agentTmpVolume, mountPath: agent.tmpMountPath },
+            ...(tls ? [{ name: NAMES.agentTlsVolume, mountPath: AGENT_SERVICE_DEFAULTS.tlsMountPath, readOnly: true }] : []),
+        ],
     };
 }
 

@@ -30,10 +30,12 @@ function appEnv(env: EnvVarSetting[]): k8s.types.input.core.v1.EnvVar[] {
 
 export interface PodRefs {
     configMapName: string;
-    secretName: string;
+    /** The credentials Secret of the sidecar agent (absent with an agent Service). */
+    secretName?: string;
 }
 
 export function envoyContainer(s: AppSettings): k8s.types.input.core.v1.Container {
+    const caMount = s.agentService?.tlsCaSecretName ? [{ name: NAMES.agentCaVolume, mountPath: NAMES.agentCaDir, readOnly: true }] : [];
     return {
         name: NAMES.envoyContainer,
         image: s.envoy.image,
@@ -46,7 +48,7 @@ export function envoyContainer(s: AppSettings): k8s.types.input.core.v1.Containe
         readinessProbe: { httpGet: { path: "/ready", port: "envoy-ready" }, periodSeconds: 5, failureThreshold: 3 },
         resources: containerResources(s.envoy.resources),
         securityContext: restrictedContainerSecurity(DEFAULTS.envoyRunAsUser),
-        volumeMounts: [{ name: NAMES.envoyConfigVolume, mountPath: NAMES.envoyConfigDir, readOnly: true }],
+        volumeMounts: [{ name: NAMES.envoyConfigVolume, mountPath: NAMES.envoyConfigDir, readOnly: true }, ...caMount],
     };
 }
 
@@ -65,8 +67,15 @@ export function appContainer(s: AppSettings): k8s.types.input.core.v1.Container 
     };
 }
 
-/** The pod: Envoy in front, the app behind it, the agent beside them. */
+/** The pod: Envoy in front, the app behind it, and the agent beside them unless it runs as a Service. */
 export function appDeployment(s: AppSettings, refs: PodRefs) {
+    const containers = [envoyContainer(s), appContainer(s)];
+    const volumes: k8s.types.input.core.v1.Volume[] = [{ name: NAMES.envoyConfigVolume, configMap: { name: refs.configMapName } }];
+    if (s.agent) {
+        containers.push(agentContainer(s.agent, refs.secretName!));
+        volumes.push(agentTmpVolume);
+    }
+    if (s.agentService?.tlsCaSecretName) volumes.push({ name: NAMES.agentCaVolume, secret: { secretName: s.agentService.tlsCaSecretName, items: [{ key: "ca.crt", path: "ca.crt" }] } });
     return {
         metadata: namedMeta(s),
         spec: {
@@ -78,8 +87,8 @@ export function appDeployment(s: AppSettings, refs: PodRefs) {
                     automountServiceAccountToken: false,
                     securityContext: restrictedPodSecurity,
                     terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
-                    containers: [envoyContainer(s), appContainer(s), agentContainer(s.agent, refs.secretName, DEFAULTS.agentRunAsUser)],
-                    volumes: [{ name: NAMES.envoyConfigVolume, configMap: { name: refs.configMapName } }, agentTmpVolume],
+                    containers,
+                    volumes,
                 },
             },
         },
@@ -96,8 +105,4 @@ export function frontService(s: AppSettings) {
             ports: [{ name: "http", port: s.service.port, targetPort: "http", protocol: "TCP" }],
         },
     };
-}
-
-export function clusterDomainName(service: string, namespace: string): string {
-    return `${service}.${namespace}.svc.cluster.local`;
 }

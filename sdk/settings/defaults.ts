@@ -30,6 +30,8 @@ export const DEFAULTS = {
     agentPreStopSleepSeconds: 30,
     /** Grace added to the preStop sleep, so the agent can still exit cleanly after it. */
     terminationGraceMarginSeconds: 15,
+    /** Kubernetes' own default, for pods without the agent. */
+    podTerminationGracePeriodSeconds: 30,
     agentStartupProbePort: 2024,
     /** Fastly's startup probe example: 90 tries, 2 s apart (3 minutes to load rules). */
     agentStartupProbeFailureThreshold: 90,
@@ -63,6 +65,10 @@ export const NAMES = {
     envoyConfigVolume: "envoy-config",
     envoyConfigDir: "/etc/envoy",
     envoyConfigFile: "envoy.yaml",
+    /** Where Envoy finds the CA that signs an agent Service's certificate. */
+    agentCaVolume: "agent-ca",
+    agentCaDir: "/etc/envoy/agent-ca",
+    agentTlsVolume: "sigsci-tls",
     /** Envoy cluster names. */
     appCluster: "app",
     agentCluster: "sigsci-agent",
@@ -70,4 +76,16 @@ export const NAMES = {
     /** Keys of the credentials Secret (guide). */
     accessKeyIdKey: "accesskeyid",
     secretAccessKeyKey: "secretaccesskey",
+} as const;
+
+export const AGENT_SERVICE_DEFAULTS = {
+    /** Fastly's Envoy Gateway example runs two agent replicas. */
+    replicas: 2,
+    minReplicas: 2,
+    cpuUtilization: 70,
+    maxUnavailable: 1,
+    /** Where the listener's certificate and key are mounted. */
+    tlsMountPath: "/sigsci/tls",
+    /** Label key that marks the Envoy pods an agent Service admits. */
+    clientLabelKey: "sigsci-envoy/agent-service",
 } as const;

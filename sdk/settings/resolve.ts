@@ -1,12 +1,13 @@
 // Turns user inputs (already unwrapped from Pulumi outputs) into checked, defaulted settings.
 // Every input is checked here, before any resource exists.
 import * as pulumi from "@pulumi/pulumi";
-import { AppContainer, ContainerResources, EnvoyAppArgs, EnvVar, SidecarAgent, WafInspection } from "../args";
+import { AgentContainer, AgentServiceLink, AgentServiceSettings as AgentServiceSettingsArgs, AppContainer, ContainerResources, EnvoyAppArgs, EnvVar, WafInspection } from "../args";
+import { clientLabelsFor, resolveAgentServiceParts } from "./agent-service";
 import * as check from "./checks";
 import { DEFAULTS, ENVOY_IMAGE, AGENT_IMAGE } from "./defaults";
 import { refuse } from "./errors";
 import { agentPullPolicy, defaultPullPolicy, pullPolicy } from "./images";
-import { AgentSettings, AppSettings, EnvVarSetting, InspectionSettings, Resources } from "./types";
+import { AgentEndpointSettings, AgentServiceLinkSettings, AgentSettings, AppSettings, EnvVarSetting, InspectionSettings, Resources } from "./types";
 
 /** Args as the resolvers see them: every Pulumi output already resolved. */
 export type Plain<T> = pulumi.Unwrap<T>;
@@ -24,6 +25,8 @@ const MANAGED_AGENT_OPTIONS: Record<string, string> = {
     "rpc-address": "agent.tmpMountPath",
     "shared-cache-dir": "agent.tmpMountPath",
     "startup-probe-listener": "agent.startupProbe",
+    "envoy-grpc-cert": "tls",
+    "envoy-grpc-key": "tls",
 };
 
 /** An agent option's environment variable, by the guide's rule: `max-procs` -> `SIGSCI_MAX_PROCS`. */
@@ -56,39 +59,46 @@ export function resolveInspection(given: Plain<WafInspection> | undefined): Insp
     };
 }
 
-/** Settings of the agent container shared by the sidecar and the agent Service. */
-export function resolveAgent(given: Plain<SidecarAgent> | undefined, listenHost: string, expectResponseData: boolean): AgentSettings {
-    const g = check.plainObject("agent", given) as Plain<SidecarAgent> | undefined;
-    const image = check.image("agent.image", g?.image, AGENT_IMAGE);
-    const tmpMountPath = check.str("agent.tmpMountPath", g?.tmpMountPath, DEFAULTS.agentTmpMountPath);
-    if (!/^\/[^\0]*$/.test(tmpMountPath) || tmpMountPath === "/") refuse("agent.tmpMountPath", tmpMountPath, "an absolute path other than /");
-    const startup = check.bool("agent.startupProbe", g?.startupProbe, false);
+/** Settings of the agent container shared by the sidecar and the agent Service; `at` is the input's path. */
+export function resolveAgent(at: string, given: Plain<AgentContainer> | undefined, listenHost: string, expectResponseData: boolean): AgentSettings {
+    const g = check.plainObject(at, given) as Plain<AgentContainer> | undefined;
+    const image = check.image(`${at}.image`, g?.image, AGENT_IMAGE);
+    const tmpMountPath = check.str(`${at}.tmpMountPath`, g?.tmpMountPath, DEFAULTS.agentTmpMountPath);
+    if (!/^\/[^\0]*$/.test(tmpMountPath) || tmpMountPath === "/") refuse(`${at}.tmpMountPath`, tmpMountPath, "an absolute path other than /");
+    const startup = check.bool(`${at}.startupProbe`, g?.startupProbe, false);
     const options: Record<string, string> = {};
-    const givenOptions = check.plainObject("agent.options", g?.options) ?? {};
+    const givenOptions = check.plainObject(`${at}.options`, g?.options) ?? {};
     for (const [name, value] of Object.entries(givenOptions)) {
-        if (!AGENT_OPTION_NAME.test(name)) refuse("agent.options key", name, 'an agent option name in lower case with dashes, such as "max-procs"');
-        if (MANAGED_AGENT_OPTIONS[name]) refuse(`agent.options.${name}`, value, `no value here: the component sets it; use "${MANAGED_AGENT_OPTIONS[name]}"`);
-        if (typeof value !== "string") refuse(`agent.options.${name}`, value, "a string");
+        if (!AGENT_OPTION_NAME.test(name)) refuse(`${at}.options key`, name, 'an agent option name in lower case with dashes, such as "max-procs"');
+        if (MANAGED_AGENT_OPTIONS[name]) refuse(`${at}.options.${name}`, value, `no value here: the component sets it; use "${MANAGED_AGENT_OPTIONS[name].replace(/^agent\./, `${at}.`)}"`);
+        if (typeof value !== "string") refuse(`${at}.options.${name}`, value, "a string");
         options[name] = value;
     }
     return {
         image,
-        pullPolicy: pullPolicy("agent.imagePullPolicy", g?.imagePullPolicy, image, agentPullPolicy),
+        pullPolicy: pullPolicy(`${at}.imagePullPolicy`, g?.imagePullPolicy, image, agentPullPolicy),
         listenHost,
-        grpcPort: check.port("agent.grpcPort", g?.grpcPort, DEFAULTS.agentGrpcPort),
+        grpcPort: check.port(`${at}.grpcPort`, g?.grpcPort, DEFAULTS.agentGrpcPort),
         tmpMountPath: tmpMountPath.replace(/\/+$/, ""),
-        preStopSleepSeconds: check.int("agent.preStopSleepSeconds", g?.preStopSleepSeconds, DEFAULTS.agentPreStopSleepSeconds, 0, 3600),
+        preStopSleepSeconds: check.int(`${at}.preStopSleepSeconds`, g?.preStopSleepSeconds, DEFAULTS.agentPreStopSleepSeconds, 0, 3600),
         startupProbe: startup
             ? {
-                  port: check.port("agent.startupProbePort", g?.startupProbePort, DEFAULTS.agentStartupProbePort),
+                  port: check.port(`${at}.startupProbePort`, g?.startupProbePort, DEFAULTS.agentStartupProbePort),
                   failureThreshold: DEFAULTS.agentStartupProbeFailureThreshold,
                   periodSeconds: DEFAULTS.agentStartupProbePeriodSeconds,
               }
             : undefined,
         expectResponseData,
-        resources: resolveResources("agent.resources", g?.resources, DEFAULTS.resources.agent),
+        resources: resolveResources(`${at}.resources`, g?.resources, DEFAULTS.resources.agent),
         options,
     };
+}
+
+/** The grace period: given, or the preStop sleep plus a margin; always longer than the sleep. */
+export function resolveGrace(at: string, given: unknown, preStopSleepSeconds: number, sleepInput: string): number {
+    const grace = check.int(at, given, preStopSleepSeconds + DEFAULTS.terminationGraceMarginSeconds, 1, 86400);
+    if (grace <= preStopSleepSeconds) refuse(at, grace, `more seconds than ${sleepInput} (${preStopSleepSeconds}), or the agent is killed before its drain ends`);
+    return grace;
 }
 
 function resolveEnv(given: Plain<EnvVar>[] | undefined): EnvVarSetting[] {
@@ -151,24 +161,76 @@ export function standardLabels(name: string, component: string, extra: Record<st
     };
 }
 
-export function resolveCredentials(given: unknown): { existingSecretName?: string } {
-    const g = check.plainObject("credentials", given) as { accessKeyId?: unknown; secretAccessKey?: unknown; existingSecretName?: unknown } | undefined;
+export function resolveCredentials(at: string, given: unknown): { existingSecretName?: string } {
+    const g = check.plainObject(at, given) as { accessKeyId?: unknown; secretAccessKey?: unknown; existingSecretName?: unknown } | undefined;
     const hasKeys = g?.accessKeyId !== undefined || g?.secretAccessKey !== undefined;
     const hasExisting = g?.existingSecretName !== undefined;
-    const accepted = "either both credentials.accessKeyId and credentials.secretAccessKey, or credentials.existingSecretName";
+    const accepted = `either both ${at}.accessKeyId and ${at}.secretAccessKey, or ${at}.existingSecretName`;
     // The key values are secrets: messages name which were given, never what they hold.
     const given_ = () => ({ accessKeyId: g?.accessKeyId !== undefined ? "(set)" : undefined, secretAccessKey: g?.secretAccessKey !== undefined ? "(set)" : undefined, existingSecretName: g?.existingSecretName });
-    if (hasKeys === hasExisting) refuse("credentials", given_(), accepted);
-    if (hasKeys && (g?.accessKeyId === undefined || g?.secretAccessKey === undefined)) refuse("credentials", given_(), accepted);
-    return hasExisting ? { existingSecretName: check.dns1123Subdomain("credentials.existingSecretName", g?.existingSecretName) } : {};
+    if (hasKeys === hasExisting) refuse(at, given_(), accepted);
+    if (hasKeys && (g?.accessKeyId === undefined || g?.secretAccessKey === undefined)) refuse(at, given_(), accepted);
+    return hasExisting ? { existingSecretName: check.dns1123Subdomain(`${at}.existingSecretName`, g?.existingSecretName) } : {};
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** A `host:port` endpoint, host a DNS name or an IPv4 address. */
+export function parseEndpoint(at: string, value: unknown): AgentEndpointSettings {
+    const m = typeof value === "string" ? /^([^:]+):(\d+)$/.exec(value) : null;
+    const accepted = 'host:port, e.g. "agents.waf.svc.cluster.local:9999" (an AgentService\'s grpcEndpoint)';
+    if (!m) refuse(at, value, accepted);
+    const [, host, portText] = m;
+    const port = Number(portText);
+    if (!(IPV4.test(host) || (host.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host))) || port < 1 || port > 65535) refuse(at, value, accepted);
+    return { host, port };
+}
+
+export function isIpAddress(host: string): boolean {
+    return IPV4.test(host);
+}
+
+function resolveAgentServiceLink(name: string, namespace: string, args: Plain<EnvoyAppArgs>, inspection: InspectionSettings): AgentServiceLinkSettings {
+    const link = check.plainObject("agentService", args.agentService) as Plain<AgentServiceLink>;
+    if (args.agent !== undefined) refuse("agent", "(set)", "nothing when agentService is given: the agent runs in the agent Service (set agentService.create.agent)");
+    if ((link.create === undefined) === (link.endpoint === undefined)) refuse("agentService", link, "either agentService.create or agentService.endpoint");
+    const tlsCaSecretName = link.tlsCaSecretName === undefined ? undefined : check.dns1123Subdomain("agentService.tlsCaSecretName", link.tlsCaSecretName);
+    if (link.create !== undefined) {
+        resolveCredentials("credentials", args.credentials);
+        const create = check.plainObject("agentService.create", link.create) as Plain<AgentServiceSettingsArgs>;
+        const childName = agentServiceNameFor(name);
+        const parts = resolveAgentServiceParts("agentService.create.", childName, namespace, create, inspection.expectResponseData);
+        if (parts.tlsSecretName !== undefined && tlsCaSecretName === undefined) refuse("agentService.tlsCaSecretName", undefined, "the Secret with ca.crt that signs agentService.create.tls, so Envoy can verify the agent");
+        if (parts.tlsSecretName === undefined && tlsCaSecretName !== undefined) refuse("agentService.tlsCaSecretName", tlsCaSecretName, "nothing unless agentService.create.tls is given (the agent would not speak TLS)");
+        return { endpoint: parts.endpoint, clientLabels: clientLabelsFor(childName), tlsCaSecretName };
+    }
+    if (args.credentials !== undefined) refuse("credentials", "(set)", "nothing when agentService.endpoint is given: the shared agent Service holds the credentials");
+    const expects = link.expectResponseData;
+    if (expects !== undefined && expects !== inspection.expectResponseData) {
+        refuse("inspection.expectResponseData", inspection.expectResponseData, `${expects}, as the shared agent Service expects (agentService.expectResponseData)`);
+    }
+    return { endpoint: parseEndpoint("agentService.endpoint", link.endpoint), clientLabels: check.labels("agentService.clientLabels", link.clientLabels), tlsCaSecretName };
+}
+
+/** The name of the agent Service an EnvoyApp creates for itself. */
+export function agentServiceNameFor(appName: string): string {
+    return dns1035Name("name", `${appName}-agent`);
+}
+
+function dns1035Name(input: string, value: string): string {
+    if (value.length > 63) refuse(input, value.replace(/-agent$/, ""), "at most 57 characters when the app creates its own agent Service (named <name>-agent)");
+    return value;
 }
 
 export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): AppSettings {
     check.dns1035Label("name", name);
     if (typeof args !== "object" || args === null) refuse("args", args, "an object with at least {app, credentials}");
-    const credentials = resolveCredentials(args.credentials);
+    const namespace = check.dns1123Label("namespace", args.namespace, DEFAULTS.namespace);
     const inspection = resolveInspection(args.inspection);
-    const agent = resolveAgent(args.agent, "localhost", inspection.expectResponseData);
+    const useService = args.agentService !== undefined;
+    const existingSecretName = useService ? undefined : resolveCredentials("credentials", args.credentials).existingSecretName;
+    const agent = useService ? undefined : resolveAgent("agent", args.agent, "localhost", inspection.expectResponseData);
+    const agentService = useService ? resolveAgentServiceLink(name, namespace, args, inspection) : undefined;
     const app = resolveApp(args.app);
     const frontPort = check.port("port", args.port, DEFAULTS.frontPort);
     const e = check.plainObject("envoy", args.envoy) ?? {};
@@ -189,26 +251,29 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         ["app.port", app.port],
         ["envoy.adminPort", envoy.adminPort],
         ["envoy.readinessPort", envoy.readinessPort],
-        ["agent.grpcPort", agent.grpcPort],
-        ["agent.startupProbePort", agent.startupProbe?.port],
+        ["agent.grpcPort", agent?.grpcPort],
+        ["agent.startupProbePort", agent?.startupProbe?.port],
     ]);
-    const grace = check.int("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, agent.preStopSleepSeconds + DEFAULTS.terminationGraceMarginSeconds, 1, 86400);
-    if (grace <= agent.preStopSleepSeconds) refuse("terminationGracePeriodSeconds", grace, `more seconds than agent.preStopSleepSeconds (${agent.preStopSleepSeconds}), or the agent is killed before its drain ends`);
+    const grace = agent
+        ? resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, agent.preStopSleepSeconds, "agent.preStopSleepSeconds")
+        : check.int("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, DEFAULTS.podTerminationGracePeriodSeconds, 1, 86400);
     const s = check.plainObject("service", args.service) ?? {};
-    const { labels, selectorLabels } = standardLabels(name, "envoy-app", check.labels("labels", args.labels));
+    const extraLabels = { ...check.labels("labels", args.labels), ...(agentService?.clientLabels ?? {}) };
+    const { labels, selectorLabels } = standardLabels(name, "envoy-app", extraLabels);
     return {
         name,
-        namespace: check.dns1123Label("namespace", args.namespace, DEFAULTS.namespace),
+        namespace,
         replicas: check.int("replicas", args.replicas, DEFAULTS.replicas, 0, 10000),
         labels,
         selectorLabels,
         frontPort,
         terminationGracePeriodSeconds: grace,
-        existingSecretName: credentials.existingSecretName,
+        existingSecretName,
         app,
         envoy,
         inspection,
         agent,
+        agentService,
         service: {
             type: check.oneOf("service.type", s.type, SERVICE_TYPES, DEFAULTS.serviceType),
             port: check.port("service.port", s.port, frontPort),

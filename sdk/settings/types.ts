@@ -45,7 +45,7 @@ export interface AppSettings {
     selectorLabels: Record<string, string>;
     frontPort: number;
     terminationGracePeriodSeconds: number;
-    /** The credentials Secret the agent reads, when the user manages it. */
+    /** The credentials Secret the sidecar reads, when the user manages it. */
     existingSecretName?: string;
     app: {
         containerName: string;
@@ -70,6 +70,43 @@ export interface AppSettings {
         configOverride?: string;
     };
     inspection: InspectionSettings;
-    agent: AgentSettings;
+    /** The agent sidecar; absent when the app uses an agent Service. */
+    agent?: AgentSettings;
+    /** The agent Service the app uses instead of a sidecar. */
+    agentService?: AgentServiceLinkSettings;
     service: { type: string; port: number };
+}
+
+export interface AgentEndpointSettings {
+    host: string;
+    port: number;
+}
+
+export interface AgentServiceLinkSettings {
+    endpoint: AgentEndpointSettings;
+    /** Labels the agent's NetworkPolicy admits, put on the app's pods. */
+    clientLabels: Record<string, string>;
+    /** Secret (key `ca.crt`) Envoy verifies the agent's TLS certificate with. */
+    tlsCaSecretName?: string;
+    /** The settings of the agent Service the app creates for itself. */
+    create?: AgentServiceSettings;
+}
+
+export interface AgentServiceSettings {
+    name: string;
+    namespace: string;
+    labels: Record<string, string>;
+    selectorLabels: Record<string, string>;
+    /** Envoy pods carrying these labels may reach the agent. */
+    clientLabels: Record<string, string>;
+    clientNamespaces: string[];
+    existingSecretName?: string;
+    agent: AgentSettings;
+    /** Fixed replicas; absent when an autoscaler owns the count. */
+    replicas?: number;
+    autoscaling?: { minReplicas: number; maxReplicas: number; cpuUtilization?: number; memoryUtilization?: number };
+    maxUnavailable: number;
+    tlsSecretName?: string;
+    terminationGracePeriodSeconds: number;
+    endpoint: AgentEndpointSettings;
 }

@@ -22,14 +22,15 @@ export interface AppRun {
     envoyConfig: any;
     envoyYaml: string;
     containers: Record<string, any>;
-    outputs: Record<string, string>;
+    outputs: Record<string, string | undefined>;
 }
 
 export async function runEnvoyApp(args: EnvoyAppArgs, name = "helloworld"): Promise<AppRun> {
     const run = await runProgram(() => new EnvoyApp(name, args));
     const objects = kubernetesObjects(run);
+    /** The app's own object of `kind` (not those of an agent Service it creates). */
     const byKind = (kind: string) => {
-        const found = objects.filter((o) => o.kind === kind);
+        const found = objects.filter((o) => o.kind === kind && o.metadata.labels?.["app.kubernetes.io/instance"] === name);
         if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
         return found[0];
     };
@@ -37,7 +38,7 @@ export async function runEnvoyApp(args: EnvoyAppArgs, name = "helloworld"): Prom
     const deployment = byKind("Deployment");
     const containers = Object.fromEntries(deployment.spec.template.spec.containers.map((c: any) => [c.name, c]));
     const app = run.result;
-    const outputs: Record<string, string> = {};
+    const outputs: Record<string, string | undefined> = {};
     for (const key of ["agentGrpcEndpoint", "namespace", "secretName", "configMapName", "deploymentName", "serviceName", "frontUrl"] as const) {
         outputs[key] = await valueOf(app[key]);
     }

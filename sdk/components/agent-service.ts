@@ -1,0 +1,79 @@
+// AgentService: the sigsci-agent as its own scaled Deployment behind a ClusterIP Service,
+// shared by the EnvoyApps of one site (workspace).
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AgentServiceArgs, AgentServiceLink } from "../args";
+import { agentAutoscaler, agentDeployment, agentDisruptionBudget, agentNetworkPolicy, agentServiceObject } from "../kube/agent-service";
+import { resolveAgentServiceSettings } from "../settings/agent-service";
+import { credentialsSecret } from "./credentials";
+import { credentialPresence, resolveWhenKnown } from "./inputs";
+
+/**
+ * The sigsci-agent as a separately scaled Service: credentials Secret, agent Deployment,
+ * ClusterIP Service on the gRPC port, PodDisruptionBudget, NetworkPolicy and, when asked, a
+ * HorizontalPodAutoscaler. One agent Service serves one site (workspace).
+ */
+export class AgentService extends pulumi.ComponentResource {
+    /** `<service>.<namespace>.svc.cluster.local:<port>`: where Envoy reaches the agents. */
+    public readonly grpcEndpoint: pulumi.Output<string>;
+    /** Labels an EnvoyApp's pods must carry to pass the NetworkPolicy. */
+    public readonly clientLabels: pulumi.Output<{ [key: string]: string }>;
+    /** Whether the agents expect response data (apps must agree). */
+    public readonly expectResponseData: pulumi.Output<boolean>;
+    /** The namespace of every object. */
+    public readonly namespace: pulumi.Output<string>;
+    /** The credentials Secret. */
+    public readonly secretName: pulumi.Output<string>;
+    /** The agent Deployment. */
+    public readonly deploymentName: pulumi.Output<string>;
+    /** The agent Service. */
+    public readonly serviceName: pulumi.Output<string>;
+    /** The HorizontalPodAutoscaler, when autoscaling is on. */
+    public readonly autoscalerName: pulumi.Output<string | undefined>;
+    /** The PodDisruptionBudget. */
+    public readonly disruptionBudgetName: pulumi.Output<string>;
+    /** The NetworkPolicy. */
+    public readonly networkPolicyName: pulumi.Output<string>;
+
+    constructor(name: string, args: AgentServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        const safeArgs = { ...args, credentials: credentialPresence(args?.credentials) };
+        super("sigsci-envoy:index:AgentService", name, safeArgs, opts);
+        const settings = resolveWhenKnown(safeArgs, (plain) => resolveAgentServiceSettings(name, plain as pulumi.Unwrap<AgentServiceArgs>));
+        const child = { parent: this };
+
+        const secretName = credentialsSecret(`${name}-sigsci-credentials`, args.credentials, settings, child);
+        const deployment = new k8s.apps.v1.Deployment(name, pulumi.all([settings, secretName]).apply(([s, secret]) => agentDeployment(s, secret)), child);
+        const service = new k8s.core.v1.Service(name, settings.apply(agentServiceObject), child);
+        const autoscaler = args.autoscaling !== undefined ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-agent`, settings.apply(agentAutoscaler), child) : undefined;
+        const budget = new k8s.policy.v1.PodDisruptionBudget(`${name}-agent`, settings.apply(agentDisruptionBudget), child);
+        const policy = new k8s.networking.v1.NetworkPolicy(`${name}-agent`, settings.apply(agentNetworkPolicy), child);
+
+        this.grpcEndpoint = pulumi.all([settings, service.metadata.name]).apply(([s]) => `${s.endpoint.host}:${s.endpoint.port}`);
+        this.clientLabels = settings.apply((s) => s.clientLabels);
+        this.expectResponseData = settings.apply((s) => s.agent.expectResponseData);
+        this.namespace = settings.apply((s) => s.namespace);
+        this.secretName = secretName;
+        this.deploymentName = deployment.metadata.name;
+        this.serviceName = service.metadata.name;
+        this.autoscalerName = autoscaler ? autoscaler.metadata.name : pulumi.output(undefined);
+        this.disruptionBudgetName = budget.metadata.name;
+        this.networkPolicyName = policy.metadata.name;
+        this.registerOutputs({
+            grpcEndpoint: this.grpcEndpoint,
+            clientLabels: this.clientLabels,
+            expectResponseData: this.expectResponseData,
+            namespace: this.namespace,
+            secretName: this.secretName,
+            deploymentName: this.deploymentName,
+            serviceName: this.serviceName,
+            autoscalerName: this.autoscalerName,
+            disruptionBudgetName: this.disruptionBudgetName,
+            networkPolicyName: this.networkPolicyName,
+        });
+    }
+
+    /** What an EnvoyApp's `agentService` input needs to use this service. */
+    link(tlsCaSecretName?: pulumi.Input<string>): AgentServiceLink {
+        return { endpoint: this.grpcEndpoint, clientLabels: this.clientLabels, expectResponseData: this.expectResponseData, tlsCaSecretName };
+    }
+}

@@ -1,0 +1,32 @@
+// The credentials Secret shared by both components.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AgentCredentials } from "../args";
+import { NAMES } from "../settings/defaults";
+
+/**
+ * The Secret the agent reads: the user's existing one, or one made from the (secret) keys.
+ * Immutable and provider-named: new keys make a new Secret, and the pods that refer to it roll.
+ */
+export function credentialsSecret(
+    resourceName: string,
+    credentials: AgentCredentials | undefined,
+    settings: pulumi.Output<{ namespace: string; labels: Record<string, string>; existingSecretName?: string }>,
+    opts: pulumi.CustomResourceOptions,
+): pulumi.Output<string> {
+    if (credentials?.existingSecretName !== undefined) return settings.apply((s) => s.existingSecretName!);
+    const secret = new k8s.core.v1.Secret(
+        resourceName,
+        {
+            metadata: settings.apply((s) => ({ namespace: s.namespace, labels: s.labels })),
+            immutable: true,
+            type: "Opaque",
+            stringData: {
+                [NAMES.accessKeyIdKey]: pulumi.secret(credentials?.accessKeyId!),
+                [NAMES.secretAccessKeyKey]: pulumi.secret(credentials?.secretAccessKey!),
+            },
+        },
+        opts,
+    );
+    return secret.metadata.name;
+}

@@ -1,0 +1,98 @@
+// The Kubernetes objects of an agent Service, built from its settings.
+import * as k8s from "@pulumi/kubernetes";
+import { NAMES } from "../settings/defaults";
+import { AgentServiceSettings } from "../settings/types";
+import { agentContainer, agentTmpVolume, restrictedPodSecurity } from "./containers";
+
+type ObjectMeta = k8s.types.input.meta.v1.ObjectMeta;
+
+function namedMeta(s: AgentServiceSettings): ObjectMeta {
+    return { name: s.name, namespace: s.namespace, labels: s.labels };
+}
+
+export function autoNamedMeta(s: AgentServiceSettings): ObjectMeta {
+    return { namespace: s.namespace, labels: s.labels };
+}
+
+/** Agent pods, spread over nodes and zones; no `replicas` when an autoscaler owns the count. */
+export function agentDeployment(s: AgentServiceSettings, secretName: string) {
+    const tls = s.tlsSecretName !== undefined;
+    const spread = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: s.selectorLabels } });
+    return {
+        metadata: namedMeta(s),
+        spec: {
+            ...(s.replicas !== undefined ? { replicas: s.replicas } : {}),
+            selector: { matchLabels: s.selectorLabels },
+            template: {
+                metadata: { labels: s.labels },
+                spec: {
+                    automountServiceAccountToken: false,
+                    securityContext: restrictedPodSecurity,
+                    terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
+                    topologySpreadConstraints: [spread("kubernetes.io/hostname"), spread("topology.kubernetes.io/zone")],
+                    containers: [agentContainer(s.agent, secretName, tls)],
+                    volumes: [agentTmpVolume, ...(tls ? [{ name: NAMES.agentTlsVolume, secret: { secretName: s.tlsSecretName } }] : [])],
+                },
+            },
+        },
+    };
+}
+
+/**
+ * The ClusterIP Service on the gRPC port. With response data, the agent that saw a request
+ * must also get its access-log entry: `ClientIP` affinity pins each Envoy pod to one agent pod.
+ */
+export function agentServiceObject(s: AgentServiceSettings) {
+    return {
+        metadata: namedMeta(s),
+        spec: {
+            type: "ClusterIP",
+            selector: s.selectorLabels,
+            ports: [{ name: "grpc", port: s.agent.grpcPort, targetPort: "grpc", protocol: "TCP", appProtocol: "kubernetes.io/h2c" }],
+            ...(s.agent.expectResponseData ? { sessionAffinity: "ClientIP" } : {}),
+        },
+    };
+}
+
+export function agentAutoscaler(s: AgentServiceSettings) {
+    const a = s.autoscaling!;
+    const target = (name: string, averageUtilization: number) => ({ type: "Resource", resource: { name, target: { type: "Utilization", averageUtilization } } });
+    return {
+        metadata: autoNamedMeta(s),
+        spec: {
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: s.name },
+            minReplicas: a.minReplicas,
+            maxReplicas: a.maxReplicas,
+            metrics: [
+                ...(a.cpuUtilization !== undefined ? [target("cpu", a.cpuUtilization)] : []),
+                ...(a.memoryUtilization !== undefined ? [target("memory", a.memoryUtilization)] : []),
+            ],
+        },
+    };
+}
+
+export function agentDisruptionBudget(s: AgentServiceSettings) {
+    return { metadata: autoNamedMeta(s), spec: { maxUnavailable: s.maxUnavailable, selector: { matchLabels: s.selectorLabels } } };
+}
+
+/** Only Envoy pods carrying the client labels, in the client namespaces, reach the gRPC port. */
+export function agentNetworkPolicy(s: AgentServiceSettings) {
+    return {
+        metadata: autoNamedMeta(s),
+        spec: {
+            podSelector: { matchLabels: s.selectorLabels },
+            policyTypes: ["Ingress"],
+            ingress: [
+                {
+                    from: [
+                        {
+                            namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: s.clientNamespaces }] },
+                            podSelector: { matchLabels: s.clientLabels },
+                        },
+                    ],
+                    ports: [{ protocol: "TCP", port: s.agent.grpcPort }],
+                },
+            ],
+        },
+    };
+}

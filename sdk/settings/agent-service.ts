@@ -1,0 +1,72 @@
+// Resolves the inputs of an agent Service (standalone, or created by an EnvoyApp for itself).
+import { AgentServiceArgs, AgentServiceSettings as AgentServiceSettingsArgs } from "../args";
+import * as check from "./checks";
+import { AGENT_SERVICE_DEFAULTS, DEFAULTS } from "./defaults";
+import { refuse } from "./errors";
+import { checkDistinctPorts, Plain, resolveAgent, resolveCredentials, resolveGrace, standardLabels } from "./resolve";
+import { AgentEndpointSettings, AgentServiceSettings } from "./types";
+
+/** The in-cluster DNS name of a Service. */
+export function clusterDomainName(service: string, namespace: string): string {
+    return `${service}.${namespace}.svc.cluster.local`;
+}
+
+/** The gRPC endpoint of the agent Service named `name`: its Service carries the same name. */
+export function agentServiceEndpoint(name: string, namespace: string, port: number): AgentEndpointSettings {
+    return { host: clusterDomainName(name, namespace), port };
+}
+
+export function clientLabelsFor(name: string): Record<string, string> {
+    return { [AGENT_SERVICE_DEFAULTS.clientLabelKey]: name };
+}
+
+/** The shared part of an agent Service's settings; `at` prefixes the input paths (e.g. `agentService.create.`). */
+export function resolveAgentServiceParts(at: string, name: string, namespace: string, g: Plain<AgentServiceSettingsArgs> | undefined, expectResponseData: boolean) {
+    const agent = resolveAgent(`${at}agent`, g?.agent, "0.0.0.0", expectResponseData);
+    checkDistinctPorts([[`${at}agent.grpcPort`, agent.grpcPort], [`${at}agent.startupProbePort`, agent.startupProbe?.port]]);
+    if (g?.replicas !== undefined && g?.autoscaling !== undefined) refuse(`${at}replicas`, g.replicas, `nothing when ${at}autoscaling is given (the autoscaler owns the replica count)`);
+    let autoscaling: AgentServiceSettings["autoscaling"];
+    if (g?.autoscaling !== undefined) {
+        const a = check.plainObject(`${at}autoscaling`, g.autoscaling)!;
+        const maxReplicas = check.int(`${at}autoscaling.maxReplicas`, a.maxReplicas, undefined, 1, 1000);
+        const minReplicas = check.int(`${at}autoscaling.minReplicas`, a.minReplicas, Math.min(AGENT_SERVICE_DEFAULTS.minReplicas, maxReplicas), 1, 1000);
+        if (minReplicas > maxReplicas) refuse(`${at}autoscaling.minReplicas`, minReplicas, `at most ${at}autoscaling.maxReplicas (${maxReplicas})`);
+        const memoryUtilization = a.memoryUtilization === undefined ? undefined : check.int(`${at}autoscaling.memoryUtilization`, a.memoryUtilization, undefined, 1, 1000);
+        const cpuDefault = memoryUtilization === undefined ? AGENT_SERVICE_DEFAULTS.cpuUtilization : undefined;
+        const cpuUtilization = a.cpuUtilization === undefined ? cpuDefault : check.int(`${at}autoscaling.cpuUtilization`, a.cpuUtilization, undefined, 1, 1000);
+        autoscaling = { minReplicas, maxReplicas, cpuUtilization, memoryUtilization };
+    }
+    const replicas = autoscaling ? undefined : check.int(`${at}replicas`, g?.replicas, AGENT_SERVICE_DEFAULTS.replicas, 0, 1000);
+    const tls = check.plainObject(`${at}tls`, g?.tls);
+    const clientNamespaces = g?.clientNamespaces === undefined ? [namespace] : (check.stringList(`${at}clientNamespaces`, g.clientNamespaces) ?? []);
+    if (clientNamespaces.length === 0) refuse(`${at}clientNamespaces`, clientNamespaces, "at least one namespace");
+    clientNamespaces.forEach((n, i) => check.dns1123Label(`${at}clientNamespaces[${i}]`, n));
+    return {
+        agent,
+        replicas,
+        autoscaling,
+        maxUnavailable: check.int(`${at}maxUnavailable`, g?.maxUnavailable, AGENT_SERVICE_DEFAULTS.maxUnavailable, 1, 1000),
+        tlsSecretName: tls === undefined ? undefined : check.dns1123Subdomain(`${at}tls.secretName`, tls.secretName),
+        clientNamespaces,
+        terminationGracePeriodSeconds: resolveGrace(`${at}terminationGracePeriodSeconds`, g?.terminationGracePeriodSeconds, agent.preStopSleepSeconds, `${at}agent.preStopSleepSeconds`),
+        endpoint: agentServiceEndpoint(name, namespace, agent.grpcPort),
+    };
+}
+
+export function resolveAgentServiceSettings(name: string, args: Plain<AgentServiceArgs>): AgentServiceSettings {
+    check.dns1035Label("name", name);
+    if (typeof args !== "object" || args === null) refuse("args", args, "an object with at least {credentials}");
+    const credentials = resolveCredentials("credentials", args.credentials);
+    const namespace = check.dns1123Label("namespace", args.namespace, DEFAULTS.namespace);
+    const expectResponseData = check.bool("expectResponseData", args.expectResponseData, DEFAULTS.inspection.expectResponseData);
+    const { labels, selectorLabels } = standardLabels(name, "sigsci-agent", check.labels("labels", args.labels));
+    return {
+        name,
+        namespace,
+        labels,
+        selectorLabels,
+        clientLabels: clientLabelsFor(name),
+        existingSecretName: credentials.existingSecretName,
+        ...resolveAgentServiceParts("", name, namespace, args, expectResponseData),
+    };
+}

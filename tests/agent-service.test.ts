@@ -1,0 +1,205 @@
+// The agent as a separately scaled Service (AgentService), and EnvoyApps that use one.
+import * as assert from "assert";
+import { parse } from "yaml";
+import { AgentService, AgentServiceArgs, EnvoyApp, InputError } from "../sdk";
+import { validateEnvoyConfig } from "./support/envoy-schema";
+import { ACCESS_KEY_ID, cluster, guideArgs, runEnvoyApp, SECRET_ACCESS_KEY } from "./support/envoy-app-fixture";
+import { validateKubernetesObject } from "./support/kube-schema";
+import { autoName, kubernetesObjects, plainStrings, runProgram, valueOf } from "./support/pulumi-mocks";
+
+const credentials = { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY };
+
+async function runAgentService(args: AgentServiceArgs, name = "agents") {
+    const run = await runProgram(() => new AgentService(name, args));
+    const objects = kubernetesObjects(run);
+    const kind = (k: string) => objects.filter((o) => o.kind === k);
+    return { run, objects, kind, one: (k: string) => (kind(k).length === 1 ? kind(k)[0] : assert.fail(`expected one ${k}, got ${kind(k).length}`)) };
+}
+
+describe("AgentService", () => {
+    it("runs the agent on the pod address behind a ClusterIP Service with client-IP affinity", async () => {
+        const r = await runAgentService({ credentials, namespace: "waf" });
+        assert.deepStrictEqual(r.objects.map((o) => o.kind).sort(), ["Deployment", "NetworkPolicy", "PodDisruptionBudget", "Secret", "Service"]);
+        for (const o of r.objects) validateKubernetesObject(o);
+        const pod = r.one("Deployment").spec.template.spec;
+        const [agent] = pod.containers;
+        const secret = autoName("agents-sigsci-credentials");
+        assert.deepStrictEqual(agent.env, [
+            { name: "SIGSCI_ACCESSKEYID", valueFrom: { secretKeyRef: { name: secret, key: "accesskeyid" } } },
+            { name: "SIGSCI_SECRETACCESSKEY", valueFrom: { secretKeyRef: { name: secret, key: "secretaccesskey" } } },
+            { name: "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", value: "1" },
+            { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "0.0.0.0:9999" },
+        ]);
+        assert.strictEqual(agent.securityContext.readOnlyRootFilesystem, true);
+        assert.deepStrictEqual(agent.lifecycle.preStop.exec.command, ["sleep", "30"]);
+        assert.deepStrictEqual(pod.volumes, [{ name: "sigsci-tmp", emptyDir: {} }]);
+        assert.strictEqual(pod.terminationGracePeriodSeconds, 45);
+        assert.strictEqual(r.one("Deployment").spec.replicas, 2);
+        const labels = { "app.kubernetes.io/name": "sigsci-agent", "app.kubernetes.io/instance": "agents" };
+        assert.deepStrictEqual(pod.topologySpreadConstraints, [
+            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } },
+            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } },
+        ]);
+        assert.deepStrictEqual(r.one("Service").spec, {
+            type: "ClusterIP",
+            selector: labels,
+            ports: [{ name: "grpc", port: 9999, targetPort: "grpc", protocol: "TCP", appProtocol: "kubernetes.io/h2c" }],
+            sessionAffinity: "ClientIP",
+        });
+        assert.deepStrictEqual(r.one("PodDisruptionBudget").spec, { maxUnavailable: 1, selector: { matchLabels: labels } });
+        assert.deepStrictEqual(r.one("NetworkPolicy").spec, {
+            podSelector: { matchLabels: labels },
+            policyTypes: ["Ingress"],
+            ingress: [
+                {
+                    from: [{ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["waf"] }] }, podSelector: { matchLabels: { "sigsci-envoy/agent-service": "agents" } } }],
+                    ports: [{ protocol: "TCP", port: 9999 }],
+                },
+            ],
+        });
+        const a = r.run.result;
+        assert.strictEqual(await valueOf(a.grpcEndpoint), "agents.waf.svc.cluster.local:9999");
+        assert.deepStrictEqual(await valueOf(a.clientLabels), { "sigsci-envoy/agent-service": "agents" });
+        assert.strictEqual(await valueOf(a.autoscalerName), undefined);
+        for (const res of r.run.resources) for (const [at, s] of plainStrings(res.inputs)) assert.ok(!s.includes(SECRET_ACCESS_KEY), `${res.name} ${at}`);
+    });
+
+    it("scales with an autoscaler and then leaves replicas to it", async () => {
+        const r = await runAgentService({ credentials, autoscaling: { minReplicas: 3, maxReplicas: 12, cpuUtilization: 60, memoryUtilization: 80 } });
+        for (const o of r.objects) validateKubernetesObject(o);
+        assert.ok(!("replicas" in r.one("Deployment").spec), "server-side apply would fight the autoscaler");
+        assert.deepStrictEqual(r.one("HorizontalPodAutoscaler").spec, {
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "agents" },
+            minReplicas: 3,
+            maxReplicas: 12,
+            metrics: [
+                { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 60 } } },
+                { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
+            ],
+        });
+        assert.strictEqual(await valueOf(r.run.result.autoscalerName), autoName("agents-agent"));
+    });
+
+    it("serves TLS from the given Secret, and drops affinity when no response data is expected", async () => {
+        const r = await runAgentService({ credentials: { existingSecretName: "sigsci.site" }, tls: { secretName: "agents-tls" }, expectResponseData: false });
+        assert.strictEqual(r.kind("Secret").length, 0);
+        for (const o of r.objects) validateKubernetesObject(o);
+        const pod = r.one("Deployment").spec.template.spec;
+        const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom.secretKeyRef.name]));
+        assert.strictEqual(env.SIGSCI_ENVOY_GRPC_CERT, "/sigsci/tls/tls.crt");
+        assert.strictEqual(env.SIGSCI_ENVOY_GRPC_KEY, "/sigsci/tls/tls.key");
+        assert.strictEqual(env.SIGSCI_ACCESSKEYID, "sigsci.site");
+        assert.strictEqual(env.SIGSCI_ENVOY_EXPECT_RESPONSE_DATA, undefined);
+        assert.deepStrictEqual(pod.volumes[1], { name: "sigsci-tls", secret: { secretName: "agents-tls" } });
+        assert.deepStrictEqual(pod.containers[0].volumeMounts[1], { name: "sigsci-tls", mountPath: "/sigsci/tls", readOnly: true });
+        assert.strictEqual(r.one("Service").spec.sessionAffinity, undefined);
+    });
+
+    const bad: [string, AgentServiceArgs, string][] = [
+        ["replicas with an autoscaler", { credentials, replicas: 3, autoscaling: { maxReplicas: 5 } },
+            'sigsci-envoy: invalid "replicas": got 3; expected nothing when autoscaling is given (the autoscaler owns the replica count)'],
+        ["min above max", { credentials, autoscaling: { minReplicas: 6, maxReplicas: 5 } },
+            'sigsci-envoy: invalid "autoscaling.minReplicas": got 6; expected at most autoscaling.maxReplicas (5)'],
+        ["no client namespace", { credentials, clientNamespaces: [] },
+            'sigsci-envoy: invalid "clientNamespaces": got []; expected at least one namespace'],
+    ];
+    for (const [what, args, message] of bad) {
+        it(`refuses ${what}`, () => assert.throws(() => new AgentService("agents", args), (e: unknown) => e instanceof InputError && e.message === message));
+    }
+});
+
+describe("EnvoyApp with an agent Service", () => {
+    it("creates its own agent Service: the pod holds only Envoy and the app, Envoy resolves the Service by DNS", async () => {
+        const r = await runEnvoyApp(guideArgs({ agentService: { create: { replicas: 3 } } }));
+        for (const o of r.objects) validateKubernetesObject(o);
+        validateEnvoyConfig(r.envoyYaml);
+        assert.deepStrictEqual(Object.keys(r.containers), ["envoy", "app"]);
+        const pod = r.byKind("Deployment");
+        assert.deepStrictEqual(pod.spec.template.spec.volumes, [{ name: "envoy-config", configMap: { name: autoName("helloworld-envoy-config") } }]);
+        assert.strictEqual(pod.spec.template.metadata.labels["sigsci-envoy/agent-service"], "helloworld-agent");
+        assert.strictEqual(pod.spec.template.spec.terminationGracePeriodSeconds, 30);
+        const agent = cluster(r.envoyConfig, "sigsci-agent");
+        assert.strictEqual(agent.type, "STRICT_DNS");
+        assert.deepStrictEqual(agent.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address, {
+            socket_address: { address: "helloworld-agent.default.svc.cluster.local", port_value: 9999 },
+        });
+        assert.strictEqual(r.outputs.agentGrpcEndpoint, "helloworld-agent.default.svc.cluster.local:9999");
+        // The agent Service is a child of the app, its objects children of the agent Service.
+        const agentDeployment = r.run.one("kubernetes:apps/v1:Deployment", "helloworld-agent");
+        assert.ok(agentDeployment.urn.includes("::sigsci-envoy:index:AgentService$kubernetes:apps/v1:Deployment::"), agentDeployment.urn);
+        assert.ok(r.run.one("sigsci-envoy:index:AgentService").urn.endsWith("::sigsci-envoy:index:EnvoyApp$sigsci-envoy:index:AgentService::helloworld-agent"));
+        assert.strictEqual(agentDeployment.inputs.spec.replicas, 3);
+        const service = r.objects.find((o) => o.kind === "Service" && o.metadata.name === "helloworld-agent");
+        assert.strictEqual(`${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${service.spec.ports[0].port}`, r.outputs.agentGrpcEndpoint);
+        assert.strictEqual(r.outputs.secretName, autoName("helloworld-agent-sigsci-credentials"));
+    });
+
+    it("verifies the agent's certificate when the service speaks TLS", async () => {
+        const r = await runEnvoyApp(guideArgs({ agentService: { create: { tls: { secretName: "agent-tls" } }, tlsCaSecretName: "agent-ca" } }));
+        validateEnvoyConfig(r.envoyYaml);
+        for (const o of r.objects) validateKubernetesObject(o);
+        const host = "helloworld-agent.default.svc.cluster.local";
+        assert.deepStrictEqual(cluster(r.envoyConfig, "sigsci-agent").transport_socket, {
+            name: "envoy.transport_sockets.tls",
+            typed_config: {
+                "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+                sni: host,
+                common_tls_context: {
+                    alpn_protocols: ["h2"],
+                    validation_context: { trusted_ca: { filename: "/etc/envoy/agent-ca/ca.crt" }, match_typed_subject_alt_names: [{ san_type: "DNS", matcher: { exact: host } }] },
+                },
+            },
+        });
+        assert.deepStrictEqual(r.containers.envoy.volumeMounts[1], { name: "agent-ca", mountPath: "/etc/envoy/agent-ca", readOnly: true });
+        const volumes = r.byKind("Deployment").spec.template.spec.volumes;
+        assert.deepStrictEqual(volumes[1], { name: "agent-ca", secret: { secretName: "agent-ca", items: [{ key: "ca.crt", path: "ca.crt" }] } });
+    });
+
+    it("lets two apps share one agent Service: both point at it, its policy admits both, nothing is duplicated", async () => {
+        const run = await runProgram(() => {
+            const shared = new AgentService("agents", { credentials, namespace: "waf", clientNamespaces: ["shop", "blog"], autoscaling: { maxReplicas: 10 } });
+            const shop = new EnvoyApp("shop", { namespace: "shop", app: { image: "registry.example.com/shop:1.0" }, agentService: shared.link() });
+            const blog = new EnvoyApp("blog", { namespace: "blog", app: { image: "registry.example.com/blog:1.0" }, agentService: shared.link() });
+            return { shared, shop, blog };
+        });
+        const objects = kubernetesObjects(run);
+        for (const o of objects) validateKubernetesObject(o);
+        assert.strictEqual(objects.filter((o) => o.kind === "Secret").length, 1);
+        assert.deepStrictEqual(objects.filter((o) => o.kind === "Deployment").map((d) => d.metadata.name).sort(), ["agents", "blog", "shop"]);
+        const policy = objects.find((o) => o.kind === "NetworkPolicy").spec.ingress[0].from[0];
+        for (const app of ["shop", "blog"]) {
+            const cm = objects.find((o) => o.kind === "ConfigMap" && o.metadata.namespace === app);
+            validateEnvoyConfig(cm.data["envoy.yaml"]);
+            const address = cluster(parse(cm.data["envoy.yaml"]), "sigsci-agent").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address;
+            assert.deepStrictEqual(address, { address: "agents.waf.svc.cluster.local", port_value: 9999 });
+            const d = objects.find((o) => o.kind === "Deployment" && o.metadata.name === app);
+            assert.deepStrictEqual(d.spec.template.spec.containers.map((c: any) => c.name), ["envoy", "app"]);
+            for (const [k, v] of Object.entries(policy.podSelector.matchLabels)) assert.strictEqual(d.spec.template.metadata.labels[k], v, `${app} pod lacks ${k}`);
+            assert.ok(policy.namespaceSelector.matchExpressions[0].values.includes(d.metadata.namespace));
+        }
+        assert.strictEqual(await valueOf(run.result.shop.agentGrpcEndpoint), "agents.waf.svc.cluster.local:9999");
+        assert.strictEqual(await valueOf(run.result.shop.secretName), undefined);
+    });
+
+    const bad: [string, () => any, string][] = [
+        ["sidecar settings with an agent Service", () => guideArgs({ agent: { grpcPort: 9000 }, agentService: { create: {} } }),
+            'sigsci-envoy: invalid "agent": got "(set)"; expected nothing when agentService is given: the agent runs in the agent Service (set agentService.create.agent)'],
+        ["both create and endpoint", () => ({ app: { image: "a:1" }, agentService: { create: {}, endpoint: "x.y:1" } }),
+            'sigsci-envoy: invalid "agentService": got {"create":{},"endpoint":"x.y:1"}; expected either agentService.create or agentService.endpoint'],
+        ["credentials with a shared service", () => guideArgs({ agentService: { endpoint: "agents.waf.svc.cluster.local:9999" } }),
+            'sigsci-envoy: invalid "credentials": got "(set)"; expected nothing when agentService.endpoint is given: the shared agent Service holds the credentials'],
+        ["an endpoint without a port", () => ({ app: { image: "a:1" }, agentService: { endpoint: "agents.waf" } }),
+            'sigsci-envoy: invalid "agentService.endpoint": got "agents.waf"; expected host:port, e.g. "agents.waf.svc.cluster.local:9999" (an AgentService\'s grpcEndpoint)'],
+        ["a CA Secret without a TLS agent Service", () => guideArgs({ agentService: { create: {}, tlsCaSecretName: "ca" } }),
+            'sigsci-envoy: invalid "agentService.tlsCaSecretName": got "ca"; expected nothing unless agentService.create.tls is given (the agent would not speak TLS)'],
+        ["a TLS agent Service Envoy cannot verify", () => guideArgs({ agentService: { create: { tls: { secretName: "t" } } } }),
+            'sigsci-envoy: invalid "agentService.tlsCaSecretName": got nothing; expected the Secret with ca.crt that signs agentService.create.tls, so Envoy can verify the agent'],
+        ["min above max in the app's own service", () => guideArgs({ agentService: { create: { autoscaling: { minReplicas: 4, maxReplicas: 2 } } } }),
+            'sigsci-envoy: invalid "agentService.create.autoscaling.minReplicas": got 4; expected at most agentService.create.autoscaling.maxReplicas (2)'],
+        ["disagreeing on response data", () => ({ app: { image: "a:1" }, inspection: { expectResponseData: false }, agentService: { endpoint: "a.b:9999", expectResponseData: true } }),
+            'sigsci-envoy: invalid "inspection.expectResponseData": got false; expected true, as the shared agent Service expects (agentService.expectResponseData)'],
+    ];
+    for (const [what, args, message] of bad) {
+        it(`refuses ${what}`, () => assert.throws(() => new EnvoyApp("helloworld", args()), (e: unknown) => e instanceof InputError && e.message === message));
+    }
+});
