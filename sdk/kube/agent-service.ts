@@ -1,41 +1,18 @@
 // The Kubernetes objects of an agent Service, built from its settings.
-import * as k8s from "@pulumi/kubernetes";
 import { NAMES } from "../settings/defaults";
 import { AgentServiceSettings } from "../settings/types";
-import { agentContainer, agentTmpVolume, restrictedPodSecurity } from "./containers";
-
-type ObjectMeta = k8s.types.input.meta.v1.ObjectMeta;
-
-function namedMeta(s: AgentServiceSettings): ObjectMeta {
-    return { name: s.name, namespace: s.namespace, labels: s.labels };
-}
-
-export function autoNamedMeta(s: AgentServiceSettings): ObjectMeta {
-    return { namespace: s.namespace, labels: s.labels };
-}
+import { agentContainer, agentTmpVolume } from "./containers";
+import { autoNamedMeta, hardenedDeployment, namedMeta } from "./workload";
 
 /** Agent pods, spread over nodes and zones; no `replicas` when an autoscaler owns the count. */
 export function agentDeployment(s: AgentServiceSettings, secretName: string) {
     const tls = s.tlsSecretName !== undefined;
     const spread = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: s.selectorLabels } });
-    return {
-        metadata: namedMeta(s),
-        spec: {
-            ...(s.replicas !== undefined ? { replicas: s.replicas } : {}),
-            selector: { matchLabels: s.selectorLabels },
-            template: {
-                metadata: { labels: s.labels },
-                spec: {
-                    automountServiceAccountToken: false,
-                    securityContext: restrictedPodSecurity,
-                    terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
-                    topologySpreadConstraints: [spread("kubernetes.io/hostname"), spread("topology.kubernetes.io/zone")],
-                    containers: [agentContainer(s.agent, secretName, tls)],
-                    volumes: [agentTmpVolume, ...(tls ? [{ name: NAMES.agentTlsVolume, secret: { secretName: s.tlsSecretName } }] : [])],
-                },
-            },
-        },
-    };
+    return hardenedDeployment(s, s.replicas, {
+        topologySpreadConstraints: [spread("kubernetes.io/hostname"), spread("topology.kubernetes.io/zone")],
+        containers: [agentContainer(s.agent, secretName, tls)],
+        volumes: [agentTmpVolume, ...(tls ? [{ name: NAMES.agentTlsVolume, secret: { secretName: s.tlsSecretName } }] : [])],
+    });
 }
 
 /**

@@ -2,18 +2,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import { DEFAULTS, NAMES } from "../settings/defaults";
 import { AppSettings, EnvVarSetting } from "../settings/types";
-import { agentContainer, agentTmpVolume, containerResources, restrictedContainerSecurity, restrictedPodSecurity } from "./containers";
-
-type ObjectMeta = k8s.types.input.meta.v1.ObjectMeta;
-
-/** Metadata of an object the provider names (`<resource name>-<suffix>`), so a new version gets a new name. */
-export function autoNamedMeta(s: AppSettings): ObjectMeta {
-    return { namespace: s.namespace, labels: s.labels };
-}
-
-export function namedMeta(s: AppSettings): ObjectMeta {
-    return { name: s.name, namespace: s.namespace, labels: s.labels };
-}
+import { agentContainer, agentTmpVolume, containerResources, restrictedContainerSecurity } from "./containers";
+import { autoNamedMeta, hardenedDeployment, namedMeta } from "./workload";
 
 /** The Envoy config's ConfigMap. Immutable: a changed config is a new ConfigMap, and the pods roll. */
 export function envoyConfigMap(s: AppSettings, envoyYaml: string) {
@@ -76,23 +66,7 @@ export function appDeployment(s: AppSettings, refs: PodRefs) {
         volumes.push(agentTmpVolume);
     }
     if (s.agentService?.tlsCaSecretName) volumes.push({ name: NAMES.agentCaVolume, secret: { secretName: s.agentService.tlsCaSecretName, items: [{ key: "ca.crt", path: "ca.crt" }] } });
-    return {
-        metadata: namedMeta(s),
-        spec: {
-            replicas: s.replicas,
-            selector: { matchLabels: s.selectorLabels },
-            template: {
-                metadata: { labels: s.labels },
-                spec: {
-                    automountServiceAccountToken: false,
-                    securityContext: restrictedPodSecurity,
-                    terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
-                    containers,
-                    volumes,
-                },
-            },
-        },
-    };
+    return hardenedDeployment(s, s.replicas, { containers, volumes });
 }
 
 /** The Service in front of Envoy; it targets the container port by name, so the two cannot disagree. */

@@ -1,0 +1,48 @@
+// Metadata and the Deployment shape shared by the app and agent workloads.
+import * as k8s from "@pulumi/kubernetes";
+import { restrictedPodSecurity } from "./containers";
+
+type ObjectMeta = k8s.types.input.meta.v1.ObjectMeta;
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+
+/** What names and labels one component's objects. */
+export interface Identity {
+    name: string;
+    namespace: string;
+    labels: Record<string, string>;
+    selectorLabels: Record<string, string>;
+    terminationGracePeriodSeconds: number;
+}
+
+/** Metadata of an object named after the component (Deployment, Service: stable DNS and kubectl names). */
+export function namedMeta(s: Identity): ObjectMeta {
+    return { name: s.name, namespace: s.namespace, labels: s.labels };
+}
+
+/** Metadata of an object the provider names (`<resource name>-<suffix>`), so a new version gets a new name. */
+export function autoNamedMeta(s: Identity): ObjectMeta {
+    return { namespace: s.namespace, labels: s.labels };
+}
+
+/**
+ * A Deployment whose pods carry the restricted security defaults and no service-account
+ * token. `replicas` is left out when an autoscaler owns the count.
+ */
+export function hardenedDeployment(s: Identity, replicas: number | undefined, pod: Pick<PodSpec, "containers" | "volumes" | "topologySpreadConstraints">) {
+    return {
+        metadata: namedMeta(s),
+        spec: {
+            ...(replicas !== undefined ? { replicas } : {}),
+            selector: { matchLabels: s.selectorLabels },
+            template: {
+                metadata: { labels: s.labels },
+                spec: {
+                    automountServiceAccountToken: false,
+                    securityContext: restrictedPodSecurity,
+                    terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
+                    ...pod,
+                },
+            },
+        },
+    };
+}
