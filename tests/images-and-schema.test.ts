@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { apiMarkdown, readmeApiSection, REPO } from "../scripts/api-docs";
+import { apiMarkdown, configMarkdown, readmeApiSection, readmeConfigSection, REPO } from "../scripts/api-docs";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { AgentService, EnvoyApp } from "../sdk";
@@ -76,5 +76,6 @@ describe("README reference", () => {
         this.timeout(60000);
         const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
         assert.strictEqual(readmeApiSection(readme), await apiMarkdown());
+        assert.strictEqual(readmeConfigSection(readme), configMarkdown());
     });
 });

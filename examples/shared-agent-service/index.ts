@@ -11,7 +11,7 @@ const agents = new AgentService("waf-agents", {
         accessKeyId: config.requireSecret("sigsciAccessKeyId"),
         secretAccessKey: config.requireSecret("sigsciSecretAccessKey"),
     },
-    agent: { image: "signalsciences/sigsci-agent:4.60.0" },
+    agent: { image: "signalsciences/sigsci-agent:4.70.0" },
     autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilization: 70 },
     clientNamespaces: ["shop", "blog"],
 });

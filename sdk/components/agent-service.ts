@@ -6,7 +6,7 @@ import { AgentServiceArgs, AgentServiceLink } from "../args";
 import { agentAutoscaler, agentDeployment, agentDisruptionBudget, agentNetworkPolicy, agentServiceObject } from "../kube/agent-service";
 import { resolveAgentServiceSettings } from "../settings/agent-service";
 import { credentialsSecret } from "./credentials";
-import { credentialPresence, resolveWhenKnown } from "./inputs";
+import { credentialPresence, Resolved } from "./inputs";
 
 /**
  * The sigsci-agent as a separately scaled Service: credentials Secret, agent Deployment,
@@ -37,21 +37,23 @@ export class AgentService extends pulumi.ComponentResource {
 
     constructor(name: string, args: AgentServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const safeArgs = { ...args, credentials: credentialPresence(args?.credentials) };
-        super("sigsci-envoy:index:AgentService", name, safeArgs, opts);
-        const settings = resolveWhenKnown(safeArgs, (plain) => resolveAgentServiceSettings(name, plain as pulumi.Unwrap<AgentServiceArgs>));
+        // Pulumi stores a component's inputs in state; this one keeps none (the credentials above
+        // all), and its children hold everything worth diffing.
+        super("sigsci-envoy:index:AgentService", name, {}, opts);
+        const settings = Resolved.of(safeArgs, (plain) => resolveAgentServiceSettings(name, plain as pulumi.Unwrap<AgentServiceArgs>));
         const child = { parent: this };
 
         const secretName = credentialsSecret(`${name}-sigsci-credentials`, args.credentials, settings, child);
-        const deployment = new k8s.apps.v1.Deployment(name, pulumi.all([settings, secretName]).apply(([s, secret]) => agentDeployment(s, secret)), child);
-        const service = new k8s.core.v1.Service(name, settings.apply(agentServiceObject), child);
-        const autoscaler = args.autoscaling !== undefined ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-agent`, settings.apply(agentAutoscaler), child) : undefined;
-        const budget = new k8s.policy.v1.PodDisruptionBudget(`${name}-agent`, settings.apply(agentDisruptionBudget), child);
-        const policy = new k8s.networking.v1.NetworkPolicy(`${name}-agent`, settings.apply(agentNetworkPolicy), child);
+        const deployment = new k8s.apps.v1.Deployment(name, pulumi.all([settings.input, secretName]).apply(([s, secret]) => agentDeployment(s, secret)), child);
+        const service = new k8s.core.v1.Service(name, settings.map(agentServiceObject), child);
+        const autoscaler = args.autoscaling !== undefined ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-agent`, settings.map(agentAutoscaler), child) : undefined;
+        const budget = new k8s.policy.v1.PodDisruptionBudget(`${name}-agent`, settings.map(agentDisruptionBudget), child);
+        const policy = new k8s.networking.v1.NetworkPolicy(`${name}-agent`, settings.map(agentNetworkPolicy), child);
 
-        this.grpcEndpoint = pulumi.all([settings, service.metadata.name]).apply(([s]) => `${s.endpoint.host}:${s.endpoint.port}`);
-        this.clientLabels = settings.apply((s) => s.clientLabels);
-        this.expectResponseData = settings.apply((s) => s.agent.expectResponseData);
-        this.namespace = settings.apply((s) => s.namespace);
+        this.grpcEndpoint = pulumi.all([settings.input, service.metadata.name]).apply(([s]) => `${s.endpoint.host}:${s.endpoint.port}`);
+        this.clientLabels = settings.output((s) => s.clientLabels);
+        this.expectResponseData = settings.output((s) => s.agent.expectResponseData);
+        this.namespace = settings.output((s) => s.namespace);
         this.secretName = secretName;
         this.deploymentName = deployment.metadata.name;
         this.serviceName = service.metadata.name;

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentCredentials } from "../args";
 import { NAMES } from "../settings/defaults";
+import { Resolved } from "./inputs";
 
 /**
  * The Secret the agent reads: the user's existing one, or one made from the (secret) keys.
@@ -11,14 +12,14 @@ import { NAMES } from "../settings/defaults";
 export function credentialsSecret(
     resourceName: string,
     credentials: AgentCredentials | undefined,
-    settings: pulumi.Output<{ namespace: string; labels: Record<string, string>; existingSecretName?: string }>,
+    settings: Resolved<{ namespace: string; labels: Record<string, string>; existingSecretName?: string }>,
     opts: pulumi.CustomResourceOptions,
 ): pulumi.Output<string> {
-    if (credentials?.existingSecretName !== undefined) return settings.apply((s) => s.existingSecretName!);
+    if (credentials?.existingSecretName !== undefined) return settings.output((s) => s.existingSecretName!);
     const secret = new k8s.core.v1.Secret(
         resourceName,
         {
-            metadata: settings.apply((s) => ({ namespace: s.namespace, labels: s.labels })),
+            metadata: settings.map((s) => ({ namespace: s.namespace, labels: s.labels })),
             immutable: true,
             type: "Opaque",
             stringData: {

@@ -12,7 +12,7 @@ import { agentServiceNameFor } from "../settings/resolve";
 import { resolveAppSettings } from "../settings/resolve";
 import { AgentService } from "./agent-service";
 import { credentialsSecret } from "./credentials";
-import { credentialPresence, resolveWhenKnown } from "./inputs";
+import { credentialPresence, Resolved } from "./inputs";
 
 /**
  * An application behind Envoy, with the Fastly Next-Gen WAF agent inspecting every request:
@@ -38,8 +38,10 @@ export class EnvoyApp extends pulumi.ComponentResource {
     constructor(name: string, args: EnvoyAppArgs, opts?: pulumi.ComponentResourceOptions) {
         // The credentials stay out of the component's own stored inputs and out of the settings.
         const safeArgs = { ...args, credentials: credentialPresence(args?.credentials) };
-        super("sigsci-envoy:index:EnvoyApp", name, safeArgs, opts);
-        const settings = resolveWhenKnown(safeArgs, (plain) => resolveAppSettings(name, plain as pulumi.Unwrap<EnvoyAppArgs>));
+        // Pulumi stores a component's inputs in state; this one keeps none (the credentials above
+        // all), and its children hold everything worth diffing.
+        super("sigsci-envoy:index:EnvoyApp", name, {}, opts);
+        const settings = Resolved.of(safeArgs, (plain) => resolveAppSettings(name, plain as pulumi.Unwrap<EnvoyAppArgs>));
         const child = { parent: this };
 
         let secretName: pulumi.Output<string | undefined> = pulumi.output(undefined);
@@ -56,21 +58,21 @@ export class EnvoyApp extends pulumi.ComponentResource {
             );
             secretName = own.secretName;
         }
-        const configMap = new k8s.core.v1.ConfigMap(`${name}-envoy-config`, settings.apply((s) => envoyConfigMap(s, envoyConfigYaml(s))), child);
+        const configMap = new k8s.core.v1.ConfigMap(`${name}-envoy-config`, settings.map((s) => envoyConfigMap(s, envoyConfigYaml(s))), child);
         const deployment = new k8s.apps.v1.Deployment(
             name,
-            pulumi.all([settings, configMap.metadata.name, secretName]).apply(([s, configMapName, secret]) => appDeployment(s, { configMapName, secretName: secret })),
+            pulumi.all([settings.input, configMap.metadata.name, secretName]).apply(([s, configMapName, secret]) => appDeployment(s, { configMapName, secretName: secret })),
             child,
         );
-        const service = new k8s.core.v1.Service(name, settings.apply(frontService), child);
+        const service = new k8s.core.v1.Service(name, settings.map(frontService), child);
 
-        this.agentGrpcEndpoint = settings.apply((s) => (s.agent ? agentListenAddress(s.agent) : `${s.agentService!.endpoint.host}:${s.agentService!.endpoint.port}`));
-        this.namespace = settings.apply((s) => s.namespace);
+        this.agentGrpcEndpoint = settings.output((s) => (s.agent ? agentListenAddress(s.agent) : `${s.agentService!.endpoint.host}:${s.agentService!.endpoint.port}`));
+        this.namespace = settings.output((s) => s.namespace);
         this.secretName = secretName;
         this.configMapName = configMap.metadata.name;
         this.deploymentName = deployment.metadata.name;
         this.serviceName = service.metadata.name;
-        this.frontUrl = pulumi.all([service.metadata.name, settings]).apply(([svc, s]) => `http://${clusterDomainName(svc, s.namespace)}:${s.service.port}`);
+        this.frontUrl = pulumi.all([service.metadata.name, settings.input]).apply(([svc, s]) => `http://${clusterDomainName(svc, s.namespace)}:${s.service.port}`);
         this.registerOutputs({
             agentGrpcEndpoint: this.agentGrpcEndpoint,
             namespace: this.namespace,

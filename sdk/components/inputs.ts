@@ -10,13 +10,38 @@ export function knownNow(value: unknown): boolean {
 }
 
 /**
- * Resolves `args` with `resolve`. When every value is already known, `resolve` runs now, so a
- * bad input throws before any resource is registered; otherwise it runs when the outputs
- * resolve, with the same messages.
+ * A component's resolved settings: known now when every input was, else later (an output).
+ * `map` keeps what is known now plain, so resources get plain inputs and no extra outputs.
  */
-export function resolveWhenKnown<A, S>(args: A, resolve: (plain: pulumi.Unwrap<A>) => S): pulumi.Output<S> {
-    if (knownNow(args)) return pulumi.output(resolve(args as pulumi.Unwrap<A>)) as pulumi.Output<S>;
-    return pulumi.output(args).apply((plain) => resolve(plain as pulumi.Unwrap<A>)) as pulumi.Output<S>;
+export class Resolved<S> {
+    private constructor(
+        private readonly now: S | undefined,
+        private readonly later: pulumi.Output<S> | undefined,
+    ) {}
+
+    /**
+     * Resolves `args` with `resolve`. When every value is already known, `resolve` runs now, so
+     * a bad input throws before any resource is registered; otherwise it runs when the outputs
+     * resolve, with the same messages.
+     */
+    static of<A, S>(args: A, resolve: (plain: pulumi.Unwrap<A>) => S): Resolved<S> {
+        if (knownNow(args)) return new Resolved<S>(resolve(args as pulumi.Unwrap<A>), undefined);
+        return new Resolved<S>(undefined, pulumi.output(args).apply((plain) => resolve(plain as pulumi.Unwrap<A>)) as pulumi.Output<S>);
+    }
+
+    /** The settings as an input to `pulumi.all` or a resource. */
+    get input(): pulumi.Input<S> {
+        return this.now !== undefined ? this.now : this.later!;
+    }
+
+    map<R>(fn: (s: S) => R): R | pulumi.Output<R> {
+        return this.now !== undefined ? fn(this.now) : (this.later!.apply(fn) as pulumi.Output<R>);
+    }
+
+    /** As an output, for a component's output properties. */
+    output<R>(fn: (s: S) => R): pulumi.Output<R> {
+        return pulumi.output(this.map(fn)) as pulumi.Output<R>;
+    }
 }
 
 /** Which credential inputs were given, without their values: secrets never enter the settings. */

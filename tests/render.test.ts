@@ -1,0 +1,176 @@
+// The root program and its offline render: every committed stack renders to strictly valid,
+// byte-identical manifests with no secret value in them; bad config names its key.
+import * as assert from "assert";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, parseAllDocuments } from "yaml";
+import { evaluate } from "../sdk/render/evaluate";
+import { REPO, renderStack } from "../scripts/render";
+import { validateEnvoyConfig } from "./support/envoy-schema";
+import { validateKubernetesObject } from "./support/kube-schema";
+
+const STACKS = fs.readdirSync(REPO).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice("Pulumi.".length, -".yaml".length));
+const PROGRAM = path.join(REPO, "bin/program/index.js");
+
+/** A scratch project with the repository's program and one stack file of the test's own. */
+function scratchProject(stackConfig: Record<string, unknown>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sigsci-render-"));
+    fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.symlinkSync(path.join(REPO, "bin"), path.join(dir, "bin"));
+    fs.writeFileSync(path.join(dir, "Pulumi.scratch.yaml"), JSON.stringify({ config: stackConfig }));
+    return dir;
+}
+
+const DEV = parse(fs.readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8")).config;
+
+describe("committed stacks", () => {
+    it("include dev and prod", () => assert.deepStrictEqual([...STACKS].sort(), ["dev", "prod"]));
+
+    for (const stack of STACKS) {
+        it(`${stack} renders strictly valid objects, the same bytes every time`, async () => {
+            const first = await renderStack(stack);
+            const second = await renderStack(stack);
+            assert.strictEqual(first.yaml, second.yaml);
+            const docs = parseAllDocuments(first.yaml).map((d) => d.toJS());
+            assert.deepStrictEqual(docs, first.objects);
+            for (const o of docs) {
+                validateKubernetesObject(o);
+                if (o.kind === "ConfigMap") validateEnvoyConfig(o.data["envoy.yaml"]);
+                if (o.kind === "Secret") assert.deepStrictEqual(o.stringData, { accesskeyid: "<redacted>", secretaccesskey: "<redacted>" });
+            }
+        });
+    }
+
+    it("dev is Fastly's guide example: sidecar, helloworld on localhost:8080, agent on localhost:9999 with response data", async () => {
+        const r = await renderStack("dev");
+        assert.deepStrictEqual(r.objects.map((o) => o.kind), ["Secret", "ConfigMap", "Service", "Deployment"]);
+        const pod = r.objects.find((o) => o.kind === "Deployment").spec.template.spec;
+        assert.deepStrictEqual(pod.containers.map((c: any) => c.name), ["envoy", "app", "sigsci-agent"]);
+        assert.deepStrictEqual(pod.containers[1].args, ["localhost:8080"]);
+        const env = Object.fromEntries(pod.containers[2].env.filter((e: any) => e.value).map((e: any) => [e.name, e.value]));
+        assert.deepStrictEqual(env, { SIGSCI_ENVOY_EXPECT_RESPONSE_DATA: "1", SIGSCI_ENVOY_GRPC_ADDRESS: "localhost:9999" });
+        assert.ok(r.summary.includes("  agent gRPC endpoint: localhost:9999"), r.summary.join("\n"));
+    });
+
+    it("prod runs pinned images, an autoscaled agent Service and several app replicas, with the existing Secret", async () => {
+        const r = await renderStack("prod");
+        const kinds = r.objects.map((o) => o.kind);
+        assert.ok(!kinds.includes("Secret"), "the existing Secret is not rendered");
+        const app = r.objects.find((o) => o.kind === "Deployment" && o.metadata.name === "helloworld");
+        const agents = r.objects.find((o) => o.kind === "Deployment" && o.metadata.name === "helloworld-agent");
+        assert.strictEqual(app.spec.replicas, 4);
+        assert.ok(!("replicas" in agents.spec));
+        assert.strictEqual(agents.spec.template.spec.containers[0].image, "signalsciences/sigsci-agent:4.70.0");
+        assert.strictEqual(app.spec.template.spec.containers[0].image, "envoyproxy/envoy:v1.39.5");
+        assert.deepStrictEqual(r.objects.find((o) => o.kind === "HorizontalPodAutoscaler").spec.maxReplicas, 10);
+        assert.ok(r.summary.some((l) => l.includes('"sigsci.production-site" is not rendered')));
+    });
+});
+
+describe("render and secrets", () => {
+    it("never prints a credential, even one left in plain text in the stack file", async () => {
+        const dir = scratchProject({ ...DEV, "sigsci-envoy:accessKeyId": "AKID-PLAINTEXT-1234", "sigsci-envoy:secretAccessKey": "SECRET-PLAINTEXT-5678" });
+        const r = await renderStack("scratch", dir);
+        for (const text of [r.yaml, r.summary.join("\n")]) {
+            assert.ok(!text.includes("AKID-PLAINTEXT-1234") && !text.includes("SECRET-PLAINTEXT-5678"));
+        }
+        assert.ok(r.summary.some((l) => l.startsWith('warning: "sigsci-envoy:accessKeyId" is in plain text')), r.summary.join("\n"));
+    });
+
+    it("renders encrypted agent keys as placeholders and says so", async () => {
+        const dir = scratchProject({ ...DEV, "sigsci-envoy:accessKeyId": { secure: "v1:AAAA" }, "sigsci-envoy:secretAccessKey": { secure: "v1:BBBB" } });
+        const r = await renderStack("scratch", dir);
+        assert.ok(r.summary.includes('note: "sigsci-envoy:accessKeyId" is encrypted (it cannot be decrypted offline); the credentials Secret is rendered with <redacted> placeholders'));
+        assert.ok(!r.yaml.includes("v1:AAAA"));
+    });
+
+    it("refuses another encrypted value with a clear message", async () => {
+        const dir = scratchProject({ ...DEV, "sigsci-envoy:appImage": { secure: "v1:CCCC" } });
+        await assert.rejects(renderStack("scratch", dir), {
+            message: 'config "sigsci-envoy:appImage" is encrypted and cannot be decrypted offline: the render accepts encrypted values only for accessKeyId and secretAccessKey. Set it in plain text for this stack, or deploy with pulumi up',
+        });
+    });
+
+    it("names the stacks there are when asked for one that is not", async () => {
+        await assert.rejects(renderStack("staging"), { message: 'no stack "staging": expected one of dev, prod (a Pulumi.<stack>.yaml beside Pulumi.yaml)' });
+    });
+});
+
+describe("render command", () => {
+    it("prints YAML on standard output and the summary on standard error", () => {
+        const r = spawnSync(process.execPath, [path.join(REPO, "bin/scripts/render.js"), "--stack", "dev"], { encoding: "utf8" });
+        assert.strictEqual(r.status, 0, r.stderr);
+        assert.ok(r.stdout.startsWith("---\napiVersion: v1\nkind: Secret\n"));
+        assert.match(r.stderr, /^sigsci-envoy render: stack "dev", 4 objects \(Secret 1, ConfigMap 1, Service 1, Deployment 1\)$/m);
+    });
+
+    it("writes one file per object with --out", () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "sigsci-out-"));
+        execFileSync(process.execPath, [path.join(REPO, "bin/scripts/render.js"), "--stack", "dev", "--out", out], { stdio: "pipe" });
+        assert.deepStrictEqual(fs.readdirSync(out).sort(), [
+            "default.configmap.helloworld-envoy-config-5a0d924f.yaml",
+            "default.deployment.helloworld.yaml",
+            "default.secret.helloworld-sigsci-credentials-2efd1b2c.yaml",
+            "default.service.helloworld.yaml",
+        ]);
+    });
+
+    it("gives a new ConfigMap name when the Envoy config changes, so applied pods roll", async () => {
+        const base = await renderStack("scratch", scratchProject(DEV));
+        const changed = await renderStack("scratch", scratchProject({ ...DEV, "sigsci-envoy:inspectionTimeout": "0.5s" }));
+        const name = (r: typeof base) => r.objects.find((o) => o.kind === "ConfigMap").metadata.name;
+        assert.notStrictEqual(name(base), name(changed));
+        const volume = (r: typeof base) => r.objects.find((o) => o.kind === "Deployment").spec.template.spec.volumes[0].configMap.name;
+        assert.strictEqual(volume(changed), name(changed));
+    });
+});
+
+describe("stack configuration errors", () => {
+    const run = (config: Record<string, unknown>) => {
+        const flat = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+        delete require.cache[require.resolve(PROGRAM)];
+        return evaluate(() => require(PROGRAM), { config: flat, project: "sigsci-envoy" });
+    };
+    const without = (key: string) => Object.fromEntries(Object.entries(DEV).filter(([k]) => k !== `sigsci-envoy:${key}`));
+    const creds = { "sigsci-envoy:accessKeyId": "a", "sigsci-envoy:secretAccessKey": "b" };
+    const cases: [string, Record<string, unknown>, string][] = [
+        ["no app name", { ...without("appName"), ...creds }, 'sigsci-envoy: config "sigsci-envoy:appName" is not set. Fix it with: pulumi config set appName helloworld'],
+        ["no app image", { ...without("appImage"), ...creds }, 'sigsci-envoy: config "sigsci-envoy:appImage" is not set. Fix it with: pulumi config set appImage signalsciences/example-helloworld:latest'],
+        ["no credentials", DEV, 'sigsci-envoy: config "sigsci-envoy:accessKeyId" is not set (give both agent keys as secrets, or existingSecretName). Fix it with: pulumi config set --secret accessKeyId <Agent Access Key>'],
+        ["keys and an existing Secret", { ...DEV, ...creds, "sigsci-envoy:existingSecretName": "s" },
+            'sigsci-envoy: config "sigsci-envoy:existingSecretName" is set together with accessKeyId/secretAccessKey: give one or the other (pulumi config rm existingSecretName). Fix it with: pulumi config set existingSecretName sigsci.my-site-name-here'],
+        ["a port that is not a number", { ...DEV, ...creds, "sigsci-envoy:appPort": "80a" }, 'sigsci-envoy: config "sigsci-envoy:appPort" is "80a": expected a number. Fix it with: pulumi config set appPort 8080'],
+        ["a flag that is not a boolean", { ...DEV, ...creds, "sigsci-envoy:failOpen": "yes" }, 'sigsci-envoy: config "sigsci-envoy:failOpen" is "yes": expected true or false. Fix it with: pulumi config set failOpen false'],
+        ["args that are not a list", { ...DEV, ...creds, "sigsci-envoy:appArgs": "localhost:8080" }, 'sigsci-envoy: config "sigsci-envoy:appArgs" is "localhost:8080": expected a JSON list of strings. Fix it with: pulumi config set appArgs \'["localhost:8080"]\''],
+        ["an unknown layout", { ...DEV, ...creds, "sigsci-envoy:agentLayout": "daemonset" }, 'sigsci-envoy: config "sigsci-envoy:agentLayout" is "daemonset": expected "sidecar" or "service". Fix it with: pulumi config set agentLayout service'],
+        ["agent scaling with a sidecar", { ...DEV, ...creds, "sigsci-envoy:agentMaxReplicas": 4 },
+            'sigsci-envoy: config "sigsci-envoy:agentMaxReplicas" is set but agentLayout is "sidecar" (the sidecar scales with the app); set agentLayout to service or remove it. Fix it with: pulumi config set agentMaxReplicas 10'],
+        ["a port the component refuses", { ...DEV, ...creds, "sigsci-envoy:agentGrpcPort": 70000 }, 'sigsci-envoy: config "sigsci-envoy:agentGrpcPort" is 70000: expected a port number from 1 to 65535. Fix it with: pulumi config set agentGrpcPort 9999'],
+        ["two listeners on one port", { ...DEV, ...creds, "sigsci-envoy:agentGrpcPort": 8080 }, 'sigsci-envoy: config "sigsci-envoy:agentGrpcPort" is 8080: expected a port not already used by "appPort" in the same pod. Fix it with: pulumi config set agentGrpcPort 9999'],
+        ["min above max", { ...DEV, ...creds, "sigsci-envoy:agentLayout": "service", "sigsci-envoy:agentMinReplicas": 5, "sigsci-envoy:agentMaxReplicas": 3 },
+            'sigsci-envoy: config "sigsci-envoy:agentMinReplicas" is 5: expected at most agentMaxReplicas (3). Fix it with: pulumi config set agentMinReplicas 2'],
+        ["a bad namespace", { ...DEV, ...creds, "sigsci-envoy:namespace": "Web" },
+            'sigsci-envoy: config "sigsci-envoy:namespace" is "Web": expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit. Fix it with: pulumi config set namespace default'],
+    ];
+    for (const [what, config, message] of cases) {
+        it(`names the key for ${what}`, async () => {
+            await assert.rejects(run(config), { message });
+        });
+    }
+});
+
+describe("examples", () => {
+    it("each is a standalone program, type-checked with the package by npm test", () => {
+        const tsconfig = JSON.parse(fs.readFileSync(path.join(REPO, "tsconfig.json"), "utf8"));
+        assert.ok(tsconfig.include.includes("examples/**/*.ts"));
+        const dirs = fs.readdirSync(path.join(REPO, "examples"));
+        assert.ok(dirs.length >= 4, dirs.join(", "));
+        for (const d of dirs) {
+            for (const f of ["Pulumi.yaml", "package.json", "index.ts"]) assert.ok(fs.existsSync(path.join(REPO, "examples", d, f)), `${d}/${f}`);
+            assert.strictEqual(JSON.parse(fs.readFileSync(path.join(REPO, "examples", d, "package.json"), "utf8")).dependencies["sigsci-envoy"], "file:../..");
+            assert.ok(fs.existsSync(path.join(REPO, "bin/examples", d, "index.js")), `${d} was not compiled`);
+        }
+    });
+});
