@@ -27,6 +27,7 @@ export const CONFIG_KEYS: Key[] = [
     { key: "replicas", kind: "number", example: "3", input: { sidecar: "replicas", service: "replicas" }, doc: "App pod replicas (default 1)" },
     { key: "port", kind: "number", example: "8000", input: { sidecar: "port", service: "port" }, doc: "Envoy's front port (default 8000)" },
     { key: "envoyImage", kind: "string", example: "envoyproxy/envoy:v1.39.5", input: { sidecar: "envoy.image", service: "envoy.image" }, doc: "Envoy's image (default: the pinned release)" },
+    { key: "integration", kind: "string", example: "ext_proc", input: { sidecar: "inspection.integration", service: "inspection.integration" }, doc: "How Envoy consults the agent: `ext_authz` (default, with the access log) or `ext_proc`" },
     { key: "failOpen", kind: "boolean", example: "false", input: { sidecar: "inspection.failOpen", service: "inspection.failOpen" }, doc: "Let requests through when the agent cannot answer (default true)" },
     { key: "inspectionTimeout", kind: "string", example: "0.2s", input: { sidecar: "inspection.timeout", service: "inspection.timeout" }, doc: "How long Envoy waits for the agent (default `0.2s`)" },
     { key: "maxRequestBytes", kind: "number", example: "8192", input: { sidecar: "inspection.maxRequestBytes", service: "inspection.maxRequestBytes" }, doc: "Request-body bytes sent to the agent (default 8192)" },
@@ -126,6 +127,7 @@ export function readStackConfig(config: pulumi.Config = new pulumi.Config()): { 
         app: { image: appImage as string, port: read("appPort") as number | undefined, args: read("appArgs") as string[] | undefined },
         envoy: { image: read("envoyImage") as string | undefined },
         inspection: {
+            integration: read("integration") as string | undefined,
             failOpen: read("failOpen") as boolean | undefined,
             timeout: read("inspectionTimeout") as string | undefined,
             maxRequestBytes: read("maxRequestBytes") as number | undefined,

@@ -102,23 +102,38 @@ export interface EnvoyProxy {
     configOverride?: pulumi.Input<string>;
 }
 
-/** How Envoy consults the agent about each request (the ext_authz filter and gRPC access log). */
+/** How Envoy consults the agent about each request. */
 export interface WafInspection {
+    /**
+     * `ext_authz` (default, as in Fastly's Kubernetes Envoy guide): the ext_authz filter holds
+     * each request for the agent's decision, and the gRPC access log sends the response data
+     * afterwards. `ext_proc` (Fastly's current guides, agent with ext_proc support): one
+     * external-processing stream per request carries request headers and body and response
+     * headers, so no access log and no session affinity are needed.
+     */
+    integration?: pulumi.Input<string>;
     /**
      * Let requests through when the agent cannot be reached or does not answer in time.
      * Default true (fail open), as Fastly's modules do: a WAF outage must not take the
      * application down. Set false to refuse such requests with 503 (fail closed).
      */
     failOpen?: pulumi.Input<boolean>;
-    /** How long Envoy waits for the agent's decision, as a protobuf duration (`"0.2s"`). Default `"0.2s"`. */
+    /**
+     * How long Envoy waits for the agent, as a protobuf duration (`"0.2s"`): the ext_authz
+     * timeout, or ext_proc's `message_timeout` for each message. Default `"0.2s"`.
+     */
     timeout?: pulumi.Input<string>;
-    /** The most request-body bytes Envoy buffers and sends to the agent. Default 8192. */
+    /**
+     * The most request-body bytes Envoy buffers and sends to the agent. Default 8192 with
+     * ext_authz; 1048576 with ext_proc (the buffer filter's limit; larger bodies get 413).
+     */
     maxRequestBytes?: pulumi.Input<number>;
-    /** Send the first `maxRequestBytes` of a larger body instead of refusing it with 413. Default true. */
+    /** ext_authz only: send the first `maxRequestBytes` of a larger body instead of refusing it with 413. Default true. */
     allowPartialMessage?: pulumi.Input<boolean>;
     /**
      * Send response data to the agent through Envoy's gRPC access logger and set
-     * `SIGSCI_ENVOY_EXPECT_RESPONSE_DATA=1` on the agent. Default true, as in Fastly's guide.
+     * `SIGSCI_ENVOY_EXPECT_RESPONSE_DATA=1` on the agent. Default true, as in Fastly's guide;
+     * ext_authz only (ext_proc sends the response on its stream).
      */
     expectResponseData?: pulumi.Input<boolean>;
 }
@@ -224,9 +239,15 @@ export interface AgentServiceArgs extends AgentServiceSettings {
      * The agent waits for response data from Envoy's gRPC access log
      * (`SIGSCI_ENVOY_EXPECT_RESPONSE_DATA=1`), and the Service pins each Envoy to one agent pod
      * (`sessionAffinity: ClientIP`) so the agent that saw a request also sees its response.
-     * Default true. Every app using the service must agree (`inspection.expectResponseData`).
+     * Default true with ext_authz. Every app using the service must agree (`inspection.expectResponseData`).
      */
     expectResponseData?: pulumi.Input<boolean>;
+    /**
+     * How Envoy talks to these agents: `ext_authz` (default) or `ext_proc`
+     * (`SIGSCI_ENVOY_EXTPROC_ENABLED=true`, a gRPC readiness probe, no session affinity). Every
+     * app using the service must use the same (`inspection.integration`).
+     */
+    integration?: pulumi.Input<string>;
 }
 
 /** How an EnvoyApp reaches an agent Service. */
@@ -239,6 +260,8 @@ export interface AgentServiceLink {
     clientLabels?: { [key: string]: pulumi.Input<string> };
     /** Whether the shared service expects response data; checked against `inspection.expectResponseData`. */
     expectResponseData?: pulumi.Input<boolean>;
+    /** The shared service's integration (`ext_authz` or `ext_proc`); checked against `inspection.integration`. */
+    integration?: pulumi.Input<string>;
     /**
      * Talk TLS to the agent and verify its certificate against `ca.crt` in this Secret of the
      * app's namespace. Needed when the agent Service has `tls`.

@@ -31,6 +31,7 @@ describe("AgentService", () => {
             { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "0.0.0.0:9999" },
         ]);
         assert.strictEqual(agent.securityContext.readOnlyRootFilesystem, true);
+        assert.deepStrictEqual(agent.readinessProbe, { tcpSocket: { port: "grpc" }, periodSeconds: 5, failureThreshold: 3 });
         assert.deepStrictEqual(agent.lifecycle.preStop.exec.command, ["sleep", "30"]);
         assert.deepStrictEqual(pod.volumes, [{ name: "sigsci-tmp", emptyDir: {} }]);
         assert.strictEqual(pod.terminationGracePeriodSeconds, 45);

@@ -20,6 +20,8 @@ export class AgentService extends pulumi.ComponentResource {
     public readonly clientLabels: pulumi.Output<{ [key: string]: string }>;
     /** Whether the agents expect response data (apps must agree). */
     public readonly expectResponseData: pulumi.Output<boolean>;
+    /** How Envoy talks to the agents, `ext_authz` or `ext_proc` (apps must agree). */
+    public readonly integration: pulumi.Output<string>;
     /** The namespace of every object. */
     public readonly namespace: pulumi.Output<string>;
     /** The credentials Secret. */
@@ -53,6 +55,7 @@ export class AgentService extends pulumi.ComponentResource {
         this.grpcEndpoint = pulumi.all([settings.input, service.metadata.name]).apply(([s]) => `${s.endpoint.host}:${s.endpoint.port}`);
         this.clientLabels = settings.output((s) => s.clientLabels);
         this.expectResponseData = settings.output((s) => s.agent.expectResponseData);
+        this.integration = settings.output((s) => s.agent.integration);
         this.namespace = settings.output((s) => s.namespace);
         this.secretName = secretName;
         this.deploymentName = deployment.metadata.name;
@@ -64,6 +67,7 @@ export class AgentService extends pulumi.ComponentResource {
             grpcEndpoint: this.grpcEndpoint,
             clientLabels: this.clientLabels,
             expectResponseData: this.expectResponseData,
+            integration: this.integration,
             namespace: this.namespace,
             secretName: this.secretName,
             deploymentName: this.deploymentName,
@@ -76,6 +80,6 @@ export class AgentService extends pulumi.ComponentResource {
 
     /** What an EnvoyApp's `agentService` input needs to use this service. */
     link(tlsCaSecretName?: pulumi.Input<string>): AgentServiceLink {
-        return { endpoint: this.grpcEndpoint, clientLabels: this.clientLabels, expectResponseData: this.expectResponseData, tlsCaSecretName };
+        return { endpoint: this.grpcEndpoint, clientLabels: this.clientLabels, expectResponseData: this.expectResponseData, integration: this.integration, tlsCaSecretName };
     }
 }

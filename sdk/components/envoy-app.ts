@@ -53,7 +53,7 @@ export class EnvoyApp extends pulumi.ComponentResource {
             // from its name, which the settings already hold.
             const own = new AgentService(
                 agentServiceNameFor(name),
-                { ...create, credentials: args.credentials!, namespace: args.namespace, labels: args.labels, expectResponseData: args.inspection?.expectResponseData },
+                { ...create, credentials: args.credentials!, namespace: args.namespace, labels: args.labels, expectResponseData: args.inspection?.expectResponseData, integration: args.inspection?.integration },
                 child,
             );
             secretName = own.secretName;

@@ -107,6 +107,46 @@ function extAuthzFilter(inspection: InspectionSettings) {
     };
 }
 
+/**
+ * ext_proc: the buffer filter first, so the agent sees whole request bodies (larger ones get
+ * 413), then one processing stream per request with request headers and body and response
+ * headers. The response travels on the same stream, so no access log is needed.
+ */
+function extProcFilters(inspection: InspectionSettings) {
+    return [
+        {
+            name: "envoy.filters.http.buffer",
+            typed_config: { "@type": `${TYPE}extensions.filters.http.buffer.v3.Buffer`, max_request_bytes: inspection.maxRequestBytes },
+        },
+        {
+            name: "envoy.filters.http.ext_proc",
+            typed_config: {
+                "@type": `${TYPE}extensions.filters.http.ext_proc.v3.ExternalProcessor`,
+                grpc_service: { envoy_grpc: { cluster_name: NAMES.agentCluster } },
+                failure_mode_allow: inspection.failOpen,
+                message_timeout: inspection.timeout,
+                processing_mode: {
+                    request_header_mode: "SEND",
+                    response_header_mode: "SEND",
+                    request_body_mode: "BUFFERED",
+                    response_body_mode: "NONE",
+                    request_trailer_mode: "SKIP",
+                    response_trailer_mode: "SKIP",
+                },
+            },
+        },
+    ];
+}
+
+/** The HTTP filters (before the router) and access loggers of the chosen integration. */
+function inspectionChain(inspection: InspectionSettings): { filters: unknown[]; accessLog: unknown[] } {
+    if (inspection.integration === "ext_proc") return { filters: extProcFilters(inspection), accessLog: [] };
+    return {
+        filters: [extAuthzFilter(inspection)],
+        accessLog: inspection.expectResponseData ? [agentAccessLog(inspection.timeout)] : [],
+    };
+}
+
 function agentAccessLog(timeout: string) {
     return {
         name: "envoy.access_loggers.http_grpc",
@@ -146,19 +186,14 @@ function routeConfig(name: string, match: { prefix: string } | { path: string },
 
 /** The generated bootstrap, as a plain object ready to serialise to YAML. */
 export function envoyBootstrap(input: BootstrapInput) {
-    const { inspection } = input;
+    const chain = inspectionChain(input.inspection);
     const front = {
         name: "front",
         address: socketAddress(ANY_ADDRESS, input.frontPort),
         filter_chains: [
             {
                 filters: [
-                    httpConnectionManager(
-                        "front",
-                        routeConfig("app", { prefix: "/" }, NAMES.appCluster),
-                        [extAuthzFilter(inspection)],
-                        inspection.expectResponseData ? [agentAccessLog(inspection.timeout)] : [],
-                    ),
+                    httpConnectionManager("front", routeConfig("app", { prefix: "/" }, NAMES.appCluster), chain.filters, chain.accessLog),
                 ],
             },
         ],

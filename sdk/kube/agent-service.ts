@@ -4,13 +4,24 @@ import { AgentServiceSettings } from "../settings/types";
 import { agentContainer, agentTmpVolume } from "./containers";
 import { autoNamedMeta, hardenedDeployment, namedMeta } from "./workload";
 
+/**
+ * Ready once the gRPC listener answers: a gRPC health check with ext_proc (as in Fastly's
+ * Envoy Gateway guide), a TCP check with ext_authz - and with TLS, which the kubelet's gRPC
+ * probe cannot speak.
+ */
+export function agentReadinessProbe(s: AgentServiceSettings) {
+    const timing = { periodSeconds: 5, failureThreshold: 3 };
+    if (s.agent.integration === "ext_proc" && s.tlsSecretName === undefined) return { grpc: { port: s.agent.grpcPort }, ...timing };
+    return { tcpSocket: { port: "grpc" }, ...timing };
+}
+
 /** Agent pods, spread over nodes and zones; no `replicas` when an autoscaler owns the count. */
 export function agentDeployment(s: AgentServiceSettings, secretName: string) {
     const tls = s.tlsSecretName !== undefined;
     const spread = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: s.selectorLabels } });
     return hardenedDeployment(s, s.replicas, {
         topologySpreadConstraints: [spread("kubernetes.io/hostname"), spread("topology.kubernetes.io/zone")],
-        containers: [agentContainer(s.agent, secretName, tls)],
+        containers: [{ ...agentContainer(s.agent, secretName, tls), readinessProbe: agentReadinessProbe(s) }],
         volumes: [agentTmpVolume, ...(tls ? [{ name: NAMES.agentTlsVolume, secret: { secretName: s.tlsSecretName } }] : [])],
     });
 }

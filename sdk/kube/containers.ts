@@ -52,6 +52,7 @@ export function agentEnv(agent: AgentSettings, secretName: string, tls: boolean)
     // Set if and only if Envoy sends the access log; otherwise the agent would hold every
     // request until its context expires, waiting for a response that never comes.
     if (agent.expectResponseData) env.push({ name: "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", value: "1" });
+    if (agent.integration === "ext_proc") env.push({ name: "SIGSCI_ENVOY_EXTPROC_ENABLED", value: "true" });
     env.push({ name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: agentListenAddress(agent) });
     if (tls) {
         env.push({ name: "SIGSCI_ENVOY_GRPC_CERT", value: `${AGENT_SERVICE_DEFAULTS.tlsMountPath}/tls.crt` });

@@ -3,8 +3,8 @@ import { AgentServiceArgs, AgentServiceSettings as AgentServiceSettingsArgs } fr
 import * as check from "./checks";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS } from "./defaults";
 import { refuse } from "./errors";
-import { checkDistinctPorts, Plain, resolveAgent, resolveCredentials, resolveGrace, standardLabels } from "./resolve";
-import { AgentEndpointSettings, AgentServiceSettings } from "./types";
+import { checkDistinctPorts, INTEGRATIONS, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveWiring, standardLabels } from "./resolve";
+import { AgentEndpointSettings, AgentServiceSettings, Integration } from "./types";
 
 /** The in-cluster DNS name of a Service. */
 export function clusterDomainName(service: string, namespace: string): string {
@@ -21,8 +21,8 @@ export function clientLabelsFor(name: string): Record<string, string> {
 }
 
 /** The shared part of an agent Service's settings; `at` prefixes the input paths (e.g. `agentService.create.`). */
-export function resolveAgentServiceParts(at: string, name: string, namespace: string, g: Plain<AgentServiceSettingsArgs> | undefined, expectResponseData: boolean) {
-    const agent = resolveAgent(`${at}agent`, g?.agent, "0.0.0.0", expectResponseData);
+export function resolveAgentServiceParts(at: string, name: string, namespace: string, g: Plain<AgentServiceSettingsArgs> | undefined, wiring: { integration: Integration; expectResponseData: boolean }) {
+    const agent = resolveAgent(`${at}agent`, g?.agent, "0.0.0.0", wiring);
     checkDistinctPorts([[`${at}agent.grpcPort`, agent.grpcPort], [`${at}agent.startupProbePort`, agent.startupProbe?.port]]);
     if (g?.replicas !== undefined && g?.autoscaling !== undefined) refuse(`${at}replicas`, g.replicas, `nothing when ${at}autoscaling is given (the autoscaler owns the replica count)`);
     let autoscaling: AgentServiceSettings["autoscaling"];
@@ -58,7 +58,8 @@ export function resolveAgentServiceSettings(name: string, args: Plain<AgentServi
     if (typeof args !== "object" || args === null) refuse("args", args, "an object with at least {credentials}");
     const credentials = resolveCredentials("credentials", args.credentials);
     const namespace = check.dns1123Label("namespace", args.namespace, DEFAULTS.namespace);
-    const expectResponseData = check.bool("expectResponseData", args.expectResponseData, DEFAULTS.inspection.expectResponseData);
+    const integration = check.oneOf("integration", args.integration, INTEGRATIONS, DEFAULTS.inspection.integration);
+    const wiring = resolveWiring("expectResponseData", integration, args.expectResponseData);
     const { labels, selectorLabels } = standardLabels(name, "sigsci-agent", check.labels("labels", args.labels));
     return {
         name,
@@ -67,6 +68,6 @@ export function resolveAgentServiceSettings(name: string, args: Plain<AgentServi
         selectorLabels,
         clientLabels: clientLabelsFor(name),
         existingSecretName: credentials.existingSecretName,
-        ...resolveAgentServiceParts("", name, namespace, args, expectResponseData),
+        ...resolveAgentServiceParts("", name, namespace, args, wiring),
     };
 }

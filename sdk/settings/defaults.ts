@@ -42,6 +42,9 @@ export const DEFAULTS = {
         /** Fastly's samples, and Envoy's own ext_authz default (200 ms). */
         timeout: "0.2s",
         maxRequestBytes: 8192,
+        /** Fastly's ext_proc page: the buffer filter's max_request_bytes. */
+        extProcMaxRequestBytes: 1048576,
+        integration: "ext_authz",
         allowPartialMessage: true,
         /** guide: SIGSCI_ENVOY_EXPECT_RESPONSE_DATA=1 with a gRPC access log. */
         expectResponseData: true,

@@ -7,7 +7,7 @@ import * as check from "./checks";
 import { DEFAULTS, ENVOY_IMAGE, AGENT_IMAGE } from "./defaults";
 import { refuse } from "./errors";
 import { agentPullPolicy, defaultPullPolicy, pullPolicy } from "./images";
-import { AgentEndpointSettings, AgentServiceLinkSettings, AgentSettings, AppSettings, EnvVarSetting, InspectionSettings, Resources } from "./types";
+import { AgentEndpointSettings, AgentServiceLinkSettings, AgentSettings, AppSettings, EnvVarSetting, InspectionSettings, Integration, Resources } from "./types";
 
 /** Args as the resolvers see them: every Pulumi output already resolved. */
 export type Plain<T> = pulumi.Unwrap<T>;
@@ -46,21 +46,36 @@ export function resolveResources(input: string, given: Plain<ContainerResources>
     return { requests: part("requests"), limits: part("limits") };
 }
 
+export const INTEGRATIONS: readonly Integration[] = ["ext_authz", "ext_proc"];
+
+/** The agent's side of an integration: ext_proc carries the response on its stream, ext_authz may expect it from the access log. */
+export function resolveWiring(at: string, integration: Integration, expectResponseData: unknown): { integration: Integration; expectResponseData: boolean } {
+    if (integration === "ext_proc") {
+        if (expectResponseData === true) refuse(at, true, 'false or nothing with integration "ext_proc" (the response travels on the ext_proc stream)');
+        return { integration, expectResponseData: false };
+    }
+    return { integration, expectResponseData: check.bool(at, expectResponseData, DEFAULTS.inspection.expectResponseData) };
+}
+
 export function resolveInspection(given: Plain<WafInspection> | undefined): InspectionSettings {
     const g = check.plainObject("inspection", given) as Plain<WafInspection> | undefined;
     const d = DEFAULTS.inspection;
+    const integration = check.oneOf("inspection.integration", g?.integration, INTEGRATIONS, d.integration);
+    const extProc = integration === "ext_proc";
+    if (extProc && g?.allowPartialMessage !== undefined) refuse("inspection.allowPartialMessage", g.allowPartialMessage, 'nothing with integration "ext_proc" (the buffer filter answers 413 to larger bodies)');
     return {
+        integration,
         failOpen: check.bool("inspection.failOpen", g?.failOpen, d.failOpen),
         timeout: check.duration("inspection.timeout", g?.timeout, d.timeout),
         // Envoy buffers this much per request in memory; 8 MiB is a generous ceiling.
-        maxRequestBytes: check.int("inspection.maxRequestBytes", g?.maxRequestBytes, d.maxRequestBytes, 1, 8 * 1024 * 1024),
-        allowPartialMessage: check.bool("inspection.allowPartialMessage", g?.allowPartialMessage, d.allowPartialMessage),
-        expectResponseData: check.bool("inspection.expectResponseData", g?.expectResponseData, d.expectResponseData),
+        maxRequestBytes: check.int("inspection.maxRequestBytes", g?.maxRequestBytes, extProc ? d.extProcMaxRequestBytes : d.maxRequestBytes, 1, 8 * 1024 * 1024),
+        allowPartialMessage: extProc ? false : check.bool("inspection.allowPartialMessage", g?.allowPartialMessage, d.allowPartialMessage),
+        expectResponseData: resolveWiring("inspection.expectResponseData", integration, g?.expectResponseData).expectResponseData,
     };
 }
 
 /** Settings of the agent container shared by the sidecar and the agent Service; `at` is the input's path. */
-export function resolveAgent(at: string, given: Plain<AgentContainer> | undefined, listenHost: string, expectResponseData: boolean): AgentSettings {
+export function resolveAgent(at: string, given: Plain<AgentContainer> | undefined, listenHost: string, wiring: { integration: Integration; expectResponseData: boolean }): AgentSettings {
     const g = check.plainObject(at, given) as Plain<AgentContainer> | undefined;
     const image = check.image(`${at}.image`, g?.image, AGENT_IMAGE);
     const tmpMountPath = check.str(`${at}.tmpMountPath`, g?.tmpMountPath, DEFAULTS.agentTmpMountPath);
@@ -88,7 +103,7 @@ export function resolveAgent(at: string, given: Plain<AgentContainer> | undefine
                   periodSeconds: DEFAULTS.agentStartupProbePeriodSeconds,
               }
             : undefined,
-        expectResponseData,
+        ...wiring,
         resources: resolveResources(`${at}.resources`, g?.resources, DEFAULTS.resources.agent),
         options,
     };
@@ -199,12 +214,15 @@ function resolveAgentServiceLink(name: string, namespace: string, args: Plain<En
         resolveCredentials("credentials", args.credentials);
         const create = check.plainObject("agentService.create", link.create) as Plain<AgentServiceSettingsArgs>;
         const childName = agentServiceNameFor(name);
-        const parts = resolveAgentServiceParts("agentService.create.", childName, namespace, create, inspection.expectResponseData);
+        const parts = resolveAgentServiceParts("agentService.create.", childName, namespace, create, inspection);
         if (parts.tlsSecretName !== undefined && tlsCaSecretName === undefined) refuse("agentService.tlsCaSecretName", undefined, "the Secret with ca.crt that signs agentService.create.tls, so Envoy can verify the agent");
         if (parts.tlsSecretName === undefined && tlsCaSecretName !== undefined) refuse("agentService.tlsCaSecretName", tlsCaSecretName, "nothing unless agentService.create.tls is given (the agent would not speak TLS)");
         return { endpoint: parts.endpoint, clientLabels: clientLabelsFor(childName), tlsCaSecretName };
     }
     if (args.credentials !== undefined) refuse("credentials", "(set)", "nothing when agentService.endpoint is given: the shared agent Service holds the credentials");
+    if (link.integration !== undefined && link.integration !== inspection.integration) {
+        refuse("inspection.integration", inspection.integration, `${JSON.stringify(link.integration)}, as the shared agent Service runs (agentService.integration)`);
+    }
     const expects = link.expectResponseData;
     if (expects !== undefined && expects !== inspection.expectResponseData) {
         refuse("inspection.expectResponseData", inspection.expectResponseData, `${expects}, as the shared agent Service expects (agentService.expectResponseData)`);
@@ -229,7 +247,7 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
     const inspection = resolveInspection(args.inspection);
     const useService = args.agentService !== undefined;
     const existingSecretName = useService ? undefined : resolveCredentials("credentials", args.credentials).existingSecretName;
-    const agent = useService ? undefined : resolveAgent("agent", args.agent, "localhost", inspection.expectResponseData);
+    const agent = useService ? undefined : resolveAgent("agent", args.agent, "localhost", inspection);
     const agentService = useService ? resolveAgentServiceLink(name, namespace, args, inspection) : undefined;
     const app = resolveApp(args.app);
     const frontPort = check.port("port", args.port, DEFAULTS.frontPort);

@@ -14,7 +14,10 @@ export interface EnvVarSetting {
     secretKey?: string;
 }
 
+export type Integration = "ext_authz" | "ext_proc";
+
 export interface InspectionSettings {
+    integration: Integration;
     failOpen: boolean;
     timeout: string;
     maxRequestBytes: number;
@@ -31,6 +34,8 @@ export interface AgentSettings {
     tmpMountPath: string;
     preStopSleepSeconds: number;
     startupProbe?: { port: number; failureThreshold: number; periodSeconds: number };
+    integration: Integration;
+    /** Set `SIGSCI_ENVOY_EXPECT_RESPONSE_DATA`: ext_authz with the access log. */
     expectResponseData: boolean;
     resources: Resources;
     /** Extra agent options by their documented names, e.g. `max-procs`. */

@@ -1,0 +1,149 @@
+// ext_proc, Fastly's current way for Envoy to reach the agent, in both layouts; switching from
+// ext_authz changes only the filter chain, the access log, the agent's environment and probes.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { EnvoyApp, EnvoyAppArgs, InputError } from "../sdk";
+import { REPO, renderStack } from "../scripts/render";
+import { validateEnvoyConfig } from "./support/envoy-schema";
+import { AppRun, frontFilters, frontManager, guideArgs, runEnvoyApp } from "./support/envoy-app-fixture";
+import { validateKubernetesObject } from "./support/kube-schema";
+
+const EXT_PROC = {
+    "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor",
+    grpc_service: { envoy_grpc: { cluster_name: "sigsci-agent" } },
+    failure_mode_allow: true,
+    message_timeout: "0.2s",
+    processing_mode: {
+        request_header_mode: "SEND",
+        response_header_mode: "SEND",
+        request_body_mode: "BUFFERED",
+        response_body_mode: "NONE",
+        request_trailer_mode: "SKIP",
+        response_trailer_mode: "SKIP",
+    },
+};
+
+function agentEnv(r: AppRun, deployment = r.byKind("Deployment")): any[] {
+    const pod = deployment.spec.template.spec;
+    return pod.containers.find((c: any) => c.name === "sigsci-agent").env;
+}
+
+/**
+ * Every object of a run with the parts an integration may change taken out: the HTTP filters
+ * and access log of the front listener, the agent's environment and readiness probe, and the
+ * agent Service's session affinity. What is left must not depend on the integration.
+ */
+function withoutIntegrationParts(r: AppRun): any[] {
+    return r.objects.map((o) => {
+        const copy = JSON.parse(JSON.stringify(o));
+        if (copy.kind === "ConfigMap") {
+            const config = parse(copy.data["envoy.yaml"]);
+            const hcm = frontManager(config);
+            delete hcm.http_filters;
+            delete hcm.access_log;
+            copy.data["envoy.yaml"] = config;
+        }
+        if (copy.kind === "Deployment") {
+            for (const c of copy.spec.template.spec.containers) {
+                if (c.name !== "sigsci-agent") continue;
+                delete c.env;
+                delete c.readinessProbe;
+            }
+        }
+        if (copy.kind === "Service") delete copy.spec.sessionAffinity;
+        return copy;
+    });
+}
+
+async function both(args: EnvoyAppArgs): Promise<[AppRun, AppRun]> {
+    const authz = await runEnvoyApp(args);
+    const proc = await runEnvoyApp({ ...args, inspection: { ...args.inspection, integration: "ext_proc" } });
+    for (const r of [authz, proc]) {
+        for (const o of r.objects) validateKubernetesObject(o);
+        validateEnvoyConfig(r.envoyYaml);
+    }
+    return [authz, proc];
+}
+
+describe("ext_proc integration", () => {
+    it("sidecar: buffer then ext_proc then the router, no access log, the agent in ext_proc mode", async () => {
+        const [authz, proc] = await both(guideArgs());
+        const filters = frontFilters(proc.envoyConfig);
+        assert.deepStrictEqual(filters.map((f: any) => f.name), ["envoy.filters.http.buffer", "envoy.filters.http.ext_proc", "envoy.filters.http.router"]);
+        assert.deepStrictEqual(filters[0].typed_config, { "@type": "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.Buffer", max_request_bytes: 1048576 });
+        assert.deepStrictEqual(filters[1].typed_config, EXT_PROC);
+        assert.strictEqual(frontManager(proc.envoyConfig).access_log, undefined);
+        const envOf = (r: AppRun) => agentEnv(r).slice(2);
+        assert.deepStrictEqual(envOf(authz), [
+            { name: "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", value: "1" },
+            { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "localhost:9999" },
+        ]);
+        assert.deepStrictEqual(envOf(proc), [
+            { name: "SIGSCI_ENVOY_EXTPROC_ENABLED", value: "true" },
+            { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "localhost:9999" },
+        ]);
+        assert.deepStrictEqual(withoutIntegrationParts(proc), withoutIntegrationParts(authz));
+    });
+
+    it("agent Service: a gRPC readiness probe, no session affinity, nothing else changes", async () => {
+        const [authz, proc] = await both(guideArgs({ agentService: { create: {} } }));
+        const agents = (r: AppRun) => r.objects.find((o) => o.kind === "Deployment" && o.metadata.name === "helloworld-agent");
+        const service = (r: AppRun) => r.objects.find((o) => o.kind === "Service" && o.metadata.name === "helloworld-agent");
+        const probe = (r: AppRun) => agents(r).spec.template.spec.containers[0].readinessProbe;
+        assert.deepStrictEqual(probe(proc), { grpc: { port: 9999 }, periodSeconds: 5, failureThreshold: 3 });
+        assert.deepStrictEqual(probe(authz), { tcpSocket: { port: "grpc" }, periodSeconds: 5, failureThreshold: 3 });
+        assert.strictEqual(service(authz).spec.sessionAffinity, "ClientIP");
+        assert.strictEqual(service(proc).spec.sessionAffinity, undefined);
+        assert.ok(agentEnv(proc, agents(proc)).some((e: any) => e.name === "SIGSCI_ENVOY_EXTPROC_ENABLED" && e.value === "true"));
+        assert.ok(!agentEnv(proc, agents(proc)).some((e: any) => e.name === "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA"));
+        assert.deepStrictEqual(frontFilters(proc.envoyConfig)[1].typed_config, EXT_PROC);
+        assert.deepStrictEqual(withoutIntegrationParts(proc), withoutIntegrationParts(authz));
+    });
+
+    it("takes the message timeout, fail mode and body limit from the inputs", async () => {
+        const r = await runEnvoyApp(guideArgs({ inspection: { integration: "ext_proc", timeout: "0.5s", failOpen: false, maxRequestBytes: 65536 } }));
+        const [buffer, extProc] = frontFilters(r.envoyConfig);
+        assert.strictEqual(buffer.typed_config.max_request_bytes, 65536);
+        assert.strictEqual(extProc.typed_config.message_timeout, "0.5s");
+        assert.strictEqual(extProc.typed_config.failure_mode_allow, false);
+        validateEnvoyConfig(r.envoyYaml);
+    });
+
+    it("keeps a TCP readiness probe when the agent Service speaks TLS (the kubelet's gRPC probe cannot)", async () => {
+        const r = await runEnvoyApp(guideArgs({ inspection: { integration: "ext_proc" }, agentService: { create: { tls: { secretName: "t" } }, tlsCaSecretName: "ca" } }));
+        const agents = r.objects.find((o) => o.kind === "Deployment" && o.metadata.name === "helloworld-agent");
+        assert.deepStrictEqual(agents.spec.template.spec.containers[0].readinessProbe.tcpSocket, { port: "grpc" });
+    });
+
+    const bad: [string, EnvoyAppArgs, string][] = [
+        ["an unknown integration", guideArgs({ inspection: { integration: "grpc" } }), 'sigsci-envoy: invalid "inspection.integration": got "grpc"; expected one of "ext_authz", "ext_proc"'],
+        ["response data with ext_proc", guideArgs({ inspection: { integration: "ext_proc", expectResponseData: true } }),
+            'sigsci-envoy: invalid "inspection.expectResponseData": got true; expected false or nothing with integration "ext_proc" (the response travels on the ext_proc stream)'],
+        ["partial bodies with ext_proc", guideArgs({ inspection: { integration: "ext_proc", allowPartialMessage: true } }),
+            'sigsci-envoy: invalid "inspection.allowPartialMessage": got true; expected nothing with integration "ext_proc" (the buffer filter answers 413 to larger bodies)'],
+        ["an app that disagrees with its shared agent Service", { app: { image: "a:1" }, agentService: { endpoint: "agents.waf.svc.cluster.local:9999", integration: "ext_proc" } },
+            'sigsci-envoy: invalid "inspection.integration": got "ext_authz"; expected "ext_proc", as the shared agent Service runs (agentService.integration)'],
+    ];
+    for (const [what, args, message] of bad) {
+        it(`refuses ${what}`, () => assert.throws(() => new EnvoyApp("helloworld", args), (e: unknown) => e instanceof InputError && e.message === message));
+    }
+
+    it("renders a stack that selects ext_proc", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sigsci-extproc-"));
+        fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        fs.symlinkSync(path.join(REPO, "bin"), path.join(dir, "bin"));
+        const dev = parse(fs.readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8")).config;
+        delete dev["sigsci-envoy:expectResponseData"];
+        fs.writeFileSync(path.join(dir, "Pulumi.extproc.yaml"), JSON.stringify({ config: { ...dev, "sigsci-envoy:integration": "ext_proc", "sigsci-envoy:agentLayout": "service", "sigsci-envoy:agentMaxReplicas": 4 } }));
+        const r = await renderStack("extproc", dir);
+        for (const o of r.objects) validateKubernetesObject(o);
+        const configMap = r.objects.find((o) => o.kind === "ConfigMap");
+        validateEnvoyConfig(configMap.data["envoy.yaml"]);
+        assert.deepStrictEqual(frontFilters(parse(configMap.data["envoy.yaml"])).map((f: any) => f.name), ["envoy.filters.http.buffer", "envoy.filters.http.ext_proc", "envoy.filters.http.router"]);
+        const agents = r.objects.find((o) => o.kind === "Deployment" && o.metadata.name === "helloworld-agent");
+        assert.deepStrictEqual(agents.spec.template.spec.containers[0].readinessProbe.grpc, { port: 9999 });
+    });
+});
