@@ -72,6 +72,13 @@ export interface AppContainer {
     runAsUser?: pulumi.Input<number>;
     /** Mount the app's root filesystem read-only. Default true; set false if the app writes to it. */
     readOnlyRootFilesystem?: pulumi.Input<boolean>;
+    /** Give the app a writable `emptyDir` at `/tmp` (256Mi at most). Default true. */
+    tmpVolume?: pulumi.Input<boolean>;
+    /**
+     * An HTTP path on `port` for the app's readiness probe. Only for apps that listen on the pod
+     * address: the kubelet cannot reach one that listens on localhost, as the guide's example does.
+     */
+    readinessProbePath?: pulumi.Input<string>;
     /** The container's name in the pod. Default `app`. */
     containerName?: pulumi.Input<string>;
 }
@@ -88,6 +95,11 @@ export interface EnvoyProxy {
     adminPort?: pulumi.Input<number>;
     /** Port of the readiness listener, which serves only `GET /ready` from the admin interface. Default 9902. */
     readinessPort?: pulumi.Input<number>;
+    /**
+     * Seconds Envoy's `preStop` hook sleeps, so it keeps serving while the pod is taken out of
+     * its Services. Default 15; 0 for none. The agent sidecar's sleep must be at least as long.
+     */
+    preStopSleepSeconds?: pulumi.Input<number>;
     /** Requests and limits. Default: requests 100m CPU / 128Mi, limits 1 CPU / 512Mi. */
     resources?: ContainerResources;
     /**
@@ -286,9 +298,16 @@ export interface EnvoyAppArgs {
     port?: pulumi.Input<number>;
     /** Extra labels on every object (the `app.kubernetes.io/*` labels are always set). */
     labels?: { [key: string]: pulumi.Input<string> };
+    /** The most app pods that may be down at once during voluntary disruptions (the PodDisruptionBudget). Default 1. */
+    maxUnavailable?: pulumi.Input<number>;
     /**
-     * Seconds Kubernetes waits for the pod to stop. Default: the agent's preStop sleep plus 15;
-     * it must be longer than that sleep.
+     * Admit traffic to the pods only on Envoy's front port (a NetworkPolicy), so nothing can
+     * reach the app around the WAF. Default true.
+     */
+    networkPolicy?: pulumi.Input<boolean>;
+    /**
+     * Seconds Kubernetes waits for the pod to stop. Default: the longest preStop sleep (the
+     * agent's, else Envoy's) plus 15; it must be longer than that sleep.
      */
     terminationGracePeriodSeconds?: pulumi.Input<number>;
     /** The Envoy container and its configuration. */

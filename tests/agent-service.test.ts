@@ -116,7 +116,10 @@ describe("EnvoyApp with an agent Service", () => {
         validateEnvoyConfig(r.envoyYaml);
         assert.deepStrictEqual(Object.keys(r.containers), ["envoy", "app"]);
         const pod = r.byKind("Deployment");
-        assert.deepStrictEqual(pod.spec.template.spec.volumes, [{ name: "envoy-config", configMap: { name: autoName("helloworld-envoy-config") } }]);
+        assert.deepStrictEqual(pod.spec.template.spec.volumes, [
+            { name: "envoy-config", configMap: { name: autoName("helloworld-envoy-config") } },
+            { name: "app-tmp", emptyDir: { sizeLimit: "256Mi" } },
+        ]);
         assert.strictEqual(pod.spec.template.metadata.labels["sigsci-envoy/agent-service"], "helloworld-agent");
         assert.strictEqual(pod.spec.template.spec.terminationGracePeriodSeconds, 30);
         const agent = cluster(r.envoyConfig, "sigsci-agent");
@@ -153,7 +156,7 @@ describe("EnvoyApp with an agent Service", () => {
         });
         assert.deepStrictEqual(r.containers.envoy.volumeMounts[1], { name: "agent-ca", mountPath: "/etc/envoy/agent-ca", readOnly: true });
         const volumes = r.byKind("Deployment").spec.template.spec.volumes;
-        assert.deepStrictEqual(volumes[1], { name: "agent-ca", secret: { secretName: "agent-ca", items: [{ key: "ca.crt", path: "ca.crt" }] } });
+        assert.deepStrictEqual(volumes[2], { name: "agent-ca", secret: { secretName: "agent-ca", items: [{ key: "ca.crt", path: "ca.crt" }] } });
     });
 
     it("lets two apps share one agent Service: both point at it, its policy admits both, nothing is duplicated", async () => {

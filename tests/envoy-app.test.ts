@@ -15,7 +15,7 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
         r = await runEnvoyApp(guideArgs());
     });
 
-    it("registers the four objects as children of the component, named from its name", () => {
+    it("registers its six objects as children of the component, named from its name", () => {
         const children = r.run.resources.filter((x) => x.type !== COMPONENT);
         assert.deepStrictEqual(
             children.map((c) => `${c.type} ${c.name}`).sort(),
@@ -24,13 +24,15 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
                 "kubernetes:core/v1:ConfigMap helloworld-envoy-config",
                 "kubernetes:core/v1:Secret helloworld-sigsci-credentials",
                 "kubernetes:core/v1:Service helloworld",
+                "kubernetes:networking.k8s.io/v1:NetworkPolicy helloworld",
+                "kubernetes:policy/v1:PodDisruptionBudget helloworld",
             ],
         );
         for (const c of children) assert.ok(c.urn.includes(`::${COMPONENT}$${c.type}::`), `${c.urn} is not parented to the component`);
     });
 
     it("emits only objects that the Kubernetes schema accepts, unknown fields refused", () => {
-        assert.strictEqual(r.objects.length, 4);
+        assert.strictEqual(r.objects.length, 6);
         for (const o of r.objects) validateKubernetesObject(o);
     });
 
@@ -83,6 +85,7 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
         const pod = r.byKind("Deployment").spec.template.spec;
         assert.deepStrictEqual(pod.volumes, [
             { name: "envoy-config", configMap: { name: autoName("helloworld-envoy-config") } },
+            { name: "app-tmp", emptyDir: { sizeLimit: "256Mi" } },
             { name: "sigsci-tmp", emptyDir: {} },
         ]);
         assert.strictEqual(pod.terminationGracePeriodSeconds, 45);
@@ -363,7 +366,7 @@ describe("EnvoyApp bad input", () => {
         ["a duration Envoy cannot read", () => guideArgs({ inspection: { timeout: "200ms" } }),
             'sigsci-envoy: invalid "inspection.timeout": got "200ms"; expected a positive duration in seconds such as "0.2s" or "1s"'],
         ["a grace period shorter than the preStop sleep", () => guideArgs({ terminationGracePeriodSeconds: 30 }),
-            'sigsci-envoy: invalid "terminationGracePeriodSeconds": got 30; expected more seconds than agent.preStopSleepSeconds (30), or the agent is killed before its drain ends'],
+            'sigsci-envoy: invalid "terminationGracePeriodSeconds": got 30; expected more seconds than agent.preStopSleepSeconds (30), so the drain ends before the pod is killed'],
         ["a pull policy Kubernetes does not know", () => guideArgs({ agent: { imagePullPolicy: "Sometimes" } }),
             'sigsci-envoy: invalid "agent.imagePullPolicy": got "Sometimes"; expected one of "Always", "IfNotPresent", "Never"'],
         ["an option the component manages", () => guideArgs({ agent: { options: { "envoy-grpc-address": "0.0.0.0:1" } } }),

@@ -45,7 +45,7 @@ describe("committed stacks", () => {
 
     it("dev is Fastly's guide example: sidecar, helloworld on localhost:8080, agent on localhost:9999 with response data", async () => {
         const r = await renderStack("dev");
-        assert.deepStrictEqual(r.objects.map((o) => o.kind), ["Secret", "ConfigMap", "Service", "Deployment"]);
+        assert.deepStrictEqual(r.objects.map((o) => o.kind), ["Secret", "ConfigMap", "Service", "Deployment", "PodDisruptionBudget", "NetworkPolicy"]);
         const pod = r.objects.find((o) => o.kind === "Deployment").spec.template.spec;
         assert.deepStrictEqual(pod.containers.map((c: any) => c.name), ["envoy", "app", "sigsci-agent"]);
         assert.deepStrictEqual(pod.containers[1].args, ["localhost:8080"]);
@@ -103,7 +103,7 @@ describe("render command", () => {
         const r = spawnSync(process.execPath, [path.join(REPO, "bin/scripts/render.js"), "--stack", "dev"], { encoding: "utf8" });
         assert.strictEqual(r.status, 0, r.stderr);
         assert.ok(r.stdout.startsWith("---\napiVersion: v1\nkind: Secret\n"));
-        assert.match(r.stderr, /^sigsci-envoy render: stack "dev", 4 objects \(Secret 1, ConfigMap 1, Service 1, Deployment 1\)$/m);
+        assert.match(r.stderr, /^sigsci-envoy render: stack "dev", 6 objects \(Secret 1, ConfigMap 1, Service 1, Deployment 1, PodDisruptionBudget 1, NetworkPolicy 1\)$/m);
     });
 
     it("writes one file per object with --out", () => {
@@ -112,6 +112,8 @@ describe("render command", () => {
         assert.deepStrictEqual(fs.readdirSync(out).sort(), [
             "default.configmap.helloworld-envoy-config-5a0d924f.yaml",
             "default.deployment.helloworld.yaml",
+            "default.networkpolicy.helloworld.yaml",
+            "default.poddisruptionbudget.helloworld.yaml",
             "default.secret.helloworld-sigsci-credentials-2efd1b2c.yaml",
             "default.service.helloworld.yaml",
         ]);

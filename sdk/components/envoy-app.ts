@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EnvoyAppArgs } from "../args";
 import { envoyConfigYaml } from "../envoy/config";
 import { agentListenAddress } from "../kube/containers";
-import { appDeployment, envoyConfigMap, frontService } from "../kube/envoy-app";
+import { appDeployment, appDisruptionBudget, appNetworkPolicy, envoyConfigMap, frontService } from "../kube/envoy-app";
 import { clusterDomainName } from "../settings/agent-service";
 import { agentServiceNameFor } from "../settings/resolve";
 import { resolveAppSettings } from "../settings/resolve";
@@ -65,6 +65,8 @@ export class EnvoyApp extends pulumi.ComponentResource {
             child,
         );
         const service = new k8s.core.v1.Service(name, settings.map(frontService), child);
+        new k8s.policy.v1.PodDisruptionBudget(name, settings.map(appDisruptionBudget), child);
+        if (args.networkPolicy !== false) new k8s.networking.v1.NetworkPolicy(name, settings.map(appNetworkPolicy), child);
 
         this.agentGrpcEndpoint = settings.output((s) => (s.agent ? agentListenAddress(s.agent) : `${s.agentService!.endpoint.host}:${s.agentService!.endpoint.port}`));
         this.namespace = settings.output((s) => s.namespace);

@@ -2,7 +2,7 @@
 import { NAMES } from "../settings/defaults";
 import { AgentServiceSettings } from "../settings/types";
 import { agentContainer, agentTmpVolume } from "./containers";
-import { autoNamedMeta, hardenedDeployment, namedMeta } from "./workload";
+import { autoNamedMeta, hardenedDeployment, namedMeta, spreadOverNodesAndZones } from "./workload";
 
 /**
  * Ready once the gRPC listener answers: a gRPC health check with ext_proc (as in Fastly's
@@ -18,9 +18,8 @@ export function agentReadinessProbe(s: AgentServiceSettings) {
 /** Agent pods, spread over nodes and zones; no `replicas` when an autoscaler owns the count. */
 export function agentDeployment(s: AgentServiceSettings, secretName: string) {
     const tls = s.tlsSecretName !== undefined;
-    const spread = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: s.selectorLabels } });
     return hardenedDeployment(s, s.replicas, {
-        topologySpreadConstraints: [spread("kubernetes.io/hostname"), spread("topology.kubernetes.io/zone")],
+        topologySpreadConstraints: spreadOverNodesAndZones(s.selectorLabels),
         containers: [{ ...agentContainer(s.agent, secretName, tls), readinessProbe: agentReadinessProbe(s) }],
         volumes: [agentTmpVolume, ...(tls ? [{ name: NAMES.agentTlsVolume, secret: { secretName: s.tlsSecretName } }] : [])],
     });

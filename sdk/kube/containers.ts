@@ -91,9 +91,8 @@ export function agentContainer(agent: AgentSettings, secretName: string, tls = f
                   },
               }
             : {}),
-        ...(agent.preStopSleepSeconds > 0
-            ? { lifecycle: { preStop: { exec: { command: ["sleep", String(agent.preStopSleepSeconds)] } } } }
-            : {}),
+        // The guide: slow the agent's shutdown so drains finish; it outlives Envoy's own.
+        ...preStopSleep(agent.preStopSleepSeconds),
         resources: containerResources(agent.resources),
         // The guide: read-only root, with the emptyDir as the only writable place.
         securityContext: restrictedContainerSecurity(DEFAULTS.agentRunAsUser),
@@ -102,6 +101,11 @@ export function agentContainer(agent: AgentSettings, secretName: string, tls = f
             ...(tls ? [{ name: NAMES.agentTlsVolume, mountPath: AGENT_SERVICE_DEFAULTS.tlsMountPath, readOnly: true }] : []),
         ],
     };
+}
+
+/** A `preStop` hook that sleeps, or nothing for 0 seconds. */
+export function preStopSleep(seconds: number) {
+    return seconds > 0 ? { lifecycle: { preStop: { exec: { command: ["sleep", String(seconds)] } } } } : {};
 }
 
 /** The agent's writable temp volume (guide: `sigsci-tmp`, an emptyDir). */

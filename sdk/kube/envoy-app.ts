@@ -2,8 +2,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import { DEFAULTS, NAMES } from "../settings/defaults";
 import { AppSettings, EnvVarSetting } from "../settings/types";
-import { agentContainer, agentTmpVolume, containerResources, restrictedContainerSecurity } from "./containers";
-import { autoNamedMeta, hardenedDeployment, namedMeta } from "./workload";
+import { agentContainer, agentTmpVolume, containerResources, preStopSleep, restrictedContainerSecurity } from "./containers";
+import { autoNamedMeta, hardenedDeployment, namedMeta, spreadOverNodesAndZones } from "./workload";
 
 /** The Envoy config's ConfigMap. Immutable: a changed config is a new ConfigMap, and the pods roll. */
 export function envoyConfigMap(s: AppSettings, envoyYaml: string) {
@@ -36,6 +36,8 @@ export function envoyContainer(s: AppSettings): k8s.types.input.core.v1.Containe
             { name: "envoy-ready", containerPort: s.envoy.readinessPort, protocol: "TCP" },
         ],
         readinessProbe: { httpGet: { path: "/ready", port: "envoy-ready" }, periodSeconds: 5, failureThreshold: 3 },
+        // Keep serving while the endpoints controller takes the terminating pod out of its Services.
+        ...preStopSleep(s.envoy.preStopSleepSeconds),
         resources: containerResources(s.envoy.resources),
         securityContext: restrictedContainerSecurity(DEFAULTS.envoyRunAsUser),
         volumeMounts: [{ name: NAMES.envoyConfigVolume, mountPath: NAMES.envoyConfigDir, readOnly: true }, ...caMount],
@@ -52,8 +54,10 @@ export function appContainer(s: AppSettings): k8s.types.input.core.v1.Container 
         ...(a.args ? { args: a.args } : {}),
         ...(a.env.length > 0 ? { env: appEnv(a.env) } : {}),
         ports: [{ name: "app", containerPort: a.port, protocol: "TCP" }],
+        ...(a.readinessProbePath ? { readinessProbe: { httpGet: { path: a.readinessProbePath, port: "app" }, periodSeconds: 5, failureThreshold: 3 } } : {}),
         resources: containerResources(a.resources),
         securityContext: restrictedContainerSecurity(a.runAsUser, a.readOnlyRootFilesystem),
+        ...(a.tmpVolume ? { volumeMounts: [{ name: NAMES.appTmpVolume, mountPath: "/tmp" }] } : {}),
     };
 }
 
@@ -61,12 +65,30 @@ export function appContainer(s: AppSettings): k8s.types.input.core.v1.Container 
 export function appDeployment(s: AppSettings, refs: PodRefs) {
     const containers = [envoyContainer(s), appContainer(s)];
     const volumes: k8s.types.input.core.v1.Volume[] = [{ name: NAMES.envoyConfigVolume, configMap: { name: refs.configMapName } }];
+    if (s.app.tmpVolume) volumes.push({ name: NAMES.appTmpVolume, emptyDir: { sizeLimit: DEFAULTS.appTmpSizeLimit } });
     if (s.agent) {
         containers.push(agentContainer(s.agent, refs.secretName!));
         volumes.push(agentTmpVolume);
     }
     if (s.agentService?.tlsCaSecretName) volumes.push({ name: NAMES.agentCaVolume, secret: { secretName: s.agentService.tlsCaSecretName, items: [{ key: "ca.crt", path: "ca.crt" }] } });
-    return hardenedDeployment(s, s.replicas, { containers, volumes });
+    return hardenedDeployment(s, s.replicas, { topologySpreadConstraints: spreadOverNodesAndZones(s.selectorLabels), containers, volumes });
+}
+
+/** At most `maxUnavailable` app pods down at once during voluntary disruptions (node drains). */
+export function appDisruptionBudget(s: AppSettings) {
+    return { metadata: namedMeta(s), spec: { maxUnavailable: s.maxUnavailable, selector: { matchLabels: s.selectorLabels } } };
+}
+
+/** Traffic reaches the pods only through Envoy's front port: nothing can bypass the WAF to the app. */
+export function appNetworkPolicy(s: AppSettings) {
+    return {
+        metadata: namedMeta(s),
+        spec: {
+            podSelector: { matchLabels: s.selectorLabels },
+            policyTypes: ["Ingress"],
+            ingress: [{ ports: [{ protocol: "TCP", port: s.frontPort }] }],
+        },
+    };
 }
 
 /** The Service in front of Envoy; it targets the container port by name, so the two cannot disagree. */

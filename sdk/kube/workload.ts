@@ -24,6 +24,12 @@ export function autoNamedMeta(s: Identity): ObjectMeta {
     return { namespace: s.namespace, labels: s.labels };
 }
 
+/** Replicas spread over nodes, then zones, where the cluster allows (never blocking scheduling). */
+export function spreadOverNodesAndZones(selectorLabels: Record<string, string>) {
+    const spread = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selectorLabels } });
+    return [spread("kubernetes.io/hostname"), spread("topology.kubernetes.io/zone")];
+}
+
 /**
  * A Deployment whose pods carry the restricted security defaults and no service-account
  * token. `replicas` is left out when an autoscaler owns the count.

@@ -110,10 +110,23 @@ export function image(input: string, value: unknown, fallback?: string): string 
 
 export function quantity(input: string, value: unknown, fallback: string | undefined): string | undefined {
     if (value === undefined) return fallback;
-    if (typeof value !== "string" || !QUANTITY.test(value) || Number.isNaN(Number.parseFloat(value))) {
+    if (typeof value !== "string" || !QUANTITY.test(value) || Number.isNaN(quantityValue(value))) {
         refuse(input, value, 'a Kubernetes quantity such as "250m", "1", "512Mi" or "1Gi"');
     }
     return value;
+}
+
+const QUANTITY_SUFFIX: Record<string, number> = {
+    "": 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** The number a checked quantity stands for ("500m" -> 0.5, "1Gi" -> 1073741824). */
+export function quantityValue(q: string): number {
+    const m = /^([+-]?[0-9.]+)(.*)$/.exec(q)!;
+    const suffix = m[2];
+    if (/^[eE][-+]?[0-9]+$/.test(suffix)) return Number(m[1] + suffix);
+    return Number.parseFloat(m[1]) * (QUANTITY_SUFFIX[suffix] ?? NaN);
 }
 
 export function stringList(input: string, value: unknown): string[] | undefined {

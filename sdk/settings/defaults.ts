@@ -18,8 +18,12 @@ export const DEFAULTS = {
     envoyAdminPort: 9901,
     envoyReadinessPort: 9902,
     envoyLogLevel: "info",
-    /** Envoy runs as the `envoy` user (uid 101) of the official image. */
-    envoyRunAsUser: 101,
+    /** Envoy needs no user of its image: it reads its config and writes nothing. A uid above 10000 stays clear of host users. */
+    envoyRunAsUser: 10101,
+    /** Envoy keeps serving while the endpoints controller takes the pod out of its Services. */
+    envoyPreStopSleepSeconds: 15,
+    /** The app's writable /tmp when its root filesystem is read-only. */
+    appTmpSizeLimit: "256Mi",
     /** The agent runs as `nobody`: it writes only to its emptyDir. */
     agentRunAsUser: 65534,
     /** guide: SIGSCI_ENVOY_GRPC_ADDRESS=localhost:9999 */
@@ -30,8 +34,6 @@ export const DEFAULTS = {
     agentPreStopSleepSeconds: 30,
     /** Grace added to the preStop sleep, so the agent can still exit cleanly after it. */
     terminationGraceMarginSeconds: 15,
-    /** Kubernetes' own default, for pods without the agent. */
-    podTerminationGracePeriodSeconds: 30,
     agentStartupProbePort: 2024,
     /** Fastly's startup probe example: 90 tries, 2 s apart (3 minutes to load rules). */
     agentStartupProbeFailureThreshold: 90,
@@ -72,6 +74,7 @@ export const NAMES = {
     agentCaVolume: "agent-ca",
     agentCaDir: "/etc/envoy/agent-ca",
     agentTlsVolume: "sigsci-tls",
+    appTmpVolume: "app-tmp",
     /** Envoy cluster names. */
     appCluster: "app",
     agentCluster: "sigsci-agent",

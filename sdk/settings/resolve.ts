@@ -43,7 +43,21 @@ export function resolveResources(input: string, given: Plain<ContainerResources>
             memory: check.quantity(`${input}.${kind}.memory`, p?.memory, defaults[kind].memory),
         };
     };
-    return { requests: part("requests"), limits: part("limits") };
+    const resources = { requests: part("requests"), limits: part("limits") };
+    // Kubernetes refuses a request above its limit.
+    for (const r of ["cpu", "memory"] as const) {
+        const request = resources.requests[r];
+        const limit = resources.limits[r];
+        if (request !== undefined && limit !== undefined && check.quantityValue(request) > check.quantityValue(limit)) {
+            refuse(`${input}.requests.${r}`, request, `at most ${input}.limits.${r} (${JSON.stringify(limit)})`);
+        }
+    }
+    return resources;
+}
+
+function httpPath(input: string, value: unknown): string {
+    if (typeof value !== "string" || !/^\/[\x21-\x7e]*$/.test(value)) refuse(input, value, 'an absolute HTTP path such as "/healthz"');
+    return value;
 }
 
 export const INTEGRATIONS: readonly Integration[] = ["ext_authz", "ext_proc"];
@@ -109,10 +123,10 @@ export function resolveAgent(at: string, given: Plain<AgentContainer> | undefine
     };
 }
 
-/** The grace period: given, or the preStop sleep plus a margin; always longer than the sleep. */
+/** The grace period: given, or the longest preStop sleep plus a margin; always longer than that sleep. */
 export function resolveGrace(at: string, given: unknown, preStopSleepSeconds: number, sleepInput: string): number {
     const grace = check.int(at, given, preStopSleepSeconds + DEFAULTS.terminationGraceMarginSeconds, 1, 86400);
-    if (grace <= preStopSleepSeconds) refuse(at, grace, `more seconds than ${sleepInput} (${preStopSleepSeconds}), or the agent is killed before its drain ends`);
+    if (grace <= preStopSleepSeconds) refuse(at, grace, `more seconds than ${sleepInput} (${preStopSleepSeconds}), so the drain ends before the pod is killed`);
     return grace;
 }
 
@@ -153,6 +167,8 @@ function resolveApp(given: Plain<AppContainer> | undefined): AppSettings["app"] 
         resources: resolveResources("app.resources", g.resources, DEFAULTS.resources.app),
         runAsUser: check.int("app.runAsUser", g.runAsUser, DEFAULTS.appRunAsUser, 1, 2147483647),
         readOnlyRootFilesystem: check.bool("app.readOnlyRootFilesystem", g.readOnlyRootFilesystem, true),
+        tmpVolume: check.bool("app.tmpVolume", g.tmpVolume, true),
+        readinessProbePath: g.readinessProbePath === undefined ? undefined : httpPath("app.readinessProbePath", g.readinessProbePath),
     };
 }
 
@@ -259,6 +275,7 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         logLevel: check.oneOf("envoy.logLevel", e.logLevel, ENVOY_LOG_LEVELS, DEFAULTS.envoyLogLevel),
         adminPort: check.port("envoy.adminPort", e.adminPort, DEFAULTS.envoyAdminPort),
         readinessPort: check.port("envoy.readinessPort", e.readinessPort, DEFAULTS.envoyReadinessPort),
+        preStopSleepSeconds: check.int("envoy.preStopSleepSeconds", e.preStopSleepSeconds, DEFAULTS.envoyPreStopSleepSeconds, 0, 3600),
         resources: resolveResources("envoy.resources", e.resources as Plain<ContainerResources>, DEFAULTS.resources.envoy),
         extraConfig: check.plainObject("envoy.extraConfig", e.extraConfig),
         configOverride: e.configOverride === undefined ? undefined : check.str("envoy.configOverride", e.configOverride),
@@ -272,9 +289,12 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         ["agent.grpcPort", agent?.grpcPort],
         ["agent.startupProbePort", agent?.startupProbe?.port],
     ]);
+    if (agent && agent.preStopSleepSeconds < envoy.preStopSleepSeconds) {
+        refuse("agent.preStopSleepSeconds", agent.preStopSleepSeconds, `at least envoy.preStopSleepSeconds (${envoy.preStopSleepSeconds}), so the agent outlives Envoy's drain`);
+    }
     const grace = agent
         ? resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, agent.preStopSleepSeconds, "agent.preStopSleepSeconds")
-        : check.int("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, DEFAULTS.podTerminationGracePeriodSeconds, 1, 86400);
+        : resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, envoy.preStopSleepSeconds, "envoy.preStopSleepSeconds");
     const s = check.plainObject("service", args.service) ?? {};
     const extraLabels = { ...check.labels("labels", args.labels), ...(agentService?.clientLabels ?? {}) };
     const { labels, selectorLabels } = standardLabels(name, "envoy-app", extraLabels);
@@ -282,6 +302,8 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         name,
         namespace,
         replicas: check.int("replicas", args.replicas, DEFAULTS.replicas, 0, 10000),
+        maxUnavailable: check.int("maxUnavailable", args.maxUnavailable, 1, 1, 10000),
+        networkPolicy: check.bool("networkPolicy", args.networkPolicy, true),
         labels,
         selectorLabels,
         frontPort,

@@ -46,6 +46,8 @@ export interface AppSettings {
     name: string;
     namespace: string;
     replicas: number;
+    maxUnavailable: number;
+    networkPolicy: boolean;
     labels: Record<string, string>;
     selectorLabels: Record<string, string>;
     frontPort: number;
@@ -63,6 +65,8 @@ export interface AppSettings {
         resources: Resources;
         runAsUser: number;
         readOnlyRootFilesystem: boolean;
+        tmpVolume: boolean;
+        readinessProbePath?: string;
     };
     envoy: {
         image: string;
@@ -70,6 +74,7 @@ export interface AppSettings {
         logLevel: string;
         adminPort: number;
         readinessPort: number;
+        preStopSleepSeconds: number;
         resources: Resources;
         extraConfig?: Record<string, unknown>;
         configOverride?: string;
