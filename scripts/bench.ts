@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EnvoyApp, EnvoyAppArgs } from "../sdk";
 import { envoyConfigYaml } from "../sdk/envoy/config";
-import { appDeployment, envoyConfigMap, frontService } from "../sdk/kube/envoy-app";
+import { appDeployment, appDisruptionBudget, appNetworkPolicy, envoyConfigMap, frontService } from "../sdk/kube/envoy-app";
 import { evaluate } from "../sdk/render/evaluate";
 import { resolveAppSettings } from "../sdk/settings/resolve";
 
@@ -31,6 +31,8 @@ function raw(name: string, a: EnvoyAppArgs) {
     const configMap = new k8s.core.v1.ConfigMap(`${name}-envoy-config`, envoyConfigMap(s, envoyConfigYaml(s)));
     new k8s.apps.v1.Deployment(name, pulumi.all([configMap.metadata.name, secret.metadata.name]).apply(([configMapName, secretName]) => appDeployment(s, { configMapName, secretName })));
     new k8s.core.v1.Service(name, frontService(s));
+    new k8s.policy.v1.PodDisruptionBudget(name, appDisruptionBudget(s));
+    new k8s.networking.v1.NetworkPolicy(name, appNetworkPolicy(s));
 }
 
 async function child(mode: string, n: number) {

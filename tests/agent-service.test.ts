@@ -1,7 +1,7 @@
 // The agent as a separately scaled Service (AgentService), and EnvoyApps that use one.
 import * as assert from "assert";
 import { parse } from "yaml";
-import { AgentService, AgentServiceArgs, EnvoyApp, InputError } from "../sdk";
+import { AgentService, AgentServiceArgs, EnvoyApp } from "../sdk";
 import { validateEnvoyConfig } from "./support/envoy-schema";
 import { ACCESS_KEY_ID, cluster, guideArgs, runEnvoyApp, SECRET_ACCESS_KEY } from "./support/envoy-app-fixture";
 import { validateKubernetesObject } from "./support/kube-schema";
@@ -95,18 +95,6 @@ describe("AgentService", () => {
         assert.deepStrictEqual(pod.containers[0].volumeMounts[1], { name: "sigsci-tls", mountPath: "/sigsci/tls", readOnly: true });
         assert.strictEqual(r.one("Service").spec.sessionAffinity, undefined);
     });
-
-    const bad: [string, AgentServiceArgs, string][] = [
-        ["replicas with an autoscaler", { credentials, replicas: 3, autoscaling: { maxReplicas: 5 } },
-            'sigsci-envoy: invalid "replicas": got 3; expected nothing when autoscaling is given (the autoscaler owns the replica count)'],
-        ["min above max", { credentials, autoscaling: { minReplicas: 6, maxReplicas: 5 } },
-            'sigsci-envoy: invalid "autoscaling.minReplicas": got 6; expected at most autoscaling.maxReplicas (5)'],
-        ["no client namespace", { credentials, clientNamespaces: [] },
-            'sigsci-envoy: invalid "clientNamespaces": got []; expected at least one namespace'],
-    ];
-    for (const [what, args, message] of bad) {
-        it(`refuses ${what}`, () => assert.throws(() => new AgentService("agents", args), (e: unknown) => e instanceof InputError && e.message === message));
-    }
 });
 
 describe("EnvoyApp with an agent Service", () => {
@@ -184,26 +172,4 @@ describe("EnvoyApp with an agent Service", () => {
         assert.strictEqual(await valueOf(run.result.shop.agentGrpcEndpoint), "agents.waf.svc.cluster.local:9999");
         assert.strictEqual(await valueOf(run.result.shop.secretName), undefined);
     });
-
-    const bad: [string, () => any, string][] = [
-        ["sidecar settings with an agent Service", () => guideArgs({ agent: { grpcPort: 9000 }, agentService: { create: {} } }),
-            'sigsci-envoy: invalid "agent": got "(set)"; expected nothing when agentService is given: the agent runs in the agent Service (set agentService.create.agent)'],
-        ["both create and endpoint", () => ({ app: { image: "a:1" }, agentService: { create: {}, endpoint: "x.y:1" } }),
-            'sigsci-envoy: invalid "agentService": got {"create":{},"endpoint":"x.y:1"}; expected either agentService.create or agentService.endpoint'],
-        ["credentials with a shared service", () => guideArgs({ agentService: { endpoint: "agents.waf.svc.cluster.local:9999" } }),
-            'sigsci-envoy: invalid "credentials": got "(set)"; expected nothing when agentService.endpoint is given: the shared agent Service holds the credentials'],
-        ["an endpoint without a port", () => ({ app: { image: "a:1" }, agentService: { endpoint: "agents.waf" } }),
-            'sigsci-envoy: invalid "agentService.endpoint": got "agents.waf"; expected host:port, e.g. "agents.waf.svc.cluster.local:9999" (an AgentService\'s grpcEndpoint)'],
-        ["a CA Secret without a TLS agent Service", () => guideArgs({ agentService: { create: {}, tlsCaSecretName: "ca" } }),
-            'sigsci-envoy: invalid "agentService.tlsCaSecretName": got "ca"; expected nothing unless agentService.create.tls is given (the agent would not speak TLS)'],
-        ["a TLS agent Service Envoy cannot verify", () => guideArgs({ agentService: { create: { tls: { secretName: "t" } } } }),
-            'sigsci-envoy: invalid "agentService.tlsCaSecretName": got nothing; expected the Secret with ca.crt that signs agentService.create.tls, so Envoy can verify the agent'],
-        ["min above max in the app's own service", () => guideArgs({ agentService: { create: { autoscaling: { minReplicas: 4, maxReplicas: 2 } } } }),
-            'sigsci-envoy: invalid "agentService.create.autoscaling.minReplicas": got 4; expected at most agentService.create.autoscaling.maxReplicas (2)'],
-        ["disagreeing on response data", () => ({ app: { image: "a:1" }, inspection: { expectResponseData: false }, agentService: { endpoint: "a.b:9999", expectResponseData: true } }),
-            'sigsci-envoy: invalid "inspection.expectResponseData": got false; expected true, as the shared agent Service expects (agentService.expectResponseData)'],
-    ];
-    for (const [what, args, message] of bad) {
-        it(`refuses ${what}`, () => assert.throws(() => new EnvoyApp("helloworld", args()), (e: unknown) => e instanceof InputError && e.message === message));
-    }
 });

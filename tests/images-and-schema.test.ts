@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { apiMarkdown, configMarkdown, readmeApiSection, readmeConfigSection, REPO } from "../scripts/api-docs";
+import { apiMarkdown, configMarkdown, errorsMarkdown, readmeApiSection, readmeConfigSection, readmeErrorsSection, REPO } from "../scripts/api-docs";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { AgentService, EnvoyApp } from "../sdk";
@@ -77,5 +77,6 @@ describe("README reference", () => {
         const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
         assert.strictEqual(readmeApiSection(readme), await apiMarkdown());
         assert.strictEqual(readmeConfigSection(readme), configMarkdown());
+        assert.strictEqual(readmeErrorsSection(readme), errorsMarkdown());
     });
 });
