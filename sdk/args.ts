@@ -305,6 +305,10 @@ export interface EnvoyAppArgs {
      * reach the app around the WAF. Default true.
      */
     networkPolicy?: pulumi.Input<boolean>;
+    /** The ServiceAccount the pod runs as. Default: the namespace's `default`. */
+    serviceAccountName?: pulumi.Input<string>;
+    /** Mount the ServiceAccount's API token into the pod (for an app that calls the Kubernetes API). Default false. */
+    automountServiceAccountToken?: pulumi.Input<boolean>;
     /**
      * Seconds Kubernetes waits for the pod to stop. Default: the longest preStop sleep (the
      * agent's, else Envoy's) plus 15; it must be longer than that sleep.

@@ -301,6 +301,8 @@ describe("EnvoyApp inputs", () => {
                 replicas: 3,
                 port: 8443,
                 labels: { team: "payments" },
+                serviceAccountName: "shop-api",
+                automountServiceAccountToken: true,
                 app: {
                     image: "registry.example.com/shop/api:2.4.1",
                     port: 3000,
@@ -328,6 +330,8 @@ describe("EnvoyApp inputs", () => {
         assert.deepStrictEqual(r.containers.app.resources, { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "1Gi" } });
         assert.strictEqual(r.containers.app.securityContext.readOnlyRootFilesystem, false);
         assert.strictEqual(r.containers.app.imagePullPolicy, "IfNotPresent");
+        assert.strictEqual(d.spec.template.spec.serviceAccountName, "shop-api");
+        assert.strictEqual(d.spec.template.spec.automountServiceAccountToken, true);
         assert.deepStrictEqual(r.containers.envoy.args.slice(2), ["--log-level", "warning"]);
         assert.strictEqual(r.containers.envoy.ports[0].containerPort, 8443);
         assert.strictEqual(cluster(r.envoyConfig, "app").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value, 3000);

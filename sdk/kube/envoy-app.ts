@@ -71,7 +71,13 @@ export function appDeployment(s: AppSettings, refs: PodRefs) {
         volumes.push(agentTmpVolume);
     }
     if (s.agentService?.tlsCaSecretName) volumes.push({ name: NAMES.agentCaVolume, secret: { secretName: s.agentService.tlsCaSecretName, items: [{ key: "ca.crt", path: "ca.crt" }] } });
-    return hardenedDeployment(s, s.replicas, { topologySpreadConstraints: spreadOverNodesAndZones(s.selectorLabels), containers, volumes });
+    return hardenedDeployment(s, s.replicas, {
+        topologySpreadConstraints: spreadOverNodesAndZones(s.selectorLabels),
+        ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
+        ...(s.automountServiceAccountToken ? { automountServiceAccountToken: true } : {}),
+        containers,
+        volumes,
+    });
 }
 
 /** At most `maxUnavailable` app pods down at once during voluntary disruptions (node drains). */

@@ -34,7 +34,11 @@ export function spreadOverNodesAndZones(selectorLabels: Record<string, string>) 
  * A Deployment whose pods carry the restricted security defaults and no service-account
  * token. `replicas` is left out when an autoscaler owns the count.
  */
-export function hardenedDeployment(s: Identity, replicas: number | undefined, pod: Pick<PodSpec, "containers" | "volumes" | "topologySpreadConstraints">) {
+export function hardenedDeployment(
+    s: Identity,
+    replicas: number | undefined,
+    pod: Pick<PodSpec, "containers" | "volumes" | "topologySpreadConstraints" | "serviceAccountName" | "automountServiceAccountToken">,
+) {
     return {
         metadata: namedMeta(s),
         spec: {
@@ -43,6 +47,7 @@ export function hardenedDeployment(s: Identity, replicas: number | undefined, po
             template: {
                 metadata: { labels: s.labels },
                 spec: {
+                    // No API token unless the workload asks for one: neither Envoy nor the agent needs it.
                     automountServiceAccountToken: false,
                     securityContext: restrictedPodSecurity,
                     terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,

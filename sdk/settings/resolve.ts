@@ -304,6 +304,8 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         replicas: check.int("replicas", args.replicas, DEFAULTS.replicas, 0, 10000),
         maxUnavailable: check.int("maxUnavailable", args.maxUnavailable, 1, 1, 10000),
         networkPolicy: check.bool("networkPolicy", args.networkPolicy, true),
+        serviceAccountName: args.serviceAccountName === undefined ? undefined : check.dns1123Subdomain("serviceAccountName", args.serviceAccountName),
+        automountServiceAccountToken: check.bool("automountServiceAccountToken", args.automountServiceAccountToken, false),
         labels,
         selectorLabels,
         frontPort,

@@ -48,6 +48,8 @@ export interface AppSettings {
     replicas: number;
     maxUnavailable: number;
     networkPolicy: boolean;
+    serviceAccountName?: string;
+    automountServiceAccountToken: boolean;
     labels: Record<string, string>;
     selectorLabels: Record<string, string>;
     frontPort: number;
