@@ -8,7 +8,7 @@ import { EnvoyApp, EnvoyAppArgs } from "../sdk";
 import { envoyConfigYaml } from "../sdk/envoy/config";
 import { appDeployment, appDisruptionBudget, appNetworkPolicy, envoyConfigMap, frontService } from "../sdk/kube/envoy-app";
 import { evaluate } from "../sdk/render/evaluate";
-import { resolveAppSettings } from "../sdk/settings/resolve";
+import { resolveAppSettings } from "../sdk/settings/envoy-app";
 
 const SIZES = [1, 10, 100, 500];
 

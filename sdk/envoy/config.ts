@@ -1,7 +1,7 @@
 // The Envoy config file of an EnvoyApp: generated from its settings, or the user's own.
 import { stringify } from "yaml";
 import { NAMES } from "../settings/defaults";
-import { isIpAddress } from "../settings/resolve";
+import { isIpAddress } from "../settings/shared";
 import { AppSettings } from "../settings/types";
 import { AgentEndpoint, envoyBootstrap, mergeConfig } from "./bootstrap";
 

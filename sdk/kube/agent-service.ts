@@ -2,7 +2,7 @@
 import { NAMES } from "../settings/defaults";
 import { AgentServiceSettings } from "../settings/types";
 import { agentContainer, agentTmpVolume } from "./containers";
-import { autoNamedMeta, hardenedDeployment, namedMeta, spreadOverNodesAndZones } from "./workload";
+import { autoNamedMeta, disruptionBudget, hardenedDeployment, namedMeta, spreadOverNodesAndZones } from "./workload";
 
 /**
  * Ready once the gRPC listener answers: a gRPC health check with ext_proc (as in Fastly's
@@ -59,7 +59,7 @@ export function agentAutoscaler(s: AgentServiceSettings) {
 }
 
 export function agentDisruptionBudget(s: AgentServiceSettings) {
-    return { metadata: autoNamedMeta(s), spec: { maxUnavailable: s.maxUnavailable, selector: { matchLabels: s.selectorLabels } } };
+    return disruptionBudget(autoNamedMeta(s), s.maxUnavailable, s.selectorLabels);
 }
 
 /** Only Envoy pods carrying the client labels, in the client namespaces, reach the gRPC port. */

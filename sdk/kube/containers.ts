@@ -1,7 +1,7 @@
 // Container and pod pieces shared by every pod this package builds.
 import * as k8s from "@pulumi/kubernetes";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "../settings/defaults";
-import { agentOptionEnvName } from "../settings/resolve";
+import { agentOptionEnvName } from "../settings/shared";
 import { AgentSettings, Resources } from "../settings/types";
 
 type Container = k8s.types.input.core.v1.Container;

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { DEFAULTS, NAMES } from "../settings/defaults";
 import { AppSettings, EnvVarSetting } from "../settings/types";
 import { agentContainer, agentTmpVolume, containerResources, preStopSleep, restrictedContainerSecurity } from "./containers";
-import { autoNamedMeta, hardenedDeployment, namedMeta, spreadOverNodesAndZones } from "./workload";
+import { autoNamedMeta, disruptionBudget, hardenedDeployment, namedMeta, spreadOverNodesAndZones } from "./workload";
 
 /** The Envoy config's ConfigMap. Immutable: a changed config is a new ConfigMap, and the pods roll. */
 export function envoyConfigMap(s: AppSettings, envoyYaml: string) {
@@ -80,9 +80,8 @@ export function appDeployment(s: AppSettings, refs: PodRefs) {
     });
 }
 
-/** At most `maxUnavailable` app pods down at once during voluntary disruptions (node drains). */
 export function appDisruptionBudget(s: AppSettings) {
-    return { metadata: namedMeta(s), spec: { maxUnavailable: s.maxUnavailable, selector: { matchLabels: s.selectorLabels } } };
+    return disruptionBudget(namedMeta(s), s.maxUnavailable, s.selectorLabels);
 }
 
 /** Traffic reaches the pods only through Envoy's front port: nothing can bypass the WAF to the app. */

@@ -24,6 +24,11 @@ export function autoNamedMeta(s: Identity): ObjectMeta {
     return { namespace: s.namespace, labels: s.labels };
 }
 
+/** At most `maxUnavailable` of the selected pods down at once during voluntary disruptions (node drains). */
+export function disruptionBudget(metadata: ObjectMeta, maxUnavailable: number, selectorLabels: Record<string, string>) {
+    return { metadata, spec: { maxUnavailable, selector: { matchLabels: selectorLabels } } };
+}
+
 /** Replicas spread over nodes, then zones, where the cluster allows (never blocking scheduling). */
 export function spreadOverNodesAndZones(selectorLabels: Record<string, string>) {
     const spread = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selectorLabels } });

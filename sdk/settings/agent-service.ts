@@ -3,7 +3,7 @@ import { AgentServiceArgs, AgentServiceSettings as AgentServiceSettingsArgs } fr
 import * as check from "./checks";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS } from "./defaults";
 import { refuse } from "./errors";
-import { checkDistinctPorts, INTEGRATIONS, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveWiring, standardLabels } from "./resolve";
+import { checkDistinctPorts, INTEGRATIONS, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveWiring, standardLabels } from "./shared";
 import { AgentEndpointSettings, AgentServiceSettings, Integration } from "./types";
 
 /** The in-cluster DNS name of a Service. */

@@ -70,6 +70,8 @@ export const BAD_INPUTS: BadInput[] = [
         message: 'sigsci-envoy: invalid "agent.options key": got "SIGSCI_MAX_PROCS"; expected an agent option name in lower case with dashes, such as "max-procs"' },
     { rule: "an agent option the component manages", component: "EnvoyApp", args: () => guideArgs({ agent: { options: { "envoy-grpc-address": "0.0.0.0:1" } } }),
         message: 'sigsci-envoy: invalid "agent.options.envoy-grpc-address": got "0.0.0.0:1"; expected no value here: the component sets it; use "agent.grpcPort"' },
+    { rule: "the ext_proc switch as an agent option", component: "EnvoyApp", args: () => guideArgs({ agent: { options: { "envoy-extproc-enabled": "true" } } }),
+        message: 'sigsci-envoy: invalid "agent.options.envoy-extproc-enabled": got "true"; expected no value here: the component sets it; use "inspection.integration"' },
     { rule: "a relative temp mount", component: "EnvoyApp", args: () => guideArgs({ agent: { tmpMountPath: "tmp" } }),
         message: 'sigsci-envoy: invalid "agent.tmpMountPath": got "tmp"; expected an absolute path other than /' },
     // shutdown
