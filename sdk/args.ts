@@ -302,9 +302,9 @@ export interface EnvoyAppArgs {
     maxUnavailable?: pulumi.Input<number>;
     /**
      * Admit traffic to the pods only on Envoy's front port (a NetworkPolicy), so nothing can
-     * reach the app around the WAF. Default true.
+     * reach the app around the WAF. Default true. A plain value: it decides whether the object exists.
      */
-    networkPolicy?: pulumi.Input<boolean>;
+    networkPolicy?: boolean;
     /** The ServiceAccount the pod runs as. Default: the namespace's `default`. */
     serviceAccountName?: pulumi.Input<string>;
     /** Mount the ServiceAccount's API token into the pod (for an app that calls the Kubernetes API). Default false. */

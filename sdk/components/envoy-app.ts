@@ -35,7 +35,7 @@ export class EnvoyApp extends pulumi.ComponentResource {
     public readonly frontUrl: pulumi.Output<string>;
 
     constructor(name: string, args: EnvoyAppArgs, opts?: pulumi.ComponentResourceOptions) {
-        // The credentials stay out of the component's own stored inputs and out of the settings.
+        // The credentials stay out of the settings: only whether each was given.
         const safeArgs = { ...args, credentials: credentialPresence(args?.credentials) };
         // Pulumi stores a component's inputs in state; this one keeps none (the credentials above
         // all), and its children hold everything worth diffing.
