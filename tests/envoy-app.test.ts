@@ -105,7 +105,7 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
         const envoy = r.containers.envoy;
         assert.match(envoy.image, /^envoyproxy\/envoy:v\d+\.\d+\.\d+$/);
         assert.strictEqual(envoy.imagePullPolicy, "IfNotPresent");
-        assert.deepStrictEqual(envoy.args, ["-c", "/etc/envoy/envoy.yaml", "--log-level", "info"]);
+        assert.deepStrictEqual(envoy.args, ["-c", "/etc/envoy/envoy.yaml", "--log-level", "info", "--disable-hot-restart"]);
         assert.deepStrictEqual(envoy.volumeMounts, [{ name: "envoy-config", mountPath: "/etc/envoy", readOnly: true }]);
         assert.deepStrictEqual(envoy.ports, [
             { name: "http", containerPort: 8000, protocol: "TCP" },
@@ -332,7 +332,7 @@ describe("EnvoyApp inputs", () => {
         assert.strictEqual(r.containers.app.imagePullPolicy, "IfNotPresent");
         assert.strictEqual(d.spec.template.spec.serviceAccountName, "shop-api");
         assert.strictEqual(d.spec.template.spec.automountServiceAccountToken, true);
-        assert.deepStrictEqual(r.containers.envoy.args.slice(2), ["--log-level", "warning"]);
+        assert.deepStrictEqual(r.containers.envoy.args.slice(2, 4), ["--log-level", "warning"]);
         assert.strictEqual(r.containers.envoy.ports[0].containerPort, 8443);
         assert.strictEqual(cluster(r.envoyConfig, "app").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value, 3000);
         assert.deepStrictEqual(r.byKind("Service").spec.type, "LoadBalancer");

@@ -30,7 +30,8 @@ export function envoyContainer(s: AppSettings): k8s.types.input.core.v1.Containe
         name: NAMES.envoyContainer,
         image: s.envoy.image,
         imagePullPolicy: s.envoy.pullPolicy,
-        args: ["-c", `${NAMES.envoyConfigDir}/${NAMES.envoyConfigFile}`, "--log-level", s.envoy.logLevel],
+        // No hot restart in a pod (Kubernetes replaces pods), so Envoy needs no shared memory.
+        args: ["-c", `${NAMES.envoyConfigDir}/${NAMES.envoyConfigFile}`, "--log-level", s.envoy.logLevel, "--disable-hot-restart"],
         ports: [
             { name: "http", containerPort: s.frontPort, protocol: "TCP" },
             { name: "envoy-ready", containerPort: s.envoy.readinessPort, protocol: "TCP" },
