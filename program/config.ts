@@ -11,7 +11,7 @@ interface Key {
     kind: Kind;
     /** A value to show in the fix-it command. */
     example: string;
-    /** What it sets, as an EnvoyApp input path per agent layout ("*" for both). */
+    /** What it sets, as an EnvoyApp input path, per agent layout (none: it shapes the args itself). */
     input: { sidecar?: string; service?: string };
     secret?: boolean;
     doc: string;

@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentServiceArgs, AgentServiceLink } from "../args";
 import { agentAutoscaler, agentDeployment, agentDisruptionBudget, agentNetworkPolicy, agentServiceObject } from "../kube/agent-service";
-import { resolveAgentServiceSettings } from "../settings/agent-service";
+import { endpointText, resolveAgentServiceSettings } from "../settings/agent-service";
 import { credentialsSecret } from "./credentials";
 import { credentialPresence, Resolved } from "./inputs";
 
@@ -52,7 +52,8 @@ export class AgentService extends pulumi.ComponentResource {
         const budget = new k8s.policy.v1.PodDisruptionBudget(`${name}-agent`, settings.map(agentDisruptionBudget), child);
         const policy = new k8s.networking.v1.NetworkPolicy(`${name}-agent`, settings.map(agentNetworkPolicy), child);
 
-        this.grpcEndpoint = pulumi.all([settings.input, service.metadata.name]).apply(([s]) => `${s.endpoint.host}:${s.endpoint.port}`);
+        // Derived from the settings, but published only once the Service exists.
+        this.grpcEndpoint = pulumi.all([settings.input, service.metadata.name]).apply(([s]) => endpointText(s.endpoint));
         this.clientLabels = settings.output((s) => s.clientLabels);
         this.expectResponseData = settings.output((s) => s.agent.expectResponseData);
         this.integration = settings.output((s) => s.agent.integration);

@@ -2,6 +2,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentCredentials } from "../args";
+import { autoNamedMeta } from "../kube/workload";
 import { NAMES } from "../settings/defaults";
 import { Resolved } from "./inputs";
 
@@ -19,7 +20,7 @@ export function credentialsSecret(
     const secret = new k8s.core.v1.Secret(
         resourceName,
         {
-            metadata: settings.map((s) => ({ namespace: s.namespace, labels: s.labels })),
+            metadata: settings.map(autoNamedMeta),
             immutable: true,
             type: "Opaque",
             stringData: {

@@ -7,7 +7,7 @@ import { EnvoyAppArgs } from "../args";
 import { envoyConfigYaml } from "../envoy/config";
 import { agentListenAddress } from "../kube/containers";
 import { appDeployment, appDisruptionBudget, appNetworkPolicy, envoyConfigMap, frontService } from "../kube/envoy-app";
-import { clusterDomainName } from "../settings/agent-service";
+import { clusterDomainName, endpointText } from "../settings/agent-service";
 import { agentServiceNameFor, resolveAppSettings } from "../settings/envoy-app";
 import { AgentService } from "./agent-service";
 import { credentialsSecret } from "./credentials";
@@ -67,7 +67,7 @@ export class EnvoyApp extends pulumi.ComponentResource {
         new k8s.policy.v1.PodDisruptionBudget(name, settings.map(appDisruptionBudget), child);
         if (args.networkPolicy !== false) new k8s.networking.v1.NetworkPolicy(name, settings.map(appNetworkPolicy), child);
 
-        this.agentGrpcEndpoint = settings.output((s) => (s.agent ? agentListenAddress(s.agent) : `${s.agentService!.endpoint.host}:${s.agentService!.endpoint.port}`));
+        this.agentGrpcEndpoint = settings.output((s) => (s.agent ? agentListenAddress(s.agent) : endpointText(s.agentService!.endpoint)));
         this.namespace = settings.output((s) => s.namespace);
         this.secretName = secretName;
         this.configMapName = configMap.metadata.name;

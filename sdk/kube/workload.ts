@@ -20,7 +20,7 @@ export function namedMeta(s: Identity): ObjectMeta {
 }
 
 /** Metadata of an object the provider names (`<resource name>-<suffix>`), so a new version gets a new name. */
-export function autoNamedMeta(s: Identity): ObjectMeta {
+export function autoNamedMeta(s: Pick<Identity, "namespace" | "labels">): ObjectMeta {
     return { namespace: s.namespace, labels: s.labels };
 }
 

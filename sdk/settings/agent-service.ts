@@ -16,6 +16,11 @@ export function agentServiceEndpoint(name: string, namespace: string, port: numb
     return { host: clusterDomainName(name, namespace), port };
 }
 
+/** An endpoint as `host:port`, the form of the components' gRPC endpoint outputs. */
+export function endpointText(e: AgentEndpointSettings): string {
+    return `${e.host}:${e.port}`;
+}
+
 export function clientLabelsFor(name: string): Record<string, string> {
     return { [AGENT_SERVICE_DEFAULTS.clientLabelKey]: name };
 }

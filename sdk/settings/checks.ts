@@ -67,8 +67,13 @@ export function dns1123Label(input: string, value: unknown, fallback?: string): 
 }
 
 /** A ConfigMap or Secret name: a DNS-1123 subdomain. */
+/** True for a DNS-1123 subdomain: a Kubernetes object name, or a host name. */
+export function isDns1123Subdomain(value: unknown): value is string {
+    return typeof value === "string" && value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
+}
+
 export function dns1123Subdomain(input: string, value: unknown): string {
-    if (typeof value !== "string" || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+    if (!isDns1123Subdomain(value)) {
         refuse(input, value, "a DNS-1123 subdomain: at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit");
     }
     return value;
@@ -82,7 +87,7 @@ export function labels(input: string, value: unknown): Record<string, string> {
         const slash = key.lastIndexOf("/");
         const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
         const name = key.slice(slash + 1);
-        const keyOk = name.length <= 63 && LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix)));
+        const keyOk = name.length <= 63 && LABEL_NAME.test(name) && (prefix === undefined || isDns1123Subdomain(prefix));
         if (!keyOk) refuse(`${input} key`, key, "a label name: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'");
         if (typeof v !== "string" || v.length > 63 || (v !== "" && !LABEL_NAME.test(v))) {
             refuse(`${input}.${key}`, v, "a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");

@@ -83,7 +83,7 @@ export function parseEndpoint(at: string, value: unknown): AgentEndpointSettings
     if (!m) refuse(at, value, accepted);
     const [, host, portText] = m;
     const port = Number(portText);
-    if (!(IPV4.test(host) || (host.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host))) || port < 1 || port > 65535) refuse(at, value, accepted);
+    if (!(IPV4.test(host) || check.isDns1123Subdomain(host)) || port < 1 || port > 65535) refuse(at, value, accepted);
     return { host, port };
 }
 
@@ -112,14 +112,11 @@ function resolveAgentServiceLink(name: string, namespace: string, args: Plain<En
     return { endpoint: parseEndpoint("agentService.endpoint", link.endpoint), clientLabels: check.labels("agentService.clientLabels", link.clientLabels), tlsCaSecretName };
 }
 
-/** The name of the agent Service an EnvoyApp creates for itself. */
+/** The name of the agent Service an EnvoyApp creates for itself; a Service name holds 63 characters at most. */
 export function agentServiceNameFor(appName: string): string {
-    return dns1035Name("name", `${appName}-agent`);
-}
-
-function dns1035Name(input: string, value: string): string {
-    if (value.length > 63) refuse(input, value.replace(/-agent$/, ""), "at most 57 characters when the app creates its own agent Service (named <name>-agent)");
-    return value;
+    const name = `${appName}-agent`;
+    if (name.length > 63) refuse("name", appName, "at most 57 characters when the app creates its own agent Service (named <name>-agent)");
+    return name;
 }
 
 export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): AppSettings {
