@@ -120,7 +120,7 @@ export function readStackConfig(config: pulumi.Config = new pulumi.Config()): { 
     if (maxReplicas === undefined && (raw("agentMinReplicas") !== undefined || raw("agentCpuUtilization") !== undefined)) {
         throw new ConfigError(project, "agentMaxReplicas", "is not set, but other autoscaler settings are (agentMaxReplicas turns the autoscaler on)");
     }
-    const args: EnvoyAppArgs = {
+    const common: EnvoyAppArgs = dropUndefined({
         namespace: read("namespace") as string | undefined,
         replicas: read("replicas") as number | undefined,
         port: read("port") as number | undefined,
@@ -134,11 +134,13 @@ export function readStackConfig(config: pulumi.Config = new pulumi.Config()): { 
             expectResponseData: read("expectResponseData") as boolean | undefined,
         },
         credentials,
-        ...(layout === "sidecar"
-            ? { agent }
-            : { agentService: { create: { agent, replicas: read("agentReplicas") as number | undefined, autoscaling } } }),
-    };
-    return { name, layout, args: dropUndefined(args) };
+    });
+    // The layout's own part stays even when empty: `agentService: {create: {}}` is what makes the service layout.
+    const args: EnvoyAppArgs =
+        layout === "sidecar"
+            ? { ...common, ...dropUndefined({ agent }) }
+            : { ...common, agentService: { create: dropUndefined({ agent, replicas: read("agentReplicas") as number | undefined, autoscaling }) } };
+    return { name, layout, args };
 }
 
 /** Leaves out what the stack does not set, so the components' defaults apply. */

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { evaluate } from "../sdk/render/evaluate";
 import { manifestFileName, manifestStream, objectYaml, REDACTED, redactedObjects, sortObjects } from "../sdk/render/manifests";
 import { readStack } from "../sdk/render/stack";
+import { analyzeTraffic } from "../sdk/traffic";
 
 export const REPO = path.resolve(__dirname, "../..");
 const CREDENTIAL_KEYS = ["accessKeyId", "secretAccessKey"];
@@ -44,8 +45,9 @@ export async function renderStack(stack: string, projectDir = REPO): Promise<Ren
     }
     const main = path.join(projectDir, "bin", (s.main ?? "index.ts").replace(/\.ts$/, ".js"));
     delete require.cache[require.resolve(main)];
-    const { result, resources } = await evaluate(() => require(main), { config, project: s.project, stack, nameByContent: true });
+    const { result, resources, warnings } = await evaluate(() => require(main), { config, project: s.project, stack, nameByContent: true });
     const objects = sortObjects(redactedObjects(resources));
+    const traffic = analyzeTraffic(objects);
     const exports = result as Record<string, unknown>;
     const output = async (name: string) => (pulumi.Output.isInstance(exports[name]) ? await (exports[name] as any).promise() : exports[name]);
 
@@ -55,6 +57,9 @@ export async function renderStack(stack: string, projectDir = REPO): Promise<Ren
         `sigsci-envoy render: stack "${stack}", ${objects.length} objects (${[...counts].map(([k, n]) => `${k} ${n}`).join(", ")})`,
         `  agent gRPC endpoint: ${await output("agentGrpcEndpoint")}`,
         `  front URL: ${await output("frontUrl")}`,
+        `  traffic paths: ${traffic.paths.length} inspected listener${traffic.paths.length === 1 ? "" : "s"} verified, ${traffic.findings.length === 0 ? "no findings" : `${traffic.findings.length} finding${traffic.findings.length === 1 ? "" : "s"}`}`,
+        ...traffic.findings.map((f) => `${f.severity}: ${f.object}: ${f.message} [${f.code}]`),
+        ...warnings.map((w) => `warning: ${w}`),
         ...notes,
     ];
     for (const secret of objects.filter((o) => o.kind === "Secret")) {

@@ -81,6 +81,12 @@ export interface AppContainer {
     readinessProbePath?: pulumi.Input<string>;
     /** The container's name in the pod. Default `app`. */
     containerName?: pulumi.Input<string>;
+    /**
+     * Seconds the app keeps running after its pod is told to stop (a `preStop` sleep that needs
+     * no shell in the image; Kubernetes 1.30+), so it outlives Envoy's drain. Default:
+     * `envoy.preStopSleepSeconds` plus 5; it must be longer than that.
+     */
+    preStopSleepSeconds?: pulumi.Input<number>;
 }
 
 /** The Envoy front proxy container and its generated configuration. */
@@ -96,10 +102,24 @@ export interface EnvoyProxy {
     /** Port of the readiness listener, which serves only `GET /ready` from the admin interface. Default 9902. */
     readinessPort?: pulumi.Input<number>;
     /**
-     * Seconds Envoy's `preStop` hook sleeps, so it keeps serving while the pod is taken out of
-     * its Services. Default 15; 0 for none. The agent sidecar's sleep must be at least as long.
+     * Seconds Envoy drains when its pod stops: its `preStop` hook fails its readiness, closes
+     * connections gracefully (see `gracefulDrain`) and keeps serving this long while the pod is
+     * taken out of its Services. Default 15; 0 for none. The app and the agent outlive it.
      */
     preStopSleepSeconds?: pulumi.Input<number>;
+    /**
+     * Drain through Envoy's loopback admin interface before stopping (`/healthcheck/fail`, then
+     * `/drain_listeners?graceful`, from a bash `preStop` hook): clients are told to close their
+     * connections instead of having them cut. Needs bash in the image, which the official
+     * `envoyproxy/envoy` images have. Default true, false for `distroless` images: Envoy then
+     * only keeps serving for `preStopSleepSeconds`.
+     */
+    gracefulDrain?: pulumi.Input<boolean>;
+    /**
+     * Envoy's worker threads (`--concurrency`). Default: its CPU limit, rounded up (at least 1);
+     * without it Envoy starts one worker per hardware thread of the node.
+     */
+    concurrency?: pulumi.Input<number>;
     /** Requests and limits. Default: requests 100m CPU / 128Mi, limits 1 CPU / 512Mi. */
     resources?: ContainerResources;
     /**
@@ -169,7 +189,11 @@ export interface AgentContainer {
      * agent's `rpc-address` and `shared-cache-dir` follow it.
      */
     tmpMountPath?: pulumi.Input<string>;
-    /** Seconds the agent's `preStop` hook sleeps so that drains finish. Default 30, as in Fastly's guide. */
+    /**
+     * Seconds the agent's `preStop` hook sleeps so that drains finish. Default 30 for the
+     * sidecar, as in Fastly's guide (it must outlive Envoy and the app), 40 in an agent Service
+     * (every Envoy drops a stopping agent pod from DNS first).
+     */
     preStopSleepSeconds?: pulumi.Input<number>;
     /**
      * Enable the startup probe (agent 4.51.0+): `SIGSCI_STARTUP_PROBE_LISTENER` serves
@@ -232,7 +256,7 @@ export interface AgentServiceSettings {
     tls?: AgentTls;
     /**
      * Namespaces whose Envoy pods may reach the agent (the NetworkPolicy). Default: the agent's
-     * own namespace.
+     * own namespace. An app linked from any other namespace is refused.
      */
     clientNamespaces?: pulumi.Input<string>[];
     /** Seconds Kubernetes waits for an agent pod to stop. Default: the preStop sleep plus 15. */
@@ -250,14 +274,17 @@ export interface AgentServiceArgs extends AgentServiceSettings {
     /**
      * The agent waits for response data from Envoy's gRPC access log
      * (`SIGSCI_ENVOY_EXPECT_RESPONSE_DATA=1`), and the Service pins each Envoy to one agent pod
-     * (`sessionAffinity: ClientIP`) so the agent that saw a request also sees its response.
-     * Default true with ext_authz. Every app using the service must agree (`inspection.expectResponseData`).
+     * (`sessionAffinity: ClientIP`) so the agent that saw a request also sees its response: no
+     * more agent pods are used than there are Envoy pods. Without it the Service is headless and
+     * Envoy balances over every agent pod. Default true with ext_authz. Every app using the
+     * service must agree (`inspection.expectResponseData`).
      */
     expectResponseData?: pulumi.Input<boolean>;
     /**
      * How Envoy talks to these agents: `ext_authz` (default) or `ext_proc`
-     * (`SIGSCI_ENVOY_EXTPROC_ENABLED=true`, a gRPC readiness probe, no session affinity). Every
-     * app using the service must use the same (`inspection.integration`).
+     * (`SIGSCI_ENVOY_EXTPROC_ENABLED=true`, a gRPC readiness probe, and a headless Service that
+     * Envoy balances over: one stream per request needs no affinity). Every app using the
+     * service must use the same (`inspection.integration`).
      */
     integration?: pulumi.Input<string>;
 }
@@ -274,6 +301,11 @@ export interface AgentServiceLink {
     expectResponseData?: pulumi.Input<boolean>;
     /** The shared service's integration (`ext_authz` or `ext_proc`); checked against `inspection.integration`. */
     integration?: pulumi.Input<string>;
+    /**
+     * The namespaces the shared service admits (an AgentService's `clientNamespaces`): an app in
+     * any other namespace is refused, as its Envoy could never reach the agents.
+     */
+    clientNamespaces?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * Talk TLS to the agent and verify its certificate against `ca.crt` in this Secret of the
      * app's namespace. Needed when the agent Service has `tls`.
@@ -311,7 +343,7 @@ export interface EnvoyAppArgs {
     automountServiceAccountToken?: pulumi.Input<boolean>;
     /**
      * Seconds Kubernetes waits for the pod to stop. Default: the longest preStop sleep (the
-     * agent's, else Envoy's) plus 15; it must be longer than that sleep.
+     * sidecar agent's, else the app's) plus 15; it must be longer than that sleep.
      */
     terminationGracePeriodSeconds?: pulumi.Input<number>;
     /** The Envoy container and its configuration. */

@@ -3,3 +3,5 @@ export * from "./args";
 export { AgentService } from "./components/agent-service";
 export { EnvoyApp } from "./components/envoy-app";
 export { InputError } from "./settings/errors";
+export { analyzeTraffic, verifyTraffic } from "./traffic";
+export type { AgentHop, Finding, FindingCode, InspectionPath, KubeObject, TrafficReport, VerifyOptions } from "./traffic";

@@ -32,9 +32,10 @@ describe("AgentService", () => {
         ]);
         assert.strictEqual(agent.securityContext.readOnlyRootFilesystem, true);
         assert.deepStrictEqual(agent.readinessProbe, { tcpSocket: { port: "grpc" }, periodSeconds: 5, failureThreshold: 3 });
-        assert.deepStrictEqual(agent.lifecycle.preStop.exec.command, ["sleep", "30"]);
+        // The guide's 30 s, raised to 40 so every Envoy drops the pod from DNS first (30 s CoreDNS cache + 5 s refresh + margin).
+        assert.deepStrictEqual(agent.lifecycle.preStop.exec.command, ["sleep", "40"]);
         assert.deepStrictEqual(pod.volumes, [{ name: "sigsci-tmp", emptyDir: {} }]);
-        assert.strictEqual(pod.terminationGracePeriodSeconds, 45);
+        assert.strictEqual(pod.terminationGracePeriodSeconds, 55);
         assert.strictEqual(r.one("Deployment").spec.replicas, 2);
         const labels = { "app.kubernetes.io/name": "sigsci-agent", "app.kubernetes.io/instance": "agents" };
         assert.deepStrictEqual(pod.topologySpreadConstraints, [
@@ -94,6 +95,8 @@ describe("AgentService", () => {
         assert.deepStrictEqual(pod.volumes[1], { name: "sigsci-tls", secret: { secretName: "agents-tls" } });
         assert.deepStrictEqual(pod.containers[0].volumeMounts[1], { name: "sigsci-tls", mountPath: "/sigsci/tls", readOnly: true });
         assert.strictEqual(r.one("Service").spec.sessionAffinity, undefined);
+        // Nothing to pair: a headless Service lets Envoy resolve every agent pod and balance over them.
+        assert.strictEqual(r.one("Service").spec.clusterIP, "None");
     });
 });
 
@@ -109,7 +112,8 @@ describe("EnvoyApp with an agent Service", () => {
             { name: "app-tmp", emptyDir: { sizeLimit: "256Mi" } },
         ]);
         assert.strictEqual(pod.spec.template.metadata.labels["sigsci-envoy/agent-service"], "helloworld-agent");
-        assert.strictEqual(pod.spec.template.spec.terminationGracePeriodSeconds, 30);
+        // No sidecar: the app's preStop sleep (Envoy's 15 s drain + 5) is the longest, plus 15.
+        assert.strictEqual(pod.spec.template.spec.terminationGracePeriodSeconds, 35);
         const agent = cluster(r.envoyConfig, "sigsci-agent");
         assert.strictEqual(agent.type, "STRICT_DNS");
         assert.deepStrictEqual(agent.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address, {

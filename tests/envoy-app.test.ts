@@ -105,7 +105,8 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
         const envoy = r.containers.envoy;
         assert.match(envoy.image, /^envoyproxy\/envoy:v\d+\.\d+\.\d+$/);
         assert.strictEqual(envoy.imagePullPolicy, "IfNotPresent");
-        assert.deepStrictEqual(envoy.args, ["-c", "/etc/envoy/envoy.yaml", "--log-level", "info", "--disable-hot-restart"]);
+        // One worker per CPU of its 1-CPU limit; listeners close after the 15 s drain.
+        assert.deepStrictEqual(envoy.args, ["-c", "/etc/envoy/envoy.yaml", "--log-level", "info", "--disable-hot-restart", "--concurrency", "1", "--drain-time-s", "15"]);
         assert.deepStrictEqual(envoy.volumeMounts, [{ name: "envoy-config", mountPath: "/etc/envoy", readOnly: true }]);
         assert.deepStrictEqual(envoy.ports, [
             { name: "http", containerPort: 8000, protocol: "TCP" },
@@ -273,6 +274,7 @@ describe("EnvoyApp inputs", () => {
         assert.deepStrictEqual(agent.startupProbe, { httpGet: { path: "/startup", port: "startup" }, failureThreshold: 90, periodSeconds: 2 });
         assert.deepStrictEqual(agent.ports[1], { name: "startup", containerPort: 2024, protocol: "TCP" });
         assert.deepStrictEqual(agent.lifecycle.preStop.exec.command, ["sleep", "60"]);
+        // The app keeps its default (Envoy's 15 s + 5); only the agent and the grace period grow.
         assert.strictEqual(r.byKind("Deployment").spec.template.spec.terminationGracePeriodSeconds, 75);
         for (const o of r.objects) validateKubernetesObject(o);
     });

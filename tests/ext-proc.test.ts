@@ -33,8 +33,9 @@ function agentEnv(r: AppRun, deployment = r.byKind("Deployment")): any[] {
 
 /**
  * Every object of a run with the parts an integration may change taken out: the HTTP filters
- * and access log of the front listener, the agent's environment and readiness probe, and the
- * agent Service's session affinity. What is left must not depend on the integration.
+ * and access log of the front listener, the agent cluster's health check, the agent's
+ * environment and readiness probe, and the agent Service's session affinity or headlessness.
+ * What is left must not depend on the integration.
  */
 function withoutIntegrationParts(r: AppRun): any[] {
     return r.objects.map((o) => {
@@ -44,6 +45,7 @@ function withoutIntegrationParts(r: AppRun): any[] {
             const hcm = frontManager(config);
             delete hcm.http_filters;
             delete hcm.access_log;
+            delete config.static_resources.clusters.find((c: any) => c.name === "sigsci-agent").health_checks;
             copy.data["envoy.yaml"] = config;
         }
         if (copy.kind === "Deployment") {
@@ -53,7 +55,10 @@ function withoutIntegrationParts(r: AppRun): any[] {
                 delete c.readinessProbe;
             }
         }
-        if (copy.kind === "Service") delete copy.spec.sessionAffinity;
+        if (copy.kind === "Service") {
+            delete copy.spec.sessionAffinity;
+            delete copy.spec.clusterIP;
+        }
         return copy;
     });
 }
@@ -85,10 +90,15 @@ describe("ext_proc integration", () => {
             { name: "SIGSCI_ENVOY_EXTPROC_ENABLED", value: "true" },
             { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "localhost:9999" },
         ]);
+        // Envoy checks the agent with gRPC health (ext_proc mode serves it) or a TCP connect.
+        const healthCheck = (r: AppRun) => parse(r.envoyYaml).static_resources.clusters.find((c: any) => c.name === "sigsci-agent").health_checks;
+        const timing = { timeout: "1s", interval: "5s", no_traffic_interval: "5s", unhealthy_threshold: 2, healthy_threshold: 1 };
+        assert.deepStrictEqual(healthCheck(proc), [{ ...timing, grpc_health_check: {} }]);
+        assert.deepStrictEqual(healthCheck(authz), [{ ...timing, tcp_health_check: {} }]);
         assert.deepStrictEqual(withoutIntegrationParts(proc), withoutIntegrationParts(authz));
     });
 
-    it("agent Service: a gRPC readiness probe, no session affinity, nothing else changes", async () => {
+    it("agent Service: a gRPC readiness probe, a headless Service instead of session affinity, nothing else changes", async () => {
         const [authz, proc] = await both(guideArgs({ agentService: { create: {} } }));
         const agents = (r: AppRun) => r.objects.find((o) => o.kind === "Deployment" && o.metadata.name === "helloworld-agent");
         const service = (r: AppRun) => r.objects.find((o) => o.kind === "Service" && o.metadata.name === "helloworld-agent");
@@ -96,7 +106,9 @@ describe("ext_proc integration", () => {
         assert.deepStrictEqual(probe(proc), { grpc: { port: 9999 }, periodSeconds: 5, failureThreshold: 3 });
         assert.deepStrictEqual(probe(authz), { tcpSocket: { port: "grpc" }, periodSeconds: 5, failureThreshold: 3 });
         assert.strictEqual(service(authz).spec.sessionAffinity, "ClientIP");
+        assert.strictEqual(service(authz).spec.clusterIP, undefined);
         assert.strictEqual(service(proc).spec.sessionAffinity, undefined);
+        assert.strictEqual(service(proc).spec.clusterIP, "None", "every ready agent pod is one DNS answer: Envoy balances over all of them");
         assert.ok(agentEnv(proc, agents(proc)).some((e: any) => e.name === "SIGSCI_ENVOY_EXTPROC_ENABLED" && e.value === "true"));
         assert.ok(!agentEnv(proc, agents(proc)).some((e: any) => e.name === "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA"));
         assert.deepStrictEqual(frontFilters(proc.envoyConfig)[1].typed_config, EXT_PROC);

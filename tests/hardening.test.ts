@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import { parse } from "yaml";
-import { AgentService, AgentServiceArgs, EnvoyApp, EnvoyAppArgs, InputError } from "../sdk";
+import { AgentService, AgentServiceArgs, EnvoyApp, EnvoyAppArgs, InputError, verifyTraffic } from "../sdk";
 import { manifestStream, redactedObjects } from "../sdk/render/manifests";
 import { validateEnvoyConfig } from "./support/envoy-schema";
 import { validateKubernetesObject } from "./support/kube-schema";
@@ -82,7 +82,8 @@ const scenario: fc.Arbitrary<Scenario> = fc
         agentImage: fc.constantFrom("signalsciences/sigsci-agent:latest", "signalsciences/sigsci-agent:4.70.0", "signalsciences/sigsci-agent:testing"),
         tmpMountPath: fc.constantFrom("/sigsci/tmp", "/var/run/sigsci"),
         startupProbe: fc.boolean(),
-        preStop: fc.integer({ min: 15, max: 120 }),
+        // At least the app's default (Envoy's 15 s drain + 5): the agent outlives both.
+        preStop: fc.integer({ min: 20, max: 120 }),
         autoscaling: fc.option(fc.record({ minReplicas: fc.integer({ min: 1, max: 3 }), maxReplicas: fc.integer({ min: 3, max: 20 }) }), { nil: undefined }),
         maxProcs: fc.option(fc.integer({ min: 1, max: 16 }).map(String), { nil: undefined }),
     })
@@ -148,6 +149,8 @@ describe("random valid configurations (fast-check)", () => {
                 const configMap = objects.find((o) => o.kind === "ConfigMap" && o.metadata.labels["app.kubernetes.io/instance"] === s.name);
                 validateEnvoyConfig(configMap.data["envoy.yaml"]);
                 const config = parse(configMap.data["envoy.yaml"]);
+                // Every request reaches an agent (the traffic-path verifier: tests/traffic.test.ts).
+                assert.deepStrictEqual(verifyTraffic(objects).filter((f) => f.severity === "error"), []);
                 const pod = deployment.spec.template.spec;
                 const envoy = pod.containers.find((c: any) => c.name === "envoy");
                 // Envoy's listener port = the container port = the Service's target port.

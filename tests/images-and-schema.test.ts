@@ -62,7 +62,7 @@ describe("multi-language component schema", () => {
         const agents = schema.resources["sigsci-envoy:index:AgentService"];
         assert.deepStrictEqual(agents.requiredInputs, ["credentials"]);
         assert.deepStrictEqual(Object.keys(agents.properties).sort(), [
-            "autoscalerName", "clientLabels", "deploymentName", "disruptionBudgetName", "expectResponseData", "grpcEndpoint", "integration", "namespace", "networkPolicyName", "secretName", "serviceName",
+            "autoscalerName", "clientLabels", "clientNamespaces", "deploymentName", "disruptionBudgetName", "expectResponseData", "grpcEndpoint", "integration", "namespace", "networkPolicyName", "secretName", "serviceName",
         ]);
         const described = [["EnvoyApp", app.inputProperties], ["AgentService", agents.inputProperties], ...Object.entries(schema.types).map(([k, t]: [string, any]) => [k, t.properties])];
         for (const [owner, props] of described) {

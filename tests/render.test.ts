@@ -64,7 +64,8 @@ describe("committed stacks", () => {
         assert.ok(!("replicas" in agents.spec));
         assert.strictEqual(agents.spec.template.spec.containers[0].image, "signalsciences/sigsci-agent:4.70.0");
         assert.strictEqual(app.spec.template.spec.containers[0].image, "envoyproxy/envoy:v1.39.5");
-        assert.deepStrictEqual(r.objects.find((o) => o.kind === "HorizontalPodAutoscaler").spec.maxReplicas, 10);
+        // ext_authz with response data: no more agents than the 4 Envoy pods that each keep one.
+        assert.deepStrictEqual(r.objects.find((o) => o.kind === "HorizontalPodAutoscaler").spec.maxReplicas, 4);
         assert.ok(r.summary.some((l) => l.includes('"sigsci.production-site" is not rendered')));
     });
 });
@@ -98,6 +99,18 @@ describe("render and secrets", () => {
     });
 });
 
+describe("stack layouts", () => {
+    it("renders the service layout from agentLayout alone, with no other agent key", async () => {
+        const config = { ...DEV, "sigsci-envoy:agentLayout": "service" };
+        delete config["sigsci-envoy:agentGrpcPort"];
+        const r = await renderStack("scratch", scratchProject(config));
+        const deployments = r.objects.filter((o) => o.kind === "Deployment").map((d) => d.metadata.name).sort();
+        assert.deepStrictEqual(deployments, ["helloworld", "helloworld-agent"]);
+        const app = r.objects.find((o) => o.kind === "Deployment" && o.metadata.name === "helloworld");
+        assert.deepStrictEqual(app.spec.template.spec.containers.map((c: any) => c.name), ["envoy", "app"]);
+    });
+});
+
 describe("render command", () => {
     it("prints YAML on standard output and the summary on standard error", () => {
         const r = spawnSync(process.execPath, [path.join(REPO, "bin/scripts/render.js"), "--stack", "dev"], { encoding: "utf8" });
@@ -106,11 +119,12 @@ describe("render command", () => {
         assert.match(r.stderr, /^sigsci-envoy render: stack "dev", 6 objects \(Secret 1, ConfigMap 1, Service 1, Deployment 1, PodDisruptionBudget 1, NetworkPolicy 1\)$/m);
     });
 
-    it("writes one file per object with --out", () => {
+    it("writes one file per object with --out", async () => {
+        const r = await renderStack("dev");
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "sigsci-out-"));
         execFileSync(process.execPath, [path.join(REPO, "bin/scripts/render.js"), "--stack", "dev", "--out", out], { stdio: "pipe" });
         assert.deepStrictEqual(fs.readdirSync(out).sort(), [
-            "default.configmap.helloworld-envoy-config-5a0d924f.yaml",
+            `default.configmap.${r.objects.find((o) => o.kind === "ConfigMap").metadata.name}.yaml`,
             "default.deployment.helloworld.yaml",
             "default.networkpolicy.helloworld.yaml",
             "default.poddisruptionbudget.helloworld.yaml",

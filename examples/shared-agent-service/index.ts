@@ -1,4 +1,6 @@
-// One agent fleet for a site, shared by two apps in their own namespaces.
+// One agent fleet for a site, shared by two apps in their own namespaces. With ext_proc (one
+// stream per request) the agent Service is headless: every Envoy spreads its requests over all
+// ready agent pods, and pods the autoscaler adds get traffic within seconds.
 import * as pulumi from "@pulumi/pulumi";
 import { AgentService, EnvoyApp } from "sigsci-envoy";
 
@@ -13,6 +15,8 @@ const agents = new AgentService("waf-agents", {
     },
     agent: { image: "signalsciences/sigsci-agent:4.70.0" },
     autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilization: 70 },
+    integration: "ext_proc",
+    // Apps in any other namespace are refused: the agents' NetworkPolicy would drop their calls.
     clientNamespaces: ["shop", "blog"],
 });
 
@@ -21,12 +25,14 @@ const shop = new EnvoyApp("shop", {
     namespace: "shop",
     replicas: 3,
     app: { image: "registry.example.com/shop/web:1.8.2", port: 3000 },
+    inspection: { integration: "ext_proc" },
     agentService: agents.link(),
 });
 
 const blog = new EnvoyApp("blog", {
     namespace: "blog",
     app: { image: "registry.example.com/blog/web:2.1.0", port: 8080 },
+    inspection: { integration: "ext_proc" },
     agentService: agents.link(),
 });
 

@@ -22,7 +22,8 @@ const app = new EnvoyApp(
               ...common,
               replicas: 6,
               envoy: { image: "envoyproxy/envoy:v1.39.5" },
-              agentService: { create: { agent: { image: "signalsciences/sigsci-agent:4.70.0" }, autoscaling: { minReplicas: 2, maxReplicas: 10 } } },
+              // ext_authz with response data pins each Envoy pod to one agent pod: at most as many agents as app pods.
+              agentService: { create: { agent: { image: "signalsciences/sigsci-agent:4.70.0" }, autoscaling: { minReplicas: 2, maxReplicas: 6 } } },
           }
         : { ...common, agent: { image: "signalsciences/sigsci-agent:latest" } },
 );

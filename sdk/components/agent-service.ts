@@ -24,6 +24,8 @@ export class AgentService extends pulumi.ComponentResource {
     public readonly integration: pulumi.Output<string>;
     /** The namespace of every object. */
     public readonly namespace: pulumi.Output<string>;
+    /** The namespaces whose Envoy pods the NetworkPolicy admits (apps must be in one). */
+    public readonly clientNamespaces: pulumi.Output<string[]>;
     /** The credentials Secret. */
     public readonly secretName: pulumi.Output<string>;
     /** The agent Deployment. */
@@ -58,6 +60,7 @@ export class AgentService extends pulumi.ComponentResource {
         this.expectResponseData = settings.output((s) => s.agent.expectResponseData);
         this.integration = settings.output((s) => s.agent.integration);
         this.namespace = settings.output((s) => s.namespace);
+        this.clientNamespaces = settings.output((s) => s.clientNamespaces);
         this.secretName = secretName;
         this.deploymentName = deployment.metadata.name;
         this.serviceName = service.metadata.name;
@@ -70,6 +73,7 @@ export class AgentService extends pulumi.ComponentResource {
             expectResponseData: this.expectResponseData,
             integration: this.integration,
             namespace: this.namespace,
+            clientNamespaces: this.clientNamespaces,
             secretName: this.secretName,
             deploymentName: this.deploymentName,
             serviceName: this.serviceName,
@@ -81,6 +85,13 @@ export class AgentService extends pulumi.ComponentResource {
 
     /** What an EnvoyApp's `agentService` input needs to use this service. */
     link(tlsCaSecretName?: pulumi.Input<string>): AgentServiceLink {
-        return { endpoint: this.grpcEndpoint, clientLabels: this.clientLabels, expectResponseData: this.expectResponseData, integration: this.integration, tlsCaSecretName };
+        return {
+            endpoint: this.grpcEndpoint,
+            clientLabels: this.clientLabels,
+            clientNamespaces: this.clientNamespaces,
+            expectResponseData: this.expectResponseData,
+            integration: this.integration,
+            tlsCaSecretName,
+        };
     }
 }

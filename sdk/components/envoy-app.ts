@@ -67,6 +67,7 @@ export class EnvoyApp extends pulumi.ComponentResource {
         new k8s.policy.v1.PodDisruptionBudget(name, settings.map(appDisruptionBudget), child);
         if (args.networkPolicy !== false) new k8s.networking.v1.NetworkPolicy(name, settings.map(appNetworkPolicy), child);
 
+        settings.map((s) => s.warnings.forEach((w) => pulumi.log.warn(w, this)));
         this.agentGrpcEndpoint = settings.output((s) => (s.agent ? agentListenAddress(s.agent) : endpointText(s.agentService!.endpoint)));
         this.namespace = settings.output((s) => s.namespace);
         this.secretName = secretName;

@@ -1,6 +1,7 @@
 // Builds Envoy's v3 bootstrap configuration from plain values: a front listener that asks the
-// agent about every request (ext_authz over gRPC) and then routes to the app, the gRPC access
-// log that gives the agent the response, and the admin interface on loopback only.
+// agent about every request (ext_authz or ext_proc over gRPC) and then routes to the app, the
+// gRPC access log that gives the agent the response, an active health check of the agent that
+// the pod's startup probe waits for, and the admin interface on loopback only.
 // Field names follow Envoy's v3 API (checked against its protos by the tests).
 import { DEFAULTS, NAMES } from "../settings/defaults";
 import { InspectionSettings } from "../settings/types";
@@ -43,6 +44,8 @@ function socketAddress(address: string, port: number) {
 }
 
 function staticCluster(name: string, host: string, port: number, resolveByDns: boolean, extra: Record<string, unknown> = {}) {
+    // STRICT_DNS balances over every address the name resolves to: one for a ClusterIP Service,
+    // every ready agent pod for a headless one (re-resolved every 5 s, Envoy's default).
     return {
         name,
         type: resolveByDns ? "STRICT_DNS" : "STATIC",
@@ -72,10 +75,29 @@ function upstreamTls(host: string, caFile: string) {
     };
 }
 
+/**
+ * Envoy checks the agent itself: a gRPC health check where the agent serves one (ext_proc mode,
+ * as Fastly's own readiness probe assumes), a TCP connect otherwise. The pod's startup probe
+ * waits for it, and a stopped agent pod leaves rotation before DNS drops it.
+ */
+function agentHealthCheck(integration: InspectionSettings["integration"]) {
+    const h = DEFAULTS.agentHealthCheck;
+    return {
+        timeout: h.timeout,
+        interval: h.interval,
+        // Without traffic Envoy would check only once a minute, and the startup probe would wait for it.
+        no_traffic_interval: h.interval,
+        unhealthy_threshold: h.unhealthyThreshold,
+        healthy_threshold: h.healthyThreshold,
+        ...(integration === "ext_proc" ? { grpc_health_check: {} } : { tcp_health_check: {} }),
+    };
+}
+
 /** The agent speaks gRPC, so its cluster uses HTTP/2, declared the v3 way. */
-function agentCluster(agent: AgentEndpoint) {
+function agentCluster(agent: AgentEndpoint, integration: InspectionSettings["integration"]) {
     return staticCluster(NAMES.agentCluster, agent.host, agent.port, agent.resolveByDns, {
         ...(agent.tlsCaFile ? { transport_socket: upstreamTls(agent.host, agent.tlsCaFile) } : {}),
+        health_checks: [agentHealthCheck(integration)],
         typed_extension_protocol_options: {
             "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
                 "@type": `${TYPE}extensions.upstreams.http.v3.HttpProtocolOptions`,
@@ -184,6 +206,23 @@ function routeConfig(name: string, match: { prefix: string } | { path: string },
     return { name, virtual_hosts: [{ name, domains: ["*"], routes: [{ match, route: { cluster } }] }] };
 }
 
+/**
+ * Answers the startup probe's path itself: 200 once the agent cluster has a host that passes the
+ * active health check (and Envoy is not draining), 503 before. The pod cannot turn Ready before
+ * its inspection path can answer.
+ */
+function inspectionReadyFilter() {
+    return {
+        name: "envoy.filters.http.health_check",
+        typed_config: {
+            "@type": `${TYPE}extensions.filters.http.health_check.v3.HealthCheck`,
+            pass_through_mode: false,
+            headers: [{ name: ":path", string_match: { exact: NAMES.inspectionReadyPath } }],
+            cluster_min_healthy_percentages: { [NAMES.agentCluster]: { value: DEFAULTS.agentMinHealthyPercent } },
+        },
+    };
+}
+
 /** The generated bootstrap, as a plain object ready to serialise to YAML. */
 export function envoyBootstrap(input: BootstrapInput) {
     const chain = inspectionChain(input.inspection);
@@ -199,11 +238,12 @@ export function envoyBootstrap(input: BootstrapInput) {
         ],
     };
     // The kubelet cannot reach the loopback admin port, so this listener exposes only its
-    // /ready path (503 while Envoy starts or drains) for the readiness probe.
+    // /ready path (503 while Envoy starts or drains) for the readiness probe, and answers the
+    // startup probe's path from the agent cluster's health.
     const readiness = {
         name: "readiness",
         address: socketAddress(ANY_ADDRESS, input.readinessPort),
-        filter_chains: [{ filters: [httpConnectionManager("readiness", routeConfig("readiness", { path: "/ready" }, NAMES.adminCluster), [], [])] }],
+        filter_chains: [{ filters: [httpConnectionManager("readiness", routeConfig("readiness", { path: "/ready" }, NAMES.adminCluster), [inspectionReadyFilter()], [])] }],
     };
     return {
         node: { id: input.name, cluster: input.name },
@@ -212,7 +252,7 @@ export function envoyBootstrap(input: BootstrapInput) {
             listeners: [front, readiness],
             clusters: [
                 staticCluster(NAMES.appCluster, LOOPBACK, input.appPort, false),
-                agentCluster(input.agent),
+                agentCluster(input.agent, input.inspection.integration),
                 staticCluster(NAMES.adminCluster, LOOPBACK, input.adminPort, false),
             ],
         },

@@ -26,17 +26,19 @@ export function agentDeployment(s: AgentServiceSettings, secretName: string) {
 }
 
 /**
- * The ClusterIP Service on the gRPC port. With response data, the agent that saw a request
- * must also get its access-log entry: `ClientIP` affinity pins each Envoy pod to one agent pod.
+ * The Service on the gRPC port. With ext_authz and response data, the agent that saw a request
+ * must also get its access-log entry: one virtual IP with `ClientIP` affinity pins each Envoy pod
+ * to one agent pod. Otherwise (ext_proc: one stream per request) the Service is headless, so
+ * Envoy resolves every ready agent pod and spreads requests over all of them, new pods included.
  */
 export function agentServiceObject(s: AgentServiceSettings) {
     return {
         metadata: namedMeta(s),
         spec: {
             type: "ClusterIP",
+            ...(s.agent.expectResponseData ? { sessionAffinity: "ClientIP" } : { clusterIP: "None" }),
             selector: s.selectorLabels,
             ports: [{ name: "grpc", port: s.agent.grpcPort, targetPort: "grpc", protocol: "TCP", appProtocol: "kubernetes.io/h2c" }],
-            ...(s.agent.expectResponseData ? { sessionAffinity: "ClientIP" } : {}),
         },
     };
 }

@@ -103,9 +103,14 @@ export function agentContainer(agent: AgentSettings, secretName: string, tls = f
     };
 }
 
-/** A `preStop` hook that sleeps, or nothing for 0 seconds. */
+/** A `preStop` hook that runs `sleep` in the container (the guide's form), or nothing for 0 seconds. */
 export function preStopSleep(seconds: number) {
     return seconds > 0 ? { lifecycle: { preStop: { exec: { command: ["sleep", String(seconds)] } } } } : {};
+}
+
+/** Kubernetes' own `preStop` sleep (1.30+): no shell or `sleep` binary needed in the image. */
+export function nativePreStopSleep(seconds: number) {
+    return seconds > 0 ? { lifecycle: { preStop: { sleep: { seconds } } } } : {};
 }
 
 /** The agent's writable temp volume (guide: `sigsci-tmp`, an emptyDir). */

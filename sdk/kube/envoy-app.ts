@@ -2,7 +2,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { DEFAULTS, NAMES } from "../settings/defaults";
 import { AppSettings, EnvVarSetting } from "../settings/types";
-import { agentContainer, agentTmpVolume, containerResources, preStopSleep, restrictedContainerSecurity } from "./containers";
+import { agentContainer, agentTmpVolume, containerResources, nativePreStopSleep, restrictedContainerSecurity } from "./containers";
 import { autoNamedMeta, disruptionBudget, hardenedDeployment, namedMeta, spreadOverNodesAndZones } from "./workload";
 
 /** The Envoy config's ConfigMap. Immutable: a changed config is a new ConfigMap, and the pods roll. */
@@ -24,21 +24,45 @@ export interface PodRefs {
     secretName?: string;
 }
 
+/**
+ * Envoy's shutdown: fail its readiness and start a graceful drain through the loopback admin
+ * interface (Envoy itself exits at once on SIGTERM), then keep serving while the pod leaves its
+ * Services. bash's /dev/tcp is the HTTP client: the image has no curl.
+ */
+export function envoyDrainCommand(adminPort: number, seconds: number): string[] {
+    const post = `admin() { exec 3<>/dev/tcp/127.0.0.1/${adminPort} && printf 'POST %s HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n' "$1" >&3 && read -t 2 -r _ <&3; exec 3<&-; }`;
+    return ["/bin/bash", "-c", `${post}; admin /healthcheck/fail; admin '/drain_listeners?graceful'; sleep ${seconds}`];
+}
+
+function envoyPreStop(s: AppSettings) {
+    const seconds = s.envoy.preStopSleepSeconds;
+    if (seconds === 0) return {};
+    if (!s.envoy.gracefulDrain) return nativePreStopSleep(seconds);
+    return { lifecycle: { preStop: { exec: { command: envoyDrainCommand(s.envoy.adminPort, seconds) } } } };
+}
+
 export function envoyContainer(s: AppSettings): k8s.types.input.core.v1.Container {
     const caMount = s.agentService?.tlsCaSecretName ? [{ name: NAMES.agentCaVolume, mountPath: NAMES.agentCaDir, readOnly: true }] : [];
+    const drain = s.envoy.preStopSleepSeconds > 0 ? ["--drain-time-s", String(s.envoy.preStopSleepSeconds)] : [];
     return {
         name: NAMES.envoyContainer,
         image: s.envoy.image,
         imagePullPolicy: s.envoy.pullPolicy,
         // No hot restart in a pod (Kubernetes replaces pods), so Envoy needs no shared memory.
-        args: ["-c", `${NAMES.envoyConfigDir}/${NAMES.envoyConfigFile}`, "--log-level", s.envoy.logLevel, "--disable-hot-restart"],
+        // Workers follow the CPU limit, not the node's hardware threads.
+        args: ["-c", `${NAMES.envoyConfigDir}/${NAMES.envoyConfigFile}`, "--log-level", s.envoy.logLevel, "--disable-hot-restart", "--concurrency", String(s.envoy.concurrency), ...drain],
         ports: [
             { name: "http", containerPort: s.frontPort, protocol: "TCP" },
             { name: "envoy-ready", containerPort: s.envoy.readinessPort, protocol: "TCP" },
         ],
+        // Not Ready before an agent answers Envoy's health check: the first requests are inspected too.
+        startupProbe: {
+            httpGet: { path: NAMES.inspectionReadyPath, port: "envoy-ready" },
+            periodSeconds: DEFAULTS.inspectionStartupPeriodSeconds,
+            failureThreshold: DEFAULTS.inspectionStartupFailureThreshold,
+        },
         readinessProbe: { httpGet: { path: "/ready", port: "envoy-ready" }, periodSeconds: 5, failureThreshold: 3 },
-        // Keep serving while the endpoints controller takes the terminating pod out of its Services.
-        ...preStopSleep(s.envoy.preStopSleepSeconds),
+        ...envoyPreStop(s),
         resources: containerResources(s.envoy.resources),
         securityContext: restrictedContainerSecurity(DEFAULTS.envoyRunAsUser),
         volumeMounts: [{ name: NAMES.envoyConfigVolume, mountPath: NAMES.envoyConfigDir, readOnly: true }, ...caMount],
@@ -56,6 +80,8 @@ export function appContainer(s: AppSettings): k8s.types.input.core.v1.Container 
         ...(a.env.length > 0 ? { env: appEnv(a.env) } : {}),
         ports: [{ name: "app", containerPort: a.port, protocol: "TCP" }],
         ...(a.readinessProbePath ? { readinessProbe: { httpGet: { path: a.readinessProbePath, port: "app" }, periodSeconds: 5, failureThreshold: 3 } } : {}),
+        // The app outlives Envoy's drain; Kubernetes' own sleep needs no shell in the image.
+        ...nativePreStopSleep(a.preStopSleepSeconds),
         resources: containerResources(a.resources),
         securityContext: restrictedContainerSecurity(a.runAsUser, a.readOnlyRootFilesystem),
         ...(a.tmpVolume ? { volumeMounts: [{ name: NAMES.appTmpVolume, mountPath: "/tmp" }] } : {}),

@@ -19,6 +19,8 @@ export interface Evaluation<T> {
     /** What `program` returned. */
     result: T;
     resources: Registered[];
+    /** What the program logged with `pulumi.log.warn` (under the mock runtime there is no engine to show it). */
+    warnings: string[];
 }
 
 const SECRET_KEY = pulumi.runtime.specialSigKey;
@@ -86,7 +88,20 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
         options.stack ?? "test",
         false,
     );
-    const result = program();
+    // Without an engine the SDK prints warnings with console.warn: collect them instead.
+    const warnings: string[] = [];
+    const consoleWarn = console.warn;
+    console.warn = (...args: unknown[]) => {
+        const text = args.map(String).join(" ");
+        warnings.push(text.replace(/^warning: \[runtime\] /, ""));
+    };
+    let result: T;
+    try {
+        result = program();
+    } catch (e) {
+        console.warn = consoleWarn;
+        throw e;
+    }
     // Settled once the monitor has seen no new registration for a while: every output resolved.
     const monitor = () => (pulumi.runtime.getMonitor() as any).getRegisteredResources() as Map<string, unknown>;
     let seen = -1;
@@ -97,13 +112,14 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
         quiet = now === seen ? quiet + 1 : 0;
         seen = now;
     }
+    console.warn = consoleWarn;
     const urns = [...monitor().keys()];
     const urnOf = (type: string, name: string) => {
         const found = urns.filter((u) => u.endsWith(`::${name}`) && u.split("::")[2].split("$").pop() === type);
         if (found.length !== 1) throw new Error(`expected one URN for ${type} ${name}, found ${found.length}`);
         return found[0];
     };
-    return { result, resources: records.map((r) => ({ ...r, urn: urnOf(r.type, r.name) })) };
+    return { result, resources: records.map((r) => ({ ...r, urn: urnOf(r.type, r.name) })), warnings };
 }
 
 /** Kubernetes objects of an evaluation, as the cluster would receive them; `reveal` decides what a secret shows. */

@@ -3,7 +3,7 @@ import { AgentServiceArgs, AgentServiceSettings as AgentServiceSettingsArgs } fr
 import * as check from "./checks";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS } from "./defaults";
 import { refuse } from "./errors";
-import { checkDistinctPorts, INTEGRATIONS, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveWiring, standardLabels } from "./shared";
+import { checkDistinctPorts, INTEGRATIONS, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveWiring, SERVICE_AGENT, standardLabels } from "./shared";
 import { AgentEndpointSettings, AgentServiceSettings, Integration } from "./types";
 
 /** The in-cluster DNS name of a Service. */
@@ -27,7 +27,7 @@ export function clientLabelsFor(name: string): Record<string, string> {
 
 /** The shared part of an agent Service's settings; `at` prefixes the input paths (e.g. `agentService.create.`). */
 export function resolveAgentServiceParts(at: string, name: string, namespace: string, g: Plain<AgentServiceSettingsArgs> | undefined, wiring: { integration: Integration; expectResponseData: boolean }) {
-    const agent = resolveAgent(`${at}agent`, g?.agent, "0.0.0.0", wiring);
+    const agent = resolveAgent(`${at}agent`, g?.agent, SERVICE_AGENT, wiring);
     checkDistinctPorts([[`${at}agent.grpcPort`, agent.grpcPort], [`${at}agent.startupProbePort`, agent.startupProbe?.port]]);
     if (g?.replicas !== undefined && g?.autoscaling !== undefined) refuse(`${at}replicas`, g.replicas, `nothing when ${at}autoscaling is given (the autoscaler owns the replica count)`);
     let autoscaling: AgentServiceSettings["autoscaling"];

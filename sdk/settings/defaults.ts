@@ -20,8 +20,13 @@ export const DEFAULTS = {
     envoyLogLevel: "info",
     /** Envoy needs no user of its image: it reads its config and writes nothing. A uid above 10000 stays clear of host users. */
     envoyRunAsUser: 10101,
-    /** Envoy keeps serving while the endpoints controller takes the pod out of its Services. */
+    /**
+     * Envoy's drain on shutdown: it fails its readiness, closes connections gracefully and keeps
+     * serving this long while the endpoints controller takes the pod out of its Services.
+     */
     envoyPreStopSleepSeconds: 15,
+    /** The app outlives Envoy's drain by this much, so no request in flight through Envoy loses its upstream. */
+    appOutlivesEnvoySeconds: 5,
     /** The app's writable /tmp when its root filesystem is read-only. */
     appTmpSizeLimit: "256Mi",
     /** The agent runs as `nobody`: it writes only to its emptyDir. */
@@ -32,6 +37,9 @@ export const DEFAULTS = {
     agentTmpMountPath: "/sigsci/tmp",
     /** guide: preStop `sleep 30`. */
     agentPreStopSleepSeconds: 30,
+    /** Envoy's startup probe: it passes once Envoy's active health check reaches an agent (as long as Fastly's agent startup example allows). */
+    inspectionStartupFailureThreshold: 90,
+    inspectionStartupPeriodSeconds: 2,
     /** Grace added to the preStop sleep, so the agent can still exit cleanly after it. */
     terminationGraceMarginSeconds: 15,
     agentStartupProbePort: 2024,
@@ -53,6 +61,13 @@ export const DEFAULTS = {
     },
     /** Fastly's samples: cluster connect_timeout 0.25s. */
     connectTimeout: "0.25s",
+    /**
+     * Envoy's active health check of the agent cluster: what the startup probe waits for, and
+     * what takes a stopped agent pod out of rotation before DNS does.
+     */
+    agentHealthCheck: { interval: "5s", timeout: "1s", unhealthyThreshold: 2, healthyThreshold: 1 },
+    /** The share of agent hosts that must pass that check before the pod may turn Ready: any one of them. */
+    agentMinHealthyPercent: 1,
     resources: {
         app: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
         envoy: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
@@ -70,6 +85,8 @@ export const NAMES = {
     envoyConfigVolume: "envoy-config",
     envoyConfigDir: "/etc/envoy",
     envoyConfigFile: "envoy.yaml",
+    /** Envoy's readiness listener path that answers 200 only once an agent passes the health check. */
+    inspectionReadyPath: "/inspection-ready",
     /** Where Envoy finds the CA that signs an agent Service's certificate. */
     agentCaVolume: "agent-ca",
     agentCaDir: "/etc/envoy/agent-ca",
@@ -87,6 +104,12 @@ export const NAMES = {
 export const AGENT_SERVICE_DEFAULTS = {
     /** Fastly's Envoy Gateway example runs two agent replicas. */
     replicas: 2,
+    /**
+     * A stopping agent pod keeps serving until every Envoy has dropped it: the guide's 30 s,
+     * raised to cover DNS (kubeadm's Corefile caches Service records 30 s, Envoy re-resolves
+     * every 5 s) plus a margin.
+     */
+    preStopSleepSeconds: 40,
     minReplicas: 2,
     cpuUtilization: 70,
     maxUnavailable: 1,

@@ -1,11 +1,12 @@
 // Resolves an EnvoyApp's inputs into checked, defaulted settings, before any resource exists.
 import { AgentServiceLink, AgentServiceSettings as AgentServiceSettingsArgs, AppContainer, ContainerResources, EnvoyAppArgs, EnvVar, WafInspection } from "../args";
-import { clientLabelsFor, resolveAgentServiceParts } from "./agent-service";
+import { clientLabelsFor, endpointText, resolveAgentServiceParts } from "./agent-service";
 import * as check from "./checks";
 import { DEFAULTS, ENVOY_IMAGE } from "./defaults";
 import { refuse } from "./errors";
 import { defaultPullPolicy, pullPolicy } from "./images";
-import { checkDistinctPorts, INTEGRATIONS, IPV4, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveResources, resolveWiring, standardLabels } from "./shared";
+import { checkDistinctPorts, INTEGRATIONS, IPV4, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveResources, resolveWiring, SIDECAR_AGENT, standardLabels } from "./shared";
+import { pairedFleetWarning } from "../traffic/verify";
 import { AgentEndpointSettings, AgentServiceLinkSettings, AppSettings, EnvVarSetting, InspectionSettings } from "./types";
 
 const ENVOY_LOG_LEVELS = ["trace", "debug", "info", "warning", "warn", "error", "critical", "off"] as const;
@@ -56,7 +57,7 @@ function resolveEnv(given: Plain<EnvVar>[] | undefined): EnvVarSetting[] {
     });
 }
 
-function resolveApp(given: Plain<AppContainer> | undefined): AppSettings["app"] {
+function resolveApp(given: Plain<AppContainer> | undefined, envoyPreStopSleepSeconds: number): AppSettings["app"] {
     if (given === undefined) refuse("app", given, "the application container, at least {image}");
     const g = check.plainObject("app", given) as Plain<AppContainer>;
     const image = check.image("app.image", g.image);
@@ -73,7 +74,25 @@ function resolveApp(given: Plain<AppContainer> | undefined): AppSettings["app"] 
         readOnlyRootFilesystem: check.bool("app.readOnlyRootFilesystem", g.readOnlyRootFilesystem, true),
         tmpVolume: check.bool("app.tmpVolume", g.tmpVolume, true),
         readinessProbePath: g.readinessProbePath === undefined ? undefined : httpPath("app.readinessProbePath", g.readinessProbePath),
+        preStopSleepSeconds: appPreStopSleep(g.preStopSleepSeconds, envoyPreStopSleepSeconds),
     };
+}
+
+/** The app outlives Envoy's drain, so no request in flight through Envoy loses its upstream. */
+function appPreStopSleep(given: unknown, envoySeconds: number): number {
+    const seconds = check.int("app.preStopSleepSeconds", given, envoySeconds + DEFAULTS.appOutlivesEnvoySeconds, 1, 3600);
+    if (seconds <= envoySeconds) refuse("app.preStopSleepSeconds", seconds, `more seconds than envoy.preStopSleepSeconds (${envoySeconds}), so the app outlives Envoy's drain`);
+    return seconds;
+}
+
+/** Envoy's workers follow its CPU limit: one per core, rounded up. */
+function defaultConcurrency(cpuLimit: string | undefined): number {
+    return cpuLimit === undefined ? 1 : Math.max(1, Math.ceil(check.quantityValue(cpuLimit)));
+}
+
+/** The official distroless Envoy images hold no shell for the admin drain. */
+function defaultGracefulDrain(image: string): boolean {
+    return !/distroless/.test(image);
 }
 
 /** A `host:port` endpoint, host a DNS name or an IPv4 address. */
@@ -87,7 +106,7 @@ export function parseEndpoint(at: string, value: unknown): AgentEndpointSettings
     return { host, port };
 }
 
-function resolveAgentServiceLink(name: string, namespace: string, args: Plain<EnvoyAppArgs>, inspection: InspectionSettings): AgentServiceLinkSettings {
+function resolveAgentServiceLink(name: string, namespace: string, args: Plain<EnvoyAppArgs>, inspection: InspectionSettings, warnings: string[]): AgentServiceLinkSettings {
     const link = check.plainObject("agentService", args.agentService) as Plain<AgentServiceLink>;
     if (args.agent !== undefined) refuse("agent", "(set)", "nothing when agentService is given: the agent runs in the agent Service (set agentService.create.agent)");
     if ((link.create === undefined) === (link.endpoint === undefined)) refuse("agentService", link, "either agentService.create or agentService.endpoint");
@@ -99,6 +118,9 @@ function resolveAgentServiceLink(name: string, namespace: string, args: Plain<En
         const parts = resolveAgentServiceParts("agentService.create.", childName, namespace, create, inspection);
         if (parts.tlsSecretName !== undefined && tlsCaSecretName === undefined) refuse("agentService.tlsCaSecretName", undefined, "the Secret with ca.crt that signs agentService.create.tls, so Envoy can verify the agent");
         if (parts.tlsSecretName === undefined && tlsCaSecretName !== undefined) refuse("agentService.tlsCaSecretName", tlsCaSecretName, "nothing unless agentService.create.tls is given (the agent would not speak TLS)");
+        const replicas = check.int("replicas", args.replicas, DEFAULTS.replicas, 0, 10000);
+        const idle = parts.agent.expectResponseData && parts.autoscaling ? pairedFleetWarning(`Service ${namespace}/${childName}`, parts.autoscaling.maxReplicas, replicas) : undefined;
+        if (idle) warnings.push(`agentService.create.autoscaling.maxReplicas: ${idle}`);
         return { endpoint: parts.endpoint, clientLabels: clientLabelsFor(childName), tlsCaSecretName };
     }
     if (args.credentials !== undefined) refuse("credentials", "(set)", "nothing when agentService.endpoint is given: the shared agent Service holds the credentials");
@@ -109,7 +131,19 @@ function resolveAgentServiceLink(name: string, namespace: string, args: Plain<En
     if (expects !== undefined && expects !== inspection.expectResponseData) {
         refuse("inspection.expectResponseData", inspection.expectResponseData, `${expects}, as the shared agent Service expects (agentService.expectResponseData)`);
     }
-    return { endpoint: parseEndpoint("agentService.endpoint", link.endpoint), clientLabels: check.labels("agentService.clientLabels", link.clientLabels), tlsCaSecretName };
+    const endpoint = parseEndpoint("agentService.endpoint", link.endpoint);
+    if (link.clientNamespaces !== undefined) {
+        const admitted = check.stringList("agentService.clientNamespaces", link.clientNamespaces) ?? [];
+        // Its NetworkPolicy would drop every call from this namespace: with fail-open, silently.
+        if (!admitted.includes(namespace)) {
+            refuse(
+                "namespace",
+                namespace,
+                `a namespace the shared agent Service at ${endpointText(endpoint)} admits (its clientNamespaces: ${JSON.stringify(admitted)}): add "${namespace}" to that AgentService's clientNamespaces, or deploy app "${name}" into one of them`,
+            );
+        }
+    }
+    return { endpoint, clientLabels: check.labels("agentService.clientLabels", link.clientLabels), tlsCaSecretName };
 }
 
 /** The name of the agent Service an EnvoyApp creates for itself; a Service name holds 63 characters at most. */
@@ -126,12 +160,12 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
     const inspection = resolveInspection(args.inspection);
     const useService = args.agentService !== undefined;
     const existingSecretName = useService ? undefined : resolveCredentials("credentials", args.credentials).existingSecretName;
-    const agent = useService ? undefined : resolveAgent("agent", args.agent, "localhost", inspection);
-    const agentService = useService ? resolveAgentServiceLink(name, namespace, args, inspection) : undefined;
-    const app = resolveApp(args.app);
+    const warnings: string[] = [];
+    const agentService = useService ? resolveAgentServiceLink(name, namespace, args, inspection, warnings) : undefined;
     const frontPort = check.port("port", args.port, DEFAULTS.frontPort);
     const e = check.plainObject("envoy", args.envoy) ?? {};
     const envoyImage = check.image("envoy.image", e.image, ENVOY_IMAGE);
+    const envoyResources = resolveResources("envoy.resources", e.resources as Plain<ContainerResources>, DEFAULTS.resources.envoy);
     const envoy: AppSettings["envoy"] = {
         image: envoyImage,
         pullPolicy: pullPolicy("envoy.imagePullPolicy", e.imagePullPolicy, envoyImage, defaultPullPolicy),
@@ -139,10 +173,16 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         adminPort: check.port("envoy.adminPort", e.adminPort, DEFAULTS.envoyAdminPort),
         readinessPort: check.port("envoy.readinessPort", e.readinessPort, DEFAULTS.envoyReadinessPort),
         preStopSleepSeconds: check.int("envoy.preStopSleepSeconds", e.preStopSleepSeconds, DEFAULTS.envoyPreStopSleepSeconds, 0, 3600),
-        resources: resolveResources("envoy.resources", e.resources as Plain<ContainerResources>, DEFAULTS.resources.envoy),
+        gracefulDrain: check.bool("envoy.gracefulDrain", e.gracefulDrain, defaultGracefulDrain(envoyImage)),
+        concurrency: check.int("envoy.concurrency", e.concurrency, defaultConcurrency(envoyResources.limits.cpu), 1, 1024),
+        resources: envoyResources,
         extraConfig: check.plainObject("envoy.extraConfig", e.extraConfig),
         configOverride: e.configOverride === undefined ? undefined : check.str("envoy.configOverride", e.configOverride),
     };
+    const app = resolveApp(args.app, envoy.preStopSleepSeconds);
+    // The sidecar outlives the app by default: the guide's 30 s, or longer when the app stays longer.
+    const sidecar = { ...SIDECAR_AGENT, preStopSleepSeconds: Math.max(SIDECAR_AGENT.preStopSleepSeconds, app.preStopSleepSeconds) };
+    const agent = useService ? undefined : resolveAgent("agent", args.agent, sidecar, inspection);
     if (envoy.extraConfig && envoy.configOverride) refuse("envoy.extraConfig", "(set)", "nothing when envoy.configOverride is given (merge your settings into that config)");
     checkDistinctPorts([
         ["port", frontPort],
@@ -152,12 +192,13 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         ["agent.grpcPort", agent?.grpcPort],
         ["agent.startupProbePort", agent?.startupProbe?.port],
     ]);
-    if (agent && agent.preStopSleepSeconds < envoy.preStopSleepSeconds) {
-        refuse("agent.preStopSleepSeconds", agent.preStopSleepSeconds, `at least envoy.preStopSleepSeconds (${envoy.preStopSleepSeconds}), so the agent outlives Envoy's drain`);
+    // Shutdown order: Envoy drains, the app outlives it, the agent outlives both.
+    if (agent && agent.preStopSleepSeconds < app.preStopSleepSeconds) {
+        refuse("agent.preStopSleepSeconds", agent.preStopSleepSeconds, `at least app.preStopSleepSeconds (${app.preStopSleepSeconds}), so the agent outlives Envoy's drain and the app`);
     }
     const grace = agent
         ? resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, agent.preStopSleepSeconds, "agent.preStopSleepSeconds")
-        : resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, envoy.preStopSleepSeconds, "envoy.preStopSleepSeconds");
+        : resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, app.preStopSleepSeconds, "app.preStopSleepSeconds");
     const s = check.plainObject("service", args.service) ?? {};
     const extraLabels = { ...check.labels("labels", args.labels), ...(agentService?.clientLabels ?? {}) };
     const { labels, selectorLabels } = standardLabels(name, "envoy-app", extraLabels);
@@ -183,5 +224,6 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
             type: check.oneOf("service.type", s.type, SERVICE_TYPES, DEFAULTS.serviceType),
             port: check.port("service.port", s.port, frontPort),
         },
+        warnings,
     };
 }

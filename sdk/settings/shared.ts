@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AgentContainer, ContainerResources } from "../args";
 import * as check from "./checks";
-import { AGENT_IMAGE, DEFAULTS } from "./defaults";
+import { AGENT_IMAGE, AGENT_SERVICE_DEFAULTS, DEFAULTS } from "./defaults";
 import { refuse } from "./errors";
 import { agentPullPolicy, pullPolicy } from "./images";
 import { AgentSettings, Integration, Resources } from "./types";
@@ -66,8 +66,19 @@ export function resolveWiring(at: string, integration: Integration, expectRespon
     return { integration, expectResponseData: check.bool(at, expectResponseData, DEFAULTS.inspection.expectResponseData) };
 }
 
+/** Where an agent runs: what it listens on, and how long it keeps serving when stopped. */
+export interface AgentPlacement {
+    listenHost: string;
+    preStopSleepSeconds: number;
+}
+
+/** The sidecar answers only its own pod. */
+export const SIDECAR_AGENT: AgentPlacement = { listenHost: "localhost", preStopSleepSeconds: DEFAULTS.agentPreStopSleepSeconds };
+/** An agent Service's pods answer on the pod address. */
+export const SERVICE_AGENT: AgentPlacement = { listenHost: "0.0.0.0", preStopSleepSeconds: AGENT_SERVICE_DEFAULTS.preStopSleepSeconds };
+
 /** Settings of the agent container shared by the sidecar and the agent Service; `at` is the input's path. */
-export function resolveAgent(at: string, given: Plain<AgentContainer> | undefined, listenHost: string, wiring: { integration: Integration; expectResponseData: boolean }): AgentSettings {
+export function resolveAgent(at: string, given: Plain<AgentContainer> | undefined, placement: AgentPlacement, wiring: { integration: Integration; expectResponseData: boolean }): AgentSettings {
     const g = check.plainObject(at, given) as Plain<AgentContainer> | undefined;
     const image = check.image(`${at}.image`, g?.image, AGENT_IMAGE);
     const tmpMountPath = check.str(`${at}.tmpMountPath`, g?.tmpMountPath, DEFAULTS.agentTmpMountPath);
@@ -84,10 +95,10 @@ export function resolveAgent(at: string, given: Plain<AgentContainer> | undefine
     return {
         image,
         pullPolicy: pullPolicy(`${at}.imagePullPolicy`, g?.imagePullPolicy, image, agentPullPolicy),
-        listenHost,
+        listenHost: placement.listenHost,
         grpcPort: check.port(`${at}.grpcPort`, g?.grpcPort, DEFAULTS.agentGrpcPort),
         tmpMountPath: tmpMountPath.replace(/\/+$/, ""),
-        preStopSleepSeconds: check.int(`${at}.preStopSleepSeconds`, g?.preStopSleepSeconds, DEFAULTS.agentPreStopSleepSeconds, 0, 3600),
+        preStopSleepSeconds: check.int(`${at}.preStopSleepSeconds`, g?.preStopSleepSeconds, placement.preStopSleepSeconds, 0, 3600),
         startupProbe: startup
             ? {
                   port: check.port(`${at}.startupProbePort`, g?.startupProbePort, DEFAULTS.agentStartupProbePort),

@@ -69,6 +69,7 @@ export interface AppSettings {
         readOnlyRootFilesystem: boolean;
         tmpVolume: boolean;
         readinessProbePath?: string;
+        preStopSleepSeconds: number;
     };
     envoy: {
         image: string;
@@ -77,6 +78,8 @@ export interface AppSettings {
         adminPort: number;
         readinessPort: number;
         preStopSleepSeconds: number;
+        gracefulDrain: boolean;
+        concurrency: number;
         resources: Resources;
         extraConfig?: Record<string, unknown>;
         configOverride?: string;
@@ -87,6 +90,8 @@ export interface AppSettings {
     /** The agent Service the app uses instead of a sidecar. */
     agentService?: AgentServiceLinkSettings;
     service: { type: string; port: number };
+    /** What the component should tell the user without refusing (e.g. agent pods that would idle). */
+    warnings: string[];
 }
 
 export interface AgentEndpointSettings {

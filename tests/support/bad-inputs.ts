@@ -77,8 +77,12 @@ export const BAD_INPUTS: BadInput[] = [
     // shutdown
     { rule: "a grace period not longer than the preStop sleep", component: "EnvoyApp", args: () => guideArgs({ terminationGracePeriodSeconds: 30 }),
         message: 'sigsci-envoy: invalid "terminationGracePeriodSeconds": got 30; expected more seconds than agent.preStopSleepSeconds (30), so the drain ends before the pod is killed' },
-    { rule: "an agent that stops before Envoy's drain ends", component: "EnvoyApp", args: () => guideArgs({ agent: { preStopSleepSeconds: 5 } }),
-        message: 'sigsci-envoy: invalid "agent.preStopSleepSeconds": got 5; expected at least envoy.preStopSleepSeconds (15), so the agent outlives Envoy\'s drain' },
+    { rule: "an agent that stops before Envoy's drain and the app end", component: "EnvoyApp", args: () => guideArgs({ agent: { preStopSleepSeconds: 5 } }),
+        message: 'sigsci-envoy: invalid "agent.preStopSleepSeconds": got 5; expected at least app.preStopSleepSeconds (20), so the agent outlives Envoy\'s drain and the app' },
+    { rule: "an app that stops before Envoy has drained", component: "EnvoyApp", args: () => guideArgs({ app: { image: "a:1", preStopSleepSeconds: 15 } }),
+        message: 'sigsci-envoy: invalid "app.preStopSleepSeconds": got 15; expected more seconds than envoy.preStopSleepSeconds (15), so the app outlives Envoy\'s drain' },
+    { rule: "an Envoy without workers", component: "EnvoyApp", args: () => guideArgs({ envoy: { concurrency: 0 } }),
+        message: 'sigsci-envoy: invalid "envoy.concurrency": got 0; expected a whole number from 1 to 1024' },
     // mutually exclusive inputs
     { rule: "both agent keys and an existing Secret", component: "EnvoyApp", args: () => guideArgs({ credentials: { ...creds, existingSecretName: "s" } }),
         message: 'sigsci-envoy: invalid "credentials": got {"accessKeyId":"(set)","secretAccessKey":"(set)","existingSecretName":"s"}; expected either both credentials.accessKeyId and credentials.secretAccessKey, or credentials.existingSecretName' },
@@ -111,6 +115,8 @@ export const BAD_INPUTS: BadInput[] = [
         message: 'sigsci-envoy: invalid "inspection.allowPartialMessage": got true; expected nothing with integration "ext_proc" (the buffer filter answers 413 to larger bodies)' },
     { rule: "an app that disagrees with its shared agent Service's integration", component: "EnvoyApp", args: () => ({ app: { image: "a:1" }, agentService: { endpoint: "agents.waf.svc.cluster.local:9999", integration: "ext_proc" } }),
         message: 'sigsci-envoy: invalid "inspection.integration": got "ext_authz"; expected "ext_proc", as the shared agent Service runs (agentService.integration)' },
+    { rule: "an app in a namespace its shared agent Service does not admit", component: "EnvoyApp", args: () => ({ namespace: "blog", app: { image: "a:1" }, agentService: { endpoint: "agents.waf.svc.cluster.local:9999", clientNamespaces: ["waf", "shop"] } }),
+        message: 'sigsci-envoy: invalid "namespace": got "blog"; expected a namespace the shared agent Service at agents.waf.svc.cluster.local:9999 admits (its clientNamespaces: ["waf","shop"]): add "blog" to that AgentService\'s clientNamespaces, or deploy app "helloworld" into one of them' },
     { rule: "an app that disagrees on response data", component: "EnvoyApp", args: () => ({ app: { image: "a:1" }, inspection: { expectResponseData: false }, agentService: { endpoint: "a.b:9999", expectResponseData: true } }),
         message: 'sigsci-envoy: invalid "inspection.expectResponseData": got false; expected true, as the shared agent Service expects (agentService.expectResponseData)' },
     // shape

@@ -20,6 +20,7 @@ const FILES = [
     "envoy/extensions/filters/http/ext_proc/v3/ext_proc.proto",
     "envoy/extensions/filters/http/buffer/v3/buffer.proto",
     "envoy/extensions/filters/http/router/v3/router.proto",
+    "envoy/extensions/filters/http/health_check/v3/health_check.proto",
     "envoy/extensions/access_loggers/grpc/v3/als.proto",
     "envoy/extensions/upstreams/http/v3/http_protocol_options.proto",
     "envoy/extensions/transport_sockets/tls/v3/tls.proto",

@@ -27,6 +27,8 @@ export function valueOf<T>(o: pulumi.Input<T>): Promise<T> {
 export interface Run<T> {
     result: T;
     resources: Registered[];
+    /** What the program logged with `pulumi.log.warn`. */
+    warnings: string[];
     /** The one resource of `type` (and `name`, when given); fails if there is not exactly one. */
     one(type: string, name?: string): Registered;
     all(type: string): Registered[];
@@ -34,11 +36,12 @@ export interface Run<T> {
 
 /** Runs `program` under fresh mocks (see `evaluate`) and indexes what it registered. */
 export async function runProgram<T>(program: () => T, config: Record<string, string> = {}): Promise<Run<T>> {
-    const { result, resources } = await evaluate(program, { config, project: "sigsci-envoy-test" });
+    const { result, resources, warnings } = await evaluate(program, { config, project: "sigsci-envoy-test" });
     const all = (type: string) => resources.filter((r) => r.type === type);
     return {
         result,
         resources,
+        warnings,
         all,
         one(type, name) {
             const found = all(type).filter((r) => name === undefined || r.name === name);

@@ -1,0 +1,4 @@
+// The model of a request's path through Envoy, the agent and Kubernetes, over plain objects.
+export { analyzeTraffic, pairedFleetWarning, verifyTraffic, READ_ONLY_ADMIN_PATHS } from "./verify";
+export type { AgentHop, Finding, FindingCode, InspectionPath, TrafficReport, VerifyOptions } from "./verify";
+export type { KubeObject } from "./kube";

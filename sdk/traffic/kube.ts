@@ -1,0 +1,157 @@
+// What Kubernetes does with plain objects, as far as a request's path depends on it: which
+// pods a workload runs, which pods a selector picks, which port a Service forwards to, how
+// long each container of a stopping pod lives. Plain functions over plain objects (the shape
+// `kubectl get -o yaml` prints); nothing here talks to a cluster or imports Pulumi.
+
+/** A Kubernetes object as plain data. */
+export interface KubeObject {
+    apiVersion?: string;
+    kind: string;
+    metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+    [field: string]: any;
+}
+
+export interface LabelSelector {
+    matchLabels?: Record<string, string>;
+    matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+/** The label Kubernetes puts on every namespace (1.21+), naming it. */
+export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+/** A selector as the API server reads it: every matchLabels pair and every expression must hold; `{}` selects everything. */
+export function selects(selector: LabelSelector | undefined | null, labels: Record<string, string> | undefined): boolean {
+    if (selector === undefined || selector === null) return false;
+    const l = labels ?? {};
+    for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
+    for (const e of selector.matchExpressions ?? []) {
+        const has = Object.prototype.hasOwnProperty.call(l, e.key);
+        const values = e.values ?? [];
+        switch (e.operator) {
+            case "In":
+                if (!has || !values.includes(l[e.key])) return false;
+                break;
+            case "NotIn":
+                if (has && values.includes(l[e.key])) return false;
+                break;
+            case "Exists":
+                if (!has) return false;
+                break;
+            case "DoesNotExist":
+                if (has) return false;
+                break;
+            default:
+                return false;
+        }
+    }
+    return true;
+}
+
+/** A Service's `spec.selector` (a plain map: every pair must hold; an empty map selects nothing, as for Endpoints). */
+export function serviceSelects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+    if (!selector || Object.keys(selector).length === 0) return false;
+    return selects({ matchLabels: selector }, labels);
+}
+
+const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod"];
+
+/** The pods one workload object runs: their namespace, labels and spec. */
+export interface Workload {
+    /** `Deployment shop/web`: how messages name it. */
+    ref: string;
+    object: KubeObject;
+    namespace: string;
+    labels: Record<string, string>;
+    pod: any;
+    /** Fixed replicas, when the object says (Deployments default to 1). */
+    replicas?: number;
+}
+
+export function objectRef(o: KubeObject, defaultNamespace: string): string {
+    return `${o.kind} ${o.metadata?.namespace ?? defaultNamespace}/${o.metadata?.name ?? "(unnamed)"}`;
+}
+
+/** Every workload among `objects`, with its pod template. */
+export function workloads(objects: KubeObject[], defaultNamespace: string): Workload[] {
+    const out: Workload[] = [];
+    for (const o of objects) {
+        if (!WORKLOAD_KINDS.includes(o.kind)) continue;
+        const template = o.kind === "Pod" ? { metadata: o.metadata, spec: o.spec } : o.kind === "CronJob" ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
+        if (!template?.spec) continue;
+        const replicas = o.kind === "Pod" ? 1 : o.kind === "Deployment" || o.kind === "StatefulSet" || o.kind === "ReplicaSet" ? (o.spec?.replicas ?? 1) : undefined;
+        out.push({ ref: objectRef(o, defaultNamespace), object: o, namespace: o.metadata?.namespace ?? defaultNamespace, labels: template.metadata?.labels ?? {}, pod: template.spec, replicas });
+    }
+    return out;
+}
+
+/** Labels of a namespace: those of its Namespace object when given, always with its name label. */
+export function namespaceLabels(objects: KubeObject[], namespace: string): Record<string, string> {
+    const ns = objects.find((o) => o.kind === "Namespace" && o.metadata?.name === namespace);
+    return { ...(ns?.metadata?.labels ?? {}), [NAMESPACE_NAME_LABEL]: namespace };
+}
+
+/** The port number a container port name (or number) stands for in a pod, or undefined. */
+export function containerPortNumber(pod: any, port: number | string | undefined, protocol = "TCP"): number | undefined {
+    if (typeof port === "number") return port;
+    if (typeof port !== "string") return undefined;
+    if (/^\d+$/.test(port)) return Number(port);
+    for (const c of allContainers(pod)) {
+        for (const p of c.ports ?? []) if (p.name === port && (p.protocol ?? "TCP") === protocol) return p.containerPort;
+    }
+    return undefined;
+}
+
+export function allContainers(pod: any): any[] {
+    return [...(pod?.initContainers ?? []).filter((c: any) => c.restartPolicy === "Always"), ...(pod?.containers ?? [])];
+}
+
+/** `NAME=value` of a container's literal environment; valueFrom entries are absent (not known from the manifest). */
+export function literalEnv(container: any): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const e of container?.env ?? []) if (typeof e?.name === "string" && typeof e.value === "string") env[e.name] = e.value;
+    return env;
+}
+
+export function hasEnv(container: any, name: string): boolean {
+    return (container?.env ?? []).some((e: any) => e?.name === name);
+}
+
+/** How long a container's preStop hook keeps it alive, in seconds: a native sleep, `sleep N`, or a shell script ending in `sleep N`. */
+export function preStopSeconds(container: any): number {
+    const hook = container?.lifecycle?.preStop;
+    if (!hook) return 0;
+    if (typeof hook.sleep?.seconds === "number") return hook.sleep.seconds;
+    const command: string[] | undefined = hook.exec?.command;
+    if (!Array.isArray(command)) return 0;
+    if (command[0] === "sleep" || command[0] === "/bin/sleep") return Number(command[1]) || 0;
+    const m = /\bsleep\s+(\d+)\s*$/.exec(String(command[command.length - 1] ?? ""));
+    return m ? Number(m[1]) : 0;
+}
+
+/** Kubernetes' default terminationGracePeriodSeconds. */
+export const DEFAULT_GRACE_SECONDS = 30;
+
+export function graceSeconds(pod: any): number {
+    return typeof pod?.terminationGracePeriodSeconds === "number" ? pod.terminationGracePeriodSeconds : DEFAULT_GRACE_SECONDS;
+}
+
+/**
+ * The Service a DNS name names from a pod in `clientNamespace`, the way the pod's resolver
+ * expands it: `name` (the client's namespace), `name.ns`, `name.ns.svc`, `name.ns.svc.<domain>`.
+ */
+export function serviceForHost(host: string, clientNamespace: string, clusterDomain: string): { name: string; namespace: string } | undefined {
+    const h = host.replace(/\.$/, "");
+    const parts = h.split(".");
+    if (parts.length === 1) return { name: parts[0], namespace: clientNamespace };
+    if (parts.length === 2) return { name: parts[0], namespace: parts[1] };
+    if (parts[2] !== "svc") return undefined;
+    const rest = parts.slice(3).join(".");
+    if (rest !== "" && rest !== clusterDomain) return undefined;
+    return { name: parts[0], namespace: parts[1] };
+}
+
+export function isLoopback(address: string): boolean {
+    return address === "localhost" || /^127\./.test(address) || address === "::1";
+}
+
+export const IPV4_ADDRESS = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;

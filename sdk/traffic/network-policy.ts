@@ -1,0 +1,92 @@
+// NetworkPolicy, evaluated the way the API server defines it: a pod selected by any policy of
+// a direction admits only what some rule of those policies allows; in one peer, podSelector
+// and namespaceSelector must both hold; a peer without namespaceSelector means the policy's own
+// namespace; a rule without `from`/`to` admits every peer, one without `ports` every port.
+import { containerPortNumber, KubeObject, namespaceLabels, objectRef, selects } from "./kube";
+
+/** One end of a connection: a pod (its namespace, labels and spec). */
+export interface PodEnd {
+    namespace: string;
+    labels: Record<string, string>;
+    pod: any;
+}
+
+export type Direction = "Ingress" | "Egress";
+
+/** The policies of `direction` that select the pod. */
+export function policiesSelecting(objects: KubeObject[], end: PodEnd, direction: Direction, defaultNamespace: string): KubeObject[] {
+    return objects.filter(
+        (o) => o.kind === "NetworkPolicy" && (o.metadata?.namespace ?? defaultNamespace) === end.namespace && selects(o.spec?.podSelector ?? {}, end.labels) && policyTypes(o).includes(direction),
+    );
+}
+
+/** A policy's types: as given, else Ingress, plus Egress when it has egress rules. */
+export function policyTypes(policy: KubeObject): Direction[] {
+    if (Array.isArray(policy.spec?.policyTypes)) return policy.spec.policyTypes;
+    return policy.spec?.egress ? ["Ingress", "Egress"] : ["Ingress"];
+}
+
+function peerMatches(objects: KubeObject[], peer: any, policyNamespace: string, other: PodEnd): boolean {
+    if (peer.ipBlock) return false; // CIDRs name addresses outside the cluster, not pods
+    if (peer.namespaceSelector === undefined && peer.podSelector === undefined) return false;
+    const nsOk = peer.namespaceSelector === undefined ? other.namespace === policyNamespace : selects(peer.namespaceSelector, namespaceLabels(objects, other.namespace));
+    const podOk = peer.podSelector === undefined ? true : selects(peer.podSelector, other.labels);
+    return nsOk && podOk;
+}
+
+function portMatches(rulePort: any, port: number, protocol: string, destination: PodEnd): boolean {
+    if ((rulePort.protocol ?? "TCP") !== protocol) return false;
+    if (rulePort.port === undefined) return true;
+    const number = containerPortNumber(destination.pod, rulePort.port, protocol);
+    if (number === undefined) return false;
+    return rulePort.endPort !== undefined ? port >= number && port <= rulePort.endPort : port === number;
+}
+
+/** Whether one rule admits `other` on `port` (a destination port of `destination`). */
+function ruleAdmits(objects: KubeObject[], rule: any, peersField: "from" | "to", policyNamespace: string, other: PodEnd, port: number, protocol: string, destination: PodEnd): boolean {
+    const peers: any[] | undefined = rule?.[peersField];
+    const peerOk = !peers || peers.length === 0 || peers.some((p) => peerMatches(objects, p, policyNamespace, other));
+    const ports: any[] | undefined = rule?.ports;
+    const portOk = !ports || ports.length === 0 || ports.some((p) => portMatches(p, port, protocol, destination));
+    return peerOk && portOk;
+}
+
+export interface Admission {
+    admitted: boolean;
+    /** The policies that select the pod for this direction (empty: nothing restricts it). */
+    policies: string[];
+}
+
+/** Whether `destination` admits a connection from `source` on `port`. */
+export function ingressAdmits(objects: KubeObject[], source: PodEnd, destination: PodEnd, port: number, defaultNamespace: string, protocol = "TCP"): Admission {
+    const policies = policiesSelecting(objects, destination, "Ingress", defaultNamespace);
+    const admitted = policies.length === 0 || policies.some((p) => (p.spec?.ingress ?? []).some((r: any) => ruleAdmits(objects, r, "from", destination.namespace, source, port, protocol, destination)));
+    return { admitted, policies: policies.map((p) => objectRef(p, defaultNamespace)) };
+}
+
+/** Whether `source` may open a connection to `destination` on `port`. */
+export function egressAllows(objects: KubeObject[], source: PodEnd, destination: PodEnd, port: number, defaultNamespace: string, protocol = "TCP"): Admission {
+    const policies = policiesSelecting(objects, source, "Egress", defaultNamespace);
+    const admitted = policies.length === 0 || policies.some((p) => (p.spec?.egress ?? []).some((r: any) => ruleAdmits(objects, r, "to", source.namespace, destination, port, protocol, destination)));
+    return { admitted, policies: policies.map((p) => objectRef(p, defaultNamespace)) };
+}
+
+/** Whether `source` may send DNS queries (port 53) anywhere, as a pod resolving a Service name must. */
+export function egressAllowsDns(objects: KubeObject[], source: PodEnd, defaultNamespace: string): Admission {
+    const policies = policiesSelecting(objects, source, "Egress", defaultNamespace);
+    const allowsDns = (r: any) => !r.ports || r.ports.length === 0 || r.ports.some((p: any) => (p.protocol ?? "TCP") === "UDP" && (p.port === undefined || p.port === 53 || p.port === "dns" || (typeof p.port === "number" && p.endPort !== undefined && p.port <= 53 && 53 <= p.endPort)));
+    const admitted = policies.length === 0 || policies.some((p) => (p.spec?.egress ?? []).some(allowsDns));
+    return { admitted, policies: policies.map((p) => objectRef(p, defaultNamespace)) };
+}
+
+/**
+ * Whether anything outside the pod may reach `port` of it: a peer of any kind on that port
+ * (no policy at all admits everything).
+ */
+export function ingressOpenOnPort(objects: KubeObject[], destination: PodEnd, port: number, defaultNamespace: string): Admission {
+    const policies = policiesSelecting(objects, destination, "Ingress", defaultNamespace);
+    // Any peer counts: even an ipBlock peer is outside the pod.
+    const open = (r: any) => !r.ports || r.ports.length === 0 || r.ports.some((p: any) => portMatches(p, port, "TCP", destination));
+    const admitted = policies.length === 0 || policies.some((p) => (p.spec?.ingress ?? []).some(open));
+    return { admitted, policies: policies.map((p) => objectRef(p, defaultNamespace)) };
+}
