@@ -1,18 +1,11 @@
 // The root program: one stack per environment, configured only through stack configuration
 // (see README, "Stack configuration"). `pulumi up` runs it; `npm run render` evaluates it offline.
-import * as pulumi from "@pulumi/pulumi";
 import { EnvoyApp } from "../sdk";
-import { asConfigError, readStackConfig } from "./config";
+import { currentStack, readStackConfig } from "./config";
 
-const config = new pulumi.Config();
-const { name, layout, args } = readStackConfig(config);
-
-let app: EnvoyApp;
-try {
-    app = new EnvoyApp(name, args);
-} catch (e) {
-    throw asConfigError(config.name, layout, e);
-}
+// Every value is checked here first, so a bad one names its config key and a fix.
+const { name, args } = readStackConfig(currentStack());
+const app = new EnvoyApp(name, args);
 
 export const agentGrpcEndpoint = app.agentGrpcEndpoint;
 export const frontUrl = app.frontUrl;

@@ -43,9 +43,9 @@ function table(props: Record<string, Prop>, required: string[] = []): string {
     return ["| name | type | description |", "| --- | --- | --- |", ...rows].join("\n");
 }
 
-export async function apiMarkdown(): Promise<string> {
-    const provider = new ComponentProvider({ components: getPulumiComponents(sdk), dirname: REPO, name: "sigsci-envoy" });
-    const schema = JSON.parse(await provider.getSchema());
+/** The reference tables, from the schema Pulumi's analyzer infers (given, or inferred here). */
+export async function apiMarkdown(inferred?: any): Promise<string> {
+    const schema = inferred ?? JSON.parse(await new ComponentProvider({ components: getPulumiComponents(sdk), dirname: REPO, name: "sigsci-envoy" }).getSchema());
     const parts: string[] = [];
     for (const [token, res] of Object.entries<any>(schema.resources)) {
         const cls = token.split(":").pop();

@@ -35,17 +35,23 @@ export async function renderStack(stack: string, projectDir = REPO): Promise<Ren
         }
     }
     const usesExistingSecret = config[`${s.project}:existingSecretName`] !== undefined;
-    if (!usesExistingSecret) {
-        for (const key of credentialKeys) {
-            const why = s.encrypted.includes(key) ? "is encrypted (it cannot be decrypted offline)" : key in config ? "is in plain text in the stack file: move it to a secret with pulumi config set --secret" : "is not set";
-            if (key in config && !s.encrypted.includes(key)) notes.push(`warning: "${key}" ${why}`);
-            else notes.push(`note: "${key}" ${why}; the credentials Secret is rendered with ${REDACTED} placeholders`);
-            config[key] = REDACTED;
-        }
+    // The program sees the agent keys as pulumi up would (set, or not): only their values are
+    // placeholders, as encrypted ones cannot be read offline and plain ones are never printed.
+    // The one exception: a stack that sets no credentials at all (they are set per stack with
+    // pulumi config set --secret) renders with placeholders, and says so.
+    const setKeys = credentialKeys.filter((key) => key in config || s.encrypted.includes(key));
+    const placeholders = setKeys.length === 0 && !usesExistingSecret;
+    for (const key of placeholders ? credentialKeys : setKeys) {
+        const why = s.encrypted.includes(key) ? "is encrypted (it cannot be decrypted offline)" : key in config ? "is in plain text in the stack file: move it to a secret with pulumi config set --secret" : "is not set";
+        if (key in config && !s.encrypted.includes(key)) notes.push(`warning: "${key}" ${why}`);
+        else notes.push(`note: "${key}" ${why}; the credentials Secret is rendered with ${REDACTED} placeholders`);
+        config[key] = REDACTED;
     }
     const main = path.join(projectDir, "bin", (s.main ?? "index.ts").replace(/\.ts$/, ".js"));
     delete require.cache[require.resolve(main)];
-    const { result, resources, warnings } = await evaluate(() => require(main), { config, project: s.project, stack, nameByContent: true });
+    const { result, resources, warnings, errors } = await evaluate(() => require(main), { config, project: s.project, stack, nameByContent: true });
+    // What pulumi up would stop on, the render stops on too.
+    if (errors.length > 0) throw errors[0];
     const objects = sortObjects(redactedObjects(resources));
     const traffic = analyzeTraffic(objects);
     const exports = result as Record<string, unknown>;

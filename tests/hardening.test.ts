@@ -3,12 +3,13 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import { parse } from "yaml";
-import { AgentService, AgentServiceArgs, EnvoyApp, EnvoyAppArgs, InputError, verifyTraffic } from "../sdk";
+import { AgentService, EnvoyApp, InputError, verifyTraffic } from "../sdk";
 import { manifestStream, redactedObjects } from "../sdk/render/manifests";
 import { validateEnvoyConfig } from "./support/envoy-schema";
 import { validateKubernetesObject } from "./support/kube-schema";
 import { lintManifests, LintOptions } from "./support/manifest-lint";
 import { kubernetesObjects, plainStrings, Run, runProgram, valueOf } from "./support/pulumi-mocks";
+import { corruption, Scenario, scenario } from "./support/scenarios";
 
 const GUIDE_LATEST = ["signalsciences/sigsci-agent:latest", "signalsciences/example-helloworld:latest"];
 const lint = (objects: any[], options: LintOptions = {}) => lintManifests(objects, { latestAllowed: GUIDE_LATEST, ...options });
@@ -51,77 +52,6 @@ describe("manifest lint (restricted profile, kube-score and kube-linter checklis
 });
 
 // ---- property-based checks -------------------------------------------------------------
-
-const port = fc.integer({ min: 1024, max: 65535 });
-const dnsLabel = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
-
-interface Scenario {
-    name: string;
-    args: EnvoyAppArgs;
-    /** A shared agent Service the app uses, when the layout is "shared". */
-    shared?: AgentServiceArgs;
-    plaintexts: string[];
-}
-
-/** Random valid configurations over every layout, integration and most inputs. */
-const scenario: fc.Arbitrary<Scenario> = fc
-    .record({
-        name: dnsLabel,
-        namespace: fc.constantFrom("default", "shop", "web-prod"),
-        ports: fc.uniqueArray(port, { minLength: 6, maxLength: 6 }),
-        replicas: fc.integer({ min: 0, max: 5 }),
-        layout: fc.constantFrom("sidecar", "create", "shared"),
-        integration: fc.constantFrom("ext_authz", "ext_proc"),
-        failOpen: fc.boolean(),
-        timeout: fc.constantFrom("0.2s", "0.05s", "1s", "2.5s"),
-        maxRequestBytes: fc.integer({ min: 1, max: 8 * 1024 * 1024 }),
-        expectResponseData: fc.boolean(),
-        existingSecret: fc.boolean(),
-        accessKeyId: fc.string({ minLength: 12, maxLength: 40 }).map((s) => `AK${s}`),
-        secretAccessKey: fc.string({ minLength: 12, maxLength: 40 }).map((s) => `SK${s}`),
-        agentImage: fc.constantFrom("signalsciences/sigsci-agent:latest", "signalsciences/sigsci-agent:4.70.0", "signalsciences/sigsci-agent:testing"),
-        tmpMountPath: fc.constantFrom("/sigsci/tmp", "/var/run/sigsci"),
-        startupProbe: fc.boolean(),
-        // At least the app's default (Envoy's 15 s drain + 5): the agent outlives both.
-        preStop: fc.integer({ min: 20, max: 120 }),
-        autoscaling: fc.option(fc.record({ minReplicas: fc.integer({ min: 1, max: 3 }), maxReplicas: fc.integer({ min: 3, max: 20 }) }), { nil: undefined }),
-        maxProcs: fc.option(fc.integer({ min: 1, max: 16 }).map(String), { nil: undefined }),
-    })
-    .map((c): Scenario => {
-        const [front, appPort, admin, ready, grpc, startup] = c.ports;
-        const extProc = c.integration === "ext_proc";
-        const inspection = {
-            integration: c.integration,
-            failOpen: c.failOpen,
-            timeout: c.timeout,
-            maxRequestBytes: c.maxRequestBytes,
-            ...(extProc ? {} : { expectResponseData: c.expectResponseData }),
-        };
-        const credentials = c.existingSecret ? { existingSecretName: "sigsci.site" } : { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
-        const agent = {
-            image: c.agentImage,
-            grpcPort: grpc,
-            tmpMountPath: c.tmpMountPath,
-            startupProbe: c.startupProbe,
-            startupProbePort: startup,
-            preStopSleepSeconds: c.preStop,
-            ...(c.maxProcs ? { options: { "max-procs": c.maxProcs } } : {}),
-        };
-        const base: EnvoyAppArgs = {
-            namespace: c.namespace,
-            replicas: c.replicas,
-            port: front,
-            app: { image: "registry.example.com/team/app:1.2.3", port: appPort },
-            envoy: { adminPort: admin, readinessPort: ready },
-            inspection,
-        };
-        const plaintexts = c.existingSecret ? [] : [c.accessKeyId, c.secretAccessKey];
-        if (c.layout === "sidecar") return { name: c.name, args: { ...base, credentials, agent }, plaintexts };
-        const service = c.autoscaling ? { agent, autoscaling: c.autoscaling } : { agent, replicas: c.replicas + 1 };
-        if (c.layout === "create") return { name: c.name, args: { ...base, credentials, agentService: { create: service } }, plaintexts };
-        const shared: AgentServiceArgs = { ...service, credentials, namespace: "waf", clientNamespaces: [c.namespace], integration: c.integration, ...(extProc ? {} : { expectResponseData: c.expectResponseData }) };
-        return { name: c.name, args: base, shared, plaintexts };
-    });
 
 function runScenario(s: Scenario): Promise<Run<{ app: EnvoyApp; agents?: AgentService }>> {
     return runProgram(() => {
@@ -191,26 +121,6 @@ describe("random valid configurations (fast-check)", () => {
         );
     });
 });
-
-/** One input made wrong: a wrong type, out of range, or malformed. */
-const corruption = fc.constantFrom<[string, (a: any) => void]>(
-    ["port as text", (a) => (a.port = "8000")],
-    ["negative replicas", (a) => (a.replicas = -3)],
-    ["fractional app port", (a) => (a.app.port = 80.5)],
-    ["app as a string", (a) => (a.app = "helloworld")],
-    ["inspection as a list", (a) => (a.inspection = [])],
-    ["timeout as a number", (a) => (a.inspection.timeout = 0.2)],
-    ["null credentials", (a) => (a.credentials = null)],
-    ["env as an object", (a) => (a.app.env = { A: "1" })],
-    ["env entry without a name", (a) => (a.app.env = [{ value: "1" }])],
-    ["labels as a list", (a) => (a.labels = ["x"])],
-    ["image with spaces", (a) => (a.app.image = "my app")],
-    ["agent options as a string", (a) => (a.agent = { options: "max-procs=2" })],
-    ["resources with a number", (a) => (a.app.resources = { limits: { cpu: 2 } })],
-    ["autoscaling without a maximum", (a) => (a.agentService = { create: { autoscaling: {} } })],
-    ["service type unknown", (a) => (a.service = { type: "ExternalName" })],
-    ["a clash of ports", (a) => (a.envoy = { ...a.envoy, adminPort: a.port })],
-);
 
 describe("random invalid configurations (fast-check)", () => {
     it("always give a clear InputError, never a TypeError or a crash, and never show a credential", () => {

@@ -143,38 +143,17 @@ describe("render command", () => {
     });
 });
 
-describe("stack configuration errors", () => {
-    const run = (config: Record<string, unknown>) => {
-        const flat = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+describe("stack configuration errors, through the program", () => {
+    // The full table is in program-config.test.ts; here the program itself refuses, as pulumi up would.
+    it("stops on a bad value with the key and a fix", async () => {
         delete require.cache[require.resolve(PROGRAM)];
-        return evaluate(() => require(PROGRAM), { config: flat, project: "sigsci-envoy" });
-    };
-    const without = (key: string) => Object.fromEntries(Object.entries(DEV).filter(([k]) => k !== `sigsci-envoy:${key}`));
-    const creds = { "sigsci-envoy:accessKeyId": "a", "sigsci-envoy:secretAccessKey": "b" };
-    const cases: [string, Record<string, unknown>, string][] = [
-        ["no app name", { ...without("appName"), ...creds }, 'sigsci-envoy: config "sigsci-envoy:appName" is not set. Fix it with: pulumi config set appName helloworld'],
-        ["no app image", { ...without("appImage"), ...creds }, 'sigsci-envoy: config "sigsci-envoy:appImage" is not set. Fix it with: pulumi config set appImage signalsciences/example-helloworld:latest'],
-        ["no credentials", DEV, 'sigsci-envoy: config "sigsci-envoy:accessKeyId" is not set (give both agent keys as secrets, or existingSecretName). Fix it with: pulumi config set --secret accessKeyId <Agent Access Key>'],
-        ["keys and an existing Secret", { ...DEV, ...creds, "sigsci-envoy:existingSecretName": "s" },
-            'sigsci-envoy: config "sigsci-envoy:existingSecretName" is set together with accessKeyId/secretAccessKey: give one or the other (pulumi config rm existingSecretName). Fix it with: pulumi config set existingSecretName sigsci.my-site-name-here'],
-        ["a port that is not a number", { ...DEV, ...creds, "sigsci-envoy:appPort": "80a" }, 'sigsci-envoy: config "sigsci-envoy:appPort" is "80a": expected a number. Fix it with: pulumi config set appPort 8080'],
-        ["a flag that is not a boolean", { ...DEV, ...creds, "sigsci-envoy:failOpen": "yes" }, 'sigsci-envoy: config "sigsci-envoy:failOpen" is "yes": expected true or false. Fix it with: pulumi config set failOpen false'],
-        ["args that are not a list", { ...DEV, ...creds, "sigsci-envoy:appArgs": "localhost:8080" }, 'sigsci-envoy: config "sigsci-envoy:appArgs" is "localhost:8080": expected a JSON list of strings. Fix it with: pulumi config set appArgs \'["localhost:8080"]\''],
-        ["an unknown layout", { ...DEV, ...creds, "sigsci-envoy:agentLayout": "daemonset" }, 'sigsci-envoy: config "sigsci-envoy:agentLayout" is "daemonset": expected "sidecar" or "service". Fix it with: pulumi config set agentLayout service'],
-        ["agent scaling with a sidecar", { ...DEV, ...creds, "sigsci-envoy:agentMaxReplicas": 4 },
-            'sigsci-envoy: config "sigsci-envoy:agentMaxReplicas" is set but agentLayout is "sidecar" (the sidecar scales with the app); set agentLayout to service or remove it. Fix it with: pulumi config set agentMaxReplicas 10'],
-        ["a port the component refuses", { ...DEV, ...creds, "sigsci-envoy:agentGrpcPort": 70000 }, 'sigsci-envoy: config "sigsci-envoy:agentGrpcPort" is 70000: expected a port number from 1 to 65535. Fix it with: pulumi config set agentGrpcPort 9999'],
-        ["two listeners on one port", { ...DEV, ...creds, "sigsci-envoy:agentGrpcPort": 8080 }, 'sigsci-envoy: config "sigsci-envoy:agentGrpcPort" is 8080: expected a port not already used by "appPort" in the same pod. Fix it with: pulumi config set agentGrpcPort 9999'],
-        ["min above max", { ...DEV, ...creds, "sigsci-envoy:agentLayout": "service", "sigsci-envoy:agentMinReplicas": 5, "sigsci-envoy:agentMaxReplicas": 3 },
-            'sigsci-envoy: config "sigsci-envoy:agentMinReplicas" is 5: expected at most agentMaxReplicas (3). Fix it with: pulumi config set agentMinReplicas 2'],
-        ["a bad namespace", { ...DEV, ...creds, "sigsci-envoy:namespace": "Web" },
-            'sigsci-envoy: config "sigsci-envoy:namespace" is "Web": expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit. Fix it with: pulumi config set namespace default'],
-    ];
-    for (const [what, config, message] of cases) {
-        it(`names the key for ${what}`, async () => {
-            await assert.rejects(run(config), { message });
+        const values = { ...DEV, "sigsci-envoy:accessKeyId": "a", "sigsci-envoy:secretAccessKey": "b", "sigsci-envoy:appPort": "80a" };
+        // Pulumi hands the program every value as a string (structured ones as JSON).
+        const config = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+        await assert.rejects(evaluate(() => require(PROGRAM), { config, project: "sigsci-envoy" }), {
+            message: 'sigsci-envoy: config "sigsci-envoy:appPort" is "80a": expected a number. Fix it with: pulumi config set appPort 8080',
         });
-    }
+    });
 });
 
 describe("examples", () => {
@@ -188,5 +167,33 @@ describe("examples", () => {
             assert.strictEqual(JSON.parse(fs.readFileSync(path.join(REPO, "examples", d, "package.json"), "utf8")).dependencies["sigsci-envoy"], "file:../..");
             assert.ok(fs.existsSync(path.join(REPO, "bin/examples", d, "index.js")), `${d} was not compiled`);
         }
+    });
+});
+
+describe("render refuses what pulumi up would refuse", () => {
+    it("one agent key without the other", async () => {
+        const dir = scratchProject({ ...DEV, "sigsci-envoy:accessKeyId": { secure: "v1:AAAA" } });
+        await assert.rejects(renderStack("scratch", dir), {
+            message: 'sigsci-envoy: config "sigsci-envoy:secretAccessKey" is not set (give both agent keys as secrets, or existingSecretName). Fix it with: pulumi config set --secret secretAccessKey <Agent Secret Key>',
+        });
+    });
+
+    it("encrypted agent keys beside an existing Secret", async () => {
+        const dir = scratchProject({ ...DEV, "sigsci-envoy:accessKeyId": { secure: "v1:AAAA" }, "sigsci-envoy:secretAccessKey": { secure: "v1:BBBB" }, "sigsci-envoy:existingSecretName": "s" });
+        await assert.rejects(renderStack("scratch", dir), {
+            message: 'sigsci-envoy: config "sigsci-envoy:existingSecretName" is set together with accessKeyId/secretAccessKey: give one or the other. Fix it with: pulumi config rm existingSecretName',
+        });
+    });
+
+    it("an input that fails only once its output resolves (the program's own error, once)", async () => {
+        const dir = scratchProject({ ...DEV, "sigsci-envoy:appName": "web", "sigsci-envoy:namespace": "shop" });
+        // A program that passes an output: the render reports its late error as pulumi up would.
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: sigsci-envoy\nruntime: nodejs\nmain: late.ts\n");
+        fs.unlinkSync(path.join(dir, "bin"));
+        fs.mkdirSync(path.join(dir, "bin"));
+        const sdk = JSON.stringify(path.join(REPO, "bin/sdk"));
+        const sdkPulumi = JSON.stringify(path.join(REPO, "node_modules/@pulumi/pulumi"));
+        fs.writeFileSync(path.join(dir, "bin", "late.js"), `const pulumi = require(${sdkPulumi});\nconst { EnvoyApp } = require(${sdk});\nnew EnvoyApp("web", { app: { image: "a:1", port: pulumi.output(70000) }, credentials: { existingSecretName: "s" } });\n`);
+        await assert.rejects(renderStack("scratch", dir), { message: 'sigsci-envoy: invalid "app.port": got 70000; expected a port number from 1 to 65535' });
     });
 });

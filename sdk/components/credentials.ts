@@ -7,27 +7,23 @@ import { NAMES } from "../settings/defaults";
 import { Resolved } from "./inputs";
 
 /**
- * The Secret the agent reads: the user's existing one, or one made from the (secret) keys.
- * Immutable and provider-named: new keys make a new Secret, and the pods that refer to it roll.
+ * The Secret the agent reads, made from the (secret) keys. Immutable and provider-named: new keys
+ * make a new Secret, and the pods that refer to it roll. It waits for the settings' checks like
+ * every other child; the keys reach it only as secrets, whatever form the caller gave them in.
  */
 export function credentialsSecret(
     resourceName: string,
-    credentials: AgentCredentials | undefined,
-    settings: Resolved<{ namespace: string; labels: Record<string, string>; existingSecretName?: string }>,
+    credentials: pulumi.Input<AgentCredentials> | undefined,
+    settings: Resolved<{ namespace: string; labels: Record<string, string> }>,
     opts: pulumi.CustomResourceOptions,
 ): pulumi.Output<string> {
-    if (credentials?.existingSecretName !== undefined) return settings.output((s) => s.existingSecretName!);
+    const keys = pulumi.output(credentials as pulumi.Input<AgentCredentials>).apply((c) => ({
+        [NAMES.accessKeyIdKey]: c.accessKeyId as string,
+        [NAMES.secretAccessKeyKey]: c.secretAccessKey as string,
+    }));
     const secret = new k8s.core.v1.Secret(
         resourceName,
-        {
-            metadata: settings.map(autoNamedMeta),
-            immutable: true,
-            type: "Opaque",
-            stringData: {
-                [NAMES.accessKeyIdKey]: pulumi.secret(credentials?.accessKeyId!),
-                [NAMES.secretAccessKeyKey]: pulumi.secret(credentials?.secretAccessKey!),
-            },
-        },
+        { metadata: settings.map(autoNamedMeta), immutable: true, type: "Opaque", stringData: pulumi.secret(settings.gated(keys)) },
         opts,
     );
     return secret.metadata.name;

@@ -1,55 +1,217 @@
-// Helpers for args that may hold Pulumi outputs.
+// Inputs that may hold Pulumi outputs: what is known now is checked now, the rest when it
+// resolves, and nothing is registered until every check has passed.
 import * as pulumi from "@pulumi/pulumi";
+import { AgentCredentials } from "../args";
+import { InputError } from "../settings/errors";
+import { isPending, PENDING } from "../settings/pending";
+import { AGENT_KEYS, checkAgentKey } from "../settings/shared";
 
-/** True when no part of `value` waits on a Pulumi output or a promise. */
-export function knownNow(value: unknown): boolean {
-    if (pulumi.Output.isInstance(value) || value instanceof Promise) return false;
-    if (Array.isArray(value)) return value.every(knownNow);
-    if (typeof value === "object" && value !== null) return Object.values(value).every(knownNow);
-    return true;
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+    if (typeof v !== "object" || v === null) return false;
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+}
+
+function isThenable(v: unknown): boolean {
+    return (typeof v === "object" || typeof v === "function") && v !== null && typeof (v as any).then === "function";
+}
+
+/** `value` as far as it is known now: each output or promise (or whole object that is one) becomes PENDING. */
+export function knownPart(value: unknown, depth = 0): unknown {
+    if (pulumi.Output.isInstance(value) || isThenable(value)) return PENDING;
+    if (depth > 32) return value; // a cycle, or absurd nesting: the checks refuse it as it is
+    if (Array.isArray(value)) return value.map((v) => knownPart(v, depth + 1));
+    if (isPlainObject(value)) {
+        const out: Record<string, unknown> = {};
+        for (const k of Object.keys(value)) out[k] = knownPart(value[k], depth + 1);
+        return out;
+    }
+    return value;
 }
 
 /**
- * A component's resolved settings: known now when every input was, else later (an output).
- * `map` keeps what is known now plain, so resources get plain inputs and no extra outputs.
+ * `value` once each output in it has a value: an unknown one of a preview (which never gets one)
+ * stays PENDING, so what a preview does know is still checked.
+ */
+async function settledPart(value: unknown, depth = 0): Promise<unknown> {
+    if (pulumi.isUnknown(value)) return PENDING;
+    if (pulumi.Output.isInstance(value)) {
+        // The SDK's own accessors (what it serializes resource inputs with): they settle for a
+        // value the preview does not know too, instead of never running like an apply.
+        const o = value as unknown as { promise(withUnknowns: boolean): Promise<unknown>; isKnown: Promise<boolean> };
+        const [v, isKnown] = await Promise.all([o.promise(true), o.isKnown]);
+        return isKnown ? settledPart(v, depth + 1) : PENDING;
+    }
+    if (isThenable(value)) return settledPart(await value, depth + 1);
+    if (depth > 32) return value;
+    if (Array.isArray(value)) return Promise.all(value.map((v) => settledPart(v, depth + 1)));
+    if (isPlainObject(value)) {
+        const out: Record<string, unknown> = {};
+        for (const k of Object.keys(value)) out[k] = await settledPart(value[k], depth + 1);
+        return out;
+    }
+    return value;
+}
+
+function containsPending(value: unknown, depth = 0): boolean {
+    if (isPending(value)) return true;
+    if (depth > 32 || typeof value !== "object" || value === null) return false;
+    return Object.values(value).some((v) => containsPending(v, depth + 1));
+}
+
+/**
+ * A value known now, or later (an output). Settings are resolved with {@link Resolved.of}; the
+ * children a component registers take their inputs through {@link Resolved.map}, so when the
+ * settings come later every child waits for them, and none is registered if they fail.
  */
 export class Resolved<S> {
     private constructor(
         private readonly now: S | undefined,
         private readonly later: pulumi.Output<S> | undefined,
+        /** The value as far as it is known now: PENDING where it waits on an output. */
+        readonly partial: S,
+        /**
+         * The value as far as it is known once every output that has a value has resolved (in a
+         * preview, unknown ones stay PENDING); rejects when what is known is refused.
+         */
+        readonly settled: Promise<S>,
     ) {}
 
-    /**
-     * Resolves `args` with `resolve`. When every value is already known, `resolve` runs now, so
-     * a bad input throws before any resource is registered; otherwise it runs when the outputs
-     * resolve, with the same messages.
-     */
-    static of<A, S>(args: A, resolve: (plain: pulumi.Unwrap<A>) => S): Resolved<S> {
-        if (knownNow(args)) return new Resolved<S>(resolve(args as pulumi.Unwrap<A>), undefined);
-        return new Resolved<S>(undefined, pulumi.output(args).apply((plain) => resolve(plain as pulumi.Unwrap<A>)) as pulumi.Output<S>);
+    static now<S>(value: S): Resolved<S> {
+        return new Resolved<S>(value, undefined, value, Promise.resolve(value));
     }
 
-    /** The settings as an input to `pulumi.all` or a resource. */
+    static later<S>(value: pulumi.Output<S>, partial: S = PENDING, settled: Promise<S> = Promise.resolve(partial)): Resolved<S> {
+        return new Resolved<S>(undefined, value, partial, settled);
+    }
+
+    /**
+     * Resolves `args` with `resolve`. When everything is known, `resolve` runs now, so a bad input
+     * throws before anything is registered. Otherwise `resolve` runs now over what is known (the
+     * rest PENDING), so a known bad value is still refused at once; again once every output that
+     * has a value has resolved (in a preview, unknown ones stay PENDING); and over every value
+     * once all have resolved, with the same messages. `checks` are further outputs that must
+     * resolve without error first (e.g. secret values, checked apart from the settings).
+     */
+    static of<A, S>(args: A, resolve: (plain: pulumi.Unwrap<A>) => S, checks: pulumi.Output<unknown>[] = []): Resolved<S> {
+        const view = knownPart(args);
+        const pending = containsPending(view);
+        let settings: S;
+        try {
+            settings = resolve(view as pulumi.Unwrap<A>);
+        } catch (e) {
+            // A refusal that would show a value still to resolve waits for it, so that its message
+            // shows the value, as the plain value's would; what it refuses is refused then.
+            if (!(e instanceof InputError && e.partial)) throw e;
+            settings = PENDING;
+        }
+        if (!pending && checks.length === 0) return Resolved.now(settings);
+        const settled = settledPart(args).then((v) => resolve(v as pulumi.Unwrap<A>));
+        const later = pulumi.all([pulumi.output(args), pulumi.output(settled.then(() => undefined)), ...checks]).apply(([plain]) => resolve(plain as pulumi.Unwrap<A>));
+        return Resolved.later(later as pulumi.Output<S>, settings, settled);
+    }
+
+    /** A part of the value, known now or later as the value is. */
+    derive<R>(fn: (s: S) => R): Resolved<R> {
+        const part = (s: S) => (isPending(s) ? PENDING : fn(s));
+        return this.later ? Resolved.later(this.later.apply(fn) as pulumi.Output<R>, part(this.partial), this.settled.then(part)) : Resolved.now(fn(this.now as S));
+    }
+
+    /**
+     * Registers a component's children: now, when `shape` (which children exist) can be told from
+     * what is known now; else as soon as it can be told from what has resolved (a preview that
+     * cannot tell registers none). Their inputs wait for the checks either way.
+     */
+    register<Shape, C>(shape: (partial: S) => Shape | undefined, register: (shape: Shape) => C): Resolved<C | undefined> {
+        const now = shape(this.partial);
+        if (now !== undefined) return Resolved.now(register(now));
+        return Resolved.later(pulumi.output(this.settled.then((s) => {
+            const later = shape(s);
+            return later === undefined ? undefined : register(later);
+        })) as pulumi.Output<C | undefined>);
+    }
+
+    /** True when the value is known now. */
+    get isKnown(): boolean {
+        return this.later === undefined;
+    }
+
+    /** The value as an input to `pulumi.all` or a resource. */
     get input(): pulumi.Input<S> {
-        return this.now !== undefined ? this.now : this.later!;
+        return this.later ?? (this.now as S);
     }
 
     map<R>(fn: (s: S) => R): R | pulumi.Output<R> {
-        return this.now !== undefined ? fn(this.now) : (this.later!.apply(fn) as pulumi.Output<R>);
+        return this.later ? (this.later.apply(fn) as pulumi.Output<R>) : fn(this.now as S);
     }
 
-    /** As an output, for a component's output properties. */
-    output<R>(fn: (s: S) => R): pulumi.Output<R> {
-        return pulumi.output(this.map(fn)) as pulumi.Output<R>;
+    /** As an output, for a component's output properties (`fn` may return an output too). */
+    output<R>(fn: (s: S) => pulumi.Input<R>): pulumi.Output<R> {
+        return pulumi.output(this.map(fn) as pulumi.Input<R>) as pulumi.Output<R>;
+    }
+
+    /**
+     * What a component registers itself with: nothing when the settings are known now, else an
+     * output that resolves (to nothing) once they are checked, so that the component, like its
+     * children, is not registered when they fail.
+     */
+    componentInputs(): pulumi.Inputs {
+        return this.later ? { checked: this.later.apply(() => undefined) } : {};
+    }
+
+    /** `value`, but only once the settings are checked (for inputs that do not come from them, e.g. secrets). */
+    gated<T>(value: pulumi.Input<T>): pulumi.Input<T> {
+        return this.later ? pulumi.all([this.later, value]).apply(([, v]) => v as T) : value;
     }
 }
 
-/** Which credential inputs were given, without their values: secrets never enter the settings. */
-export function credentialPresence(c: { accessKeyId?: unknown; secretAccessKey?: unknown; existingSecretName?: pulumi.Input<string> } | undefined) {
-    if (c === undefined || c === null || typeof c !== "object") return c;
+/**
+ * A component's settings from its args: the credentials replaced by which keys were given (their
+ * values never enter the settings), every value checked as far as it is known (see
+ * {@link Resolved.of}), and `then` run on each resolution (e.g. to claim names).
+ */
+export function checkedSettings<S>(args: unknown, resolve: (plain: any) => S, then: (s: S) => void): Resolved<S> {
+    const credentials = credentialPresence(isPlainObject(args) ? args.credentials : undefined);
+    const view = isPlainObject(args) ? { ...args, credentials: credentials.presence } : args;
+    return Resolved.of(view, (plain) => {
+        const s = resolve(plain);
+        then(s);
+        return s;
+    }, credentials.checks);
+}
+
+/**
+ * The credentials as the settings see them: which keys were given, never their values. When the
+ * whole object comes as one output (the multi-language host and secret stores hand it over so),
+ * its form is known only once it resolves; the values are checked (non-empty strings) apart.
+ */
+export function credentialPresence(c: unknown): { presence: unknown; checks: pulumi.Output<unknown>[] } {
+    if (pulumi.Output.isInstance(c) || isThenable(c)) {
+        // Only the form leaves the secret: unsecret is safe here and keeps the settings plain.
+        const presence = pulumi.unsecret(pulumi.output(c as pulumi.Input<AgentCredentials>).apply((plain) => presenceOf(plain, true)));
+        return { presence, checks: [] };
+    }
+    const checks: pulumi.Output<unknown>[] = [];
+    if (isPlainObject(c)) {
+        for (const [key] of AGENT_KEYS) {
+            const v = c[key];
+            if (pulumi.Output.isInstance(v) || isThenable(v)) checks.push(pulumi.unsecret(pulumi.output(v as any).apply((value: unknown) => (checkAgentKey(key, value), undefined))));
+            else if (v !== undefined) checkAgentKey(key, v);
+        }
+    }
+    return { presence: presenceOf(c, false), checks };
+}
+
+function presenceOf(c: unknown, checkValues: boolean): unknown {
+    if (c === undefined) return undefined;
+    // Anything but an object is refused by the settings; show what kind it was, never the value.
+    if (!isPlainObject(c)) return c === null ? null : Array.isArray(c) ? "(a list)" : `(a ${typeof c})`;
+    if (checkValues) for (const [key] of AGENT_KEYS) if (c[key] !== undefined) checkAgentKey(key, c[key]);
     return {
         accessKeyId: c.accessKeyId === undefined ? undefined : "(set)",
         secretAccessKey: c.secretAccessKey === undefined ? undefined : "(set)",
         existingSecretName: c.existingSecretName,
+        // Anything else is refused by name.
+        ...Object.fromEntries(Object.keys(c).filter((k) => !["accessKeyId", "secretAccessKey", "existingSecretName"].includes(k)).map((k) => [k, "(set)"])),
     };
 }

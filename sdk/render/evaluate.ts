@@ -21,6 +21,11 @@ export interface Evaluation<T> {
     resources: Registered[];
     /** What the program logged with `pulumi.log.warn` (under the mock runtime there is no engine to show it). */
     warnings: string[];
+    /**
+     * The errors the program raised after it returned (an input that turned out bad when its
+     * output resolved, say), each once: what `pulumi up` would report.
+     */
+    errors: Error[];
 }
 
 const SECRET_KEY = pulumi.runtime.specialSigKey;
@@ -66,6 +71,8 @@ export interface EvaluateOptions {
     stack?: string;
     /** Suffix provider-named objects by a hash of their content instead of their resource name. */
     nameByContent?: boolean;
+    /** Evaluate as `pulumi preview` does: outputs of resources are unknown, and applies on them do not run. */
+    preview?: boolean;
 }
 
 export async function evaluate<T>(program: () => T, options: EvaluateOptions = {}): Promise<Evaluation<T>> {
@@ -76,8 +83,10 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
             newResource(args) {
                 const inputs = args.inputs;
                 let state = inputs;
-                if (args.type.startsWith("kubernetes:") && inputs.metadata && inputs.metadata.name === undefined) {
-                    state = { ...inputs, metadata: { ...inputs.metadata, name: autoName(args.name, options.nameByContent ? inputs : undefined) } };
+                // A secret input makes the metadata secret as a whole: the provider still names the object.
+                const metadata = isWrappedSecret(inputs.metadata) ? (inputs.metadata.value as any) : inputs.metadata;
+                if (args.type.startsWith("kubernetes:") && metadata && metadata.name === undefined) {
+                    state = { ...inputs, metadata: { ...metadata, name: autoName(args.name, options.nameByContent ? inputs : undefined) } };
                 }
                 records.push({ type: args.type, name: args.name, inputs, custom: args.custom ?? true });
                 return { id: `${args.name}-id`, state };
@@ -86,8 +95,16 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
         },
         options.project ?? "sigsci-envoy",
         options.stack ?? "test",
-        false,
+        options.preview ?? false,
     );
+    // Errors that surface after the program returned reach no one but the process: collect them,
+    // once each, as the Pulumi CLI's own handler does.
+    const errors: Error[] = [];
+    const onRejection = (reason: unknown) => {
+        const error = reason instanceof Error ? reason : new Error(String(reason));
+        if (!errors.includes(error)) errors.push(error);
+    };
+    process.on("unhandledRejection", onRejection);
     // Without an engine the SDK prints warnings with console.warn: collect them instead.
     const warnings: string[] = [];
     const consoleWarn = console.warn;
@@ -100,6 +117,7 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
         result = program();
     } catch (e) {
         console.warn = consoleWarn;
+        process.off("unhandledRejection", onRejection);
         throw e;
     }
     // Settled once the monitor has seen no new registration for a while: every output resolved.
@@ -113,13 +131,22 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
         seen = now;
     }
     console.warn = consoleWarn;
-    const urns = [...monitor().keys()];
+    process.off("unhandledRejection", onRejection);
+    // The monitor and the mock see registrations in the same order: the k-th URN of a type and
+    // name belongs to the k-th record of that type and name (two children of different parents
+    // may share both).
+    const urnsByKey = new Map<string, string[]>();
+    for (const urn of monitor().keys()) {
+        const parts = urn.split("::");
+        const key = `${parts[2].split("$").pop()}::${parts.slice(3).join("::")}`;
+        urnsByKey.set(key, [...(urnsByKey.get(key) ?? []), urn]);
+    }
     const urnOf = (type: string, name: string) => {
-        const found = urns.filter((u) => u.endsWith(`::${name}`) && u.split("::")[2].split("$").pop() === type);
-        if (found.length !== 1) throw new Error(`expected one URN for ${type} ${name}, found ${found.length}`);
-        return found[0];
+        const urn = urnsByKey.get(`${type}::${name}`)?.shift();
+        if (urn === undefined) throw new Error(`no URN for ${type} ${name}`);
+        return urn;
     };
-    return { result, resources: records.map((r) => ({ ...r, urn: urnOf(r.type, r.name) })), warnings };
+    return { result, resources: records.map((r) => ({ ...r, urn: urnOf(r.type, r.name) })), warnings, errors };
 }
 
 /** Kubernetes objects of an evaluation, as the cluster would receive them; `reveal` decides what a secret shows. */

@@ -3,7 +3,8 @@ import { AgentServiceArgs, AgentServiceSettings as AgentServiceSettingsArgs } fr
 import * as check from "./checks";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS } from "./defaults";
 import { refuse } from "./errors";
-import { checkDistinctPorts, INTEGRATIONS, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveWiring, SERVICE_AGENT, standardLabels } from "./shared";
+import { isPending, known, PENDING } from "./pending";
+import { checkDistinctPorts, CredentialsForm, INTEGRATIONS, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveWiring, SERVICE_AGENT, standardLabels } from "./shared";
 import { AgentEndpointSettings, AgentServiceSettings, Integration } from "./types";
 
 /** The in-cluster DNS name of a Service. */
@@ -29,13 +30,15 @@ export function clientLabelsFor(name: string): Record<string, string> {
 export function resolveAgentServiceParts(at: string, name: string, namespace: string, g: Plain<AgentServiceSettingsArgs> | undefined, wiring: { integration: Integration; expectResponseData: boolean }) {
     const agent = resolveAgent(`${at}agent`, g?.agent, SERVICE_AGENT, wiring);
     checkDistinctPorts([[`${at}agent.grpcPort`, agent.grpcPort], [`${at}agent.startupProbePort`, agent.startupProbe?.port]]);
-    if (g?.replicas !== undefined && g?.autoscaling !== undefined) refuse(`${at}replicas`, g.replicas, `nothing when ${at}autoscaling is given (the autoscaler owns the replica count)`);
+    if (known(g) && g?.replicas !== undefined && g?.autoscaling !== undefined) refuse(`${at}replicas`, g.replicas, `nothing when ${at}autoscaling is given (the autoscaler owns the replica count)`);
     let autoscaling: AgentServiceSettings["autoscaling"];
-    if (g?.autoscaling !== undefined) {
+    // Whether there is an autoscaler is not known while the whole settings object is to come.
+    if (isPending(g)) autoscaling = PENDING;
+    else if (g?.autoscaling !== undefined) {
         const a = check.plainObject(`${at}autoscaling`, g.autoscaling)!;
         const maxReplicas = check.int(`${at}autoscaling.maxReplicas`, a.maxReplicas, undefined, 1, 1000);
-        const minReplicas = check.int(`${at}autoscaling.minReplicas`, a.minReplicas, Math.min(AGENT_SERVICE_DEFAULTS.minReplicas, maxReplicas), 1, 1000);
-        if (minReplicas > maxReplicas) refuse(`${at}autoscaling.minReplicas`, minReplicas, `at most ${at}autoscaling.maxReplicas (${maxReplicas})`);
+        const minReplicas = check.int(`${at}autoscaling.minReplicas`, a.minReplicas, known(maxReplicas) ? Math.min(AGENT_SERVICE_DEFAULTS.minReplicas, maxReplicas) : PENDING, 1, 1000);
+        if (known(minReplicas, maxReplicas) && minReplicas > maxReplicas) refuse(`${at}autoscaling.minReplicas`, minReplicas, `at most ${at}autoscaling.maxReplicas (${maxReplicas})`);
         const memoryUtilization = a.memoryUtilization === undefined ? undefined : check.int(`${at}autoscaling.memoryUtilization`, a.memoryUtilization, undefined, 1, 1000);
         const cpuDefault = memoryUtilization === undefined ? AGENT_SERVICE_DEFAULTS.cpuUtilization : undefined;
         const cpuUtilization = a.cpuUtilization === undefined ? cpuDefault : check.int(`${at}autoscaling.cpuUtilization`, a.cpuUtilization, undefined, 1, 1000);
@@ -44,7 +47,7 @@ export function resolveAgentServiceParts(at: string, name: string, namespace: st
     const replicas = autoscaling ? undefined : check.int(`${at}replicas`, g?.replicas, AGENT_SERVICE_DEFAULTS.replicas, 0, 1000);
     const tls = check.plainObject(`${at}tls`, g?.tls);
     const clientNamespaces = g?.clientNamespaces === undefined ? [namespace] : (check.stringList(`${at}clientNamespaces`, g.clientNamespaces) ?? []);
-    if (clientNamespaces.length === 0) refuse(`${at}clientNamespaces`, clientNamespaces, "at least one namespace");
+    if (known(clientNamespaces) && clientNamespaces.length === 0) refuse(`${at}clientNamespaces`, clientNamespaces, "at least one namespace");
     clientNamespaces.forEach((n, i) => check.dns1123Label(`${at}clientNamespaces[${i}]`, n));
     return {
         agent,
@@ -58,21 +61,29 @@ export function resolveAgentServiceParts(at: string, name: string, namespace: st
     };
 }
 
+/**
+ * The settings of one agent Service, standalone (`at` empty) or an app's own (`at` =
+ * `agentService.create.`): one resolver for both, so the two cannot drift apart.
+ */
+export function agentServiceSettings(
+    at: string,
+    name: string,
+    namespace: string,
+    extraLabels: Record<string, string>,
+    credentials: CredentialsForm,
+    g: Plain<AgentServiceSettingsArgs> | undefined,
+    wiring: { integration: Integration; expectResponseData: boolean },
+): AgentServiceSettings {
+    const { labels, selectorLabels } = standardLabels(name, "sigsci-agent", extraLabels);
+    return { name, namespace, labels, selectorLabels, clientLabels: clientLabelsFor(name), ...credentials, ...resolveAgentServiceParts(at, name, namespace, g, wiring) };
+}
+
 export function resolveAgentServiceSettings(name: string, args: Plain<AgentServiceArgs>): AgentServiceSettings {
     check.dns1035Label("name", name);
-    if (typeof args !== "object" || args === null) refuse("args", args, "an object with at least {credentials}");
+    if (typeof args !== "object" || args === null || Array.isArray(args)) refuse("args", args, "an object with at least {credentials}");
     const credentials = resolveCredentials("credentials", args.credentials);
     const namespace = check.dns1123Label("namespace", args.namespace, DEFAULTS.namespace);
     const integration = check.oneOf("integration", args.integration, INTEGRATIONS, DEFAULTS.inspection.integration);
     const wiring = resolveWiring("expectResponseData", integration, args.expectResponseData);
-    const { labels, selectorLabels } = standardLabels(name, "sigsci-agent", check.labels("labels", args.labels));
-    return {
-        name,
-        namespace,
-        labels,
-        selectorLabels,
-        clientLabels: clientLabelsFor(name),
-        existingSecretName: credentials.existingSecretName,
-        ...resolveAgentServiceParts("", name, namespace, args, wiring),
-    };
+    return agentServiceSettings("", name, namespace, check.labels("labels", args.labels), credentials, args, wiring);
 }

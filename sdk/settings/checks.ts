@@ -1,6 +1,7 @@
 // Readers for single inputs: each returns the value (or the default when the input is left
 // out) and refuses anything else with a message naming the input. Resolvers are built from these.
-import { refuse } from "./errors";
+import { refuse, refuseAs } from "./errors";
+import { isPending } from "./pending";
 
 // Kubernetes' DNS-1123 / DNS-1035 rules (k8s.io/apimachinery/pkg/util/validation).
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -12,22 +13,30 @@ const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
 const DURATION = /^\d+(\.\d{1,9})?s$/;
 // [registry[:port]/]path[:tag][@sha256:digest]
 const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
-// Kubernetes resource quantity (k8s.io/apimachinery/pkg/api/resource).
-const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+// A Kubernetes resource quantity, as resource.ParseQuantity reads it (k8s.io/apimachinery/pkg/api/resource):
+// a number, then a binary-SI, decimal-SI or exponent suffix. Resources are never negative.
+const QUANTITY = /^(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
+// The longest duration protobuf can hold (google.protobuf.Duration): 10,000 years.
+const MAX_DURATION_SECONDS = 315576000000;
+// Control characters (newlines, tabs, NUL, DEL) have no place in a name or path.
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function str(input: string, value: unknown, fallback?: string): string {
+    if (isPending(value)) return value as never;
     if (value === undefined && fallback !== undefined) return fallback;
     if (typeof value !== "string" || value.length === 0) refuse(input, value, "a non-empty string");
     return value;
 }
 
 export function bool(input: string, value: unknown, fallback: boolean): boolean {
+    if (isPending(value)) return value as never;
     if (value === undefined) return fallback;
     if (typeof value !== "boolean") refuse(input, value, "true or false");
     return value;
 }
 
 export function int(input: string, value: unknown, fallback: number | undefined, min: number, max: number): number {
+    if (isPending(value)) return value as never;
     if (value === undefined && fallback !== undefined) return fallback;
     if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
         refuse(input, value, `a whole number from ${min} to ${max}`);
@@ -36,6 +45,7 @@ export function int(input: string, value: unknown, fallback: number | undefined,
 }
 
 export function port(input: string, value: unknown, fallback?: number): number {
+    if (isPending(value)) return value as never;
     if (value === undefined && fallback !== undefined) return fallback;
     if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 65535) {
         refuse(input, value, "a port number from 1 to 65535");
@@ -44,6 +54,7 @@ export function port(input: string, value: unknown, fallback?: number): number {
 }
 
 export function oneOf<T extends string>(input: string, value: unknown, allowed: readonly T[], fallback: T): T {
+    if (isPending(value)) return value as never;
     if (value === undefined) return fallback;
     if (!allowed.includes(value as T)) refuse(input, value, `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`);
     return value as T;
@@ -51,6 +62,7 @@ export function oneOf<T extends string>(input: string, value: unknown, allowed: 
 
 /** A Service or other object named as a DNS-1035 label (starts with a letter, at most 63 characters). */
 export function dns1035Label(input: string, value: unknown): string {
+    if (isPending(value)) return value as never;
     if (typeof value !== "string" || value.length > 63 || !DNS1035_LABEL.test(value)) {
         refuse(input, value, "a DNS-1035 label: at most 63 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit");
     }
@@ -59,6 +71,7 @@ export function dns1035Label(input: string, value: unknown): string {
 
 /** A namespace or container name: a DNS-1123 label. */
 export function dns1123Label(input: string, value: unknown, fallback?: string): string {
+    if (isPending(value)) return value as never;
     if (value === undefined && fallback !== undefined) return fallback;
     if (typeof value !== "string" || value.length > 63 || !DNS1123_LABEL.test(value)) {
         refuse(input, value, "a DNS-1123 label: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit");
@@ -73,6 +86,7 @@ export function isDns1123Subdomain(value: unknown): value is string {
 }
 
 export function dns1123Subdomain(input: string, value: unknown): string {
+    if (isPending(value)) return value as never;
     if (!isDns1123Subdomain(value)) {
         refuse(input, value, "a DNS-1123 subdomain: at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit");
     }
@@ -80,6 +94,7 @@ export function dns1123Subdomain(input: string, value: unknown): string {
 }
 
 export function labels(input: string, value: unknown): Record<string, string> {
+    if (isPending(value)) return value as never;
     if (value === undefined) return {};
     if (typeof value !== "object" || value === null || Array.isArray(value)) refuse(input, value, "a map of label names to values");
     const out: Record<string, string> = {};
@@ -89,6 +104,10 @@ export function labels(input: string, value: unknown): Record<string, string> {
         const name = key.slice(slash + 1);
         const keyOk = name.length <= 63 && LABEL_NAME.test(name) && (prefix === undefined || isDns1123Subdomain(prefix));
         if (!keyOk) refuse(`${input} key`, key, "a label name: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'");
+        if (isPending(v)) {
+            out[key] = v as string;
+            continue;
+        }
         if (typeof v !== "string" || v.length > 63 || (v !== "" && !LABEL_NAME.test(v))) {
             refuse(`${input}.${key}`, v, "a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
         }
@@ -98,14 +117,16 @@ export function labels(input: string, value: unknown): Record<string, string> {
 }
 
 export function duration(input: string, value: unknown, fallback: string): string {
+    if (isPending(value)) return value as never;
     if (value === undefined) return fallback;
-    if (typeof value !== "string" || !DURATION.test(value) || Number(value.slice(0, -1)) <= 0) {
-        refuse(input, value, 'a positive duration in seconds such as "0.2s" or "1s"');
+    if (typeof value !== "string" || !DURATION.test(value) || Number(value.slice(0, -1)) <= 0 || Number(value.slice(0, -1)) > MAX_DURATION_SECONDS) {
+        refuse(input, value, `a positive duration in seconds such as "0.2s" or "1s", at most ${MAX_DURATION_SECONDS}s (protobuf's limit)`);
     }
     return value;
 }
 
 export function image(input: string, value: unknown, fallback?: string): string {
+    if (isPending(value)) return value as never;
     if (value === undefined && fallback !== undefined) return fallback;
     if (typeof value !== "string" || value.length > 512 || !IMAGE.test(value)) {
         refuse(input, value, 'an image reference such as "signalsciences/sigsci-agent:4.60.0" or "registry.example.com/team/app@sha256:<64 hex>"');
@@ -114,9 +135,10 @@ export function image(input: string, value: unknown, fallback?: string): string 
 }
 
 export function quantity(input: string, value: unknown, fallback: string | undefined): string | undefined {
+    if (isPending(value)) return value as never;
     if (value === undefined) return fallback;
-    if (typeof value !== "string" || !QUANTITY.test(value) || Number.isNaN(quantityValue(value))) {
-        refuse(input, value, 'a Kubernetes quantity such as "250m", "1", "512Mi" or "1Gi"');
+    if (typeof value !== "string" || !QUANTITY.test(value) || !Number.isFinite(quantityValue(value))) {
+        refuse(input, value, 'a Kubernetes quantity such as "250m", "1", "512Mi" or "1Gi" (not negative)');
     }
     return value;
 }
@@ -126,21 +148,43 @@ const QUANTITY_SUFFIX: Record<string, number> = {
     Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
 };
 
-/** The number a checked quantity stands for ("500m" -> 0.5, "1Gi" -> 1073741824). */
+/** The number a checked quantity stands for ("500m" -> 0.5, "1Gi" -> 1073741824); NaN for anything else. */
 export function quantityValue(q: string): number {
-    const m = /^([+-]?[0-9.]+)(.*)$/.exec(q)!;
+    const m = typeof q === "string" ? /^([0-9.]+)(.*)$/.exec(q) : null;
+    if (!m) return NaN;
     const suffix = m[2];
     if (/^[eE][-+]?[0-9]+$/.test(suffix)) return Number(m[1] + suffix);
-    return Number.parseFloat(m[1]) * (QUANTITY_SUFFIX[suffix] ?? NaN);
+    return Number(m[1]) * (QUANTITY_SUFFIX[suffix] ?? NaN);
 }
 
 export function stringList(input: string, value: unknown): string[] | undefined {
+    if (isPending(value)) return value as never;
     if (value === undefined) return undefined;
-    if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) refuse(input, value, "a list of strings");
+    if (!Array.isArray(value) || value.some((v) => !isPending(v) && typeof v !== "string")) refuse(input, value, "a list of strings");
     return value as string[];
 }
 
+/** An absolute path other than `/`, without control characters. */
+export function absolutePath(input: string, value: unknown, fallback: string): string {
+    if (isPending(value)) return value as never;
+    if (value === undefined) return fallback;
+    if (typeof value !== "string" || !value.startsWith("/") || value === "/" || CONTROL.test(value)) refuse(input, value, "an absolute path other than /, without control characters");
+    return value;
+}
+
+/**
+ * A secret string (an agent key): non-empty. Its value is never shown, only what kind of
+ * thing was given.
+ */
+export function secretString(input: string, value: unknown, what: string): string {
+    if (isPending(value)) return value as never;
+    if (typeof value === "string" && value.trim() !== "" && !CONTROL.test(value)) return value;
+    const kind = value === undefined ? "nothing" : value === null ? "null" : typeof value === "string" ? (value.trim() === "" ? "an empty string" : "a string with control characters") : `a ${Array.isArray(value) ? "list" : typeof value}`;
+    return refuseAs(input, kind, `${what}, a non-empty string`);
+}
+
 export function plainObject(input: string, value: unknown): Record<string, unknown> | undefined {
+    if (isPending(value)) return value as never;
     if (value === undefined) return undefined;
     if (typeof value !== "object" || value === null || Array.isArray(value)) refuse(input, value, "an object");
     return value as Record<string, unknown>;

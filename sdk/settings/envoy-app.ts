@@ -1,9 +1,10 @@
 // Resolves an EnvoyApp's inputs into checked, defaulted settings, before any resource exists.
 import { AgentServiceLink, AgentServiceSettings as AgentServiceSettingsArgs, AppContainer, ContainerResources, EnvoyAppArgs, EnvVar, WafInspection } from "../args";
-import { clientLabelsFor, endpointText, resolveAgentServiceParts } from "./agent-service";
+import { agentServiceSettings, endpointText } from "./agent-service";
 import * as check from "./checks";
-import { DEFAULTS, ENVOY_IMAGE } from "./defaults";
+import { DEFAULTS, ENVOY_IMAGE, NAMES } from "./defaults";
 import { refuse } from "./errors";
+import { isPending, known, PENDING } from "./pending";
 import { defaultPullPolicy, pullPolicy } from "./images";
 import { checkDistinctPorts, INTEGRATIONS, IPV4, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveResources, resolveWiring, SIDECAR_AGENT, standardLabels } from "./shared";
 import { pairedFleetWarning } from "../traffic/verify";
@@ -14,6 +15,7 @@ const ENVOY_LOG_LEVELS = ["trace", "debug", "info", "warning", "warn", "error", 
 const SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer"] as const;
 
 function httpPath(input: string, value: unknown): string {
+    if (isPending(value)) return PENDING;
     if (typeof value !== "string" || !/^\/[\x21-\x7e]*$/.test(value)) refuse(input, value, 'an absolute HTTP path such as "/healthz"');
     return value;
 }
@@ -37,12 +39,16 @@ export function resolveInspection(given: Plain<WafInspection> | undefined): Insp
 
 function resolveEnv(given: Plain<EnvVar>[] | undefined): EnvVarSetting[] {
     if (given === undefined) return [];
+    if (isPending(given)) return PENDING;
     if (!Array.isArray(given)) refuse("app.env", given, "a list of {name, value} or {name, secretName, secretKey}");
     const seen = new Set<string>();
     return given.map((e, i) => {
         const at = `app.env[${i}]`;
+        if (isPending(e)) return PENDING;
+        if (e === undefined || e === null) refuse(at, e, "an object {name, value} or {name, secretName, secretKey}");
         check.plainObject(at, e);
         const name = check.str(`${at}.name`, e.name);
+        if (isPending(name)) return PENDING;
         if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) refuse(`${at}.name`, name, "an environment variable name (letters, digits, '_', '-', '.', not starting with a digit)");
         if (seen.has(name)) refuse(`${at}.name`, name, "a name not already used by another app.env entry");
         seen.add(name);
@@ -80,13 +86,14 @@ function resolveApp(given: Plain<AppContainer> | undefined, envoyPreStopSleepSec
 
 /** The app outlives Envoy's drain, so no request in flight through Envoy loses its upstream. */
 function appPreStopSleep(given: unknown, envoySeconds: number): number {
-    const seconds = check.int("app.preStopSleepSeconds", given, envoySeconds + DEFAULTS.appOutlivesEnvoySeconds, 1, 3600);
-    if (seconds <= envoySeconds) refuse("app.preStopSleepSeconds", seconds, `more seconds than envoy.preStopSleepSeconds (${envoySeconds}), so the app outlives Envoy's drain`);
+    const seconds = check.int("app.preStopSleepSeconds", given, known(envoySeconds) ? envoySeconds + DEFAULTS.appOutlivesEnvoySeconds : PENDING, 1, 3600);
+    if (known(seconds, envoySeconds) && seconds <= envoySeconds) refuse("app.preStopSleepSeconds", seconds, `more seconds than envoy.preStopSleepSeconds (${envoySeconds}), so the app outlives Envoy's drain`);
     return seconds;
 }
 
 /** Envoy's workers follow its CPU limit: one per core, rounded up. */
 function defaultConcurrency(cpuLimit: string | undefined): number {
+    if (!known(cpuLimit)) return PENDING;
     return cpuLimit === undefined ? 1 : Math.max(1, Math.ceil(check.quantityValue(cpuLimit)));
 }
 
@@ -97,6 +104,7 @@ function defaultGracefulDrain(image: string): boolean {
 
 /** A `host:port` endpoint, host a DNS name or an IPv4 address. */
 export function parseEndpoint(at: string, value: unknown): AgentEndpointSettings {
+    if (isPending(value)) return { host: PENDING, port: PENDING };
     const m = typeof value === "string" ? /^([^:]+):(\d+)$/.exec(value) : null;
     const accepted = 'host:port, e.g. "agents.waf.svc.cluster.local:9999" (an AgentService\'s grpcEndpoint)';
     if (!m) refuse(at, value, accepted);
@@ -107,35 +115,41 @@ export function parseEndpoint(at: string, value: unknown): AgentEndpointSettings
 }
 
 function resolveAgentServiceLink(name: string, namespace: string, args: Plain<EnvoyAppArgs>, inspection: InspectionSettings, warnings: string[]): AgentServiceLinkSettings {
+    if (isPending(args.agentService)) {
+        // The whole link still to come: which kind of agent Service it names is not known yet.
+        if (args.agent !== undefined) refuse("agent", "(set)", "nothing when agentService is given: the agent runs in the agent Service (set agentService.create.agent)");
+        return { endpoint: { host: PENDING, port: PENDING }, clientLabels: PENDING, tlsCaSecretName: PENDING, create: PENDING };
+    }
     const link = check.plainObject("agentService", args.agentService) as Plain<AgentServiceLink>;
     if (args.agent !== undefined) refuse("agent", "(set)", "nothing when agentService is given: the agent runs in the agent Service (set agentService.create.agent)");
     if ((link.create === undefined) === (link.endpoint === undefined)) refuse("agentService", link, "either agentService.create or agentService.endpoint");
     const tlsCaSecretName = link.tlsCaSecretName === undefined ? undefined : check.dns1123Subdomain("agentService.tlsCaSecretName", link.tlsCaSecretName);
     if (link.create !== undefined) {
-        resolveCredentials("credentials", args.credentials);
+        const credentials = resolveCredentials("credentials", args.credentials);
         const create = check.plainObject("agentService.create", link.create) as Plain<AgentServiceSettingsArgs>;
         const childName = agentServiceNameFor(name);
-        const parts = resolveAgentServiceParts("agentService.create.", childName, namespace, create, inspection);
-        if (parts.tlsSecretName !== undefined && tlsCaSecretName === undefined) refuse("agentService.tlsCaSecretName", undefined, "the Secret with ca.crt that signs agentService.create.tls, so Envoy can verify the agent");
-        if (parts.tlsSecretName === undefined && tlsCaSecretName !== undefined) refuse("agentService.tlsCaSecretName", tlsCaSecretName, "nothing unless agentService.create.tls is given (the agent would not speak TLS)");
+        const parts = agentServiceSettings("agentService.create.", childName, namespace, check.labels("labels", args.labels), credentials, create, inspection);
+        const tlsKnown = known(parts.tlsSecretName);
+        if (tlsKnown && parts.tlsSecretName !== undefined && tlsCaSecretName === undefined) refuse("agentService.tlsCaSecretName", undefined, "the Secret with ca.crt that signs agentService.create.tls, so Envoy can verify the agent");
+        if (tlsKnown && parts.tlsSecretName === undefined && tlsCaSecretName !== undefined) refuse("agentService.tlsCaSecretName", tlsCaSecretName, "nothing unless agentService.create.tls is given (the agent would not speak TLS)");
         const replicas = check.int("replicas", args.replicas, DEFAULTS.replicas, 0, 10000);
-        const idle = parts.agent.expectResponseData && parts.autoscaling ? pairedFleetWarning(`Service ${namespace}/${childName}`, parts.autoscaling.maxReplicas, replicas) : undefined;
+        const idle = parts.agent.expectResponseData === true && parts.autoscaling && known(parts.autoscaling.maxReplicas, replicas) ? pairedFleetWarning(`Service ${namespace}/${childName}`, parts.autoscaling.maxReplicas, replicas) : undefined;
         if (idle) warnings.push(`agentService.create.autoscaling.maxReplicas: ${idle}`);
-        return { endpoint: parts.endpoint, clientLabels: clientLabelsFor(childName), tlsCaSecretName };
+        return { endpoint: parts.endpoint, clientLabels: parts.clientLabels, tlsCaSecretName, create: parts };
     }
     if (args.credentials !== undefined) refuse("credentials", "(set)", "nothing when agentService.endpoint is given: the shared agent Service holds the credentials");
-    if (link.integration !== undefined && link.integration !== inspection.integration) {
+    if (link.integration !== undefined && known(link.integration, inspection.integration) && link.integration !== inspection.integration) {
         refuse("inspection.integration", inspection.integration, `${JSON.stringify(link.integration)}, as the shared agent Service runs (agentService.integration)`);
     }
     const expects = link.expectResponseData;
-    if (expects !== undefined && expects !== inspection.expectResponseData) {
+    if (expects !== undefined && known(expects, inspection.expectResponseData) && expects !== inspection.expectResponseData) {
         refuse("inspection.expectResponseData", inspection.expectResponseData, `${expects}, as the shared agent Service expects (agentService.expectResponseData)`);
     }
     const endpoint = parseEndpoint("agentService.endpoint", link.endpoint);
     if (link.clientNamespaces !== undefined) {
         const admitted = check.stringList("agentService.clientNamespaces", link.clientNamespaces) ?? [];
         // Its NetworkPolicy would drop every call from this namespace: with fail-open, silently.
-        if (!admitted.includes(namespace)) {
+        if (known(namespace, admitted, ...admitted) && !admitted.includes(namespace)) {
             refuse(
                 "namespace",
                 namespace,
@@ -159,7 +173,7 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
     const namespace = check.dns1123Label("namespace", args.namespace, DEFAULTS.namespace);
     const inspection = resolveInspection(args.inspection);
     const useService = args.agentService !== undefined;
-    const existingSecretName = useService ? undefined : resolveCredentials("credentials", args.credentials).existingSecretName;
+    const credentials = useService ? { createSecret: false } : resolveCredentials("credentials", args.credentials);
     const warnings: string[] = [];
     const agentService = useService ? resolveAgentServiceLink(name, namespace, args, inspection, warnings) : undefined;
     const frontPort = check.port("port", args.port, DEFAULTS.frontPort);
@@ -181,9 +195,10 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
     };
     const app = resolveApp(args.app, envoy.preStopSleepSeconds);
     // The sidecar outlives the app by default: the guide's 30 s, or longer when the app stays longer.
-    const sidecar = { ...SIDECAR_AGENT, preStopSleepSeconds: Math.max(SIDECAR_AGENT.preStopSleepSeconds, app.preStopSleepSeconds) };
+    const sidecar = { ...SIDECAR_AGENT, preStopSleepSeconds: known(app.preStopSleepSeconds) ? Math.max(SIDECAR_AGENT.preStopSleepSeconds, app.preStopSleepSeconds) : PENDING };
     const agent = useService ? undefined : resolveAgent("agent", args.agent, sidecar, inspection);
-    if (envoy.extraConfig && envoy.configOverride) refuse("envoy.extraConfig", "(set)", "nothing when envoy.configOverride is given (merge your settings into that config)");
+    // Whether both are given is known once the envoy object is.
+    if (!isPending(e) && e.extraConfig !== undefined && e.configOverride !== undefined) refuse("envoy.extraConfig", "(set)", "nothing when envoy.configOverride is given (merge your settings into that config)");
     checkDistinctPorts([
         ["port", frontPort],
         ["app.port", app.port],
@@ -193,9 +208,12 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         ["agent.startupProbePort", agent?.startupProbe?.port],
     ]);
     // Shutdown order: Envoy drains, the app outlives it, the agent outlives both.
-    if (agent && agent.preStopSleepSeconds < app.preStopSleepSeconds) {
+    if (agent && known(agent.preStopSleepSeconds, app.preStopSleepSeconds) && agent.preStopSleepSeconds < app.preStopSleepSeconds) {
         refuse("agent.preStopSleepSeconds", agent.preStopSleepSeconds, `at least app.preStopSleepSeconds (${app.preStopSleepSeconds}), so the agent outlives Envoy's drain and the app`);
     }
+    // Container names are unique in a pod.
+    const taken = [NAMES.envoyContainer, ...(agent ? [NAMES.agentContainer] : [])];
+    if ((taken as string[]).includes(app.containerName)) refuse("app.containerName", app.containerName, `a name other than ${taken.map((t) => JSON.stringify(t)).join(" and ")}, which the pod's other containers use`);
     const grace = agent
         ? resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, agent.preStopSleepSeconds, "agent.preStopSleepSeconds")
         : resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, app.preStopSleepSeconds, "app.preStopSleepSeconds");
@@ -214,7 +232,7 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         selectorLabels,
         frontPort,
         terminationGracePeriodSeconds: grace,
-        existingSecretName,
+        ...credentials,
         app,
         envoy,
         inspection,

@@ -6,6 +6,7 @@ import { AgentContainer, ContainerResources } from "../args";
 import * as check from "./checks";
 import { AGENT_IMAGE, AGENT_SERVICE_DEFAULTS, DEFAULTS } from "./defaults";
 import { refuse } from "./errors";
+import { isPending, known, PENDING } from "./pending";
 import { agentPullPolicy, pullPolicy } from "./images";
 import { AgentSettings, Integration, Resources } from "./types";
 
@@ -16,7 +17,7 @@ export type Plain<T> = pulumi.Unwrap<T>;
 const AGENT_OPTION_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /** Options the components set themselves, and the input that controls each. */
-const MANAGED_AGENT_OPTIONS: Record<string, string> = {
+const MANAGED_AGENT_OPTIONS: Readonly<Record<string, string>> = {
     "accesskeyid": "credentials",
     "secretaccesskey": "credentials",
     "envoy-grpc-address": "agent.grpcPort",
@@ -48,7 +49,7 @@ export function resolveResources(input: string, given: Plain<ContainerResources>
     for (const r of ["cpu", "memory"] as const) {
         const request = resources.requests[r];
         const limit = resources.limits[r];
-        if (request !== undefined && limit !== undefined && check.quantityValue(request) > check.quantityValue(limit)) {
+        if (request !== undefined && limit !== undefined && known(request, limit) && check.quantityValue(request) > check.quantityValue(limit)) {
             refuse(`${input}.requests.${r}`, request, `at most ${input}.limits.${r} (${JSON.stringify(limit)})`);
         }
     }
@@ -81,16 +82,17 @@ export const SERVICE_AGENT: AgentPlacement = { listenHost: "0.0.0.0", preStopSle
 export function resolveAgent(at: string, given: Plain<AgentContainer> | undefined, placement: AgentPlacement, wiring: { integration: Integration; expectResponseData: boolean }): AgentSettings {
     const g = check.plainObject(at, given) as Plain<AgentContainer> | undefined;
     const image = check.image(`${at}.image`, g?.image, AGENT_IMAGE);
-    const tmpMountPath = check.str(`${at}.tmpMountPath`, g?.tmpMountPath, DEFAULTS.agentTmpMountPath);
-    if (!/^\/[^\0]*$/.test(tmpMountPath) || tmpMountPath === "/") refuse(`${at}.tmpMountPath`, tmpMountPath, "an absolute path other than /");
+    const tmpMountPath = check.absolutePath(`${at}.tmpMountPath`, g?.tmpMountPath, DEFAULTS.agentTmpMountPath);
     const startup = check.bool(`${at}.startupProbe`, g?.startupProbe, false);
     const options: Record<string, string> = {};
     const givenOptions = check.plainObject(`${at}.options`, g?.options) ?? {};
     for (const [name, value] of Object.entries(givenOptions)) {
         if (!AGENT_OPTION_NAME.test(name)) refuse(`${at}.options key`, name, 'an agent option name in lower case with dashes, such as "max-procs"');
-        if (MANAGED_AGENT_OPTIONS[name]) refuse(`${at}.options.${name}`, value, `no value here: the component sets it; use "${MANAGED_AGENT_OPTIONS[name].replace(/^agent\./, `${at}.`)}"`);
-        if (typeof value !== "string") refuse(`${at}.options.${name}`, value, "a string");
-        options[name] = value;
+        // An agent key given as an option is a credential: never shown.
+        const shown = MANAGED_AGENT_OPTIONS[name] === "credentials" ? "(set)" : value;
+        if (Object.prototype.hasOwnProperty.call(MANAGED_AGENT_OPTIONS, name)) refuse(`${at}.options.${name}`, shown, `no value here: the component sets it; use "${MANAGED_AGENT_OPTIONS[name].replace(/^agent\./, `${at}.`)}"`);
+        if (typeof value !== "string" && !isPending(value)) refuse(`${at}.options.${name}`, value, "a string");
+        options[name] = value as string;
     }
     return {
         image,
@@ -106,7 +108,9 @@ export function resolveAgent(at: string, given: Plain<AgentContainer> | undefine
                   periodSeconds: DEFAULTS.agentStartupProbePeriodSeconds,
               }
             : undefined,
-        ...wiring,
+        // Only the agent's side of the integration: the inspection's other settings are Envoy's.
+        integration: wiring.integration,
+        expectResponseData: wiring.expectResponseData,
         resources: resolveResources(`${at}.resources`, g?.resources, DEFAULTS.resources.agent),
         options,
     };
@@ -114,8 +118,8 @@ export function resolveAgent(at: string, given: Plain<AgentContainer> | undefine
 
 /** The grace period: given, or the longest preStop sleep plus a margin; always longer than that sleep. */
 export function resolveGrace(at: string, given: unknown, preStopSleepSeconds: number, sleepInput: string): number {
-    const grace = check.int(at, given, preStopSleepSeconds + DEFAULTS.terminationGraceMarginSeconds, 1, 86400);
-    if (grace <= preStopSleepSeconds) refuse(at, grace, `more seconds than ${sleepInput} (${preStopSleepSeconds}), so the drain ends before the pod is killed`);
+    const grace = check.int(at, given, known(preStopSleepSeconds) ? preStopSleepSeconds + DEFAULTS.terminationGraceMarginSeconds : PENDING, 1, 86400);
+    if (known(grace, preStopSleepSeconds) && grace <= preStopSleepSeconds) refuse(at, grace, `more seconds than ${sleepInput} (${preStopSleepSeconds}), so the drain ends before the pod is killed`);
     return grace;
 }
 
@@ -123,7 +127,7 @@ export function resolveGrace(at: string, given: unknown, preStopSleepSeconds: nu
 export function checkDistinctPorts(ports: [string, number | undefined][]): void {
     const owner = new Map<number, string>();
     for (const [input, p] of ports) {
-        if (p === undefined) continue;
+        if (p === undefined || isPending(p)) continue;
         const other = owner.get(p);
         if (other !== undefined) refuse(input, p, `a port not already used by "${other}" in the same pod`);
         owner.set(p, input);
@@ -139,8 +143,30 @@ export function standardLabels(name: string, component: string, extra: Record<st
     };
 }
 
-export function resolveCredentials(at: string, given: unknown): { existingSecretName?: string } {
+/** The agent keys, and what each is called in messages. */
+export const AGENT_KEYS = [
+    ["accessKeyId", "the Agent Access Key"],
+    ["secretAccessKey", "the Agent Secret Key"],
+] as const;
+
+/** An agent key's value: a non-empty string, never shown in a message. */
+export function checkAgentKey(key: (typeof AGENT_KEYS)[number][0], value: unknown): void {
+    check.secretString(`credentials.${key}`, value, AGENT_KEYS.find(([k]) => k === key)![1]);
+}
+
+/** Which form the credentials take: the keys (the component creates the Secret) or an existing Secret's name. */
+export interface CredentialsForm {
+    existingSecretName?: string;
+    createSecret: boolean;
+}
+
+export function resolveCredentials(at: string, given: unknown): CredentialsForm {
+    // A whole credentials object still to come: which of the two forms it is, is not known yet.
+    if (isPending(given)) return { existingSecretName: PENDING, createSecret: PENDING };
     const g = check.plainObject(at, given) as { accessKeyId?: unknown; secretAccessKey?: unknown; existingSecretName?: unknown } | undefined;
+    for (const key of Object.keys(g ?? {})) {
+        if (!["accessKeyId", "secretAccessKey", "existingSecretName"].includes(key)) refuse(`${at}.${key}`, "(set)", `nothing: the credentials are ${at}.accessKeyId and ${at}.secretAccessKey, or ${at}.existingSecretName`);
+    }
     const hasKeys = g?.accessKeyId !== undefined || g?.secretAccessKey !== undefined;
     const hasExisting = g?.existingSecretName !== undefined;
     const accepted = `either both ${at}.accessKeyId and ${at}.secretAccessKey, or ${at}.existingSecretName`;
@@ -148,7 +174,7 @@ export function resolveCredentials(at: string, given: unknown): { existingSecret
     const given_ = () => ({ accessKeyId: g?.accessKeyId !== undefined ? "(set)" : undefined, secretAccessKey: g?.secretAccessKey !== undefined ? "(set)" : undefined, existingSecretName: g?.existingSecretName });
     if (hasKeys === hasExisting) refuse(at, given_(), accepted);
     if (hasKeys && (g?.accessKeyId === undefined || g?.secretAccessKey === undefined)) refuse(at, given_(), accepted);
-    return hasExisting ? { existingSecretName: check.dns1123Subdomain(`${at}.existingSecretName`, g?.existingSecretName) } : {};
+    return hasExisting ? { existingSecretName: check.dns1123Subdomain(`${at}.existingSecretName`, g?.existingSecretName), createSecret: false } : { createSecret: true };
 }
 
 export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;

@@ -56,6 +56,8 @@ export interface AppSettings {
     terminationGracePeriodSeconds: number;
     /** The credentials Secret the sidecar reads, when the user manages it. */
     existingSecretName?: string;
+    /** The component creates the sidecar's credentials Secret from the keys. */
+    createSecret: boolean;
     app: {
         containerName: string;
         image: string;
@@ -118,6 +120,8 @@ export interface AgentServiceSettings {
     clientLabels: Record<string, string>;
     clientNamespaces: string[];
     existingSecretName?: string;
+    /** The component creates the credentials Secret from the keys. */
+    createSecret: boolean;
     agent: AgentSettings;
     /** Fixed replicas; absent when an autoscaler owns the count. */
     replicas?: number;
