@@ -18,31 +18,33 @@ interface Key {
     secret?: boolean;
     /** The program cannot run without it. */
     required?: boolean;
+    /** For a key that sets no input: its default. */
+    default?: string;
     doc: string;
 }
 
 /** Every key the program reads. The README's stack configuration table lists the same. */
 export const CONFIG_KEYS: Key[] = [
-    { key: "appName", kind: "string", required: true, example: "helloworld", input: {}, doc: "Name of the app: the Deployment, Service and prefix of every object (required)" },
-    { key: "namespace", kind: "string", example: "default", input: { sidecar: "namespace", service: "namespace" }, doc: "Namespace of every object (default `default`)" },
-    { key: "appImage", kind: "string", required: true, example: "signalsciences/example-helloworld:latest", input: { sidecar: "app.image", service: "app.image" }, doc: "The app's image (required)" },
-    { key: "appPort", kind: "number", example: "8080", input: { sidecar: "app.port", service: "app.port" }, doc: "Port the app listens on inside the pod (default 8080)" },
+    { key: "appName", kind: "string", required: true, example: "helloworld", input: {}, doc: "Name of the app: the Deployment, Service and prefix of every object" },
+    { key: "namespace", kind: "string", example: "default", input: { sidecar: "namespace", service: "namespace" }, doc: "Namespace of every object" },
+    { key: "appImage", kind: "string", required: true, example: "signalsciences/example-helloworld:latest", input: { sidecar: "app.image", service: "app.image" }, doc: "The app's image" },
+    { key: "appPort", kind: "number", example: "8080", input: { sidecar: "app.port", service: "app.port" }, doc: "Port the app listens on inside the pod" },
     { key: "appArgs", kind: "list", example: '["localhost:8080"]', input: { sidecar: "app.args", service: "app.args" }, doc: "The app container's arguments, a JSON list" },
-    { key: "replicas", kind: "number", example: "3", input: { sidecar: "replicas", service: "replicas" }, doc: "App pod replicas (default 1)" },
-    { key: "port", kind: "number", example: "8000", input: { sidecar: "port", service: "port" }, doc: "Envoy's front port (default 8000)" },
-    { key: "envoyImage", kind: "string", example: "envoyproxy/envoy:v1.39.5", input: { sidecar: "envoy.image", service: "envoy.image" }, doc: "Envoy's image (default: the pinned release)" },
-    { key: "integration", kind: "string", example: "ext_proc", input: { sidecar: "inspection.integration", service: "inspection.integration" }, doc: "How Envoy consults the agent: `ext_authz` (default, with the access log) or `ext_proc`" },
-    { key: "failOpen", kind: "boolean", example: "false", input: { sidecar: "inspection.failOpen", service: "inspection.failOpen" }, doc: "Let requests through when the agent cannot answer (default true)" },
-    { key: "inspectionTimeout", kind: "string", example: "0.2s", input: { sidecar: "inspection.timeout", service: "inspection.timeout" }, doc: "How long Envoy waits for the agent (default `0.2s`)" },
-    { key: "maxRequestBytes", kind: "number", example: "8192", input: { sidecar: "inspection.maxRequestBytes", service: "inspection.maxRequestBytes" }, doc: "Request-body bytes sent to the agent (default 8192)" },
-    { key: "expectResponseData", kind: "boolean", example: "true", input: { sidecar: "inspection.expectResponseData", service: "inspection.expectResponseData" }, doc: "Send response data to the agent (default true)" },
-    { key: "agentLayout", kind: "string", example: "service", input: {}, doc: "`sidecar` (default) or `service`: the agent as its own scaled Service" },
-    { key: "agentImage", kind: "string", example: "signalsciences/sigsci-agent:4.70.0", input: { sidecar: "agent.image", service: "agentService.create.agent.image" }, doc: "The agent's image (default `signalsciences/sigsci-agent:latest`)" },
-    { key: "agentGrpcPort", kind: "number", example: "9999", input: { sidecar: "agent.grpcPort", service: "agentService.create.agent.grpcPort" }, doc: "The agent's gRPC port (default 9999)" },
-    { key: "agentReplicas", kind: "number", example: "2", input: { service: "agentService.create.replicas" }, doc: "Fixed agent pods (service layout; default 2)" },
+    { key: "replicas", kind: "number", example: "3", input: { sidecar: "replicas", service: "replicas" }, doc: "App pod replicas" },
+    { key: "port", kind: "number", example: "8000", input: { sidecar: "port", service: "port" }, doc: "Envoy's front port" },
+    { key: "envoyImage", kind: "string", example: "envoyproxy/envoy:v1.39.5", input: { sidecar: "envoy.image", service: "envoy.image" }, doc: "Envoy's image" },
+    { key: "integration", kind: "string", example: "ext_proc", input: { sidecar: "inspection.integration", service: "inspection.integration" }, doc: "How Envoy consults the agent: `ext_authz` (with the access log) or `ext_proc`" },
+    { key: "failOpen", kind: "boolean", example: "false", input: { sidecar: "inspection.failOpen", service: "inspection.failOpen" }, doc: "Let requests through when the agent cannot answer" },
+    { key: "inspectionTimeout", kind: "string", example: "0.2s", input: { sidecar: "inspection.timeout", service: "inspection.timeout" }, doc: "How long Envoy waits for the agent" },
+    { key: "maxRequestBytes", kind: "number", example: "8192", input: { sidecar: "inspection.maxRequestBytes", service: "inspection.maxRequestBytes" }, doc: "Request-body bytes sent to the agent" },
+    { key: "expectResponseData", kind: "boolean", example: "true", input: { sidecar: "inspection.expectResponseData", service: "inspection.expectResponseData" }, doc: "Send response data to the agent" },
+    { key: "agentLayout", kind: "string", example: "service", default: "sidecar", input: {}, doc: "`sidecar` or `service`: the agent as its own scaled Service" },
+    { key: "agentImage", kind: "string", example: "signalsciences/sigsci-agent:4.70.0", input: { sidecar: "agent.image", service: "agentService.create.agent.image" }, doc: "The agent's image" },
+    { key: "agentGrpcPort", kind: "number", example: "9999", input: { sidecar: "agent.grpcPort", service: "agentService.create.agent.grpcPort" }, doc: "The agent's gRPC port" },
+    { key: "agentReplicas", kind: "number", example: "2", input: { service: "agentService.create.replicas" }, doc: "Fixed agent pods (service layout)" },
     { key: "agentMinReplicas", kind: "number", example: "2", input: { service: "agentService.create.autoscaling.minReplicas" }, doc: "Fewest agent pods under the autoscaler (service layout)" },
     { key: "agentMaxReplicas", kind: "number", example: "10", input: { service: "agentService.create.autoscaling.maxReplicas" }, doc: "Most agent pods: turns the autoscaler on (service layout)" },
-    { key: "agentCpuUtilization", kind: "number", example: "70", input: { service: "agentService.create.autoscaling.cpuUtilization" }, doc: "Autoscaler CPU target in percent (service layout; default 70)" },
+    { key: "agentCpuUtilization", kind: "number", example: "70", input: { service: "agentService.create.autoscaling.cpuUtilization" }, doc: "Autoscaler CPU target in percent (service layout)" },
     { key: "accessKeyId", kind: "string", secret: true, example: "<Agent Access Key>", input: { sidecar: "credentials", service: "credentials" }, doc: "The Agent Access Key (secret)" },
     { key: "secretAccessKey", kind: "string", secret: true, example: "<Agent Secret Key>", input: { sidecar: "credentials", service: "credentials" }, doc: "The Agent Secret Key (secret)" },
     { key: "existingSecretName", kind: "string", example: "sigsci.my-site-name-here", input: { sidecar: "credentials.existingSecretName", service: "credentials.existingSecretName" }, doc: "Instead of the keys: an existing Secret with `accesskeyid` / `secretaccesskey`" },
@@ -179,7 +181,7 @@ function argsOf(values: Record<string, string>, credential: (key: string) => pul
     };
     for (const k of CONFIG_KEYS) if (k.required && values[k.key] === undefined) throw new Problem(k.key, "is not set");
     const name = read("appName") as string;
-    const layout = (read("agentLayout") ?? "sidecar") as Layout;
+    const layout = (read("agentLayout") ?? keyOf("agentLayout")!.default) as Layout;
     if (layout !== "sidecar" && layout !== "service") throw new Problem("agentLayout", `is ${JSON.stringify(layout)}: expected "sidecar" or "service"`);
 
     const existingSecretName = read("existingSecretName") as string | undefined;

@@ -1,69 +1,136 @@
-// `npm run bench`: the cost of the EnvoyApp component against the same Kubernetes objects
-// registered directly, for 1, 10, 100 and 500 apps in one program, each size in a fresh
-// process under Pulumi's mock runtime. Prints time and peak memory per app and the ratio.
+// `npm run bench [-- --quick]`: what the EnvoyApp component costs over the same objects written by
+// hand (tools/bench/raw-app.ts), under Pulumi's mock runtime, for 10, 100 and 1,000 apps in one
+// program. A third side puts those hand-written objects in an empty component with the same
+// seven outputs: the floor of any component, which tells the component's own cost from what
+// being a component costs.
+//
+// How it measures, for figures that mean something on a shared, noisy machine:
+// - CPU time (user + system, process.cpuUsage), not wall-clock time;
+// - each size in a fresh process, warmed up first (both sides, so the JIT has seen both);
+// - the sides alternated, in a rotating order, with a full GC before each run, so drift of the
+//   machine's load hits all alike;
+// - several rounds: the median of each side, and the ratios within each round, whose median
+//   and spread (lowest-highest) are printed;
+// - the timed region is the program and the SDK's work until every registration is done (the
+//   mock engine included, as `pulumi up` includes the engine); the harness records nothing.
+// Memory: the growth of peak RSS over one run of each side, each in its own fresh process.
 import { execFileSync } from "child_process";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { EnvoyApp, EnvoyAppArgs } from "../sdk";
-import { envoyConfigYaml } from "../sdk/envoy/config";
-import { appDeployment, appDisruptionBudget, appNetworkPolicy, envoyConfigMap, frontService } from "../sdk/kube/envoy-app";
-import { evaluate } from "../sdk/render/evaluate";
-import { resolveAppSettings } from "../sdk/settings/envoy-app";
+import { EnvoyApp } from "../sdk";
+import { rawApp, rawAppInComponent } from "../tools/bench/raw-app";
+import { evaluate } from "../tools/render/evaluate";
 
-const SIZES = [1, 10, 100, 500];
+type Side = "component" | "raw" | "floor";
+const SIDES: Side[] = ["component", "raw", "floor"];
+const HELLOWORLD = { image: "signalsciences/example-helloworld:latest", args: ["localhost:8080"] };
 
-function args(i: number): EnvoyAppArgs {
-    return {
-        app: { image: "signalsciences/example-helloworld:latest", args: ["localhost:8080"] },
-        credentials: { accessKeyId: pulumi.secret(`key-${i}`), secretAccessKey: pulumi.secret(`secret-${i}`) },
+/** A program of `n` apps, each with its own (secret) agent keys, as a user's stack would hold them. */
+function program(side: Side, n: number): () => void {
+    return () => {
+        for (let i = 0; i < n; i++) {
+            const keys = { accessKeyId: pulumi.secret(`key-${i}`), secretAccessKey: pulumi.secret(`secret-${i}`) };
+            if (side === "component") new EnvoyApp(`app${i}`, { app: HELLOWORLD, credentials: keys });
+            else if (side === "raw") rawApp(`app${i}`, keys);
+            else rawAppInComponent(`app${i}`, keys);
+        }
     };
 }
 
-/** The same objects as an EnvoyApp, registered without the component. */
-function raw(name: string, a: EnvoyAppArgs) {
-    const s = resolveAppSettings(name, a as any);
-    const secret = new k8s.core.v1.Secret(`${name}-sigsci-credentials`, {
-        metadata: { namespace: s.namespace, labels: s.labels },
-        immutable: true,
-        type: "Opaque",
-        stringData: { accesskeyid: a.credentials!.accessKeyId!, secretaccesskey: a.credentials!.secretAccessKey! },
-    });
-    const configMap = new k8s.core.v1.ConfigMap(`${name}-envoy-config`, envoyConfigMap(s, envoyConfigYaml(s)));
-    new k8s.apps.v1.Deployment(name, pulumi.all([configMap.metadata.name, secret.metadata.name]).apply(([configMapName, secretName]) => appDeployment(s, { configMapName, secretName })));
-    new k8s.core.v1.Service(name, frontService(s));
-    new k8s.policy.v1.PodDisruptionBudget(name, appDisruptionBudget(s));
-    new k8s.networking.v1.NetworkPolicy(name, appNetworkPolicy(s));
+function gc(): void {
+    (globalThis as { gc?: () => void }).gc?.();
 }
 
-async function child(mode: string, n: number) {
-    const before = process.resourceUsage().maxRSS;
-    const start = process.hrtime.bigint();
-    const { resources } = await evaluate(() => {
-        for (let i = 0; i < n; i++) {
-            if (mode === "component") new EnvoyApp(`app${i}`, args(i));
-            else raw(`app${i}`, args(i));
+/** One run: CPU milliseconds, and the registrations (a check that both sides did the same work). */
+async function run(side: Side, n: number): Promise<{ cpuMs: number; registrations: number }> {
+    gc();
+    const start = process.cpuUsage();
+    const { registrations, errors } = await evaluate(program(side, n), { record: false });
+    const used = process.cpuUsage(start);
+    if (errors.length > 0) throw errors[0];
+    return { cpuMs: (used.user + used.system) / 1000, registrations };
+}
+
+const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+interface SizeResult {
+    apps: number;
+    objects: Record<Side, number>;
+    cpuMsPerApp: Record<Side, number>;
+    /** component / raw, and component / floor, in each round. */
+    ratios: { raw: number[]; floor: number[] };
+}
+
+/** In a child process: warm up, then `rounds` rounds of one run of `n` apps per side. */
+async function measureSize(n: number, rounds: number): Promise<SizeResult> {
+    const warm = Math.min(n, 20);
+    for (let i = 0; i < 2; i++) for (const side of SIDES) await run(side, warm);
+    const cpu: Record<Side, number[]> = { component: [], raw: [], floor: [] };
+    const objects: Record<Side, number> = { component: 0, raw: 0, floor: 0 };
+    const ratios = { raw: [] as number[], floor: [] as number[] };
+    for (let r = 0; r < rounds; r++) {
+        const order = SIDES.map((_, i) => SIDES[(i + r) % SIDES.length]);
+        const round: Partial<Record<Side, number>> = {};
+        for (const side of order) {
+            const result = await run(side, n);
+            cpu[side].push(result.cpuMs);
+            objects[side] = result.registrations;
+            round[side] = result.cpuMs;
         }
-    });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    const kb = process.resourceUsage().maxRSS - before;
-    process.stdout.write(JSON.stringify({ ms, kb, objects: resources.filter((r) => r.custom).length }));
-}
-
-function measure(mode: string, n: number): { ms: number; kb: number; objects: number } {
-    return JSON.parse(execFileSync(process.execPath, [__filename, "--child", mode, String(n)], { encoding: "utf8" }));
-}
-
-function main() {
-    const rows = ["| apps | objects | component ms/app | raw ms/app | time ratio | component KiB/app | raw KiB/app | memory ratio |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"];
-    for (const n of SIZES) {
-        const c = measure("component", n);
-        const r = measure("raw", n);
-        rows.push(
-            `| ${n} | ${r.objects} | ${(c.ms / n).toFixed(2)} | ${(r.ms / n).toFixed(2)} | ${(c.ms / r.ms).toFixed(2)} | ${(c.kb / n).toFixed(0)} | ${(r.kb / n).toFixed(0)} | ${(c.kb / Math.max(r.kb, 1)).toFixed(2)} |`,
-        );
+        ratios.raw.push(round.component! / round.raw!);
+        ratios.floor.push(round.component! / round.floor!);
     }
-    process.stdout.write(`${rows.join("\n")}\n`);
+    const perApp = (side: Side) => median(cpu[side]) / n;
+    return { apps: n, objects, cpuMsPerApp: { component: perApp("component"), raw: perApp("raw"), floor: perApp("floor") }, ratios };
 }
 
-if (process.argv[2] === "--child") child(process.argv[3], Number(process.argv[4]));
-else main();
+/** In a child process: the growth of peak RSS over one run. */
+async function measureMemory(side: Side, n: number): Promise<number> {
+    await run(side, 1);
+    gc();
+    const before = process.resourceUsage().maxRSS;
+    await run(side, n);
+    return (process.resourceUsage().maxRSS - before) / 1024;
+}
+
+function child<T>(args: string[]): T {
+    const out = execFileSync(process.execPath, ["--expose-gc", __filename, ...args], { encoding: "utf8", maxBuffer: 1 << 20 });
+    return JSON.parse(out);
+}
+
+const spread = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return `${median(xs).toFixed(2)} (${s[0].toFixed(2)}-${s[s.length - 1].toFixed(2)})`;
+};
+
+function main(quick: boolean) {
+    const plan: [number, number][] = quick ? [[10, 5], [100, 3]] : [[10, 15], [100, 9], [1000, 3]];
+    const rows = [
+        "| apps | objects | CPU ms/app: component | raw | floor | component / raw: median (lowest-highest) | component / floor | peak RSS MiB/app: component | raw |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ];
+    for (const [n, rounds] of plan) {
+        const r = child<SizeResult>(["--size", String(n), String(rounds)]);
+        const memory = { component: child<number>(["--memory", "component", String(n)]), raw: child<number>(["--memory", "raw", String(n)]) };
+        const c = r.cpuMsPerApp;
+        rows.push(
+            `| ${n} | ${r.objects.raw} (+${r.objects.component - r.objects.raw} components) | ${c.component.toFixed(1)} | ${c.raw.toFixed(1)} | ${c.floor.toFixed(1)} | ${spread(r.ratios.raw)} | ${spread(r.ratios.floor)} | ${(memory.component / n).toFixed(2)} | ${(memory.raw / n).toFixed(2)} |`,
+        );
+        process.stderr.write(`${n} apps done (${rounds} rounds)\n`);
+    }
+    const cpus = require("os").cpus();
+    process.stdout.write(`${rows.join("\n")}\n\nNode.js ${process.version}, @pulumi/pulumi ${require("@pulumi/pulumi/package.json").version}, ${cpus.length} x ${cpus[0]?.model ?? "CPU"}\n`);
+}
+
+async function entry(argv: string[]) {
+    if (argv[0] === "--size") process.stdout.write(JSON.stringify(await measureSize(Number(argv[1]), Number(argv[2]))));
+    else if (argv[0] === "--memory") process.stdout.write(JSON.stringify(await measureMemory(argv[1] as Side, Number(argv[2]))));
+    else main(argv.includes("--quick"));
+}
+
+entry(process.argv.slice(2)).catch((e: Error) => {
+    process.stderr.write(`${e.stack}\n`);
+    process.exitCode = 1;
+});

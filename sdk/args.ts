@@ -3,8 +3,9 @@
 // These are plain interfaces on purpose: Pulumi's multi-language component analyzer accepts
 // only interfaces whose members are strings, numbers, booleans, arrays, maps, other interfaces
 // and `Input<T>` of those (no `@pulumi/kubernetes` types, no unions beyond "optional"), so the
-// same components can later be offered to Python, Go and YAML programs.
-// Every default named here lives in `settings/defaults.ts`.
+// same components can be offered to Python, Go and YAML programs.
+// Every `@default` here is `INPUT_DEFAULTS` of `settings/defaults.ts`, where the value lives (a
+// test holds the two together); the prose says why, never the value again.
 import * as pulumi from "@pulumi/pulumi";
 
 /** CPU and memory quantities, in Kubernetes notation (`"500m"`, `"1"`, `"512Mi"`). */
@@ -54,8 +55,9 @@ export interface AppContainer {
     /** The container image, e.g. `signalsciences/example-helloworld:latest`. */
     image: pulumi.Input<string>;
     /**
-     * The port the application listens on inside the pod. Envoy routes every request to
-     * `127.0.0.1:<port>`. Default 8080, as in Fastly's guide.
+     * The port the application listens on inside the pod; Envoy routes every request to
+     * `127.0.0.1:<port>`. The default is the guide's helloworld port.
+     * @default 8080
      */
     port?: pulumi.Input<number>;
     /** Arguments of the container (e.g. `["localhost:8080"]` for the example helloworld app). */
@@ -64,63 +66,103 @@ export interface AppContainer {
     command?: pulumi.Input<string>[];
     /** Environment variables. */
     env?: EnvVar[];
-    /** Requests and limits. Default: requests 100m CPU / 128Mi, limits 500m CPU / 256Mi. */
+    /**
+     * Requests and limits.
+     * @default {"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}}
+     */
     resources?: ContainerResources;
-    /** Pull policy; by default `Always` for `latest` or untagged images, else `IfNotPresent`. */
+    /**
+     * Pull policy, by Kubernetes' own rule unless given.
+     * @default `Always` for `latest` or untagged images, else `IfNotPresent`
+     */
     imagePullPolicy?: pulumi.Input<string>;
-    /** The user ID the app runs as. Default 65532; the pod never runs as root. */
+    /**
+     * The user ID the app runs as; the pod never runs as root.
+     * @default 65532
+     */
     runAsUser?: pulumi.Input<number>;
-    /** Mount the app's root filesystem read-only. Default true; set false if the app writes to it. */
+    /**
+     * Mount the app's root filesystem read-only; set false if the app writes to it.
+     * @default true
+     */
     readOnlyRootFilesystem?: pulumi.Input<boolean>;
-    /** Give the app a writable `emptyDir` at `/tmp` (256Mi at most). Default true. */
+    /**
+     * Give the app a writable `emptyDir` at `/tmp` (256Mi at most).
+     * @default true
+     */
     tmpVolume?: pulumi.Input<boolean>;
     /**
      * An HTTP path on `port` for the app's readiness probe. Only for apps that listen on the pod
      * address: the kubelet cannot reach one that listens on localhost, as the guide's example does.
      */
     readinessProbePath?: pulumi.Input<string>;
-    /** The container's name in the pod. Default `app`. */
+    /**
+     * The container's name in the pod (not `envoy`, nor `sigsci-agent` beside the sidecar).
+     * @default "app"
+     */
     containerName?: pulumi.Input<string>;
     /**
      * Seconds the app keeps running after its pod is told to stop (a `preStop` sleep that needs
-     * no shell in the image; Kubernetes 1.30+), so it outlives Envoy's drain. Default:
-     * `envoy.preStopSleepSeconds` plus 5; it must be longer than that.
+     * no shell in the image; Kubernetes 1.30+), so it outlives Envoy's drain; it must be longer
+     * than `envoy.preStopSleepSeconds`.
+     * @default envoy.preStopSleepSeconds + 5
      */
     preStopSleepSeconds?: pulumi.Input<number>;
 }
 
 /** The Envoy front proxy container and its generated configuration. */
 export interface EnvoyProxy {
-    /** The Envoy image. Default: a pinned `envoyproxy/envoy` release (see README). */
+    /**
+     * The Envoy image: a current release, pinned.
+     * @default "envoyproxy/envoy:v1.39.5"
+     */
     image?: pulumi.Input<string>;
-    /** Pull policy; by default `Always` for `latest` or untagged images, else `IfNotPresent`. */
+    /**
+     * Pull policy, by Kubernetes' own rule unless given.
+     * @default `Always` for `latest` or untagged images, else `IfNotPresent`
+     */
     imagePullPolicy?: pulumi.Input<string>;
-    /** Envoy's log level (`trace`, `debug`, `info`, `warning`, `error`, `critical`, `off`). Default `info`. */
+    /**
+     * Envoy's log level (`trace`, `debug`, `info`, `warning`, `error`, `critical`, `off`).
+     * @default "info"
+     */
     logLevel?: pulumi.Input<string>;
-    /** Loopback port of Envoy's admin interface. Default 9901. It is never exposed outside the pod. */
+    /**
+     * Loopback port of Envoy's admin interface. It is never exposed outside the pod.
+     * @default 9901
+     */
     adminPort?: pulumi.Input<number>;
-    /** Port of the readiness listener, which serves only `GET /ready` from the admin interface. Default 9902. */
+    /**
+     * Port of the readiness listener, which serves only `GET /ready` from the admin interface
+     * and the startup probe's `/inspection-ready`.
+     * @default 9902
+     */
     readinessPort?: pulumi.Input<number>;
     /**
      * Seconds Envoy drains when its pod stops: its `preStop` hook fails its readiness, closes
      * connections gracefully (see `gracefulDrain`) and keeps serving this long while the pod is
-     * taken out of its Services. Default 15; 0 for none. The app and the agent outlive it.
+     * taken out of its Services; 0 for none. The app and the agent outlive it.
+     * @default 15
      */
     preStopSleepSeconds?: pulumi.Input<number>;
     /**
      * Drain through Envoy's loopback admin interface before stopping (`/healthcheck/fail`, then
      * `/drain_listeners?graceful`, from a bash `preStop` hook): clients are told to close their
      * connections instead of having them cut. Needs bash in the image, which the official
-     * `envoyproxy/envoy` images have. Default true, false for `distroless` images: Envoy then
-     * only keeps serving for `preStopSleepSeconds`.
+     * `envoyproxy/envoy` images have; without it Envoy only keeps serving for `preStopSleepSeconds`.
+     * @default true, false for `distroless` images
      */
     gracefulDrain?: pulumi.Input<boolean>;
     /**
-     * Envoy's worker threads (`--concurrency`). Default: its CPU limit, rounded up (at least 1);
-     * without it Envoy starts one worker per hardware thread of the node.
+     * Envoy's worker threads (`--concurrency`); without the flag Envoy starts one worker per
+     * hardware thread of the node.
+     * @default the CPU limit, rounded up (at least 1)
      */
     concurrency?: pulumi.Input<number>;
-    /** Requests and limits. Default: requests 100m CPU / 128Mi, limits 1 CPU / 512Mi. */
+    /**
+     * Requests and limits.
+     * @default {"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"1","memory":"512Mi"}}
+     */
     resources?: ContainerResources;
     /**
      * Extra top-level bootstrap settings, merged over the generated configuration (objects are
@@ -137,72 +179,93 @@ export interface EnvoyProxy {
 /** How Envoy consults the agent about each request. */
 export interface WafInspection {
     /**
-     * `ext_authz` (default, as in Fastly's Kubernetes Envoy guide): the ext_authz filter holds
-     * each request for the agent's decision, and the gRPC access log sends the response data
+     * `ext_authz` (as in Fastly's Kubernetes Envoy guide): the ext_authz filter holds each
+     * request for the agent's decision, and the gRPC access log sends the response data
      * afterwards. `ext_proc` (Fastly's current guides, agent with ext_proc support): one
      * external-processing stream per request carries request headers and body and response
      * headers, so no access log and no session affinity are needed.
+     * @default "ext_authz"
      */
     integration?: pulumi.Input<string>;
     /**
-     * Let requests through when the agent cannot be reached or does not answer in time.
-     * Default true (fail open), as Fastly's modules do: a WAF outage must not take the
-     * application down. Set false to refuse such requests with 503 (fail closed).
+     * Let requests through when the agent cannot be reached or does not answer in time, as
+     * Fastly's modules do: a WAF outage must not take the application down. Set false to refuse
+     * such requests with 503 (fail closed).
+     * @default true
      */
     failOpen?: pulumi.Input<boolean>;
     /**
      * How long Envoy waits for the agent, as a protobuf duration (`"0.2s"`): the ext_authz
-     * timeout, or ext_proc's `message_timeout` for each message. Default `"0.2s"`.
+     * timeout, or ext_proc's `message_timeout` for each message.
+     * @default "0.2s"
      */
     timeout?: pulumi.Input<string>;
     /**
-     * The most request-body bytes Envoy buffers and sends to the agent. Default 8192 with
-     * ext_authz; 1048576 with ext_proc (the buffer filter's limit; larger bodies get 413).
+     * The most request-body bytes Envoy buffers and sends to the agent (with ext_proc the
+     * buffer filter's limit: larger bodies get 413).
+     * @default 8192 with ext_authz, 1048576 with ext_proc
      */
     maxRequestBytes?: pulumi.Input<number>;
-    /** ext_authz only: send the first `maxRequestBytes` of a larger body instead of refusing it with 413. Default true. */
+    /**
+     * ext_authz only: send the first `maxRequestBytes` of a larger body instead of refusing it with 413.
+     * @default true
+     */
     allowPartialMessage?: pulumi.Input<boolean>;
     /**
      * Send response data to the agent through Envoy's gRPC access logger and set
-     * `SIGSCI_ENVOY_EXPECT_RESPONSE_DATA=1` on the agent. Default true, as in Fastly's guide;
-     * ext_authz only (ext_proc sends the response on its stream).
+     * `SIGSCI_ENVOY_EXPECT_RESPONSE_DATA=1` on the agent, as in Fastly's guide; ext_authz only
+     * (ext_proc sends the response on its stream).
+     * @default true with ext_authz, false with ext_proc
      */
     expectResponseData?: pulumi.Input<boolean>;
 }
 
 /** The sigsci-agent container: the sidecar of an EnvoyApp, or the pods of an AgentService. */
 export interface AgentContainer {
-    /** The agent image. Default `signalsciences/sigsci-agent:latest`, as in Fastly's guide. */
+    /**
+     * The agent image, as in Fastly's guide. Pin a version in production.
+     * @default "signalsciences/sigsci-agent:latest"
+     */
     image?: pulumi.Input<string>;
     /**
-     * Pull policy. By default, as Fastly's guide advises: `latest` (or no tag) pulls `Always`,
-     * a version tag or digest pulls `IfNotPresent`, any other (custom, local) tag pulls `Never`.
+     * Pull policy, as Fastly's guide advises unless given (a custom tag is a local re-tag,
+     * updated by hand).
+     * @default `Always` for `latest` or untagged images, `IfNotPresent` for a version or digest, `Never` for any other tag
      */
     imagePullPolicy?: pulumi.Input<string>;
     /**
-     * The agent's gRPC port for Envoy. Default 9999. The sidecar listens on `localhost:<port>`,
-     * an AgentService on `0.0.0.0:<port>` (`SIGSCI_ENVOY_GRPC_ADDRESS`).
+     * The agent's gRPC port for Envoy. The sidecar listens on `127.0.0.1:<port>`, an
+     * AgentService on `0.0.0.0:<port>` (`SIGSCI_ENVOY_GRPC_ADDRESS`).
+     * @default 9999
      */
     grpcPort?: pulumi.Input<number>;
     /**
-     * Where the writable `emptyDir` is mounted. Default `/sigsci/tmp`. When changed, the
-     * agent's `rpc-address` and `shared-cache-dir` follow it.
+     * Where the writable `emptyDir` is mounted (the guide's). When changed, the agent's
+     * `rpc-address` and `shared-cache-dir` follow it.
+     * @default "/sigsci/tmp"
      */
     tmpMountPath?: pulumi.Input<string>;
     /**
-     * Seconds the agent's `preStop` hook sleeps so that drains finish. Default 30 for the
-     * sidecar, as in Fastly's guide (it must outlive Envoy and the app), 40 in an agent Service
-     * (every Envoy drops a stopping agent pod from DNS first).
+     * Seconds the agent's `preStop` hook sleeps so that drains finish (the guide's sleep): the
+     * sidecar must outlive Envoy and the app, an agent Service's pod every Envoy's DNS refresh.
+     * @default 30 for the sidecar (or app.preStopSleepSeconds, if longer), 40 in an agent Service
      */
     preStopSleepSeconds?: pulumi.Input<number>;
     /**
-     * Enable the startup probe (agent 4.51.0+): `SIGSCI_STARTUP_PROBE_LISTENER` serves
-     * `GET /startup`, 200 once the rules are loaded. Default false (the agent starts fast).
+     * Enable the agent's own startup probe (agent 4.51.0+): `SIGSCI_STARTUP_PROBE_LISTENER` serves
+     * `GET /startup`, 200 once the rules are loaded (the guide: the agent starts fast otherwise).
+     * @default false
      */
     startupProbe?: pulumi.Input<boolean>;
-    /** Port of the startup probe listener. Default 2024. */
+    /**
+     * Port of the startup probe listener.
+     * @default 2024
+     */
     startupProbePort?: pulumi.Input<number>;
-    /** Requests and limits. Default: requests 500m CPU / 512Mi, limits 1 CPU / 1Gi (Fastly's sizing guidance). */
+    /**
+     * Requests and limits, after Fastly's sizing guidance (about one core and at least 500 MB).
+     * @default {"requests":{"cpu":"500m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}}
+     */
     resources?: ContainerResources;
     /**
      * Any other agent option by its documented name, e.g. `{"max-procs": "2"}`; each becomes
@@ -214,19 +277,31 @@ export interface AgentContainer {
 
 /** The Service in front of Envoy. */
 export interface FrontService {
-    /** The Service type: `ClusterIP` (default), `NodePort` or `LoadBalancer`. */
+    /**
+     * The Service type: `ClusterIP`, `NodePort` or `LoadBalancer`.
+     * @default "ClusterIP"
+     */
     type?: pulumi.Input<string>;
-    /** The Service port. Default: the Envoy listener port. */
+    /**
+     * The Service port.
+     * @default the Envoy listener port (`port`)
+     */
     port?: pulumi.Input<number>;
 }
 
 /** Scaling of an agent Service: an autoscaler between `minReplicas` and `maxReplicas`. */
 export interface AgentAutoscaling {
-    /** The fewest agent pods. Default 2. */
+    /**
+     * The fewest agent pods.
+     * @default 2, or maxReplicas if lower
+     */
     minReplicas?: pulumi.Input<number>;
     /** The most agent pods. */
     maxReplicas: pulumi.Input<number>;
-    /** Target average CPU use, in percent of the request. Default 70 when no memory target is given. */
+    /**
+     * Target average CPU use, in percent of the request.
+     * @default 70 when no memory target is given
+     */
     cpuUtilization?: pulumi.Input<number>;
     /** Target average memory use, in percent of the request. */
     memoryUtilization?: pulumi.Input<number>;
@@ -246,20 +321,30 @@ export interface AgentTls {
 export interface AgentServiceSettings {
     /** The agent container. */
     agent?: AgentContainer;
-    /** Fixed number of agent pods. Default 2. Not with `autoscaling`. */
+    /**
+     * Fixed number of agent pods (Fastly's Envoy Gateway example runs two). Not with `autoscaling`.
+     * @default 2, unless autoscaling is given
+     */
     replicas?: pulumi.Input<number>;
     /** Scale the agent pods with a HorizontalPodAutoscaler instead. Not with `replicas`. */
     autoscaling?: AgentAutoscaling;
-    /** The most agent pods that may be down at once during voluntary disruptions. Default 1. */
+    /**
+     * The most agent pods that may be down at once during voluntary disruptions.
+     * @default 1
+     */
     maxUnavailable?: pulumi.Input<number>;
     /** Serve the gRPC listener over TLS. */
     tls?: AgentTls;
     /**
-     * Namespaces whose Envoy pods may reach the agent (the NetworkPolicy). Default: the agent's
-     * own namespace. An app linked from any other namespace is refused.
+     * Namespaces whose Envoy pods may reach the agent (the NetworkPolicy). An app linked from any
+     * other namespace is refused.
+     * @default the agent Service's own namespace
      */
     clientNamespaces?: pulumi.Input<string>[];
-    /** Seconds Kubernetes waits for an agent pod to stop. Default: the preStop sleep plus 15. */
+    /**
+     * Seconds Kubernetes waits for an agent pod to stop; longer than the preStop sleep.
+     * @default agent.preStopSleepSeconds + 15
+     */
     terminationGracePeriodSeconds?: pulumi.Input<number>;
 }
 
@@ -267,7 +352,10 @@ export interface AgentServiceSettings {
 export interface AgentServiceArgs extends AgentServiceSettings {
     /** The agent's credentials: both keys, or an existing Secret's name. */
     credentials: AgentCredentials;
-    /** The namespace of every object. Default `default`. */
+    /**
+     * The namespace of every object.
+     * @default "default"
+     */
     namespace?: pulumi.Input<string>;
     /** Extra labels on every object. */
     labels?: { [key: string]: pulumi.Input<string> };
@@ -276,15 +364,17 @@ export interface AgentServiceArgs extends AgentServiceSettings {
      * (`SIGSCI_ENVOY_EXPECT_RESPONSE_DATA=1`), and the Service pins each Envoy to one agent pod
      * (`sessionAffinity: ClientIP`) so the agent that saw a request also sees its response: no
      * more agent pods are used than there are Envoy pods. Without it the Service is headless and
-     * Envoy balances over every agent pod. Default true with ext_authz. Every app using the
-     * service must agree (`inspection.expectResponseData`).
+     * Envoy balances over every agent pod. Every app using the service must agree
+     * (`inspection.expectResponseData`).
+     * @default true with ext_authz, false with ext_proc
      */
     expectResponseData?: pulumi.Input<boolean>;
     /**
-     * How Envoy talks to these agents: `ext_authz` (default) or `ext_proc`
+     * How Envoy talks to these agents: `ext_authz` or `ext_proc`
      * (`SIGSCI_ENVOY_EXTPROC_ENABLED=true`, a gRPC readiness probe, and a headless Service that
      * Envoy balances over: one stream per request needs no affinity). Every app using the
      * service must use the same (`inspection.integration`).
+     * @default "ext_authz"
      */
     integration?: pulumi.Input<string>;
 }
@@ -322,28 +412,44 @@ export interface EnvoyAppArgs {
      * sidecar and for `agentService.create`; not given when using a shared agent Service.
      */
     credentials?: AgentCredentials;
-    /** The namespace of every object. Default `default`. */
+    /**
+     * The namespace of every object.
+     * @default "default"
+     */
     namespace?: pulumi.Input<string>;
-    /** Pod replicas. Default 1. */
+    /**
+     * Pod replicas.
+     * @default 1
+     */
     replicas?: pulumi.Input<number>;
-    /** Port of Envoy's listener, the pod's front door. Default 8000, as in Fastly's guide. */
+    /**
+     * Port of Envoy's listener, the pod's front door (the guide's front proxy port).
+     * @default 8000
+     */
     port?: pulumi.Input<number>;
     /** Extra labels on every object (the `app.kubernetes.io/*` labels are always set). */
     labels?: { [key: string]: pulumi.Input<string> };
-    /** The most app pods that may be down at once during voluntary disruptions (the PodDisruptionBudget). Default 1. */
+    /**
+     * The most app pods that may be down at once during voluntary disruptions (the PodDisruptionBudget).
+     * @default 1
+     */
     maxUnavailable?: pulumi.Input<number>;
     /**
      * Admit traffic to the pods only on Envoy's front port (a NetworkPolicy), so nothing can
-     * reach the app around the WAF. Default true. A plain value: it decides whether the object exists.
+     * reach the app around the WAF. A plain value: it decides whether the object exists.
+     * @default true
      */
     networkPolicy?: boolean;
-    /** The ServiceAccount the pod runs as. Default: the namespace's `default`. */
+    /** The ServiceAccount the pod runs as (Kubernetes' default: the namespace's `default`). */
     serviceAccountName?: pulumi.Input<string>;
-    /** Mount the ServiceAccount's API token into the pod (for an app that calls the Kubernetes API). Default false. */
+    /**
+     * Mount the ServiceAccount's API token into the pod (for an app that calls the Kubernetes API).
+     * @default false
+     */
     automountServiceAccountToken?: pulumi.Input<boolean>;
     /**
-     * Seconds Kubernetes waits for the pod to stop. Default: the longest preStop sleep (the
-     * sidecar agent's, else the app's) plus 15; it must be longer than that sleep.
+     * Seconds Kubernetes waits for the pod to stop; it must be longer than the longest preStop sleep.
+     * @default the longest preStop sleep (the sidecar agent's, else app.preStopSleepSeconds) + 15
      */
     terminationGracePeriodSeconds?: pulumi.Input<number>;
     /** The Envoy container and its configuration. */

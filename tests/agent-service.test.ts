@@ -1,24 +1,26 @@
-// The agent as a separately scaled Service (AgentService), and EnvoyApps that use one.
+// The agent as a separately scaled Service (AgentService), and EnvoyApps that use one. The
+// objects come from the components' plan; the outputs and parenting from the components under
+// the Pulumi runtime.
 import * as assert from "assert";
-import { parse } from "yaml";
 import { AgentService, AgentServiceArgs, EnvoyApp } from "../sdk";
+import { agentServiceChildren } from "../sdk/kube/plan";
+import { ACCESS_KEY_ID, guideArgs, SECRET_ACCESS_KEY } from "../tools/fixtures";
 import { validateEnvoyConfig } from "./support/envoy-schema";
-import { ACCESS_KEY_ID, cluster, guideArgs, runEnvoyApp, SECRET_ACCESS_KEY } from "./support/envoy-app-fixture";
 import { validateKubernetesObject } from "./support/kube-schema";
-import { autoName, kubernetesObjects, plainStrings, runProgram, valueOf } from "./support/pulumi-mocks";
+import { agentServiceOf, appRun, cluster, envoyConfigOf, envoyText, objectsOf, one } from "./support/objects";
+import { autoName, plainStrings, runProgram, valueOf } from "./support/pulumi-mocks";
 
 const credentials = { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY };
 
-async function runAgentService(args: AgentServiceArgs, name = "agents") {
-    const run = await runProgram(() => new AgentService(name, args));
-    const objects = kubernetesObjects(run);
+function agents(args: AgentServiceArgs, name = "agents") {
+    const { objects } = agentServiceOf(name, args);
     const kind = (k: string) => objects.filter((o) => o.kind === k);
-    return { run, objects, kind, one: (k: string) => (kind(k).length === 1 ? kind(k)[0] : assert.fail(`expected one ${k}, got ${kind(k).length}`)) };
+    return { objects, kind, one: (k: string) => one(objects, k) };
 }
 
 describe("AgentService", () => {
-    it("runs the agent on the pod address behind a ClusterIP Service with client-IP affinity", async () => {
-        const r = await runAgentService({ credentials, namespace: "waf" });
+    it("runs the agent on the pod address behind a ClusterIP Service with client-IP affinity", () => {
+        const r = agents({ credentials, namespace: "waf" });
         assert.deepStrictEqual(r.objects.map((o) => o.kind).sort(), ["Deployment", "NetworkPolicy", "PodDisruptionBudget", "Secret", "Service"]);
         for (const o of r.objects) validateKubernetesObject(o);
         const pod = r.one("Deployment").spec.template.spec;
@@ -59,17 +61,15 @@ describe("AgentService", () => {
                 },
             ],
         });
-        const a = r.run.result;
-        assert.strictEqual(await valueOf(a.grpcEndpoint), "agents.waf.svc.cluster.local:9999");
-        assert.deepStrictEqual(await valueOf(a.clientLabels), { "sigsci-envoy/agent-service": "agents" });
-        assert.strictEqual(await valueOf(a.autoscalerName), undefined);
-        for (const res of r.run.resources) for (const [at, s] of plainStrings(res.inputs)) assert.ok(!s.includes(SECRET_ACCESS_KEY), `${res.name} ${at}`);
+        // One naming rule: every object but the provider-named Secret carries the component's name.
+        assert.deepStrictEqual(r.objects.filter((o) => o.kind !== "Secret").map((o) => o.metadata.name), ["agents", "agents", "agents", "agents"]);
     });
 
-    it("scales with an autoscaler and then leaves replicas to it", async () => {
-        const r = await runAgentService({ credentials, autoscaling: { minReplicas: 3, maxReplicas: 12, cpuUtilization: 60, memoryUtilization: 80 } });
+    it("scales with an autoscaler and then leaves replicas to it", () => {
+        const r = agents({ credentials, autoscaling: { minReplicas: 3, maxReplicas: 12, cpuUtilization: 60, memoryUtilization: 80 } });
         for (const o of r.objects) validateKubernetesObject(o);
         assert.ok(!("replicas" in r.one("Deployment").spec), "server-side apply would fight the autoscaler");
+        assert.deepStrictEqual(r.one("HorizontalPodAutoscaler").metadata.name, "agents");
         assert.deepStrictEqual(r.one("HorizontalPodAutoscaler").spec, {
             scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "agents" },
             minReplicas: 3,
@@ -79,11 +79,10 @@ describe("AgentService", () => {
                 { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
             ],
         });
-        assert.strictEqual(await valueOf(r.run.result.autoscalerName), autoName("agents-agent"));
     });
 
-    it("serves TLS from the given Secret, and drops affinity when no response data is expected", async () => {
-        const r = await runAgentService({ credentials: { existingSecretName: "sigsci.site" }, tls: { secretName: "agents-tls" }, expectResponseData: false });
+    it("serves TLS from the given Secret, and is headless when no response data is expected", () => {
+        const r = agents({ credentials: { existingSecretName: "sigsci.site" }, tls: { secretName: "agents-tls" }, expectResponseData: false });
         assert.strictEqual(r.kind("Secret").length, 0);
         for (const o of r.objects) validateKubernetesObject(o);
         const pod = r.one("Deployment").spec.template.spec;
@@ -98,13 +97,34 @@ describe("AgentService", () => {
         // Nothing to pair: a headless Service lets Envoy resolve every agent pod and balance over them.
         assert.strictEqual(r.one("Service").spec.clusterIP, "None");
     });
+
+    it("publishes its endpoint, labels and names as outputs, and keeps the keys out of every registered input", async () => {
+        const run = await runProgram(() => new AgentService("agents", { credentials, namespace: "waf", autoscaling: { maxReplicas: 4 } }));
+        const a = run.result;
+        assert.strictEqual(await valueOf(a.grpcEndpoint), "agents.waf.svc.cluster.local:9999");
+        assert.deepStrictEqual(await valueOf(a.clientLabels), { "sigsci-envoy/agent-service": "agents" });
+        assert.deepStrictEqual(await valueOf(a.clientNamespaces), ["waf"]);
+        assert.strictEqual(await valueOf(a.autoscalerName), "agents");
+        assert.strictEqual(await valueOf(a.secretName), autoName("agents-sigsci-credentials"));
+        for (const res of run.resources) for (const [at, s] of plainStrings(res.inputs)) assert.ok(!s.includes(SECRET_ACCESS_KEY), `${res.name} ${at}`);
+    });
+
+    it("keeps the identity of the objects an earlier release named <name>-agent (aliases)", async () => {
+        const run = await runProgram(() => new AgentService("agents", { credentials, autoscaling: { maxReplicas: 4 } }));
+        const kinds = ["autoscaling/v2:HorizontalPodAutoscaler", "policy/v1:PodDisruptionBudget", "networking.k8s.io/v1:NetworkPolicy"];
+        for (const kind of kinds) assert.strictEqual(run.one(`kubernetes:${kind}`).name, "agents");
+        // An alias is a resource option the mock runtime does not record: the plan carries it.
+        for (const c of agentServiceChildren("agents", { secret: true, autoscaler: true }).filter((x) => kinds.some((k) => k.endsWith(`:${x.kind}`)))) {
+            assert.deepStrictEqual(c.aliases, ["agents-agent"], c.kind);
+        }
+    });
 });
 
 describe("EnvoyApp with an agent Service", () => {
-    it("creates its own agent Service: the pod holds only Envoy and the app, Envoy resolves the Service by DNS", async () => {
-        const r = await runEnvoyApp(guideArgs({ agentService: { create: { replicas: 3 } } }));
+    it("creates its own agent Service: the pod holds only Envoy and the app, Envoy resolves the Service by DNS", () => {
+        const r = appRun(guideArgs({ agentService: { create: { replicas: 3 } } }));
         for (const o of r.objects) validateKubernetesObject(o);
-        validateEnvoyConfig(r.envoyYaml);
+        validateEnvoyConfig(r.envoyText);
         assert.deepStrictEqual(Object.keys(r.containers), ["envoy", "app"]);
         const pod = r.byKind("Deployment");
         assert.deepStrictEqual(pod.spec.template.spec.volumes, [
@@ -119,20 +139,24 @@ describe("EnvoyApp with an agent Service", () => {
         assert.deepStrictEqual(agent.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address, {
             socket_address: { address: "helloworld-agent.default.svc.cluster.local", port_value: 9999 },
         });
-        assert.strictEqual(r.outputs.agentGrpcEndpoint, "helloworld-agent.default.svc.cluster.local:9999");
-        // The agent Service is a child of the app, its objects children of the agent Service.
-        const agentDeployment = r.run.one("kubernetes:apps/v1:Deployment", "helloworld-agent");
-        assert.ok(agentDeployment.urn.includes("::sigsci-envoy:index:AgentService$kubernetes:apps/v1:Deployment::"), agentDeployment.urn);
-        assert.ok(r.run.one("sigsci-envoy:index:AgentService").urn.endsWith("::sigsci-envoy:index:EnvoyApp$sigsci-envoy:index:AgentService::helloworld-agent"));
-        assert.strictEqual(agentDeployment.inputs.spec.replicas, 3);
-        const service = r.objects.find((o) => o.kind === "Service" && o.metadata.name === "helloworld-agent");
-        assert.strictEqual(`${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${service.spec.ports[0].port}`, r.outputs.agentGrpcEndpoint);
-        assert.strictEqual(r.outputs.secretName, autoName("helloworld-agent-sigsci-credentials"));
+        const agents = one(r.objects, "Deployment", "helloworld-agent");
+        assert.strictEqual(agents.spec.replicas, 3);
+        const service = one(r.objects, "Service", "helloworld-agent");
+        assert.strictEqual(`${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${service.spec.ports[0].port}`, "helloworld-agent.default.svc.cluster.local:9999");
     });
 
-    it("verifies the agent's certificate when the service speaks TLS", async () => {
-        const r = await runEnvoyApp(guideArgs({ agentService: { create: { tls: { secretName: "agent-tls" } }, tlsCaSecretName: "agent-ca" } }));
-        validateEnvoyConfig(r.envoyYaml);
+    it("parents its agent Service to itself and the agent Service's objects to that, and reads the endpoint from it", async () => {
+        const run = await runProgram(() => new EnvoyApp("helloworld", guideArgs({ agentService: { create: { replicas: 3 } } })));
+        const agentDeployment = run.one("kubernetes:apps/v1:Deployment", "helloworld-agent");
+        assert.ok(agentDeployment.urn.includes("::sigsci-envoy:index:AgentService$kubernetes:apps/v1:Deployment::"), agentDeployment.urn);
+        assert.ok(run.one("sigsci-envoy:index:AgentService").urn.endsWith("::sigsci-envoy:index:EnvoyApp$sigsci-envoy:index:AgentService::helloworld-agent"));
+        assert.strictEqual(await valueOf(run.result.agentGrpcEndpoint), "helloworld-agent.default.svc.cluster.local:9999");
+        assert.strictEqual(await valueOf(run.result.secretName), autoName("helloworld-agent-sigsci-credentials"));
+    });
+
+    it("verifies the agent's certificate when the service speaks TLS", () => {
+        const r = appRun(guideArgs({ agentService: { create: { tls: { secretName: "agent-tls" } }, tlsCaSecretName: "agent-ca" } }));
+        validateEnvoyConfig(r.envoyText);
         for (const o of r.objects) validateKubernetesObject(o);
         const host = "helloworld-agent.default.svc.cluster.local";
         assert.deepStrictEqual(cluster(r.envoyConfig, "sigsci-agent").transport_socket, {
@@ -151,29 +175,34 @@ describe("EnvoyApp with an agent Service", () => {
         assert.deepStrictEqual(volumes[2], { name: "agent-ca", secret: { secretName: "agent-ca", items: [{ key: "ca.crt", path: "ca.crt" }] } });
     });
 
-    it("lets two apps share one agent Service: both point at it, its policy admits both, nothing is duplicated", async () => {
-        const run = await runProgram(() => {
-            const shared = new AgentService("agents", { credentials, namespace: "waf", clientNamespaces: ["shop", "blog"], autoscaling: { maxReplicas: 10 } });
-            const shop = new EnvoyApp("shop", { namespace: "shop", app: { image: "registry.example.com/shop:1.0" }, agentService: shared.link() });
-            const blog = new EnvoyApp("blog", { namespace: "blog", app: { image: "registry.example.com/blog:1.0" }, agentService: shared.link() });
-            return { shared, shop, blog };
-        });
-        const objects = kubernetesObjects(run);
+    it("lets two apps share one agent Service: both point at it, its policy admits both, nothing is duplicated", () => {
+        const objects = objectsOf([
+            { component: "AgentService", name: "agents", args: { credentials, namespace: "waf", clientNamespaces: ["shop", "blog"], autoscaling: { maxReplicas: 10 } } },
+            { component: "EnvoyApp", name: "shop", args: { namespace: "shop", app: { image: "registry.example.com/shop:1.0" } }, linkTo: "agents" },
+            { component: "EnvoyApp", name: "blog", args: { namespace: "blog", app: { image: "registry.example.com/blog:1.0" } }, linkTo: "agents" },
+        ]);
         for (const o of objects) validateKubernetesObject(o);
         assert.strictEqual(objects.filter((o) => o.kind === "Secret").length, 1);
         assert.deepStrictEqual(objects.filter((o) => o.kind === "Deployment").map((d) => d.metadata.name).sort(), ["agents", "blog", "shop"]);
-        const policy = objects.find((o) => o.kind === "NetworkPolicy").spec.ingress[0].from[0];
+        const policy = one(objects, "NetworkPolicy", "agents").spec.ingress[0].from[0];
         for (const app of ["shop", "blog"]) {
             const cm = objects.find((o) => o.kind === "ConfigMap" && o.metadata.namespace === app);
-            validateEnvoyConfig(cm.data["envoy.yaml"]);
-            const address = cluster(parse(cm.data["envoy.yaml"]), "sigsci-agent").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address;
+            validateEnvoyConfig(envoyText(cm));
+            const address = cluster(envoyConfigOf(cm), "sigsci-agent").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address;
             assert.deepStrictEqual(address, { address: "agents.waf.svc.cluster.local", port_value: 9999 });
             const d = objects.find((o) => o.kind === "Deployment" && o.metadata.name === app);
             assert.deepStrictEqual(d.spec.template.spec.containers.map((c: any) => c.name), ["envoy", "app"]);
             for (const [k, v] of Object.entries(policy.podSelector.matchLabels)) assert.strictEqual(d.spec.template.metadata.labels[k], v, `${app} pod lacks ${k}`);
             assert.ok(policy.namespaceSelector.matchExpressions[0].values.includes(d.metadata.namespace));
         }
-        assert.strictEqual(await valueOf(run.result.shop.agentGrpcEndpoint), "agents.waf.svc.cluster.local:9999");
-        assert.strictEqual(await valueOf(run.result.shop.secretName), undefined);
+    });
+
+    it("gives a shared app the service's endpoint and no Secret of its own", async () => {
+        const run = await runProgram(() => {
+            const shared = new AgentService("agents", { credentials, namespace: "waf", clientNamespaces: ["shop"] });
+            return new EnvoyApp("shop", { namespace: "shop", app: { image: "registry.example.com/shop:1.0" }, agentService: shared.link() });
+        });
+        assert.strictEqual(await valueOf(run.result.agentGrpcEndpoint), "agents.waf.svc.cluster.local:9999");
+        assert.strictEqual(await valueOf(run.result.secretName), undefined);
     });
 });

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { EnvoyApp, EnvoyAppArgs, InputError } from "../sdk";
 import { schemaProvider } from "./support/schema";
-import { guideArgs } from "./support/envoy-app-fixture";
+import { guideArgs } from "../tools/fixtures";
 import { isWrappedSecret, kubernetesObjects, runProgram } from "./support/pulumi-mocks";
 
 // The provider server's own deserializer (what `construct` requests go through before the component sees them).
@@ -59,10 +59,7 @@ function outcome(errors: unknown[], run: Awaited<ReturnType<typeof runProgram>>)
 
 const keys = { accessKeyId: "AKID-0123456789", secretAccessKey: "SECRET-abcdefghij" };
 
-describe("the multi-language construct path", function () {
-    // The provider analyzes the package's sources once (Pulumi's schema inference).
-    this.timeout(60000);
-
+describe("the multi-language construct path", () => {
     const CASES: [string, EnvoyAppArgs, string[]?][] = [
         ["plain inputs", guideArgs({ credentials: keys })],
         ["secret agent keys", guideArgs({ credentials: { accessKeyId: pulumi.secret(keys.accessKeyId), secretAccessKey: pulumi.secret(keys.secretAccessKey) } })],

@@ -1,21 +1,35 @@
 // The EnvoyApp component in the sidecar layout, checked object by object against Fastly's
-// Kubernetes Envoy guide (../shared/seed/kubernetes-envoy-guide.txt) and the real schemas.
+// Kubernetes Envoy guide (../shared/seed/kubernetes-envoy-guide.txt) and the real schemas. The
+// objects come from the components' plan; what needs the Pulumi runtime (parenting, secrets,
+// outputs) is checked on the component itself.
 import * as assert from "assert";
-import { autoName, isWrappedSecret, plainStrings } from "./support/pulumi-mocks";
-import { validateKubernetesObject } from "./support/kube-schema";
+import { EnvoyApp, EnvoyAppArgs } from "../sdk";
+import { ACCESS_KEY_ID, guideArgs, SECRET_ACCESS_KEY } from "../tools/fixtures";
 import { validateEnvoyConfig } from "./support/envoy-schema";
-import { ACCESS_KEY_ID, AppRun, cluster, frontFilters, frontManager, guideArgs, runEnvoyApp, SECRET_ACCESS_KEY } from "./support/envoy-app-fixture";
+import { validateKubernetesObject } from "./support/kube-schema";
+import { appRun, AppRun, cluster, frontFilters, frontManager } from "./support/objects";
+import { autoName, isWrappedSecret, plainStrings, Run, runProgram, valueOf } from "./support/pulumi-mocks";
 
 const COMPONENT = "sigsci-envoy:index:EnvoyApp";
+const OUTPUTS = ["agentGrpcEndpoint", "namespace", "secretName", "configMapName", "deploymentName", "serviceName", "frontUrl"] as const;
 
-describe("EnvoyApp, sidecar layout, the guide's example", () => {
-    let r: AppRun;
+/** The component under Pulumi's mock runtime: what it registers, as what, and its outputs. */
+async function registered(args: EnvoyAppArgs, name = "helloworld") {
+    const run = await runProgram(() => new EnvoyApp(name, args));
+    const outputs: Record<string, string | undefined> = {};
+    for (const key of OUTPUTS) outputs[key] = await valueOf(run.result[key]);
+    return { run, outputs };
+}
+
+describe("EnvoyApp component, the guide's example, under the Pulumi runtime", () => {
+    let run: Run<EnvoyApp>;
+    let outputs: Record<string, string | undefined>;
     before(async () => {
-        r = await runEnvoyApp(guideArgs());
+        ({ run, outputs } = await registered(guideArgs()));
     });
 
     it("registers its six objects as children of the component, named from its name", () => {
-        const children = r.run.resources.filter((x) => x.type !== COMPONENT);
+        const children = run.resources.filter((x) => x.type !== COMPONENT);
         assert.deepStrictEqual(
             children.map((c) => `${c.type} ${c.name}`).sort(),
             [
@@ -30,17 +44,14 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
         for (const c of children) assert.ok(c.urn.includes(`::${COMPONENT}$${c.type}::`), `${c.urn} is not parented to the component`);
     });
 
-    it("emits only objects that the Kubernetes schema accepts, unknown fields refused", () => {
-        assert.strictEqual(r.objects.length, 6);
-        for (const o of r.objects) validateKubernetesObject(o);
-    });
-
-    it("emits an Envoy config that Envoy's v3 protos accept", () => {
-        validateEnvoyConfig(r.envoyYaml);
+    it("leaves the ConfigMap's name to the provider, so a changed config is a new ConfigMap", () => {
+        const configMap = run.one("kubernetes:core/v1:ConfigMap");
+        assert.strictEqual(configMap.inputs.immutable, true);
+        assert.strictEqual(configMap.inputs.metadata.name, undefined);
     });
 
     it("keeps the credentials in a Secret with the guide's keys, as secrets", () => {
-        const secret = r.run.one("kubernetes:core/v1:Secret");
+        const secret = run.one("kubernetes:core/v1:Secret");
         assert.ok(isWrappedSecret(secret.inputs.stringData), "stringData reaches the engine as a secret");
         assert.deepStrictEqual(secret.inputs.stringData.value, { accesskeyid: ACCESS_KEY_ID, secretaccesskey: SECRET_ACCESS_KEY });
         assert.strictEqual(secret.inputs.data, undefined);
@@ -50,25 +61,51 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
     });
 
     it("never shows the credentials in plaintext in any registered input or output", () => {
-        for (const res of r.run.resources) {
+        for (const res of run.resources) {
             for (const [at, s] of plainStrings(res.inputs)) {
                 assert.ok(!s.includes(ACCESS_KEY_ID) && !s.includes(SECRET_ACCESS_KEY), `${res.type} ${res.name} ${at} holds a credential in plaintext`);
             }
         }
-        const component = r.run.one(COMPONENT);
+        const component = run.one(COMPONENT);
         assert.ok(!JSON.stringify(component.inputs).includes(ACCESS_KEY_ID));
         assert.ok(!JSON.stringify(component.inputs).includes(SECRET_ACCESS_KEY));
-        for (const v of Object.values(r.outputs)) assert.ok(!String(v).includes(ACCESS_KEY_ID) && !String(v).includes(SECRET_ACCESS_KEY));
+        for (const v of Object.values(outputs)) assert.ok(!String(v).includes(ACCESS_KEY_ID) && !String(v).includes(SECRET_ACCESS_KEY));
     });
 
-    it("runs the agent as the guide's sidecar: credentials from secretKeyRef, gRPC on localhost:9999, response data expected", () => {
+    it("outputs the agent endpoint, the object names, the namespace and the front URL", () => {
+        assert.deepStrictEqual(outputs, {
+            agentGrpcEndpoint: "127.0.0.1:9999",
+            namespace: "default",
+            secretName: autoName("helloworld-sigsci-credentials"),
+            configMapName: autoName("helloworld-envoy-config"),
+            deploymentName: "helloworld",
+            serviceName: "helloworld",
+            frontUrl: "http://helloworld.default.svc.cluster.local:8000",
+        });
+    });
+});
+
+describe("EnvoyApp, sidecar layout, the guide's example", () => {
+    const r: AppRun = appRun(guideArgs());
+
+    it("emits only objects that the Kubernetes schema accepts, unknown fields refused", () => {
+        assert.strictEqual(r.objects.length, 6);
+        for (const o of r.objects) validateKubernetesObject(o);
+    });
+
+    it("emits an Envoy config that Envoy's v3 protos accept", () => {
+        validateEnvoyConfig(r.envoyText);
+    });
+
+    it("runs the agent as the guide's sidecar: credentials from secretKeyRef, gRPC on the loopback port 9999, response data expected", () => {
         const agent = r.containers["sigsci-agent"];
         const secretName = autoName("helloworld-sigsci-credentials");
         assert.deepStrictEqual(agent.env, [
             { name: "SIGSCI_ACCESSKEYID", valueFrom: { secretKeyRef: { name: secretName, key: "accesskeyid" } } },
             { name: "SIGSCI_SECRETACCESSKEY", valueFrom: { secretKeyRef: { name: secretName, key: "secretaccesskey" } } },
             { name: "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", value: "1" },
-            { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "localhost:9999" },
+            // The guide's localhost, as the IPv4 loopback Envoy dials (localhost may resolve to ::1 first).
+            { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "127.0.0.1:9999" },
         ]);
         assert.strictEqual(agent.image, "signalsciences/sigsci-agent:latest");
         assert.strictEqual(agent.imagePullPolicy, "Always", "the guide: latest with Always keeps the agent current");
@@ -106,7 +143,7 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
         assert.match(envoy.image, /^envoyproxy\/envoy:v\d+\.\d+\.\d+$/);
         assert.strictEqual(envoy.imagePullPolicy, "IfNotPresent");
         // One worker per CPU of its 1-CPU limit; listeners close after the 15 s drain.
-        assert.deepStrictEqual(envoy.args, ["-c", "/etc/envoy/envoy.yaml", "--log-level", "info", "--disable-hot-restart", "--concurrency", "1", "--drain-time-s", "15"]);
+        assert.deepStrictEqual(envoy.args, ["-c", "/etc/envoy/envoy.json", "--log-level", "info", "--disable-hot-restart", "--concurrency", "1", "--drain-time-s", "15"]);
         assert.deepStrictEqual(envoy.volumeMounts, [{ name: "envoy-config", mountPath: "/etc/envoy", readOnly: true }]);
         assert.deepStrictEqual(envoy.ports, [
             { name: "http", containerPort: 8000, protocol: "TCP" },
@@ -209,52 +246,42 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
         }
     });
 
-    it("rolls the pods when the Envoy config or the credentials change: both are immutable, provider-named and referenced by name", () => {
-        const configMap = r.run.one("kubernetes:core/v1:ConfigMap");
-        assert.strictEqual(configMap.inputs.immutable, true);
-        assert.strictEqual(configMap.inputs.metadata.name, undefined);
+    it("rolls the pods when the Envoy config or the credentials change: both are immutable and referenced by name", () => {
+        assert.strictEqual(r.byKind("ConfigMap").immutable, true);
+        assert.strictEqual(r.byKind("Secret").immutable, true);
         const pod = r.byKind("Deployment").spec.template.spec;
         assert.strictEqual(pod.volumes[0].configMap.name, r.byKind("ConfigMap").metadata.name);
         assert.strictEqual(r.containers["sigsci-agent"].env[0].valueFrom.secretKeyRef.name, r.byKind("Secret").metadata.name);
     });
 
-    it("outputs the agent endpoint, the object names, the namespace and the front URL", () => {
-        assert.deepStrictEqual(r.outputs, {
-            agentGrpcEndpoint: "localhost:9999",
-            namespace: "default",
-            secretName: autoName("helloworld-sigsci-credentials"),
-            configMapName: autoName("helloworld-envoy-config"),
-            deploymentName: "helloworld",
-            serviceName: "helloworld",
-            frontUrl: "http://helloworld.default.svc.cluster.local:8000",
-        });
-    });
 });
 
 describe("EnvoyApp inputs", () => {
     it("uses an existing Secret instead of creating one", async () => {
-        const r = await runEnvoyApp(guideArgs({ credentials: { existingSecretName: "sigsci.my-site-name-here" } }));
-        assert.strictEqual(r.run.all("kubernetes:core/v1:Secret").length, 0);
+        const args = guideArgs({ credentials: { existingSecretName: "sigsci.my-site-name-here" } });
+        const r = appRun(args);
+        assert.strictEqual(r.objects.filter((o) => o.kind === "Secret").length, 0);
         const refs = r.containers["sigsci-agent"].env.slice(0, 2).map((e: any) => e.valueFrom.secretKeyRef);
         assert.deepStrictEqual(refs, [
             { name: "sigsci.my-site-name-here", key: "accesskeyid" },
             { name: "sigsci.my-site-name-here", key: "secretaccesskey" },
         ]);
-        assert.strictEqual(r.outputs.secretName, "sigsci.my-site-name-here");
+        assert.strictEqual((await registered(args)).outputs.secretName, "sigsci.my-site-name-here");
         for (const o of r.objects) validateKubernetesObject(o);
     });
 
     it("keeps the agent's port in agreement everywhere: env, container port, Envoy cluster, output", async () => {
-        const r = await runEnvoyApp(guideArgs({ agent: { grpcPort: 9100 } }));
+        const args = guideArgs({ agent: { grpcPort: 9100 } });
+        const r = appRun(args);
         const agent = r.containers["sigsci-agent"];
-        assert.deepStrictEqual(agent.env.find((e: any) => e.name === "SIGSCI_ENVOY_GRPC_ADDRESS"), { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "localhost:9100" });
+        assert.deepStrictEqual(agent.env.find((e: any) => e.name === "SIGSCI_ENVOY_GRPC_ADDRESS"), { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "127.0.0.1:9100" });
         assert.strictEqual(agent.ports[0].containerPort, 9100);
         assert.strictEqual(cluster(r.envoyConfig, "sigsci-agent").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value, 9100);
-        assert.strictEqual(r.outputs.agentGrpcEndpoint, "localhost:9100");
+        assert.strictEqual((await registered(args)).outputs.agentGrpcEndpoint, "127.0.0.1:9100");
     });
 
-    it("moves rpc-address and shared-cache-dir with the temp mount, as the guide says", async () => {
-        const r = await runEnvoyApp(guideArgs({ agent: { tmpMountPath: "/var/sigsci" } }));
+    it("moves rpc-address and shared-cache-dir with the temp mount, as the guide says", () => {
+        const r = appRun(guideArgs({ agent: { tmpMountPath: "/var/sigsci" } }));
         const agent = r.containers["sigsci-agent"];
         assert.deepStrictEqual(agent.volumeMounts, [{ name: "sigsci-tmp", mountPath: "/var/sigsci" }]);
         const env = Object.fromEntries(agent.env.map((e: any) => [e.name, e.value]));
@@ -262,8 +289,8 @@ describe("EnvoyApp inputs", () => {
         assert.strictEqual(env.SIGSCI_SHARED_CACHE_DIR, "/var/sigsci/cache");
     });
 
-    it("adds the startup probe, other agent options by their documented names, and a longer preStop", async () => {
-        const r = await runEnvoyApp(guideArgs({ agent: { startupProbe: true, preStopSleepSeconds: 60, options: { "max-procs": "2", "upload-interval": "60s" } } }));
+    it("adds the startup probe, other agent options by their documented names, and a longer preStop", () => {
+        const r = appRun(guideArgs({ agent: { startupProbe: true, preStopSleepSeconds: 60, options: { "max-procs": "2", "upload-interval": "60s" } } }));
         const agent = r.containers["sigsci-agent"];
         const env = agent.env.slice(4);
         assert.deepStrictEqual(env, [
@@ -279,44 +306,43 @@ describe("EnvoyApp inputs", () => {
         for (const o of r.objects) validateKubernetesObject(o);
     });
 
-    it("without response data: no access logger and no SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", async () => {
-        const r = await runEnvoyApp(guideArgs({ inspection: { expectResponseData: false } }));
+    it("without response data: no access logger and no SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", () => {
+        const r = appRun(guideArgs({ inspection: { expectResponseData: false } }));
         assert.strictEqual(frontManager(r.envoyConfig).access_log, undefined);
         assert.ok(!r.containers["sigsci-agent"].env.some((e: any) => e.name === "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA"));
-        validateEnvoyConfig(r.envoyYaml);
+        validateEnvoyConfig(r.envoyText);
     });
 
-    it("fails closed with 503 when asked, so an agent outage is told apart from a block", async () => {
-        const r = await runEnvoyApp(guideArgs({ inspection: { failOpen: false, timeout: "0.5s", maxRequestBytes: 65536, allowPartialMessage: false } }));
+    it("fails closed with 503 when asked, so an agent outage is told apart from a block", () => {
+        const r = appRun(guideArgs({ inspection: { failOpen: false, timeout: "0.5s", maxRequestBytes: 65536, allowPartialMessage: false } }));
         const authz = frontFilters(r.envoyConfig)[0].typed_config;
         assert.strictEqual(authz.failure_mode_allow, false);
         assert.deepStrictEqual(authz.status_on_error, { code: "ServiceUnavailable" });
         assert.deepStrictEqual(authz.with_request_body, { max_request_bytes: 65536, allow_partial_message: false });
         assert.strictEqual(authz.grpc_service.timeout, "0.5s");
-        validateEnvoyConfig(r.envoyYaml);
+        validateEnvoyConfig(r.envoyText);
     });
 
     it("sets app, Envoy, Service, namespace, replicas and labels from the inputs", async () => {
-        const r = await runEnvoyApp(
-            guideArgs({
-                namespace: "shop",
-                replicas: 3,
-                port: 8443,
-                labels: { team: "payments" },
-                serviceAccountName: "shop-api",
-                automountServiceAccountToken: true,
-                app: {
-                    image: "registry.example.com/shop/api:2.4.1",
-                    port: 3000,
-                    command: ["/api"],
-                    env: [{ name: "MODE", value: "prod" }, { name: "DB_PASSWORD", secretName: "db", secretKey: "password" }],
-                    resources: { limits: { memory: "1Gi" } },
-                    readOnlyRootFilesystem: false,
-                },
-                envoy: { image: "envoyproxy/envoy:v1.38.7", logLevel: "warning" },
-                service: { type: "LoadBalancer", port: 80 },
-            }),
-        );
+        const args = guideArgs({
+            namespace: "shop",
+            replicas: 3,
+            port: 8443,
+            labels: { team: "payments" },
+            serviceAccountName: "shop-api",
+            automountServiceAccountToken: true,
+            app: {
+                image: "registry.example.com/shop/api:2.4.1",
+                port: 3000,
+                command: ["/api"],
+                env: [{ name: "MODE", value: "prod" }, { name: "DB_PASSWORD", secretName: "db", secretKey: "password" }],
+                resources: { limits: { memory: "1Gi" } },
+                readOnlyRootFilesystem: false,
+            },
+            envoy: { image: "envoyproxy/envoy:v1.38.7", logLevel: "warning" },
+            service: { type: "LoadBalancer", port: 80 },
+        });
+        const r = appRun(args);
         for (const o of r.objects) {
             validateKubernetesObject(o);
             assert.strictEqual(o.metadata.namespace, "shop");
@@ -339,19 +365,21 @@ describe("EnvoyApp inputs", () => {
         assert.strictEqual(cluster(r.envoyConfig, "app").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value, 3000);
         assert.deepStrictEqual(r.byKind("Service").spec.type, "LoadBalancer");
         assert.deepStrictEqual(r.byKind("Service").spec.ports, [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
-        assert.strictEqual(r.outputs.frontUrl, "http://helloworld.shop.svc.cluster.local:80");
+        assert.strictEqual((await registered(args)).outputs.frontUrl, "http://helloworld.shop.svc.cluster.local:80");
     });
 
-    it("merges extra Envoy settings over the generated config", async () => {
-        const r = await runEnvoyApp(guideArgs({ envoy: { extraConfig: { layered_runtime: { layers: [{ name: "static", static_layer: { "overload.global_downstream_max_connections": 50000 } }] } } } }));
+    it("merges extra Envoy settings over the generated config", () => {
+        const r = appRun(guideArgs({ envoy: { extraConfig: { layered_runtime: { layers: [{ name: "static", static_layer: { "overload.global_downstream_max_connections": 50000 } }] } } } }));
         assert.deepStrictEqual(r.envoyConfig.layered_runtime.layers[0].name, "static");
         assert.strictEqual(frontFilters(r.envoyConfig)[0].name, "envoy.filters.http.ext_authz");
-        validateEnvoyConfig(r.envoyYaml);
+        validateEnvoyConfig(r.envoyText);
     });
 
     it("uses a whole Envoy config of the user's own, verbatim", async () => {
         const own = "static_resources:\n  listeners: []\n";
-        const r = await runEnvoyApp(guideArgs({ envoy: { configOverride: own } }));
-        assert.strictEqual(r.envoyYaml, own);
+        const r = appRun(guideArgs({ envoy: { configOverride: own } }));
+        // As YAML (or JSON) text: Envoy reads it with its YAML loader, by the file's extension.
+        assert.deepStrictEqual(r.byKind("ConfigMap").data, { "envoy.yaml": own });
+        assert.deepStrictEqual(r.containers.envoy.args.slice(0, 2), ["-c", "/etc/envoy/envoy.yaml"]);
     });
 });

@@ -6,9 +6,11 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { EnvoyAppArgs } from "../sdk";
-import { REPO, renderStack } from "../scripts/render";
+import { guideArgs } from "../tools/fixtures";
+import { REPO } from "../tools/paths";
+import { renderStack } from "../tools/render/render";
 import { validateEnvoyConfig } from "./support/envoy-schema";
-import { AppRun, frontFilters, frontManager, guideArgs, runEnvoyApp } from "./support/envoy-app-fixture";
+import { appRun, AppRun, envoyConfigOf, envoyText, frontFilters, frontManager } from "./support/objects";
 import { validateKubernetesObject } from "./support/kube-schema";
 
 const EXT_PROC = {
@@ -41,12 +43,12 @@ function withoutIntegrationParts(r: AppRun): any[] {
     return r.objects.map((o) => {
         const copy = JSON.parse(JSON.stringify(o));
         if (copy.kind === "ConfigMap") {
-            const config = parse(copy.data["envoy.yaml"]);
+            const config = envoyConfigOf(copy);
             const hcm = frontManager(config);
             delete hcm.http_filters;
             delete hcm.access_log;
             delete config.static_resources.clusters.find((c: any) => c.name === "sigsci-agent").health_checks;
-            copy.data["envoy.yaml"] = config;
+            copy.data = { bootstrap: config };
         }
         if (copy.kind === "Deployment") {
             for (const c of copy.spec.template.spec.containers) {
@@ -63,19 +65,19 @@ function withoutIntegrationParts(r: AppRun): any[] {
     });
 }
 
-async function both(args: EnvoyAppArgs): Promise<[AppRun, AppRun]> {
-    const authz = await runEnvoyApp(args);
-    const proc = await runEnvoyApp({ ...args, inspection: { ...args.inspection, integration: "ext_proc" } });
+function both(args: EnvoyAppArgs): [AppRun, AppRun] {
+    const authz = appRun(args);
+    const proc = appRun({ ...args, inspection: { ...args.inspection, integration: "ext_proc" } });
     for (const r of [authz, proc]) {
         for (const o of r.objects) validateKubernetesObject(o);
-        validateEnvoyConfig(r.envoyYaml);
+        validateEnvoyConfig(r.envoyText);
     }
     return [authz, proc];
 }
 
 describe("ext_proc integration", () => {
-    it("sidecar: buffer then ext_proc then the router, no access log, the agent in ext_proc mode", async () => {
-        const [authz, proc] = await both(guideArgs());
+    it("sidecar: buffer then ext_proc then the router, no access log, the agent in ext_proc mode", () => {
+        const [authz, proc] = both(guideArgs());
         const filters = frontFilters(proc.envoyConfig);
         assert.deepStrictEqual(filters.map((f: any) => f.name), ["envoy.filters.http.buffer", "envoy.filters.http.ext_proc", "envoy.filters.http.router"]);
         assert.deepStrictEqual(filters[0].typed_config, { "@type": "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.Buffer", max_request_bytes: 1048576 });
@@ -84,22 +86,22 @@ describe("ext_proc integration", () => {
         const envOf = (r: AppRun) => agentEnv(r).slice(2);
         assert.deepStrictEqual(envOf(authz), [
             { name: "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", value: "1" },
-            { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "localhost:9999" },
+            { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "127.0.0.1:9999" },
         ]);
         assert.deepStrictEqual(envOf(proc), [
             { name: "SIGSCI_ENVOY_EXTPROC_ENABLED", value: "true" },
-            { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "localhost:9999" },
+            { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "127.0.0.1:9999" },
         ]);
         // Envoy checks the agent with gRPC health (ext_proc mode serves it) or a TCP connect.
-        const healthCheck = (r: AppRun) => parse(r.envoyYaml).static_resources.clusters.find((c: any) => c.name === "sigsci-agent").health_checks;
+        const healthCheck = (r: AppRun) => parse(r.envoyText).static_resources.clusters.find((c: any) => c.name === "sigsci-agent").health_checks;
         const timing = { timeout: "1s", interval: "5s", no_traffic_interval: "5s", unhealthy_threshold: 2, healthy_threshold: 1 };
         assert.deepStrictEqual(healthCheck(proc), [{ ...timing, grpc_health_check: {} }]);
         assert.deepStrictEqual(healthCheck(authz), [{ ...timing, tcp_health_check: {} }]);
         assert.deepStrictEqual(withoutIntegrationParts(proc), withoutIntegrationParts(authz));
     });
 
-    it("agent Service: a gRPC readiness probe, a headless Service instead of session affinity, nothing else changes", async () => {
-        const [authz, proc] = await both(guideArgs({ agentService: { create: {} } }));
+    it("agent Service: a gRPC readiness probe, a headless Service instead of session affinity, nothing else changes", () => {
+        const [authz, proc] = both(guideArgs({ agentService: { create: {} } }));
         const agents = (r: AppRun) => r.objects.find((o) => o.kind === "Deployment" && o.metadata.name === "helloworld-agent");
         const service = (r: AppRun) => r.objects.find((o) => o.kind === "Service" && o.metadata.name === "helloworld-agent");
         const probe = (r: AppRun) => agents(r).spec.template.spec.containers[0].readinessProbe;
@@ -115,17 +117,17 @@ describe("ext_proc integration", () => {
         assert.deepStrictEqual(withoutIntegrationParts(proc), withoutIntegrationParts(authz));
     });
 
-    it("takes the message timeout, fail mode and body limit from the inputs", async () => {
-        const r = await runEnvoyApp(guideArgs({ inspection: { integration: "ext_proc", timeout: "0.5s", failOpen: false, maxRequestBytes: 65536 } }));
+    it("takes the message timeout, fail mode and body limit from the inputs", () => {
+        const r = appRun(guideArgs({ inspection: { integration: "ext_proc", timeout: "0.5s", failOpen: false, maxRequestBytes: 65536 } }));
         const [buffer, extProc] = frontFilters(r.envoyConfig);
         assert.strictEqual(buffer.typed_config.max_request_bytes, 65536);
         assert.strictEqual(extProc.typed_config.message_timeout, "0.5s");
         assert.strictEqual(extProc.typed_config.failure_mode_allow, false);
-        validateEnvoyConfig(r.envoyYaml);
+        validateEnvoyConfig(r.envoyText);
     });
 
-    it("keeps a TCP readiness probe when the agent Service speaks TLS (the kubelet's gRPC probe cannot)", async () => {
-        const r = await runEnvoyApp(guideArgs({ inspection: { integration: "ext_proc" }, agentService: { create: { tls: { secretName: "t" } }, tlsCaSecretName: "ca" } }));
+    it("keeps a TCP readiness probe when the agent Service speaks TLS (the kubelet's gRPC probe cannot)", () => {
+        const r = appRun(guideArgs({ inspection: { integration: "ext_proc" }, agentService: { create: { tls: { secretName: "t" } }, tlsCaSecretName: "ca" } }));
         const agents = r.objects.find((o) => o.kind === "Deployment" && o.metadata.name === "helloworld-agent");
         assert.deepStrictEqual(agents.spec.template.spec.containers[0].readinessProbe.tcpSocket, { port: "grpc" });
     });
@@ -140,8 +142,8 @@ describe("ext_proc integration", () => {
         const r = await renderStack("extproc", dir);
         for (const o of r.objects) validateKubernetesObject(o);
         const configMap = r.objects.find((o) => o.kind === "ConfigMap");
-        validateEnvoyConfig(configMap.data["envoy.yaml"]);
-        assert.deepStrictEqual(frontFilters(parse(configMap.data["envoy.yaml"])).map((f: any) => f.name), ["envoy.filters.http.buffer", "envoy.filters.http.ext_proc", "envoy.filters.http.router"]);
+        validateEnvoyConfig(envoyText(configMap));
+        assert.deepStrictEqual(frontFilters(envoyConfigOf(configMap)).map((f: any) => f.name), ["envoy.filters.http.buffer", "envoy.filters.http.ext_proc", "envoy.filters.http.router"]);
         const agents = r.objects.find((o) => o.kind === "Deployment" && o.metadata.name === "helloworld-agent");
         assert.deepStrictEqual(agents.spec.template.spec.containers[0].readinessProbe.grpc, { port: 9999 });
     });

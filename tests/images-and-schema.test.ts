@@ -1,14 +1,13 @@
 // Image pull policies (Fastly's guide), Output inputs, and the multi-language analyzer.
 import * as assert from "assert";
 import * as fs from "fs";
-import * as path from "path";
-import { apiMarkdown, configMarkdown, errorsMarkdown, readmeApiSection, readmeConfigSection, readmeErrorsSection, REPO } from "../scripts/api-docs";
+import { committedSchema, REFERENCE_FILE, referenceMarkdown } from "../tools/docs/reference";
 import * as pulumi from "@pulumi/pulumi";
 import { EnvoyApp } from "../sdk";
 import { agentPullPolicy, defaultPullPolicy } from "../sdk/settings/images";
-import { guideArgs, runEnvoyApp } from "./support/envoy-app-fixture";
-import { runProgram } from "./support/pulumi-mocks";
-import { inferredSchema } from "./support/schema";
+import { guideArgs } from "../tools/fixtures";
+import { appRun } from "./support/objects";
+import { kubernetesObjects, runProgram, valueOf } from "./support/pulumi-mocks";
 
 describe("image pull policies", () => {
     const digest = "@sha256:" + "a".repeat(64);
@@ -28,21 +27,24 @@ describe("image pull policies", () => {
         assert.strictEqual(defaultPullPolicy("registry.example.com:5000/app"), "Always");
     });
 
-    it("lets an explicit pull policy win", async () => {
-        const r = await runEnvoyApp(guideArgs({ agent: { image: "signalsciences/sigsci-agent:testing", imagePullPolicy: "IfNotPresent" } }));
+    it("lets an explicit pull policy win", () => {
+        const r = appRun(guideArgs({ agent: { image: "signalsciences/sigsci-agent:testing", imagePullPolicy: "IfNotPresent" } }));
         assert.strictEqual(r.containers["sigsci-agent"].imagePullPolicy, "IfNotPresent");
-        const pinned = await runEnvoyApp(guideArgs({ agent: { image: "signalsciences/sigsci-agent:4.60.0" } }));
+        const pinned = appRun(guideArgs({ agent: { image: "signalsciences/sigsci-agent:4.60.0" } }));
         assert.strictEqual(pinned.containers["sigsci-agent"].imagePullPolicy, "IfNotPresent");
-        const local = await runEnvoyApp(guideArgs({ agent: { image: "signalsciences/sigsci-agent:testing" } }));
+        const local = appRun(guideArgs({ agent: { image: "signalsciences/sigsci-agent:testing" } }));
         assert.strictEqual(local.containers["sigsci-agent"].imagePullPolicy, "Never");
     });
 });
 
 describe("inputs that are Pulumi outputs", () => {
     it("are resolved before the objects are built", async () => {
-        const r = await runEnvoyApp(guideArgs({ namespace: pulumi.output("shop"), agent: { grpcPort: Promise.resolve(9100) } }));
-        assert.strictEqual(r.byKind("Deployment").metadata.namespace, "shop");
-        assert.strictEqual(r.outputs.agentGrpcEndpoint, "localhost:9100");
+        const run = await runProgram(() => new EnvoyApp("helloworld", guideArgs({ namespace: pulumi.output("shop"), agent: { grpcPort: Promise.resolve(9100) } })));
+        const objects = kubernetesObjects(run);
+        assert.deepStrictEqual([...new Set(objects.map((o) => o.metadata.namespace))], ["shop"]);
+        assert.strictEqual(await valueOf(run.result.agentGrpcEndpoint), "127.0.0.1:9100");
+        const agent = objects.find((o) => o.kind === "Deployment").spec.template.spec.containers.find((c: any) => c.name === "sigsci-agent");
+        assert.strictEqual(agent.env.find((e: any) => e.name === "SIGSCI_ENVOY_GRPC_ADDRESS").value, "127.0.0.1:9100");
     });
 
     it("are checked when they resolve, with the same message", async () => {
@@ -52,10 +54,10 @@ describe("inputs that are Pulumi outputs", () => {
     });
 });
 
-describe("multi-language component schema", () => {
-    it("is accepted by Pulumi's component analyzer, with every input documented", async function () {
-        this.timeout(60000);
-        const schema = await inferredSchema();
+describe("multi-language component schema (docs/schema.json; npm run test:package holds it to the analyzer)", () => {
+    const schema = committedSchema();
+
+    it("has the components' inputs and outputs, every input documented", () => {
         const app = schema.resources["sigsci-envoy:index:EnvoyApp"];
         assert.deepStrictEqual(app.requiredInputs, ["app"]);
         assert.deepStrictEqual(Object.keys(app.properties).sort(), ["agentGrpcEndpoint", "configMapName", "deploymentName", "frontUrl", "namespace", "secretName", "serviceName"]);
@@ -64,19 +66,15 @@ describe("multi-language component schema", () => {
         assert.deepStrictEqual(Object.keys(agents.properties).sort(), [
             "autoscalerName", "clientLabels", "clientNamespaces", "deploymentName", "disruptionBudgetName", "expectResponseData", "grpcEndpoint", "integration", "namespace", "networkPolicyName", "secretName", "serviceName",
         ]);
-        const described = [["EnvoyApp", app.inputProperties], ["AgentService", agents.inputProperties], ...Object.entries(schema.types).map(([k, t]: [string, any]) => [k, t.properties])];
+        const described = [["EnvoyApp", app.inputProperties], ["AgentService", agents.inputProperties], ...Object.entries(schema.types).filter(([, t]: [string, any]) => t.properties).map(([k, t]: [string, any]) => [k, t.properties])];
         for (const [owner, props] of described) {
             for (const [prop, spec] of Object.entries(props as Record<string, any>)) assert.ok(spec.description, `${owner}.${prop} has no doc comment`);
         }
     });
 });
 
-describe("README reference", () => {
-    it("matches the doc comments of the code (run `npm run docs` after changing them)", async function () {
-        this.timeout(60000);
-        const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
-        assert.strictEqual(readmeApiSection(readme), await apiMarkdown(await inferredSchema()));
-        assert.strictEqual(readmeConfigSection(readme), configMarkdown());
-        assert.strictEqual(readmeErrorsSection(readme), errorsMarkdown());
+describe("docs/reference.md", () => {
+    it("matches the code, the schema and the input rules (run `npm run docs` after changing them)", () => {
+        assert.strictEqual(fs.readFileSync(REFERENCE_FILE, "utf8"), referenceMarkdown(committedSchema()));
     });
 });

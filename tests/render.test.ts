@@ -1,17 +1,20 @@
 // The root program and its offline render: every committed stack renders to strictly valid,
 // byte-identical manifests with no secret value in them; bad config names its key.
 import * as assert from "assert";
-import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, parseAllDocuments } from "yaml";
-import { evaluate } from "../sdk/render/evaluate";
-import { REPO, renderStack } from "../scripts/render";
+import { evaluate } from "../tools/render/evaluate";
+import { REPO } from "../tools/paths";
+import { renderStack, stackNames } from "../tools/render/render";
+import { renderCommand } from "../tools/render/command";
 import { validateEnvoyConfig } from "./support/envoy-schema";
 import { validateKubernetesObject } from "./support/kube-schema";
+import { envoyText } from "./support/objects";
+import { renderedStack } from "./support/stacks";
 
-const STACKS = fs.readdirSync(REPO).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice("Pulumi.".length, -".yaml".length));
+const STACKS = stackNames();
 const PROGRAM = path.join(REPO, "bin/program/index.js");
 
 /** A scratch project with the repository's program and one stack file of the test's own. */
@@ -30,32 +33,32 @@ describe("committed stacks", () => {
 
     for (const stack of STACKS) {
         it(`${stack} renders strictly valid objects, the same bytes every time`, async () => {
-            const first = await renderStack(stack);
+            const first = await renderedStack(stack);
             const second = await renderStack(stack);
             assert.strictEqual(first.yaml, second.yaml);
             const docs = parseAllDocuments(first.yaml).map((d) => d.toJS());
             assert.deepStrictEqual(docs, first.objects);
             for (const o of docs) {
                 validateKubernetesObject(o);
-                if (o.kind === "ConfigMap") validateEnvoyConfig(o.data["envoy.yaml"]);
+                if (o.kind === "ConfigMap") validateEnvoyConfig(envoyText(o));
                 if (o.kind === "Secret") assert.deepStrictEqual(o.stringData, { accesskeyid: "<redacted>", secretaccesskey: "<redacted>" });
             }
         });
     }
 
-    it("dev is Fastly's guide example: sidecar, helloworld on localhost:8080, agent on localhost:9999 with response data", async () => {
-        const r = await renderStack("dev");
+    it("dev is Fastly's guide example: sidecar, helloworld on localhost:8080, the agent on the pod's loopback port 9999 with response data", async () => {
+        const r = await renderedStack("dev");
         assert.deepStrictEqual(r.objects.map((o) => o.kind), ["Secret", "ConfigMap", "Service", "Deployment", "PodDisruptionBudget", "NetworkPolicy"]);
         const pod = r.objects.find((o) => o.kind === "Deployment").spec.template.spec;
         assert.deepStrictEqual(pod.containers.map((c: any) => c.name), ["envoy", "app", "sigsci-agent"]);
         assert.deepStrictEqual(pod.containers[1].args, ["localhost:8080"]);
         const env = Object.fromEntries(pod.containers[2].env.filter((e: any) => e.value).map((e: any) => [e.name, e.value]));
-        assert.deepStrictEqual(env, { SIGSCI_ENVOY_EXPECT_RESPONSE_DATA: "1", SIGSCI_ENVOY_GRPC_ADDRESS: "localhost:9999" });
-        assert.ok(r.summary.includes("  agent gRPC endpoint: localhost:9999"), r.summary.join("\n"));
+        assert.deepStrictEqual(env, { SIGSCI_ENVOY_EXPECT_RESPONSE_DATA: "1", SIGSCI_ENVOY_GRPC_ADDRESS: "127.0.0.1:9999" });
+        assert.ok(r.summary.includes("  agent gRPC endpoint: 127.0.0.1:9999"), r.summary.join("\n"));
     });
 
     it("prod runs pinned images, an autoscaled agent Service and several app replicas, with the existing Secret", async () => {
-        const r = await renderStack("prod");
+        const r = await renderedStack("prod");
         const kinds = r.objects.map((o) => o.kind);
         assert.ok(!kinds.includes("Secret"), "the existing Secret is not rendered");
         const app = r.objects.find((o) => o.kind === "Deployment" && o.metadata.name === "helloworld");
@@ -111,26 +114,42 @@ describe("stack layouts", () => {
     });
 });
 
+/** Runs the render command in-process, as `npm run -s render -- <argv>` would. */
+async function command(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const code = await renderCommand(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    return { code, stdout, stderr };
+}
+
 describe("render command", () => {
-    it("prints YAML on standard output and the summary on standard error", () => {
-        const r = spawnSync(process.execPath, [path.join(REPO, "bin/scripts/render.js"), "--stack", "dev"], { encoding: "utf8" });
-        assert.strictEqual(r.status, 0, r.stderr);
+    it("prints YAML on standard output and the summary on standard error", async () => {
+        const r = await command(["--stack", "dev"]);
+        assert.strictEqual(r.code, 0, r.stderr);
+        assert.strictEqual(r.stdout, (await renderedStack("dev")).yaml);
         assert.ok(r.stdout.startsWith("---\napiVersion: v1\nkind: Secret\n"));
         assert.match(r.stderr, /^sigsci-envoy render: stack "dev", 6 objects \(Secret 1, ConfigMap 1, Service 1, Deployment 1, PodDisruptionBudget 1, NetworkPolicy 1\)$/m);
     });
 
+    it("says how to use it, and names a stack that is not there", async () => {
+        assert.deepStrictEqual(await command([]), { code: 2, stdout: "", stderr: "usage: npm run -s render -- --stack <name> [--out <dir>]\n" });
+        assert.deepStrictEqual(await command(["--stack", "dev", "--bogus"]), { code: 2, stdout: "", stderr: "usage: npm run -s render -- --stack <name> [--out <dir>]\n" });
+        assert.deepStrictEqual(await command(["--stack", "staging"]), { code: 1, stdout: "", stderr: 'no stack "staging": expected one of dev, prod (a Pulumi.<stack>.yaml beside Pulumi.yaml)\n' });
+    });
+
     it("writes one file per object with --out", async () => {
-        const r = await renderStack("dev");
+        const r = await renderedStack("dev");
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "sigsci-out-"));
-        execFileSync(process.execPath, [path.join(REPO, "bin/scripts/render.js"), "--stack", "dev", "--out", out], { stdio: "pipe" });
+        assert.strictEqual((await command(["--stack", "dev", "--out", out])).code, 0);
         assert.deepStrictEqual(fs.readdirSync(out).sort(), [
             `default.configmap.${r.objects.find((o) => o.kind === "ConfigMap").metadata.name}.yaml`,
             "default.deployment.helloworld.yaml",
             "default.networkpolicy.helloworld.yaml",
             "default.poddisruptionbudget.helloworld.yaml",
-            "default.secret.helloworld-sigsci-credentials-2efd1b2c.yaml",
+            `default.secret.${r.objects.find((o) => o.kind === "Secret").metadata.name}.yaml`,
             "default.service.helloworld.yaml",
         ]);
+        assert.deepStrictEqual(parseAllDocuments(fs.readFileSync(path.join(out, "default.deployment.helloworld.yaml"), "utf8")).map((d) => d.toJS()), [r.objects.find((o) => o.kind === "Deployment")]);
     });
 
     it("gives a new ConfigMap name when the Envoy config changes, so applied pods roll", async () => {
@@ -157,7 +176,7 @@ describe("stack configuration errors, through the program", () => {
 });
 
 describe("examples", () => {
-    it("each is a standalone program, type-checked with the package by npm test", () => {
+    it("each is a standalone program, type-checked with the package (npm run typecheck) and compiled for the tests", () => {
         const tsconfig = JSON.parse(fs.readFileSync(path.join(REPO, "tsconfig.json"), "utf8"));
         assert.ok(tsconfig.include.includes("examples/**/*.ts"));
         const dirs = fs.readdirSync(path.join(REPO, "examples"));

@@ -9,7 +9,7 @@ import { resolveAppSettings } from "../sdk/settings/envoy-app";
 import { resolveAgentServiceSettings } from "../sdk/settings/agent-service";
 import { agentDeployment } from "../sdk/kube/agent-service";
 import { preStopSeconds } from "../sdk/traffic/kube";
-import { guideArgs } from "./support/envoy-app-fixture";
+import { guideArgs } from "../tools/fixtures";
 
 function pod(args: EnvoyAppArgs) {
     const s = resolveAppSettings("helloworld", args as any);

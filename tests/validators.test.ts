@@ -2,6 +2,8 @@
 import * as assert from "assert";
 import { validateKubernetesObject } from "./support/kube-schema";
 import { envoyConfigProblems } from "./support/envoy-schema";
+import * as fs from "fs";
+import { KUBERNETES_SCHEMA_FILE, kubernetesModelsVersion, stampOf } from "../tools/schemas/kubernetes";
 
 const service = () => ({
     apiVersion: "v1",
@@ -24,6 +26,14 @@ const bootstrap = () => ({
 });
 
 describe("the Kubernetes schema check", () => {
+    it("uses a schema generated from the installed kubernetes-models (else run npm run schemas)", () => {
+        const schema = JSON.parse(fs.readFileSync(KUBERNETES_SCHEMA_FILE, "utf8"));
+        assert.strictEqual(stampOf(schema), kubernetesModelsVersion());
+        assert.deepStrictEqual(Object.keys(schema.definitions.KubeKinds.properties).sort(), [
+            "apps/v1/Deployment", "autoscaling/v2/HorizontalPodAutoscaler", "networking.k8s.io/v1/NetworkPolicy", "policy/v1/PodDisruptionBudget", "v1/ConfigMap", "v1/Secret", "v1/Service",
+        ]);
+    });
+
     it("accepts a valid object", () => validateKubernetesObject(service()));
 
     it("refuses an unknown field", () => {

@@ -10,10 +10,10 @@ const config = new pulumi.Config();
 const agents = new AgentService("waf-agents", {
     namespace: "waf",
     credentials: {
-        accessKeyId: config.requireSecret("sigsciAccessKeyId"),
-        secretAccessKey: config.requireSecret("sigsciSecretAccessKey"),
+        accessKeyId: config.requireSecret("accessKeyId"),
+        secretAccessKey: config.requireSecret("secretAccessKey"),
     },
-    agent: { image: "signalsciences/sigsci-agent:4.70.0" },
+    agent: { image: "signalsciences/sigsci-agent:4.84.0" }, // ext_proc: see the README on agent versions
     autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilization: 70 },
     integration: "ext_proc",
     // Apps in any other namespace are refused: the agents' NetworkPolicy would drop their calls.

@@ -1,5 +1,5 @@
 // Fastly's Kubernetes Envoy guide in a few lines: helloworld on localhost:8080 behind Envoy on
-// port 8000, the agent as a sidecar on localhost:9999, response data sent through the access log.
+// port 8000, the agent as a sidecar on the pod's loopback port 9999, response data sent through the access log.
 import * as pulumi from "@pulumi/pulumi";
 import { EnvoyApp } from "sigsci-envoy";
 
@@ -9,8 +9,8 @@ const appPort = 8080;
 const app = new EnvoyApp("helloworld", {
     app: { image: "signalsciences/example-helloworld:latest", port: appPort, args: [`localhost:${appPort}`] },
     credentials: {
-        accessKeyId: config.requireSecret("sigsciAccessKeyId"),
-        secretAccessKey: config.requireSecret("sigsciSecretAccessKey"),
+        accessKeyId: config.requireSecret("accessKeyId"),
+        secretAccessKey: config.requireSecret("secretAccessKey"),
     },
 });
 

@@ -10,8 +10,8 @@ const common: EnvoyAppArgs = {
     namespace: production ? "web" : "web-staging",
     app: { image: config.require("appImage"), port: 8080 },
     credentials: {
-        accessKeyId: config.requireSecret("sigsciAccessKeyId"),
-        secretAccessKey: config.requireSecret("sigsciSecretAccessKey"),
+        accessKeyId: config.requireSecret("accessKeyId"),
+        secretAccessKey: config.requireSecret("secretAccessKey"),
     },
 };
 

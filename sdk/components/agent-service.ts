@@ -1,30 +1,16 @@
 // AgentService: the sigsci-agent as its own scaled Deployment behind a Service, shared by the
-// EnvoyApps of one site (workspace). A thin layer: settings and objects come from the plain
-// builders; this checks the inputs and turns the objects into Pulumi resources.
-import * as k8s from "@pulumi/kubernetes";
+// EnvoyApps of one site (workspace). A thin layer: the plan (kube/plan.ts) says which objects
+// exist and builds them from the checked settings; this registers them as Pulumi resources.
 import * as pulumi from "@pulumi/pulumi";
 import { AgentCredentials, AgentServiceArgs, AgentServiceLink } from "../args";
-import { agentAutoscaler, agentDeployment, agentDisruptionBudget, agentNetworkPolicy, agentServiceObject } from "../kube/agent-service";
+import { agentServiceChildren, agentServiceShape, AgentServiceShape, namedObjects } from "../kube/plan";
 import { endpointText, resolveAgentServiceSettings } from "../settings/agent-service";
-import { isPending } from "../settings/pending";
 import { AgentServiceSettings } from "../settings/types";
 import { claim, Owner } from "./claims";
-import { credentialsSecret } from "./credentials";
 import { checkedSettings, Resolved } from "./inputs";
+import { childName, credentialsSecret, registerChildren } from "./register";
 
 export const AGENT_SERVICE_TYPE = "sigsci-envoy:index:AgentService";
-
-/** Which children exist: decided from what is known before anything is registered. */
-interface Shape {
-    secret: boolean;
-    autoscaler: boolean;
-}
-
-/** The shape, or undefined while what decides it waits on an output. */
-export function agentServiceShape(s: AgentServiceSettings): Shape | undefined {
-    if (isPending(s) || isPending(s.createSecret) || isPending(s.autoscaling)) return undefined;
-    return { secret: s.createSecret, autoscaler: s.autoscaling !== undefined };
-}
 
 interface Prepared {
     settings: Resolved<AgentServiceSettings>;
@@ -41,12 +27,9 @@ export function ownAgentService(name: string, prepared: Prepared, opts: pulumi.C
     return new AgentService(name, args, opts);
 }
 
-/** Names of the objects an agent Service names itself (the others are named by the provider). */
+/** The names an agent Service gives its objects, whatever its shape. */
 export function agentServiceClaims(s: AgentServiceSettings) {
-    return [
-        { kind: "Deployment", namespace: s.namespace, name: s.name },
-        { kind: "Service", namespace: s.namespace, name: s.name },
-    ];
+    return namedObjects(s, agentServiceChildren(s.name, { secret: true, autoscaler: true }));
 }
 
 function prepare(name: string, args: AgentServiceArgs): Prepared {
@@ -55,26 +38,9 @@ function prepare(name: string, args: AgentServiceArgs): Prepared {
     return { settings, credentials: args.credentials };
 }
 
-interface Children {
-    secretName: pulumi.Output<string>;
-    deployment: k8s.apps.v1.Deployment;
-    service: k8s.core.v1.Service;
-    autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
-    budget: k8s.policy.v1.PodDisruptionBudget;
-    policy: k8s.networking.v1.NetworkPolicy;
-}
-
-function registerChildren(parent: pulumi.Resource, name: string, p: Prepared, settings: Resolved<AgentServiceSettings>, shape: Shape): Children {
-    const child = { parent };
-    const secretName = shape.secret ? credentialsSecret(`${name}-sigsci-credentials`, p.credentials, settings, child) : settings.output((s) => s.existingSecretName!);
-    return {
-        secretName,
-        deployment: new k8s.apps.v1.Deployment(name, pulumi.all([settings.input, secretName]).apply(([s, secret]) => agentDeployment(s, secret)), child),
-        service: new k8s.core.v1.Service(name, settings.map(agentServiceObject), child),
-        autoscaler: shape.autoscaler ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-agent`, settings.map(agentAutoscaler), child) : undefined,
-        budget: new k8s.policy.v1.PodDisruptionBudget(`${name}-agent`, settings.map(agentDisruptionBudget), child),
-        policy: new k8s.networking.v1.NetworkPolicy(`${name}-agent`, settings.map(agentNetworkPolicy), child),
-    };
+function registerAll(parent: AgentService, name: string, p: Prepared, shape: AgentServiceShape) {
+    const secretName = shape.secret ? credentialsSecret(parent, name, p.credentials, p.settings) : p.settings.output((s) => s.existingSecretName!);
+    return { secretName, ...registerChildren(parent, p.settings, agentServiceChildren(name, shape), { secretName }) };
 }
 
 /**
@@ -117,22 +83,21 @@ export class AgentService extends pulumi.ComponentResource {
         const settings = p.settings;
         // Which children exist is decided from what is known (now, or once outputs resolve); their
         // inputs wait for every check, so none is registered when one fails.
-        const children = settings.register(agentServiceShape, (shape) => registerChildren(this, name, p, settings, shape));
+        const children = settings.register(agentServiceShape, (shape) => registerAll(this, name, p, shape));
 
-        // Derived from the settings, but published only once the Service exists.
-        this.grpcEndpoint = pulumi.all([settings.input, children.output((c) => c?.service.metadata.name)]).apply(([s]) => endpointText(s.endpoint));
+        // Derived from the settings, but published only once the Service exists: who reads it depends on it.
+        this.grpcEndpoint = pulumi.all([children.output((c) => childName(c?.Service)), settings.output((s) => endpointText(s.endpoint))]).apply(([, endpoint]) => endpoint);
         this.clientLabels = settings.output((s) => s.clientLabels);
         this.expectResponseData = settings.output((s) => s.agent.expectResponseData);
         this.integration = settings.output((s) => s.agent.integration);
         this.namespace = settings.output((s) => s.namespace);
         this.clientNamespaces = settings.output((s) => s.clientNamespaces);
-        // Undefined only in a preview that cannot tell which children there will be.
         this.secretName = children.output((c) => c?.secretName as pulumi.Output<string>);
-        this.deploymentName = children.output((c) => c?.deployment.metadata.name as pulumi.Output<string>);
-        this.serviceName = children.output((c) => c?.service.metadata.name as pulumi.Output<string>);
-        this.autoscalerName = children.output((c) => c?.autoscaler?.metadata.name);
-        this.disruptionBudgetName = children.output((c) => c?.budget.metadata.name as pulumi.Output<string>);
-        this.networkPolicyName = children.output((c) => c?.policy.metadata.name as pulumi.Output<string>);
+        this.deploymentName = children.output((c) => childName(c?.Deployment));
+        this.serviceName = children.output((c) => childName(c?.Service));
+        this.autoscalerName = children.output((c) => childName(c?.HorizontalPodAutoscaler));
+        this.disruptionBudgetName = children.output((c) => childName(c?.PodDisruptionBudget));
+        this.networkPolicyName = children.output((c) => childName(c?.NetworkPolicy));
         this.registerOutputs({
             grpcEndpoint: this.grpcEndpoint,
             clientLabels: this.clientLabels,

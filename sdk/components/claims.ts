@@ -40,10 +40,15 @@ export function claim(owner: Owner, name: string, objects: NamedObject[]): void 
         const other = t.get(key(o));
         if (other && other !== owner) {
             const clashing = mine.filter((x) => t.get(key(x)) === other).map((x) => `${x.kind} ${x.namespace}/${x.name}`);
-            refuse("name", name, `a name no other component of this program uses in namespace ${o.namespace}: ${owner.label} would create ${clashing.join(" and ")}, which ${other.label} already creates`);
+            refuse("name", name, `a name no other component of this program uses in namespace ${o.namespace}: ${owner.label} would create ${listed(clashing)}, which ${other.label} already creates`);
         }
     }
     for (const o of mine) t.set(key(o), owner);
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: string[]): string {
+    return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
 function key(o: NamedObject): string {

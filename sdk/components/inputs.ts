@@ -6,7 +6,7 @@ import { InputError } from "../settings/errors";
 import { isPending, PENDING } from "../settings/pending";
 import { AGENT_KEYS, checkAgentKey } from "../settings/shared";
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
     if (typeof v !== "object" || v === null) return false;
     const proto = Object.getPrototypeOf(v);
     return proto === Object.prototype || proto === null;
@@ -75,10 +75,15 @@ export class Resolved<S> {
          * preview, unknown ones stay PENDING); rejects when what is known is refused.
          */
         readonly settled: Promise<S>,
+        /**
+         * With a value known now: further checks that must pass before anything is registered
+         * (e.g. secret agent keys, checked apart from the settings); rejects when one fails.
+         */
+        private readonly gate?: pulumi.Output<unknown>,
     ) {}
 
-    static now<S>(value: S): Resolved<S> {
-        return new Resolved<S>(value, undefined, value, Promise.resolve(value));
+    static now<S>(value: S, gate?: pulumi.Output<unknown>): Resolved<S> {
+        return new Resolved<S>(value, undefined, value, Promise.resolve(value), gate);
     }
 
     static later<S>(value: pulumi.Output<S>, partial: S = PENDING, settled: Promise<S> = Promise.resolve(partial)): Resolved<S> {
@@ -105,7 +110,8 @@ export class Resolved<S> {
             if (!(e instanceof InputError && e.partial)) throw e;
             settings = PENDING;
         }
-        if (!pending && checks.length === 0) return Resolved.now(settings);
+        // Known now: the children are built from plain settings; the checks only hold them back.
+        if (!pending) return Resolved.now(settings, checks.length === 0 ? undefined : pulumi.all(checks));
         const settled = settledPart(args).then((v) => resolve(v as pulumi.Unwrap<A>));
         const later = pulumi.all([pulumi.output(args), pulumi.output(settled.then(() => undefined)), ...checks]).apply(([plain]) => resolve(plain as pulumi.Unwrap<A>));
         return Resolved.later(later as pulumi.Output<S>, settings, settled);
@@ -114,7 +120,7 @@ export class Resolved<S> {
     /** A part of the value, known now or later as the value is. */
     derive<R>(fn: (s: S) => R): Resolved<R> {
         const part = (s: S) => (isPending(s) ? PENDING : fn(s));
-        return this.later ? Resolved.later(this.later.apply(fn) as pulumi.Output<R>, part(this.partial), this.settled.then(part)) : Resolved.now(fn(this.now as S));
+        return this.later ? Resolved.later(this.later.apply(fn) as pulumi.Output<R>, part(this.partial), this.settled.then(part)) : Resolved.now(fn(this.now as S), this.gate);
     }
 
     /**
@@ -131,18 +137,32 @@ export class Resolved<S> {
         })) as pulumi.Output<C | undefined>);
     }
 
-    /** True when the value is known now. */
-    get isKnown(): boolean {
-        return this.later === undefined;
-    }
-
-    /** The value as an input to `pulumi.all` or a resource. */
+    /** The value as an input to `pulumi.all` or a resource (it waits for the checks). */
     get input(): pulumi.Input<S> {
-        return this.later ?? (this.now as S);
+        return this.later ?? this.gated(this.now as S);
     }
 
+    /** `fn` of the value: plain when it is known now (the checks do not hold it back), else an output. */
     map<R>(fn: (s: S) => R): R | pulumi.Output<R> {
         return this.later ? (this.later.apply(fn) as pulumi.Output<R>) : fn(this.now as S);
+    }
+
+    /**
+     * A child's inputs built by `build` from the value and the names it needs (outputs of other
+     * children): plain objects holding those outputs when the value is known now, held back by
+     * the checks through their metadata (a failed check fails the registration, so nothing is
+     * created); one output once everything has resolved otherwise.
+     */
+    childArgs<N, R extends { metadata?: unknown }>(names: Record<string, pulumi.Output<N>>, build: (s: S, names: Record<string, pulumi.Input<N>>) => R): pulumi.Input<R> {
+        if (this.later) {
+            const keys = Object.keys(names);
+            const inputs: pulumi.Output<unknown>[] = [this.later, ...keys.map((k) => names[k])];
+            return pulumi.all(inputs).apply(([s, ...values]) => build(s as S, Object.fromEntries(keys.map((k, i) => [k, values[i] as N])))) as pulumi.Output<R>;
+        }
+        const args = build(this.now as S, names);
+        if (!this.gate) return args;
+        const metadata = args.metadata;
+        return { ...args, metadata: this.gate.apply(() => metadata) };
     }
 
     /** As an output, for a component's output properties (`fn` may return an output too). */
@@ -156,12 +176,14 @@ export class Resolved<S> {
      * children, is not registered when they fail.
      */
     componentInputs(): pulumi.Inputs {
-        return this.later ? { checked: this.later.apply(() => undefined) } : {};
+        const checked = this.later ?? this.gate;
+        return checked ? { checked: checked.apply(() => undefined) } : {};
     }
 
     /** `value`, but only once the settings are checked (for inputs that do not come from them, e.g. secrets). */
     gated<T>(value: pulumi.Input<T>): pulumi.Input<T> {
-        return this.later ? pulumi.all([this.later, value]).apply(([, v]) => v as T) : value;
+        const checked = this.later ?? this.gate;
+        return checked ? pulumi.all([checked, value]).apply(([, v]) => v as T) : value;
     }
 }
 

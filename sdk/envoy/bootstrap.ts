@@ -7,8 +7,8 @@ import { DEFAULTS, NAMES } from "../settings/defaults";
 import { InspectionSettings } from "../settings/types";
 
 const TYPE = "type.googleapis.com/envoy.";
-const LOOPBACK = "127.0.0.1";
-const ANY_ADDRESS = "0.0.0.0";
+const LOOPBACK = NAMES.loopback;
+const ANY_ADDRESS = NAMES.anyAddress;
 
 /** Where Envoy finds the agent's gRPC listener. */
 export interface AgentEndpoint {

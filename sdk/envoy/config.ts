@@ -1,5 +1,4 @@
 // The Envoy config file of an EnvoyApp: generated from its settings, or the user's own.
-import { stringify } from "yaml";
 import { NAMES } from "../settings/defaults";
 import { isIpAddress } from "../settings/shared";
 import { AppSettings } from "../settings/types";
@@ -7,7 +6,8 @@ import { AgentEndpoint, envoyBootstrap, mergeConfig } from "./bootstrap";
 
 /** The sidecar agent over the pod's loopback, or the agent Service by its DNS name. */
 export function agentEndpoint(s: AppSettings): AgentEndpoint {
-    if (s.agent) return { host: "127.0.0.1", port: s.agent.grpcPort, resolveByDns: false };
+    // The sidecar listens where Envoy dials it: both are the agent's settings.
+    if (s.agent) return { host: s.agent.listenHost, port: s.agent.grpcPort, resolveByDns: false };
     const { endpoint, tlsCaSecretName } = s.agentService!;
     return {
         host: endpoint.host,
@@ -17,7 +17,7 @@ export function agentEndpoint(s: AppSettings): AgentEndpoint {
     };
 }
 
-/** The bootstrap Envoy will load, as an object (the user's override is returned as text by {@link envoyConfigYaml}). */
+/** The bootstrap Envoy will load, as an object (the user's override is returned as text by {@link envoyConfigFile}). */
 export function envoyConfigObject(s: AppSettings): unknown {
     const generated = envoyBootstrap({
         name: s.name,
@@ -31,7 +31,18 @@ export function envoyConfigObject(s: AppSettings): unknown {
     return s.envoy.extraConfig ? mergeConfig(generated, s.envoy.extraConfig) : generated;
 }
 
-/** The text of `envoy.yaml`. */
-export function envoyConfigYaml(s: AppSettings): string {
-    return s.envoy.configOverride ?? stringify(envoyConfigObject(s), { lineWidth: 0 });
+/** The file Envoy loads: the generated bootstrap as JSON, or the user's override verbatim (Envoy picks its parser by the extension). */
+export function envoyConfigFile(s: AppSettings): { name: string; text: string } {
+    const name = envoyConfigFileName(s);
+    if (s.envoy.configOverride !== undefined) return { name, text: s.envoy.configOverride };
+    return { name, text: `${JSON.stringify(envoyConfigObject(s), null, 2)}\n` };
+}
+
+/** Where Envoy finds it in its container. */
+export function envoyConfigPath(s: AppSettings): string {
+    return `${NAMES.envoyConfigDir}/${envoyConfigFileName(s)}`;
+}
+
+function envoyConfigFileName(s: AppSettings): string {
+    return s.envoy.configOverride !== undefined ? NAMES.envoyConfigOverrideFile : NAMES.envoyConfigFile;
 }

@@ -1,8 +1,8 @@
 // The Kubernetes objects of an agent Service, built from its settings.
-import { NAMES } from "../settings/defaults";
+import { DEFAULTS, NAMES } from "../settings/defaults";
 import { AgentServiceSettings } from "../settings/types";
-import { agentContainer, agentTmpVolume } from "./containers";
-import { autoNamedMeta, disruptionBudget, hardenedDeployment, namedMeta, spreadOverNodesAndZones } from "./workload";
+import { agentContainer, agentTmpVolume, ObjectName } from "./containers";
+import { disruptionBudget, hardenedDeployment, namedMeta, spreadOverNodesAndZones } from "./workload";
 
 /**
  * Ready once the gRPC listener answers: a gRPC health check with ext_proc (as in Fastly's
@@ -10,13 +10,13 @@ import { autoNamedMeta, disruptionBudget, hardenedDeployment, namedMeta, spreadO
  * probe cannot speak.
  */
 export function agentReadinessProbe(s: AgentServiceSettings) {
-    const timing = { periodSeconds: 5, failureThreshold: 3 };
+    const timing = DEFAULTS.readinessProbe;
     if (s.agent.integration === "ext_proc" && s.tlsSecretName === undefined) return { grpc: { port: s.agent.grpcPort }, ...timing };
     return { tcpSocket: { port: "grpc" }, ...timing };
 }
 
 /** Agent pods, spread over nodes and zones; no `replicas` when an autoscaler owns the count. */
-export function agentDeployment(s: AgentServiceSettings, secretName: string) {
+export function agentDeployment(s: AgentServiceSettings, secretName: ObjectName) {
     const tls = s.tlsSecretName !== undefined;
     return hardenedDeployment(s, s.replicas, {
         topologySpreadConstraints: spreadOverNodesAndZones(s.selectorLabels),
@@ -47,7 +47,7 @@ export function agentAutoscaler(s: AgentServiceSettings) {
     const a = s.autoscaling!;
     const target = (name: string, averageUtilization: number) => ({ type: "Resource", resource: { name, target: { type: "Utilization", averageUtilization } } });
     return {
-        metadata: autoNamedMeta(s),
+        metadata: namedMeta(s),
         spec: {
             scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: s.name },
             minReplicas: a.minReplicas,
@@ -61,13 +61,13 @@ export function agentAutoscaler(s: AgentServiceSettings) {
 }
 
 export function agentDisruptionBudget(s: AgentServiceSettings) {
-    return disruptionBudget(autoNamedMeta(s), s.maxUnavailable, s.selectorLabels);
+    return disruptionBudget(namedMeta(s), s.maxUnavailable, s.selectorLabels);
 }
 
 /** Only Envoy pods carrying the client labels, in the client namespaces, reach the gRPC port. */
 export function agentNetworkPolicy(s: AgentServiceSettings) {
     return {
-        metadata: autoNamedMeta(s),
+        metadata: namedMeta(s),
         spec: {
             podSelector: { matchLabels: s.selectorLabels },
             policyTypes: ["Ingress"],

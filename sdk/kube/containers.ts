@@ -1,11 +1,19 @@
 // Container and pod pieces shared by every pod this package builds.
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "../settings/defaults";
 import { agentOptionEnvName } from "../settings/shared";
 import { AgentSettings, Resources } from "../settings/types";
 
 type Container = k8s.types.input.core.v1.Container;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+/**
+ * The name of another object an object refers to (a ConfigMap it mounts, a Secret it reads): a
+ * string, or, when the components register it, the output of the resource that names it - the
+ * builders only place it, so the reference stays a dependency Pulumi sees.
+ */
+export type ObjectName = pulumi.Input<string>;
 type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
 type SecurityContext = k8s.types.input.core.v1.SecurityContext;
 type Volume = k8s.types.input.core.v1.Volume;
@@ -39,12 +47,12 @@ export function agentListenAddress(agent: AgentSettings): string {
     return `${agent.listenHost}:${agent.grpcPort}`;
 }
 
-function secretEnv(name: string, secretName: string, key: string): EnvVar {
+function secretEnv(name: string, secretName: ObjectName, key: string): EnvVar {
     return { name, valueFrom: { secretKeyRef: { name: secretName, key } } };
 }
 
 /** The agent's environment: credentials from the Secret, the Envoy listener, then extra options. */
-export function agentEnv(agent: AgentSettings, secretName: string, tls: boolean): EnvVar[] {
+export function agentEnv(agent: AgentSettings, secretName: ObjectName, tls: boolean): EnvVar[] {
     const env: EnvVar[] = [
         secretEnv("SIGSCI_ACCESSKEYID", secretName, NAMES.accessKeyIdKey),
         secretEnv("SIGSCI_SECRETACCESSKEY", secretName, NAMES.secretAccessKeyKey),
@@ -58,8 +66,8 @@ export function agentEnv(agent: AgentSettings, secretName: string, tls: boolean)
         env.push({ name: "SIGSCI_ENVOY_GRPC_CERT", value: `${AGENT_SERVICE_DEFAULTS.tlsMountPath}/tls.crt` });
         env.push({ name: "SIGSCI_ENVOY_GRPC_KEY", value: `${AGENT_SERVICE_DEFAULTS.tlsMountPath}/tls.key` });
     }
-    if (agent.tmpMountPath !== "/sigsci/tmp") {
-        // The guide: these two default to the image's /sigsci/tmp and must follow a moved mount.
+    if (agent.tmpMountPath !== DEFAULTS.agentTmpMountPath) {
+        // The guide: these two default to files in the image's temp volume and must follow a moved mount.
         env.push({ name: "SIGSCI_RPC_ADDRESS", value: `${agent.tmpMountPath}/sigsci.sock` });
         env.push({ name: "SIGSCI_SHARED_CACHE_DIR", value: `${agent.tmpMountPath}/cache` });
     }
@@ -72,7 +80,7 @@ export function agentEnv(agent: AgentSettings, secretName: string, tls: boolean)
  * The sigsci-agent container, configured in Envoy gRPC listener mode. With `tls`, the
  * listener serves the certificate of the `sigsci-tls` volume.
  */
-export function agentContainer(agent: AgentSettings, secretName: string, tls = false): Container {
+export function agentContainer(agent: AgentSettings, secretName: ObjectName, tls = false): Container {
     return {
         name: NAMES.agentContainer,
         image: agent.image,

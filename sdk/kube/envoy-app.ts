@@ -1,13 +1,15 @@
 // The Kubernetes objects of an EnvoyApp, built from its settings.
 import * as k8s from "@pulumi/kubernetes";
+import { envoyConfigFile, envoyConfigPath } from "../envoy/config";
 import { DEFAULTS, NAMES } from "../settings/defaults";
 import { AppSettings, EnvVarSetting } from "../settings/types";
-import { agentContainer, agentTmpVolume, containerResources, nativePreStopSleep, restrictedContainerSecurity } from "./containers";
+import { agentContainer, agentTmpVolume, containerResources, nativePreStopSleep, ObjectName, restrictedContainerSecurity } from "./containers";
 import { autoNamedMeta, disruptionBudget, hardenedDeployment, namedMeta, spreadOverNodesAndZones } from "./workload";
 
 /** The Envoy config's ConfigMap. Immutable: a changed config is a new ConfigMap, and the pods roll. */
-export function envoyConfigMap(s: AppSettings, envoyYaml: string) {
-    return { metadata: autoNamedMeta(s), immutable: true, data: { [NAMES.envoyConfigFile]: envoyYaml } };
+export function envoyConfigMap(s: AppSettings) {
+    const file = envoyConfigFile(s);
+    return { metadata: autoNamedMeta(s), immutable: true, data: { [file.name]: file.text } };
 }
 
 function appEnv(env: EnvVarSetting[]): k8s.types.input.core.v1.EnvVar[] {
@@ -19,9 +21,9 @@ function appEnv(env: EnvVarSetting[]): k8s.types.input.core.v1.EnvVar[] {
 }
 
 export interface PodRefs {
-    configMapName: string;
+    configMapName: ObjectName;
     /** The credentials Secret of the sidecar agent (absent with an agent Service). */
-    secretName?: string;
+    secretName?: ObjectName;
 }
 
 /**
@@ -50,7 +52,7 @@ export function envoyContainer(s: AppSettings): k8s.types.input.core.v1.Containe
         imagePullPolicy: s.envoy.pullPolicy,
         // No hot restart in a pod (Kubernetes replaces pods), so Envoy needs no shared memory.
         // Workers follow the CPU limit, not the node's hardware threads.
-        args: ["-c", `${NAMES.envoyConfigDir}/${NAMES.envoyConfigFile}`, "--log-level", s.envoy.logLevel, "--disable-hot-restart", "--concurrency", String(s.envoy.concurrency), ...drain],
+        args: ["-c", envoyConfigPath(s), "--log-level", s.envoy.logLevel, "--disable-hot-restart", "--concurrency", String(s.envoy.concurrency), ...drain],
         ports: [
             { name: "http", containerPort: s.frontPort, protocol: "TCP" },
             { name: "envoy-ready", containerPort: s.envoy.readinessPort, protocol: "TCP" },
@@ -61,7 +63,7 @@ export function envoyContainer(s: AppSettings): k8s.types.input.core.v1.Containe
             periodSeconds: DEFAULTS.inspectionStartupPeriodSeconds,
             failureThreshold: DEFAULTS.inspectionStartupFailureThreshold,
         },
-        readinessProbe: { httpGet: { path: "/ready", port: "envoy-ready" }, periodSeconds: 5, failureThreshold: 3 },
+        readinessProbe: { httpGet: { path: "/ready", port: "envoy-ready" }, ...DEFAULTS.readinessProbe },
         ...envoyPreStop(s),
         resources: containerResources(s.envoy.resources),
         securityContext: restrictedContainerSecurity(DEFAULTS.envoyRunAsUser),
@@ -79,12 +81,12 @@ export function appContainer(s: AppSettings): k8s.types.input.core.v1.Container 
         ...(a.args ? { args: a.args } : {}),
         ...(a.env.length > 0 ? { env: appEnv(a.env) } : {}),
         ports: [{ name: "app", containerPort: a.port, protocol: "TCP" }],
-        ...(a.readinessProbePath ? { readinessProbe: { httpGet: { path: a.readinessProbePath, port: "app" }, periodSeconds: 5, failureThreshold: 3 } } : {}),
+        ...(a.readinessProbePath ? { readinessProbe: { httpGet: { path: a.readinessProbePath, port: "app" }, ...DEFAULTS.readinessProbe } } : {}),
         // The app outlives Envoy's drain; Kubernetes' own sleep needs no shell in the image.
         ...nativePreStopSleep(a.preStopSleepSeconds),
         resources: containerResources(a.resources),
         securityContext: restrictedContainerSecurity(a.runAsUser, a.readOnlyRootFilesystem),
-        ...(a.tmpVolume ? { volumeMounts: [{ name: NAMES.appTmpVolume, mountPath: "/tmp" }] } : {}),
+        ...(a.tmpVolume ? { volumeMounts: [{ name: NAMES.appTmpVolume, mountPath: DEFAULTS.appTmpMountPath }] } : {}),
     };
 }
 

@@ -24,6 +24,16 @@ export function autoNamedMeta(s: Pick<Identity, "namespace" | "labels">): Object
     return { namespace: s.namespace, labels: s.labels };
 }
 
+/**
+ * The credentials Secret, without its keys (the component adds them, as secrets). Immutable and
+ * provider-named: new keys make a new Secret, and the pods that refer to it roll.
+ */
+export function credentialsSecretObject(s: Pick<Identity, "namespace" | "labels">) {
+    return { metadata: autoNamedMeta(s), ...CREDENTIALS_SECRET };
+}
+
+export const CREDENTIALS_SECRET = { immutable: true, type: "Opaque" } as const;
+
 /** At most `maxUnavailable` of the selected pods down at once during voluntary disruptions (node drains). */
 export function disruptionBudget(metadata: ObjectMeta, maxUnavailable: number, selectorLabels: Record<string, string>) {
     return { metadata, spec: { maxUnavailable, selector: { matchLabels: selectorLabels } } };

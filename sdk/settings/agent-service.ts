@@ -53,7 +53,7 @@ export function resolveAgentServiceParts(at: string, name: string, namespace: st
         agent,
         replicas,
         autoscaling,
-        maxUnavailable: check.int(`${at}maxUnavailable`, g?.maxUnavailable, AGENT_SERVICE_DEFAULTS.maxUnavailable, 1, 1000),
+        maxUnavailable: check.int(`${at}maxUnavailable`, g?.maxUnavailable, DEFAULTS.maxUnavailable, 1, 1000),
         tlsSecretName: tls === undefined ? undefined : check.dns1123Subdomain(`${at}tls.secretName`, tls.secretName),
         clientNamespaces,
         terminationGracePeriodSeconds: resolveGrace(`${at}terminationGracePeriodSeconds`, g?.terminationGracePeriodSeconds, agent.preStopSleepSeconds, `${at}agent.preStopSleepSeconds`),

@@ -1,20 +1,33 @@
-// Every default of the package, in one place. Values marked "guide" come from Fastly's
-// Kubernetes Envoy guide; the README's tables quote this file.
+// Every default of the package, in one place: the values the components use when an input is
+// left out, the fixed settings no input changes, and the names several objects must agree on.
+// Values marked "guide" come from Fastly's Kubernetes Envoy guide. `INPUT_DEFAULTS` says which
+// input each default belongs to: the `@default` tags of args.ts and the reference tables quote it,
+// and a test holds the three together.
 
 /** The pinned Envoy release used when `envoy.image` is not given. */
 export const ENVOY_IMAGE = "envoyproxy/envoy:v1.39.5";
 /** The agent image of Fastly's guide: `latest`, pulled `Always` so the agent stays current. */
 export const AGENT_IMAGE = "signalsciences/sigsci-agent:latest";
 
+/** How often a readiness probe asks, and how many misses make a pod unready. */
+const READINESS = { periodSeconds: 5, failureThreshold: 3 } as const;
+
 export const DEFAULTS = {
     namespace: "default",
     replicas: 1,
+    /** At most one pod of a workload down at once during voluntary disruptions (node drains). */
+    maxUnavailable: 1,
     /** Envoy's front listener (guide: the front proxy on port 8000). */
     frontPort: 8000,
     /** The app's loopback port (guide: helloworld on localhost:8080). */
     appPort: 8080,
     appContainerName: "app",
     appRunAsUser: 65532,
+    appReadOnlyRootFilesystem: true,
+    /** The app's writable /tmp when its root filesystem is read-only. */
+    appTmpVolume: true,
+    appTmpMountPath: "/tmp",
+    appTmpSizeLimit: "256Mi",
     envoyAdminPort: 9901,
     envoyReadinessPort: 9902,
     envoyLogLevel: "info",
@@ -27,26 +40,29 @@ export const DEFAULTS = {
     envoyPreStopSleepSeconds: 15,
     /** The app outlives Envoy's drain by this much, so no request in flight through Envoy loses its upstream. */
     appOutlivesEnvoySeconds: 5,
-    /** The app's writable /tmp when its root filesystem is read-only. */
-    appTmpSizeLimit: "256Mi",
     /** The agent runs as `nobody`: it writes only to its emptyDir. */
     agentRunAsUser: 65534,
     /** guide: SIGSCI_ENVOY_GRPC_ADDRESS=localhost:9999 */
     agentGrpcPort: 9999,
-    /** guide: the agent image's temp volume. */
+    /** guide: the agent image's temp volume; rpc-address and shared-cache-dir default to files in it. */
     agentTmpMountPath: "/sigsci/tmp",
     /** guide: preStop `sleep 30`. */
     agentPreStopSleepSeconds: 30,
-    /** Envoy's startup probe: it passes once Envoy's active health check reaches an agent (as long as Fastly's agent startup example allows). */
-    inspectionStartupFailureThreshold: 90,
-    inspectionStartupPeriodSeconds: 2,
-    /** Grace added to the preStop sleep, so the agent can still exit cleanly after it. */
+    /** Grace added to the longest preStop sleep, so every process can still exit cleanly after it. */
     terminationGraceMarginSeconds: 15,
+    agentStartupProbe: false,
     agentStartupProbePort: 2024,
     /** Fastly's startup probe example: 90 tries, 2 s apart (3 minutes to load rules). */
     agentStartupProbeFailureThreshold: 90,
     agentStartupProbePeriodSeconds: 2,
+    /** Envoy's startup probe: it passes once Envoy's health check reaches an agent, for as long as Fastly's agent startup example waits. */
+    inspectionStartupFailureThreshold: 90,
+    inspectionStartupPeriodSeconds: 2,
+    /** Readiness of Envoy (`/ready`), an app with a probe path, and agent Service pods. */
+    readinessProbe: READINESS,
     serviceType: "ClusterIP",
+    networkPolicy: true,
+    automountServiceAccountToken: false,
     inspection: {
         failOpen: true,
         /** Fastly's samples, and Envoy's own ext_authz default (200 ms). */
@@ -76,15 +92,26 @@ export const DEFAULTS = {
     },
 } as const;
 
-/** Names shared by the Envoy config and the pod spec. */
+/** Addresses and names shared by the Envoy config, the pod spec and the agent. */
 export const NAMES = {
+    /**
+     * Where the sidecar agent listens and Envoy dials it, and where the app listens for Envoy:
+     * the IPv4 loopback itself (the guide's `localhost` resolves to it, but may resolve to `::1`
+     * first, where nothing listens).
+     */
+    loopback: "127.0.0.1",
+    /** Every address of the pod: Envoy's listeners and an agent Service's pods. */
+    anyAddress: "0.0.0.0",
     envoyContainer: "envoy",
     agentContainer: "sigsci-agent",
     /** guide: the temp volume is called sigsci-tmp. */
     agentTmpVolume: "sigsci-tmp",
     envoyConfigVolume: "envoy-config",
     envoyConfigDir: "/etc/envoy",
-    envoyConfigFile: "envoy.yaml",
+    /** The generated bootstrap: JSON, which Envoy reads natively and which costs nothing to write or read. */
+    envoyConfigFile: "envoy.json",
+    /** A bootstrap of the user's own (`envoy.configOverride`): YAML or JSON text, which Envoy's YAML loader reads both of. */
+    envoyConfigOverrideFile: "envoy.yaml",
     /** Envoy's readiness listener path that answers 200 only once an agent passes the health check. */
     inspectionReadyPath: "/inspection-ready",
     /** Where Envoy finds the CA that signs an agent Service's certificate. */
@@ -112,9 +139,82 @@ export const AGENT_SERVICE_DEFAULTS = {
     preStopSleepSeconds: 40,
     minReplicas: 2,
     cpuUtilization: 70,
-    maxUnavailable: 1,
     /** Where the listener's certificate and key are mounted. */
     tlsMountPath: "/sigsci/tls",
     /** Label key that marks the Envoy pods an agent Service admits. */
     clientLabelKey: "sigsci-envoy/agent-service",
 } as const;
+
+/** A default that follows from other inputs, described as args.ts's `@default` tag says it. */
+export class Derived {
+    constructor(readonly rule: string) {}
+}
+
+const derived = (rule: string) => new Derived(rule);
+const r = DEFAULTS.resources;
+const kubernetesPullRule = derived("`Always` for `latest` or untagged images, else `IfNotPresent`");
+
+/**
+ * The default of every input that has one, by `Interface.property` of args.ts. The `@default`
+ * tag of each property in args.ts must say the same (a test checks both ways).
+ */
+export const INPUT_DEFAULTS: Record<string, unknown> = {
+    "AppContainer.port": DEFAULTS.appPort,
+    "AppContainer.resources": r.app,
+    "AppContainer.imagePullPolicy": kubernetesPullRule,
+    "AppContainer.runAsUser": DEFAULTS.appRunAsUser,
+    "AppContainer.readOnlyRootFilesystem": DEFAULTS.appReadOnlyRootFilesystem,
+    "AppContainer.tmpVolume": DEFAULTS.appTmpVolume,
+    "AppContainer.containerName": DEFAULTS.appContainerName,
+    "AppContainer.preStopSleepSeconds": derived(`envoy.preStopSleepSeconds + ${DEFAULTS.appOutlivesEnvoySeconds}`),
+    "EnvoyProxy.image": ENVOY_IMAGE,
+    "EnvoyProxy.imagePullPolicy": kubernetesPullRule,
+    "EnvoyProxy.logLevel": DEFAULTS.envoyLogLevel,
+    "EnvoyProxy.adminPort": DEFAULTS.envoyAdminPort,
+    "EnvoyProxy.readinessPort": DEFAULTS.envoyReadinessPort,
+    "EnvoyProxy.preStopSleepSeconds": DEFAULTS.envoyPreStopSleepSeconds,
+    "EnvoyProxy.gracefulDrain": derived("true, false for `distroless` images"),
+    "EnvoyProxy.concurrency": derived("the CPU limit, rounded up (at least 1)"),
+    "EnvoyProxy.resources": r.envoy,
+    "WafInspection.integration": DEFAULTS.inspection.integration,
+    "WafInspection.failOpen": DEFAULTS.inspection.failOpen,
+    "WafInspection.timeout": DEFAULTS.inspection.timeout,
+    "WafInspection.maxRequestBytes": derived(`${DEFAULTS.inspection.maxRequestBytes} with ext_authz, ${DEFAULTS.inspection.extProcMaxRequestBytes} with ext_proc`),
+    "WafInspection.allowPartialMessage": DEFAULTS.inspection.allowPartialMessage,
+    "WafInspection.expectResponseData": derived(`${DEFAULTS.inspection.expectResponseData} with ext_authz, false with ext_proc`),
+    "AgentContainer.image": AGENT_IMAGE,
+    "AgentContainer.imagePullPolicy": derived("`Always` for `latest` or untagged images, `IfNotPresent` for a version or digest, `Never` for any other tag"),
+    "AgentContainer.grpcPort": DEFAULTS.agentGrpcPort,
+    "AgentContainer.tmpMountPath": DEFAULTS.agentTmpMountPath,
+    "AgentContainer.preStopSleepSeconds": derived(
+        `${DEFAULTS.agentPreStopSleepSeconds} for the sidecar (or app.preStopSleepSeconds, if longer), ${AGENT_SERVICE_DEFAULTS.preStopSleepSeconds} in an agent Service`,
+    ),
+    "AgentContainer.startupProbe": DEFAULTS.agentStartupProbe,
+    "AgentContainer.startupProbePort": DEFAULTS.agentStartupProbePort,
+    "AgentContainer.resources": r.agent,
+    "FrontService.type": DEFAULTS.serviceType,
+    "FrontService.port": derived("the Envoy listener port (`port`)"),
+    "AgentAutoscaling.minReplicas": derived(`${AGENT_SERVICE_DEFAULTS.minReplicas}, or maxReplicas if lower`),
+    "AgentAutoscaling.cpuUtilization": derived(`${AGENT_SERVICE_DEFAULTS.cpuUtilization} when no memory target is given`),
+    "AgentServiceSettings.replicas": derived(`${AGENT_SERVICE_DEFAULTS.replicas}, unless autoscaling is given`),
+    "AgentServiceSettings.maxUnavailable": DEFAULTS.maxUnavailable,
+    "AgentServiceSettings.clientNamespaces": derived("the agent Service's own namespace"),
+    "AgentServiceSettings.terminationGracePeriodSeconds": derived(`agent.preStopSleepSeconds + ${DEFAULTS.terminationGraceMarginSeconds}`),
+    "AgentServiceArgs.namespace": DEFAULTS.namespace,
+    "AgentServiceArgs.expectResponseData": derived(`${DEFAULTS.inspection.expectResponseData} with ext_authz, false with ext_proc`),
+    "AgentServiceArgs.integration": DEFAULTS.inspection.integration,
+    "EnvoyAppArgs.namespace": DEFAULTS.namespace,
+    "EnvoyAppArgs.replicas": DEFAULTS.replicas,
+    "EnvoyAppArgs.port": DEFAULTS.frontPort,
+    "EnvoyAppArgs.maxUnavailable": DEFAULTS.maxUnavailable,
+    "EnvoyAppArgs.networkPolicy": DEFAULTS.networkPolicy,
+    "EnvoyAppArgs.automountServiceAccountToken": DEFAULTS.automountServiceAccountToken,
+    "EnvoyAppArgs.terminationGracePeriodSeconds": derived(
+        `the longest preStop sleep (the sidecar agent's, else app.preStopSleepSeconds) + ${DEFAULTS.terminationGraceMarginSeconds}`,
+    ),
+};
+
+/** The text of an input's default, as args.ts's `@default` tag and the reference tables show it. */
+export function defaultText(value: unknown): string {
+    return value instanceof Derived ? value.rule : JSON.stringify(value);
+}

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AgentContainer, ContainerResources } from "../args";
 import * as check from "./checks";
-import { AGENT_IMAGE, AGENT_SERVICE_DEFAULTS, DEFAULTS } from "./defaults";
+import { AGENT_IMAGE, AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "./defaults";
 import { refuse } from "./errors";
 import { isPending, known, PENDING } from "./pending";
 import { agentPullPolicy, pullPolicy } from "./images";
@@ -74,16 +74,16 @@ export interface AgentPlacement {
 }
 
 /** The sidecar answers only its own pod. */
-export const SIDECAR_AGENT: AgentPlacement = { listenHost: "localhost", preStopSleepSeconds: DEFAULTS.agentPreStopSleepSeconds };
+export const SIDECAR_AGENT: AgentPlacement = { listenHost: NAMES.loopback, preStopSleepSeconds: DEFAULTS.agentPreStopSleepSeconds };
 /** An agent Service's pods answer on the pod address. */
-export const SERVICE_AGENT: AgentPlacement = { listenHost: "0.0.0.0", preStopSleepSeconds: AGENT_SERVICE_DEFAULTS.preStopSleepSeconds };
+export const SERVICE_AGENT: AgentPlacement = { listenHost: NAMES.anyAddress, preStopSleepSeconds: AGENT_SERVICE_DEFAULTS.preStopSleepSeconds };
 
 /** Settings of the agent container shared by the sidecar and the agent Service; `at` is the input's path. */
 export function resolveAgent(at: string, given: Plain<AgentContainer> | undefined, placement: AgentPlacement, wiring: { integration: Integration; expectResponseData: boolean }): AgentSettings {
     const g = check.plainObject(at, given) as Plain<AgentContainer> | undefined;
     const image = check.image(`${at}.image`, g?.image, AGENT_IMAGE);
     const tmpMountPath = check.absolutePath(`${at}.tmpMountPath`, g?.tmpMountPath, DEFAULTS.agentTmpMountPath);
-    const startup = check.bool(`${at}.startupProbe`, g?.startupProbe, false);
+    const startup = check.bool(`${at}.startupProbe`, g?.startupProbe, DEFAULTS.agentStartupProbe);
     const options: Record<string, string> = {};
     const givenOptions = check.plainObject(`${at}.options`, g?.options) ?? {};
     for (const [name, value] of Object.entries(givenOptions)) {

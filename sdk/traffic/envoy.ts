@@ -86,15 +86,22 @@ export function mountedFile(objects: KubeObject[], namespace: string, pod: any, 
     return undefined;
 }
 
-/** The bootstrap a container runs with, parsed, or undefined when it is not among the objects (e.g. baked into the image). */
-export function envoyBootstrapOf(objects: KubeObject[], namespace: string, pod: any, container: any, defaultNamespace: string): any | undefined {
-    const text = mountedFile(objects, namespace, pod, container, configPath(container), defaultNamespace);
-    if (text === undefined) return undefined;
+/**
+ * The bootstrap a container runs with: parsed, not among the objects (e.g. baked into the image),
+ * or there but unreadable (Envoy would not start).
+ */
+export function envoyBootstrapOf(objects: KubeObject[], namespace: string, pod: any, container: any, defaultNamespace: string): { config: any } | { missing: true } | { unreadable: string } {
+    const path = configPath(container);
+    const text = mountedFile(objects, namespace, pod, container, path, defaultNamespace);
+    if (text === undefined) return { missing: true };
+    // Envoy picks the parser by the extension: `.json` is JSON only; YAML (of which JSON is a part) otherwise.
+    const json = path.endsWith(".json");
     try {
-        const config = parse(text);
-        return typeof config === "object" && config !== null ? config : undefined;
-    } catch {
-        return undefined;
+        const config = json ? JSON.parse(text) : parse(text);
+        if (typeof config === "object" && config !== null && !Array.isArray(config)) return { config };
+        return { unreadable: "it is not an object" };
+    } catch (e) {
+        return { unreadable: `it does not parse as ${json ? "JSON" : "YAML"} (${(e as Error).message.split("\n")[0]})` };
     }
 }
 

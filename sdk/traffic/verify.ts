@@ -111,7 +111,8 @@ interface Resolved {
 }
 
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
-const labelsText = (labels: Record<string, string>) => JSON.stringify(labels);
+/** Labels in key order: the same text however the object was built (the engine sorts keys, a plain object keeps insertion order). */
+const labelsText = (labels: Record<string, string>) => JSON.stringify(Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 
 /** Follows every request path of `objects` and reports every gap. */
 export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {}): TrafficReport {
@@ -145,11 +146,15 @@ export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {
         const envoys = envoyContainers(w.pod);
         for (const envoy of envoys) {
             const bootstrap = envoyBootstrapOf(objects, w.namespace, w.pod, envoy, ns0);
-            if (bootstrap === undefined) {
+            if ("missing" in bootstrap) {
                 add("envoy-config-unreadable", w.ref, `container ${envoy.name} runs Envoy with ${configPath(envoy)}, which no ConfigMap or Secret among the objects provides: its inspection path cannot be verified`, "warning");
                 continue;
             }
-            analyzeEnvoy(w, envoy, envoyModel(bootstrap));
+            if ("unreadable" in bootstrap) {
+                add("envoy-config-unreadable", w.ref, `container ${envoy.name} runs Envoy with ${configPath(envoy)}, but ${bootstrap.unreadable}: Envoy does not start`);
+                continue;
+            }
+            analyzeEnvoy(w, envoy, envoyModel(bootstrap.config));
         }
     }
 

@@ -67,6 +67,28 @@ function rulesOf(options: Record<string, unknown> | undefined): any {
     return rules;
 }
 
+// Per type and per field, computed once: the validator runs over many configs.
+const namesOf = new WeakMap<protobuf.Type, Map<string, protobuf.Field>>();
+function fieldsByName(type: protobuf.Type): Map<string, protobuf.Field> {
+    let byName = namesOf.get(type);
+    if (!byName) {
+        byName = new Map();
+        for (const f of type.fieldsArray) {
+            byName.set(f.name, f);
+            byName.set(lowerCamel(f.name), f);
+        }
+        namesOf.set(type, byName);
+    }
+    return byName;
+}
+
+const rulesByField = new WeakMap<protobuf.Field, any>();
+function fieldRules(f: protobuf.Field): any {
+    let rules = rulesByField.get(f);
+    if (rules === undefined) rulesByField.set(f, (rules = rulesOf(f.options)));
+    return rules;
+}
+
 function durationSeconds(d: { seconds?: number; nanos?: number }): number {
     return (d.seconds ?? 0) + (d.nanos ?? 0) / 1e9;
 }
@@ -109,11 +131,7 @@ class Checker {
     }
 
     fields(type: protobuf.Type, json: Record<string, unknown>, at: string, ignore: string[] = []): void {
-        const byName = new Map<string, protobuf.Field>();
-        for (const f of type.fieldsArray) {
-            byName.set(f.name, f);
-            byName.set(lowerCamel(f.name), f);
-        }
+        const byName = fieldsByName(type);
         const set = new Set<protobuf.Field>();
         for (const [key, value] of Object.entries(json)) {
             if (ignore.includes(key)) continue;
@@ -135,14 +153,14 @@ class Checker {
         }
         // A oneof member's rules apply only when it is the member chosen (checked above).
         for (const f of type.fieldsArray.filter((x) => !x.partOf)) {
-            const rules = rulesOf(f.options);
+            const rules = fieldRules(f);
             const required = rules.message?.required || rules.any?.required || rules.duration?.required;
             if (required && !set.has(f)) this.fail(`${at}.${f.name}`, "required");
         }
     }
 
     field(field: protobuf.Field, value: unknown, at: string): void {
-        const rules = rulesOf(field.options);
+        const rules = fieldRules(field);
         if (field.map) {
             if (typeof value !== "object" || value === null || Array.isArray(value)) return this.fail(at, "expected a map (object)");
             const entries = Object.entries(value);
@@ -247,9 +265,18 @@ class Checker {
 }
 
 /** The problems Envoy would find loading `config` (YAML/JSON text or an object) as a v3 bootstrap; empty when it is valid. */
+/** A bootstrap's text: JSON (the generated `envoy.json`), else YAML (of which JSON is a part). */
+export function parseConfigText(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return parse(text);
+    }
+}
+
 export function envoyConfigProblems(config: string | object): string[] {
     const r = root();
-    const json = typeof config === "string" ? parse(config) : config;
+    const json = typeof config === "string" ? parseConfigText(config) : config;
     const checker = new Checker(r);
     checker.message(r.lookupType("envoy.config.bootstrap.v3.Bootstrap"), json, "$");
     return checker.errors;

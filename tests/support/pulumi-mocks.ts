@@ -1,6 +1,6 @@
-// Test helpers over the package's own mock-runtime evaluator (sdk/render/evaluate.ts).
+// Test helpers over the mock-runtime evaluator (tools/render/evaluate.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { autoName, evaluate, isWrappedSecret, kubernetesObjects as objectsOf, mapSecrets, Registered } from "../../sdk/render/evaluate";
+import { autoName, evaluate, isWrappedSecret, kubernetesObjects as objectsOf, mapSecrets, Registered } from "../../tools/render/evaluate";
 
 export { autoName, isWrappedSecret, Registered };
 
@@ -39,10 +39,6 @@ export interface Run<T> {
 /** Runs `program` under fresh mocks (see `evaluate`) and indexes what it registered. */
 export async function runProgram<T>(program: () => T, config: Record<string, string> = {}, options: { preview?: boolean } = {}): Promise<Run<T>> {
     const { result, resources, warnings, errors } = await evaluate(program, { config, project: "sigsci-envoy-test", preview: options.preview });
-    // A registration whose inputs failed leaves the SDK's own promises for that resource pending;
-    // `pulumi up` logs the error and so skips its leak report at exit, this harness collects the
-    // error instead: forget them, or the report would be printed when the test process exits.
-    if (errors.length > 0) (require("@pulumi/pulumi/runtime/state") as any).getStore().leakCandidates.clear();
     const all = (type: string) => resources.filter((r) => r.type === type);
     return {
         result,

@@ -17,7 +17,12 @@ function redactLeaves(v: unknown): unknown {
 
 /** Every emitted Secret's `data` / `stringData` values, and every value marked secret anywhere, become {@link REDACTED}. */
 export function redactedObjects(resources: Registered[], nameByContent = true): any[] {
-    return kubernetesObjects(resources, redactLeaves, nameByContent).map((o) => {
+    return redactSecretData(kubernetesObjects(resources, redactLeaves, nameByContent));
+}
+
+/** The objects with every Secret's `data` / `stringData` values {@link REDACTED}. */
+export function redactSecretData(objects: any[]): any[] {
+    return objects.map((o) => {
         if (o.kind !== "Secret") return o;
         const out = { ...o };
         for (const field of ["data", "stringData"]) if (out[field] !== undefined) out[field] = redactLeaves(out[field]);
@@ -34,7 +39,8 @@ export function sortObjects(objects: any[]): any[] {
 /** One object as a YAML document, with apiVersion and kind first as kubectl writes them. */
 export function objectYaml(o: any): string {
     const { apiVersion, kind, metadata, ...rest } = o;
-    return stringify({ apiVersion, kind, metadata, ...rest }, { lineWidth: 0 });
+    // No YAML anchors: objects built in code share parts (labels, selectors); each document spells them out, as kubectl writes them.
+    return stringify({ apiVersion, kind, metadata, ...rest }, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 /** A multi-document YAML stream, ready for `kubectl apply -f -`. */

@@ -1,5 +1,6 @@
 // Evaluates a Pulumi program in-process under the SDK's mock runtime - no CLI, no cluster, no
-// network - and records every resource it registers. The offline render and the tests use it.
+// network - and records every resource it registers. The offline render and the tests use it;
+// it is a tool of this repository, not part of the package.
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 
@@ -13,12 +14,16 @@ export interface Registered {
     /** The resource's URN: it encodes the parent chain. */
     urn: string;
     custom: boolean;
+    /** The earlier names its aliases give it (the provider's own aliases for older API versions of a kind are left out). */
+    aliases: string[];
 }
 
 export interface Evaluation<T> {
     /** What `program` returned. */
     result: T;
     resources: Registered[];
+    /** How many resources were registered (recorded or not). */
+    registrations: number;
     /** What the program logged with `pulumi.log.warn` (under the mock runtime there is no engine to show it). */
     warnings: string[];
     /**
@@ -56,13 +61,10 @@ export function autoName(resourceName: string, content?: unknown): string {
     return `${resourceName}-${hash.digest("hex").slice(0, 8)}`;
 }
 
-function tick(): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
 /**
- * Runs `program` under fresh mocks with `config` (`project:key` to string) and waits until it
- * registers nothing more. An error `program` throws is rethrown before anything is awaited.
+ * Runs `program` under fresh mocks with `config` (`project:key` to string) until every resource
+ * registration it started has finished, and records what each registered. An error `program`
+ * throws is rethrown before anything is awaited.
  */
 export interface EvaluateOptions {
     /** `project:key` to the string the program reads. */
@@ -73,10 +75,11 @@ export interface EvaluateOptions {
     nameByContent?: boolean;
     /** Evaluate as `pulumi preview` does: outputs of resources are unknown, and applies on them do not run. */
     preview?: boolean;
+    /** Record each registration's inputs (default); without, only the count (the benchmark's lean mode). */
+    record?: boolean;
 }
 
 export async function evaluate<T>(program: () => T, options: EvaluateOptions = {}): Promise<Evaluation<T>> {
-    const records: Omit<Registered, "urn">[] = [];
     pulumi.runtime.setAllConfig(options.config ?? {});
     await pulumi.runtime.setMocks(
         {
@@ -88,7 +91,6 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
                 if (args.type.startsWith("kubernetes:") && metadata && metadata.name === undefined) {
                     state = { ...inputs, metadata: { ...metadata, name: autoName(args.name, options.nameByContent ? inputs : undefined) } };
                 }
-                records.push({ type: args.type, name: args.name, inputs, custom: args.custom ?? true });
                 return { id: `${args.name}-id`, state };
             },
             call: (args) => args.inputs,
@@ -97,56 +99,67 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
         options.stack ?? "test",
         options.preview ?? false,
     );
+    // Every registration, in the order the engine gets them, with the URN it answers.
+    const resources: Registered[] = [];
+    const record = options.record ?? true;
+    let registrations = 0;
+    type Callback = (err: unknown, response: any) => void;
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, callback: Callback): unknown };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: Callback) =>
+        register(req, (err: unknown, response: any) => {
+            if (!err) registrations++;
+            if (!err && record) resources.push({
+                    type: req.getType(),
+                    name: req.getName(),
+                    inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+                    urn: response.getUrn(),
+                    custom: req.getCustom(),
+                    aliases: req.getAliasesList().map((a: any) => a.getSpec()?.getName()).filter((n: string | undefined) => n),
+                });
+            callback(err, response);
+        });
+
     // Errors that surface after the program returned reach no one but the process: collect them,
     // once each, as the Pulumi CLI's own handler does.
     const errors: Error[] = [];
+    let failed: () => void = () => undefined;
+    const failure = new Promise<void>((resolve) => (failed = resolve));
     const onRejection = (reason: unknown) => {
         const error = reason instanceof Error ? reason : new Error(String(reason));
         if (!errors.includes(error)) errors.push(error);
+        failed();
     };
-    process.on("unhandledRejection", onRejection);
     // Without an engine the SDK prints warnings with console.warn: collect them instead.
     const warnings: string[] = [];
     const consoleWarn = console.warn;
-    console.warn = (...args: unknown[]) => {
-        const text = args.map(String).join(" ");
-        warnings.push(text.replace(/^warning: \[runtime\] /, ""));
-    };
-    let result: T;
-    try {
-        result = program();
-    } catch (e) {
+    const restore = () => {
         console.warn = consoleWarn;
         process.off("unhandledRejection", onRejection);
-        throw e;
-    }
-    // Settled once the monitor has seen no new registration for a while: every output resolved.
-    const monitor = () => (pulumi.runtime.getMonitor() as any).getRegisteredResources() as Map<string, unknown>;
-    let seen = -1;
-    let quiet = 0;
-    while (quiet < 20) {
-        await tick();
-        const now = monitor().size;
-        quiet = now === seen ? quiet + 1 : 0;
-        seen = now;
-    }
-    console.warn = consoleWarn;
-    process.off("unhandledRejection", onRejection);
-    // The monitor and the mock see registrations in the same order: the k-th URN of a type and
-    // name belongs to the k-th record of that type and name (two children of different parents
-    // may share both).
-    const urnsByKey = new Map<string, string[]>();
-    for (const urn of monitor().keys()) {
-        const parts = urn.split("::");
-        const key = `${parts[2].split("$").pop()}::${parts.slice(3).join("::")}`;
-        urnsByKey.set(key, [...(urnsByKey.get(key) ?? []), urn]);
-    }
-    const urnOf = (type: string, name: string) => {
-        const urn = urnsByKey.get(`${type}::${name}`)?.shift();
-        if (urn === undefined) throw new Error(`no URN for ${type} ${name}`);
-        return urn;
     };
-    return { result, resources: records.map((r) => ({ ...r, urn: urnOf(r.type, r.name) })), warnings, errors };
+    process.on("unhandledRejection", onRejection);
+    console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(" ").replace(/^warning: \[runtime\] /, ""));
+    try {
+        const result = program();
+        // Every registration counts from the moment it is started until it has finished (or
+        // failed): the SDK's own wait for them, as at the end of `pulumi up`. After a failure,
+        // what waits on the failed resource (its outputs, its children) waits forever; `pulumi
+        // up` ends when nothing else is left to run, and so does this: under the mock monitor
+        // the SDK's work is all promise callbacks, so the next turn of the event loop starts
+        // only once every one that could still run has run.
+        const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+        await Promise.race([pulumi.runtime.disconnect(), failure.then(turn)]);
+        // Rejections nobody handled are reported once the current turn ends.
+        await turn();
+        // A registration whose inputs failed leaves the SDK's own promises for that resource
+        // pending; `pulumi up` logs the error and so skips its leak report at exit. This collects
+        // the error instead: forget them, or the report would be printed when the process exits.
+        // (The SDK's internal store: there is no public way to say an error was reported.)
+        if (errors.length > 0) (require("@pulumi/pulumi/runtime/state") as any).getStore().leakCandidates.clear();
+        return { result, resources, registrations, warnings, errors };
+    } finally {
+        restore();
+    }
 }
 
 /** Kubernetes objects of an evaluation, as the cluster would receive them; `reveal` decides what a secret shows. */

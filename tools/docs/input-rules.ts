@@ -1,9 +1,9 @@
 // One row per input rule: a bad input and the exact message a user gets. The tests assert each
-// message; the README's error table is generated from this list.
-import { guideArgs } from "./envoy-app-fixture";
+// message; the reference's error table is generated from this list.
+import { guideArgs } from "../fixtures";
 
 export interface BadInput {
-    /** The rule, as the README's table names it. */
+    /** The rule, as the table of errors in docs/reference.md names it. */
     rule: string;
     component: "EnvoyApp" | "AgentService";
     args: () => any;
@@ -15,7 +15,7 @@ export interface BadInput {
 const creds = { accessKeyId: "a", secretAccessKey: "b" };
 const agents = (more: object) => ({ credentials: creds, ...more });
 
-export const BAD_INPUTS: BadInput[] = [
+export const INPUT_RULES: BadInput[] = [
     // names and labels
     { rule: "a component name that cannot name a Service", component: "EnvoyApp", name: "Hello_World", args: () => guideArgs(),
         message: 'sigsci-envoy: invalid "name": got "Hello_World"; expected a DNS-1035 label: at most 63 lower-case letters, digits and \'-\', starting with a letter and ending with a letter or digit' },

@@ -16,13 +16,17 @@ export interface StackConfig {
     encrypted: string[];
 }
 
+/** The stacks of the project in `projectDir`: one `Pulumi.<stack>.yaml` each. */
+export function stackNames(projectDir: string): string[] {
+    return fs.readdirSync(projectDir).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice("Pulumi.".length, -".yaml".length)).sort();
+}
+
 export function readStack(projectDir: string, stack: string): StackConfig {
     const projectFile = path.join(projectDir, "Pulumi.yaml");
     const project = parse(fs.readFileSync(projectFile, "utf8"));
     const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
     if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !fs.existsSync(stackFile)) {
-        const known = fs.readdirSync(projectDir).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice(7, -5));
-        throw new Error(`no stack "${stack}": expected one of ${known.join(", ")} (a Pulumi.<stack>.yaml beside Pulumi.yaml)`);
+        throw new Error(`no stack "${stack}": expected one of ${stackNames(projectDir).join(", ")} (a Pulumi.<stack>.yaml beside Pulumi.yaml)`);
     }
     const entries = Object.entries<unknown>(parse(fs.readFileSync(stackFile, "utf8"))?.config ?? {});
     const config: Record<string, string> = {};

@@ -1,5 +1,6 @@
 // The Kubernetes kinds the components emit, by apiVersion and kind. The strict JSON schema is
-// generated from these declarations (kubernetes-models, Kubernetes' own OpenAPI types).
+// generated from these declarations (kubernetes-models, Kubernetes' own OpenAPI types) by
+// `npm run schemas` (tools/schemas/kubernetes.ts).
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { ISecret } from "kubernetes-models/v1/Secret";
 import type { IService } from "kubernetes-models/v1/Service";

@@ -1,0 +1,68 @@
+// Registers a plan's children as Pulumi resources of @pulumi/kubernetes, parented to their
+// component; each waits for the settings' checks (their inputs come from the settings).
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AgentCredentials } from "../args";
+import { Child, credentialsSecretName, Kind, Refs } from "../kube/plan";
+import { CREDENTIALS_SECRET, credentialsSecretObject } from "../kube/workload";
+import { NAMES } from "../settings/defaults";
+import { isPlainObject, Resolved } from "./inputs";
+
+type KubeResource = pulumi.CustomResource & { metadata: pulumi.Output<{ name: string }> };
+type KubeClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => KubeResource;
+
+const CLASSES: Record<Kind, KubeClass> = {
+    ConfigMap: k8s.core.v1.ConfigMap as unknown as KubeClass,
+    Deployment: k8s.apps.v1.Deployment as unknown as KubeClass,
+    Service: k8s.core.v1.Service as unknown as KubeClass,
+    PodDisruptionBudget: k8s.policy.v1.PodDisruptionBudget as unknown as KubeClass,
+    NetworkPolicy: k8s.networking.v1.NetworkPolicy as unknown as KubeClass,
+    HorizontalPodAutoscaler: k8s.autoscaling.v2.HorizontalPodAutoscaler as unknown as KubeClass,
+};
+
+/** Registered children by kind. */
+export type Registered = Partial<Record<Kind, KubeResource>>;
+
+/** A child's Kubernetes name; undefined only in a preview that cannot tell which children there will be. */
+export function childName(child: KubeResource | undefined): pulumi.Output<string> {
+    return child?.metadata.name as pulumi.Output<string>;
+}
+
+/** Registers `children` in order, handing each the names it needs of those before it. */
+export function registerChildren<S>(parent: pulumi.Resource, settings: Resolved<S>, children: Child<S>[], refs: { secretName?: pulumi.Output<string> }): Registered {
+    const names: Partial<Record<keyof Refs, pulumi.Output<string>>> = { ...refs };
+    const out: Registered = {};
+    for (const c of children) {
+        const needed = Object.fromEntries(c.needs.map((k) => [k, names[k]!]));
+        const args = settings.childArgs(needed, (s, values) => c.object(s, values as Refs));
+        const resource = new CLASSES[c.kind](c.name, args, { parent, aliases: c.aliases?.map((name) => ({ name })) });
+        if (c.kind === "ConfigMap") names.configMapName = resource.metadata.name;
+        out[c.kind] = resource;
+    }
+    return out;
+}
+
+/**
+ * The Secret the agent reads, made from the (secret) keys. It waits for the settings' checks
+ * like every other child; the keys reach it only as secrets, whatever form the caller gave them in.
+ */
+export function credentialsSecret(
+    parent: pulumi.Resource,
+    name: string,
+    credentials: pulumi.Input<AgentCredentials> | undefined,
+    settings: Resolved<{ namespace: string; labels: Record<string, string> }>,
+): pulumi.Output<string> {
+    // Each key as a secret of its own when the object is plain; the object as one secret when it is an output itself.
+    const stringData = isPlainObject(credentials)
+        ? { [NAMES.accessKeyIdKey]: pulumi.secret(credentials.accessKeyId as pulumi.Input<string>), [NAMES.secretAccessKeyKey]: pulumi.secret(credentials.secretAccessKey as pulumi.Input<string>) }
+        : pulumi.secret(
+              pulumi.output(credentials as pulumi.Input<AgentCredentials>).apply((c) => ({
+                  [NAMES.accessKeyIdKey]: c.accessKeyId as string,
+                  [NAMES.secretAccessKeyKey]: c.secretAccessKey as string,
+              })),
+          );
+    // The metadata waits for the checks (of the keys' values too), as every child's does.
+    const metadata = settings.gated(settings.map((s) => credentialsSecretObject(s).metadata));
+    const secret = new k8s.core.v1.Secret(credentialsSecretName(name), { metadata, ...CREDENTIALS_SECRET, stringData }, { parent });
+    return secret.metadata.name;
+}

@@ -1,0 +1,171 @@
+// Which Kubernetes objects a component creates, in what order, named how: one plan that the
+// components register as Pulumi resources and that plain callers (tests, tools) build directly.
+//
+// The naming rule, for every child: its Pulumi resource name is its component's name, plus a
+// role for the objects the provider names (`-sigsci-credentials`, `-envoy-config`: a new name for
+// each new version, so the pods that refer to them roll); the objects named after the
+// component (Deployment, Service, PodDisruptionBudget, NetworkPolicy, HorizontalPodAutoscaler)
+// carry exactly that name in Kubernetes too.
+import { isPending } from "../settings/pending";
+import { AgentServiceSettings, AppSettings } from "../settings/types";
+import { agentAutoscaler, agentDeployment, agentDisruptionBudget, agentNetworkPolicy, agentServiceObject } from "./agent-service";
+import { appDeployment, appDisruptionBudget, appNetworkPolicy, envoyConfigMap, frontService } from "./envoy-app";
+import { ObjectName } from "./containers";
+import { credentialsSecretObject } from "./workload";
+
+export type Kind = "ConfigMap" | "Deployment" | "Service" | "PodDisruptionBudget" | "NetworkPolicy" | "HorizontalPodAutoscaler";
+
+/** The resource name of a component's credentials Secret (provider-named: new keys, new name). */
+export function credentialsSecretName(component: string): string {
+    return `${component}-sigsci-credentials`;
+}
+
+/** Names of objects registered before a child, which it refers to. */
+export interface Refs {
+    /** The credentials Secret the agent reads (the component's, or the user's). */
+    secretName?: ObjectName;
+    /** The Envoy config's ConfigMap. */
+    configMapName?: ObjectName;
+}
+
+export interface Child<S> {
+    kind: Kind;
+    /** The Pulumi resource name (see the naming rule above). */
+    name: string;
+    /** Resource names it had in earlier releases: its identity stays when it is renamed. */
+    aliases?: string[];
+    /** Named by the component (else by the provider). */
+    named: boolean;
+    /** The refs it needs, registered before it. */
+    needs: (keyof Refs)[];
+    object(s: S, refs: Refs): object;
+}
+
+/** Which children an app has: decided from what is known before anything is registered. */
+export interface AppShape {
+    /** The sidecar's credentials Secret. */
+    secret: boolean;
+    /** An agent Service of the app's own. */
+    own: AgentServiceShape | undefined;
+    networkPolicy: boolean;
+}
+
+export interface AgentServiceShape {
+    secret: boolean;
+    autoscaler: boolean;
+}
+
+/** The shape of an agent Service, or undefined while what decides it waits on an output. */
+export function agentServiceShape(s: AgentServiceSettings): AgentServiceShape | undefined {
+    if (isPending(s) || isPending(s.createSecret) || isPending(s.autoscaling)) return undefined;
+    return { secret: s.createSecret, autoscaler: s.autoscaling !== undefined };
+}
+
+/** The shape of an app, or undefined while what decides it waits on an output. */
+export function appShape(s: AppSettings): AppShape | undefined {
+    if (isPending(s) || isPending(s.networkPolicy)) return undefined;
+    if (s.agentService === undefined) return isPending(s.createSecret) ? undefined : { secret: s.createSecret, own: undefined, networkPolicy: s.networkPolicy };
+    const create = s.agentService.create;
+    if (isPending(create)) return undefined;
+    const own = create === undefined ? undefined : agentServiceShape(create);
+    if (create !== undefined && own === undefined) return undefined;
+    return { secret: false, own, networkPolicy: s.networkPolicy };
+}
+
+/** The app's children after its credentials Secret and its own agent Service (which the component registers itself). */
+export function appChildren(name: string, shape: AppShape): Child<AppSettings>[] {
+    return [
+        { kind: "ConfigMap", name: `${name}-envoy-config`, named: false, needs: [], object: envoyConfigMap },
+        { kind: "Deployment", name, named: true, needs: ["configMapName", ...(shape.secret ? (["secretName"] as const) : [])], object: (s, refs) => appDeployment(s, { configMapName: refs.configMapName!, secretName: refs.secretName ?? s.existingSecretName }) },
+        { kind: "Service", name, named: true, needs: [], object: frontService },
+        { kind: "PodDisruptionBudget", name, named: true, needs: [], object: appDisruptionBudget },
+        ...(shape.networkPolicy ? [{ kind: "NetworkPolicy" as const, name, named: true, needs: [], object: appNetworkPolicy }] : []),
+    ];
+}
+
+/** An agent Service's children after its credentials Secret. */
+export function agentServiceChildren(name: string, shape: AgentServiceShape): Child<AgentServiceSettings>[] {
+    // Before 0.2.0 these three were provider-named `<name>-agent-<suffix>`.
+    const aliases = [`${name}-agent`];
+    return [
+        { kind: "Deployment", name, named: true, needs: shape.secret ? ["secretName"] : [], object: (s, refs) => agentDeployment(s, refs.secretName ?? s.existingSecretName!) },
+        { kind: "Service", name, named: true, needs: [], object: agentServiceObject },
+        ...(shape.autoscaler ? [{ kind: "HorizontalPodAutoscaler" as const, name, aliases, named: true, needs: [], object: agentAutoscaler }] : []),
+        { kind: "PodDisruptionBudget", name, aliases, named: true, needs: [], object: agentDisruptionBudget },
+        { kind: "NetworkPolicy", name, aliases, named: true, needs: [], object: agentNetworkPolicy },
+    ];
+}
+
+/** Objects named by a component, which no other component of a program may also create. */
+export function namedObjects<S extends { namespace: string }>(s: S, children: Child<S>[]): { kind: string; namespace: string; name: string }[] {
+    return children.filter((c) => c.named).map((c) => ({ kind: c.kind, namespace: s.namespace, name: c.name }));
+}
+
+/** Every child an app could have: the names it claims whatever its shape. */
+export const EVERY_APP_CHILD: AppShape = { secret: true, own: { secret: true, autoscaler: true }, networkPolicy: true };
+
+/** The apiVersion of each kind the components create. */
+export const API_VERSIONS: Record<Kind | "Secret", string> = {
+    Secret: "v1",
+    ConfigMap: "v1",
+    Service: "v1",
+    Deployment: "apps/v1",
+    PodDisruptionBudget: "policy/v1",
+    NetworkPolicy: "networking.k8s.io/v1",
+    HorizontalPodAutoscaler: "autoscaling/v2",
+};
+
+/** A Kubernetes object of a plan, as the cluster would receive it. */
+export interface PlannedObject {
+    /** The Pulumi resource name. */
+    resourceName: string;
+    /** The component it belongs to, e.g. `EnvoyApp helloworld`. */
+    owner: string;
+    object: any;
+}
+
+export interface PlanOptions {
+    /** The name the provider would give an object it names (the Pulumi resource name plus a suffix). */
+    nameOf(resourceName: string, object: object): string;
+    /** What the credentials Secret holds (placeholders, when not given). */
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+function planned(owner: string, resourceName: string, kind: Kind | "Secret", body: any, nameOf: PlanOptions["nameOf"]): PlannedObject {
+    const object = { apiVersion: API_VERSIONS[kind], kind, ...body };
+    if (object.metadata?.name === undefined) object.metadata = { name: nameOf(resourceName, object), ...object.metadata };
+    return { resourceName, owner, object };
+}
+
+function secretObject(owner: string, name: string, s: { namespace: string; labels: Record<string, string> }, options: PlanOptions): PlannedObject {
+    const c = options.credentials ?? { accessKeyId: "<accesskeyid>", secretAccessKey: "<secretaccesskey>" };
+    const body = { ...credentialsSecretObject(s), stringData: { accesskeyid: c.accessKeyId, secretaccesskey: c.secretAccessKey } };
+    return planned(owner, credentialsSecretName(name), "Secret", body, options.nameOf);
+}
+
+function childObjects<S>(owner: string, s: S, children: Child<S>[], refs: Refs, options: PlanOptions): PlannedObject[] {
+    const out: PlannedObject[] = [];
+    for (const c of children) {
+        const o = planned(owner, c.name, c.kind, c.object(s, refs), options.nameOf);
+        if (c.kind === "ConfigMap") refs = { ...refs, configMapName: o.object.metadata.name };
+        out.push(o);
+    }
+    return out;
+}
+
+/** The objects of an agent Service, as its component creates them. */
+export function agentServiceObjects(s: AgentServiceSettings, options: PlanOptions): PlannedObject[] {
+    const shape = agentServiceShape(s)!;
+    const owner = `AgentService ${s.name}`;
+    const secret = shape.secret ? [secretObject(owner, s.name, s, options)] : [];
+    return [...secret, ...childObjects(owner, s, agentServiceChildren(s.name, shape), { secretName: secret[0]?.object.metadata.name }, options)];
+}
+
+/** The objects of an app (its own agent Service's included), as its component creates them. */
+export function appObjects(s: AppSettings, options: PlanOptions): PlannedObject[] {
+    const shape = appShape(s)!;
+    const owner = `EnvoyApp ${s.name}`;
+    const secret = shape.secret ? [secretObject(owner, s.name, s, options)] : [];
+    const own = shape.own ? agentServiceObjects(s.agentService!.create!, options) : [];
+    return [...secret, ...own, ...childObjects(owner, s, appChildren(s.name, shape), { secretName: secret[0]?.object.metadata.name }, options)];
+}

@@ -1,0 +1,46 @@
+// The README stays true: every command it shows exists, CI runs what it says CI runs, and every
+// link into the repository leads to a file (and heading) that is there.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { REPO } from "../tools/paths";
+
+const README = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+const SCRIPTS = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).scripts as Record<string, string>;
+
+/** GitHub's anchor of a Markdown heading. */
+function anchor(heading: string): string {
+    return heading.trim().toLowerCase().replace(/[^\w\- ]/g, "").replace(/ /g, "-");
+}
+
+function headings(markdown: string): string[] {
+    return [...markdown.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchor(m[1]));
+}
+
+describe("README", () => {
+    it("shows only npm scripts that exist", () => {
+        const used = [...README.matchAll(/npm run (?:-s )?([\w:-]+)/g)].map((m) => m[1]);
+        assert.ok(used.length >= 8, used.join(", "));
+        assert.deepStrictEqual(used.filter((s) => !(s in SCRIPTS)), []);
+    });
+
+    it("says what CI runs, and CI runs it: npm ci, then what npm run check runs (type check, tests, package checks)", () => {
+        const ci = fs.readFileSync(path.join(REPO, ".ci/run"), "utf8");
+        const commands = ci.split("\n").filter((l) => l.startsWith("npm "));
+        assert.deepStrictEqual(commands, ["npm ci --no-audit --no-fund", "npm run typecheck", "npm test", "npm run test:package"]);
+        assert.strictEqual(SCRIPTS.check, commands.slice(1).join(" && "));
+        assert.match(README, /npm run check {3}# what CI runs: the type check, npm test and npm run test:package/);
+    });
+
+    it("links only to files and headings that are there", () => {
+        const broken: string[] = [];
+        for (const [, target] of README.matchAll(/\]\(([^)\s]+)\)/g)) {
+            if (/^[a-z]+:/.test(target)) continue;
+            const [file, hash] = target.split("#");
+            const text = file === "" ? README : fs.existsSync(path.join(REPO, file)) ? (fs.statSync(path.join(REPO, file)).isFile() ? fs.readFileSync(path.join(REPO, file), "utf8") : "") : undefined;
+            if (text === undefined) broken.push(target);
+            else if (hash && !headings(text).includes(hash)) broken.push(target);
+        }
+        assert.deepStrictEqual(broken, []);
+    });
+});

@@ -1,0 +1,141 @@
+// The shape of the repository, checked: which folder may import which, no import loops, and
+// the package importing only its own dependencies.
+//
+//   sdk/        the package: traffic (the request-path model) and args at the bottom, then
+//               settings, envoy, kube, components; nothing outside sdk/
+//   program/    the root Pulumi program (stack config -> components): sdk, program
+//   tools/      repository tools (render, scenarios, docs, schemas): sdk, program, tools
+//   scripts/    npm run entry points: tools (and what tools may import)
+//   tests/      sdk, program, tools, tests - never scripts
+//   examples/   each its own program: only the package, by its name
+//   index.ts    the multi-language component host's entry point: the package
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as ts from "typescript";
+import { REPO } from "../tools/paths";
+
+const ROOTS = ["sdk", "program", "tools", "scripts", "tests", "examples"];
+
+function sources(dir: string): string[] {
+    return fs.readdirSync(path.join(REPO, dir), { withFileTypes: true }).flatMap((e) => {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) return e.name === "node_modules" ? [] : sources(p);
+        return p.endsWith(".ts") && !p.endsWith(".d.ts") ? [p] : [];
+    });
+}
+
+/** Each source file (relative to the repository) to what it imports: files (relative) or packages. */
+function importGraph(): Map<string, { files: string[]; packages: string[] }> {
+    const graph = new Map<string, { files: string[]; packages: string[] }>();
+    for (const file of ["index.ts", ...ROOTS.flatMap(sources)]) {
+        const info = ts.preProcessFile(fs.readFileSync(path.join(REPO, file), "utf8"), true, true);
+        const files: string[] = [];
+        const packages: string[] = [];
+        for (const ref of info.importedFiles.map((i) => i.fileName)) {
+            if (!ref.startsWith(".")) {
+                packages.push(ref);
+                continue;
+            }
+            const target = path.join(path.dirname(file), ref);
+            const resolved = [`${target}.ts`, path.join(target, "index.ts"), target].find((p) => fs.existsSync(path.join(REPO, p)) && fs.statSync(path.join(REPO, p)).isFile());
+            if (!resolved) throw new Error(`${file}: cannot resolve ${ref}`);
+            files.push(resolved);
+        }
+        graph.set(file, { files, packages });
+    }
+    return graph;
+}
+
+/** The layer of a file: its top folder, and within sdk/ its module. */
+function layer(file: string): string {
+    const parts = file.split(path.sep);
+    if (parts[0] !== "sdk") return parts[0];
+    return parts.length === 2 ? `sdk/${parts[1].replace(/\.ts$/, "")}` : `sdk/${parts[1]}`;
+}
+
+/** What each layer may import (besides itself). */
+const ALLOWED: Record<string, string[]> = {
+    "sdk/traffic": [],
+    "sdk/args": [],
+    "sdk/settings": ["sdk/args", "sdk/traffic"],
+    "sdk/envoy": ["sdk/settings", "sdk/args"],
+    "sdk/kube": ["sdk/envoy", "sdk/settings", "sdk/args"],
+    "sdk/components": ["sdk/kube", "sdk/envoy", "sdk/settings", "sdk/args", "sdk/traffic"],
+    "sdk/index": ["sdk/components", "sdk/args", "sdk/settings", "sdk/traffic"],
+    // The entry point of the multi-language component host.
+    "index.ts": ["sdk/index"],
+    program: ["sdk/index", "sdk/args", "sdk/settings"],
+    tools: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "program"],
+    scripts: ["tools", "sdk/index", "sdk/settings", "sdk/envoy", "sdk/kube"],
+    tests: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/components", "program", "tools"],
+    examples: [],
+};
+
+/** The packages the published package may import: its dependencies, its peer, and Node's own modules. */
+function packageImports(): string[] {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
+    return [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
+}
+
+describe("repository structure", () => {
+    const graph = importGraph();
+
+    it("imports run only down the layers", () => {
+        const wrong: string[] = [];
+        for (const [file, { files }] of graph) {
+            const from = layer(file);
+            for (const target of files) {
+                const to = layer(target);
+                if (to !== from && !(ALLOWED[from] ?? []).includes(to)) wrong.push(`${file} -> ${target}`);
+            }
+        }
+        assert.deepStrictEqual(wrong, []);
+    });
+
+    it("has no import loops", () => {
+        const loops: string[] = [];
+        const state = new Map<string, "open" | "done">();
+        const visit = (file: string, trail: string[]) => {
+            if (state.get(file) === "done") return;
+            if (state.get(file) === "open") {
+                loops.push([...trail.slice(trail.indexOf(file)), file].join(" -> "));
+                return;
+            }
+            state.set(file, "open");
+            for (const next of graph.get(file)?.files ?? []) visit(next, [...trail, file]);
+            state.set(file, "done");
+        };
+        for (const file of graph.keys()) visit(file, []);
+        assert.deepStrictEqual(loops, []);
+    });
+
+    it("the package imports only its dependencies and Node's own modules", () => {
+        const allowed = packageImports();
+        const stray: string[] = [];
+        for (const [file, { packages }] of graph) {
+            if (!file.startsWith(`sdk${path.sep}`)) continue;
+            for (const p of packages) {
+                const name = p.startsWith("@") ? p.split("/").slice(0, 2).join("/") : p.split("/")[0];
+                if (!allowed.includes(name) && !p.startsWith("node:") && !require("module").builtinModules.includes(p)) stray.push(`${file} -> ${p}`);
+                // An SDK module path other than the package's entry point is an internal of it.
+                if (name === "@pulumi/pulumi" && p !== "@pulumi/pulumi") stray.push(`${file} -> ${p} (an internal module)`);
+            }
+        }
+        assert.deepStrictEqual(stray, []);
+    });
+
+    it("each example imports the package by its name, as a user's program does", () => {
+        for (const [file, { files, packages }] of graph) {
+            if (!file.startsWith(`examples${path.sep}`)) continue;
+            assert.deepStrictEqual(files, [], file);
+            assert.ok(packages.includes("sigsci-envoy"), file);
+        }
+    });
+
+    it("sees every layer it rules on (the checks above have something to check)", () => {
+        const layers = new Set([...graph.keys()].map(layer));
+        for (const l of Object.keys(ALLOWED)) if (l !== "index.ts") assert.ok(layers.has(l), l);
+        assert.ok(graph.get(path.join("sdk", "components", "envoy-app.ts"))!.files.includes(path.join("sdk", "kube", "plan.ts")));
+    });
+});

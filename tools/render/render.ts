@@ -1,0 +1,85 @@
+// Offline render: evaluates the root program with one stack's configuration in-process,
+// under Pulumi's mock runtime (no CLI, no cluster, no network), and gives every Kubernetes
+// object as YAML, with a summary of what was rendered and what the user must still do.
+// Secret values are never given. scripts/render.ts is its command.
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { analyzeTraffic } from "../../sdk/traffic";
+import { REPO } from "../paths";
+import { evaluate } from "./evaluate";
+import { manifestStream, REDACTED, redactedObjects, sortObjects } from "./manifests";
+import { readStack, stackNames as stacksIn } from "./stack";
+const CREDENTIAL_KEYS = ["accessKeyId", "secretAccessKey"];
+
+export interface Rendered {
+    objects: any[];
+    /** The multi-document YAML stream. */
+    yaml: string;
+    /** Lines for standard error: what was rendered, and what the user must still do. */
+    summary: string[];
+}
+
+/** The committed stacks of the repository's project. */
+export function stackNames(projectDir = REPO): string[] {
+    return stacksIn(projectDir);
+}
+
+/** Renders `stack` of the project in `projectDir`, whose program is compiled under `bin/`. */
+export async function renderStack(stack: string, projectDir = REPO): Promise<Rendered> {
+    const s = readStack(projectDir, stack);
+    const config = { ...s.config };
+    const notes: string[] = [];
+    const credentialKeys = CREDENTIAL_KEYS.map((k) => `${s.project}:${k}`);
+    for (const key of s.encrypted) {
+        if (!credentialKeys.includes(key)) {
+            throw new Error(`config "${key}" is encrypted and cannot be decrypted offline: the render accepts encrypted values only for ${CREDENTIAL_KEYS.join(" and ")}. Set it in plain text for this stack, or deploy with pulumi up`);
+        }
+    }
+    const usesExistingSecret = config[`${s.project}:existingSecretName`] !== undefined;
+    // The program sees the agent keys as pulumi up would (set, or not): only their values are
+    // placeholders, as encrypted ones cannot be read offline and plain ones are never printed.
+    // The one exception: a stack that sets no credentials at all (they are set per stack with
+    // pulumi config set --secret) renders with placeholders, and says so.
+    const setKeys = credentialKeys.filter((key) => key in config || s.encrypted.includes(key));
+    const placeholders = setKeys.length === 0 && !usesExistingSecret;
+    for (const key of placeholders ? credentialKeys : setKeys) {
+        const why = s.encrypted.includes(key) ? "is encrypted (it cannot be decrypted offline)" : key in config ? "is in plain text in the stack file: move it to a secret with pulumi config set --secret" : "is not set";
+        if (key in config && !s.encrypted.includes(key)) notes.push(`warning: "${key}" ${why}`);
+        else notes.push(`note: "${key}" ${why}; the credentials Secret is rendered with ${REDACTED} placeholders`);
+        config[key] = REDACTED;
+    }
+    const main = path.join(projectDir, "bin", (s.main ?? "index.ts").replace(/\.ts$/, ".js"));
+    delete require.cache[require.resolve(main)];
+    const { result, resources, warnings, errors } = await evaluate(() => require(main), { config, project: s.project, stack, nameByContent: true });
+    // What pulumi up would stop on, the render stops on too.
+    if (errors.length > 0) throw errors[0];
+    const objects = sortObjects(redactedObjects(resources));
+    const traffic = analyzeTraffic(objects);
+    const exports = result as Record<string, unknown>;
+    const output = async (name: string) => (pulumi.Output.isInstance(exports[name]) ? await (exports[name] as any).promise() : exports[name]);
+
+    const counts = new Map<string, number>();
+    for (const o of objects) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
+    const summary = [
+        `sigsci-envoy render: stack "${stack}", ${objects.length} objects (${[...counts].map(([k, n]) => `${k} ${n}`).join(", ")})`,
+        `  agent gRPC endpoint: ${await output("agentGrpcEndpoint")}`,
+        `  front URL: ${await output("frontUrl")}`,
+        `  traffic paths: ${traffic.paths.length} inspected listener${traffic.paths.length === 1 ? "" : "s"} verified, ${traffic.findings.length === 0 ? "no findings" : `${traffic.findings.length} finding${traffic.findings.length === 1 ? "" : "s"}`}`,
+        ...traffic.findings.map((f) => `${f.severity}: ${f.object}: ${f.message} [${f.code}]`),
+        ...warnings.map((w) => `warning: ${w}`),
+        ...notes,
+    ];
+    for (const secret of objects.filter((o) => o.kind === "Secret")) {
+        summary.push(
+            `note: Secret ${secret.metadata.namespace}/${secret.metadata.name} holds placeholders; before applying, create it with the real agent keys:`,
+            `  kubectl -n ${secret.metadata.namespace} create secret generic ${secret.metadata.name} --from-literal=accesskeyid=<Agent Access Key> --from-literal=secretaccesskey=<Agent Secret Key>`,
+            "  and leave this document out, or deploy with pulumi up after pulumi config set --secret accessKeyId/secretAccessKey",
+        );
+    }
+    if (usesExistingSecret) {
+        const name = config[`${s.project}:existingSecretName`];
+        summary.push(`note: the credentials Secret "${name}" is not rendered: it must exist with the keys accesskeyid and secretaccesskey`);
+    }
+    return { objects, yaml: manifestStream(objects), summary };
+}
+
