@@ -287,6 +287,56 @@ export interface FrontService {
      * @default the Envoy listener port (`port`)
      */
     port?: pulumi.Input<number>;
+    /** Annotations on the Service, e.g. your cloud load balancer's (`service.beta.kubernetes.io/...`). */
+    annotations?: { [key: string]: pulumi.Input<string> };
+    /** Client CIDRs a `LoadBalancer` Service admits (`spec.loadBalancerSourceRanges`). Only with `type: LoadBalancer`. */
+    loadBalancerSourceRanges?: pulumi.Input<string>[];
+    /**
+     * `Cluster` or `Local` (`spec.externalTrafficPolicy`): `Local` keeps the client's source
+     * address and skips the second hop between nodes. Only with `NodePort` or `LoadBalancer`.
+     * Kubernetes' default (`Cluster`) applies when not given.
+     */
+    externalTrafficPolicy?: pulumi.Input<string>;
+}
+
+/** A toleration of a node taint, as Kubernetes writes it (`spec.tolerations[]`). */
+export interface Toleration {
+    /** The taint key; empty with `operator: Exists` tolerates every taint. */
+    key?: pulumi.Input<string>;
+    /** `Equal` (the default: key and value must match) or `Exists` (any value). */
+    operator?: pulumi.Input<string>;
+    /** The taint value, with `operator: Equal`. */
+    value?: pulumi.Input<string>;
+    /** `NoSchedule`, `PreferNoSchedule` or `NoExecute`; every effect when not given. */
+    effect?: pulumi.Input<string>;
+    /** With `effect: NoExecute`: how long the pod stays on a node that gets the taint. */
+    tolerationSeconds?: pulumi.Input<number>;
+}
+
+/**
+ * Where and how the pods run on your cluster: node pools and taints, priority, private
+ * registries, pod metadata for a service mesh or log shipper. Nothing is set by default:
+ * Kubernetes' own defaults apply.
+ */
+export interface PodOptions {
+    /** Node labels the pods must run on (`spec.nodeSelector`), e.g. `{"pool": "web"}`. */
+    nodeSelector?: { [key: string]: pulumi.Input<string> };
+    /** Taints the pods tolerate (`spec.tolerations`). */
+    tolerations?: pulumi.Input<Toleration>[];
+    /**
+     * A Kubernetes `Affinity` object as Kubernetes writes it (`nodeAffinity`, `podAffinity`,
+     * `podAntiAffinity`). It applies beside the component's topology spread over nodes and
+     * zones, which never blocks scheduling.
+     */
+    affinity?: pulumi.Input<{ [key: string]: any }>;
+    /** The pods' PriorityClass (`spec.priorityClassName`). */
+    priorityClassName?: pulumi.Input<string>;
+    /** Secrets (`kubernetes.io/dockerconfigjson`) to pull images with, by name (`spec.imagePullSecrets`). */
+    imagePullSecrets?: pulumi.Input<string>[];
+    /** Annotations on the pods (the pod template's metadata). */
+    annotations?: { [key: string]: pulumi.Input<string> };
+    /** Extra labels on the pods only; the labels the component selects its pods by cannot be overridden. */
+    labels?: { [key: string]: pulumi.Input<string> };
 }
 
 /** Scaling of an agent Service: an autoscaler between `minReplicas` and `maxReplicas`. */
@@ -346,6 +396,12 @@ export interface AgentServiceSettings {
      * @default agent.preStopSleepSeconds + 15
      */
     terminationGracePeriodSeconds?: pulumi.Input<number>;
+    /** Where and how the agent pods run: scheduling, pull secrets, pod metadata. */
+    pod?: PodOptions;
+    /** The ServiceAccount the agent pods run as (Kubernetes' default: the namespace's `default`); no API token is mounted. */
+    serviceAccountName?: pulumi.Input<string>;
+    /** Annotations on the agent Service. */
+    serviceAnnotations?: { [key: string]: pulumi.Input<string> };
 }
 
 /** Inputs of an {@link AgentService}. */
@@ -466,4 +522,6 @@ export interface EnvoyAppArgs {
     agentService?: AgentServiceLink;
     /** The Service in front of Envoy. */
     service?: FrontService;
+    /** Where and how the app's pods run: scheduling, pull secrets, pod metadata. */
+    pod?: PodOptions;
 }

@@ -2,7 +2,7 @@
 import { DEFAULTS, NAMES } from "../settings/defaults";
 import { AgentServiceSettings } from "../settings/types";
 import { agentContainer, agentTmpVolume, ObjectName } from "./containers";
-import { disruptionBudget, hardenedDeployment, namedMeta, spreadOverNodesAndZones } from "./workload";
+import { disruptionBudget, hardenedDeployment, namedMeta, spreadOverNodesAndZones, withAnnotations } from "./workload";
 
 /**
  * Ready once the gRPC listener answers: a gRPC health check with ext_proc (as in Fastly's
@@ -18,8 +18,9 @@ export function agentReadinessProbe(s: AgentServiceSettings) {
 /** Agent pods, spread over nodes and zones; no `replicas` when an autoscaler owns the count. */
 export function agentDeployment(s: AgentServiceSettings, secretName: ObjectName) {
     const tls = s.tlsSecretName !== undefined;
-    return hardenedDeployment(s, s.replicas, {
+    return hardenedDeployment(s, s.replicas, s.pod, {
         topologySpreadConstraints: spreadOverNodesAndZones(s.selectorLabels),
+        ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
         containers: [{ ...agentContainer(s.agent, secretName, tls), readinessProbe: agentReadinessProbe(s) }],
         volumes: [agentTmpVolume, ...(tls ? [{ name: NAMES.agentTlsVolume, secret: { secretName: s.tlsSecretName } }] : [])],
     });
@@ -33,7 +34,7 @@ export function agentDeployment(s: AgentServiceSettings, secretName: ObjectName)
  */
 export function agentServiceObject(s: AgentServiceSettings) {
     return {
-        metadata: namedMeta(s),
+        metadata: withAnnotations(namedMeta(s), s.serviceAnnotations),
         spec: {
             type: "ClusterIP",
             ...(s.agent.expectResponseData ? { sessionAffinity: "ClientIP" } : { clusterIP: "None" }),

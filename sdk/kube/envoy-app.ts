@@ -4,7 +4,7 @@ import { envoyConfigFile, envoyConfigPath } from "../envoy/config";
 import { DEFAULTS, NAMES } from "../settings/defaults";
 import { AppSettings, EnvVarSetting } from "../settings/types";
 import { agentContainer, agentTmpVolume, containerResources, nativePreStopSleep, ObjectName, restrictedContainerSecurity } from "./containers";
-import { autoNamedMeta, disruptionBudget, hardenedDeployment, namedMeta, spreadOverNodesAndZones } from "./workload";
+import { autoNamedMeta, disruptionBudget, hardenedDeployment, namedMeta, spreadOverNodesAndZones, withAnnotations } from "./workload";
 
 /** The Envoy config's ConfigMap. Immutable: a changed config is a new ConfigMap, and the pods roll. */
 export function envoyConfigMap(s: AppSettings) {
@@ -100,7 +100,7 @@ export function appDeployment(s: AppSettings, refs: PodRefs) {
         volumes.push(agentTmpVolume);
     }
     if (s.agentService?.tlsCaSecretName) volumes.push({ name: NAMES.agentCaVolume, secret: { secretName: s.agentService.tlsCaSecretName, items: [{ key: "ca.crt", path: "ca.crt" }] } });
-    return hardenedDeployment(s, s.replicas, {
+    return hardenedDeployment(s, s.replicas, s.pod, {
         topologySpreadConstraints: spreadOverNodesAndZones(s.selectorLabels),
         ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
         ...(s.automountServiceAccountToken ? { automountServiceAccountToken: true } : {}),
@@ -127,12 +127,15 @@ export function appNetworkPolicy(s: AppSettings) {
 
 /** The Service in front of Envoy; it targets the container port by name, so the two cannot disagree. */
 export function frontService(s: AppSettings) {
+    const { annotations, loadBalancerSourceRanges, externalTrafficPolicy } = s.service;
     return {
-        metadata: namedMeta(s),
+        metadata: withAnnotations(namedMeta(s), annotations),
         spec: {
             type: s.service.type,
             selector: s.selectorLabels,
             ports: [{ name: "http", port: s.service.port, targetPort: "http", protocol: "TCP" }],
+            ...(loadBalancerSourceRanges !== undefined ? { loadBalancerSourceRanges } : {}),
+            ...(externalTrafficPolicy !== undefined ? { externalTrafficPolicy } : {}),
         },
     };
 }

@@ -1,5 +1,6 @@
 // Metadata and the Deployment shape shared by the app and agent workloads.
 import * as k8s from "@pulumi/kubernetes";
+import { PodSettings } from "../settings/types";
 import { restrictedPodSecurity } from "./containers";
 
 type ObjectMeta = k8s.types.input.meta.v1.ObjectMeta;
@@ -17,6 +18,11 @@ export interface Identity {
 /** Metadata of an object named after the component (Deployment, Service: stable DNS and kubectl names). */
 export function namedMeta(s: Identity): ObjectMeta {
     return { name: s.name, namespace: s.namespace, labels: s.labels };
+}
+
+/** `meta` with `annotations`, when there are any. */
+export function withAnnotations(meta: ObjectMeta, annotations: Record<string, string>): ObjectMeta {
+    return Object.keys(annotations).length > 0 ? { ...meta, annotations } : meta;
 }
 
 /** Metadata of an object the provider names (`<resource name>-<suffix>`), so a new version gets a new name. */
@@ -45,13 +51,33 @@ export function spreadOverNodesAndZones(selectorLabels: Record<string, string>) 
     return [spread("kubernetes.io/hostname"), spread("topology.kubernetes.io/zone")];
 }
 
+/** Metadata of a pod template: the workload's labels plus extra pod labels, and pod annotations. */
+function podMeta(s: Identity, options: PodSettings): ObjectMeta {
+    const annotations = Object.keys(options.annotations).length > 0 ? { annotations: options.annotations } : {};
+    return { labels: Object.keys(options.labels).length > 0 ? { ...options.labels, ...s.labels } : s.labels, ...annotations };
+}
+
+/** The user's scheduling and pull settings, where a pod spec holds them (nothing when none is given). */
+function podOptionsSpec(options: PodSettings): Partial<PodSpec> {
+    return {
+        ...(options.nodeSelector !== undefined ? { nodeSelector: options.nodeSelector } : {}),
+        ...(options.tolerations !== undefined ? { tolerations: options.tolerations } : {}),
+        // Beside the topology spread: both constrain where pods go.
+        ...(options.affinity !== undefined ? { affinity: options.affinity } : {}),
+        ...(options.priorityClassName !== undefined ? { priorityClassName: options.priorityClassName } : {}),
+        ...(options.imagePullSecrets !== undefined ? { imagePullSecrets: options.imagePullSecrets.map((name) => ({ name })) } : {}),
+    };
+}
+
 /**
  * A Deployment whose pods carry the restricted security defaults and no service-account
- * token. `replicas` is left out when an autoscaler owns the count.
+ * token, placed as the user's pod options say. `replicas` is left out when an autoscaler owns
+ * the count.
  */
 export function hardenedDeployment(
     s: Identity,
     replicas: number | undefined,
+    options: PodSettings,
     pod: Pick<PodSpec, "containers" | "volumes" | "topologySpreadConstraints" | "serviceAccountName" | "automountServiceAccountToken">,
 ) {
     return {
@@ -60,13 +86,14 @@ export function hardenedDeployment(
             ...(replicas !== undefined ? { replicas } : {}),
             selector: { matchLabels: s.selectorLabels },
             template: {
-                metadata: { labels: s.labels },
+                metadata: podMeta(s, options),
                 spec: {
                     // No API token unless the workload asks for one: neither Envoy nor the agent needs it.
                     automountServiceAccountToken: false,
                     securityContext: restrictedPodSecurity,
                     terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
                     ...pod,
+                    ...podOptionsSpec(options),
                 },
             },
         },

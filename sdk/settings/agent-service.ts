@@ -1,6 +1,7 @@
 // Resolves the inputs of an agent Service (standalone, or created by an EnvoyApp for itself).
 import { AgentServiceArgs, AgentServiceSettings as AgentServiceSettingsArgs } from "../args";
 import * as check from "./checks";
+import { resolvePod } from "./pod";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS } from "./defaults";
 import { refuse } from "./errors";
 import { isPending, known, PENDING } from "./pending";
@@ -75,7 +76,21 @@ export function agentServiceSettings(
     wiring: { integration: Integration; expectResponseData: boolean },
 ): AgentServiceSettings {
     const { labels, selectorLabels } = standardLabels(name, "sigsci-agent", extraLabels);
-    return { name, namespace, labels, selectorLabels, clientLabels: clientLabelsFor(name), ...credentials, ...resolveAgentServiceParts(at, name, namespace, g, wiring) };
+    const pod = resolvePod(`${at}pod`, g?.pod, Object.keys(selectorLabels));
+    const serviceAccountName = g?.serviceAccountName === undefined ? undefined : check.dns1123Subdomain(`${at}serviceAccountName`, g.serviceAccountName);
+    const serviceAnnotations = check.annotations(`${at}serviceAnnotations`, g?.serviceAnnotations);
+    return {
+        name,
+        namespace,
+        labels,
+        selectorLabels,
+        clientLabels: clientLabelsFor(name),
+        ...credentials,
+        ...resolveAgentServiceParts(at, name, namespace, g, wiring),
+        pod,
+        ...(serviceAccountName !== undefined ? { serviceAccountName } : {}),
+        serviceAnnotations,
+    };
 }
 
 export function resolveAgentServiceSettings(name: string, args: Plain<AgentServiceArgs>): AgentServiceSettings {

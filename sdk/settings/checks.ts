@@ -93,17 +93,21 @@ export function dns1123Subdomain(input: string, value: unknown): string {
     return value;
 }
 
+/** A label or annotation key: an optional DNS subdomain prefix and '/', then a name (k8s.io/apimachinery's qualified name). */
+function isQualifiedName(key: string): boolean {
+    const slash = key.lastIndexOf("/");
+    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+    const name = key.slice(slash + 1);
+    return name.length <= 63 && LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && isDns1123Subdomain(prefix)));
+}
+
 export function labels(input: string, value: unknown): Record<string, string> {
     if (isPending(value)) return value as never;
     if (value === undefined) return {};
     if (typeof value !== "object" || value === null || Array.isArray(value)) refuse(input, value, "a map of label names to values");
     const out: Record<string, string> = {};
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-        const slash = key.lastIndexOf("/");
-        const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-        const name = key.slice(slash + 1);
-        const keyOk = name.length <= 63 && LABEL_NAME.test(name) && (prefix === undefined || isDns1123Subdomain(prefix));
-        if (!keyOk) refuse(`${input} key`, key, "a label name: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'");
+        if (!isQualifiedName(key)) refuse(`${input} key`, key, "a label name: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'");
         if (isPending(v)) {
             out[key] = v as string;
             continue;
@@ -114,6 +118,36 @@ export function labels(input: string, value: unknown): Record<string, string> {
         out[key] = v;
     }
     return out;
+}
+
+/** Annotations: qualified names to any strings, at most 256 KiB in all (Kubernetes' limit). */
+export function annotations(input: string, value: unknown): Record<string, string> {
+    if (isPending(value)) return value as never;
+    if (value === undefined) return {};
+    if (typeof value !== "object" || value === null || Array.isArray(value)) refuse(input, value, "a map of annotation names to strings");
+    let size = 0;
+    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+        if (!isQualifiedName(key)) refuse(`${input} key`, key, "an annotation name: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'");
+        if (isPending(v)) continue;
+        if (typeof v !== "string") refuse(`${input}.${key}`, v, "a string");
+        size += key.length + (v as string).length;
+    }
+    if (size > 256 * 1024) refuse(input, `(${size} bytes)`, "at most 262144 bytes of annotations in all");
+    return value as Record<string, string>;
+}
+
+// An IPv4 or IPv6 network in CIDR notation, as net.ParseCIDR reads it.
+const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
+const IPV6_CIDR = /^[0-9a-fA-F:]*:[0-9a-fA-F:.]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
+
+/** A list of CIDRs (`10.0.0.0/8`, `2001:db8::/32`). */
+export function cidrList(input: string, value: unknown): string[] | undefined {
+    const list = stringList(input, value);
+    if (list === undefined || isPending(list)) return list;
+    list.forEach((c, i) => {
+        if (!isPending(c) && !IPV4_CIDR.test(c) && !IPV6_CIDR.test(c)) refuse(`${input}[${i}]`, c, 'a network in CIDR notation, such as "203.0.113.0/24" or "2001:db8::/32"');
+    });
+    return list;
 }
 
 export function duration(input: string, value: unknown, fallback: string): string {

@@ -2,6 +2,7 @@
 import { AgentServiceLink, AgentServiceSettings as AgentServiceSettingsArgs, AppContainer, ContainerResources, EnvoyAppArgs, EnvVar, WafInspection } from "../args";
 import { agentServiceSettings, endpointText } from "./agent-service";
 import * as check from "./checks";
+import { resolvePod } from "./pod";
 import { DEFAULTS, ENVOY_IMAGE, NAMES } from "./defaults";
 import { refuse } from "./errors";
 import { isPending, known, PENDING } from "./pending";
@@ -13,6 +14,7 @@ import { AgentEndpointSettings, AgentServiceLinkSettings, AppSettings, EnvVarSet
 const ENVOY_LOG_LEVELS = ["trace", "debug", "info", "warning", "warn", "error", "critical", "off"] as const;
 
 const SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer"] as const;
+const EXTERNAL_TRAFFIC_POLICIES = ["Cluster", "Local"] as const;
 
 function httpPath(input: string, value: unknown): string {
     if (isPending(value)) return PENDING;
@@ -167,6 +169,22 @@ export function agentServiceNameFor(appName: string): string {
     return name;
 }
 
+/** The Service in front of Envoy: its type decides which of the load-balancer settings apply. */
+function resolveFrontService(s: Record<string, unknown>, frontPort: number): AppSettings["service"] {
+    const type = check.oneOf("service.type", s.type, SERVICE_TYPES, DEFAULTS.serviceType);
+    const ranges = check.cidrList("service.loadBalancerSourceRanges", s.loadBalancerSourceRanges);
+    if (ranges !== undefined && known(type) && type !== "LoadBalancer") refuse("service.loadBalancerSourceRanges", ranges, 'nothing unless service.type is "LoadBalancer"');
+    const policy = s.externalTrafficPolicy === undefined ? undefined : check.oneOf("service.externalTrafficPolicy", s.externalTrafficPolicy, EXTERNAL_TRAFFIC_POLICIES, "Cluster");
+    if (policy !== undefined && known(type) && type === "ClusterIP") refuse("service.externalTrafficPolicy", policy, 'nothing unless service.type is "NodePort" or "LoadBalancer"');
+    return {
+        type,
+        port: check.port("service.port", s.port, frontPort),
+        annotations: check.annotations("service.annotations", s.annotations),
+        ...(ranges !== undefined ? { loadBalancerSourceRanges: ranges } : {}),
+        ...(policy !== undefined ? { externalTrafficPolicy: policy } : {}),
+    };
+}
+
 export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): AppSettings {
     check.dns1035Label("name", name);
     if (typeof args !== "object" || args === null) refuse("args", args, "an object with at least {app, credentials}");
@@ -238,10 +256,8 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         inspection,
         agent,
         agentService,
-        service: {
-            type: check.oneOf("service.type", s.type, SERVICE_TYPES, DEFAULTS.serviceType),
-            port: check.port("service.port", s.port, frontPort),
-        },
+        service: resolveFrontService(s, frontPort),
+        pod: resolvePod("pod", args.pod, [...Object.keys(selectorLabels), ...Object.keys(agentService?.clientLabels ?? {})]),
         warnings,
     };
 }

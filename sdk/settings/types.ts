@@ -42,6 +42,26 @@ export interface AgentSettings {
     options: Record<string, string>;
 }
 
+export interface TolerationSetting {
+    key?: string;
+    operator?: "Equal" | "Exists";
+    value?: string;
+    effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+    tolerationSeconds?: number;
+}
+
+/** Where and how a workload's pods run; absent fields leave Kubernetes' defaults. */
+export interface PodSettings {
+    nodeSelector?: Record<string, string>;
+    tolerations?: TolerationSetting[];
+    affinity?: Record<string, unknown>;
+    priorityClassName?: string;
+    imagePullSecrets?: string[];
+    annotations: Record<string, string>;
+    /** Extra labels on the pod template only. */
+    labels: Record<string, string>;
+}
+
 export interface AppSettings {
     name: string;
     namespace: string;
@@ -91,7 +111,8 @@ export interface AppSettings {
     agent?: AgentSettings;
     /** The agent Service the app uses instead of a sidecar. */
     agentService?: AgentServiceLinkSettings;
-    service: { type: string; port: number };
+    service: { type: string; port: number; annotations: Record<string, string>; loadBalancerSourceRanges?: string[]; externalTrafficPolicy?: "Cluster" | "Local" };
+    pod: PodSettings;
     /** What the component should tell the user without refusing (e.g. agent pods that would idle). */
     warnings: string[];
 }
@@ -130,4 +151,7 @@ export interface AgentServiceSettings {
     tlsSecretName?: string;
     terminationGracePeriodSeconds: number;
     endpoint: AgentEndpointSettings;
+    pod: PodSettings;
+    serviceAccountName?: string;
+    serviceAnnotations: Record<string, string>;
 }
