@@ -1,11 +1,16 @@
-// Stack configuration of the root program: one flat key per setting, read with clear errors
-// that name the key and show a `pulumi config` command that fixes it (tried before it is shown).
+// Stack configuration of the root program, read with clear errors that name the key (or
+// `apps[i].key`) and show a `pulumi config` command that fixes it (tried before it is shown).
+//
+// One app per stack: a flat key per setting. Several apps: `apps`, a list of objects with the
+// same per-app keys; the top-level per-app keys are then every app's defaults, and one shared
+// agent fleet (an AgentService) serves every app whose agentLayout is `service`.
 import * as pulumi from "@pulumi/pulumi";
-import { EnvoyAppArgs, InputError } from "../sdk";
+import { AgentServiceArgs, EnvoyAppArgs, InputError } from "../sdk";
+import { plainLink, resolveAgentServiceSettings } from "../sdk/settings/agent-service";
 import { resolveAppSettings } from "../sdk/settings/envoy-app";
 import { AGENT_KEYS, checkAgentKey } from "../sdk/settings/shared";
 
-type Kind = "string" | "number" | "boolean" | "list";
+type Kind = "string" | "number" | "boolean" | "list" | "map" | "object" | "objects";
 
 interface Key {
     /** The config key, without the project prefix. */
@@ -13,8 +18,16 @@ interface Key {
     kind: Kind;
     /** A value that passes, shown in the fix-it command. */
     example: string;
-    /** What it sets, as an EnvoyApp input path, per agent layout (none: it shapes the args itself). */
-    input: { sidecar?: string; service?: string };
+    /**
+     * `app`: a setting of an app (of the one app, or in an `apps` entry; at the top level beside
+     * `apps`, every app's default). `stack`: of the whole stack, at the top level only.
+     */
+    scope: "app" | "stack";
+    /**
+     * What it sets: an EnvoyApp input per agent layout of the app, and an input of the shared
+     * agent fleet (several apps); none: it shapes the args itself.
+     */
+    input: { sidecar?: string; service?: string; fleet?: string };
     secret?: boolean;
     /** The program cannot run without it. */
     required?: boolean;
@@ -23,34 +36,67 @@ interface Key {
     doc: string;
 }
 
-/** Every key the program reads. The README's stack configuration table lists the same. */
+const each = (path: string) => ({ sidecar: path, service: path });
+/** A setting of the agent pods: of the app's own agent Service (one app), or of the shared fleet. */
+const agentPods = (path: string) => ({ service: `agentService.create.${path}`, fleet: path });
+
+/** Every key the program reads; docs/reference.md lists the same. */
 export const CONFIG_KEYS: Key[] = [
-    { key: "appName", kind: "string", required: true, example: "helloworld", input: {}, doc: "Name of the app: the Deployment, Service and prefix of every object" },
-    { key: "namespace", kind: "string", example: "default", input: { sidecar: "namespace", service: "namespace" }, doc: "Namespace of every object" },
-    { key: "appImage", kind: "string", required: true, example: "signalsciences/example-helloworld:latest", input: { sidecar: "app.image", service: "app.image" }, doc: "The app's image" },
-    { key: "appPort", kind: "number", example: "8080", input: { sidecar: "app.port", service: "app.port" }, doc: "Port the app listens on inside the pod" },
-    { key: "appArgs", kind: "list", example: '["localhost:8080"]', input: { sidecar: "app.args", service: "app.args" }, doc: "The app container's arguments, a JSON list" },
-    { key: "replicas", kind: "number", example: "3", input: { sidecar: "replicas", service: "replicas" }, doc: "App pod replicas" },
-    { key: "port", kind: "number", example: "8000", input: { sidecar: "port", service: "port" }, doc: "Envoy's front port" },
-    { key: "envoyImage", kind: "string", example: "envoyproxy/envoy:v1.39.5", input: { sidecar: "envoy.image", service: "envoy.image" }, doc: "Envoy's image" },
-    { key: "integration", kind: "string", example: "ext_proc", input: { sidecar: "inspection.integration", service: "inspection.integration" }, doc: "How Envoy consults the agent: `ext_authz` (with the access log) or `ext_proc`" },
-    { key: "failOpen", kind: "boolean", example: "false", input: { sidecar: "inspection.failOpen", service: "inspection.failOpen" }, doc: "Let requests through when the agent cannot answer" },
-    { key: "inspectionTimeout", kind: "string", example: "0.2s", input: { sidecar: "inspection.timeout", service: "inspection.timeout" }, doc: "How long Envoy waits for the agent" },
-    { key: "maxRequestBytes", kind: "number", example: "8192", input: { sidecar: "inspection.maxRequestBytes", service: "inspection.maxRequestBytes" }, doc: "Request-body bytes sent to the agent" },
-    { key: "expectResponseData", kind: "boolean", example: "true", input: { sidecar: "inspection.expectResponseData", service: "inspection.expectResponseData" }, doc: "Send response data to the agent" },
-    { key: "agentLayout", kind: "string", example: "service", default: "sidecar", input: {}, doc: "`sidecar` or `service`: the agent as its own scaled Service" },
-    { key: "agentImage", kind: "string", example: "signalsciences/sigsci-agent:4.70.0", input: { sidecar: "agent.image", service: "agentService.create.agent.image" }, doc: "The agent's image" },
-    { key: "agentGrpcPort", kind: "number", example: "9999", input: { sidecar: "agent.grpcPort", service: "agentService.create.agent.grpcPort" }, doc: "The agent's gRPC port" },
-    { key: "agentReplicas", kind: "number", example: "2", input: { service: "agentService.create.replicas" }, doc: "Fixed agent pods (service layout)" },
-    { key: "agentMinReplicas", kind: "number", example: "2", input: { service: "agentService.create.autoscaling.minReplicas" }, doc: "Fewest agent pods under the autoscaler (service layout)" },
-    { key: "agentMaxReplicas", kind: "number", example: "10", input: { service: "agentService.create.autoscaling.maxReplicas" }, doc: "Most agent pods: turns the autoscaler on (service layout)" },
-    { key: "agentCpuUtilization", kind: "number", example: "70", input: { service: "agentService.create.autoscaling.cpuUtilization" }, doc: "Autoscaler CPU target in percent (service layout)" },
-    { key: "accessKeyId", kind: "string", secret: true, example: "<Agent Access Key>", input: { sidecar: "credentials", service: "credentials" }, doc: "The Agent Access Key (secret)" },
-    { key: "secretAccessKey", kind: "string", secret: true, example: "<Agent Secret Key>", input: { sidecar: "credentials", service: "credentials" }, doc: "The Agent Secret Key (secret)" },
-    { key: "existingSecretName", kind: "string", example: "sigsci.my-site-name-here", input: { sidecar: "credentials.existingSecretName", service: "credentials.existingSecretName" }, doc: "Instead of the keys: an existing Secret with `accesskeyid` / `secretaccesskey`" },
+    { key: "appName", kind: "string", scope: "app", required: true, example: "helloworld", input: {}, doc: "Name of the app: the Deployment, Service and prefix of every object" },
+    { key: "namespace", kind: "string", scope: "app", example: "default", input: each("namespace"), doc: "Namespace of the app's objects" },
+    { key: "appImage", kind: "string", scope: "app", required: true, example: "signalsciences/example-helloworld:latest", input: each("app.image"), doc: "The app's image" },
+    { key: "appPort", kind: "number", scope: "app", example: "8080", input: each("app.port"), doc: "Port the app listens on inside the pod" },
+    { key: "appArgs", kind: "list", scope: "app", example: '["localhost:8080"]', input: each("app.args"), doc: "The app container's arguments, a list" },
+    { key: "replicas", kind: "number", scope: "app", example: "3", input: each("replicas"), doc: "App pod replicas" },
+    { key: "port", kind: "number", scope: "app", example: "8000", input: each("port"), doc: "Envoy's front port" },
+    { key: "envoyImage", kind: "string", scope: "app", example: "envoyproxy/envoy:v1.39.5", input: each("envoy.image"), doc: "Envoy's image" },
+    { key: "integration", kind: "string", scope: "app", example: "ext_proc", input: { ...each("inspection.integration"), fleet: "integration" }, doc: "How Envoy consults the agent: `ext_authz` (with the access log) or `ext_proc`; at the top level beside `apps`, also the shared fleet's" },
+    { key: "failOpen", kind: "boolean", scope: "app", example: "false", input: each("inspection.failOpen"), doc: "Let requests through when the agent cannot answer" },
+    { key: "inspectionTimeout", kind: "string", scope: "app", example: "0.2s", input: each("inspection.timeout"), doc: "How long Envoy waits for the agent" },
+    { key: "maxRequestBytes", kind: "number", scope: "app", example: "8192", input: each("inspection.maxRequestBytes"), doc: "Request-body bytes sent to the agent" },
+    { key: "expectResponseData", kind: "boolean", scope: "app", example: "true", input: { ...each("inspection.expectResponseData"), fleet: "expectResponseData" }, doc: "Send response data to the agent; at the top level beside `apps`, also the shared fleet's" },
+    { key: "agentLayout", kind: "string", scope: "app", example: "service", default: "sidecar", input: {}, doc: "`sidecar` or `service`: the agent as its own scaled Service (the app's own; beside `apps`, the shared fleet)" },
+    { key: "agentImage", kind: "string", scope: "app", example: "signalsciences/sigsci-agent:4.70.0", input: { sidecar: "agent.image", ...agentPods("agent.image") }, doc: "The agent's image" },
+    { key: "agentGrpcPort", kind: "number", scope: "app", example: "9999", input: { sidecar: "agent.grpcPort", ...agentPods("agent.grpcPort") }, doc: "The agent's gRPC port" },
+    { key: "agentReplicas", kind: "number", scope: "stack", example: "2", input: agentPods("replicas"), doc: "Fixed agent pods (service layout)" },
+    { key: "agentMinReplicas", kind: "number", scope: "stack", example: "2", input: agentPods("autoscaling.minReplicas"), doc: "Fewest agent pods under the autoscaler (service layout)" },
+    { key: "agentMaxReplicas", kind: "number", scope: "stack", example: "10", input: agentPods("autoscaling.maxReplicas"), doc: "Most agent pods: turns the autoscaler on (service layout)" },
+    { key: "agentCpuUtilization", kind: "number", scope: "stack", example: "70", input: agentPods("autoscaling.cpuUtilization"), doc: "Autoscaler CPU target in percent (service layout)" },
+    { key: "accessKeyId", kind: "string", scope: "stack", secret: true, example: "<Agent Access Key>", input: { ...each("credentials"), fleet: "credentials" }, doc: "The Agent Access Key (secret)" },
+    { key: "secretAccessKey", kind: "string", scope: "stack", secret: true, example: "<Agent Secret Key>", input: { ...each("credentials"), fleet: "credentials" }, doc: "The Agent Secret Key (secret)" },
+    { key: "existingSecretName", kind: "string", scope: "stack", example: "sigsci.my-site-name-here", input: { ...each("credentials.existingSecretName"), fleet: "credentials.existingSecretName" }, doc: "Instead of the keys: an existing Secret with `accesskeyid` / `secretaccesskey`" },
+    // Several apps per stack.
+    { key: "apps", kind: "objects", scope: "stack", example: '[{"appName":"shop","appImage":"registry.example.com/shop:1.0"}]', input: {}, doc: "Several apps: a list of objects with the per-app keys (`appName` and `appImage` at least); the top-level per-app keys are their defaults" },
+    { key: "agentServiceName", kind: "string", scope: "stack", example: "sigsci-agents", default: "sigsci-agents", input: {}, doc: "Name of the shared agent fleet (with `apps`)" },
+    { key: "agentNamespace", kind: "string", scope: "stack", example: "waf", input: { fleet: "namespace" }, doc: "Namespace of the shared agent fleet (with `apps`; default: the top-level `namespace`)" },
+    // Pods and Services that fit the cluster.
+    { key: "nodeSelector", kind: "map", scope: "app", example: '{"pool":"web"}', input: each("pod.nodeSelector"), doc: "Node labels the app's pods must run on" },
+    { key: "tolerations", kind: "objects", scope: "app", example: '[{"key":"pool","operator":"Equal","value":"web","effect":"NoSchedule"}]', input: each("pod.tolerations"), doc: "Taints the app's pods tolerate" },
+    { key: "affinity", kind: "object", scope: "app", example: '{"podAntiAffinity":{}}', input: each("pod.affinity"), doc: "A Kubernetes Affinity for the app's pods (beside the topology spread)" },
+    { key: "priorityClassName", kind: "string", scope: "app", example: "business-critical", input: each("pod.priorityClassName"), doc: "The app's pods' PriorityClass" },
+    { key: "imagePullSecrets", kind: "list", scope: "app", example: '["registry-creds"]', input: each("pod.imagePullSecrets"), doc: "Secrets to pull the app's images with" },
+    { key: "podAnnotations", kind: "map", scope: "app", example: '{"sidecar.istio.io/inject":"false"}', input: each("pod.annotations"), doc: "Annotations on the app's pods" },
+    { key: "podLabels", kind: "map", scope: "app", example: '{"team":"payments"}', input: each("pod.labels"), doc: "Extra labels on the app's pods" },
+    { key: "serviceType", kind: "string", scope: "app", example: "LoadBalancer", input: each("service.type"), doc: "The front Service's type: `ClusterIP`, `NodePort` or `LoadBalancer`" },
+    { key: "serviceAnnotations", kind: "map", scope: "app", example: '{"service.beta.kubernetes.io/aws-load-balancer-scheme":"internal"}', input: each("service.annotations"), doc: "Annotations on the front Service" },
+    { key: "loadBalancerSourceRanges", kind: "list", scope: "app", example: '["203.0.113.0/24"]', input: each("service.loadBalancerSourceRanges"), doc: "Client CIDRs a `LoadBalancer` front Service admits" },
+    { key: "externalTrafficPolicy", kind: "string", scope: "app", example: "Local", input: each("service.externalTrafficPolicy"), doc: "`Cluster` or `Local`, for a `NodePort` or `LoadBalancer` front Service" },
+    { key: "agentNodeSelector", kind: "map", scope: "stack", example: '{"pool":"waf"}', input: agentPods("pod.nodeSelector"), doc: "Node labels the agent pods must run on (service layout)" },
+    { key: "agentTolerations", kind: "objects", scope: "stack", example: '[{"key":"pool","operator":"Equal","value":"waf","effect":"NoSchedule"}]', input: agentPods("pod.tolerations"), doc: "Taints the agent pods tolerate (service layout)" },
+    { key: "agentAffinity", kind: "object", scope: "stack", example: '{"podAntiAffinity":{}}', input: agentPods("pod.affinity"), doc: "A Kubernetes Affinity for the agent pods (service layout)" },
+    { key: "agentPriorityClassName", kind: "string", scope: "stack", example: "business-critical", input: agentPods("pod.priorityClassName"), doc: "The agent pods' PriorityClass (service layout)" },
+    { key: "agentImagePullSecrets", kind: "list", scope: "stack", example: '["registry-creds"]', input: agentPods("pod.imagePullSecrets"), doc: "Secrets to pull the agent image with (service layout)" },
+    { key: "agentPodAnnotations", kind: "map", scope: "stack", example: '{"sidecar.istio.io/inject":"false"}', input: agentPods("pod.annotations"), doc: "Annotations on the agent pods (service layout)" },
+    { key: "agentPodLabels", kind: "map", scope: "stack", example: '{"team":"security"}', input: agentPods("pod.labels"), doc: "Extra labels on the agent pods (service layout)" },
+    { key: "agentServiceAccountName", kind: "string", scope: "stack", example: "sigsci-agent", input: agentPods("serviceAccountName"), doc: "The ServiceAccount the agent pods run as (service layout)" },
+    { key: "agentServiceAnnotations", kind: "map", scope: "stack", example: '{"service.kubernetes.io/topology-mode":"Auto"}', input: agentPods("serviceAnnotations"), doc: "Annotations on the agent Service (service layout)" },
 ];
 
 const keyOf = (key: string) => CONFIG_KEYS.find((k) => k.key === key);
+/** Keys of the agent Service's scale and of its pods: they need an agent Service (one app) or a fleet (several). */
+const AGENT_SCALING_KEYS = ["agentReplicas", "agentMinReplicas", "agentMaxReplicas", "agentCpuUtilization"];
+const AGENT_POD_KEYS = CONFIG_KEYS.filter((k) => k.input.fleet !== undefined && /^(pod\.|serviceAccountName$|serviceAnnotations$)/.test(k.input.fleet)).map((k) => k.key);
+const MULTI_ONLY = ["agentServiceName", "agentNamespace"];
 
 /** One stack's configuration: the program's own keys (without the project prefix) as strings. */
 export interface Stack {
@@ -72,7 +118,7 @@ export function currentStack(config: pulumi.Config = new pulumi.Config()): Stack
 export class ConfigError extends Error {
     constructor(
         project: string,
-        /** The key, without the project prefix. */
+        /** The key, without the project prefix; `apps[i].key` for a key of one app. */
         readonly key: string,
         problem: string,
         /** A command that makes this check pass. */
@@ -83,47 +129,105 @@ export class ConfigError extends Error {
     }
 }
 
+/** Where a value is: a top-level key, or a key of `apps[app]`. */
+interface At {
+    app?: number;
+    key: string;
+}
+
+const pathOf = (at: At) => (at.app === undefined ? at.key : `apps[${at.app}].${at.key}`);
+
 /** A problem with one key, before it becomes a {@link ConfigError} with its fix. */
 class Problem {
     constructor(
-        readonly key: string,
+        readonly at: At,
         readonly text: string,
         /** For a misspelt key: the key meant. */
         readonly meant?: string,
     ) {}
 }
 
+/** The stack's values: the top-level keys, and each `apps` entry's (values as the stack file gives them). */
+interface Values {
+    top: Record<string, string>;
+    apps?: Record<string, unknown>[];
+}
+
 type Layout = "sidecar" | "service";
 
-export interface StackSettings {
+/** One app of the stack. `shared`: it uses the stack's agent fleet (its args then get the fleet's link). */
+export interface AppPlan {
     name: string;
     layout: Layout;
+    shared: boolean;
     args: EnvoyAppArgs;
 }
 
+/** What the stack deploys: its apps, and the agent fleet they share (several apps, any in the service layout). */
+export interface StackPlan {
+    /** Several apps (`apps`), rather than the one of the flat keys. */
+    multi: boolean;
+    apps: AppPlan[];
+    fleet?: { name: string; args: AgentServiceArgs };
+}
+
 /**
- * Reads the stack into EnvoyApp args, refusing everything the component would refuse (the
- * same rules, run here on the plain values) with the key and a `pulumi config` command that
- * was tried and makes that check pass.
+ * Reads the stack into component args, refusing everything the components would refuse (the
+ * same rules, run here on the plain values) with the key and a `pulumi config` command that was
+ * tried and makes that check pass.
  */
-export function readStackConfig(stack: Stack): StackSettings {
-    const problem = findProblem(stack.values);
-    if (problem) throw new ConfigError(stack.project, problem.key, problem.text, fixFor(stack.values, problem));
-    return argsOf(stack.values, (key) => stack.secret(key));
+export function readStackPlan(stack: Stack): StackPlan {
+    const values = valuesOf(stack.values);
+    const problem = findProblem(values);
+    if (problem) throw new ConfigError(stack.project, pathOf(problem.at), problem.text, fixFor(values, problem));
+    return planOf(values, (key) => stack.secret(key));
+}
+
+/** The stack's strings, with `apps` parsed (a list that does not parse is kept as a string, for the checks to refuse). */
+function valuesOf(raw: Record<string, string>): Values {
+    if (raw.apps === undefined) return { top: raw };
+    let apps: unknown;
+    try {
+        apps = JSON.parse(raw.apps);
+    } catch {
+        return { top: raw };
+    }
+    const { apps: _, ...top } = raw;
+    return Array.isArray(apps) && apps.every((a) => typeof a === "object" && a !== null && !Array.isArray(a)) ? { top, apps } : { top: raw };
 }
 
 /** The first problem of `values`, or undefined when `pulumi up` would accept them. */
-function findProblem(values: Record<string, string>): Problem | undefined {
+function findProblem(values: Values): Problem | undefined {
+    let plan: StackPlan | undefined;
     try {
-        const { name, args } = argsOf(values, (key) => values[key]);
-        for (const [key] of AGENT_KEYS) if (values[key] !== undefined) checkAgentKey(key, values[key]);
-        resolveAppSettings(name, args as pulumi.Unwrap<EnvoyAppArgs>);
-        return undefined;
+        plan = planOf(values, (key) => values.top[key]);
+        for (const [key] of AGENT_KEYS) if (values.top[key] !== undefined) checkAgentKey(key, values.top[key]);
     } catch (e) {
         if (e instanceof Problem) return e;
-        if (e instanceof InputError) return asProblem(values, e);
+        if (e instanceof InputError) return asProblem(values, { key: "appName" }, "sidecar", e);
         throw e;
     }
+    // The components' own checks, on the plain values.
+    let fleet: ReturnType<typeof resolveAgentServiceSettings> | undefined;
+    if (plan.fleet) {
+        try {
+            fleet = resolveAgentServiceSettings(plan.fleet.name, plan.fleet.args as pulumi.Unwrap<AgentServiceArgs>);
+        } catch (e) {
+            if (e instanceof InputError) return asProblem(values, { key: "agentServiceName" }, "fleet", e);
+            throw e;
+        }
+    }
+    for (const [i, app] of plan.apps.entries()) {
+        const at: At = { app: plan.multi ? i : undefined, key: "appName" };
+        try {
+            const args = app.shared ? { ...app.args, agentService: plainLink(fleet!) } : app.args;
+            resolveAppSettings(app.name, args as pulumi.Unwrap<EnvoyAppArgs>);
+        } catch (e) {
+            if (e instanceof InputError) return asProblem(values, at, app.layout, e);
+            throw e;
+        }
+    }
+    return undefined;
 }
 
 /** Levenshtein distance, case-insensitive: how far a misspelt key is from each known one. */
@@ -139,73 +243,108 @@ function distance(a: string, b: string): number {
     return row[y.length];
 }
 
-function closestKey(key: string): string {
-    return CONFIG_KEYS.map((k) => k.key).sort((a, b) => distance(key, a) - distance(key, b))[0];
+function closestKey(key: string, among: Key[]): string {
+    return among.map((k) => k.key).sort((a, b) => distance(key, a) - distance(key, b))[0];
 }
 
-/** The stack's values as EnvoyApp args; `credential` gives each agent key (an output for the component, plain for the checks). */
-function argsOf(values: Record<string, string>, credential: (key: string) => pulumi.Input<string>): StackSettings {
-    for (const key of Object.keys(values)) {
+/** A value as the reader takes it: a stack string, or a value of an `apps` entry (typed JSON). */
+function text(value: unknown): string | undefined {
+    if (value === undefined) return undefined;
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** Reads one key's value of `at` by its kind. */
+function readValue(at: At, value: string | undefined): unknown {
+    const k = keyOf(at.key)!;
+    if (value === undefined) return undefined;
+    const json = (what: string, ok: (v: unknown) => boolean) => {
+        let v: unknown;
+        try {
+            v = JSON.parse(value);
+        } catch {
+            v = undefined;
+        }
+        if (!ok(v)) throw new Problem(at, `is ${JSON.stringify(value)}: expected ${what}`);
+        return v;
+    };
+    const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+    switch (k.kind) {
+        case "number": {
+            const n = Number(value);
+            if (value.trim() === "" || !Number.isFinite(n)) throw new Problem(at, `is ${JSON.stringify(value)}: expected a number`);
+            return n;
+        }
+        case "boolean":
+            if (value !== "true" && value !== "false") throw new Problem(at, `is ${JSON.stringify(value)}: expected true or false`);
+            return value === "true";
+        case "list":
+            return json("a JSON list of strings", (v) => Array.isArray(v) && v.every((x) => typeof x === "string"));
+        case "map":
+            return json("a JSON map of strings", (v) => isObject(v) && Object.values(v as object).every((x) => typeof x === "string"));
+        case "object":
+            return json("a JSON object", isObject);
+        case "objects":
+            return json("a JSON list of objects", (v) => Array.isArray(v) && v.every(isObject));
+        default:
+            return value;
+    }
+}
+
+/** The whole stack as component args; `credential` gives each agent key (an output for the components, plain for the checks). */
+function planOf(values: Values, credential: (key: string) => pulumi.Input<string>): StackPlan {
+    const top = values.top;
+    for (const key of Object.keys(top)) {
         // A misspelt key would be ignored and its default used: refuse it.
         if (!keyOf(key)) {
-            const meant = closestKey(key);
-            throw new Problem(key, `is not a setting of this program: did you mean ${meant}?`, meant);
+            const meant = closestKey(key, CONFIG_KEYS);
+            throw new Problem({ key }, `is not a setting of this program: did you mean ${meant}?`, meant);
         }
     }
-    const read = (key: string): unknown => {
-        const k = keyOf(key)!;
-        const value = values[key];
-        if (value === undefined) return undefined;
-        switch (k.kind) {
-            case "number": {
-                const n = Number(value);
-                if (value.trim() === "" || !Number.isFinite(n)) throw new Problem(key, `is ${JSON.stringify(value)}: expected a number`);
-                return n;
-            }
-            case "boolean":
-                if (value !== "true" && value !== "false") throw new Problem(key, `is ${JSON.stringify(value)}: expected true or false`);
-                return value === "true";
-            case "list": {
-                let list: unknown;
-                try {
-                    list = JSON.parse(value);
-                } catch {
-                    list = undefined;
-                }
-                if (!Array.isArray(list) || list.some((x) => typeof x !== "string")) throw new Problem(key, `is ${JSON.stringify(value)}: expected a JSON list of strings`);
-                return list;
-            }
-            default:
-                return value;
-        }
-    };
-    for (const k of CONFIG_KEYS) if (k.required && values[k.key] === undefined) throw new Problem(k.key, "is not set");
-    const name = read("appName") as string;
-    const layout = (read("agentLayout") ?? keyOf("agentLayout")!.default) as Layout;
-    if (layout !== "sidecar" && layout !== "service") throw new Problem("agentLayout", `is ${JSON.stringify(layout)}: expected "sidecar" or "service"`);
+    if (top.apps !== undefined) readValue({ key: "apps" }, top.apps);
+    const credentials = readCredentials(top, credential);
+    if (values.apps === undefined) {
+        for (const key of MULTI_ONLY) if (top[key] !== undefined) throw new Problem({ key }, "is set, but apps is not (it belongs to the agent fleet several apps share)");
+        const app = appPlan(top, credentials, false);
+        return { multi: false, apps: [app] };
+    }
+    return multiPlan(values, values.apps, credentials);
+}
 
-    const existingSecretName = read("existingSecretName") as string | undefined;
-    const hasKeys = values.accessKeyId !== undefined || values.secretAccessKey !== undefined;
+function readCredentials(top: Record<string, string>, credential: (key: string) => pulumi.Input<string>): EnvoyAppArgs["credentials"] {
+    const existingSecretName = readValue({ key: "existingSecretName" }, top.existingSecretName) as string | undefined;
+    const hasKeys = top.accessKeyId !== undefined || top.secretAccessKey !== undefined;
     if (existingSecretName === undefined) {
         for (const key of ["accessKeyId", "secretAccessKey"]) {
-            if (values[key] === undefined) throw new Problem(key, "is not set (give both agent keys as secrets, or existingSecretName)");
+            if (top[key] === undefined) throw new Problem({ key }, "is not set (give both agent keys as secrets, or existingSecretName)");
         }
     } else if (hasKeys) {
-        throw new Problem("existingSecretName", "is set together with accessKeyId/secretAccessKey: give one or the other");
+        throw new Problem({ key: "existingSecretName" }, "is set together with accessKeyId/secretAccessKey: give one or the other");
     }
-    const credentials = existingSecretName !== undefined ? { existingSecretName } : { accessKeyId: credential("accessKeyId"), secretAccessKey: credential("secretAccessKey") };
+    return existingSecretName !== undefined ? { existingSecretName } : { accessKeyId: credential("accessKeyId"), secretAccessKey: credential("secretAccessKey") };
+}
 
-    if (layout === "sidecar") {
-        for (const key of ["agentReplicas", "agentMinReplicas", "agentMaxReplicas", "agentCpuUtilization"]) {
-            if (values[key] !== undefined) throw new Problem(key, 'is set but agentLayout is "sidecar" (the sidecar scales with the app)');
+/** Reads the keys of one app from `v` (`atOf` says where each key was set). */
+function reader(v: Record<string, string | undefined>, atOf: (key: string) => At) {
+    return (key: string): unknown => readValue(atOf(key), v[key]);
+}
+
+/**
+ * One app from its values: the flat keys (one app), or an entry over the top-level defaults
+ * (`atOf` says where each key was set). With several apps, one in the service layout shares the
+ * stack's agent fleet.
+ */
+function appPlan(v: Record<string, string | undefined>, credentials: EnvoyAppArgs["credentials"], multi: boolean, atOf: (key: string) => At = (key) => ({ key })): AppPlan {
+    const read = reader(v, atOf);
+    for (const k of CONFIG_KEYS) if (k.required && k.scope === "app" && v[k.key] === undefined) throw new Problem(atOf(k.key), "is not set");
+    const name = read("appName") as string;
+    const layout = (read("agentLayout") ?? keyOf("agentLayout")!.default) as Layout;
+    if (layout !== "sidecar" && layout !== "service") throw new Problem(atOf("agentLayout"), `is ${JSON.stringify(layout)}: expected "sidecar" or "service"`);
+    const shared = multi && layout === "service";
+    if (layout === "sidecar" && !multi) {
+        for (const key of [...AGENT_SCALING_KEYS, ...AGENT_POD_KEYS]) {
+            if (v[key] !== undefined) throw new Problem(atOf(key), `is set but agentLayout is "sidecar" (the sidecar ${AGENT_POD_KEYS.includes(key) ? "runs in the app's pod" : "scales with the app"})`);
         }
     }
-    const maxReplicas = read("agentMaxReplicas") as number | undefined;
-    if (maxReplicas === undefined) {
-        for (const key of ["agentMinReplicas", "agentCpuUtilization"]) if (values[key] !== undefined) throw new Problem(key, "is set, but agentMaxReplicas, which turns the autoscaler on, is not");
-    }
-    const agent = { image: read("agentImage") as string | undefined, grpcPort: read("agentGrpcPort") as number | undefined };
-    const autoscaling = maxReplicas === undefined ? undefined : { maxReplicas, minReplicas: read("agentMinReplicas") as number | undefined, cpuUtilization: read("agentCpuUtilization") as number | undefined };
     const common: EnvoyAppArgs = dropUndefined({
         namespace: read("namespace") as string | undefined,
         replicas: read("replicas") as number | undefined,
@@ -219,70 +358,208 @@ function argsOf(values: Record<string, string>, credential: (key: string) => pul
             maxRequestBytes: read("maxRequestBytes") as number | undefined,
             expectResponseData: read("expectResponseData") as boolean | undefined,
         },
-        credentials,
+        pod: {
+            nodeSelector: read("nodeSelector") as Record<string, string> | undefined,
+            tolerations: read("tolerations") as object[] | undefined,
+            affinity: read("affinity") as Record<string, unknown> | undefined,
+            priorityClassName: read("priorityClassName") as string | undefined,
+            imagePullSecrets: read("imagePullSecrets") as string[] | undefined,
+            annotations: read("podAnnotations") as Record<string, string> | undefined,
+            labels: read("podLabels") as Record<string, string> | undefined,
+        },
+        service: {
+            type: read("serviceType") as string | undefined,
+            annotations: read("serviceAnnotations") as Record<string, string> | undefined,
+            loadBalancerSourceRanges: read("loadBalancerSourceRanges") as string[] | undefined,
+            externalTrafficPolicy: read("externalTrafficPolicy") as string | undefined,
+        },
     });
-    // The layout's own part stays even when empty: `agentService: {create: {}}` is what makes the service layout.
-    const args: EnvoyAppArgs =
-        layout === "sidecar"
-            ? { ...common, ...dropUndefined({ agent }) }
-            : { ...common, agentService: { create: dropUndefined({ agent, replicas: read("agentReplicas") as number | undefined, autoscaling }) } };
-    return { name, layout, args };
+    const agent = { image: read("agentImage") as string | undefined, grpcPort: read("agentGrpcPort") as number | undefined };
+    if (shared) return { name, layout, shared, args: common };
+    const withCredentials = { ...common, credentials };
+    if (layout === "sidecar") return { name, layout, shared, args: { ...withCredentials, ...dropUndefined({ agent }) } };
+    // The app's own agent Service (one app): the layout's own part stays even when empty, `agentService: {create: {}}` is what makes it.
+    return { name, layout, shared, args: { ...withCredentials, agentService: { create: agentServiceSettings(v, atOf, agent) } } };
 }
 
-/** Leaves out what the stack does not set, so the components' defaults apply. */
+/** The settings of an agent Service from the stack-level agent keys. */
+function agentServiceSettings(v: Record<string, string | undefined>, atOf: (key: string) => At, agent: { image?: string; grpcPort?: number }) {
+    const read = reader(v, atOf);
+    const maxReplicas = read("agentMaxReplicas") as number | undefined;
+    if (maxReplicas === undefined) {
+        for (const key of ["agentMinReplicas", "agentCpuUtilization"]) if (v[key] !== undefined) throw new Problem(atOf(key), "is set, but agentMaxReplicas, which turns the autoscaler on, is not");
+    }
+    const autoscaling = maxReplicas === undefined ? undefined : { maxReplicas, minReplicas: read("agentMinReplicas") as number | undefined, cpuUtilization: read("agentCpuUtilization") as number | undefined };
+    return dropUndefined({
+        agent,
+        replicas: read("agentReplicas") as number | undefined,
+        autoscaling,
+        pod: {
+            nodeSelector: read("agentNodeSelector") as Record<string, string> | undefined,
+            tolerations: read("agentTolerations") as object[] | undefined,
+            affinity: read("agentAffinity") as Record<string, unknown> | undefined,
+            priorityClassName: read("agentPriorityClassName") as string | undefined,
+            imagePullSecrets: read("agentImagePullSecrets") as string[] | undefined,
+            annotations: read("agentPodAnnotations") as Record<string, string> | undefined,
+            labels: read("agentPodLabels") as Record<string, string> | undefined,
+        },
+        serviceAccountName: read("agentServiceAccountName") as string | undefined,
+        serviceAnnotations: read("agentServiceAnnotations") as Record<string, string> | undefined,
+    });
+}
+
+/** Several apps: each entry over the top-level defaults, and the fleet the service-layout apps share. */
+function multiPlan(values: Values, entries: Record<string, unknown>[], credentials: EnvoyAppArgs["credentials"]): StackPlan {
+    const top = values.top;
+    if (entries.length === 0) throw new Problem({ key: "apps" }, "is an empty list: expected at least one app");
+    if (top.appName !== undefined) throw new Problem({ key: "appName" }, "is set beside apps: give each app its appName in apps");
+    const appKeys = CONFIG_KEYS.filter((k) => k.scope === "app");
+    const apps: AppPlan[] = [];
+    for (const [i, entry] of entries.entries()) {
+        if (entry.appName === undefined) throw new Problem({ app: i, key: "appName" }, "is not set");
+        if (entry.appImage === undefined && top.appImage === undefined) throw new Problem({ app: i, key: "appImage" }, "is not set (nor a default appImage at the top level)");
+        for (const [key, value] of Object.entries(entry)) {
+            const k = keyOf(key);
+            if (!k) {
+                const meant = closestKey(key, appKeys);
+                throw new Problem({ app: i, key }, `is not a setting of an app: did you mean ${meant}?`, meant);
+            }
+            if (k.scope === "stack") throw new Problem({ app: i, key }, `is set for one app, but it is a setting of the whole stack: set ${key} at the top level`);
+            if (value === null || ["object", "boolean", "number", "string"].indexOf(typeof value) < 0) throw new Problem({ app: i, key }, `is ${JSON.stringify(value)}: expected a value`);
+        }
+        const merged: Record<string, string | undefined> = {};
+        for (const k of appKeys) merged[k.key] = text(entry[k.key]) ?? top[k.key];
+        const atOf = (key: string): At => (entry[key] !== undefined ? { app: i, key } : { key });
+        const plan = appPlan(merged, credentials, true, atOf);
+        // Two components of one name and type are one Pulumi resource twice (in any namespace): refuse the second by its key.
+        const first = apps.findIndex((a) => a.name === plan.name);
+        if (first >= 0) throw new Problem(atOf("appName"), `is ${JSON.stringify(plan.name)}, which apps[${first}] already uses: expected a name of its own`);
+        if (plan.shared) {
+            for (const key of ["agentImage", "agentGrpcPort"]) if (entry[key] !== undefined) throw new Problem({ app: i, key }, `is set for an app of the shared agent fleet (agentLayout "service"): set ${key} at the top level`);
+        }
+        apps.push(plan);
+    }
+    const sharing = apps.filter((a) => a.shared);
+    if (sharing.length === 0) {
+        for (const key of [...AGENT_SCALING_KEYS, ...AGENT_POD_KEYS, ...MULTI_ONLY]) {
+            if (top[key] !== undefined) throw new Problem({ key }, 'is set, but no app uses the shared agent fleet (agentLayout "service")');
+        }
+        return { multi: true, apps };
+    }
+    const atTop = (key: string): At => ({ key });
+    const read = reader(top, atTop);
+    const name = (read("agentServiceName") as string | undefined) ?? keyOf("agentServiceName")!.default!;
+    const namespace = (read("agentNamespace") as string | undefined) ?? (read("namespace") as string | undefined);
+    const clientNamespaces = [...new Set(sharing.map((a) => a.args.namespace ?? "default"))];
+    const agent = { image: read("agentImage") as string | undefined, grpcPort: read("agentGrpcPort") as number | undefined };
+    const args: AgentServiceArgs = dropUndefined({
+        credentials: credentials!,
+        namespace,
+        integration: read("integration") as string | undefined,
+        expectResponseData: read("expectResponseData") as boolean | undefined,
+        clientNamespaces,
+        ...agentServiceSettings(top, atTop, agent),
+    });
+    return { multi: true, apps, fleet: { name, args } };
+}
+/**
+ * Leaves out what the stack does not set, so the components' defaults apply: undefined fields,
+ * and objects left empty by leaving them out (an object the stack gives empty stays).
+ */
 function dropUndefined<T>(v: T): T {
     if (pulumi.Output.isInstance(v) || Array.isArray(v) || typeof v !== "object" || v === null) return v;
     const out: any = {};
     for (const [k, x] of Object.entries(v)) {
         if (x === undefined) continue;
         const cleaned = dropUndefined(x);
-        if (typeof cleaned === "object" && cleaned !== null && !Array.isArray(cleaned) && !pulumi.Output.isInstance(cleaned) && Object.keys(cleaned).length === 0) continue;
-        out[k] = cleaned;
+        const emptied = isPlain(x) && Object.keys(x).length > 0 && Object.keys(cleaned as object).length === 0;
+        if (!emptied) out[k] = cleaned;
     }
     return out;
 }
 
-/** A component's refusal, restated in terms of the config key that set the input. */
-function asProblem(values: Record<string, string>, e: InputError): Problem {
-    const layout: Layout = values.agentLayout === "service" ? "service" : "sidecar";
+function isPlain(v: unknown): v is object {
+    return typeof v === "object" && v !== null && !Array.isArray(v) && !pulumi.Output.isInstance(v);
+}
+
+/**
+ * A component's refusal, restated in terms of the config key that set the input: of the app at
+ * `owner` (its layout says which inputs the keys set), or of the fleet.
+ */
+function asProblem(values: Values, owner: At, layout: Layout | "fleet", e: InputError): Problem {
     const byInput = CONFIG_KEYS.filter((k) => k.input[layout] !== undefined && !k.secret);
     const credential = /^credentials\.(accessKeyId|secretAccessKey)$/.exec(e.input)?.[1];
-    const owner = credential ?? byInput.find((k) => k.input[layout] === e.input)?.key ?? (e.input === "name" ? "appName" : undefined);
+    const key = credential ?? byInput.find((k) => k.input[layout] === e.input)?.key ?? (e.input === "name" ? (layout === "fleet" ? "agentServiceName" : "appName") : undefined);
     let accepted = e.accepted;
     for (const k of byInput) accepted = accepted.split(k.input[layout]!).join(k.key);
     // An input no key sets (a default the stack cannot change) is still the app's: name the app.
-    return new Problem(owner ?? "appName", owner ? `is ${e.given}: expected ${accepted}` : `gives ${e.message.replace(/^sigsci-envoy: /, "")}`);
+    if (key === undefined) return new Problem(owner, `gives ${e.message.replace(/^sigsci-envoy: /, "")}`);
+    // The key of an app is where that app's value was set: its entry, or the top-level default.
+    const at: At = owner.app !== undefined && values.apps?.[owner.app]?.[key] !== undefined && keyOf(key)?.scope === "app" ? { app: owner.app, key } : { key };
+    return new Problem(at, `is ${e.given}: expected ${accepted}`);
 }
 
+/** `values` with `value` at `at` (undefined: removed). */
+function withValue(values: Values, at: At, value: string | undefined): Values {
+    if (at.app === undefined) {
+        const top = { ...values.top };
+        if (value === undefined) delete top[at.key];
+        else top[at.key] = value;
+        return { ...values, top };
+    }
+    const apps = values.apps!.map((a, i) => {
+        if (i !== at.app) return a;
+        const next = { ...a };
+        if (value === undefined) delete next[at.key];
+        else next[at.key] = value;
+        return next;
+    });
+    return { ...values, apps };
+}
+
+function valueAt(values: Values, at: At): string | undefined {
+    return at.app === undefined ? values.top[at.key] : text(values.apps?.[at.app]?.[at.key]);
+}
+
+const samePlace = (a: At, b: At) => a.key === b.key && a.app === b.app;
+
 /** A `pulumi config` command that makes the check of `problem` pass, tried before it is offered. */
-function fixFor(values: Record<string, string>, problem: Problem): string | undefined {
-    const passes = (next: Record<string, string>) => findProblem(next)?.key !== problem.key;
-    const without = (key: string) => Object.fromEntries(Object.entries(values).filter(([k]) => k !== key));
-    const set = (key: string, value: string) => {
-        const k = keyOf(key)!;
-        return `pulumi config set ${k.secret ? "--secret " : ""}${key} ${k.kind === "list" ? `'${value}'` : value}`;
+function fixFor(values: Values, problem: Problem): string | undefined {
+    const passes = (next: Values) => {
+        const after = findProblem(next);
+        return after === undefined || !samePlace(after.at, problem.at);
     };
+    const set = (at: At, value: string) => {
+        const k = keyOf(at.key)!;
+        // Structured values are JSON: quoted for the shell.
+        const shown = ["list", "map", "object", "objects"].includes(k.kind) ? `'${value}'` : value;
+        return at.app === undefined ? `pulumi config set ${k.secret ? "--secret " : ""}${at.key} ${shown}` : `pulumi config set --path '${pathOf(at)}' ${shown}`;
+    };
+    const rm = (at: At) => (at.app === undefined ? `pulumi config rm ${at.key}` : `pulumi config rm --path '${pathOf(at)}'`);
+    const at = problem.at;
     if (problem.meant !== undefined) {
         // The value moves to the key meant, unless it is an agent key (never shown) or would not pass there.
         const meant = keyOf(problem.meant)!;
-        const value = meant.secret || keyOf(problem.key)?.secret ? meant.example : values[problem.key];
-        const moved = { ...without(problem.key), [problem.meant]: value };
-        return meant.secret || findProblem(moved)?.key !== problem.meant
-            ? `pulumi config rm ${problem.key} && ${set(problem.meant, meant.secret ? meant.example : value)}`
-            : `pulumi config rm ${problem.key}`;
+        const target: At = { app: at.app, key: problem.meant };
+        const value = meant.secret || keyOf(at.key)?.secret ? meant.example : valueAt(values, at)!;
+        const moved = withValue(withValue(values, at, undefined), target, value);
+        const after = findProblem(moved);
+        const passesThere = after === undefined || !samePlace(after.at, target);
+        return meant.secret || passesThere ? `${rm(at)} && ${set(target, meant.secret ? meant.example : value)}` : rm(at);
     }
-    const k = keyOf(problem.key);
+    const k = keyOf(at.key);
     if (!k) return undefined;
-    if (k.secret) return set(k.key, k.example);
-    for (const candidate of candidates(k, values)) if (passes({ ...values, [k.key]: candidate })) return set(k.key, candidate);
-    if (!k.required && passes(without(k.key))) return `pulumi config rm ${k.key}`;
+    if (k.secret) return set(at, k.example);
+    for (const candidate of candidates(k, valueAt(values, at))) if (passes(withValue(values, at, candidate))) return set(at, candidate);
+    const required = k.required && (at.app !== undefined || values.apps === undefined);
+    if (!required && passes(withValue(values, at, undefined))) return rm(at);
     return undefined;
 }
 
 /** Values to try for a key: its example, then (for numbers) others near it. */
-function candidates(k: Key, values: Record<string, string>): string[] {
+function candidates(k: Key, current: string | undefined): string[] {
     if (k.kind !== "number") return [k.example];
     const base = Number(k.example);
-    const near = [base, base + 1, base - 1, base * 2, Number(values[k.key]) + 1].filter((n) => Number.isInteger(n) && n > 0);
+    const near = [base, base + 1, base - 1, base * 2, Number(current) + 1].filter((n) => Number.isInteger(n) && n > 0);
     return [...new Set(near.map(String))];
 }

@@ -1,13 +1,21 @@
 // The root program: one stack per environment, configured only through stack configuration
-// (see README, "Stack configuration"). `pulumi up` runs it; `npm run render` evaluates it offline.
-import { EnvoyApp } from "../sdk";
-import { currentStack, readStackConfig } from "./config";
+// (README, "Deploy"; every key in docs/reference.md). `pulumi up` runs it; `npm run render`
+// evaluates it offline.
+import * as pulumi from "@pulumi/pulumi";
+import { AgentService, EnvoyApp } from "../sdk";
+import { currentStack, readStackPlan } from "./config";
 
 // Every value is checked here first, so a bad one names its config key and a fix.
-const { name, args } = readStackConfig(currentStack());
-const app = new EnvoyApp(name, args);
+const plan = readStackPlan(currentStack());
+const fleet = plan.fleet ? new AgentService(plan.fleet.name, plan.fleet.args) : undefined;
+const components = plan.apps.map((a) => new EnvoyApp(a.name, a.shared ? { ...a.args, agentService: fleet!.link() } : a.args));
 
-export const agentGrpcEndpoint = app.agentGrpcEndpoint;
-export const frontUrl = app.frontUrl;
-export const namespace = app.namespace;
-export const deploymentName = app.deploymentName;
+// One app: its endpoint and URL. Several: the fleet's endpoint, and each app's by name.
+const single = plan.multi ? undefined : components[0];
+export const agentGrpcEndpoint = single ? single.agentGrpcEndpoint : fleet?.grpcEndpoint;
+export const frontUrl = single?.frontUrl;
+export const namespace = single?.namespace;
+export const deploymentName = single?.deploymentName;
+export const apps = plan.multi
+    ? pulumi.output(Object.fromEntries(components.map((c, i) => [plan.apps[i].name, { frontUrl: c.frontUrl, agentGrpcEndpoint: c.agentGrpcEndpoint, namespace: c.namespace, deploymentName: c.deploymentName }])))
+    : undefined;

@@ -2,7 +2,7 @@
 // in each agent layout, so no key can be dropped on the way from the stack file to the args.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_KEYS, ConfigError, currentStack, readStackConfig } from "../program/config";
+import { CONFIG_KEYS, ConfigError, currentStack, readStackPlan } from "../program/config";
 import { valueOf } from "./support/pulumi-mocks";
 
 const PROJECT = "sigsci-envoy";
@@ -10,7 +10,9 @@ const BASE = { appName: "helloworld", appImage: "signalsciences/example-hellowor
 
 function read(values: Record<string, string>) {
     pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, v])));
-    return readStackConfig(currentStack(new pulumi.Config(PROJECT)));
+    const plan = readStackPlan(currentStack(new pulumi.Config(PROJECT)));
+    assert.strictEqual(plan.multi, false);
+    return plan.apps[0];
 }
 
 function at(args: any, path: string): unknown {
@@ -21,7 +23,7 @@ function at(args: any, path: string): unknown {
 function parsed(key: (typeof CONFIG_KEYS)[number]): unknown {
     if (key.kind === "number") return Number(key.example);
     if (key.kind === "boolean") return key.example === "true";
-    if (key.kind === "list") return JSON.parse(key.example);
+    if (["list", "map", "object", "objects"].includes(key.kind)) return JSON.parse(key.example);
     return key.example;
 }
 
@@ -36,8 +38,9 @@ describe("stack configuration keys reach the args", () => {
                     delete values.accessKeyId;
                     delete values.secretAccessKey;
                 }
-                // The autoscaler's other keys need its maximum.
+                // The autoscaler's other keys need its maximum; the load-balancer settings a load balancer.
                 if (["agentMinReplicas", "agentCpuUtilization"].includes(key.key)) values.agentMaxReplicas = "10";
+                if (["loadBalancerSourceRanges", "externalTrafficPolicy"].includes(key.key)) values.serviceType = "LoadBalancer";
                 const { args } = read(values);
                 if (key.secret) {
                     const output = at(args, `${path}.${key.key}`) as pulumi.Output<string>;
@@ -68,8 +71,8 @@ describe("stack configuration keys reach the args", () => {
     });
 
     it("covers every key: each either maps to an input or shapes the args itself", () => {
-        const shaping = CONFIG_KEYS.filter((k) => k.input.sidecar === undefined && k.input.service === undefined).map((k) => k.key);
-        assert.deepStrictEqual(shaping.sort(), ["agentLayout", "appName"]);
+        const shaping = CONFIG_KEYS.filter((k) => k.input.sidecar === undefined && k.input.service === undefined && k.input.fleet === undefined).map((k) => k.key);
+        assert.deepStrictEqual(shaping.sort(), ["agentLayout", "agentServiceName", "appName", "apps"]);
     });
 });
 
@@ -149,4 +152,140 @@ describe("stack configuration errors", () => {
     }
 
     it("accepts the committed dev stack with credentials", () => assert.strictEqual(problemOf({ ...DEV, ...CREDS }), undefined));
+});
+
+// ---- several apps per stack ----------------------------------------------------------------
+
+const SHOP = { appName: "shop", namespace: "shop", appImage: "registry.example.com/shop:1.0", agentLayout: "service" };
+const BLOG = { appName: "blog", namespace: "blog", appImage: "registry.example.com/blog:1.0" };
+
+function readPlan(values: Record<string, string>) {
+    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, v])));
+    return readStackPlan(currentStack(new pulumi.Config(PROJECT)));
+}
+
+/** A stack of several apps, as Pulumi hands it over: `apps` as JSON. */
+const several = (apps: object[], top: Record<string, string> = {}) => ({ ...CREDS, ...top, apps: JSON.stringify(apps) });
+
+describe("several apps per stack", () => {
+    it("makes each entry an app over the top-level defaults, and one fleet for the apps in the service layout", () => {
+        const plan = readPlan(several([SHOP, { ...SHOP, appName: "api", appPort: 8081 }, BLOG], { integration: "ext_proc", replicas: "2", agentMaxReplicas: "6", agentNamespace: "waf" }));
+        assert.strictEqual(plan.multi, true);
+        assert.deepStrictEqual(plan.apps.map((a) => [a.name, a.layout, a.shared, a.args.namespace, a.args.replicas, a.args.inspection?.integration]), [
+            ["shop", "service", true, "shop", 2, "ext_proc"],
+            ["api", "service", true, "shop", 2, "ext_proc"],
+            ["blog", "sidecar", false, "blog", 2, "ext_proc"],
+        ]);
+        assert.strictEqual(plan.apps[1].args.app.port, 8081);
+        // The apps of the fleet hold no credentials and no agent; the sidecar app both.
+        assert.strictEqual(plan.apps[0].args.credentials, undefined);
+        assert.strictEqual(plan.apps[0].args.agentService, undefined, "the program links the fleet");
+        assert.ok(plan.apps[2].args.credentials);
+        assert.deepStrictEqual(
+            { ...plan.fleet!.args, credentials: undefined },
+            { credentials: undefined, namespace: "waf", integration: "ext_proc", clientNamespaces: ["shop"], autoscaling: { maxReplicas: 6 } },
+        );
+        assert.strictEqual(plan.fleet!.name, "sigsci-agents");
+    });
+
+    it("has no fleet when every app runs a sidecar", () => {
+        const plan = readPlan(several([BLOG, { ...BLOG, appName: "docs" }]));
+        assert.strictEqual(plan.fleet, undefined);
+        assert.deepStrictEqual(plan.apps.map((a) => a.layout), ["sidecar", "sidecar"]);
+    });
+
+    for (const key of CONFIG_KEYS.filter((k) => k.input.fleet !== undefined && !k.secret)) {
+        it(`${key.key} -> the fleet's ${key.input.fleet}`, () => {
+            const top: Record<string, string> = { [key.key]: key.example };
+            if (["agentMinReplicas", "agentCpuUtilization"].includes(key.key)) top.agentMaxReplicas = "10";
+            if (key.key === "existingSecretName") {
+                const plan = readPlan({ ...top, apps: JSON.stringify([SHOP]) });
+                assert.deepStrictEqual(at(plan.fleet!.args, key.input.fleet!), key.example);
+                return;
+            }
+            const plan = readPlan(several([SHOP], top));
+            assert.deepStrictEqual(at(plan.fleet!.args, key.input.fleet!), parsed(key));
+        });
+    }
+
+    for (const key of CONFIG_KEYS.filter((k) => k.scope === "app" && k.input.sidecar !== undefined)) {
+        it(`${key.key} in an entry -> that app's ${key.input.sidecar}`, () => {
+            const entry: Record<string, unknown> = { ...BLOG, [key.key]: parsed(key) };
+            if (["loadBalancerSourceRanges", "externalTrafficPolicy"].includes(key.key)) entry.serviceType = "LoadBalancer";
+            const plan = readPlan(several([entry, { ...BLOG, appName: "other" }]));
+            assert.deepStrictEqual(at(plan.apps[0].args, key.input.sidecar!), parsed(key));
+            if (key.key !== "namespace") assert.notDeepStrictEqual(at(plan.apps[1].args, key.input.sidecar!), parsed(key), "only that app");
+        });
+    }
+});
+
+/** `values` after the `pulumi config` commands of a fix, `--path` ones on the apps list included. */
+function appliedPath(values: Record<string, string>, fix: string): Record<string, string> {
+    const next = { ...values };
+    const apps = next.apps ? JSON.parse(next.apps) : undefined;
+    const rest: string[] = [];
+    for (const command of fix.split(" && ")) {
+        const rm = /^pulumi config rm --path 'apps\[(\d+)\]\.(\w+)'$/.exec(command);
+        const set = /^pulumi config set --path 'apps\[(\d+)\]\.(\w+)' (.+)$/.exec(command);
+        if (rm) delete apps[Number(rm[1])][rm[2]];
+        else if (set) apps[Number(set[1])][set[2]] = set[3].replace(/^'(.*)'$/, "$1");
+        else rest.push(command);
+    }
+    if (apps) next.apps = JSON.stringify(apps);
+    return rest.length > 0 ? applied(next, rest.join(" && ")) : next;
+}
+
+function problemOfPlan(values: Record<string, string>): ConfigError | undefined {
+    try {
+        readPlan(values);
+        return undefined;
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, String(e));
+        return e;
+    }
+}
+
+const MULTI_ERRORS: [string, Record<string, string>, string][] = [
+    ["a port that is not a number, in one app", several([BLOG, { ...BLOG, appName: "docs", appPort: "80a" }]),
+        'sigsci-envoy: config "sigsci-envoy:apps[1].appPort" is "80a": expected a number. Fix it with: pulumi config set --path \'apps[1].appPort\' 8080'],
+    ["a value the component refuses, in one app", several([BLOG, { ...BLOG, appName: "docs", replicas: -2 }]),
+        'sigsci-envoy: config "sigsci-envoy:apps[1].replicas" is -2: expected a whole number from 0 to 10000. Fix it with: pulumi config set --path \'apps[1].replicas\' 3'],
+    ["a bad top-level default, named at the top level", several([BLOG], { appPort: "70000" }),
+        'sigsci-envoy: config "sigsci-envoy:appPort" is 70000: expected a port number from 1 to 65535. Fix it with: pulumi config set appPort 8080'],
+    ["an app without a name", several([BLOG, { appImage: "a:1" }]),
+        'sigsci-envoy: config "sigsci-envoy:apps[1].appName" is not set. Fix it with: pulumi config set --path \'apps[1].appName\' helloworld'],
+    ["two apps of one name", several([BLOG, { ...BLOG, namespace: "shop" }]),
+        'sigsci-envoy: config "sigsci-envoy:apps[1].appName" is "blog", which apps[0] already uses: expected a name of its own. Fix it with: pulumi config set --path \'apps[1].appName\' helloworld'],
+    ["a misspelt key in an app", several([{ ...BLOG, appport: 3000 }]),
+        'sigsci-envoy: config "sigsci-envoy:apps[0].appport" is not a setting of an app: did you mean appPort?. Fix it with: pulumi config rm --path \'apps[0].appport\' && pulumi config set --path \'apps[0].appPort\' 3000'],
+    ["a setting of the stack in one app", several([{ ...SHOP, agentMaxReplicas: 4 }]),
+        'sigsci-envoy: config "sigsci-envoy:apps[0].agentMaxReplicas" is set for one app, but it is a setting of the whole stack: set agentMaxReplicas at the top level. Fix it with: pulumi config rm --path \'apps[0].agentMaxReplicas\''],
+    ["an agent image for an app of the fleet", several([{ ...SHOP, agentImage: "signalsciences/sigsci-agent:4.84.0" }]),
+        'sigsci-envoy: config "sigsci-envoy:apps[0].agentImage" is set for an app of the shared agent fleet (agentLayout "service"): set agentImage at the top level. Fix it with: pulumi config rm --path \'apps[0].agentImage\''],
+    ["an app that disagrees with the fleet's integration", several([SHOP, { ...SHOP, appName: "api", integration: "ext_proc" }]),
+        'sigsci-envoy: config "sigsci-envoy:apps[1].integration" is "ext_proc": expected "ext_authz", as the shared agent Service runs (agentService.integration). Fix it with: pulumi config rm --path \'apps[1].integration\''],
+    ["fleet scaling with no app in the fleet", several([BLOG], { agentMaxReplicas: "4" }),
+        'sigsci-envoy: config "sigsci-envoy:agentMaxReplicas" is set, but no app uses the shared agent fleet (agentLayout "service"). Fix it with: pulumi config rm agentMaxReplicas'],
+    ["an app name beside apps", { ...several([BLOG]), appName: "web" },
+        'sigsci-envoy: config "sigsci-envoy:appName" is set beside apps: give each app its appName in apps. Fix it with: pulumi config rm appName'],
+    ["no apps in the list", { ...CREDS, apps: "[]" }, 'sigsci-envoy: config "sigsci-envoy:apps" is an empty list: expected at least one app'],
+    ["apps that are not a list of objects", { ...CREDS, apps: '"shop"' },
+        'sigsci-envoy: config "sigsci-envoy:apps" is "\\"shop\\"": expected a JSON list of objects. Fix it with: pulumi config set apps \'[{"appName":"shop","appImage":"registry.example.com/shop:1.0"}]\''],
+    ["the fleet's namespace without apps", { ...DEV, ...CREDS, agentNamespace: "waf" },
+        'sigsci-envoy: config "sigsci-envoy:agentNamespace" is set, but apps is not (it belongs to the agent fleet several apps share). Fix it with: pulumi config rm agentNamespace'],
+    ["a bad fleet namespace", several([SHOP], { agentNamespace: "WAF" }),
+        'sigsci-envoy: config "sigsci-envoy:agentNamespace" is "WAF": expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit. Fix it with: pulumi config set agentNamespace waf'],
+];
+
+describe("stack configuration errors, several apps", () => {
+    for (const [what, values, message] of MULTI_ERRORS) {
+        it(`names the app's key and a fix that passes, for ${what}`, () => {
+            const problem = problemOfPlan(values);
+            assert.strictEqual(problem?.message, message);
+            for (const secret of Object.values(CREDS)) assert.ok(!problem!.message.includes(secret));
+            if (problem!.fix === undefined) return;
+            const after = problemOfPlan(appliedPath(values, problem!.fix));
+            assert.notStrictEqual(after?.key, problem!.key, `after "${problem!.fix}": ${after?.message}`);
+        });
+    }
 });

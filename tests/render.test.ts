@@ -29,7 +29,7 @@ function scratchProject(stackConfig: Record<string, unknown>): string {
 const DEV = parse(fs.readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8")).config;
 
 describe("committed stacks", () => {
-    it("include dev and prod", () => assert.deepStrictEqual([...STACKS].sort(), ["dev", "prod"]));
+    it("include dev, prod and staging", () => assert.deepStrictEqual([...STACKS].sort(), ["dev", "prod", "staging"]));
 
     for (const stack of STACKS) {
         it(`${stack} renders strictly valid objects, the same bytes every time`, async () => {
@@ -73,6 +73,26 @@ describe("committed stacks", () => {
     });
 });
 
+describe("the staging stack: several apps, one agent fleet", () => {
+    it("runs three apps in two namespaces: two behind the shared fleet over ext_proc, one with its sidecar", async () => {
+        const r = await renderedStack("staging");
+        const deployments = r.objects.filter((o) => o.kind === "Deployment");
+        const apps = deployments.filter((d) => d.spec.template.spec.containers.some((c: any) => c.name === "envoy"));
+        assert.deepStrictEqual(apps.map((d) => `${d.metadata.namespace}/${d.metadata.name}`).sort(), ["blog/blog", "shop/shop-api", "shop/shop-web"]);
+        const containers = (d: any) => d.spec.template.spec.containers.map((c: any) => c.name);
+        assert.deepStrictEqual(containers(apps.find((d) => d.metadata.name === "blog")), ["envoy", "app", "sigsci-agent"]);
+        for (const name of ["shop-web", "shop-api"]) assert.deepStrictEqual(containers(apps.find((d) => d.metadata.name === name)), ["envoy", "app"]);
+        // One fleet in waf, in ext_proc mode, admitting the shop namespace's Envoy pods only.
+        const fleet = deployments.filter((d) => !apps.includes(d));
+        assert.deepStrictEqual(fleet.map((d) => `${d.metadata.namespace}/${d.metadata.name}`), ["waf/waf-agents"]);
+        assert.ok(fleet[0].spec.template.spec.containers[0].env.some((e: any) => e.name === "SIGSCI_ENVOY_EXTPROC_ENABLED" && e.value === "true"));
+        const policy = r.objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.namespace === "waf");
+        assert.deepStrictEqual(policy.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values, ["shop"]);
+        assert.strictEqual(r.objects.find((o) => o.kind === "Service" && o.metadata.name === "waf-agents").spec.clusterIP, "None", "headless: Envoy balances over every agent pod");
+        assert.ok(r.summary.includes("  traffic paths: 3 inspected listeners verified, no findings"), r.summary.join("\n"));
+    });
+});
+
 describe("render and secrets", () => {
     it("never prints a credential, even one left in plain text in the stack file", async () => {
         const dir = scratchProject({ ...DEV, "sigsci-envoy:accessKeyId": "AKID-PLAINTEXT-1234", "sigsci-envoy:secretAccessKey": "SECRET-PLAINTEXT-5678" });
@@ -98,7 +118,7 @@ describe("render and secrets", () => {
     });
 
     it("names the stacks there are when asked for one that is not", async () => {
-        await assert.rejects(renderStack("staging"), { message: 'no stack "staging": expected one of dev, prod (a Pulumi.<stack>.yaml beside Pulumi.yaml)' });
+        await assert.rejects(renderStack("qa"), { message: 'no stack "qa": expected one of dev, prod, staging (a Pulumi.<stack>.yaml beside Pulumi.yaml)' });
     });
 });
 
@@ -134,7 +154,7 @@ describe("render command", () => {
     it("says how to use it, and names a stack that is not there", async () => {
         assert.deepStrictEqual(await command([]), { code: 2, stdout: "", stderr: "usage: npm run -s render -- --stack <name> [--out <dir>]\n" });
         assert.deepStrictEqual(await command(["--stack", "dev", "--bogus"]), { code: 2, stdout: "", stderr: "usage: npm run -s render -- --stack <name> [--out <dir>]\n" });
-        assert.deepStrictEqual(await command(["--stack", "staging"]), { code: 1, stdout: "", stderr: 'no stack "staging": expected one of dev, prod (a Pulumi.<stack>.yaml beside Pulumi.yaml)\n' });
+        assert.deepStrictEqual(await command(["--stack", "qa"]), { code: 1, stdout: "", stderr: 'no stack "qa": expected one of dev, prod, staging (a Pulumi.<stack>.yaml beside Pulumi.yaml)\n' });
     });
 
     it("writes one file per object with --out", async () => {

@@ -4,7 +4,7 @@
 // that hold the two to the same objects).
 import { AgentService, AgentServiceArgs, AgentServiceLink, EnvoyApp, EnvoyAppArgs } from "../sdk";
 import { agentServiceObjects, appObjects, PlanOptions } from "../sdk/kube/plan";
-import { endpointText, resolveAgentServiceSettings } from "../sdk/settings/agent-service";
+import { plainLink, resolveAgentServiceSettings } from "../sdk/settings/agent-service";
 import { resolveAppSettings } from "../sdk/settings/envoy-app";
 import { AgentServiceSettings } from "../sdk/settings/types";
 import { GUIDE_KEYS, guideArgs } from "./fixtures";
@@ -17,14 +17,7 @@ export type Spec = Component[];
 
 /** What `AgentService.link()` resolves to. */
 export function linkOf(s: AgentServiceSettings, tlsCaSecretName?: string): AgentServiceLink {
-    return {
-        endpoint: endpointText(s.endpoint),
-        clientLabels: s.clientLabels,
-        clientNamespaces: s.clientNamespaces,
-        expectResponseData: s.agent.expectResponseData,
-        integration: s.agent.integration,
-        ...(tlsCaSecretName ? { tlsCaSecretName } : {}),
-    };
+    return plainLink(s, tlsCaSecretName) as AgentServiceLink;
 }
 
 function credentialsOf(c: unknown) {

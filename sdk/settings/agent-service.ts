@@ -1,5 +1,5 @@
 // Resolves the inputs of an agent Service (standalone, or created by an EnvoyApp for itself).
-import { AgentServiceArgs, AgentServiceSettings as AgentServiceSettingsArgs } from "../args";
+import { AgentServiceArgs, AgentServiceLink, AgentServiceSettings as AgentServiceSettingsArgs } from "../args";
 import * as check from "./checks";
 import { resolvePod } from "./pod";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS } from "./defaults";
@@ -90,6 +90,18 @@ export function agentServiceSettings(
         pod,
         ...(serviceAccountName !== undefined ? { serviceAccountName } : {}),
         serviceAnnotations,
+    };
+}
+
+/** What an EnvoyApp's `agentService` gets from this agent Service (`AgentService.link()`, resolved). */
+export function plainLink(s: AgentServiceSettings, tlsCaSecretName?: string): Plain<AgentServiceLink> {
+    return {
+        endpoint: endpointText(s.endpoint),
+        clientLabels: s.clientLabels,
+        clientNamespaces: s.clientNamespaces,
+        expectResponseData: s.agent.expectResponseData,
+        integration: s.agent.integration,
+        ...(tlsCaSecretName ? { tlsCaSecretName } : {}),
     };
 }
 

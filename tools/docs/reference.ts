@@ -80,10 +80,14 @@ function inputDefault(inputPath: string | undefined): string {
 export function configMarkdown(): string {
     const rows = CONFIG_KEYS.map((k) => {
         const def = k.required ? "(required)" : (k.default ?? inputDefault(k.input.sidecar ?? k.input.service));
-        const example = `pulumi config set ${k.secret ? "--secret " : ""}${k.key} ${k.kind === "list" ? `'${k.example}'` : k.example}`;
-        return `| \`${k.key}\` | ${k.kind}${k.secret ? ", secret" : ""} | ${cell(def)} | ${cell(k.doc)} | \`${example}\` |`;
+        const structured = ["list", "map", "object", "objects"].includes(k.kind);
+        const example = `pulumi config set ${k.secret ? "--secret " : ""}${k.key} ${structured ? `'${k.example}'` : k.example}`;
+        const where = k.scope === "app" ? "per app" : "stack";
+        return `| \`${k.key}\` | ${k.kind}${k.secret ? ", secret" : ""} | ${where} | ${cell(def)} | ${cell(k.doc)} | \`${example}\` |`;
     });
-    return ["| key | type | default | what it sets | example |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
+    const intro =
+        "`per app`: a flat key for the one app, or a key of each `apps` entry (at the top level beside `apps`, every app's default); `stack`: at the top level only. Structured values (`list`, `map`, `object`, `objects`) are JSON with `pulumi config set`, or YAML in the stack file.";
+    return [intro, "", "| key | type | where | default | what it sets | example |", "| --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
 /** The errors a user can meet, one per input rule, as the tests assert them. */

@@ -60,10 +60,17 @@ export async function renderStack(stack: string, projectDir = REPO): Promise<Ren
 
     const counts = new Map<string, number>();
     for (const o of objects) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
+    // One app: its endpoint and URL; several: the shared fleet's endpoint (if any), and each app's.
+    const apps = (await output("apps")) as Record<string, { frontUrl: string; agentGrpcEndpoint: string }> | undefined;
+    const endpoints = apps
+        ? [
+              ...(exports.agentGrpcEndpoint !== undefined ? [`  shared agent fleet gRPC endpoint: ${await output("agentGrpcEndpoint")}`] : []),
+              ...Object.entries(apps).map(([name, a]) => `  app ${name}: front URL ${a.frontUrl}, agent gRPC endpoint ${a.agentGrpcEndpoint}`),
+          ]
+        : [`  agent gRPC endpoint: ${await output("agentGrpcEndpoint")}`, `  front URL: ${await output("frontUrl")}`];
     const summary = [
         `sigsci-envoy render: stack "${stack}", ${objects.length} objects (${[...counts].map(([k, n]) => `${k} ${n}`).join(", ")})`,
-        `  agent gRPC endpoint: ${await output("agentGrpcEndpoint")}`,
-        `  front URL: ${await output("frontUrl")}`,
+        ...endpoints,
         `  traffic paths: ${traffic.paths.length} inspected listener${traffic.paths.length === 1 ? "" : "s"} verified, ${traffic.findings.length === 0 ? "no findings" : `${traffic.findings.length} finding${traffic.findings.length === 1 ? "" : "s"}`}`,
         ...traffic.findings.map((f) => `${f.severity}: ${f.object}: ${f.message} [${f.code}]`),
         ...warnings.map((w) => `warning: ${w}`),
