@@ -5,7 +5,7 @@
 // same per-app keys; the top-level per-app keys are then every app's defaults, and one shared
 // agent fleet (an AgentService) serves every app whose agentLayout is `service`.
 import * as pulumi from "@pulumi/pulumi";
-import { AgentServiceArgs, EnvoyAppArgs, InputError } from "../sdk";
+import { AgentServiceArgs, EnvoyAppArgs, InputError, PodOptions } from "../sdk";
 import { plainLink, resolveAgentServiceSettings } from "../sdk/settings/agent-service";
 import { resolveAppSettings } from "../sdk/settings/envoy-app";
 import { AGENT_KEYS, checkAgentKey } from "../sdk/settings/shared";
@@ -358,15 +358,7 @@ function appPlan(v: Record<string, string | undefined>, credentials: EnvoyAppArg
             maxRequestBytes: read("maxRequestBytes") as number | undefined,
             expectResponseData: read("expectResponseData") as boolean | undefined,
         },
-        pod: {
-            nodeSelector: read("nodeSelector") as Record<string, string> | undefined,
-            tolerations: read("tolerations") as object[] | undefined,
-            affinity: read("affinity") as Record<string, unknown> | undefined,
-            priorityClassName: read("priorityClassName") as string | undefined,
-            imagePullSecrets: read("imagePullSecrets") as string[] | undefined,
-            annotations: read("podAnnotations") as Record<string, string> | undefined,
-            labels: read("podLabels") as Record<string, string> | undefined,
-        },
+        pod: podOptions(read, ""),
         service: {
             type: read("serviceType") as string | undefined,
             annotations: read("serviceAnnotations") as Record<string, string> | undefined,
@@ -382,6 +374,23 @@ function appPlan(v: Record<string, string | undefined>, credentials: EnvoyAppArg
     return { name, layout, shared, args: { ...withCredentials, agentService: { create: agentServiceSettings(v, atOf, agent) } } };
 }
 
+/** The PodOptions input field each pod key sets (the agent pods' keys: `agent` + the key, capitalized). */
+const POD_KEYS: [keyof PodOptions, string][] = [
+    ["nodeSelector", "nodeSelector"],
+    ["tolerations", "tolerations"],
+    ["affinity", "affinity"],
+    ["priorityClassName", "priorityClassName"],
+    ["imagePullSecrets", "imagePullSecrets"],
+    ["annotations", "podAnnotations"],
+    ["labels", "podLabels"],
+];
+
+/** The pod options the keys give: the app's (no prefix) or the agent pods' (`agent`). */
+function podOptions(read: (key: string) => unknown, prefix: "" | "agent"): PodOptions {
+    const keyFor = (key: string) => (prefix ? `${prefix}${key[0].toUpperCase()}${key.slice(1)}` : key);
+    return Object.fromEntries(POD_KEYS.map(([field, key]) => [field, read(keyFor(key))])) as PodOptions;
+}
+
 /** The settings of an agent Service from the stack-level agent keys. */
 function agentServiceSettings(v: Record<string, string | undefined>, atOf: (key: string) => At, agent: { image?: string; grpcPort?: number }) {
     const read = reader(v, atOf);
@@ -394,15 +403,7 @@ function agentServiceSettings(v: Record<string, string | undefined>, atOf: (key:
         agent,
         replicas: read("agentReplicas") as number | undefined,
         autoscaling,
-        pod: {
-            nodeSelector: read("agentNodeSelector") as Record<string, string> | undefined,
-            tolerations: read("agentTolerations") as object[] | undefined,
-            affinity: read("agentAffinity") as Record<string, unknown> | undefined,
-            priorityClassName: read("agentPriorityClassName") as string | undefined,
-            imagePullSecrets: read("agentImagePullSecrets") as string[] | undefined,
-            annotations: read("agentPodAnnotations") as Record<string, string> | undefined,
-            labels: read("agentPodLabels") as Record<string, string> | undefined,
-        },
+        pod: podOptions(read, "agent"),
         serviceAccountName: read("agentServiceAccountName") as string | undefined,
         serviceAnnotations: read("agentServiceAnnotations") as Record<string, string> | undefined,
     });
