@@ -451,7 +451,11 @@ function multiPlan(values: Values, entries: Record<string, unknown>[], credentia
     const read = reader(top, atTop);
     const name = (read("agentServiceName") as string | undefined) ?? keyOf("agentServiceName")!.default!;
     const namespace = (read("agentNamespace") as string | undefined) ?? (read("namespace") as string | undefined);
-    const clientNamespaces = [...new Set(sharing.map((a) => a.args.namespace ?? "default"))];
+    // The fleet admits its apps' namespaces by name; with none given anywhere, all are the provider's, which it admits as its own.
+    const unnamed = sharing.findIndex((a) => a.args.namespace === undefined);
+    const allUnnamed = namespace === undefined && sharing.every((a) => a.args.namespace === undefined);
+    if (unnamed >= 0 && !allUnnamed) throw new Problem({ app: apps.indexOf(sharing[unnamed]), key: "namespace" }, "is not set, but the shared agent fleet admits its apps' namespaces by name: give each app of the fleet its namespace");
+    const clientNamespaces = allUnnamed ? undefined : [...new Set(sharing.map((a) => a.args.namespace as string))];
     const agent = { image: read("agentImage") as string | undefined, grpcPort: read("agentGrpcPort") as number | undefined };
     const args: AgentServiceArgs = dropUndefined({
         credentials: credentials!,

@@ -409,8 +409,10 @@ export interface AgentServiceArgs extends AgentServiceSettings {
     /** The agent's credentials: both keys, or an existing Secret's name. */
     credentials: AgentCredentials;
     /**
-     * The namespace of every object.
-     * @default "default"
+     * The namespace of every object. When not given, the objects carry none, and the Kubernetes
+     * provider's namespace applies (its `namespace` setting, else the kubeconfig context's, else
+     * `default`).
+     * @default the Kubernetes provider's namespace
      */
     namespace?: pulumi.Input<string>;
     /** Extra labels on every object. */
@@ -469,8 +471,10 @@ export interface EnvoyAppArgs {
      */
     credentials?: AgentCredentials;
     /**
-     * The namespace of every object.
-     * @default "default"
+     * The namespace of every object. When not given, the objects carry none, and the Kubernetes
+     * provider's namespace applies (its `namespace` setting, else the kubeconfig context's, else
+     * `default`).
+     * @default the Kubernetes provider's namespace
      */
     namespace?: pulumi.Input<string>;
     /**

@@ -82,7 +82,7 @@ describe("AgentService", () => {
     });
 
     it("serves TLS from the given Secret, and is headless when no response data is expected", () => {
-        const r = agents({ credentials: { existingSecretName: "sigsci.site" }, tls: { secretName: "agents-tls" }, expectResponseData: false });
+        const r = agents({ credentials: { existingSecretName: "sigsci.site" }, namespace: "waf", tls: { secretName: "agents-tls" }, expectResponseData: false });
         assert.strictEqual(r.kind("Secret").length, 0);
         for (const o of r.objects) validateKubernetesObject(o);
         const pod = r.one("Deployment").spec.template.spec;
@@ -136,13 +136,19 @@ describe("EnvoyApp with an agent Service", () => {
         assert.strictEqual(pod.spec.template.spec.terminationGracePeriodSeconds, 35);
         const agent = cluster(r.envoyConfig, "sigsci-agent");
         assert.strictEqual(agent.type, "STRICT_DNS");
+        // In the provider's namespace, whose name is not known: the bare Service name, which the
+        // pod's resolver looks up in the pod's own namespace, the agent Service's too.
         assert.deepStrictEqual(agent.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address, {
-            socket_address: { address: "helloworld-agent.default.svc.cluster.local", port_value: 9999 },
+            socket_address: { address: "helloworld-agent", port_value: 9999 },
         });
         const agents = one(r.objects, "Deployment", "helloworld-agent");
         assert.strictEqual(agents.spec.replicas, 3);
         const service = one(r.objects, "Service", "helloworld-agent");
-        assert.strictEqual(`${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${service.spec.ports[0].port}`, "helloworld-agent.default.svc.cluster.local:9999");
+        assert.strictEqual(service.metadata.namespace, undefined);
+        assert.strictEqual(`${service.metadata.name}:${service.spec.ports[0].port}`, "helloworld-agent:9999");
+        // With a namespace: its full name.
+        const named = appRun(guideArgs({ namespace: "shop", agentService: { create: {} } }));
+        assert.strictEqual(cluster(named.envoyConfig, "sigsci-agent").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address, "helloworld-agent.shop.svc.cluster.local");
     });
 
     it("parents its agent Service to itself and the agent Service's objects to that, and reads the endpoint from it", async () => {
@@ -150,12 +156,14 @@ describe("EnvoyApp with an agent Service", () => {
         const agentDeployment = run.one("kubernetes:apps/v1:Deployment", "helloworld-agent");
         assert.ok(agentDeployment.urn.includes("::sigsci-envoy:index:AgentService$kubernetes:apps/v1:Deployment::"), agentDeployment.urn);
         assert.ok(run.one("sigsci-envoy:index:AgentService").urn.endsWith("::sigsci-envoy:index:EnvoyApp$sigsci-envoy:index:AgentService::helloworld-agent"));
+        // The output names the namespace the provider put the Service in (the mock provider's: default).
         assert.strictEqual(await valueOf(run.result.agentGrpcEndpoint), "helloworld-agent.default.svc.cluster.local:9999");
+        assert.strictEqual(await valueOf(run.result.namespace), "default");
         assert.strictEqual(await valueOf(run.result.secretName), autoName("helloworld-agent-sigsci-credentials"));
     });
 
     it("verifies the agent's certificate when the service speaks TLS", () => {
-        const r = appRun(guideArgs({ agentService: { create: { tls: { secretName: "agent-tls" } }, tlsCaSecretName: "agent-ca" } }));
+        const r = appRun(guideArgs({ namespace: "default", agentService: { create: { tls: { secretName: "agent-tls" } }, tlsCaSecretName: "agent-ca" } }));
         validateEnvoyConfig(r.envoyText);
         for (const o of r.objects) validateKubernetesObject(o);
         const host = "helloworld-agent.default.svc.cluster.local";

@@ -28,7 +28,7 @@ describe("name clashes between components of one program", () => {
     it("refuses an AgentService named like an EnvoyApp of the same namespace", async () => {
         const r = await clash(() => new EnvoyApp("web", { app, credentials: keys }), () => new AgentService("web", { credentials: keys }));
         assert.deepStrictEqual(r.errors, [
-            'sigsci-envoy: invalid "name": got "web"; expected a name no other component of this program uses in namespace default: AgentService "web" would create Deployment default/web, Service default/web, PodDisruptionBudget default/web and NetworkPolicy default/web, which EnvoyApp "web" already creates',
+            'sigsci-envoy: invalid "name": got "web"; expected a name no other component of this program uses in the provider\'s namespace: AgentService "web" would create Deployment web, Service web, PodDisruptionBudget web and NetworkPolicy web, which EnvoyApp "web" already creates',
         ]);
         assert.ok(!r.names.some((n) => n.startsWith("sigsci-envoy:index:AgentService")), "the second registers nothing");
         assert.ok(r.names.includes("kubernetes:apps/v1:Deployment web"), "the first is untouched");
@@ -38,10 +38,10 @@ describe("name clashes between components of one program", () => {
         const own = () => new EnvoyApp("x", { app, credentials: keys, agentService: { create: {} } });
         const named = () => new EnvoyApp("x-agent", { app, credentials: keys });
         assert.deepStrictEqual((await clash(own, named)).errors, [
-            'sigsci-envoy: invalid "name": got "x-agent"; expected a name no other component of this program uses in namespace default: EnvoyApp "x-agent" would create Deployment default/x-agent, Service default/x-agent, PodDisruptionBudget default/x-agent and NetworkPolicy default/x-agent, which EnvoyApp "x" (its own agent Service) already creates',
+            'sigsci-envoy: invalid "name": got "x-agent"; expected a name no other component of this program uses in the provider\'s namespace: EnvoyApp "x-agent" would create Deployment x-agent, Service x-agent, PodDisruptionBudget x-agent and NetworkPolicy x-agent, which EnvoyApp "x" (its own agent Service) already creates',
         ]);
         assert.deepStrictEqual((await clash(named, own)).errors, [
-            'sigsci-envoy: invalid "name": got "x"; expected a name no other component of this program uses in namespace default: EnvoyApp "x" (its own agent Service) would create Deployment default/x-agent, Service default/x-agent, PodDisruptionBudget default/x-agent and NetworkPolicy default/x-agent, which EnvoyApp "x-agent" already creates',
+            'sigsci-envoy: invalid "name": got "x"; expected a name no other component of this program uses in the provider\'s namespace: EnvoyApp "x" (its own agent Service) would create Deployment x-agent, Service x-agent, PodDisruptionBudget x-agent and NetworkPolicy x-agent, which EnvoyApp "x-agent" already creates',
         ]);
     });
 

@@ -127,7 +127,7 @@ describe("ext_proc integration", () => {
     });
 
     it("keeps a TCP readiness probe when the agent Service speaks TLS (the kubelet's gRPC probe cannot)", () => {
-        const r = appRun(guideArgs({ inspection: { integration: "ext_proc" }, agentService: { create: { tls: { secretName: "t" } }, tlsCaSecretName: "ca" } }));
+        const r = appRun(guideArgs({ namespace: "default", inspection: { integration: "ext_proc" }, agentService: { create: { tls: { secretName: "t" } }, tlsCaSecretName: "ca" } }));
         const agents = r.objects.find((o) => o.kind === "Deployment" && o.metadata.name === "helloworld-agent");
         assert.deepStrictEqual(agents.spec.template.spec.containers[0].readinessProbe.tcpSocket, { port: "grpc" });
     });

@@ -29,10 +29,10 @@ describe("manifest lint (restricted profile, kube-score and kube-linter checklis
         pod.containers[2].env.push({ name: "SIGSCI_SECRETACCESSKEY", value: "x" });
         delete pod.containers[1].resources.limits.memory;
         assert.deepStrictEqual(lint(broken), [
-            "Deployment default/helloworld container envoy: root filesystem is writable",
-            "Deployment default/helloworld container app: no memory limit",
-            "Deployment default/helloworld container sigsci-agent: SIGSCI_SECRETACCESSKEY is a literal value",
-            "Deployment default/helloworld: no NetworkPolicy",
+            "Deployment helloworld container envoy: root filesystem is writable",
+            "Deployment helloworld container app: no memory limit",
+            "Deployment helloworld container sigsci-agent: SIGSCI_SECRETACCESSKEY is a literal value",
+            "Deployment helloworld: no NetworkPolicy",
         ]);
     });
 });

@@ -136,7 +136,7 @@ describe("whole objects as outputs", () => {
         const own = await registered(app(guideArgs({ agentService: out({ create: { autoscaling: { maxReplicas: 1 } } }) as any })));
         assert.deepStrictEqual(own.registered, plainOwn.registered);
         assert.deepStrictEqual(objectsOf(own.run), objectsOf(plainOwn.run));
-        const shared = await registered(app({ app: { image: "a:1" }, agentService: out({ endpoint: "agents.waf.svc.cluster.local:9999", clientNamespaces: ["default"] }) }));
+        const shared = await registered(app({ app: { image: "a:1" }, namespace: "default", agentService: out({ endpoint: "agents.waf.svc.cluster.local:9999", clientNamespaces: ["default"] }) }));
         assert.ok(!shared.registered.some((r) => r.includes("AgentService") || r.includes(":Secret ")));
     });
 

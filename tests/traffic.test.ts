@@ -105,21 +105,21 @@ describe("traffic-path verifier: planted faults", () => {
         ["a grace period the drain does not fit in", "guide", (o) => (find(o, "Deployment", "helloworld").spec.template.spec.terminationGracePeriodSeconds = 30), () => [
             error(GUIDE, "shutdown-order", "terminationGracePeriodSeconds 30 does not outlast the longest preStop hook (30 s): the pod is killed mid-drain"),
         ]],
-        ["Envoy's admin interface on the pod address, and a listener forwarding all of it", "guide", (o) => editEnvoyConfig(o, "default", (c) => {
+        ["Envoy's admin interface on the pod address, and a listener forwarding all of it", "guide", (o) => editEnvoyConfig(o, undefined, (c) => {
             c.admin.address.socket_address.address = "0.0.0.0";
             hcmOf(c, "readiness").route_config.virtual_hosts[0].routes[0].match = { prefix: "/" };
         }), () => [
             error(GUIDE, "admin-exposed", "Envoy's admin interface listens on 0.0.0.0:9901, reachable on the pod's address: anyone who reaches it can reconfigure or stop Envoy; bind it to 127.0.0.1"),
             error(GUIDE, "admin-exposed", "listener readiness (0.0.0.0:9902) forwards prefix / (virtual host readiness) to Envoy's admin interface (cluster envoy-admin): only the exact paths /ready, /stats/prometheus may be exposed"),
         ]],
-        ["ext_authz turned off for a route", "guide", (o) => editEnvoyConfig(o, "default", (c) => {
+        ["ext_authz turned off for a route", "guide", (o) => editEnvoyConfig(o, undefined, (c) => {
             hcmOf(c, "front").route_config.virtual_hosts[0].routes[0].typed_per_filter_config = {
                 "envoy.filters.http.ext_authz": { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute", disabled: true },
             };
         }), () => [
             error(GUIDE, "listener-uninspected", `${FRONT} forwards prefix / (virtual host app) to cluster app uninspected: envoy.filters.http.ext_authz is turned off for this route`),
         ]],
-        ["ext_authz placed after the router", "guide", (o) => editEnvoyConfig(o, "default", (c) => hcmOf(c, "front").http_filters.reverse()), () => [
+        ["ext_authz placed after the router", "guide", (o) => editEnvoyConfig(o, undefined, (c) => hcmOf(c, "front").http_filters.reverse()), () => [
             error(GUIDE, "listener-uninspected", `${FRONT} forwards prefix / (virtual host app) to cluster app uninspected: envoy.filters.http.ext_authz comes after the router and never runs`),
         ]],
         ["a default-deny egress policy on the app's namespace", "shared", (o) => o.push({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "deny-egress", namespace: "shop" }, spec: { podSelector: {}, policyTypes: ["Egress"] } }), () => [
@@ -138,7 +138,7 @@ describe("traffic-path verifier: planted faults", () => {
         ["an agent Service that selects no pods", "shared", (o) => (find(o, "Service", "agents").spec.selector = { app: "nothing" }), () => [
             error(SHOP, "agent-no-pods", `ext_authz on ${FRONT} reaches Service waf/agents, whose selector {"app":"nothing"} picks no pods among the objects`),
         ]],
-        ["an inspection filter whose cluster is missing", "guide", (o) => editEnvoyConfig(o, "default", (c) => (c.static_resources.clusters = c.static_resources.clusters.filter((x: any) => x.name !== "sigsci-agent"))), () => [
+        ["an inspection filter whose cluster is missing", "guide", (o) => editEnvoyConfig(o, undefined, (c) => (c.static_resources.clusters = c.static_resources.clusters.filter((x: any) => x.name !== "sigsci-agent"))), () => [
             error(GUIDE, "inspection-cluster-missing", `ext_authz on ${FRONT} calls cluster sigsci-agent, which the bootstrap does not define: every call fails`),
             error(GUIDE, "ready-before-inspection", "the pod can turn Ready before its agent answers: no probe waits for cluster sigsci-agent (an Envoy probe on a health_check filter that requires it healthy under active health checks, or an agent probe on /startup or a reachable gRPC port), so the first requests can pass uninspected"),
         ]],
@@ -210,7 +210,7 @@ const helloworld = { image: "signalsciences/example-helloworld:latest", args: ["
 const LAYOUTS: [string, (i: Inspection) => Spec, (i: Inspection) => string][] = [
     ["sidecar", (i) => [{ component: "EnvoyApp", name: "helloworld", args: guideArgs({ inspection: i }) }], () => "loopback 127.0.0.1:9999"],
     ["the app's own agent Service", (i) => [{ component: "EnvoyApp", name: "helloworld", args: guideArgs({ inspection: i, replicas: 2, agentService: { create: { autoscaling: { maxReplicas: 2 } } } }) }], (i) => `Service default/helloworld-agent:9999${i?.integration === "ext_proc" || i?.expectResponseData === false ? " (headless)" : ""}`],
-    ["the app's own agent Service with TLS", (i) => [{ component: "EnvoyApp", name: "helloworld", args: guideArgs({ inspection: i, agentService: { create: { tls: { secretName: "agent-tls" } }, tlsCaSecretName: "agent-ca" } }) }], (i) => `Service default/helloworld-agent:9999${i?.integration === "ext_proc" || i?.expectResponseData === false ? " (headless)" : ""}`],
+    ["the app's own agent Service with TLS", (i) => [{ component: "EnvoyApp", name: "helloworld", args: guideArgs({ namespace: "default", inspection: i, agentService: { create: { tls: { secretName: "agent-tls" } }, tlsCaSecretName: "agent-ca" } }) }], (i) => `Service default/helloworld-agent:9999${i?.integration === "ext_proc" || i?.expectResponseData === false ? " (headless)" : ""}`],
     ["a shared agent Service in another namespace", (i) => [
         { component: "AgentService", name: "agents", args: { credentials: KEYS, namespace: "waf", clientNamespaces: ["shop", "blog"], replicas: 3, integration: i?.integration, expectResponseData: i?.expectResponseData } },
         { component: "EnvoyApp", name: "shop", args: { namespace: "shop", app: helloworld, inspection: i }, linkTo: "agents" },

@@ -4,11 +4,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AgentCredentials, AgentServiceArgs, AgentServiceLink } from "../args";
 import { agentServiceChildren, agentServiceShape, AgentServiceShape, namedObjects } from "../kube/plan";
-import { endpointText, resolveAgentServiceSettings } from "../settings/agent-service";
+import { clusterDomainName, endpointText, resolveAgentServiceSettings } from "../settings/agent-service";
 import { AgentServiceSettings } from "../settings/types";
 import { claim, Owner } from "./claims";
 import { checkedSettings, Resolved } from "./inputs";
-import { childName, credentialsSecret, registerChildren } from "./register";
+import { childName, childNamespace, credentialsSecret, registerChildren } from "./register";
 
 export const AGENT_SERVICE_TYPE = "sigsci-envoy:index:AgentService";
 
@@ -43,13 +43,16 @@ function registerAll(parent: AgentService, name: string, p: Prepared, shape: Age
     return { secretName, ...registerChildren(parent, p.settings, agentServiceChildren(name, shape), { secretName }) };
 }
 
+/** What link() hands an app, kept off the component (every property of a component is one of its outputs). */
+const links = new WeakMap<AgentService, { endpoint: pulumi.Output<string>; clientNamespaces: pulumi.Output<string[] | undefined> }>();
+
 /**
  * The sigsci-agent as a separately scaled Service: credentials Secret, agent Deployment,
  * Service on the gRPC port, PodDisruptionBudget, NetworkPolicy and, when asked, a
  * HorizontalPodAutoscaler. One agent Service serves one site (workspace).
  */
 export class AgentService extends pulumi.ComponentResource {
-    /** `<service>.<namespace>.svc.cluster.local:<port>`: where Envoy reaches the agents. */
+    /** `<service>.<namespace>.svc.cluster.local:<port>`: where Envoy reaches the agents (the namespace as the provider reports it). */
     public readonly grpcEndpoint: pulumi.Output<string>;
     /** Labels an EnvoyApp's pods must carry to pass the NetworkPolicy. */
     public readonly clientLabels: pulumi.Output<{ [key: string]: string }>;
@@ -57,7 +60,7 @@ export class AgentService extends pulumi.ComponentResource {
     public readonly expectResponseData: pulumi.Output<boolean>;
     /** How Envoy talks to the agents, `ext_authz` or `ext_proc` (apps must agree). */
     public readonly integration: pulumi.Output<string>;
-    /** The namespace of every object. */
+    /** The namespace of every object: the one given, or the Kubernetes provider's. */
     public readonly namespace: pulumi.Output<string>;
     /** The namespaces whose Envoy pods the NetworkPolicy admits (apps must be in one). */
     public readonly clientNamespaces: pulumi.Output<string[]>;
@@ -85,13 +88,21 @@ export class AgentService extends pulumi.ComponentResource {
         // inputs wait for every check, so none is registered when one fails.
         const children = settings.register(agentServiceShape, (shape) => registerAll(this, name, p, shape));
 
-        // Derived from the settings, but published only once the Service exists: who reads it depends on it.
-        this.grpcEndpoint = pulumi.all([children.output((c) => childName(c?.Service)), settings.output((s) => endpointText(s.endpoint))]).apply(([, endpoint]) => endpoint);
+        // The namespace as the provider reports it, once the Service exists: who reads the endpoint depends on it.
+        this.namespace = children.output((c) => childNamespace(c?.Service));
+        const service = { name: children.output((c) => childName(c?.Service)), namespace: this.namespace };
+        this.grpcEndpoint = pulumi.all([service.name, service.namespace, settings.output((s) => s.endpoint.port)]).apply(([svc, ns, port]) => `${clusterDomainName(svc, ns)}:${port}`);
         this.clientLabels = settings.output((s) => s.clientLabels);
         this.expectResponseData = settings.output((s) => s.agent.expectResponseData);
         this.integration = settings.output((s) => s.agent.integration);
-        this.namespace = settings.output((s) => s.namespace);
-        this.clientNamespaces = settings.output((s) => s.clientNamespaces);
+        this.clientNamespaces = pulumi.all([settings.output((s) => s.clientNamespaces), this.namespace]).apply(([given, own]) => given ?? [own]);
+        // An agent Service in the provider's namespace that admits only that namespace is reached
+        // by its bare name: it resolves in the app pod's own namespace, the only one admitted (an
+        // app elsewhere resolves nothing, and its pod never turns Ready).
+        links.set(this, {
+            endpoint: pulumi.all([settings.output((s) => (s.namespace === undefined && s.clientNamespaces === undefined ? endpointText(s.endpoint) : undefined)), this.grpcEndpoint]).apply(([bare, full]) => bare ?? full),
+            clientNamespaces: settings.output((s) => s.clientNamespaces),
+        });
         this.secretName = children.output((c) => c?.secretName as pulumi.Output<string>);
         this.deploymentName = children.output((c) => childName(c?.Deployment));
         this.serviceName = children.output((c) => childName(c?.Service));
@@ -116,10 +127,11 @@ export class AgentService extends pulumi.ComponentResource {
 
     /** What an EnvoyApp's `agentService` input needs to use this service. */
     link(tlsCaSecretName?: pulumi.Input<string>): AgentServiceLink {
+        const own = links.get(this)!;
         return {
-            endpoint: this.grpcEndpoint,
+            endpoint: own.endpoint,
             clientLabels: this.clientLabels,
-            clientNamespaces: this.clientNamespaces,
+            clientNamespaces: own.clientNamespaces as pulumi.Output<string[]>,
             expectResponseData: this.expectResponseData,
             integration: this.integration,
             tlsCaSecretName,

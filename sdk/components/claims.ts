@@ -3,6 +3,7 @@
 // gives its objects (the provider-named ones cannot clash) when it resolves its settings.
 import * as pulumi from "@pulumi/pulumi";
 import { refuse } from "../settings/errors";
+import { NamedObject } from "../kube/plan";
 import { known } from "../settings/pending";
 
 /** A component instance, as messages name it. */
@@ -10,11 +11,6 @@ export interface Owner {
     label: string;
 }
 
-export interface NamedObject {
-    kind: string;
-    namespace: string;
-    name: string;
-}
 
 // One table per program: keyed by the engine connection (a fresh one per test program too).
 const tables = new WeakMap<object, Map<string, Owner>>();
@@ -36,11 +32,12 @@ function table(): Map<string, Owner> {
 export function claim(owner: Owner, name: string, objects: NamedObject[]): void {
     const t = table();
     const mine = objects.filter((o) => known(o.namespace, o.name));
+    const where = (o: NamedObject) => (o.namespace === undefined ? "the provider's namespace" : `namespace ${o.namespace}`);
     for (const o of mine) {
         const other = t.get(key(o));
         if (other && other !== owner) {
-            const clashing = mine.filter((x) => t.get(key(x)) === other).map((x) => `${x.kind} ${x.namespace}/${x.name}`);
-            refuse("name", name, `a name no other component of this program uses in namespace ${o.namespace}: ${owner.label} would create ${listed(clashing)}, which ${other.label} already creates`);
+            const clashing = mine.filter((x) => t.get(key(x)) === other).map((x) => `${x.kind} ${x.namespace === undefined ? "" : `${x.namespace}/`}${x.name}`);
+            refuse("name", name, `a name no other component of this program uses in ${where(o)}: ${owner.label} would create ${listed(clashing)}, which ${other.label} already creates`);
         }
     }
     for (const o of mine) t.set(key(o), owner);
@@ -52,5 +49,6 @@ function listed(items: string[]): string {
 }
 
 function key(o: NamedObject): string {
-    return `${o.kind}/${o.namespace}/${o.name}`;
+    // Components without a namespace share the provider's (one provider per program, as a rule).
+    return `${o.kind}/${o.namespace ?? ""}/${o.name}`;
 }

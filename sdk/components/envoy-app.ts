@@ -12,7 +12,7 @@ import { AgentServiceSettings, AppSettings } from "../settings/types";
 import { agentServiceClaims, ownAgentService } from "./agent-service";
 import { claim, Owner } from "./claims";
 import { checkedSettings, Resolved } from "./inputs";
-import { childName, credentialsSecret, registerChildren } from "./register";
+import { childName, childNamespace, credentialsSecret, registerChildren } from "./register";
 
 export const ENVOY_APP_TYPE = "sigsci-envoy:index:EnvoyApp";
 
@@ -70,14 +70,16 @@ export class EnvoyApp extends pulumi.ComponentResource {
         const children = settings.register(appShape, (shape) => registerAll(this, name, args, settings, shape));
         settings.map((s) => s.warnings.forEach((w) => pulumi.log.warn(w, this)));
 
-        this.agentGrpcEndpoint = settings.output((s) => (s.agent ? agentListenAddress(s.agent) : endpointText(s.agentService!.endpoint)));
-        this.namespace = settings.output((s) => s.namespace);
+        // The namespace as the provider reports it (the one given, or the provider's), once the Service exists.
+        this.namespace = children.output((c) => childNamespace(c?.Service));
         this.secretName = children.output((c) => c?.secretName);
         this.configMapName = children.output((c) => childName(c?.ConfigMap));
         this.deploymentName = children.output((c) => childName(c?.Deployment));
         this.serviceName = children.output((c) => childName(c?.Service));
-        const front = settings.output((s) => ({ namespace: s.namespace, port: s.service.port }));
-        this.frontUrl = pulumi.all([this.serviceName, front]).apply(([svc, f]) => `http://${clusterDomainName(svc, f.namespace)}:${f.port}`);
+        this.frontUrl = pulumi.all([this.serviceName, this.namespace, settings.output((s) => s.service.port)]).apply(([svc, ns, port]) => `http://${clusterDomainName(svc, ns)}:${port}`);
+        // The sidecar's address in the pod; an agent Service's by its full name, in the namespace it is in.
+        this.agentGrpcEndpoint = pulumi.all([settings.output((s) => (s.agent ? agentListenAddress(s.agent) : s.agentService!.create ? undefined : endpointText(s.agentService!.endpoint))), this.namespace, settings.output((s) => (s.agentService?.create ? { name: s.agentService.create.name, port: s.agentService.create.agent.grpcPort } : undefined))])
+            .apply(([given, ns, own]) => given ?? `${clusterDomainName(own!.name, ns)}:${own!.port}`);
         this.registerOutputs({
             agentGrpcEndpoint: this.agentGrpcEndpoint,
             namespace: this.namespace,

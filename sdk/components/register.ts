@@ -8,7 +8,7 @@ import { CREDENTIALS_SECRET, credentialsSecretObject } from "../kube/workload";
 import { NAMES } from "../settings/defaults";
 import { isPlainObject, Resolved } from "./inputs";
 
-type KubeResource = pulumi.CustomResource & { metadata: pulumi.Output<{ name: string }> };
+type KubeResource = pulumi.CustomResource & { metadata: pulumi.Output<{ name: string; namespace?: string }> };
 type KubeClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => KubeResource;
 
 const CLASSES: Record<Kind, KubeClass> = {
@@ -26,6 +26,14 @@ export type Registered = Partial<Record<Kind, KubeResource>>;
 /** A child's Kubernetes name; undefined only in a preview that cannot tell which children there will be. */
 export function childName(child: KubeResource | undefined): pulumi.Output<string> {
     return child?.metadata.name as pulumi.Output<string>;
+}
+
+/**
+ * A child's namespace as the Kubernetes provider reports it: the component's, or, when it was
+ * given none, the provider's (known once the object exists).
+ */
+export function childNamespace(child: KubeResource | undefined): pulumi.Output<string> {
+    return (child as any)?.metadata.namespace as pulumi.Output<string>;
 }
 
 /** Registers `children` in order, handing each the names it needs of those before it. */
@@ -50,7 +58,7 @@ export function credentialsSecret(
     parent: pulumi.Resource,
     name: string,
     credentials: pulumi.Input<AgentCredentials> | undefined,
-    settings: Resolved<{ namespace: string; labels: Record<string, string> }>,
+    settings: Resolved<{ namespace?: string; labels: Record<string, string> }>,
 ): pulumi.Output<string> {
     // Each key as a secret of its own when the object is plain; the object as one secret when it is an output itself.
     const stringData = isPlainObject(credentials)

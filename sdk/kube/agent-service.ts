@@ -65,7 +65,11 @@ export function agentDisruptionBudget(s: AgentServiceSettings) {
     return disruptionBudget(namedMeta(s), s.maxUnavailable, s.selectorLabels);
 }
 
-/** Only Envoy pods carrying the client labels, in the client namespaces, reach the gRPC port. */
+/**
+ * Only Envoy pods carrying the client labels, in the client namespaces, reach the gRPC port. A
+ * peer without a namespaceSelector is the policy's own namespace (by default, when the agent
+ * Service is in the provider's namespace, whose name is not known here).
+ */
 export function agentNetworkPolicy(s: AgentServiceSettings) {
     return {
         metadata: namedMeta(s),
@@ -76,7 +80,7 @@ export function agentNetworkPolicy(s: AgentServiceSettings) {
                 {
                     from: [
                         {
-                            namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: s.clientNamespaces }] },
+                            ...(s.clientNamespaces !== undefined ? { namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: s.clientNamespaces }] } } : {}),
                             podSelector: { matchLabels: s.clientLabels },
                         },
                     ],

@@ -13,6 +13,13 @@ import { appDeployment, appDisruptionBudget, appNetworkPolicy, envoyConfigMap, f
 import { ObjectName } from "./containers";
 import { credentialsSecretObject } from "./workload";
 
+/** An object a component names itself; `namespace` undefined: the provider's. */
+export interface NamedObject {
+    kind: string;
+    namespace?: string;
+    name: string;
+}
+
 export type Kind = "ConfigMap" | "Deployment" | "Service" | "PodDisruptionBudget" | "NetworkPolicy" | "HorizontalPodAutoscaler";
 
 /** The resource name of a component's credentials Secret (provider-named: new keys, new name). */
@@ -97,7 +104,7 @@ export function agentServiceChildren(name: string, shape: AgentServiceShape): Ch
 }
 
 /** Objects named by a component, which no other component of a program may also create. */
-export function namedObjects<S extends { namespace: string }>(s: S, children: Child<S>[]): { kind: string; namespace: string; name: string }[] {
+export function namedObjects<S extends { namespace?: string }>(s: S, children: Child<S>[]): NamedObject[] {
     return children.filter((c) => c.named).map((c) => ({ kind: c.kind, namespace: s.namespace, name: c.name }));
 }
 
@@ -137,7 +144,7 @@ function planned(owner: string, resourceName: string, kind: Kind | "Secret", bod
     return { resourceName, owner, object };
 }
 
-function secretObject(owner: string, name: string, s: { namespace: string; labels: Record<string, string> }, options: PlanOptions): PlannedObject {
+function secretObject(owner: string, name: string, s: { namespace?: string; labels: Record<string, string> }, options: PlanOptions): PlannedObject {
     const c = options.credentials ?? { accessKeyId: "<accesskeyid>", secretAccessKey: "<secretaccesskey>" };
     const body = { ...credentialsSecretObject(s), stringData: { accesskeyid: c.accessKeyId, secretaccesskey: c.secretAccessKey } };
     return planned(owner, credentialsSecretName(name), "Secret", body, options.nameOf);

@@ -9,7 +9,8 @@ type PodSpec = k8s.types.input.core.v1.PodSpec;
 /** What names and labels one component's objects. */
 export interface Identity {
     name: string;
-    namespace: string;
+    /** Undefined: the provider's namespace (no `metadata.namespace`). */
+    namespace?: string;
     labels: Record<string, string>;
     selectorLabels: Record<string, string>;
     terminationGracePeriodSeconds: number;
@@ -17,7 +18,12 @@ export interface Identity {
 
 /** Metadata of an object named after the component (Deployment, Service: stable DNS and kubectl names). */
 export function namedMeta(s: Identity): ObjectMeta {
-    return { name: s.name, namespace: s.namespace, labels: s.labels };
+    return { name: s.name, ...namespaceOf(s), labels: s.labels };
+}
+
+/** `metadata.namespace`, when the component was given one (else the provider's applies). */
+function namespaceOf(s: Pick<Identity, "namespace">): ObjectMeta {
+    return s.namespace === undefined ? {} : { namespace: s.namespace };
 }
 
 /** `meta` with `annotations`, when there are any. */
@@ -27,7 +33,7 @@ export function withAnnotations(meta: ObjectMeta, annotations: Record<string, st
 
 /** Metadata of an object the provider names (`<resource name>-<suffix>`), so a new version gets a new name. */
 export function autoNamedMeta(s: Pick<Identity, "namespace" | "labels">): ObjectMeta {
-    return { namespace: s.namespace, labels: s.labels };
+    return { ...namespaceOf(s), labels: s.labels };
 }
 
 /**

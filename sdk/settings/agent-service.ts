@@ -13,9 +13,17 @@ export function clusterDomainName(service: string, namespace: string): string {
     return `${service}.${namespace}.svc.cluster.local`;
 }
 
+/**
+ * Where Envoy reaches a Service: its cluster domain name, or, in the provider's namespace (not
+ * known here), its bare name, which a pod's resolver looks up in the pod's own namespace.
+ */
+function serviceHost(service: string, namespace: string | undefined): string {
+    return namespace === undefined ? service : clusterDomainName(service, namespace);
+}
+
 /** The gRPC endpoint of the agent Service named `name`: its Service carries the same name. */
-export function agentServiceEndpoint(name: string, namespace: string, port: number): AgentEndpointSettings {
-    return { host: clusterDomainName(name, namespace), port };
+export function agentServiceEndpoint(name: string, namespace: string | undefined, port: number): AgentEndpointSettings {
+    return { host: serviceHost(name, namespace), port };
 }
 
 /** An endpoint as `host:port`, the form of the components' gRPC endpoint outputs. */
@@ -28,7 +36,7 @@ export function clientLabelsFor(name: string): Record<string, string> {
 }
 
 /** The shared part of an agent Service's settings; `at` prefixes the input paths (e.g. `agentService.create.`). */
-export function resolveAgentServiceParts(at: string, name: string, namespace: string, g: Plain<AgentServiceSettingsArgs> | undefined, wiring: { integration: Integration; expectResponseData: boolean }) {
+export function resolveAgentServiceParts(at: string, name: string, namespace: string | undefined, g: Plain<AgentServiceSettingsArgs> | undefined, wiring: { integration: Integration; expectResponseData: boolean }) {
     const agent = resolveAgent(`${at}agent`, g?.agent, SERVICE_AGENT, wiring);
     checkDistinctPorts([[`${at}agent.grpcPort`, agent.grpcPort], [`${at}agent.startupProbePort`, agent.startupProbe?.port]]);
     if (known(g) && g?.replicas !== undefined && g?.autoscaling !== undefined) refuse(`${at}replicas`, g.replicas, `nothing when ${at}autoscaling is given (the autoscaler owns the replica count)`);
@@ -47,9 +55,10 @@ export function resolveAgentServiceParts(at: string, name: string, namespace: st
     }
     const replicas = autoscaling ? undefined : check.int(`${at}replicas`, g?.replicas, AGENT_SERVICE_DEFAULTS.replicas, 0, 1000);
     const tls = check.plainObject(`${at}tls`, g?.tls);
-    const clientNamespaces = g?.clientNamespaces === undefined ? [namespace] : (check.stringList(`${at}clientNamespaces`, g.clientNamespaces) ?? []);
-    if (known(clientNamespaces) && clientNamespaces.length === 0) refuse(`${at}clientNamespaces`, clientNamespaces, "at least one namespace");
-    clientNamespaces.forEach((n, i) => check.dns1123Label(`${at}clientNamespaces[${i}]`, n));
+    // By default its own namespace: by name when it has one, else the NetworkPolicy's own (the provider's).
+    const clientNamespaces = g?.clientNamespaces === undefined ? (namespace === undefined ? undefined : [namespace]) : (check.stringList(`${at}clientNamespaces`, g.clientNamespaces) ?? []);
+    if (known(clientNamespaces) && clientNamespaces !== undefined && clientNamespaces.length === 0) refuse(`${at}clientNamespaces`, clientNamespaces, "at least one namespace");
+    clientNamespaces?.forEach((n, i) => check.dns1123Label(`${at}clientNamespaces[${i}]`, n));
     return {
         agent,
         replicas,
@@ -69,7 +78,7 @@ export function resolveAgentServiceParts(at: string, name: string, namespace: st
 export function agentServiceSettings(
     at: string,
     name: string,
-    namespace: string,
+    namespace: string | undefined,
     extraLabels: Record<string, string>,
     credentials: CredentialsForm,
     g: Plain<AgentServiceSettingsArgs> | undefined,
@@ -98,7 +107,7 @@ export function plainLink(s: AgentServiceSettings, tlsCaSecretName?: string): Pl
     return {
         endpoint: endpointText(s.endpoint),
         clientLabels: s.clientLabels,
-        clientNamespaces: s.clientNamespaces,
+        ...(s.clientNamespaces !== undefined ? { clientNamespaces: s.clientNamespaces } : {}),
         expectResponseData: s.agent.expectResponseData,
         integration: s.agent.integration,
         ...(tlsCaSecretName ? { tlsCaSecretName } : {}),
@@ -109,7 +118,8 @@ export function resolveAgentServiceSettings(name: string, args: Plain<AgentServi
     check.dns1035Label("name", name);
     if (typeof args !== "object" || args === null || Array.isArray(args)) refuse("args", args, "an object with at least {credentials}");
     const credentials = resolveCredentials("credentials", args.credentials);
-    const namespace = check.dns1123Label("namespace", args.namespace, DEFAULTS.namespace);
+    const namespace = args.namespace === undefined ? undefined : check.dns1123Label("namespace", args.namespace);
+    if (namespace === undefined && args.tls !== undefined && !isPending(args.tls)) refuse("namespace", undefined, "a namespace when tls is given: Envoy verifies the agent's certificate by the Service's full DNS name, <name>.<namespace>.svc.cluster.local");
     const integration = check.oneOf("integration", args.integration, INTEGRATIONS, DEFAULTS.inspection.integration);
     const wiring = resolveWiring("expectResponseData", integration, args.expectResponseData);
     return agentServiceSettings("", name, namespace, check.labels("labels", args.labels), credentials, args, wiring);

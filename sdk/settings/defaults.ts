@@ -13,7 +13,6 @@ export const AGENT_IMAGE = "signalsciences/sigsci-agent:latest";
 const READINESS = { periodSeconds: 5, failureThreshold: 3 } as const;
 
 export const DEFAULTS = {
-    namespace: "default",
     replicas: 1,
     /** At most one pod of a workload down at once during voluntary disruptions (node drains). */
     maxUnavailable: 1,
@@ -200,10 +199,10 @@ export const INPUT_DEFAULTS: Record<string, unknown> = {
     "AgentServiceSettings.maxUnavailable": DEFAULTS.maxUnavailable,
     "AgentServiceSettings.clientNamespaces": derived("the agent Service's own namespace"),
     "AgentServiceSettings.terminationGracePeriodSeconds": derived(`agent.preStopSleepSeconds + ${DEFAULTS.terminationGraceMarginSeconds}`),
-    "AgentServiceArgs.namespace": DEFAULTS.namespace,
+    "AgentServiceArgs.namespace": derived("the Kubernetes provider's namespace"),
     "AgentServiceArgs.expectResponseData": derived(`${DEFAULTS.inspection.expectResponseData} with ext_authz, false with ext_proc`),
     "AgentServiceArgs.integration": DEFAULTS.inspection.integration,
-    "EnvoyAppArgs.namespace": DEFAULTS.namespace,
+    "EnvoyAppArgs.namespace": derived("the Kubernetes provider's namespace"),
     "EnvoyAppArgs.replicas": DEFAULTS.replicas,
     "EnvoyAppArgs.port": DEFAULTS.frontPort,
     "EnvoyAppArgs.maxUnavailable": DEFAULTS.maxUnavailable,

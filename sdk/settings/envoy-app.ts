@@ -116,7 +116,7 @@ export function parseEndpoint(at: string, value: unknown): AgentEndpointSettings
     return { host, port };
 }
 
-function resolveAgentServiceLink(name: string, namespace: string, args: Plain<EnvoyAppArgs>, inspection: InspectionSettings, warnings: string[]): AgentServiceLinkSettings {
+function resolveAgentServiceLink(name: string, namespace: string | undefined, args: Plain<EnvoyAppArgs>, inspection: InspectionSettings, warnings: string[]): AgentServiceLinkSettings {
     if (isPending(args.agentService)) {
         // The whole link still to come: which kind of agent Service it names is not known yet.
         if (args.agent !== undefined) refuse("agent", "(set)", "nothing when agentService is given: the agent runs in the agent Service (set agentService.create.agent)");
@@ -132,10 +132,11 @@ function resolveAgentServiceLink(name: string, namespace: string, args: Plain<En
         const childName = agentServiceNameFor(name);
         const parts = agentServiceSettings("agentService.create.", childName, namespace, check.labels("labels", args.labels), credentials, create, inspection);
         const tlsKnown = known(parts.tlsSecretName);
+        if (tlsKnown && parts.tlsSecretName !== undefined && known(args.namespace) && namespace === undefined) refuse("namespace", undefined, "a namespace when agentService.create.tls is given: Envoy verifies the agent's certificate by the Service's full DNS name, <name>-agent.<namespace>.svc.cluster.local");
         if (tlsKnown && parts.tlsSecretName !== undefined && tlsCaSecretName === undefined) refuse("agentService.tlsCaSecretName", undefined, "the Secret with ca.crt that signs agentService.create.tls, so Envoy can verify the agent");
         if (tlsKnown && parts.tlsSecretName === undefined && tlsCaSecretName !== undefined) refuse("agentService.tlsCaSecretName", tlsCaSecretName, "nothing unless agentService.create.tls is given (the agent would not speak TLS)");
         const replicas = check.int("replicas", args.replicas, DEFAULTS.replicas, 0, 10000);
-        const idle = parts.agent.expectResponseData === true && parts.autoscaling && known(parts.autoscaling.maxReplicas, replicas) ? pairedFleetWarning(`Service ${namespace}/${childName}`, parts.autoscaling.maxReplicas, replicas) : undefined;
+        const idle = parts.agent.expectResponseData === true && parts.autoscaling && known(parts.autoscaling.maxReplicas, replicas) ? pairedFleetWarning(`Service ${namespace === undefined ? "" : `${namespace}/`}${childName}`, parts.autoscaling.maxReplicas, replicas) : undefined;
         if (idle) warnings.push(`agentService.create.autoscaling.maxReplicas: ${idle}`);
         return { endpoint: parts.endpoint, clientLabels: parts.clientLabels, tlsCaSecretName, create: parts };
     }
@@ -151,11 +152,14 @@ function resolveAgentServiceLink(name: string, namespace: string, args: Plain<En
     if (link.clientNamespaces !== undefined) {
         const admitted = check.stringList("agentService.clientNamespaces", link.clientNamespaces) ?? [];
         // Its NetworkPolicy would drop every call from this namespace: with fail-open, silently.
-        if (known(namespace, admitted, ...admitted) && !admitted.includes(namespace)) {
+        // An app in the provider's namespace cannot be checked against a list of names: it must name its own.
+        if (known(namespace, admitted, ...admitted) && (namespace === undefined || !admitted.includes(namespace))) {
             refuse(
                 "namespace",
                 namespace,
-                `a namespace the shared agent Service at ${endpointText(endpoint)} admits (its clientNamespaces: ${JSON.stringify(admitted)}): add "${namespace}" to that AgentService's clientNamespaces, or deploy app "${name}" into one of them`,
+                namespace === undefined
+                    ? `one of the namespaces the shared agent Service at ${endpointText(endpoint)} admits (its clientNamespaces: ${JSON.stringify(admitted)}): give app "${name}" its namespace`
+                    : `a namespace the shared agent Service at ${endpointText(endpoint)} admits (its clientNamespaces: ${JSON.stringify(admitted)}): add "${namespace}" to that AgentService's clientNamespaces, or deploy app "${name}" into one of them`,
             );
         }
     }
@@ -188,7 +192,7 @@ function resolveFrontService(s: Record<string, unknown>, frontPort: number): App
 export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): AppSettings {
     check.dns1035Label("name", name);
     if (typeof args !== "object" || args === null) refuse("args", args, "an object with at least {app, credentials}");
-    const namespace = check.dns1123Label("namespace", args.namespace, DEFAULTS.namespace);
+    const namespace = args.namespace === undefined ? undefined : check.dns1123Label("namespace", args.namespace);
     const inspection = resolveInspection(args.inspection);
     const useService = args.agentService !== undefined;
     const credentials = useService ? { createSecret: false } : resolveCredentials("credentials", args.credentials);

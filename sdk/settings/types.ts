@@ -64,7 +64,8 @@ export interface PodSettings {
 
 export interface AppSettings {
     name: string;
-    namespace: string;
+    /** Undefined: the Kubernetes provider's namespace (no `metadata.namespace` on the objects). */
+    namespace?: string;
     replicas: number;
     maxUnavailable: number;
     networkPolicy: boolean;
@@ -134,12 +135,14 @@ export interface AgentServiceLinkSettings {
 
 export interface AgentServiceSettings {
     name: string;
-    namespace: string;
+    /** Undefined: the Kubernetes provider's namespace (no `metadata.namespace` on the objects). */
+    namespace?: string;
     labels: Record<string, string>;
     selectorLabels: Record<string, string>;
     /** Envoy pods carrying these labels may reach the agent. */
     clientLabels: Record<string, string>;
-    clientNamespaces: string[];
+    /** Undefined: the agent Service's own namespace (the provider's, when it has none). */
+    clientNamespaces?: string[];
     existingSecretName?: string;
     /** The component creates the credentials Secret from the keys. */
     createSecret: boolean;

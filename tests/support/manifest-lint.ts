@@ -21,7 +21,8 @@ function matches(selector: Record<string, string> | undefined, labels: Record<st
 
 export function lintManifests(objects: any[], options: LintOptions = {}): Problem[] {
     const problems: Problem[] = [];
-    const named = (o: any) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`;
+    // An object without a namespace is in the provider's: named without one.
+    const named = (o: any) => `${o.kind} ${o.metadata.namespace === undefined ? "" : `${o.metadata.namespace}/`}${o.metadata.name}`;
     const exists = (kind: string, ns: string, name: string) => objects.some((o) => o.kind === kind && o.metadata.namespace === ns && o.metadata.name === name);
 
     for (const { owner, pod, labels } of podsOf(objects)) {

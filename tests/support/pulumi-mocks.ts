@@ -37,8 +37,8 @@ export interface Run<T> {
 }
 
 /** Runs `program` under fresh mocks (see `evaluate`) and indexes what it registered. */
-export async function runProgram<T>(program: () => T, config: Record<string, string> = {}, options: { preview?: boolean } = {}): Promise<Run<T>> {
-    const { result, resources, warnings, errors } = await evaluate(program, { config, project: "sigsci-envoy-test", preview: options.preview });
+export async function runProgram<T>(program: () => T, config: Record<string, string> = {}, options: { preview?: boolean; providerNamespace?: string } = {}): Promise<Run<T>> {
+    const { result, resources, warnings, errors } = await evaluate(program, { config, project: "sigsci-envoy-test", preview: options.preview, providerNamespace: options.providerNamespace });
     const all = (type: string) => resources.filter((r) => r.type === type);
     return {
         result,

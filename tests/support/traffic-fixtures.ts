@@ -16,8 +16,8 @@ export function container(deployment: any, name: string): any {
     return deployment.spec.template.spec.containers.find((c: any) => c.name === name);
 }
 
-/** Edits the Envoy bootstrap of the ConfigMap in `namespace` in place. */
-export function editEnvoyConfig(objects: any[], namespace: string, edit: (config: any) => void): void {
+/** Edits the Envoy bootstrap of the ConfigMap in `namespace` (none: the provider's) in place. */
+export function editEnvoyConfig(objects: any[], namespace: string | undefined, edit: (config: any) => void): void {
     const cm = objects.find((o) => o.kind === "ConfigMap" && o.metadata.namespace === namespace);
     const [key] = Object.keys(cm.data);
     const config = key.endsWith(".json") ? JSON.parse(cm.data[key]) : parse(cm.data[key]);

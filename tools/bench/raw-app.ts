@@ -139,24 +139,23 @@ const hardened = (uid: number) => ({
 
 /** One app, its Envoy and its agent sidecar, as six hand-written resources. */
 export function rawApp(name: string, keys: { accessKeyId: pulumi.Input<string>; secretAccessKey: pulumi.Input<string> }, opts?: pulumi.CustomResourceOptions): void {
-    const namespace = "default";
     const labels = { "app.kubernetes.io/name": "envoy-app", "app.kubernetes.io/instance": name, "app.kubernetes.io/part-of": "sigsci-envoy", "app.kubernetes.io/managed-by": "pulumi" };
     const selector = { "app.kubernetes.io/name": "envoy-app", "app.kubernetes.io/instance": name };
     const secret = new k8s.core.v1.Secret(`${name}-sigsci-credentials`, {
-        metadata: { namespace, labels },
+        metadata: { labels },
         immutable: true,
         type: "Opaque",
         stringData: { accesskeyid: keys.accessKeyId, secretaccesskey: keys.secretAccessKey },
     }, opts);
-    const config = new k8s.core.v1.ConfigMap(`${name}-envoy-config`, { metadata: { namespace, labels }, immutable: true, data: { "envoy.yaml": envoyYaml(name) } }, opts);
+    const config = new k8s.core.v1.ConfigMap(`${name}-envoy-config`, { metadata: { labels }, immutable: true, data: { "envoy.yaml": envoyYaml(name) } }, opts);
     new k8s.core.v1.Service(name, {
-        metadata: { name, namespace, labels },
+        metadata: { name, labels },
         spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: 8000, targetPort: "http", protocol: "TCP" }] },
     }, opts);
     const spread = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } });
     const keyRef = (key: string) => ({ secretKeyRef: { name: secret.metadata.name, key } });
     new k8s.apps.v1.Deployment(name, {
-        metadata: { name, namespace, labels },
+        metadata: { name, labels },
         spec: {
             replicas: 1,
             selector: { matchLabels: selector },
@@ -221,9 +220,9 @@ export function rawApp(name: string, keys: { accessKeyId: pulumi.Input<string>; 
             },
         },
     }, opts);
-    new k8s.policy.v1.PodDisruptionBudget(name, { metadata: { name, namespace, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } }, opts);
+    new k8s.policy.v1.PodDisruptionBudget(name, { metadata: { name, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } }, opts);
     new k8s.networking.v1.NetworkPolicy(name, {
-        metadata: { name, namespace, labels },
+        metadata: { name, labels },
         spec: { podSelector: { matchLabels: selector }, policyTypes: ["Ingress"], ingress: [{ ports: [{ protocol: "TCP", port: 8000 }] }] },
     }, opts);
 }

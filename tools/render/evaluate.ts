@@ -75,6 +75,8 @@ export interface EvaluateOptions {
     nameByContent?: boolean;
     /** Evaluate as `pulumi preview` does: outputs of resources are unknown, and applies on them do not run. */
     preview?: boolean;
+    /** The namespace the mock provider puts objects without one in (default `default`). */
+    providerNamespace?: string;
     /** Record each registration's inputs (default); without, only the count (the benchmark's lean mode). */
     record?: boolean;
 }
@@ -86,10 +88,15 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
             newResource(args) {
                 const inputs = args.inputs;
                 let state = inputs;
-                // A secret input makes the metadata secret as a whole: the provider still names the object.
+                // A secret input makes the metadata secret as a whole: the provider still names the
+                // object, and puts it in its namespace when it has none (as the real provider reports
+                // it back: `default`, when neither the provider nor the kubeconfig sets one).
                 const metadata = isWrappedSecret(inputs.metadata) ? (inputs.metadata.value as any) : inputs.metadata;
-                if (args.type.startsWith("kubernetes:") && metadata && metadata.name === undefined) {
-                    state = { ...inputs, metadata: { ...metadata, name: autoName(args.name, options.nameByContent ? inputs : undefined) } };
+                if (args.type.startsWith("kubernetes:") && metadata) {
+                    state = {
+                        ...inputs,
+                        metadata: { ...metadata, name: metadata.name ?? autoName(args.name, options.nameByContent ? inputs : undefined), namespace: metadata.namespace ?? options.providerNamespace ?? "default" },
+                    };
                 }
                 return { id: `${args.name}-id`, state };
             },
