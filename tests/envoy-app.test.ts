@@ -234,12 +234,13 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
         for (const [k, v] of Object.entries(service.spec.selector)) assert.strictEqual(deployment.spec.template.metadata.labels[k], v);
     });
 
-    it("labels every object with the app.kubernetes.io labels, and leaves the namespace to the provider", () => {
+    it("labels every object with the recommended app.kubernetes.io labels (no version from a latest tag), and leaves the namespace to the provider", () => {
         for (const o of r.objects) {
             assert.ok(!("namespace" in o.metadata), `${o.kind} ${o.metadata.name}`);
             assert.deepStrictEqual(o.metadata.labels, {
                 "app.kubernetes.io/name": "envoy-app",
                 "app.kubernetes.io/instance": "helloworld",
+                "app.kubernetes.io/component": "envoy-app",
                 "app.kubernetes.io/part-of": "sigsci-envoy",
                 "app.kubernetes.io/managed-by": "pulumi",
             });

@@ -27,7 +27,8 @@ const SHARED_SERVICE: Spec = [
 const error = (object: string, code: Finding["code"], message: string): Finding => ({ code, severity: "error", object, message });
 const GUIDE = "Deployment default/helloworld";
 const SHOP = "Deployment shop/shop";
-const SHOP_LABELS = '{"app.kubernetes.io/instance":"shop","app.kubernetes.io/managed-by":"pulumi","app.kubernetes.io/name":"envoy-app","app.kubernetes.io/part-of":"sigsci-envoy","sigsci-envoy/agent-service":"agents"}';
+// The shop pods' labels, sorted: the recommended ones (version from the image tag 1.0) and the one the agents admit.
+const SHOP_LABELS = '{"app.kubernetes.io/component":"envoy-app","app.kubernetes.io/instance":"shop","app.kubernetes.io/managed-by":"pulumi","app.kubernetes.io/name":"envoy-app","app.kubernetes.io/part-of":"sigsci-envoy","app.kubernetes.io/version":"1.0","sigsci-envoy/agent-service":"agents"}';
 const FRONT = "listener front (0.0.0.0:8000)";
 
 describe("traffic-path verifier: planted faults", () => {

@@ -2,7 +2,7 @@
 import { AgentServiceArgs, AgentServiceLink, AgentServiceSettings as AgentServiceSettingsArgs } from "../args";
 import * as check from "./checks";
 import { resolvePod } from "./pod";
-import { AGENT_SERVICE_DEFAULTS, DEFAULTS } from "./defaults";
+import { AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "./defaults";
 import { refuse } from "./errors";
 import { isPending, known, PENDING } from "./pending";
 import { checkDistinctPorts, CredentialsForm, INTEGRATIONS, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveWiring, SERVICE_AGENT, standardLabels } from "./shared";
@@ -84,7 +84,8 @@ export function agentServiceSettings(
     g: Plain<AgentServiceSettingsArgs> | undefined,
     wiring: { integration: Integration; expectResponseData: boolean },
 ): AgentServiceSettings {
-    const { labels, selectorLabels } = standardLabels(name, "sigsci-agent", extraLabels);
+    const parts = resolveAgentServiceParts(at, name, namespace, g, wiring);
+    const { labels, selectorLabels } = standardLabels(name, NAMES.agentServiceKind, parts.agent.image, extraLabels);
     const pod = resolvePod(`${at}pod`, g?.pod, Object.keys(selectorLabels));
     const serviceAccountName = g?.serviceAccountName === undefined ? undefined : check.dns1123Subdomain(`${at}serviceAccountName`, g.serviceAccountName);
     const serviceAnnotations = check.annotations(`${at}serviceAnnotations`, g?.serviceAnnotations);
@@ -95,7 +96,7 @@ export function agentServiceSettings(
         selectorLabels,
         clientLabels: clientLabelsFor(name),
         ...credentials,
-        ...resolveAgentServiceParts(at, name, namespace, g, wiring),
+        ...parts,
         pod,
         ...(serviceAccountName !== undefined ? { serviceAccountName } : {}),
         serviceAnnotations,

@@ -122,6 +122,12 @@ export const NAMES = {
     appCluster: "app",
     agentCluster: "sigsci-agent",
     adminCluster: "envoy-admin",
+    /**
+     * The recommended `app.kubernetes.io/name` (a selector label: never changes) and
+     * `component` labels of each component's objects.
+     */
+    envoyAppKind: { name: "envoy-app", component: "envoy-app" },
+    agentServiceKind: { name: "sigsci-agent", component: "agent" },
     /** Keys of the credentials Secret (guide). */
     accessKeyIdKey: "accesskeyid",
     secretAccessKeyKey: "secretaccesskey",

@@ -241,7 +241,7 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         : resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, app.preStopSleepSeconds, "app.preStopSleepSeconds");
     const s = check.plainObject("service", args.service) ?? {};
     const extraLabels = { ...check.labels("labels", args.labels), ...(agentService?.clientLabels ?? {}) };
-    const { labels, selectorLabels } = standardLabels(name, "envoy-app", extraLabels);
+    const { labels, selectorLabels } = standardLabels(name, NAMES.envoyAppKind, app.image, extraLabels);
     return {
         name,
         namespace,

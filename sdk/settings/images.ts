@@ -12,6 +12,19 @@ export function imageTag(image: string): string | undefined {
     return colon < 0 ? undefined : lastSegment.slice(colon + 1);
 }
 
+/** A Kubernetes label value: at most 63 characters, alphanumeric at both ends, `-_.` between. */
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * The `app.kubernetes.io/version` an image gives: its tag, when it names a release (not
+ * `latest`, not a digest, and a valid label value); else none.
+ */
+export function imageVersion(image: string): string | undefined {
+    if (typeof image !== "string" || image.includes("@")) return undefined;
+    const tag = imageTag(image);
+    return tag !== undefined && tag !== "latest" && LABEL_VALUE.test(tag) ? tag : undefined;
+}
+
 const VERSION_TAG = /^v?\d+(\.\d+){0,3}([-+._][A-Za-z0-9.-]+)?$/;
 
 /**

@@ -7,7 +7,7 @@ import * as check from "./checks";
 import { AGENT_IMAGE, AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "./defaults";
 import { refuse } from "./errors";
 import { isPending, known, PENDING } from "./pending";
-import { agentPullPolicy, pullPolicy } from "./images";
+import { agentPullPolicy, imageVersion, pullPolicy } from "./images";
 import { AgentSettings, Integration, Resources } from "./types";
 
 /** Args as the resolvers see them: every Pulumi output already resolved. */
@@ -134,12 +134,24 @@ export function checkDistinctPorts(ports: [string, number | undefined][]): void 
     }
 }
 
-/** Labels of every object of one component; the selector uses only the stable pair. */
-export function standardLabels(name: string, component: string, extra: Record<string, string>) {
-    const selectorLabels = { "app.kubernetes.io/name": component, "app.kubernetes.io/instance": name };
+/**
+ * Kubernetes' recommended labels on every object of one component. The selector uses only the
+ * stable pair (name, instance): a Deployment's selector cannot change, and a version in it
+ * would orphan the old pods at every upgrade.
+ */
+export function standardLabels(name: string, kind: { name: string; component: string }, image: string, extra: Record<string, string>) {
+    const selectorLabels = { "app.kubernetes.io/name": kind.name, "app.kubernetes.io/instance": name };
+    const version = isPending(image) ? undefined : imageVersion(image);
     return {
         selectorLabels,
-        labels: { ...extra, ...selectorLabels, "app.kubernetes.io/part-of": "sigsci-envoy", "app.kubernetes.io/managed-by": "pulumi" },
+        labels: {
+            ...extra,
+            ...selectorLabels,
+            "app.kubernetes.io/component": kind.component,
+            ...(version !== undefined ? { "app.kubernetes.io/version": version } : {}),
+            "app.kubernetes.io/part-of": "sigsci-envoy",
+            "app.kubernetes.io/managed-by": "pulumi",
+        },
     };
 }
 

@@ -139,7 +139,7 @@ const hardened = (uid: number) => ({
 
 /** One app, its Envoy and its agent sidecar, as six hand-written resources. */
 export function rawApp(name: string, keys: { accessKeyId: pulumi.Input<string>; secretAccessKey: pulumi.Input<string> }, opts?: pulumi.CustomResourceOptions): void {
-    const labels = { "app.kubernetes.io/name": "envoy-app", "app.kubernetes.io/instance": name, "app.kubernetes.io/part-of": "sigsci-envoy", "app.kubernetes.io/managed-by": "pulumi" };
+    const labels = { "app.kubernetes.io/name": "envoy-app", "app.kubernetes.io/instance": name, "app.kubernetes.io/component": "envoy-app", "app.kubernetes.io/part-of": "sigsci-envoy", "app.kubernetes.io/managed-by": "pulumi" };
     const selector = { "app.kubernetes.io/name": "envoy-app", "app.kubernetes.io/instance": name };
     const secret = new k8s.core.v1.Secret(`${name}-sigsci-credentials`, {
         metadata: { labels },
