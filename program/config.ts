@@ -50,6 +50,7 @@ export const CONFIG_KEYS: Key[] = [
     { key: "replicas", kind: "number", scope: "app", example: "3", input: each("replicas"), doc: "App pod replicas" },
     { key: "port", kind: "number", scope: "app", example: "8000", input: each("port"), doc: "Envoy's front port" },
     { key: "envoyImage", kind: "string", scope: "app", example: "envoyproxy/envoy:v1.39.5", input: each("envoy.image"), doc: "Envoy's image" },
+    { key: "envoyMetrics", kind: "boolean", scope: "app", example: "true", input: each("envoy.metrics"), doc: "Serve Envoy's Prometheus stats on the readiness port, with scrape annotations" },
     { key: "integration", kind: "string", scope: "app", example: "ext_proc", input: { ...each("inspection.integration"), fleet: "integration" }, doc: "How Envoy consults the agent: `ext_authz` (with the access log) or `ext_proc`; at the top level beside `apps`, also the shared fleet's" },
     { key: "failOpen", kind: "boolean", scope: "app", example: "false", input: each("inspection.failOpen"), doc: "Let requests through when the agent cannot answer" },
     { key: "inspectionTimeout", kind: "string", scope: "app", example: "0.2s", input: each("inspection.timeout"), doc: "How long Envoy waits for the agent" },
@@ -350,7 +351,7 @@ function appPlan(v: Record<string, string | undefined>, credentials: EnvoyAppArg
         replicas: read("replicas") as number | undefined,
         port: read("port") as number | undefined,
         app: { image: read("appImage") as string, port: read("appPort") as number | undefined, args: read("appArgs") as string[] | undefined },
-        envoy: { image: read("envoyImage") as string | undefined },
+        envoy: { image: read("envoyImage") as string | undefined, metrics: read("envoyMetrics") as boolean | undefined },
         inspection: {
             integration: read("integration") as string | undefined,
             failOpen: read("failOpen") as boolean | undefined,

@@ -133,11 +133,20 @@ export interface EnvoyProxy {
      */
     adminPort?: pulumi.Input<number>;
     /**
-     * Port of the readiness listener, which serves only `GET /ready` from the admin interface
-     * and the startup probe's `/inspection-ready`.
+     * Port of the readiness listener, which serves only `GET /ready` from the admin interface,
+     * the startup probe's `/inspection-ready`, and with `metrics` `/stats/prometheus`.
      * @default 9902
      */
     readinessPort?: pulumi.Input<number>;
+    /**
+     * Serve Envoy's statistics in Prometheus' text format at `/stats/prometheus` on the readiness
+     * port (the route forwards that one read-only admin path; the admin interface stays on
+     * loopback), annotate the pods with `prometheus.io/scrape`, `port` and `path` for the common
+     * annotation-based scrape setups, and let the app's NetworkPolicy admit that port. The
+     * container port is named `envoy-ready` for a PodMonitor.
+     * @default false
+     */
+    metrics?: pulumi.Input<boolean>;
     /**
      * Seconds Envoy drains when its pod stops: its `preStop` hook fails its readiness, closes
      * connections gracefully (see `gracefulDrain`) and keeps serving this long while the pod is

@@ -26,6 +26,8 @@ export interface BootstrapInput {
     frontPort: number;
     adminPort: number;
     readinessPort: number;
+    /** Also forward Envoy's Prometheus stats path on the readiness listener. */
+    metrics: boolean;
     appPort: number;
     agent: AgentEndpoint;
     inspection: InspectionSettings;
@@ -202,8 +204,8 @@ function httpConnectionManager(statPrefix: string, routeConfig: unknown, httpFil
     };
 }
 
-function routeConfig(name: string, match: { prefix: string } | { path: string }, cluster: string) {
-    return { name, virtual_hosts: [{ name, domains: ["*"], routes: [{ match, route: { cluster } }] }] };
+function routeConfig(name: string, matches: ({ prefix: string } | { path: string })[], cluster: string) {
+    return { name, virtual_hosts: [{ name, domains: ["*"], routes: matches.map((match) => ({ match, route: { cluster } })) }] };
 }
 
 /**
@@ -232,18 +234,20 @@ export function envoyBootstrap(input: BootstrapInput) {
         filter_chains: [
             {
                 filters: [
-                    httpConnectionManager("front", routeConfig("app", { prefix: "/" }, NAMES.appCluster), chain.filters, chain.accessLog),
+                    httpConnectionManager("front", routeConfig("app", [{ prefix: "/" }], NAMES.appCluster), chain.filters, chain.accessLog),
                 ],
             },
         ],
     };
     // The kubelet cannot reach the loopback admin port, so this listener exposes only its
     // /ready path (503 while Envoy starts or drains) for the readiness probe, and answers the
-    // startup probe's path from the agent cluster's health.
+    // startup probe's path from the agent cluster's health; with metrics, also the read-only
+    // stats path for Prometheus. Exact paths: nothing else of the admin API is reachable.
+    const adminPaths = [{ path: "/ready" }, ...(input.metrics ? [{ path: DEFAULTS.envoyMetricsPath }] : [])];
     const readiness = {
         name: "readiness",
         address: socketAddress(ANY_ADDRESS, input.readinessPort),
-        filter_chains: [{ filters: [httpConnectionManager("readiness", routeConfig("readiness", { path: "/ready" }, NAMES.adminCluster), [inspectionReadyFilter()], [])] }],
+        filter_chains: [{ filters: [httpConnectionManager("readiness", routeConfig("readiness", adminPaths, NAMES.adminCluster), [inspectionReadyFilter()], [])] }],
     };
     return {
         node: { id: input.name, cluster: input.name },

@@ -24,6 +24,7 @@ export function envoyConfigObject(s: AppSettings): unknown {
         frontPort: s.frontPort,
         adminPort: s.envoy.adminPort,
         readinessPort: s.envoy.readinessPort,
+        metrics: s.envoy.metrics,
         appPort: s.app.port,
         agent: agentEndpoint(s),
         inspection: s.inspection,

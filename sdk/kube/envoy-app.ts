@@ -100,7 +100,7 @@ export function appDeployment(s: AppSettings, refs: PodRefs) {
         volumes.push(agentTmpVolume);
     }
     if (s.agentService?.tlsCaSecretName) volumes.push({ name: NAMES.agentCaVolume, secret: { secretName: s.agentService.tlsCaSecretName, items: [{ key: "ca.crt", path: "ca.crt" }] } });
-    return hardenedDeployment(s, s.replicas, s.pod, {
+    return hardenedDeployment(s, s.replicas, withScrapeAnnotations(s), {
         topologySpreadConstraints: spreadOverNodesAndZones(s.selectorLabels),
         ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
         ...(s.automountServiceAccountToken ? { automountServiceAccountToken: true } : {}),
@@ -109,18 +109,33 @@ export function appDeployment(s: AppSettings, refs: PodRefs) {
     });
 }
 
+/**
+ * The pod options, with the annotations the common annotation-based Prometheus setups scrape by
+ * when metrics are on (the user's own annotations win, e.g. `prometheus.io/scrape: "false"`).
+ */
+function withScrapeAnnotations(s: AppSettings): AppSettings["pod"] {
+    if (!s.envoy.metrics) return s.pod;
+    const scrape = { "prometheus.io/scrape": "true", "prometheus.io/port": String(s.envoy.readinessPort), "prometheus.io/path": DEFAULTS.envoyMetricsPath };
+    return { ...s.pod, annotations: { ...scrape, ...s.pod.annotations } };
+}
+
 export function appDisruptionBudget(s: AppSettings) {
     return disruptionBudget(namedMeta(s), s.maxUnavailable, s.selectorLabels);
 }
 
-/** Traffic reaches the pods only through Envoy's front port: nothing can bypass the WAF to the app. */
+/**
+ * Traffic reaches the pods only through Envoy's front port: nothing can bypass the WAF to the
+ * app. With metrics, Prometheus also reaches the readiness port, which serves only read-only
+ * admin paths and never routes to the app.
+ */
 export function appNetworkPolicy(s: AppSettings) {
+    const ports = [{ protocol: "TCP", port: s.frontPort }, ...(s.envoy.metrics ? [{ protocol: "TCP", port: s.envoy.readinessPort }] : [])];
     return {
         metadata: namedMeta(s),
         spec: {
             podSelector: { matchLabels: s.selectorLabels },
             policyTypes: ["Ingress"],
-            ingress: [{ ports: [{ protocol: "TCP", port: s.frontPort }] }],
+            ingress: [{ ports }],
         },
     };
 }

@@ -30,6 +30,10 @@ export const DEFAULTS = {
     envoyAdminPort: 9901,
     envoyReadinessPort: 9902,
     envoyLogLevel: "info",
+    /** Envoy's Prometheus stats are opt in: scraping is the cluster's choice. */
+    envoyMetrics: false,
+    /** Envoy's admin path for its statistics in Prometheus' text format. */
+    envoyMetricsPath: "/stats/prometheus",
     /** Envoy needs no user of its image: it reads its config and writes nothing. A uid above 10000 stays clear of host users. */
     envoyRunAsUser: 10101,
     /**
@@ -177,6 +181,7 @@ export const INPUT_DEFAULTS: Record<string, unknown> = {
     "EnvoyProxy.logLevel": DEFAULTS.envoyLogLevel,
     "EnvoyProxy.adminPort": DEFAULTS.envoyAdminPort,
     "EnvoyProxy.readinessPort": DEFAULTS.envoyReadinessPort,
+    "EnvoyProxy.metrics": DEFAULTS.envoyMetrics,
     "EnvoyProxy.preStopSleepSeconds": DEFAULTS.envoyPreStopSleepSeconds,
     "EnvoyProxy.gracefulDrain": derived("true, false for `distroless` images"),
     "EnvoyProxy.concurrency": derived("the CPU limit, rounded up (at least 1)"),

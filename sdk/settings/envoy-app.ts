@@ -208,6 +208,7 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         logLevel: check.oneOf("envoy.logLevel", e.logLevel, ENVOY_LOG_LEVELS, DEFAULTS.envoyLogLevel),
         adminPort: check.port("envoy.adminPort", e.adminPort, DEFAULTS.envoyAdminPort),
         readinessPort: check.port("envoy.readinessPort", e.readinessPort, DEFAULTS.envoyReadinessPort),
+        metrics: check.bool("envoy.metrics", e.metrics, DEFAULTS.envoyMetrics),
         preStopSleepSeconds: check.int("envoy.preStopSleepSeconds", e.preStopSleepSeconds, DEFAULTS.envoyPreStopSleepSeconds, 0, 3600),
         gracefulDrain: check.bool("envoy.gracefulDrain", e.gracefulDrain, defaultGracefulDrain(envoyImage)),
         concurrency: check.int("envoy.concurrency", e.concurrency, defaultConcurrency(envoyResources.limits.cpu), 1, 1024),

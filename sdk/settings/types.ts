@@ -100,6 +100,7 @@ export interface AppSettings {
         logLevel: string;
         adminPort: number;
         readinessPort: number;
+        metrics: boolean;
         preStopSleepSeconds: number;
         gracefulDrain: boolean;
         concurrency: number;
