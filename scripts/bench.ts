@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick]`: what the EnvoyApp component costs over the same objects written by
+// `npm run bench [-- --quick | --render [rounds]]`: what the EnvoyApp component costs over the same objects written by
 // hand (tools/bench/raw-app.ts), under Pulumi's mock runtime, for 10, 100 and 1,000 apps in one
 // program. A third side puts those hand-written objects in an empty component with the same
 // seven outputs: the floor of any component, which tells the component's own cost from what
@@ -14,10 +14,17 @@
 // - the timed region is the program and the SDK's work until every registration is done (the
 //   mock engine included, as `pulumi up` includes the engine); the harness records nothing.
 // Memory: the growth of peak RSS over one run of each side, each in its own fresh process.
-import { execFileSync } from "child_process";
+//
+// Then the offline render: `npm run render -- --stack dev` (node tools/run.js render ...), as a
+// whole process, against a bare `node -e 'require("@pulumi/pulumi"); require("@pulumi/kubernetes")'`,
+// the floor of any program of these packages. Each in a fresh process, alternated, several
+// rounds; their CPU time (user + system) is the kernel's account of the finished child.
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { EnvoyApp } from "../sdk";
 import { rawApp, rawAppInComponent } from "../tools/bench/raw-app";
+import { REPO } from "../tools/paths";
 import { evaluate } from "../tools/render/evaluate";
 
 type Side = "component" | "raw" | "floor";
@@ -105,6 +112,38 @@ const spread = (xs: number[]) => {
     return `${median(xs).toFixed(2)} (${s[0].toFixed(2)}-${s[s.length - 1].toFixed(2)})`;
 };
 
+/** CPU seconds (user + system) of this process's finished children, as the kernel counts them. */
+function childrenCpuSeconds(): number {
+    // /proc/self/stat: fields after the command name; cutime and cstime are the 14th and 15th, in clock ticks (100 per second on Linux).
+    const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/** CPU seconds of one run of `node args`, which must succeed. */
+function processCpu(args: string[]): number {
+    const before = childrenCpuSeconds();
+    const r = spawnSync(process.execPath, args, { cwd: REPO, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed: ${r.stderr}`);
+    return childrenCpuSeconds() - before;
+}
+
+function renderCost(rounds: number): string {
+    const sides = {
+        render: ["tools/run.js", "render", "--stack", "dev"],
+        bare: ["-e", 'require("@pulumi/pulumi"); require("@pulumi/kubernetes")'],
+    };
+    for (const args of Object.values(sides)) processCpu(args); // warm the file cache
+    const cpu = { render: [] as number[], bare: [] as number[] };
+    const ratios: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+        const order = r % 2 === 0 ? (["render", "bare"] as const) : (["bare", "render"] as const);
+        const round: Record<string, number> = {};
+        for (const side of order) cpu[side].push((round[side] = processCpu(sides[side])));
+        ratios.push(round.render / round.bare);
+    }
+    return `The render of stack dev (\`node tools/run.js render --stack dev\`, what \`npm run render\` runs, bin/ up to date): ${median(cpu.render).toFixed(2)} s CPU, a bare \`require("@pulumi/pulumi"); require("@pulumi/kubernetes")\` ${median(cpu.bare).toFixed(2)} s; render / bare ${spread(ratios)} over ${rounds} alternated rounds.`;
+}
+
 function main(quick: boolean) {
     const plan: [number, number][] = quick ? [[10, 5], [100, 3]] : [[10, 15], [100, 9], [1000, 3]];
     const rows = [
@@ -120,13 +159,15 @@ function main(quick: boolean) {
         );
         process.stderr.write(`${n} apps done (${rounds} rounds)\n`);
     }
+    const render = renderCost(quick ? 4 : 12);
     const cpus = require("os").cpus();
-    process.stdout.write(`${rows.join("\n")}\n\nNode.js ${process.version}, @pulumi/pulumi ${require("@pulumi/pulumi/package.json").version}, ${cpus.length} x ${cpus[0]?.model ?? "CPU"}\n`);
+    process.stdout.write(`${rows.join("\n")}\n\n${render}\n\nNode.js ${process.version}, @pulumi/pulumi ${require("@pulumi/pulumi/package.json").version}, ${cpus.length} x ${cpus[0]?.model ?? "CPU"}\n`);
 }
 
 async function entry(argv: string[]) {
     if (argv[0] === "--size") process.stdout.write(JSON.stringify(await measureSize(Number(argv[1]), Number(argv[2]))));
     else if (argv[0] === "--memory") process.stdout.write(JSON.stringify(await measureMemory(argv[1] as Side, Number(argv[2]))));
+    else if (argv[0] === "--render") process.stdout.write(`${renderCost(Number(argv[1] ?? 12))}\n`);
     else main(argv.includes("--quick"));
 }
 

@@ -2,7 +2,7 @@
 // the objects an EnvoyApp with default inputs creates, field for field, but for the form of the
 // Envoy bootstrap (YAML written by hand, JSON generated) and so its file name.
 import * as assert from "assert";
-import { parse } from "yaml";
+import { load as parse } from "js-yaml";
 import { rawApp, rawAppInComponent } from "../tools/bench/raw-app";
 import { GUIDE_KEYS } from "../tools/fixtures";
 import { SCENARIOS } from "../tools/scenarios";

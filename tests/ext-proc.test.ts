@@ -4,7 +4,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse } from "yaml";
+import { load as parse } from "js-yaml";
 import { EnvoyAppArgs } from "../sdk";
 import { guideArgs } from "../tools/fixtures";
 import { REPO } from "../tools/paths";
@@ -93,7 +93,7 @@ describe("ext_proc integration", () => {
             { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "127.0.0.1:9999" },
         ]);
         // Envoy checks the agent with gRPC health (ext_proc mode serves it) or a TCP connect.
-        const healthCheck = (r: AppRun) => parse(r.envoyText).static_resources.clusters.find((c: any) => c.name === "sigsci-agent").health_checks;
+        const healthCheck = (r: AppRun) => (parse(r.envoyText) as any).static_resources.clusters.find((c: any) => c.name === "sigsci-agent").health_checks;
         const timing = { timeout: "1s", interval: "5s", no_traffic_interval: "5s", unhealthy_threshold: 2, healthy_threshold: 1 };
         assert.deepStrictEqual(healthCheck(proc), [{ ...timing, grpc_health_check: {} }]);
         assert.deepStrictEqual(healthCheck(authz), [{ ...timing, tcp_health_check: {} }]);
@@ -136,7 +136,7 @@ describe("ext_proc integration", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sigsci-extproc-"));
         fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
         fs.symlinkSync(path.join(REPO, "bin"), path.join(dir, "bin"));
-        const dev = parse(fs.readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8")).config;
+        const dev = (parse(fs.readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8")) as any).config;
         delete dev["sigsci-envoy:expectResponseData"];
         fs.writeFileSync(path.join(dir, "Pulumi.extproc.yaml"), JSON.stringify({ config: { ...dev, "sigsci-envoy:integration": "ext_proc", "sigsci-envoy:agentLayout": "service", "sigsci-envoy:agentMaxReplicas": 4 } }));
         const r = await renderStack("extproc", dir);

@@ -4,7 +4,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse, parseAllDocuments } from "yaml";
+import { load as parse, loadAll } from "js-yaml";
 import { evaluate } from "../tools/render/evaluate";
 import { REPO } from "../tools/paths";
 import { renderStack, stackNames } from "../tools/render/render";
@@ -26,7 +26,7 @@ function scratchProject(stackConfig: Record<string, unknown>): string {
     return dir;
 }
 
-const DEV = parse(fs.readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8")).config;
+const DEV = (parse(fs.readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8")) as any).config;
 
 describe("committed stacks", () => {
     it("include dev, prod and staging", () => assert.deepStrictEqual([...STACKS].sort(), ["dev", "prod", "staging"]));
@@ -36,9 +36,11 @@ describe("committed stacks", () => {
             const first = await renderedStack(stack);
             const second = await renderStack(stack);
             assert.strictEqual(first.yaml, second.yaml);
-            const docs = parseAllDocuments(first.yaml).map((d) => d.toJS());
-            assert.deepStrictEqual(docs, first.objects);
-            for (const o of docs) {
+            const docs = loadAll(first.yaml) as any[];
+            // The apply stream: every object but the credentials Secrets, which hold only placeholders.
+            assert.deepStrictEqual(docs, first.objects.filter((o) => o.kind !== "Secret"));
+            assert.deepStrictEqual(docs, first.applyObjects);
+            for (const o of first.objects) {
                 validateKubernetesObject(o);
                 if (o.kind === "ConfigMap") validateEnvoyConfig(envoyText(o));
                 if (o.kind === "Secret") assert.deepStrictEqual(o.stringData, { accesskeyid: "<redacted>", secretaccesskey: "<redacted>" });
@@ -106,7 +108,7 @@ describe("render and secrets", () => {
     it("renders encrypted agent keys as placeholders and says so", async () => {
         const dir = scratchProject({ ...DEV, "sigsci-envoy:accessKeyId": { secure: "v1:AAAA" }, "sigsci-envoy:secretAccessKey": { secure: "v1:BBBB" } });
         const r = await renderStack("scratch", dir);
-        assert.ok(r.summary.includes('note: "sigsci-envoy:accessKeyId" is encrypted (it cannot be decrypted offline); the credentials Secret is rendered with <redacted> placeholders'));
+        assert.ok(r.summary.includes('note: "sigsci-envoy:accessKeyId" is encrypted (it cannot be decrypted offline); the render checks the credentials Secret with <redacted> placeholders and leaves it out of the output'));
         assert.ok(!r.yaml.includes("v1:AAAA"));
     });
 
@@ -147,8 +149,16 @@ describe("render command", () => {
         const r = await command(["--stack", "dev"]);
         assert.strictEqual(r.code, 0, r.stderr);
         assert.strictEqual(r.stdout, (await renderedStack("dev")).yaml);
-        assert.ok(r.stdout.startsWith("---\napiVersion: v1\nkind: Secret\n"));
+        // The placeholder Secret never reaches kubectl apply: the summary says how to create the real one.
+        assert.ok(r.stdout.startsWith("---\napiVersion: v1\nkind: ConfigMap\n"));
+        assert.ok(!/^kind: Secret$/m.test(r.stdout) && !r.stdout.includes("<redacted>"));
         assert.match(r.stderr, /^sigsci-envoy render: stack "dev", 6 objects \(Secret 1, ConfigMap 1, Service 1, Deployment 1, PodDisruptionBudget 1, NetworkPolicy 1\)$/m);
+        const secret = (await renderedStack("dev")).objects.find((o) => o.kind === "Secret").metadata.name;
+        assert.ok(r.stderr.includes(`note: Secret default/${secret} is not in the output`), r.stderr);
+        assert.ok(r.stderr.includes(`  kubectl -n default create secret generic ${secret} --from-literal=accesskeyid=<Agent Access Key> --from-literal=secretaccesskey=<Agent Secret Key>\n`), r.stderr);
+        // The Secret it names is the one the Deployment reads the keys from.
+        const agent = (await renderedStack("dev")).objects.find((o) => o.kind === "Deployment").spec.template.spec.containers.find((c: any) => c.name === "sigsci-agent");
+        assert.ok(agent.env.filter((e: any) => e.valueFrom).every((e: any) => e.valueFrom.secretKeyRef.name === secret));
     });
 
     it("says how to use it, and names a stack that is not there", async () => {
@@ -166,10 +176,21 @@ describe("render command", () => {
             "default.deployment.helloworld.yaml",
             "default.networkpolicy.helloworld.yaml",
             "default.poddisruptionbudget.helloworld.yaml",
-            `default.secret.${r.objects.find((o) => o.kind === "Secret").metadata.name}.yaml`,
             "default.service.helloworld.yaml",
         ]);
-        assert.deepStrictEqual(parseAllDocuments(fs.readFileSync(path.join(out, "default.deployment.helloworld.yaml"), "utf8")).map((d) => d.toJS()), [r.objects.find((o) => o.kind === "Deployment")]);
+        assert.deepStrictEqual(loadAll(fs.readFileSync(path.join(out, "default.deployment.helloworld.yaml"), "utf8")), [r.objects.find((o) => o.kind === "Deployment")]);
+    });
+
+    it("refuses an --out directory that is not empty, before rendering: files of an earlier render would be applied too", async () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "sigsci-out-"));
+        fs.writeFileSync(path.join(out, "default.deployment.old-app.yaml"), "kind: Deployment\n");
+        const usage = `--out ${out}: not a new or empty directory; give one (files of an earlier render would be applied with these)\n`;
+        assert.deepStrictEqual(await command(["--stack", "dev", "--out", out]), { code: 2, stdout: "", stderr: usage });
+        assert.deepStrictEqual(fs.readdirSync(out), ["default.deployment.old-app.yaml"]);
+        // A new directory is made; an empty one is used.
+        const fresh = path.join(out, "..", `${path.basename(out)}-new`);
+        assert.strictEqual((await command(["--stack", "dev", "--out", fresh])).code, 0);
+        assert.strictEqual(fs.readdirSync(fresh).length, 5);
     });
 
     it("gives a new ConfigMap name when the Envoy config changes, so applied pods roll", async () => {

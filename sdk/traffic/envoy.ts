@@ -2,7 +2,7 @@
 // config comes from in the pod, which listeners face the pod's address, which HTTP filters
 // run before the router on each route, which clusters the inspection filters and the access
 // log call, and where each cluster's endpoints are.
-import { parse } from "yaml";
+import { CORE_SCHEMA, load } from "js-yaml";
 import { allContainers, isLoopback, KubeObject } from "./kube";
 
 const TYPE_PREFIX = "type.googleapis.com/";
@@ -97,7 +97,8 @@ export function envoyBootstrapOf(objects: KubeObject[], namespace: string, pod: 
     // Envoy picks the parser by the extension: `.json` is JSON only; YAML (of which JSON is a part) otherwise.
     const json = path.endsWith(".json");
     try {
-        const config = json ? JSON.parse(text) : parse(text);
+        // YAML 1.2 core, as Envoy reads it (yaml-cpp): no YAML 1.1 booleans or timestamps.
+        const config = json ? JSON.parse(text) : load(text, { schema: CORE_SCHEMA });
         if (typeof config === "object" && config !== null && !Array.isArray(config)) return { config };
         return { unreadable: "it is not an object" };
     } catch (e) {

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as protobuf from "protobufjs";
-import { parse } from "yaml";
+import { load as parse } from "js-yaml";
 
 const DEPS = path.join(path.dirname(require.resolve("@grpc/grpc-js-xds/package.json")), "deps");
 const INCLUDE_DIRS = [
@@ -264,7 +264,6 @@ class Checker {
     }
 }
 
-/** The problems Envoy would find loading `config` (YAML/JSON text or an object) as a v3 bootstrap; empty when it is valid. */
 /** A bootstrap's text: JSON (the generated `envoy.json`), else YAML (of which JSON is a part). */
 export function parseConfigText(text: string): unknown {
     try {
@@ -274,6 +273,7 @@ export function parseConfigText(text: string): unknown {
     }
 }
 
+/** The problems Envoy would find loading `config` (YAML/JSON text or an object) as a v3 bootstrap; empty when it is valid. */
 export function envoyConfigProblems(config: string | object): string[] {
     const r = root();
     const json = typeof config === "string" ? parseConfigText(config) : config;

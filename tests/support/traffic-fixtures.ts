@@ -1,5 +1,5 @@
 // Small helpers to plant faults in a copy of a program's objects.
-import { parse, stringify } from "yaml";
+import { dump as stringify, load as parse } from "js-yaml";
 
 export function copy<T>(v: T): T {
     return JSON.parse(JSON.stringify(v));

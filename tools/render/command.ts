@@ -1,5 +1,6 @@
-// The offline render's command line: every Kubernetes object of one stack as YAML on standard
-// output (or one file per object with --out DIR), the summary on standard error.
+// The offline render's command line: every Kubernetes object of one stack but its credentials
+// Secrets as YAML on standard output (or one file per object with --out DIR, which must be new
+// or empty), the summary, with how to create those Secrets, on standard error.
 //
 //   npm run -s render -- --stack dev [--out DIR]
 import * as fs from "fs";
@@ -28,12 +29,17 @@ export async function renderCommand(argv: string[], io: Io): Promise<number> {
         io.stderr(`${USAGE}\n`);
         return 2;
     }
+    // Files of an earlier render would be applied with the new ones: start from an empty directory.
+    if (out && fs.existsSync(out) && (!fs.statSync(out).isDirectory() || fs.readdirSync(out).length > 0)) {
+        io.stderr(`--out ${out}: not a new or empty directory; give one (files of an earlier render would be applied with these)\n`);
+        return 2;
+    }
     try {
         const rendered = await renderStack(stack);
         if (out) {
             fs.mkdirSync(out, { recursive: true });
-            for (const o of rendered.objects) fs.writeFileSync(path.join(out, manifestFileName(o)), objectYaml(o));
-            rendered.summary.push(`wrote ${rendered.objects.length} files to ${out}`);
+            for (const o of rendered.applyObjects) fs.writeFileSync(path.join(out, manifestFileName(o)), objectYaml(o));
+            rendered.summary.push(`wrote ${rendered.applyObjects.length} files to ${out}`);
         } else {
             io.stdout(rendered.yaml);
         }

@@ -1,6 +1,6 @@
 // Kubernetes objects of an evaluation as manifests: Secret values redacted, a fixed order,
 // multi-document YAML (or one file per object) that is byte-identical for the same input.
-import { stringify } from "yaml";
+import { dump } from "js-yaml";
 import { kubernetesObjects, Registered } from "./evaluate";
 
 /** What a Secret value shows in rendered output. */
@@ -39,8 +39,10 @@ export function sortObjects(objects: any[]): any[] {
 /** One object as a YAML document, with apiVersion and kind first as kubectl writes them. */
 export function objectYaml(o: any): string {
     const { apiVersion, kind, metadata, ...rest } = o;
-    // No YAML anchors: objects built in code share parts (labels, selectors); each document spells them out, as kubectl writes them.
-    return stringify({ apiVersion, kind, metadata, ...rest }, { lineWidth: 0, aliasDuplicateObjects: false });
+    // No YAML anchors: objects built in code share parts (labels, selectors); each document spells
+    // them out, as kubectl writes them. No folded lines. Strings that YAML 1.1 readers (kubectl's
+    // go-yaml) would take for booleans, such as "on" or "yes", stay quoted: js-yaml's default.
+    return dump({ apiVersion, kind, metadata, ...rest }, { lineWidth: -1, noRefs: true, quotingType: '"' });
 }
 
 /** A multi-document YAML stream, ready for `kubectl apply -f -`. */

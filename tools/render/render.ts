@@ -1,7 +1,8 @@
 // Offline render: evaluates the root program with one stack's configuration in-process,
 // under Pulumi's mock runtime (no CLI, no cluster, no network), and gives every Kubernetes
-// object as YAML, with a summary of what was rendered and what the user must still do.
-// Secret values are never given. scripts/render.ts is its command.
+// object to apply as YAML, with a summary of what was rendered and what the user must still do.
+// Secret values are never given: the credentials Secrets are left out, with the command that
+// creates them. scripts/render.ts is its command.
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { analyzeTraffic } from "../../sdk/traffic";
@@ -12,8 +13,11 @@ import { readStack, stackNames as stacksIn } from "./stack";
 const CREDENTIAL_KEYS = ["accessKeyId", "secretAccessKey"];
 
 export interface Rendered {
+    /** Every object the program creates, the credentials Secret with placeholders included: what the checks judge. */
     objects: any[];
-    /** The multi-document YAML stream. */
+    /** What to apply: every object but the credentials Secrets, whose values the render never holds. */
+    applyObjects: any[];
+    /** The multi-document YAML stream of {@link applyObjects}, for `kubectl apply -f -`. */
     yaml: string;
     /** Lines for standard error: what was rendered, and what the user must still do. */
     summary: string[];
@@ -45,7 +49,7 @@ export async function renderStack(stack: string, projectDir = REPO): Promise<Ren
     for (const key of placeholders ? credentialKeys : setKeys) {
         const why = s.encrypted.includes(key) ? "is encrypted (it cannot be decrypted offline)" : key in config ? "is in plain text in the stack file: move it to a secret with pulumi config set --secret" : "is not set";
         if (key in config && !s.encrypted.includes(key)) notes.push(`warning: "${key}" ${why}`);
-        else notes.push(`note: "${key}" ${why}; the credentials Secret is rendered with ${REDACTED} placeholders`);
+        else notes.push(`note: "${key}" ${why}; the render checks the credentials Secret with ${REDACTED} placeholders and leaves it out of the output`);
         config[key] = REDACTED;
     }
     const main = path.join(projectDir, "bin", (s.main ?? "index.ts").replace(/\.ts$/, ".js"));
@@ -76,17 +80,27 @@ export async function renderStack(stack: string, projectDir = REPO): Promise<Ren
         ...warnings.map((w) => `warning: ${w}`),
         ...notes,
     ];
-    for (const secret of objects.filter((o) => o.kind === "Secret")) {
+    // The components create no Namespace: the objects' own must exist before anything applies.
+    const namespaces = [...new Set(objects.map((o) => o.metadata.namespace).filter((n) => n !== undefined))].sort();
+    if (namespaces.length > 0) {
+        summary.push(`note: namespace${namespaces.length === 1 ? "" : "s"} ${namespaces.join(", ")} must exist (kubectl create namespace <name>): the components create none`);
+    }
+    // A Secret of placeholders must never reach a cluster: applied, the agents would start with
+    // keys that do not exist. So it stays out of the output, and the summary says how to create it.
+    const secrets = objects.filter((o) => o.kind === "Secret");
+    for (const secret of secrets) {
+        const ns = secret.metadata.namespace === undefined ? "" : `-n ${secret.metadata.namespace} `;
         summary.push(
-            `note: Secret ${secret.metadata.namespace}/${secret.metadata.name} holds placeholders; before applying, create it with the real agent keys:`,
-            `  kubectl -n ${secret.metadata.namespace} create secret generic ${secret.metadata.name} --from-literal=accesskeyid=<Agent Access Key> --from-literal=secretaccesskey=<Agent Secret Key>`,
-            "  and leave this document out, or deploy with pulumi up after pulumi config set --secret accessKeyId/secretAccessKey",
+            `note: Secret ${secret.metadata.namespace ?? "(the current namespace)"}/${secret.metadata.name} is not in the output (the render never holds the agent keys); before applying, create it:`,
+            `  kubectl ${ns}create secret generic ${secret.metadata.name} --from-literal=accesskeyid=<Agent Access Key> --from-literal=secretaccesskey=<Agent Secret Key>`,
+            "  or deploy with pulumi up after pulumi config set --secret accessKeyId/secretAccessKey",
         );
     }
     if (usesExistingSecret) {
         const name = config[`${s.project}:existingSecretName`];
         summary.push(`note: the credentials Secret "${name}" is not rendered: it must exist with the keys accesskeyid and secretaccesskey`);
     }
-    return { objects, yaml: manifestStream(objects), summary };
+    const applyObjects = objects.filter((o) => !secrets.includes(o));
+    return { objects, applyObjects, yaml: manifestStream(applyObjects), summary };
 }
 

@@ -3,7 +3,10 @@
 // (they cannot be decrypted without the CLI and the stack's secrets provider).
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { CORE_SCHEMA, load } from "js-yaml";
+
+/** YAML 1.2 core, as Pulumi reads its project and stack files. */
+const parse = (text: string): any => load(text, { schema: CORE_SCHEMA });
 
 export interface StackConfig {
     /** The project's name (`name:` of Pulumi.yaml). */
