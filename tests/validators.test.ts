@@ -3,7 +3,8 @@ import * as assert from "assert";
 import { validateKubernetesObject } from "./support/kube-schema";
 import { envoyConfigProblems } from "./support/envoy-schema";
 import * as fs from "fs";
-import { KUBERNETES_SCHEMA_FILE, kubernetesModelsVersion, stampOf } from "../tools/schemas/kubernetes";
+import { ENVOY_PROTOS_FILE, envoyProtosStamp, grpcJsXdsVersion } from "../tools/schemas/envoy";
+import { KUBERNETES_SCHEMA_FILE, KUBERNETES_VALIDATORS_FILE, kubernetesModelsVersion, schemaHash, stampOf, validatorsStamp } from "../tools/schemas/kubernetes";
 
 const service = () => ({
     apiVersion: "v1",
@@ -34,6 +35,10 @@ describe("the Kubernetes schema check", () => {
         ]);
     });
 
+    it("validates with code compiled from that very schema (else run npm run schemas -- --validators)", () => {
+        assert.strictEqual(validatorsStamp(fs.readFileSync(KUBERNETES_VALIDATORS_FILE, "utf8")), schemaHash(fs.readFileSync(KUBERNETES_SCHEMA_FILE, "utf8")));
+    });
+
     it("accepts a valid object", () => validateKubernetesObject(service()));
 
     it("refuses an unknown field", () => {
@@ -62,6 +67,10 @@ describe("the Kubernetes schema check", () => {
 });
 
 describe("the Envoy proto check", () => {
+    it("uses a descriptor of the protos the installed @grpc/grpc-js-xds ships (else run npm run schemas)", () => {
+        assert.strictEqual(envoyProtosStamp(JSON.parse(fs.readFileSync(ENVOY_PROTOS_FILE, "utf8"))), grpcJsXdsVersion());
+    });
+
     it("accepts a valid bootstrap", () => assert.deepStrictEqual(envoyConfigProblems(bootstrap()), []));
 
     it("refuses an unknown field, naming it", () => {

@@ -121,7 +121,7 @@ function extAuthzFilter(inspection: InspectionSettings) {
             transport_api_version: "V3",
             grpc_service: agentGrpcService(inspection.timeout),
             failure_mode_allow: inspection.failOpen,
-            // Fail closed answers 503 when the agent is unreachable, so an outage is not mistaken for a block (403).
+            // Fail closed answers 503 when the agent is unreachable, so an outage is not mistaken for the agent's block (406).
             ...(inspection.failOpen ? {} : { status_on_error: { code: "ServiceUnavailable" } }),
             with_request_body: {
                 max_request_bytes: inspection.maxRequestBytes,

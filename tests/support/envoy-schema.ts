@@ -1,43 +1,17 @@
 // Validates an Envoy bootstrap the way Envoy reads it: the proto3 JSON mapping of Envoy's v3
-// API protos (shipped by @grpc/grpc-js-xds) with unknown fields rejected, every `@type` of a
+// API protos (shipped by @grpc/grpc-js-xds, read from the descriptor of tools/schemas/envoy.ts) with unknown fields rejected, every `@type` of a
 // google.protobuf.Any resolved and checked, enums, scalars, durations and oneofs checked, the
 // protoc-gen-validate rules that matter enforced, and deprecated fields refused.
 import * as fs from "fs";
-import * as path from "path";
 import * as protobuf from "protobufjs";
 import { load as parse } from "js-yaml";
-
-const DEPS = path.join(path.dirname(require.resolve("@grpc/grpc-js-xds/package.json")), "deps");
-const INCLUDE_DIRS = [
-    ...["envoy-api", "xds", "googleapis", "protoc-gen-validate"].map((d) => path.join(DEPS, d)),
-    path.dirname(require.resolve("protobufjs/package.json")), // google/protobuf/descriptor.proto
-];
-/** The bootstrap and every extension the components may configure. */
-const FILES = [
-    "envoy/config/bootstrap/v3/bootstrap.proto",
-    "envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto",
-    "envoy/extensions/filters/http/ext_authz/v3/ext_authz.proto",
-    "envoy/extensions/filters/http/ext_proc/v3/ext_proc.proto",
-    "envoy/extensions/filters/http/buffer/v3/buffer.proto",
-    "envoy/extensions/filters/http/router/v3/router.proto",
-    "envoy/extensions/filters/http/health_check/v3/health_check.proto",
-    "envoy/extensions/access_loggers/grpc/v3/als.proto",
-    "envoy/extensions/upstreams/http/v3/http_protocol_options.proto",
-    "envoy/extensions/transport_sockets/tls/v3/tls.proto",
-];
+import { ENVOY_PROTOS_FILE } from "../../tools/schemas/envoy";
 
 let loaded: protobuf.Root | undefined;
+/** Envoy's protos, from the descriptor `npm run schemas` wrote (tools/schemas/envoy.ts). */
 function root(): protobuf.Root {
     if (loaded) return loaded;
-    const r = new protobuf.Root();
-    r.resolvePath = (_origin, target) => {
-        for (const dir of INCLUDE_DIRS) {
-            const candidate = path.join(dir, target);
-            if (fs.existsSync(candidate)) return candidate;
-        }
-        return target;
-    };
-    r.loadSync(FILES, { keepCase: true });
+    const r = protobuf.Root.fromJSON(JSON.parse(fs.readFileSync(ENVOY_PROTOS_FILE, "utf8")).root);
     r.resolveAll();
     loaded = r;
     return r;

@@ -3,22 +3,19 @@
 //    quantities and int-or-string), which let unknown fields through;
 // 2. the JSON schema generated from the same models' type declarations with
 //    `additionalProperties: false` everywhere (tools/schemas/kubernetes.schema.json, written by
-//    `npm run schemas`), which rejects unknown fields.
-import Ajv, { ValidateFunction } from "ajv";
-import * as fs from "fs";
-import { KUBERNETES_SCHEMA_FILE } from "../../tools/schemas/kubernetes";
+//    `npm run schemas`), which rejects unknown fields; compiled by ajv ahead of time into
+//    tools/schemas/kubernetes.validate.js, which a test holds to the schema.
+import { KUBERNETES_VALIDATORS_FILE } from "../../tools/schemas/kubernetes";
 
-let compiled: Map<string, ValidateFunction> | undefined;
+interface StrictValidator {
+    (obj: unknown): boolean;
+    errors?: { instancePath: string; message?: string; params: unknown }[] | null;
+}
 
-function strictValidators(): Map<string, ValidateFunction> {
-    if (compiled) return compiled;
-    const { $comment, ...schema } = JSON.parse(fs.readFileSync(KUBERNETES_SCHEMA_FILE, "utf8"));
-    // Unoptimized code: it compiles in two thirds of the time, and validates the few hundred objects of a run as fast.
-    const ajv = new Ajv({ allErrors: true, strict: false, code: { optimize: false } });
-    ajv.addSchema(schema, "kube");
-    const kinds = schema.definitions.KubeKinds.properties as Record<string, { $ref: string }>;
-    compiled = new Map(Object.entries(kinds).map(([key, ref]) => [key, ajv.compile({ $ref: `kube${ref.$ref}` })]));
-    return compiled;
+let compiled: Record<string, StrictValidator> | undefined;
+
+function strictValidators(): Record<string, StrictValidator> {
+    return (compiled ??= require(KUBERNETES_VALIDATORS_FILE));
 }
 
 const MODEL_MODULES: Record<string, [string, string]> = {
@@ -34,7 +31,7 @@ const MODEL_MODULES: Record<string, [string, string]> = {
 /** Throws, naming every problem, unless `obj` is a valid Kubernetes object with no unknown field. */
 export function validateKubernetesObject(obj: any): void {
     const key = `${obj?.apiVersion}/${obj?.kind}`;
-    const strict = strictValidators().get(key);
+    const strict = strictValidators()[key];
     const model = MODEL_MODULES[key];
     if (!strict || !model) throw new Error(`no schema for ${key}`);
     const where = `${key} ${obj.metadata?.name}`;

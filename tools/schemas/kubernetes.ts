@@ -4,11 +4,42 @@
 // Generating it takes seconds of TypeScript analysis: `npm run schemas` writes it once to
 // tools/schemas/kubernetes.schema.json, stamped with the kubernetes-models version it came from,
 // and the tests read that file (a test fails when the installed version differs from the stamp).
+// Compiling that schema with ajv costs about half a second of every test run, so the same
+// command also writes ajv's standalone validation code for it (tools/schemas/kubernetes.validate.js,
+// stamped with the schema's hash), which loads in milliseconds.
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { REPO } from "../paths";
 
 export const KUBERNETES_SCHEMA_FILE = path.join(REPO, "tools/schemas/kubernetes.schema.json");
+export const KUBERNETES_VALIDATORS_FILE = path.join(REPO, "tools/schemas/kubernetes.validate.js");
+
+/** The hash of a schema file's text: the stamp of the validators compiled from it. */
+export function schemaHash(text: string): string {
+    return crypto.createHash("sha256").update(text).digest("hex");
+}
+
+/** The schema hash the committed validators were compiled from (their first line). */
+export function validatorsStamp(code: string): string | undefined {
+    return /^\/\/ compiled from kubernetes\.schema\.json sha256:([0-9a-f]{64})/.exec(code)?.[1];
+}
+
+/**
+ * ajv's standalone code for the schema's text: one validation function per kind, exported as
+ * `apiVersion/kind`, with every error reported (allErrors).
+ */
+export function compileValidators(schemaText: string): string {
+    // Dev-only dependencies, loaded only here.
+    const Ajv = require("ajv").default as typeof import("ajv").default;
+    const standalone = require("ajv/dist/standalone").default as typeof import("ajv/dist/standalone").default;
+    const { $comment, ...schema } = JSON.parse(schemaText);
+    const ajv = new Ajv({ allErrors: true, strict: false, code: { source: true, lines: false } });
+    ajv.addSchema(schema, "kube");
+    const kinds = schema.definitions.KubeKinds.properties as Record<string, { $ref: string }>;
+    const code = standalone(ajv, Object.fromEntries(Object.entries(kinds).map(([key, ref]) => [key, `kube${ref.$ref}`])));
+    return `// compiled from kubernetes.schema.json sha256:${schemaHash(schemaText)} by npm run schemas (ajv standalone); do not edit\n${code}`;
+}
 
 /** The kubernetes-models version installed: the stamp the committed schema must carry. */
 export function kubernetesModelsVersion(): string {
