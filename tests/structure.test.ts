@@ -1,12 +1,14 @@
 // The shape of the repository, checked: which folder may import which, no import loops, and
 // the package importing only its own dependencies.
 //
-//   sdk/        the package: traffic (the request-path model) and args at the bottom, then
+//   sdk/        the package: traffic (the request-path model) and args at the bottom, guide
+//               (Fastly's guide: its values, checked on plain objects) over traffic, then
 //               settings, envoy, kube, components; nothing outside sdk/
+//   policy/     the policy pack: the package only by its name (it is published on its own)
 //   program/    the root Pulumi program (stack config -> components): sdk, program
 //   tools/      repository tools (render, scenarios, docs, schemas): sdk, program, tools
 //   scripts/    npm run entry points: tools (and what tools may import)
-//   tests/      sdk, program, tools, tests - never scripts
+//   tests/      sdk, program, policy, tools, tests - never scripts
 //   examples/   each its own program: only the package, by its name
 //   index.ts    the multi-language component host's entry point: the package
 import * as assert from "assert";
@@ -15,7 +17,7 @@ import * as path from "path";
 import * as ts from "typescript";
 import { REPO } from "../tools/paths";
 
-const ROOTS = ["sdk", "program", "tools", "scripts", "tests", "examples"];
+const ROOTS = ["sdk", "program", "policy", "tools", "scripts", "tests", "examples"];
 
 function sources(dir: string): string[] {
     return fs.readdirSync(path.join(REPO, dir), { withFileTypes: true }).flatMap((e) => {
@@ -57,8 +59,9 @@ function layer(file: string): string {
 /** What each layer may import (besides itself). */
 const ALLOWED: Record<string, string[]> = {
     "sdk/traffic": [],
+    "sdk/guide": ["sdk/traffic"],
     "sdk/args": [],
-    "sdk/settings": ["sdk/args", "sdk/traffic"],
+    "sdk/settings": ["sdk/args", "sdk/traffic", "sdk/guide"],
     "sdk/envoy": ["sdk/settings", "sdk/args"],
     "sdk/kube": ["sdk/envoy", "sdk/settings", "sdk/args"],
     "sdk/components": ["sdk/kube", "sdk/envoy", "sdk/settings", "sdk/args", "sdk/traffic"],
@@ -68,8 +71,9 @@ const ALLOWED: Record<string, string[]> = {
     program: ["sdk/index", "sdk/args", "sdk/settings"],
     tools: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "program"],
     scripts: ["tools", "sdk/index", "sdk/settings", "sdk/envoy", "sdk/kube"],
-    tests: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/components", "program", "tools"],
+    tests: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/guide", "sdk/components", "program", "policy", "tools"],
     examples: [],
+    policy: [],
 };
 
 /** The packages the published package may import: its dependencies, its peer, and Node's own modules. */
@@ -123,6 +127,18 @@ describe("repository structure", () => {
             }
         }
         assert.deepStrictEqual(stray, []);
+    });
+
+    it("the policy pack imports the package only by its name and its public entry points, as a published pack does", () => {
+        for (const [file, { packages }] of graph) {
+            if (!file.startsWith(`policy${path.sep}`)) continue;
+            for (const p of packages.filter((x) => x.startsWith("sigsci-envoy"))) assert.ok(["sigsci-envoy", "sigsci-envoy/traffic", "sigsci-envoy/guide"].includes(p), `${file} -> ${p}`);
+            const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "policy/package.json"), "utf8"));
+            for (const p of packages) {
+                const name = p.startsWith("@") ? p.split("/").slice(0, 2).join("/") : p.split("/")[0];
+                assert.ok(name in pkg.dependencies || require("module").builtinModules.includes(p), `${file} -> ${p}: not a dependency of the pack`);
+            }
+        }
     });
 
     it("each example imports the package by its name, as a user's program does", () => {

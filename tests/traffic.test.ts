@@ -40,7 +40,7 @@ describe("traffic-path verifier: planted faults", () => {
         assert.deepStrictEqual(verifyTraffic(shared), []);
         const sidecarHop = { via: "loopback 127.0.0.1:9999", workload: GUIDE, container: "sigsci-agent", listen: "127.0.0.1:9999" };
         assert.deepStrictEqual(analyzeTraffic(guide).paths, [
-            { envoy: GUIDE, listener: "front 0.0.0.0:8000", integration: "ext_authz", failOpen: true, calls: [
+            { envoy: GUIDE, namespace: "default", listener: "front 0.0.0.0:8000", integration: "ext_authz", failOpen: true, calls: [
                 { role: "filter", cluster: "sigsci-agent", agents: [sidecarHop] },
                 { role: "access log", cluster: "sigsci-agent", agents: [sidecarHop] },
             ] },

@@ -14,7 +14,7 @@ const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "bin");
-const DIRS = ["sdk", "program", "tests", "scripts", "tools", "examples"];
+const DIRS = ["sdk", "program", "policy", "tests", "scripts", "tools", "examples"];
 const FINGERPRINT = path.join(BIN, ".build-fingerprint");
 
 function sources(dir) {

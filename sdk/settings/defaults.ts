@@ -3,6 +3,7 @@
 // Values marked "guide" come from Fastly's Kubernetes Envoy guide. `INPUT_DEFAULTS` says which
 // input each default belongs to: the `@default` tags of args.ts and the reference tables quote it,
 // and a test holds the three together.
+import { AGENT_PRESTOP_SECONDS, AGENT_TMP_DIR } from "../guide";
 
 /** The pinned Envoy release used when `envoy.image` is not given. */
 export const ENVOY_IMAGE = "envoyproxy/envoy:v1.39.5";
@@ -48,9 +49,9 @@ export const DEFAULTS = {
     /** guide: SIGSCI_ENVOY_GRPC_ADDRESS=localhost:9999 */
     agentGrpcPort: 9999,
     /** guide: the agent image's temp volume; rpc-address and shared-cache-dir default to files in it. */
-    agentTmpMountPath: "/sigsci/tmp",
+    agentTmpMountPath: AGENT_TMP_DIR,
     /** guide: preStop `sleep 30`. */
-    agentPreStopSleepSeconds: 30,
+    agentPreStopSleepSeconds: AGENT_PRESTOP_SECONDS,
     /** Grace added to the longest preStop sleep, so every process can still exit cleanly after it. */
     terminationGraceMarginSeconds: 15,
     agentStartupProbe: false,

@@ -1,16 +1,10 @@
 // Image pull policies, as Fastly's guide advises for the agent image.
+import { imageTag } from "../traffic/kube";
 import { oneOf } from "./checks";
 
 export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
 export type PullPolicy = (typeof PULL_POLICIES)[number];
 
-/** The tag of an image reference, or undefined when it has none (a digest is not a tag). */
-export function imageTag(image: string): string | undefined {
-    const withoutDigest = image.split("@")[0];
-    const lastSegment = withoutDigest.slice(withoutDigest.lastIndexOf("/") + 1);
-    const colon = lastSegment.indexOf(":");
-    return colon < 0 ? undefined : lastSegment.slice(colon + 1);
-}
 
 /** A Kubernetes label value: at most 63 characters, alphanumeric at both ends, `-_.` between. */
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;

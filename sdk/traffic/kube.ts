@@ -128,6 +128,14 @@ export function preStopSeconds(container: any): number {
     return m ? Number(m[1]) : 0;
 }
 
+/** The tag of an image reference, or undefined when it has none (a digest is not a tag). */
+export function imageTag(image: string): string | undefined {
+    const withoutDigest = image.split("@")[0];
+    const lastSegment = withoutDigest.slice(withoutDigest.lastIndexOf("/") + 1);
+    const colon = lastSegment.indexOf(":");
+    return colon < 0 ? undefined : lastSegment.slice(colon + 1);
+}
+
 /** Kubernetes' default terminationGracePeriodSeconds. */
 export const DEFAULT_GRACE_SECONDS = 30;
 

@@ -70,6 +70,8 @@ export interface AgentHop {
 /** How one Envoy listener has requests inspected. */
 export interface InspectionPath {
     envoy: string;
+    /** The Envoy pods' namespace. */
+    namespace: string;
     listener: string;
     integration: Integration;
     failOpen: boolean;
@@ -226,7 +228,7 @@ export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {
                 inspectionClusters.add(l.cluster);
                 calls.push({ role: "access log", cluster: l.cluster, agents: l.r.hops });
             }
-            paths.push({ envoy: at, listener: `${u.listener.name} ${u.listener.address}:${u.listener.port}`, integration: u.integration, failOpen: u.failOpen, calls });
+            paths.push({ envoy: at, namespace: w.namespace, listener: `${u.listener.name} ${u.listener.address}:${u.listener.port}`, integration: u.integration, failOpen: u.failOpen, calls });
 
             // The agent must run the integration Envoy speaks, and expect response data exactly when Envoy sends it.
             const sendsResponseData = logs.length > 0;

@@ -1,0 +1,126 @@
+// The policies of the sigsci-envoy policy pack: Fastly's guide and full WAF coverage, held for
+// every Kubernetes object of a stack however it was made (these components, raw
+// @pulumi/kubernetes resources, yaml.ConfigGroup/ConfigFile children). Each policy runs the
+// plain checks of sigsci-envoy (sigsci-envoy/guide, sigsci-envoy/traffic) and reports each
+// finding with the object it is about and the fix. This module only describes the policies:
+// index.ts serves them (constructing a PolicyPack starts a server), and tests call them directly.
+import { EnforcementLevel, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { checkAgentContainers, checkAgentKeysInConfigMaps, checkFailClosed, GuideCode, GuideFinding } from "sigsci-envoy/guide";
+import { Finding, verifyTraffic } from "sigsci-envoy/traffic";
+import { kubeObjectOf, referencedKind, stackObjects } from "./resources";
+
+export const PACK_NAME = "sigsci-envoy";
+
+type Check = (objects: any[]) => GuideFinding[];
+
+/** A policy over each Kubernetes resource on its own, reporting the findings of `codes`. */
+function resourcePolicy(name: string, description: string, enforcementLevel: EnforcementLevel, check: Check, codes: GuideCode[]): ResourceValidationPolicy {
+    return {
+        name,
+        description,
+        enforcementLevel,
+        validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+            const converted = kubeObjectOf(args);
+            if (!converted) return;
+            // A value still unknown in this preview, other than metadata or a reference by name (which
+            // no check here reads): rethrown, the SDK reports the policy as unable to run (advisory).
+            const unknown = converted.unknowns.find((u) => u.path[0] !== "metadata" && referencedKind(u.path) === undefined);
+            if (unknown) throw unknown.error;
+            for (const f of check([converted.object])) if (codes.includes(f.code)) reportViolation(`${f.object}: ${f.message} [${f.code}]`);
+        },
+    };
+}
+
+const report = (reportViolation: ReportViolation) => (f: GuideFinding | Finding) => reportViolation(`${f.object}: ${f.message} [${f.code}]`);
+
+/** A policy over the whole stack's objects, as the traffic model needs them together. */
+function stackPolicy(name: string, description: string, enforcementLevel: EnforcementLevel, findings: (objects: any[], config: Record<string, any>) => (GuideFinding | Finding)[], configSchema?: StackValidationPolicy["configSchema"]): StackValidationPolicy {
+    return {
+        name,
+        description,
+        enforcementLevel,
+        ...(configSchema ? { configSchema } : {}),
+        validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+            const { objects, unresolved } = stackObjects(args.resources);
+            // Judged on a guess it would be wrong either way: the SDK reports it as advisory for this preview, and pulumi up judges it.
+            if (unresolved) throw unresolved;
+            findings(objects, args.getConfig<Record<string, any>>()).forEach(report(reportViolation));
+        },
+    };
+}
+
+const trafficErrors = (objects: any[], codes: (code: string) => boolean) => verifyTraffic(objects).filter((f) => f.severity === "error" && codes(f.code));
+
+export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+    stackPolicy(
+        "waf-coverage",
+        "Every listener of every Envoy pod inspects each request (ext_authz or ext_proc before the router) and reaches a listening agent in the mode it speaks, through Services and NetworkPolicies that let it through; no NetworkPolicy or Service lets traffic reach the app around Envoy; no pod turns Ready before its inspection path answers. Envoy pods in `exemptNamespaces` (Envoys that front no WAF) are not judged.",
+        "mandatory",
+        (objects, config) => {
+            const exempt: string[] = Array.isArray(config.exemptNamespaces) ? config.exemptNamespaces : [];
+            return trafficErrors(objects, (code) => code !== "admin-exposed").filter((f) => !exempt.some((ns) => f.object.split(" ")[1]?.startsWith(`${ns}/`)));
+        },
+        { properties: { exemptNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose Envoy pods front no WAF and are not judged" } } },
+    ),
+    stackPolicy(
+        "waf-coverage-verifiable",
+        "Every Envoy pod's inspection path can be followed among the stack's objects (its bootstrap is in a ConfigMap or Secret of the stack), and no agent pod is left idle: otherwise waf-coverage cannot vouch for it.",
+        "advisory",
+        (objects) => verifyTraffic(objects).filter((f) => f.severity === "warning"),
+    ),
+    stackPolicy(
+        "envoy-admin-loopback",
+        "Envoy's admin interface listens on loopback only, and a listener on the pod's address forwards nothing of it but the read-only paths /ready and /stats/prometheus.",
+        "mandatory",
+        (objects) => trafficErrors(objects, (code) => code === "admin-exposed"),
+    ),
+    stackPolicy(
+        "envoy-fail-closed",
+        "In the namespaces the pack's config lists (`namespaces`), Envoy refuses requests when no agent answers (failure_mode_allow: false) instead of passing them uninspected.",
+        "mandatory",
+        (objects, config) => checkFailClosed(objects, Array.isArray(config.namespaces) ? config.namespaces : []),
+        { properties: { namespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose Envoy pods must fail closed" } } },
+    ),
+    resourcePolicy(
+        "sigsci-agent-credentials",
+        "The agent reads SIGSCI_ACCESSKEYID and SIGSCI_SECRETACCESSKEY from a Secret (valueFrom.secretKeyRef), never from literal values.",
+        "mandatory",
+        checkAgentContainers,
+        ["agent-key-literal"],
+    ),
+    resourcePolicy(
+        "sigsci-agent-filesystem",
+        "The agent runs with a read-only root filesystem and a writable volume where it writes its RPC socket and cache (/sigsci/tmp by default).",
+        "mandatory",
+        checkAgentContainers,
+        ["agent-root-writable", "agent-tmp-missing"],
+    ),
+    resourcePolicy(
+        "sigsci-agent-shutdown",
+        "The agent has a preStop sleep (the guide's 30 s), and the pod's grace period is longer than it.",
+        "mandatory",
+        checkAgentContainers,
+        ["agent-no-prestop", "agent-grace-short"],
+    ),
+    resourcePolicy(
+        "sigsci-agent-image-pull",
+        "An agent image tagged latest (or untagged) is not pulled IfNotPresent, which leaves each node on the first latest it pulled.",
+        "advisory",
+        checkAgentContainers,
+        ["agent-pull-policy"],
+    ),
+    resourcePolicy(
+        "sigsci-agent-resources",
+        "The agent requests CPU and memory, so the scheduler places it where it gets them and it is not the first evicted.",
+        "advisory",
+        checkAgentContainers,
+        ["agent-no-requests"],
+    ),
+    resourcePolicy(
+        "sigsci-agent-keys-not-in-configmaps",
+        "No ConfigMap holds an agent key: they belong in a Secret.",
+        "mandatory",
+        checkAgentKeysInConfigMaps,
+        ["agent-keys-in-configmap"],
+    ),
+];

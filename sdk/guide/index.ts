@@ -1,0 +1,121 @@
+// What Fastly's guide prescribes for the agent container and its credentials, checked on plain
+// Kubernetes objects however they were made (these components, hand-written resources, the
+// guide's own YAML): plain functions over plain objects, like the traffic model beside them.
+// The policy pack (policy/) enforces them; nothing here imports Pulumi.
+import { isAgentContainer } from "../traffic/agent";
+import { allContainers, graceSeconds, imageTag, KubeObject, preStopSeconds, workloads } from "../traffic/kube";
+import { analyzeTraffic, VerifyOptions } from "../traffic/verify";
+
+export type GuideCode =
+    | "agent-key-literal"
+    | "agent-root-writable"
+    | "agent-tmp-missing"
+    | "agent-no-prestop"
+    | "agent-grace-short"
+    | "agent-pull-policy"
+    | "agent-no-requests"
+    | "agent-keys-in-configmap"
+    | "inspection-fail-open";
+
+export interface GuideFinding {
+    code: GuideCode;
+    /** The object the finding is about, e.g. `Deployment shop/web`. */
+    object: string;
+    /** What goes wrong, and what fixes it. */
+    message: string;
+}
+
+/** The agent's credential variables (guide: "These variables must be set or the agent will not start"). */
+export const AGENT_KEY_VARIABLES = ["SIGSCI_ACCESSKEYID", "SIGSCI_SECRETACCESSKEY"];
+/** guide: the agent image's temporary volume, where rpc-address and shared-cache-dir default to files. */
+export const AGENT_TMP_DIR = "/sigsci/tmp";
+/** guide: `preStop: exec: command: ["sleep", "30"]`. */
+export const AGENT_PRESTOP_SECONDS = 30;
+
+function dirOf(file: string): string {
+    return file.includes("/") ? file.slice(0, file.lastIndexOf("/")) || "/" : ".";
+}
+
+/** Where the agent writes: the directory of its RPC socket and shared cache (guide defaults: /sigsci/tmp). */
+function agentWriteDirs(container: any): string[] {
+    const env: Record<string, string> = {};
+    for (const e of container.env ?? []) if (typeof e?.value === "string") env[e.name] = e.value;
+    const socket = env.SIGSCI_RPC_ADDRESS && !env.SIGSCI_RPC_ADDRESS.includes(":") ? dirOf(env.SIGSCI_RPC_ADDRESS) : AGENT_TMP_DIR;
+    const cache = env.SIGSCI_SHARED_CACHE_DIR ?? AGENT_TMP_DIR;
+    return [...new Set([socket, cache])];
+}
+
+const mounted = (container: any, dir: string) => (container.volumeMounts ?? []).some((m: any) => typeof m?.mountPath === "string" && (dir === m.mountPath.replace(/\/+$/, "") || dir.startsWith(`${m.mountPath.replace(/\/+$/, "")}/`)));
+
+/** Each agent container of each workload, checked against the guide. */
+export function checkAgentContainers(objects: KubeObject[], options: VerifyOptions = {}): GuideFinding[] {
+    const findings: GuideFinding[] = [];
+    for (const w of workloads(objects, options.defaultNamespace ?? "default")) {
+        for (const c of allContainers(w.pod).filter(isAgentContainer)) {
+            const add = (code: GuideCode, message: string) => findings.push({ code, object: w.ref, message: `container ${c.name}: ${message}` });
+            for (const e of c.env ?? []) {
+                if (AGENT_KEY_VARIABLES.includes(e?.name) && e.value !== undefined) {
+                    add("agent-key-literal", `${e.name} is a literal value, so the agent key stands in plain text in the manifest and in every copy of it; read it from a Secret (valueFrom.secretKeyRef, as the guide shows)`);
+                }
+            }
+            if (c.securityContext?.readOnlyRootFilesystem !== true) {
+                add("agent-root-writable", `its root filesystem is writable; set securityContext.readOnlyRootFilesystem: true, with an emptyDir mounted at ${AGENT_TMP_DIR} for the agent's temporary files (the guide)`);
+            } else {
+                for (const dir of agentWriteDirs(c)) {
+                    if (!mounted(c, dir)) add("agent-tmp-missing", `its root filesystem is read-only but nothing writable is mounted at ${dir}, where the agent writes its RPC socket and cache; mount an emptyDir there (the guide's sigsci-tmp)`);
+                }
+            }
+            const sleep = preStopSeconds(c);
+            if (sleep === 0) {
+                add("agent-no-prestop", `no preStop sleep, so the agent stops at once while Envoy still sends it requests; add lifecycle.preStop.exec.command ["sleep", "${AGENT_PRESTOP_SECONDS}"] (the guide)`);
+            } else if (graceSeconds(w.pod) <= sleep) {
+                add("agent-grace-short", `its preStop sleeps ${sleep} s but the pod's terminationGracePeriodSeconds is ${graceSeconds(w.pod)}, so it is killed before its drain ends; give the pod more than ${sleep} s`);
+            }
+            const image = String(c.image ?? "");
+            const tag = imageTag(image);
+            const latest = !image.includes("@") && (tag === undefined || tag === "latest");
+            // Kubernetes' default for latest is Always: only an explicit IfNotPresent goes stale.
+            if (latest && c.imagePullPolicy === "IfNotPresent") {
+                add("agent-pull-policy", `image ${image} with imagePullPolicy IfNotPresent: each node keeps the first latest it pulled, so agents differ and never update; use Always (or Never with a manually updated image), or pin a version with IfNotPresent (the guide)`);
+            }
+            const requests = c.resources?.requests ?? {};
+            const missing = ["cpu", "memory"].filter((r) => requests[r] === undefined);
+            if (missing.length > 0) {
+                add("agent-no-requests", `no ${missing.join(" or ")} request, so the scheduler may place it where it cannot get them and it is evicted first under pressure; request what it needs (Fastly suggests a full core and 512Mi to start, then load-testing)`);
+            }
+        }
+    }
+    return findings;
+}
+
+const KEY_NAME = /^(sigsci[_.-]?)?(accesskeyid|secretaccesskey)$/i;
+
+/** ConfigMaps that hold agent keys: their data is not secret (readable by anyone who may read ConfigMaps, and not encrypted at rest). */
+export function checkAgentKeysInConfigMaps(objects: KubeObject[], options: VerifyOptions = {}): GuideFinding[] {
+    const findings: GuideFinding[] = [];
+    for (const o of objects.filter((x) => x.kind === "ConfigMap")) {
+        const entries = Object.entries({ ...(o.data ?? {}), ...(o.binaryData ?? {}) });
+        const named = entries.filter(([k]) => KEY_NAME.test(k)).map(([k]) => k);
+        const embedded = entries.filter(([k, v]) => !KEY_NAME.test(k) && typeof v === "string" && AGENT_KEY_VARIABLES.some((name) => new RegExp(`\\b${name}\\s*[=:]\\s*["']?[A-Za-z0-9_-]{8,}`).test(v))).map(([k]) => k);
+        for (const key of [...named, ...embedded]) {
+            findings.push({
+                code: "agent-keys-in-configmap",
+                object: `ConfigMap ${o.metadata?.namespace ?? options.defaultNamespace ?? "default"}/${o.metadata?.name ?? "(unnamed)"}`,
+                message: `data key ${key} holds an agent key, readable by anyone who may read ConfigMaps; keep the keys in a Secret (accesskeyid and secretaccesskey, the guide) and rotate these`,
+            });
+        }
+    }
+    return findings;
+}
+
+/** Envoy pods in `namespaces` whose inspection lets requests through when no agent answers. */
+export function checkFailClosed(objects: KubeObject[], namespaces: string[], options: VerifyOptions = {}): GuideFinding[] {
+    if (namespaces.length === 0) return [];
+    return analyzeTraffic(objects, options)
+        .paths.filter((p) => p.failOpen && namespaces.includes(p.namespace))
+        .map((p) => ({
+            code: "inspection-fail-open" as const,
+            object: p.envoy,
+            message: `${p.integration} on listener ${p.listener} fails open (failure_mode_allow: true): when no agent answers, requests reach the app uninspected, and namespace ${p.namespace} requires fail-closed; set failure_mode_allow: false (inspection.failOpen: false)`,
+        }));
+}

@@ -1,0 +1,236 @@
+// The policy pack (policy/): each policy passes on the objects of every layout, integration,
+// scenario and committed stack, fails with the exact message on planted faults, judges the
+// guide's own YAML, and can judge a preview whose provider-picked names are still unknown.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
+import { loadAll } from "js-yaml";
+import { POLICIES } from "../policy/policies";
+import { kubernetesKind } from "../policy/resources";
+import { REPO } from "../tools/paths";
+import { GUIDE_KEYS, guideArgs } from "../tools/fixtures";
+import { SCENARIOS } from "../tools/scenarios";
+import { objectsOf } from "./support/objects";
+import { renderedStack } from "./support/stacks";
+import { clusterOf, container, copy, editEnvoyConfig, find, hcmOf } from "./support/traffic-fixtures";
+
+// The sentinel the policy SDK puts where a value is unknown in a preview.
+const UNKNOWN_STRING: string = require("@pulumi/policy/proxy").unknownStringValue;
+
+const typeOf = (o: any) => `kubernetes:${o.apiVersion.includes("/") ? o.apiVersion : `core/${o.apiVersion}`}:${o.kind}`;
+
+/** What the policy SDK hands a policy for each object: props behind its unknown-checking proxy. */
+function resourcesOf(objects: any[], deps: (o: any) => Record<string, any[] | undefined> = () => ({})): PolicyResource[] {
+    const resources = objects.map((o) => ({ type: typeOf(o), props: unknownCheckingProxy(copy(o)), urn: `urn:pulumi:test::p::${typeOf(o)}::${o.metadata.name}`, name: o.metadata.name, opts: {} as any, dependencies: [], propertyDependencies: {} as Record<string, PolicyResource[]> })) as any[];
+    objects.forEach((o, i) => {
+        for (const [key, targets] of Object.entries(deps(o))) resources[i].propertyDependencies[key] = (targets ?? []).map((t) => resources[objects.indexOf(t)]);
+    });
+    return resources;
+}
+
+/** Every policy's violations over `objects`, by policy name. */
+function violations(objects: any[], config: Record<string, Record<string, unknown>> = {}, resources = resourcesOf(objects)): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const p of POLICIES) {
+        const found: string[] = [];
+        const report: ReportViolation = (message: string) => found.push(message);
+        if ("validateStack" in p) (p as StackValidationPolicy).validateStack({ resources, getConfig: () => config[p.name] ?? {} } as any, report);
+        else for (const r of resources) ((p as ResourceValidationPolicy).validateResource as (args: any, report: ReportViolation) => void)({ ...r, stackTags: new Map(), isType: () => false, asType: () => undefined, getConfig: () => ({}), notApplicable: () => undefined } as any, report);
+        if (found.length > 0) out[p.name] = found;
+    }
+    return out;
+}
+
+const GUIDE = objectsOf([{ component: "EnvoyApp", name: "helloworld", args: guideArgs() }]);
+
+describe("policy pack: the policies", () => {
+    it("have unique names, descriptions, and the enforcement levels the README lists", () => {
+        assert.deepStrictEqual(
+            POLICIES.map((p) => [p.name, p.enforcementLevel]),
+            [
+                ["waf-coverage", "mandatory"],
+                ["waf-coverage-verifiable", "advisory"],
+                ["envoy-admin-loopback", "mandatory"],
+                ["envoy-fail-closed", "mandatory"],
+                ["sigsci-agent-credentials", "mandatory"],
+                ["sigsci-agent-filesystem", "mandatory"],
+                ["sigsci-agent-shutdown", "mandatory"],
+                ["sigsci-agent-image-pull", "advisory"],
+                ["sigsci-agent-resources", "advisory"],
+                ["sigsci-agent-keys-not-in-configmaps", "mandatory"],
+            ],
+        );
+        for (const p of POLICIES) assert.ok(p.description.length > 40, p.name);
+        const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+        for (const p of POLICIES) assert.ok(readme.includes(`| \`${p.name}\` | ${p.enforcementLevel} |`), `README lists ${p.name}`);
+    });
+
+    for (const [name, spec] of Object.entries(SCENARIOS)) {
+        it(`all pass on the components' objects: ${name}`, () => assert.deepStrictEqual(violations(objectsOf(spec)), {}));
+    }
+
+    for (const stack of ["dev", "prod", "staging"]) {
+        it(`all pass on the committed stack ${stack}, credentials Secret included`, async () => assert.deepStrictEqual(violations((await renderedStack(stack)).objects), {}));
+    }
+
+    it("reads only Kubernetes resources, by their type tokens", () => {
+        assert.deepStrictEqual(kubernetesKind("kubernetes:apps/v1:Deployment"), { apiVersion: "apps/v1", kind: "Deployment" });
+        assert.deepStrictEqual(kubernetesKind("kubernetes:core/v1:ConfigMap"), { apiVersion: "v1", kind: "ConfigMap" });
+        assert.deepStrictEqual(kubernetesKind("kubernetes:networking.k8s.io/v1:NetworkPolicy"), { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy" });
+        for (const t of ["kubernetes:yaml/v2:ConfigGroup", "kubernetes:yaml:ConfigFile", "kubernetes:helm.sh/v3:Release", "pulumi:providers:kubernetes", "sigsci-envoy:index:EnvoyApp", "aws:s3/bucket:Bucket"]) assert.strictEqual(kubernetesKind(t), undefined, t);
+    });
+});
+
+describe("policy pack: planted faults fail with the object and the fix", () => {
+    const agentOf = (o: any[]) => container(find(o, "Deployment", "helloworld"), "sigsci-agent");
+    const FAULTS: [string, (o: any[]) => void, Record<string, string[]>][] = [
+        ["a literal agent key (its value never shown)", (o) => (agentOf(o).env.find((e: any) => e.name === "SIGSCI_ACCESSKEYID").valueFrom = undefined, (agentOf(o).env.find((e: any) => e.name === "SIGSCI_ACCESSKEYID").value = "AKID-LITERAL-0123456789")), {
+            "sigsci-agent-credentials": ["Deployment default/helloworld: container sigsci-agent: SIGSCI_ACCESSKEYID is a literal value, so the agent key stands in plain text in the manifest and in every copy of it; read it from a Secret (valueFrom.secretKeyRef, as the guide shows) [agent-key-literal]"],
+        }],
+        ["a missing preStop", (o) => delete agentOf(o).lifecycle, {
+            "sigsci-agent-shutdown": ['Deployment default/helloworld: container sigsci-agent: no preStop sleep, so the agent stops at once while Envoy still sends it requests; add lifecycle.preStop.exec.command ["sleep", "30"] (the guide) [agent-no-prestop]'],
+            // The traffic model sees the same gap as a shutdown order the app outlives.
+            "waf-coverage": ["Deployment default/helloworld: agent container sigsci-agent gets SIGTERM after 0 s, before the 20 s the other containers serve: their last requests pass uninspected; its preStop sleep must be at least 20 s [shutdown-order]"],
+        }],
+        ["a grace period shorter than the agent's preStop", (o) => (find(o, "Deployment", "helloworld").spec.template.spec.terminationGracePeriodSeconds = 25), {
+            "sigsci-agent-shutdown": ["Deployment default/helloworld: container sigsci-agent: its preStop sleeps 30 s but the pod's terminationGracePeriodSeconds is 25, so it is killed before its drain ends; give the pod more than 30 s [agent-grace-short]"],
+            "waf-coverage": ["Deployment default/helloworld: terminationGracePeriodSeconds 25 does not outlast the longest preStop hook (30 s): the pod is killed mid-drain [shutdown-order]"],
+        }],
+        ["a writable root filesystem", (o) => (agentOf(o).securityContext.readOnlyRootFilesystem = false), {
+            "sigsci-agent-filesystem": ["Deployment default/helloworld: container sigsci-agent: its root filesystem is writable; set securityContext.readOnlyRootFilesystem: true, with an emptyDir mounted at /sigsci/tmp for the agent's temporary files (the guide) [agent-root-writable]"],
+        }],
+        ["Envoy's admin interface on 0.0.0.0", (o) => editEnvoyConfig(o, undefined, (c) => (c.admin.address.socket_address.address = "0.0.0.0")), {
+            "envoy-admin-loopback": ["Deployment default/helloworld: Envoy's admin interface listens on 0.0.0.0:9901, reachable on the pod's address: anyone who reaches it can reconfigure or stop Envoy; bind it to 127.0.0.1 [admin-exposed]"],
+        }],
+        ["an unreachable agent", (o) => (agentOf(o).env.find((e: any) => e.name === "SIGSCI_ENVOY_GRPC_ADDRESS").value = "127.0.0.1:9998"), {
+            "waf-coverage": ["Deployment default/helloworld: ext_authz on listener front (0.0.0.0:8000) dials 127.0.0.1:9999 in the pod, but no agent container listens there (SIGSCI_ENVOY_GRPC_ADDRESS: 127.0.0.1:9998) [agent-not-listening]"],
+        }],
+        ["a NetworkPolicy that lets traffic bypass Envoy", (o) => delete find(o, "NetworkPolicy", "helloworld").spec.ingress[0].ports, {
+            "waf-coverage": ["Deployment default/helloworld: NetworkPolicy default/helloworld admits the app's port 8080, around Envoy: admit only Envoy's listener port [app-bypass]"],
+        }],
+        ["an agent key in a ConfigMap", (o) => o.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "agent-env", namespace: "default" }, data: { accesskeyid: "AKID-IN-A-CONFIGMAP" } }), {
+            "sigsci-agent-keys-not-in-configmaps": ["ConfigMap default/agent-env: data key accesskeyid holds an agent key, readable by anyone who may read ConfigMaps; keep the keys in a Secret (accesskeyid and secretaccesskey, the guide) and rotate these [agent-keys-in-configmap]"],
+        }],
+        ["latest pulled IfNotPresent, and no requests", (o) => {
+            agentOf(o).imagePullPolicy = "IfNotPresent";
+            delete agentOf(o).resources.requests;
+        }, {
+            "sigsci-agent-image-pull": ["Deployment default/helloworld: container sigsci-agent: image signalsciences/sigsci-agent:latest with imagePullPolicy IfNotPresent: each node keeps the first latest it pulled, so agents differ and never update; use Always (or Never with a manually updated image), or pin a version with IfNotPresent (the guide) [agent-pull-policy]"],
+            "sigsci-agent-resources": ["Deployment default/helloworld: container sigsci-agent: no cpu or memory request, so the scheduler may place it where it cannot get them and it is evicted first under pressure; request what it needs (Fastly suggests a full core and 512Mi to start, then load-testing) [agent-no-requests]"],
+        }],
+        ["an Envoy route with inspection turned off", (o) => editEnvoyConfig(o, undefined, (c) => {
+            hcmOf(c, "front").route_config.virtual_hosts[0].routes[0].typed_per_filter_config = { "envoy.filters.http.ext_authz": { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute", disabled: true } };
+        }), {
+            "waf-coverage": ["Deployment default/helloworld: listener front (0.0.0.0:8000) forwards prefix / (virtual host app) to cluster app uninspected: envoy.filters.http.ext_authz is turned off for this route [listener-uninspected]"],
+        }],
+    ];
+    for (const [name, plant, expected] of FAULTS) {
+        it(name, () => {
+            const objects = copy(GUIDE);
+            plant(objects);
+            const found = violations(objects);
+            assert.deepStrictEqual(found, expected);
+            assert.ok(!JSON.stringify(found).includes("AKID-"), "no key value in a message");
+        });
+    }
+
+    it("envoy-fail-closed holds the namespaces its config lists, and only those", () => {
+        const config = { "envoy-fail-closed": { namespaces: ["default"] } };
+        assert.deepStrictEqual(violations(GUIDE, config), {
+            "envoy-fail-closed": ["Deployment default/helloworld: ext_authz on listener front 0.0.0.0:8000 fails open (failure_mode_allow: true): when no agent answers, requests reach the app uninspected, and namespace default requires fail-closed; set failure_mode_allow: false (inspection.failOpen: false) [inspection-fail-open]"],
+        });
+        assert.deepStrictEqual(violations(GUIDE, { "envoy-fail-closed": { namespaces: ["payments"] } }), {});
+        assert.deepStrictEqual(violations(objectsOf([{ component: "EnvoyApp", name: "helloworld", args: guideArgs({ inspection: { failOpen: false } }) }]), config), {});
+    });
+
+    it("waf-coverage leaves out the namespaces its config exempts, and only those", () => {
+        const objects = copy(GUIDE);
+        delete find(objects, "NetworkPolicy", "helloworld").spec.ingress[0].ports;
+        assert.deepStrictEqual(Object.keys(violations(objects, { "waf-coverage": { exemptNamespaces: ["edge"] } })), ["waf-coverage"]);
+        assert.deepStrictEqual(violations(objects, { "waf-coverage": { exemptNamespaces: ["default"] } }), {});
+    });
+});
+
+describe("policy pack: the guide's own YAML, loaded as plain resources", () => {
+    const objects = loadAll(fs.readFileSync(path.join(REPO, "tests/fixtures/guide-kubernetes-envoy.yaml"), "utf8")) as any[];
+
+    it("finds what the guide's example leaves out, and cannot vouch for an Envoy config baked into an image", () => {
+        const agent = "Deployment default/helloworld: container sigsci-agent";
+        assert.deepStrictEqual(violations(objects), {
+            "waf-coverage-verifiable": ["Deployment default/helloworld: container envoy-frontproxy runs Envoy with /etc/envoy/envoy.yaml, which no ConfigMap or Secret among the objects provides: its inspection path cannot be verified [envoy-config-unreadable]"],
+            // The example defines the sigsci-tmp volume but mounts it in no container.
+            "sigsci-agent-filesystem": [`${agent}: its root filesystem is read-only but nothing writable is mounted at /sigsci/tmp, where the agent writes its RPC socket and cache; mount an emptyDir there (the guide's sigsci-tmp) [agent-tmp-missing]`],
+            // The guide advises preStop sleep 30 in its text, not in the example.
+            "sigsci-agent-shutdown": [`${agent}: no preStop sleep, so the agent stops at once while Envoy still sends it requests; add lifecycle.preStop.exec.command ["sleep", "30"] (the guide) [agent-no-prestop]`],
+            // The example pulls latest IfNotPresent, which the guide's own text warns leaves agents stagnant.
+            "sigsci-agent-image-pull": [`${agent}: image signalsciences/sigsci-agent:latest with imagePullPolicy IfNotPresent: each node keeps the first latest it pulled, so agents differ and never update; use Always (or Never with a manually updated image), or pin a version with IfNotPresent (the guide) [agent-pull-policy]`],
+            "sigsci-agent-resources": [`${agent}: no cpu or memory request, so the scheduler may place it where it cannot get them and it is evicted first under pressure; request what it needs (Fastly suggests a full core and 512Mi to start, then load-testing) [agent-no-requests]`],
+        });
+    });
+
+    it("keeps the credentials the guide's way: from its Secret, not in a ConfigMap", () => {
+        const found = violations(objects);
+        assert.strictEqual(found["sigsci-agent-credentials"], undefined);
+        assert.strictEqual(found["sigsci-agent-keys-not-in-configmaps"], undefined);
+    });
+});
+
+describe("policy pack: a preview, with names a provider picks at creation still unknown", () => {
+    /** The guide's objects as a first preview sees them: the auto-named ConfigMap and Secret, and every reference to them, unknown. */
+    function preview(extraConfigMap = false) {
+        const objects = copy(GUIDE);
+        const cm = find(objects, "ConfigMap", "*");
+        const secret = find(objects, "Secret", "*");
+        const deployment = find(objects, "Deployment", "helloworld");
+        cm.metadata.name = UNKNOWN_STRING;
+        secret.metadata.name = UNKNOWN_STRING;
+        deployment.spec.template.spec.volumes.find((v: any) => v.configMap).configMap.name = UNKNOWN_STRING;
+        for (const e of container(deployment, "sigsci-agent").env) if (e.valueFrom?.secretKeyRef) e.valueFrom.secretKeyRef.name = UNKNOWN_STRING;
+        const other = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "other", namespace: "default" }, data: { a: "b" } };
+        if (extraConfigMap) objects.push(other);
+        const resources = resourcesOf(objects, (o) => (o === deployment ? { spec: extraConfigMap ? [cm, secret, other] : [cm, secret] } : {}));
+        return { objects, resources };
+    }
+
+    it("follows each unknown reference to the one ConfigMap or Secret it depends on, and judges the stack", () => {
+        const { objects, resources } = preview();
+        assert.deepStrictEqual(violations(objects, {}, resources), {});
+        // A fault is still found through the resolved reference.
+        const broken = preview();
+        const cm = broken.resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap")!;
+        const config = JSON.parse((cm.props as any).data["envoy.json"]);
+        clusterOf(config, "sigsci-agent").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value = 9998;
+        const edited = copy(broken.objects);
+        find(edited, "ConfigMap", "*").data["envoy.json"] = JSON.stringify(config);
+        const deployment = find(edited, "Deployment", "helloworld");
+        const resources2 = resourcesOf(edited, (o) => (o === deployment ? { spec: [find(edited, "ConfigMap", "*"), find(edited, "Secret", "*")] } : {}));
+        assert.deepStrictEqual(Object.keys(violations(edited, {}, resources2)), ["waf-coverage"]);
+    });
+
+    it("says it cannot judge when a reference could name several objects (advisory, from the SDK), never passes on a guess", () => {
+        const { resources } = preview(true);
+        const p = POLICIES.find((x) => x.name === "waf-coverage") as StackValidationPolicy;
+        assert.throws(() => p.validateStack({ resources, getConfig: () => ({}) } as any, () => assert.fail("no verdict on a guess")), (e: unknown) => e instanceof UnknownValueError && /can't be known during preview/.test((e as Error).message));
+    });
+
+    it("runs the resource policies over unknown references, which they do not read", () => {
+        const { objects, resources } = preview();
+        const found = violations(objects, {}, resources);
+        assert.strictEqual(found["sigsci-agent-credentials"], undefined);
+    });
+});
+
+describe("policy pack: GUIDE_KEYS never reach a message", () => {
+    it("even when a stack puts them in literal env values", () => {
+        const objects = copy(GUIDE);
+        for (const e of container(find(objects, "Deployment", "helloworld"), "sigsci-agent").env) {
+            if (e.name === "SIGSCI_ACCESSKEYID") e.value = GUIDE_KEYS.accessKeyId;
+            if (e.name === "SIGSCI_SECRETACCESSKEY") e.value = GUIDE_KEYS.secretAccessKey;
+            if (e.valueFrom) delete e.valueFrom;
+        }
+        const text = JSON.stringify(violations(objects));
+        assert.ok(text.includes("agent-key-literal"));
+        assert.ok(!text.includes(GUIDE_KEYS.accessKeyId) && !text.includes(GUIDE_KEYS.secretAccessKey));
+    });
+});
