@@ -7,25 +7,27 @@
 import { EnforcementLevel, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { checkAgentContainers, checkAgentKeysInConfigMaps, checkFailClosed, GuideCode, GuideFinding } from "sigsci-envoy/guide";
 import { Finding, verifyTraffic } from "sigsci-envoy/traffic";
-import { kubeObjectOf, referencedKind, stackObjects } from "./resources";
+import { kubeObjectOf, stackObjects, unknownForResourceCheck } from "./resources";
 
 export const PACK_NAME = "sigsci-envoy";
 
 type Check = (objects: any[]) => GuideFinding[];
 
-/** A policy over each Kubernetes resource on its own, reporting the findings of `codes`. */
-function resourcePolicy(name: string, description: string, enforcementLevel: EnforcementLevel, check: Check, codes: GuideCode[]): ResourceValidationPolicy {
+const WORKLOADS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod"];
+
+/** A policy over each Kubernetes resource of `kinds` on its own, reporting the findings of `codes`. */
+function resourcePolicy(name: string, description: string, enforcementLevel: EnforcementLevel, kinds: string[], check: Check, codes: GuideCode[]): ResourceValidationPolicy {
     return {
         name,
         description,
         enforcementLevel,
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             const converted = kubeObjectOf(args);
-            if (!converted) return;
-            // A value still unknown in this preview, other than metadata or a reference by name (which
-            // no check here reads): rethrown, the SDK reports the policy as unable to run (advisory).
-            const unknown = converted.unknowns.find((u) => u.path[0] !== "metadata" && referencedKind(u.path) === undefined);
-            if (unknown) throw unknown.error;
+            if (!converted || !kinds.includes(converted.object.kind)) return;
+            // A value the check could read is unknown in this preview: rethrown, the SDK reports
+            // that this policy cannot judge this object yet (advisory), naming it.
+            const unknown = unknownForResourceCheck(converted);
+            if (unknown) throw unknown;
             for (const f of check([converted.object])) if (codes.includes(f.code)) reportViolation(`${f.object}: ${f.message} [${f.code}]`);
         },
     };
@@ -85,6 +87,7 @@ export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
         "sigsci-agent-credentials",
         "The agent reads SIGSCI_ACCESSKEYID and SIGSCI_SECRETACCESSKEY from a Secret (valueFrom.secretKeyRef), never from literal values.",
         "mandatory",
+        WORKLOADS,
         checkAgentContainers,
         ["agent-key-literal"],
     ),
@@ -92,6 +95,7 @@ export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
         "sigsci-agent-filesystem",
         "The agent runs with a read-only root filesystem and a writable volume where it writes its RPC socket and cache (/sigsci/tmp by default).",
         "mandatory",
+        WORKLOADS,
         checkAgentContainers,
         ["agent-root-writable", "agent-tmp-missing"],
     ),
@@ -99,6 +103,7 @@ export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
         "sigsci-agent-shutdown",
         "The agent has a preStop sleep (the guide's 30 s), and the pod's grace period is longer than it.",
         "mandatory",
+        WORKLOADS,
         checkAgentContainers,
         ["agent-no-prestop", "agent-grace-short"],
     ),
@@ -106,6 +111,7 @@ export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
         "sigsci-agent-image-pull",
         "An agent image tagged latest (or untagged) is not pulled IfNotPresent, which leaves each node on the first latest it pulled.",
         "advisory",
+        WORKLOADS,
         checkAgentContainers,
         ["agent-pull-policy"],
     ),
@@ -113,6 +119,7 @@ export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
         "sigsci-agent-resources",
         "The agent requests CPU and memory, so the scheduler places it where it gets them and it is not the first evicted.",
         "advisory",
+        WORKLOADS,
         checkAgentContainers,
         ["agent-no-requests"],
     ),
@@ -120,6 +127,7 @@ export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
         "sigsci-agent-keys-not-in-configmaps",
         "No ConfigMap holds an agent key: they belong in a Secret.",
         "mandatory",
+        ["ConfigMap"],
         checkAgentKeysInConfigMaps,
         ["agent-keys-in-configmap"],
     ),

@@ -5,7 +5,7 @@
 // same per-app keys; the top-level per-app keys are then every app's defaults, and one shared
 // agent fleet (an AgentService) serves every app whose agentLayout is `service`.
 import * as pulumi from "@pulumi/pulumi";
-import { AgentServiceArgs, EnvoyAppArgs, InputError, PodOptions } from "../sdk";
+import { AgentServiceArgs, EnvoyAppArgs, ExternalTrafficPolicy, InputError, Integration, PodOptions, ServiceType } from "../sdk";
 import { plainLink, resolveAgentServiceSettings } from "../sdk/settings/agent-service";
 import { resolveAppSettings } from "../sdk/settings/envoy-app";
 import { AGENT_KEYS, checkAgentKey } from "../sdk/settings/shared";
@@ -353,7 +353,7 @@ function appPlan(v: Record<string, string | undefined>, credentials: EnvoyAppArg
         app: { image: read("appImage") as string, port: read("appPort") as number | undefined, args: read("appArgs") as string[] | undefined },
         envoy: { image: read("envoyImage") as string | undefined, metrics: read("envoyMetrics") as boolean | undefined },
         inspection: {
-            integration: read("integration") as string | undefined,
+            integration: read("integration") as Integration | undefined,
             failOpen: read("failOpen") as boolean | undefined,
             timeout: read("inspectionTimeout") as string | undefined,
             maxRequestBytes: read("maxRequestBytes") as number | undefined,
@@ -361,10 +361,10 @@ function appPlan(v: Record<string, string | undefined>, credentials: EnvoyAppArg
         },
         pod: podOptions(read, ""),
         service: {
-            type: read("serviceType") as string | undefined,
+            type: read("serviceType") as ServiceType | undefined,
             annotations: read("serviceAnnotations") as Record<string, string> | undefined,
             loadBalancerSourceRanges: read("loadBalancerSourceRanges") as string[] | undefined,
-            externalTrafficPolicy: read("externalTrafficPolicy") as string | undefined,
+            externalTrafficPolicy: read("externalTrafficPolicy") as ExternalTrafficPolicy | undefined,
         },
     });
     const agent = { image: read("agentImage") as string | undefined, grpcPort: read("agentGrpcPort") as number | undefined };
@@ -461,7 +461,7 @@ function multiPlan(values: Values, entries: Record<string, unknown>[], credentia
     const args: AgentServiceArgs = dropUndefined({
         credentials: credentials!,
         namespace,
-        integration: read("integration") as string | undefined,
+        integration: read("integration") as Integration | undefined,
         expectResponseData: read("expectResponseData") as boolean | undefined,
         clientNamespaces,
         ...agentServiceSettings(top, atTop, agent),

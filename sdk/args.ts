@@ -3,10 +3,40 @@
 // These are plain interfaces on purpose: Pulumi's multi-language component analyzer accepts
 // only interfaces whose members are strings, numbers, booleans, arrays, maps, other interfaces
 // and `Input<T>` of those (no `@pulumi/kubernetes` types, no unions beyond "optional"), so the
-// same components can be offered to Python, Go and YAML programs.
+// same components can be offered to Python, Go and YAML programs. A closed set of strings is an
+// `as const` object and its type (the analyzer's enum pattern): an enum in every language, and
+// the list the input checks accept.
 // Every `@default` here is `INPUT_DEFAULTS` of `settings/defaults.ts`, where the value lives (a
 // test holds the two together); the prose says why, never the value again.
 import * as pulumi from "@pulumi/pulumi";
+
+/** How Envoy consults the agent about each request. */
+export const Integration = { ExtAuthz: "ext_authz", ExtProc: "ext_proc" } as const;
+export type Integration = (typeof Integration)[keyof typeof Integration];
+
+/** When the kubelet pulls an image. */
+export const ImagePullPolicy = { Always: "Always", IfNotPresent: "IfNotPresent", Never: "Never" } as const;
+export type ImagePullPolicy = (typeof ImagePullPolicy)[keyof typeof ImagePullPolicy];
+
+/** Envoy's log levels (`--log-level`). */
+export const EnvoyLogLevel = { Trace: "trace", Debug: "debug", Info: "info", Warning: "warning", Warn: "warn", Error: "error", Critical: "critical", Off: "off" } as const;
+export type EnvoyLogLevel = (typeof EnvoyLogLevel)[keyof typeof EnvoyLogLevel];
+
+/** How a Service is exposed. */
+export const ServiceType = { ClusterIP: "ClusterIP", NodePort: "NodePort", LoadBalancer: "LoadBalancer" } as const;
+export type ServiceType = (typeof ServiceType)[keyof typeof ServiceType];
+
+/** Where a NodePort or LoadBalancer Service sends external traffic: any node's pods, or only the receiving node's (keeping the client's address). */
+export const ExternalTrafficPolicy = { Cluster: "Cluster", Local: "Local" } as const;
+export type ExternalTrafficPolicy = (typeof ExternalTrafficPolicy)[keyof typeof ExternalTrafficPolicy];
+
+/** How a toleration matches a taint's value. */
+export const TolerationOperator = { Equal: "Equal", Exists: "Exists" } as const;
+export type TolerationOperator = (typeof TolerationOperator)[keyof typeof TolerationOperator];
+
+/** The effect of a taint a toleration tolerates. */
+export const TaintEffect = { NoSchedule: "NoSchedule", PreferNoSchedule: "PreferNoSchedule", NoExecute: "NoExecute" } as const;
+export type TaintEffect = (typeof TaintEffect)[keyof typeof TaintEffect];
 
 /** CPU and memory quantities, in Kubernetes notation (`"500m"`, `"1"`, `"512Mi"`). */
 export interface ResourceQuantities {
@@ -30,9 +60,16 @@ export interface ContainerResources {
  * Secret you manage with the keys `accesskeyid` and `secretaccesskey`.
  */
 export interface AgentCredentials {
-    /** The Agent Access Key (`SIGSCI_ACCESSKEYID`). Treated as a secret. */
+    /**
+     * Secret. The Agent Access Key (`SIGSCI_ACCESSKEYID`): kept secret (`pulumi.secret`) whatever
+     * is passed, and written only to the credentials Secret. Pass it as a secret too
+     * (`pulumi config set --secret`), so that it is encrypted in your own stack's state.
+     */
     accessKeyId?: pulumi.Input<string>;
-    /** The Agent Secret Key (`SIGSCI_SECRETACCESSKEY`). Treated as a secret. */
+    /**
+     * Secret. The Agent Secret Key (`SIGSCI_SECRETACCESSKEY`): kept secret (`pulumi.secret`)
+     * whatever is passed, and written only to the credentials Secret. Pass it as a secret too.
+     */
     secretAccessKey?: pulumi.Input<string>;
     /** The name of an existing Secret in the same namespace, holding `accesskeyid` and `secretaccesskey`. */
     existingSecretName?: pulumi.Input<string>;
@@ -75,7 +112,7 @@ export interface AppContainer {
      * Pull policy, by Kubernetes' own rule unless given.
      * @default `Always` for `latest` or untagged images, else `IfNotPresent`
      */
-    imagePullPolicy?: pulumi.Input<string>;
+    imagePullPolicy?: pulumi.Input<ImagePullPolicy>;
     /**
      * The user ID the app runs as; the pod never runs as root.
      * @default 65532
@@ -121,12 +158,12 @@ export interface EnvoyProxy {
      * Pull policy, by Kubernetes' own rule unless given.
      * @default `Always` for `latest` or untagged images, else `IfNotPresent`
      */
-    imagePullPolicy?: pulumi.Input<string>;
+    imagePullPolicy?: pulumi.Input<ImagePullPolicy>;
     /**
      * Envoy's log level (`trace`, `debug`, `info`, `warning`, `error`, `critical`, `off`).
      * @default "info"
      */
-    logLevel?: pulumi.Input<string>;
+    logLevel?: pulumi.Input<EnvoyLogLevel>;
     /**
      * Loopback port of Envoy's admin interface. It is never exposed outside the pod.
      * @default 9901
@@ -195,7 +232,7 @@ export interface WafInspection {
      * headers, so no access log and no session affinity are needed.
      * @default "ext_authz"
      */
-    integration?: pulumi.Input<string>;
+    integration?: pulumi.Input<Integration>;
     /**
      * Let requests through when the agent cannot be reached or does not answer in time, as
      * Fastly's modules do: a WAF outage must not take the application down. Set false to refuse
@@ -241,7 +278,7 @@ export interface AgentContainer {
      * updated by hand).
      * @default `Always` for `latest` or untagged images, `IfNotPresent` for a version or digest, `Never` for any other tag
      */
-    imagePullPolicy?: pulumi.Input<string>;
+    imagePullPolicy?: pulumi.Input<ImagePullPolicy>;
     /**
      * The agent's gRPC port for Envoy. The sidecar listens on `127.0.0.1:<port>`, an
      * AgentService on `0.0.0.0:<port>` (`SIGSCI_ENVOY_GRPC_ADDRESS`).
@@ -290,7 +327,7 @@ export interface FrontService {
      * The Service type: `ClusterIP`, `NodePort` or `LoadBalancer`.
      * @default "ClusterIP"
      */
-    type?: pulumi.Input<string>;
+    type?: pulumi.Input<ServiceType>;
     /**
      * The Service port.
      * @default the Envoy listener port (`port`)
@@ -305,7 +342,7 @@ export interface FrontService {
      * address and skips the second hop between nodes. Only with `NodePort` or `LoadBalancer`.
      * Kubernetes' default (`Cluster`) applies when not given.
      */
-    externalTrafficPolicy?: pulumi.Input<string>;
+    externalTrafficPolicy?: pulumi.Input<ExternalTrafficPolicy>;
 }
 
 /** A toleration of a node taint, as Kubernetes writes it (`spec.tolerations[]`). */
@@ -313,11 +350,11 @@ export interface Toleration {
     /** The taint key; empty with `operator: Exists` tolerates every taint. */
     key?: pulumi.Input<string>;
     /** `Equal` (the default: key and value must match) or `Exists` (any value). */
-    operator?: pulumi.Input<string>;
+    operator?: pulumi.Input<TolerationOperator>;
     /** The taint value, with `operator: Equal`. */
     value?: pulumi.Input<string>;
     /** `NoSchedule`, `PreferNoSchedule` or `NoExecute`; every effect when not given. */
-    effect?: pulumi.Input<string>;
+    effect?: pulumi.Input<TaintEffect>;
     /** With `effect: NoExecute`: how long the pod stays on a node that gets the taint. */
     tolerationSeconds?: pulumi.Input<number>;
 }
@@ -443,7 +480,7 @@ export interface AgentServiceArgs extends AgentServiceSettings {
      * service must use the same (`inspection.integration`).
      * @default "ext_authz"
      */
-    integration?: pulumi.Input<string>;
+    integration?: pulumi.Input<Integration>;
 }
 
 /** How an EnvoyApp reaches an agent Service. */
@@ -457,7 +494,7 @@ export interface AgentServiceLink {
     /** Whether the shared service expects response data; checked against `inspection.expectResponseData`. */
     expectResponseData?: pulumi.Input<boolean>;
     /** The shared service's integration (`ext_authz` or `ext_proc`); checked against `inspection.integration`. */
-    integration?: pulumi.Input<string>;
+    integration?: pulumi.Input<Integration>;
     /**
      * The namespaces the shared service admits (an AgentService's `clientNamespaces`): an app in
      * any other namespace is refused, as its Envoy could never reach the agents.

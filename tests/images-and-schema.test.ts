@@ -4,7 +4,8 @@ import * as fs from "fs";
 import { committedSchema, REFERENCE_FILE, referenceMarkdown } from "../tools/docs/reference";
 import * as pulumi from "@pulumi/pulumi";
 import { EnvoyApp } from "../sdk";
-import { agentPullPolicy, defaultPullPolicy } from "../sdk/settings/images";
+import { agentPullPolicy, defaultPullPolicy, PULL_POLICIES } from "../sdk/settings/images";
+import { INTEGRATIONS } from "../sdk/settings/shared";
 import { guideArgs } from "../tools/fixtures";
 import { appRun } from "./support/objects";
 import { kubernetesObjects, runProgram, valueOf } from "./support/pulumi-mocks";
@@ -70,6 +71,36 @@ describe("multi-language component schema (docs/schema.json; npm run test:packag
         for (const [owner, props] of described) {
             for (const [prop, spec] of Object.entries(props as Record<string, any>)) assert.ok(spec.description, `${owner}.${prop} has no doc comment`);
         }
+    });
+
+    it("has an enum for every closed set of strings, with the values the input checks accept", () => {
+        const t = (name: string) => `#/types/sigsci-envoy:index:${name}`;
+        const refs: [string, string, string][] = [
+            ["WafInspection", "integration", "Integration"],
+            ["AgentServiceLink", "integration", "Integration"],
+            ["AppContainer", "imagePullPolicy", "ImagePullPolicy"],
+            ["EnvoyProxy", "imagePullPolicy", "ImagePullPolicy"],
+            ["AgentContainer", "imagePullPolicy", "ImagePullPolicy"],
+            ["EnvoyProxy", "logLevel", "EnvoyLogLevel"],
+            ["FrontService", "type", "ServiceType"],
+            ["FrontService", "externalTrafficPolicy", "ExternalTrafficPolicy"],
+            ["Toleration", "operator", "TolerationOperator"],
+            ["Toleration", "effect", "TaintEffect"],
+        ];
+        for (const [type, prop, e] of refs) assert.strictEqual(schema.types[`sigsci-envoy:index:${type}`].properties[prop].$ref, t(e), `${type}.${prop}`);
+        assert.strictEqual(schema.resources["sigsci-envoy:index:AgentService"].inputProperties.integration.$ref, t("Integration"));
+        assert.strictEqual(schema.resources["sigsci-envoy:index:AgentService"].properties.integration.$ref, t("Integration"));
+        const values = (e: string) => schema.types[`sigsci-envoy:index:${e}`].enum.map((v: any) => v.value);
+        assert.deepStrictEqual(values("Integration"), [...INTEGRATIONS]);
+        assert.deepStrictEqual(values("ImagePullPolicy"), [...PULL_POLICIES]);
+        assert.deepStrictEqual(values("EnvoyLogLevel"), ["trace", "debug", "info", "warning", "warn", "error", "critical", "off"]);
+        assert.deepStrictEqual(values("ServiceType"), ["ClusterIP", "NodePort", "LoadBalancer"]);
+    });
+
+    it("marks the agent keys as secret in their descriptions", () => {
+        const creds = schema.types["sigsci-envoy:index:AgentCredentials"].properties;
+        for (const key of ["accessKeyId", "secretAccessKey"]) assert.match(creds[key].description, /^Secret\. /, key);
+        assert.doesNotMatch(creds.existingSecretName.description, /^Secret\. /);
     });
 });
 

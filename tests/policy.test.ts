@@ -208,16 +208,46 @@ describe("policy pack: a preview, with names a provider picks at creation still 
         assert.deepStrictEqual(Object.keys(violations(edited, {}, resources2)), ["waf-coverage"]);
     });
 
-    it("says it cannot judge when a reference could name several objects (advisory, from the SDK), never passes on a guess", () => {
+    it("says it cannot judge when a reference could name several objects (advisory, from the SDK), naming the object, never passes on a guess", () => {
         const { resources } = preview(true);
         const p = POLICIES.find((x) => x.name === "waf-coverage") as StackValidationPolicy;
-        assert.throws(() => p.validateStack({ resources, getConfig: () => ({}) } as any, () => assert.fail("no verdict on a guess")), (e: unknown) => e instanceof UnknownValueError && /can't be known during preview/.test((e as Error).message));
+        assert.throws(
+            () => p.validateStack({ resources, getConfig: () => ({}) } as any, () => assert.fail("no verdict on a guess")),
+            (e: unknown) => e instanceof UnknownValueError && (e as Error).message === "Deployment default/helloworld: string value at .spec.template.spec.volumes.0.configMap.name can't be known during preview",
+        );
     });
 
-    it("runs the resource policies over unknown references, which they do not read", () => {
+    it("is not held up by unknown values off the inspection paths", () => {
         const { objects, resources } = preview();
-        const found = violations(objects, {}, resources);
-        assert.strictEqual(found["sigsci-agent-credentials"], undefined);
+        const other = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "batch", namespace: "jobs" }, spec: { selector: { matchLabels: { app: "batch" } }, template: { metadata: { labels: { app: "batch" } }, spec: { containers: [{ name: "worker", image: UNKNOWN_STRING }] } } } };
+        const all = [...resources, ...resourcesOf([other])];
+        assert.deepStrictEqual(violations([...objects, other], {}, all), {});
+        // The resource policies skip kinds they do not judge, whatever is unknown in them.
+        const secret = resourcesOf([{ apiVersion: "v1", kind: "Secret", metadata: { name: "s", namespace: "default" }, stringData: { accesskeyid: UNKNOWN_STRING } }]);
+        assert.deepStrictEqual(violations([], {}, secret), {});
+    });
+
+    it("names an object whose name the provider picks at creation by its resource name, in references and messages", () => {
+        const { objects, resources } = preview();
+        const config = { "envoy-fail-closed": { namespaces: ["default"] } };
+        assert.ok(violations(objects, config, resources)["envoy-fail-closed"]);
+        const cm = resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap")!;
+        const keys = resourcesOf([{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: UNKNOWN_STRING, namespace: "default" }, data: { accesskeyid: "AKID-0123456789" } }]);
+        (keys[0] as any).name = "agent-env";
+        assert.deepStrictEqual(violations([], {}, keys), {
+            "sigsci-agent-keys-not-in-configmaps": ["ConfigMap default/agent-env-(named at creation): data key accesskeyid holds an agent key, readable by anyone who may read ConfigMaps; keep the keys in a Secret (accesskeyid and secretaccesskey, the guide) and rotate these [agent-keys-in-configmap]"],
+        });
+        assert.ok(cm);
+    });
+
+    it("runs the resource policies over unknown references, which they do not read, and holds back on unknown values they would read", () => {
+        const { objects, resources } = preview();
+        assert.deepStrictEqual(violations(objects, {}, resources), {});
+        const agent = copy(GUIDE);
+        container(find(agent, "Deployment", "helloworld"), "sigsci-agent").securityContext.readOnlyRootFilesystem = UNKNOWN_STRING;
+        const p = POLICIES.find((x) => x.name === "sigsci-agent-filesystem") as ResourceValidationPolicy;
+        const [deployment] = resourcesOf([find(agent, "Deployment", "helloworld")]);
+        assert.throws(() => (p.validateResource as any)(deployment, () => assert.fail("no verdict on a guess")), { message: "Deployment default/helloworld: string value at .spec.template.spec.containers.2.securityContext.readOnlyRootFilesystem can't be known during preview" });
     });
 });
 

@@ -220,7 +220,8 @@ describe("examples", () => {
     it("each is a standalone program, type-checked with the package (npm run typecheck) and compiled for the tests", () => {
         const tsconfig = JSON.parse(fs.readFileSync(path.join(REPO, "tsconfig.json"), "utf8"));
         assert.ok(tsconfig.include.includes("examples/**/*.ts"));
-        const dirs = fs.readdirSync(path.join(REPO, "examples"));
+        // The Pulumi YAML and Python examples are held to the schema by examples-languages.test.ts.
+        const dirs = fs.readdirSync(path.join(REPO, "examples")).filter((d) => !/^(yaml|python)-/.test(d));
         assert.ok(dirs.length >= 4, dirs.join(", "));
         for (const d of dirs) {
             for (const f of ["Pulumi.yaml", "package.json", "index.ts"]) assert.ok(fs.existsSync(path.join(REPO, "examples", d, f)), `${d}/${f}`);

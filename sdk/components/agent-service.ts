@@ -2,7 +2,7 @@
 // EnvoyApps of one site (workspace). A thin layer: the plan (kube/plan.ts) says which objects
 // exist and builds them from the checked settings; this registers them as Pulumi resources.
 import * as pulumi from "@pulumi/pulumi";
-import { AgentCredentials, AgentServiceArgs, AgentServiceLink } from "../args";
+import { AgentCredentials, AgentServiceArgs, AgentServiceLink, Integration } from "../args";
 import { agentServiceChildren, agentServiceShape, AgentServiceShape, namedObjects } from "../kube/plan";
 import { clusterDomainName, endpointText, resolveAgentServiceSettings } from "../settings/agent-service";
 import { AgentServiceSettings } from "../settings/types";
@@ -59,7 +59,7 @@ export class AgentService extends pulumi.ComponentResource {
     /** Whether the agents expect response data (apps must agree). */
     public readonly expectResponseData: pulumi.Output<boolean>;
     /** How Envoy talks to the agents, `ext_authz` or `ext_proc` (apps must agree). */
-    public readonly integration: pulumi.Output<string>;
+    public readonly integration: pulumi.Output<Integration>;
     /** The namespace of every object: the one given, or the Kubernetes provider's. */
     public readonly namespace: pulumi.Output<string>;
     /** The namespaces whose Envoy pods the NetworkPolicy admits (apps must be in one). */

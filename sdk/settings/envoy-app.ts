@@ -1,5 +1,5 @@
 // Resolves an EnvoyApp's inputs into checked, defaulted settings, before any resource exists.
-import { AgentServiceLink, AgentServiceSettings as AgentServiceSettingsArgs, AppContainer, ContainerResources, EnvoyAppArgs, EnvVar, WafInspection } from "../args";
+import { AgentServiceLink, AgentServiceSettings as AgentServiceSettingsArgs, AppContainer, ContainerResources, EnvoyAppArgs, EnvoyLogLevel, EnvVar, ExternalTrafficPolicy, ServiceType, WafInspection } from "../args";
 import { agentServiceSettings, endpointText } from "./agent-service";
 import * as check from "./checks";
 import { resolvePod } from "./pod";
@@ -11,10 +11,10 @@ import { checkDistinctPorts, INTEGRATIONS, IPV4, Plain, resolveAgent, resolveCre
 import { pairedFleetWarning } from "../traffic/verify";
 import { AgentEndpointSettings, AgentServiceLinkSettings, AppSettings, EnvVarSetting, InspectionSettings } from "./types";
 
-const ENVOY_LOG_LEVELS = ["trace", "debug", "info", "warning", "warn", "error", "critical", "off"] as const;
+const ENVOY_LOG_LEVELS = Object.values(EnvoyLogLevel);
 
-const SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer"] as const;
-const EXTERNAL_TRAFFIC_POLICIES = ["Cluster", "Local"] as const;
+const SERVICE_TYPES = Object.values(ServiceType);
+const EXTERNAL_TRAFFIC_POLICIES = Object.values(ExternalTrafficPolicy);
 
 function httpPath(input: string, value: unknown): string {
     if (isPending(value)) return PENDING;

@@ -1,9 +1,10 @@
 // Image pull policies, as Fastly's guide advises for the agent image.
+import { ImagePullPolicy } from "../args";
 import { imageTag } from "../traffic/kube";
 import { oneOf } from "./checks";
 
-export const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
-export type PullPolicy = (typeof PULL_POLICIES)[number];
+export const PULL_POLICIES = Object.values(ImagePullPolicy);
+export type PullPolicy = ImagePullPolicy;
 
 
 /** A Kubernetes label value: at most 63 characters, alphanumeric at both ends, `-_.` between. */

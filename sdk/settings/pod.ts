@@ -1,15 +1,15 @@
 // Where and how a workload's pods run on the user's cluster (node pools, taints, priority,
 // private registries, pod metadata): checked here, placed by the builders where Kubernetes reads
 // them. Nothing is set by default.
-import { PodOptions, Toleration } from "../args";
+import { PodOptions, TaintEffect, Toleration, TolerationOperator } from "../args";
 import * as check from "./checks";
 import { refuse } from "./errors";
 import { isPending } from "./pending";
 import { Plain } from "./shared";
 import { PodSettings, TolerationSetting } from "./types";
 
-const OPERATORS = ["Equal", "Exists"] as const;
-const EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
+const OPERATORS = Object.values(TolerationOperator);
+const EFFECTS = Object.values(TaintEffect);
 const AFFINITY_KINDS = ["nodeAffinity", "podAffinity", "podAntiAffinity"];
 
 function resolveToleration(at: string, given: unknown): TolerationSetting {

@@ -2,7 +2,7 @@
 // labels, grace periods and the port and address rules. Inputs arrive with every Pulumi
 // output resolved; every check refuses with the input's path.
 import * as pulumi from "@pulumi/pulumi";
-import { AgentContainer, ContainerResources } from "../args";
+import { AgentContainer, ContainerResources, Integration as IntegrationValues } from "../args";
 import * as check from "./checks";
 import { AGENT_IMAGE, AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "./defaults";
 import { refuse } from "./errors";
@@ -56,7 +56,7 @@ export function resolveResources(input: string, given: Plain<ContainerResources>
     return resources;
 }
 
-export const INTEGRATIONS: readonly Integration[] = ["ext_authz", "ext_proc"];
+export const INTEGRATIONS: readonly Integration[] = Object.values(IntegrationValues);
 
 /** The agent's side of an integration: ext_proc carries the response on its stream, ext_authz may expect it from the access log. */
 export function resolveWiring(at: string, integration: Integration, expectResponseData: unknown): { integration: Integration; expectResponseData: boolean } {

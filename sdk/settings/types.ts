@@ -14,7 +14,8 @@ export interface EnvVarSetting {
     secretKey?: string;
 }
 
-export type Integration = "ext_authz" | "ext_proc";
+export type { Integration } from "../args";
+import type { Integration } from "../args";
 
 export interface InspectionSettings {
     integration: Integration;

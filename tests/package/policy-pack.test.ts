@@ -9,6 +9,7 @@ import * as path from "path";
 import { REPO } from "../../tools/paths";
 import { guideArgs } from "../../tools/fixtures";
 import { objectsOf } from "../support/objects";
+import { call } from "../support/plugin-server";
 import { copy, find } from "../support/traffic-fixtures";
 
 const grpc = require("@grpc/grpc-js");
@@ -18,7 +19,6 @@ const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 
 const typeOf = (o: any) => `kubernetes:${o.apiVersion.includes("/") ? o.apiVersion : `core/${o.apiVersion}`}:${o.kind}`;
-const call = <T>(client: any, method: string, request: unknown): Promise<T> => new Promise((resolve, reject) => client[method](request, (e: Error | null, r: T) => (e ? reject(e) : resolve(r))));
 
 describe("the policy pack, served as the CLI runs it", () => {
     let pack: ChildProcess;

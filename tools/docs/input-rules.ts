@@ -63,7 +63,7 @@ export const INPUT_RULES: BadInput[] = [
     // images and pull policies
     { rule: "an image that is not an image reference", component: "EnvoyApp", args: () => guideArgs({ app: { image: "Not An Image" } }),
         message: 'sigsci-envoy: invalid "app.image": got "Not An Image"; expected an image reference such as "signalsciences/sigsci-agent:4.60.0" or "registry.example.com/team/app@sha256:<64 hex>"' },
-    { rule: "a pull policy Kubernetes does not know", component: "EnvoyApp", args: () => guideArgs({ agent: { imagePullPolicy: "Sometimes" } }),
+    { rule: "a pull policy Kubernetes does not know", component: "EnvoyApp", args: () => guideArgs({ agent: { imagePullPolicy: "Sometimes" as never } }),
         message: 'sigsci-envoy: invalid "agent.imagePullPolicy": got "Sometimes"; expected one of "Always", "IfNotPresent", "Never"' },
     // agent options
     { rule: "an agent option in environment form", component: "EnvoyApp", args: () => guideArgs({ agent: { options: { SIGSCI_MAX_PROCS: "2" } } }),
@@ -107,7 +107,7 @@ export const INPUT_RULES: BadInput[] = [
     { rule: "an env variable with both a value and a Secret", component: "EnvoyApp", args: () => guideArgs({ app: { image: "a:1", env: [{ name: "A", value: "1", secretName: "s", secretKey: "k" }] } }),
         message: 'sigsci-envoy: invalid "app.env[0]": got {"name":"A"}; expected either value, or secretName with secretKey' },
     // integrations
-    { rule: "an unknown integration", component: "EnvoyApp", args: () => guideArgs({ inspection: { integration: "grpc" } }),
+    { rule: "an unknown integration", component: "EnvoyApp", args: () => guideArgs({ inspection: { integration: "grpc" as never } }),
         message: 'sigsci-envoy: invalid "inspection.integration": got "grpc"; expected one of "ext_authz", "ext_proc"' },
     { rule: "response data with ext_proc", component: "EnvoyApp", args: () => guideArgs({ inspection: { integration: "ext_proc", expectResponseData: true } }),
         message: 'sigsci-envoy: invalid "inspection.expectResponseData": got true; expected false or nothing with integration "ext_proc" (the response travels on the ext_proc stream)' },
@@ -139,7 +139,7 @@ export const INPUT_RULES: BadInput[] = [
     { rule: "an app container named like Envoy's", component: "EnvoyApp", args: () => guideArgs({ app: { image: "a:1", containerName: "envoy" } }),
         message: 'sigsci-envoy: invalid "app.containerName": got "envoy"; expected a name other than "envoy" and "sigsci-agent", which the pod\'s other containers use' },
     // pods and Services that fit the cluster
-    { rule: "a toleration operator Kubernetes does not know", component: "EnvoyApp", args: () => guideArgs({ pod: { tolerations: [{ key: "pool", operator: "Sometimes" }] } }),
+    { rule: "a toleration operator Kubernetes does not know", component: "EnvoyApp", args: () => guideArgs({ pod: { tolerations: [{ key: "pool", operator: "Sometimes" as never }] } }),
         message: 'sigsci-envoy: invalid "pod.tolerations[0].operator": got "Sometimes"; expected one of "Equal", "Exists"' },
     { rule: "a toleration time without NoExecute", component: "AgentService", args: () => agents({ pod: { tolerations: [{ key: "spot", operator: "Exists", effect: "NoSchedule", tolerationSeconds: 60 }] } }),
         message: 'sigsci-envoy: invalid "pod.tolerations[0].tolerationSeconds": got 60; expected nothing unless effect is "NoExecute"' },
@@ -156,7 +156,7 @@ export const INPUT_RULES: BadInput[] = [
         message: 'sigsci-envoy: invalid "pod.annotations key": got "prometheus io/scrape"; expected an annotation name: an optional DNS subdomain and \'/\', then at most 63 letters, digits, \'-\', \'_\' and \'.\'' },
     { rule: "a pull Secret name that is not one", component: "EnvoyApp", args: () => guideArgs({ pod: { imagePullSecrets: ["Registry Creds"] } }),
         message: 'sigsci-envoy: invalid "pod.imagePullSecrets[0]": got "Registry Creds"; expected a DNS-1123 subdomain: at most 253 lower-case letters, digits, \'-\' and \'.\', starting and ending with a letter or digit' },
-    { rule: "an unknown externalTrafficPolicy", component: "EnvoyApp", args: () => guideArgs({ service: { type: "LoadBalancer", externalTrafficPolicy: "Nearest" } }),
+    { rule: "an unknown externalTrafficPolicy", component: "EnvoyApp", args: () => guideArgs({ service: { type: "LoadBalancer", externalTrafficPolicy: "Nearest" as never } }),
         message: 'sigsci-envoy: invalid "service.externalTrafficPolicy": got "Nearest"; expected one of "Cluster", "Local"' },
     { rule: "an externalTrafficPolicy on a ClusterIP Service", component: "EnvoyApp", args: () => guideArgs({ service: { externalTrafficPolicy: "Local" } }),
         message: 'sigsci-envoy: invalid "service.externalTrafficPolicy": got "Local"; expected nothing unless service.type is "NodePort" or "LoadBalancer"' },
