@@ -125,7 +125,7 @@ export class ConfigError extends Error {
         /** A command that makes this check pass. */
         readonly fix?: string,
     ) {
-        super(`sigsci-envoy: config "${project}:${key}" ${problem}${fix ? `. Fix it with: ${fix}` : ""}`);
+        super(`sigsci-envoy: config "${project}:${key}" ${problem}${fix ? `${/[.?!]$/.test(problem) ? "" : "."} Fix it with: ${fix}` : ""}`);
         this.name = "ConfigError";
     }
 }

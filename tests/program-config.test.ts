@@ -133,11 +133,11 @@ const ERRORS: [string, Record<string, string>, string][] = [
         'sigsci-envoy: config "sigsci-envoy:agentMinReplicas" is 5: expected at most agentMaxReplicas (3). Fix it with: pulumi config set agentMinReplicas 2'],
     ["a bad namespace", { ...DEV, ...CREDS, namespace: "Web" },
         'sigsci-envoy: config "sigsci-envoy:namespace" is "Web": expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit. Fix it with: pulumi config set namespace default'],
-    ["a misspelt key", { ...DEV, ...CREDS, appport: "3000" }, 'sigsci-envoy: config "sigsci-envoy:appport" is not a setting of this program: did you mean appPort?. Fix it with: pulumi config rm appport && pulumi config set appPort 3000'],
+    ["a misspelt key", { ...DEV, ...CREDS, appport: "3000" }, 'sigsci-envoy: config "sigsci-envoy:appport" is not a setting of this program: did you mean appPort? Fix it with: pulumi config rm appport && pulumi config set appPort 3000'],
     ["a misspelt key whose value would not pass where it belongs", { ...DEV, ...CREDS, agentGrpcPrt: "8080" },
-        'sigsci-envoy: config "sigsci-envoy:agentGrpcPrt" is not a setting of this program: did you mean agentGrpcPort?. Fix it with: pulumi config rm agentGrpcPrt'],
+        'sigsci-envoy: config "sigsci-envoy:agentGrpcPrt" is not a setting of this program: did you mean agentGrpcPort? Fix it with: pulumi config rm agentGrpcPrt'],
     ["a misspelt agent key (its value never shown)", { ...DEV, accessKeyID: "AKID-0123456789", secretAccessKey: "SECRET-abcdefghij" },
-        'sigsci-envoy: config "sigsci-envoy:accessKeyID" is not a setting of this program: did you mean accessKeyId?. Fix it with: pulumi config rm accessKeyID && pulumi config set --secret accessKeyId <Agent Access Key>'],
+        'sigsci-envoy: config "sigsci-envoy:accessKeyID" is not a setting of this program: did you mean accessKeyId? Fix it with: pulumi config rm accessKeyID && pulumi config set --secret accessKeyId <Agent Access Key>'],
 ];
 
 describe("stack configuration errors", () => {
@@ -257,7 +257,7 @@ const MULTI_ERRORS: [string, Record<string, string>, string][] = [
     ["two apps of one name", several([BLOG, { ...BLOG, namespace: "shop" }]),
         'sigsci-envoy: config "sigsci-envoy:apps[1].appName" is "blog", which apps[0] already uses: expected a name of its own. Fix it with: pulumi config set --path \'apps[1].appName\' helloworld'],
     ["a misspelt key in an app", several([{ ...BLOG, appport: 3000 }]),
-        'sigsci-envoy: config "sigsci-envoy:apps[0].appport" is not a setting of an app: did you mean appPort?. Fix it with: pulumi config rm --path \'apps[0].appport\' && pulumi config set --path \'apps[0].appPort\' 3000'],
+        'sigsci-envoy: config "sigsci-envoy:apps[0].appport" is not a setting of an app: did you mean appPort? Fix it with: pulumi config rm --path \'apps[0].appport\' && pulumi config set --path \'apps[0].appPort\' 3000'],
     ["a setting of the stack in one app", several([{ ...SHOP, agentMaxReplicas: 4 }]),
         'sigsci-envoy: config "sigsci-envoy:apps[0].agentMaxReplicas" is set for one app, but it is a setting of the whole stack: set agentMaxReplicas at the top level. Fix it with: pulumi config rm --path \'apps[0].agentMaxReplicas\''],
     ["an agent image for an app of the fleet", several([{ ...SHOP, agentImage: "signalsciences/sigsci-agent:4.84.0" }]),

@@ -71,7 +71,10 @@ describe("committed stacks", () => {
         assert.strictEqual(app.spec.template.spec.containers[0].image, "envoyproxy/envoy:v1.39.5");
         // ext_authz with response data: no more agents than the 4 Envoy pods that each keep one.
         assert.deepStrictEqual(r.objects.find((o) => o.kind === "HorizontalPodAutoscaler").spec.maxReplicas, 4);
-        assert.ok(r.summary.some((l) => l.includes('"sigsci.production-site" is not rendered')));
+        // The existing Secret must be where the agents read it, and the summary says how to make it.
+        assert.ok(r.summary.includes('note: the credentials Secret "sigsci.production-site" is yours, not rendered: it must exist in namespace web with the keys accesskeyid and secretaccesskey, e.g.:'), r.summary.join("\n"));
+        assert.ok(r.summary.includes("  kubectl -n web create secret generic sigsci.production-site --from-literal=accesskeyid=<Agent Access Key> --from-literal=secretaccesskey=<Agent Secret Key>"));
+        assert.ok(r.summary.includes("  kubectl create namespace web"));
     });
 });
 
@@ -152,7 +155,7 @@ describe("render command", () => {
         // The placeholder Secret never reaches kubectl apply: the summary says how to create the real one.
         assert.ok(r.stdout.startsWith("---\napiVersion: v1\nkind: ConfigMap\n"));
         assert.ok(!/^kind: Secret$/m.test(r.stdout) && !r.stdout.includes("<redacted>"));
-        assert.match(r.stderr, /^sigsci-envoy render: stack "dev", 6 objects \(Secret 1, ConfigMap 1, Service 1, Deployment 1, PodDisruptionBudget 1, NetworkPolicy 1\)$/m);
+        assert.match(r.stderr, /^sigsci-envoy render: stack "dev", 5 objects to apply \(ConfigMap 1, Service 1, Deployment 1, PodDisruptionBudget 1, NetworkPolicy 1\), and 1 credentials Secret to create \(below\)$/m);
         const secret = (await renderedStack("dev")).objects.find((o) => o.kind === "Secret").metadata.name;
         assert.ok(r.stderr.includes(`note: Secret default/${secret} is not in the output`), r.stderr);
         assert.ok(r.stderr.includes(`  kubectl -n default create secret generic ${secret} --from-literal=accesskeyid=<Agent Access Key> --from-literal=secretaccesskey=<Agent Secret Key>\n`), r.stderr);

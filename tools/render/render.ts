@@ -62,8 +62,12 @@ export async function renderStack(stack: string, projectDir = REPO): Promise<Ren
     const exports = result as Record<string, unknown>;
     const output = async (name: string) => (pulumi.Output.isInstance(exports[name]) ? await (exports[name] as any).promise() : exports[name]);
 
+    // A Secret of placeholders must never reach a cluster: applied, the agents would start with
+    // keys that do not exist. So it stays out of the output, and the summary says how to create it.
+    const secrets = objects.filter((o) => o.kind === "Secret");
+    const applyObjects = objects.filter((o) => !secrets.includes(o));
     const counts = new Map<string, number>();
-    for (const o of objects) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
+    for (const o of applyObjects) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
     // One app: its endpoint and URL; several: the shared fleet's endpoint (if any), and each app's.
     const apps = (await output("apps")) as Record<string, { frontUrl: string; agentGrpcEndpoint: string }> | undefined;
     const endpoints = apps
@@ -73,34 +77,33 @@ export async function renderStack(stack: string, projectDir = REPO): Promise<Ren
           ]
         : [`  agent gRPC endpoint: ${await output("agentGrpcEndpoint")}`, `  front URL: ${await output("frontUrl")}`];
     const summary = [
-        `sigsci-envoy render: stack "${stack}", ${objects.length} objects (${[...counts].map(([k, n]) => `${k} ${n}`).join(", ")})`,
+        `sigsci-envoy render: stack "${stack}", ${applyObjects.length} objects to apply (${[...counts].map(([k, n]) => `${k} ${n}`).join(", ")})${secrets.length > 0 ? `, and ${secrets.length} credentials Secret${secrets.length === 1 ? "" : "s"} to create (below)` : ""}`,
         ...endpoints,
         `  traffic paths: ${traffic.paths.length} inspected listener${traffic.paths.length === 1 ? "" : "s"} verified, ${traffic.findings.length === 0 ? "no findings" : `${traffic.findings.length} finding${traffic.findings.length === 1 ? "" : "s"}`}`,
         ...traffic.findings.map((f) => `${f.severity}: ${f.object}: ${f.message} [${f.code}]`),
         ...warnings.map((w) => `warning: ${w}`),
         ...notes,
     ];
-    // The components create no Namespace: the objects' own must exist before anything applies.
-    const namespaces = [...new Set(objects.map((o) => o.metadata.namespace).filter((n) => n !== undefined))].sort();
+    // The components create no Namespace: the objects' own must exist before anything applies (default always does).
+    const namespaces = [...new Set(objects.map((o) => o.metadata.namespace).filter((n) => n !== undefined && n !== "default"))].sort();
     if (namespaces.length > 0) {
-        summary.push(`note: namespace${namespaces.length === 1 ? "" : "s"} ${namespaces.join(", ")} must exist (kubectl create namespace <name>): the components create none`);
+        summary.push(`note: the components create no Namespace; before applying, create ${namespaces.length === 1 ? "it" : "them"}:`, ...namespaces.map((n) => `  kubectl create namespace ${n}`));
     }
-    // A Secret of placeholders must never reach a cluster: applied, the agents would start with
-    // keys that do not exist. So it stays out of the output, and the summary says how to create it.
-    const secrets = objects.filter((o) => o.kind === "Secret");
+    const createSecret = (name: string, namespace: string | undefined) => `  kubectl ${namespace === undefined ? "" : `-n ${namespace} `}create secret generic ${name} --from-literal=accesskeyid=<Agent Access Key> --from-literal=secretaccesskey=<Agent Secret Key>`;
     for (const secret of secrets) {
-        const ns = secret.metadata.namespace === undefined ? "" : `-n ${secret.metadata.namespace} `;
         summary.push(
             `note: Secret ${secret.metadata.namespace ?? "(the current namespace)"}/${secret.metadata.name} is not in the output (the render never holds the agent keys); before applying, create it:`,
-            `  kubectl ${ns}create secret generic ${secret.metadata.name} --from-literal=accesskeyid=<Agent Access Key> --from-literal=secretaccesskey=<Agent Secret Key>`,
+            createSecret(secret.metadata.name, secret.metadata.namespace),
             "  or deploy with pulumi up after pulumi config set --secret accessKeyId/secretAccessKey",
         );
     }
     if (usesExistingSecret) {
+        // It must be where the agents read it: the namespaces of the workloads that name it.
         const name = config[`${s.project}:existingSecretName`];
-        summary.push(`note: the credentials Secret "${name}" is not rendered: it must exist with the keys accesskeyid and secretaccesskey`);
+        const readsIt = (v: any): boolean => typeof v === "object" && v !== null && (v.secretKeyRef?.name === name || Object.values(v).some(readsIt));
+        const readers = [...new Set(objects.filter((o) => readsIt(o.spec)).map((o) => o.metadata.namespace))].sort();
+        summary.push(`note: the credentials Secret "${name}" is yours, not rendered: it must exist${readers.length > 0 ? ` in namespace ${readers.join(", ")}` : ""} with the keys accesskeyid and secretaccesskey, e.g.:`, ...readers.map((ns) => createSecret(name, ns)));
     }
-    const applyObjects = objects.filter((o) => !secrets.includes(o));
     return { objects, applyObjects, yaml: manifestStream(applyObjects), summary };
 }
 
