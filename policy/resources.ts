@@ -106,6 +106,11 @@ function naming(u: Unknown, object: KubeObject): UnknownValueError {
     return u.error;
 }
 
+/** Every container of a pod spec, init containers included: a value unknown in any of them may matter. */
+function podContainers(pod: any): any[] {
+    return [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])];
+}
+
 /**
  * The objects on an inspection path: Envoy and agent workloads, the ConfigMaps they mount, and
  * the Services, NetworkPolicies and Namespace objects of their namespaces.
@@ -115,8 +120,7 @@ function onInspectionPaths(objects: KubeObject[]): Set<KubeObject> {
     const namespaces = new Set<string>();
     const mounted = new Set<string>();
     for (const w of workloads(objects, "default")) {
-        const containers = [...(w.pod.containers ?? []), ...(w.pod.initContainers ?? [])];
-        if (!containers.some((c: any) => isEnvoyContainer(c) || isAgentContainer(c))) continue;
+        if (!podContainers(w.pod).some((c: any) => isEnvoyContainer(c) || isAgentContainer(c))) continue;
         relevant.add(w.object);
         namespaces.add(w.namespace);
         for (const v of w.pod.volumes ?? []) if (typeof v?.configMap?.name === "string") mounted.add(`${w.namespace}/${v.configMap.name}`);
@@ -187,7 +191,7 @@ export function unknownForResourceCheck(c: Converted): UnknownValueError | undef
         const at = u.path.findIndex((k) => k === "containers" || k === "initContainers");
         const podPath = at >= 0 ? u.path.slice(0, at) : u.path.slice(0, u.path.lastIndexOf("spec") + 1);
         const pod = getAt(c.object, podPath);
-        const agents = [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])].filter(isAgentContainer);
+        const agents = podContainers(pod).filter(isAgentContainer);
         if (at >= 0) return agents.includes(getAt(c.object, u.path.slice(0, at + 2)));
         return agents.length > 0 && ["terminationGracePeriodSeconds", "volumes"].includes(String(u.path[podPath.length]));
     });

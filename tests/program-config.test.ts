@@ -81,9 +81,10 @@ describe("stack configuration keys reach the args", () => {
 const DEV: Record<string, string> = { appName: "helloworld", namespace: "default", appImage: "signalsciences/example-helloworld:latest", appPort: "8080", appArgs: '["localhost:8080"]', agentLayout: "sidecar", agentGrpcPort: "9999", expectResponseData: "true" };
 const CREDS = { accessKeyId: "AKID-0123456789", secretAccessKey: "SECRET-abcdefghij" };
 
-function problemOf(values: Record<string, string>): ConfigError | undefined {
+/** The ConfigError that reading `values` (one app's args, or the whole stack's plan) raises, if any. */
+function problemOf(values: Record<string, string>, reader: (values: Record<string, string>) => unknown = read): ConfigError | undefined {
     try {
-        read(values);
+        reader(values);
         return undefined;
     } catch (e) {
         assert.ok(e instanceof ConfigError, String(e));
@@ -235,15 +236,7 @@ function appliedPath(values: Record<string, string>, fix: string): Record<string
     return rest.length > 0 ? applied(next, rest.join(" && ")) : next;
 }
 
-function problemOfPlan(values: Record<string, string>): ConfigError | undefined {
-    try {
-        readPlan(values);
-        return undefined;
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, String(e));
-        return e;
-    }
-}
+const problemOfPlan = (values: Record<string, string>) => problemOf(values, readPlan);
 
 const MULTI_ERRORS: [string, Record<string, string>, string][] = [
     ["a port that is not a number, in one app", several([BLOG, { ...BLOG, appName: "docs", appPort: "80a" }]),

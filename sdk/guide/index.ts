@@ -3,7 +3,7 @@
 // guide's own YAML): plain functions over plain objects, like the traffic model beside them.
 // The policy pack (policy/) enforces them; nothing here imports Pulumi.
 import { isAgentContainer } from "../traffic/agent";
-import { allContainers, graceSeconds, imageTag, KubeObject, preStopSeconds, workloads } from "../traffic/kube";
+import { allContainers, graceSeconds, imageTag, KubeObject, literalEnv, preStopSeconds, workloads } from "../traffic/kube";
 import { analyzeTraffic, VerifyOptions } from "../traffic/verify";
 
 export type GuideCode =
@@ -38,14 +38,19 @@ function dirOf(file: string): string {
 
 /** Where the agent writes: the directory of its RPC socket and shared cache (guide defaults: /sigsci/tmp). */
 function agentWriteDirs(container: any): string[] {
-    const env: Record<string, string> = {};
-    for (const e of container.env ?? []) if (typeof e?.value === "string") env[e.name] = e.value;
+    const env = literalEnv(container);
     const socket = env.SIGSCI_RPC_ADDRESS && !env.SIGSCI_RPC_ADDRESS.includes(":") ? dirOf(env.SIGSCI_RPC_ADDRESS) : AGENT_TMP_DIR;
     const cache = env.SIGSCI_SHARED_CACHE_DIR ?? AGENT_TMP_DIR;
     return [...new Set([socket, cache])];
 }
 
-const mounted = (container: any, dir: string) => (container.volumeMounts ?? []).some((m: any) => typeof m?.mountPath === "string" && (dir === m.mountPath.replace(/\/+$/, "") || dir.startsWith(`${m.mountPath.replace(/\/+$/, "")}/`)));
+/** Is `dir` on a volume the container mounts (at it, or above it)? */
+function mounted(container: any, dir: string): boolean {
+    return (container.volumeMounts ?? []).some((m: any) => {
+        const at = typeof m?.mountPath === "string" ? m.mountPath.replace(/\/+$/, "") : undefined;
+        return at !== undefined && (dir === at || dir.startsWith(`${at}/`));
+    });
+}
 
 /** Each agent container of each workload, checked against the guide. */
 export function checkAgentContainers(objects: KubeObject[], options: VerifyOptions = {}): GuideFinding[] {
