@@ -66,7 +66,7 @@ export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     ),
     stackPolicy(
         "waf-coverage-verifiable",
-        "Every Envoy pod's inspection path can be followed among the stack's objects (its bootstrap is in a ConfigMap or Secret of the stack), and no agent pod is left idle: otherwise waf-coverage cannot vouch for it.",
+        "No agent pod is left idle, and no other warning of the traffic-path verifier (what it cannot verify is an error of waf-coverage).",
         "advisory",
         (objects) => verifyTraffic(objects).filter((f) => f.severity === "warning"),
     ),

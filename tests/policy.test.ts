@@ -158,7 +158,8 @@ describe("policy pack: the guide's own YAML, loaded as plain resources", () => {
     it("finds what the guide's example leaves out, and cannot vouch for an Envoy config baked into an image", () => {
         const agent = "Deployment default/helloworld: container sigsci-agent";
         assert.deepStrictEqual(violations(objects), {
-            "waf-coverage-verifiable": ["Deployment default/helloworld: container envoy-frontproxy runs Envoy with /etc/envoy/envoy.yaml, which no ConfigMap or Secret among the objects provides: its inspection path cannot be verified [envoy-config-unreadable]"],
+            // What cannot be verified is not covered: mandatory, like a proven gap.
+            "waf-coverage": ["Deployment default/helloworld: container envoy-frontproxy runs Envoy with /etc/envoy/envoy.yaml, which no ConfigMap or Secret among the objects provides (it may be baked into the image): its inspection path cannot be verified; mount the bootstrap from a ConfigMap or Secret among the objects [envoy-config-unreadable]"],
             // The example defines the sigsci-tmp volume but mounts it in no container.
             "sigsci-agent-filesystem": [`${agent}: its root filesystem is read-only but nothing writable is mounted at /sigsci/tmp, where the agent writes its RPC socket and cache; mount an emptyDir there (the guide's sigsci-tmp) [agent-tmp-missing]`],
             // The guide advises preStop sleep 30 in its text, not in the example.

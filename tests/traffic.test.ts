@@ -147,7 +147,7 @@ describe("traffic-path verifier: planted faults", () => {
             { code: "agent-fleet-unused", severity: "warning", object: "Deployment waf/agents", message: "its autoscaler may run 5 agent pods, but with ext_authz and the access log each Envoy pod keeps one agent pod (Service waf/agents, sessionAffinity: ClientIP) and at most 1 Envoy pod reaches it: lower maxReplicas to 1 or use ext_proc" },
         ]],
         ["an Envoy whose config is not among the objects", "guide", (o) => o.splice(o.indexOf(find(o, "ConfigMap", "helloworld-envoy-config")), 1), () => [
-            { code: "envoy-config-unreadable", severity: "warning", object: GUIDE, message: "container envoy runs Envoy with /etc/envoy/envoy.json, which no ConfigMap or Secret among the objects provides: its inspection path cannot be verified" },
+            error(GUIDE, "envoy-config-unreadable", `container envoy runs Envoy with /etc/envoy/envoy.json, on ConfigMap default/${find(guide, "ConfigMap", "helloworld-envoy-config").metadata.name} (volume envoy-config), which is not among the objects: its inspection path cannot be verified; mount the bootstrap from a ConfigMap or Secret among the objects`),
         ]],
     ];
     for (const [fault, base, plant, expected] of FAULTS) {

@@ -3,7 +3,8 @@
 // guide's own YAML): plain functions over plain objects, like the traffic model beside them.
 // The policy pack (policy/) enforces them; nothing here imports Pulumi.
 import { isAgentContainer } from "../traffic/agent";
-import { allContainers, graceSeconds, imageTag, KubeObject, literalEnv, preStopSeconds, workloads } from "../traffic/kube";
+import { allContainers, graceSeconds, imageTag, KubeObject, literalEnv, preStopSeconds } from "../traffic/kube";
+import { workloads } from "../traffic/objects";
 import { analyzeTraffic, VerifyOptions } from "../traffic/verify";
 
 export type GuideCode =

@@ -1,17 +1,36 @@
-// What a sigsci-agent container does, read from its environment the way the agent reads it:
+// What a sigsci-agent container does, read the way the agent reads its settings: a command-line
+// flag over an environment variable (SIGSCI_ + the option's name in upper case, dashes to
+// underscores) over its config file (`agent.conf`, at SIGSCI_CONFIG or /etc/sigsci/agent.conf):
 // where it listens for Envoy, in which mode, with or without TLS, and how Kubernetes can tell
-// that it is up.
-import { allContainers, hasEnv, isLoopback, literalEnv } from "./kube";
+// that it is up. A setting whose value the objects do not show is unknown, never assumed.
+import { allContainers, isLoopback } from "./kube";
+import { ObjectIndex } from "./objects";
+import { commandLine, ContainerEnv, containerEnv, envValue, EnvValue, isKnown, mountedFile, optionValue, programName } from "./process";
+
+/** The agent's options the model reads, by their command-line names. */
+export const AGENT_OPTIONS = {
+    grpcAddress: "envoy-grpc-address",
+    extProc: "envoy-extproc-enabled",
+    expectResponseData: "envoy-expect-response-data",
+    grpcCert: "envoy-grpc-cert",
+    startupListener: "startup-probe-listener",
+    config: "config",
+} as const;
+
+/** An option's environment variable: `envoy-grpc-address` -> `SIGSCI_ENVOY_GRPC_ADDRESS`. */
+export const agentVariable = (option: string) => `SIGSCI_${option.toUpperCase().replace(/-/g, "_")}`;
+
+const DEFAULT_CONFIG_FILE = "/etc/sigsci/agent.conf";
 
 export interface AgentListener {
     container: any;
-    /** `host` of SIGSCI_ENVOY_GRPC_ADDRESS (`""` for every address). */
+    /** `host` of the gRPC address (`""` for every address). */
     host: string;
     port: number;
     extProc: boolean;
     expectsResponseData: boolean;
     tls: boolean;
-    /** Port of SIGSCI_STARTUP_PROBE_LISTENER, when set. */
+    /** Port of the startup probe listener, when set. */
     startupPort?: number;
 }
 
@@ -22,31 +41,107 @@ export function parseListenAddress(value: string): { host: string; port: number 
     return { host: m[1] ?? m[2] ?? "", port: Number(m[3]) };
 }
 
+/** Is this container the agent? Its image, its program, or a SIGSCI_ variable it sets. */
 export function isAgentContainer(container: any): boolean {
-    return /sigsci-agent/.test(String(container?.image ?? "")) || (container?.env ?? []).some((e: any) => /^SIGSCI_/.test(String(e?.name)));
+    if (/sigsci-agent/.test(String(container?.image ?? ""))) return true;
+    if ((Array.isArray(container?.env) ? container.env : []).some((e: any) => /^SIGSCI_/.test(String(e?.name)))) return true;
+    if ((Array.isArray(container?.envFrom) ? container.envFrom : []).some((e: any) => /^SIGSCI_/.test(String(e?.prefix ?? "")))) return true;
+    return commandLine(container).argv.some((w) => programName(w) === "sigsci-agent");
 }
 
-const TRUE = ["1", "true", "TRUE", "True", "yes"];
+const TRUE = ["1", "true", "TRUE", "True", "yes", "on"];
 
-/** The agent's Envoy gRPC listener, or undefined when it has none this model can read. */
-export function agentListener(container: any): AgentListener | undefined {
-    const env = literalEnv(container);
-    const address = env.SIGSCI_ENVOY_GRPC_ADDRESS;
-    const listen = address === undefined ? undefined : parseListenAddress(address);
+/** `key = "value"` lines of an agent.conf (its TOML subset). */
+function parseAgentConf(text: string): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const line of text.split(/\r?\n/)) {
+        const m = /^\s*([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^#\s]*))/.exec(line);
+        if (m) out.set(m[1], m[2] ?? m[3] ?? m[4] ?? "");
+    }
+    return out;
+}
+
+/** The agent's settings, as the agent reads them: flags, then environment, then its config file. */
+export class AgentSettings {
+    private readonly argv: string[];
+    private readonly argvUnknown?: string;
+    private readonly env: ContainerEnv;
+    private readonly file: Map<string, string> | { opaque: string } | undefined;
+
+    constructor(index: ObjectIndex, namespace: string, pod: any, readonly container: any) {
+        this.env = containerEnv(index, namespace, container);
+        const cl = commandLine(container, this.env);
+        this.argv = cl.argv;
+        this.argvUnknown = cl.unknown;
+        const path = this.flag(AGENT_OPTIONS.config) ?? envValue(this.env, agentVariable(AGENT_OPTIONS.config)) ?? { value: DEFAULT_CONFIG_FILE };
+        if (!isKnown(path)) this.file = { opaque: `the config file's path is ${path.unknown}` };
+        else {
+            const f = mountedFile(index, namespace, pod, container, path.value);
+            this.file = "text" in f ? parseAgentConf(f.text) : "opaque" in f ? { opaque: `its config file ${path.value} is on ${f.opaque}` } : undefined;
+        }
+    }
+
+    private flag(option: string): EnvValue | undefined {
+        const v = optionValue(this.argv, [`--${option}`, `-${option}`]);
+        if (v !== undefined) return { value: v };
+        return this.argvUnknown !== undefined ? { unknown: `its command line has ${this.argvUnknown}` } : undefined;
+    }
+
+    /** An option's value, unknown (with why), or undefined when no source sets it. */
+    get(option: string): EnvValue | undefined {
+        const flag = this.flag(option);
+        if (flag && isKnown(flag)) return flag;
+        const env = envValue(this.env, agentVariable(option));
+        if (env && isKnown(env)) return flag ?? env;
+        if (flag || env) return flag ?? env;
+        if (this.file instanceof Map) return this.file.has(option) ? { value: this.file.get(option)! } : undefined;
+        return this.file ? { unknown: this.file.opaque } : undefined;
+    }
+}
+
+/** The agent's Envoy gRPC listener; `unknown` names a setting the objects do not show; undefined when it has none. */
+export function agentListener(settings: AgentSettings): AgentListener | { unknown: string } | undefined {
+    const read = (o: string) => settings.get(o);
+    const address = read(AGENT_OPTIONS.grpcAddress);
+    if (address === undefined) return undefined;
+    if (!isKnown(address)) return { unknown: `${AGENT_OPTIONS.grpcAddress} (${agentVariable(AGENT_OPTIONS.grpcAddress)}) is ${address.unknown}` };
+    const listen = parseListenAddress(address.value);
     if (!listen) return undefined;
-    const startup = env.SIGSCI_STARTUP_PROBE_LISTENER === undefined ? undefined : parseListenAddress(env.SIGSCI_STARTUP_PROBE_LISTENER);
+    for (const o of [AGENT_OPTIONS.extProc, AGENT_OPTIONS.expectResponseData, AGENT_OPTIONS.grpcCert]) {
+        const v = read(o);
+        if (v !== undefined && !isKnown(v)) return { unknown: `${o} (${agentVariable(o)}) is ${v.unknown}` };
+    }
+    const value = (o: string) => {
+        const v = read(o);
+        return v !== undefined && isKnown(v) ? v.value : undefined;
+    };
+    const startup = value(AGENT_OPTIONS.startupListener);
     return {
-        container,
+        container: settings.container,
         ...listen,
-        extProc: TRUE.includes(env.SIGSCI_ENVOY_EXTPROC_ENABLED ?? ""),
-        expectsResponseData: TRUE.includes(env.SIGSCI_ENVOY_EXPECT_RESPONSE_DATA ?? ""),
-        tls: hasEnv(container, "SIGSCI_ENVOY_GRPC_CERT"),
-        startupPort: startup?.port,
+        extProc: TRUE.includes(value(AGENT_OPTIONS.extProc) ?? ""),
+        expectsResponseData: TRUE.includes(value(AGENT_OPTIONS.expectResponseData) ?? ""),
+        tls: (value(AGENT_OPTIONS.grpcCert) ?? "") !== "",
+        startupPort: startup === undefined ? undefined : parseListenAddress(startup)?.port,
     };
 }
 
-export function agentListeners(pod: any): AgentListener[] {
-    return allContainers(pod).filter(isAgentContainer).map(agentListener).filter((a): a is AgentListener => a !== undefined);
+export interface PodAgents {
+    listeners: AgentListener[];
+    /** Agent containers whose listener the objects do not show. */
+    unknown: { container: any; why: string }[];
+}
+
+/** The agent listeners of a pod. */
+export function agentListeners(index: ObjectIndex, namespace: string, pod: any): PodAgents {
+    const out: PodAgents = { listeners: [], unknown: [] };
+    for (const c of allContainers(pod).filter(isAgentContainer)) {
+        const l = agentListener(new AgentSettings(index, namespace, pod, c));
+        if (l === undefined) continue;
+        if ("unknown" in l) out.unknown.push({ container: c, why: l.unknown });
+        else out.listeners.push(l);
+    }
+    return out;
 }
 
 /** A listener bound to every address (or the pod's) answers other pods; a loopback one only its own pod. */
@@ -57,7 +152,7 @@ export function listensOnPodAddress(a: AgentListener): boolean {
 /** Does a dial to `address` inside the pod reach this listener? */
 export function answersLoopback(a: AgentListener, address: string): boolean {
     if (a.host === "" || a.host === "0.0.0.0" || a.host === "::") return true;
-    const v4Loopback = (x: string) => x === "localhost" || /^127\./.test(x);
+    const v4Loopback = (x: string) => x === "localhost" || /^127\./.test(x) || /^::ffff:127\./i.test(x) || x === "0.0.0.0";
     return a.host === address || (v4Loopback(a.host) && v4Loopback(address));
 }
 

@@ -1,110 +1,203 @@
-// What Envoy does with a bootstrap, as far as a request's path depends on it: where its
-// config comes from in the pod, which listeners face the pod's address, which HTTP filters
-// run before the router on each route, which clusters the inspection filters and the access
-// log call, and where each cluster's endpoints are.
+// What Envoy does with a bootstrap, as far as a request's path depends on it: where its config
+// comes from in the pod, which listeners face the pod's address, which HTTP filters run before
+// the router on each route (with every per-route, per-virtual-host, per-route-table and
+// per-weighted-cluster override, and the runtime values that switch filters), which clusters the
+// inspection filters and the access log call, and where each cluster's endpoints are. The model
+// is closed: everything it reads goes through the allowlist of envoy-grammar.ts, and whatever
+// is not on it is recorded as "cannot verify" with its field path, never taken as harmless.
 import { CORE_SCHEMA, load } from "js-yaml";
-import { allContainers, isLoopback, KubeObject } from "./kube";
+import { jsonName, MessageName, MESSAGES, TYPE_ROLES, TypeRole, typeName } from "./envoy-grammar";
+import { allContainers, isLoopback } from "./kube";
+import { ObjectIndex } from "./objects";
+import { commandLine, MountedFile, mountedFile, optionValue, programName } from "./process";
 
-const TYPE_PREFIX = "type.googleapis.com/";
-export const TYPES = {
-    extAuthz: "envoy.extensions.filters.http.ext_authz.v3.ExtAuthz",
-    extAuthzPerRoute: "envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute",
-    extProc: "envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor",
-    extProcPerRoute: "envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute",
-    router: "envoy.extensions.filters.http.router.v3.Router",
-    healthCheck: "envoy.extensions.filters.http.health_check.v3.HealthCheck",
-    hcm: "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-    tcpProxy: "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
-    grpcAccessLog: "envoy.extensions.access_loggers.grpc.v3.HttpGrpcAccessLogConfig",
-    httpProtocolOptions: "envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
-    upstreamTls: "envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
-    filterConfig: "envoy.config.route.v3.FilterConfig",
-} as const;
+/** Envoy's official and common distribution images (repository paths, without registry or tag). */
+const ENVOY_IMAGES = [/(^|\/)envoyproxy\/envoy(-[a-z0-9-]+)?$/, /(^|\/)istio\/proxyv2$/, /(^|\/)istio-release\/proxyv2$/, /(^|\/)bitnami\/envoy$/, /(^|\/)envoy$/, /(^|\/)signalsciences\/envoy-frontproxy$/, /(^|\/)gateway\/envoy$/];
 
-function typeOf(typed: any): string | undefined {
-    const t = typed?.["@type"];
-    return typeof t === "string" && t.startsWith(TYPE_PREFIX) ? t.slice(TYPE_PREFIX.length) : undefined;
+function imageRepository(image: unknown): string {
+    const withoutDigest = String(image ?? "").split("@")[0];
+    const slash = withoutDigest.lastIndexOf("/");
+    const colon = withoutDigest.lastIndexOf(":");
+    return colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
 }
 
-/** Is this container Envoy? Its image is an Envoy image, or its command runs `envoy`. */
-export function isEnvoyContainer(container: any): boolean {
-    const image = String(container?.image ?? "").split("@")[0];
-    const repo = image.slice(image.lastIndexOf("/") + 1).split(":")[0];
-    const command0 = String(container?.command?.[0] ?? "");
-    return /envoy/.test(repo) || /(^|\/)envoy$/.test(command0);
+/** Does this container run Envoy, by its image or its command line (directly or through a shell)? */
+export function runsEnvoy(container: any): boolean {
+    const repo = imageRepository(container?.image);
+    if (ENVOY_IMAGES.some((re) => re.test(repo)) || /envoy/.test(repo.slice(repo.lastIndexOf("/") + 1))) return true;
+    const { argv } = commandLine(container);
+    return argv.some((w, i) => (i === 0 || ["exec", ";", "&&", "||", "|", "&"].includes(argv[i - 1])) && /^envoy(-static)?$/.test(programName(w)));
 }
+
+/** Kept for callers that judge containers one by one (the policy pack): Envoy by image or command line. */
+export const isEnvoyContainer = runsEnvoy;
 
 const DEFAULT_CONFIG_PATH = "/etc/envoy/envoy.yaml";
 
+/** Envoy's command-line options the model follows, and the ones it knows do not change a request's path. */
+const ENVOY_FLAGS_WITH_VALUE = ["--concurrency", "--base-id", "--base-id-path", "-l", "--log-level", "--component-log-level", "--log-format", "--log-path", "--service-cluster", "--service-node", "--service-zone", "--drain-time-s", "--drain-strategy", "--parent-shutdown-time-s", "--local-address-ip-version", "--file-flush-interval-msec", "--restart-epoch", "--socket-path", "--socket-mode", "--stats-tag", "--bootstrap-version"];
+const ENVOY_FLAGS_BOOLEAN = ["--disable-hot-restart", "--use-dynamic-base-id", "--cpuset-threads", "--enable-core-dump", "--enable-fine-grain-logging", "--log-format-escaped", "--skip-hot-restart-on-no-parent", "--skip-deprecated-logs", "--reject-unknown-dynamic-fields", "--ignore-unknown-dynamic-fields", "--disable-extensions"];
+
+/** How Envoy is started: the config path (`-c`, `--config-path`, the official image's default) and what on its command line the model cannot follow. */
+export function envoyCommand(container: any): { configPath: string; unverifiable: string[] } {
+    const { argv } = commandLine(container);
+    const unverifiable: string[] = [];
+    const at = argv.findIndex((w) => /^envoy(-static)?$/.test(programName(w)));
+    const words = at >= 0 ? argv.slice(at + 1) : argv.filter((w) => w.startsWith("-") || argv.includes("-c") || argv.includes("--config-path"));
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        if ([";", "&&", "||", "|", "&"].includes(w)) break;
+        const name = w.split("=")[0];
+        if (name === "-c" || name === "--config-path") {
+            if (!w.includes("=")) i++;
+        } else if (name === "--config-yaml") unverifiable.push("--config-yaml merges YAML given on the command line over the bootstrap");
+        else if (name === "--mode") unverifiable.push(`--mode ${w.includes("=") ? w.split("=")[1] : words[i + 1]}: Envoy may only validate its config and serve nothing`);
+        else if (name === "--allow-unknown-static-fields") unverifiable.push("--allow-unknown-static-fields: Envoy ignores fields it does not know, so it may not do what the bootstrap says");
+        else if (ENVOY_FLAGS_WITH_VALUE.includes(name)) {
+            if (!w.includes("=")) i++;
+        } else if (!ENVOY_FLAGS_BOOLEAN.includes(name) && name.startsWith("-")) unverifiable.push(`${name}: an Envoy option the model does not know`);
+    }
+    return { configPath: optionValue(argv, ["-c", "--config-path"]) ?? DEFAULT_CONFIG_PATH, unverifiable };
+}
+
 /** The config path Envoy is started with (`-c`, `--config-path`), or the official image's default. */
 export function configPath(container: any): string {
-    const argv: string[] = [...(container?.command ?? []), ...(container?.args ?? [])].map(String);
-    for (let i = 0; i < argv.length; i++) {
-        if ((argv[i] === "-c" || argv[i] === "--config-path") && argv[i + 1]) return argv[i + 1];
-        const m = /^--config-path=(.+)$/.exec(argv[i]);
-        if (m) return m[1];
-    }
-    return DEFAULT_CONFIG_PATH;
+    return envoyCommand(container).configPath;
 }
 
-/** A command-line flag's value (`--concurrency 2`, `--concurrency=2`). */
-export function flagValue(container: any, flag: string): string | undefined {
-    const argv: string[] = [...(container?.command ?? []), ...(container?.args ?? [])].map(String);
-    for (let i = 0; i < argv.length; i++) {
-        if (argv[i] === flag) return argv[i + 1];
-        if (argv[i].startsWith(`${flag}=`)) return argv[i].slice(flag.length + 1);
-    }
-    return undefined;
-}
-
-/** The text of the file at `path` in the container, when it comes from a ConfigMap or Secret among `objects`. */
-export function mountedFile(objects: KubeObject[], namespace: string, pod: any, container: any, path: string, defaultNamespace: string): string | undefined {
-    const mounts: any[] = [...(container?.volumeMounts ?? [])].sort((a, b) => String(b.mountPath).length - String(a.mountPath).length);
-    for (const m of mounts) {
-        const mountPath = String(m.mountPath).replace(/\/+$/, "");
-        let rest: string;
-        if (m.subPath) {
-            if (path !== mountPath) continue;
-            rest = m.subPath;
-        } else if (path.startsWith(`${mountPath}/`)) {
-            rest = path.slice(mountPath.length + 1);
-        } else continue;
-        const volume = (pod?.volumes ?? []).find((v: any) => v.name === m.name);
-        const sources = volume?.projected ? volume.projected.sources ?? [] : [volume];
-        for (const source of sources) {
-            const ref = source?.configMap ? { kind: "ConfigMap", name: source.configMap.name, items: source.configMap.items } : source?.secret ? { kind: "Secret", name: source.secret.secretName ?? source.secret.name, items: source.secret.items } : undefined;
-            if (!ref) continue;
-            const key = ref.items ? ref.items.find((i: any) => i.path === rest)?.key : rest;
-            if (key === undefined) continue;
-            const obj = objects.find((o) => o.kind === ref.kind && o.metadata?.name === ref.name && (o.metadata?.namespace ?? defaultNamespace) === namespace);
-            const text = obj?.data?.[key] ?? obj?.stringData?.[key];
-            if (typeof text !== "string") continue;
-            return ref.kind === "Secret" && obj?.data?.[key] !== undefined ? Buffer.from(text, "base64").toString("utf8") : text;
-        }
-        return undefined;
-    }
-    return undefined;
-}
+export type Bootstrap = { config: any; source: string } | { missing: string } | { unreadable: string };
 
 /**
- * The bootstrap a container runs with: parsed, not among the objects (e.g. baked into the image),
- * or there but unreadable (Envoy would not start).
+ * The bootstrap a container runs with: parsed, not among the objects (baked into the image, or on
+ * a volume the objects do not show), or there but unreadable (Envoy would not start).
  */
-export function envoyBootstrapOf(objects: KubeObject[], namespace: string, pod: any, container: any, defaultNamespace: string): { config: any } | { missing: true } | { unreadable: string } {
+export function envoyBootstrapOf(index: ObjectIndex, namespace: string, pod: any, container: any): Bootstrap {
     const path = configPath(container);
-    const text = mountedFile(objects, namespace, pod, container, path, defaultNamespace);
-    if (text === undefined) return { missing: true };
+    const file: MountedFile = mountedFile(index, namespace, pod, container, path);
+    if ("none" in file) return { missing: `${path}, which no ConfigMap or Secret among the objects provides (it may be baked into the image)` };
+    if ("opaque" in file) return { missing: `${path}, on ${file.opaque}` };
     // Envoy picks the parser by the extension: `.json` is JSON only; YAML (of which JSON is a part) otherwise.
     const json = path.endsWith(".json");
     try {
         // YAML 1.2 core, as Envoy reads it (yaml-cpp): no YAML 1.1 booleans or timestamps.
-        const config = json ? JSON.parse(text) : load(text, { schema: CORE_SCHEMA });
-        if (typeof config === "object" && config !== null && !Array.isArray(config)) return { config };
-        return { unreadable: "it is not an object" };
+        const config = json ? JSON.parse(file.text) : load(file.text, { schema: CORE_SCHEMA });
+        if (typeof config === "object" && config !== null && !Array.isArray(config)) return { config, source: file.source };
+        return { unreadable: `${path} (${file.source}) is not an object` };
     } catch (e) {
-        return { unreadable: `it does not parse as ${json ? "JSON" : "YAML"} (${(e as Error).message.split("\n")[0]})` };
+        return { unreadable: `${path} (${file.source}) does not parse as ${json ? "JSON" : "YAML"} (${(e as Error).message.split("\n")[0]})` };
     }
 }
+
+/** Does a container that mounts its config look like Envoy by what it reads (a bootstrap)? */
+export function mountsEnvoyBootstrap(index: ObjectIndex, namespace: string, pod: any, container: any): boolean {
+    const b = envoyBootstrapOf(index, namespace, pod, container);
+    return "config" in b && (b.config.static_resources !== undefined || b.config.staticResources !== undefined || b.config.dynamic_resources !== undefined);
+}
+
+/** The Envoy containers of a pod: by image or command line, or by the Envoy bootstrap they are started with. */
+export function envoyContainers(pod: any, index?: ObjectIndex, namespace?: string): any[] {
+    return allContainers(pod).filter((c) => runsEnvoy(c) || (index !== undefined && namespace !== undefined && (c.args !== undefined || c.command !== undefined) && mountsEnvoyBootstrap(index, namespace, pod, c)));
+}
+
+// ---- the closed-world reader ---------------------------------------------------------------
+
+/** A construct the model does not understand: where it is, and why it matters. */
+export interface Unverifiable {
+    /** Field path in the bootstrap, e.g. `static_resources.listeners[0].filter_chains[0].filters[1]`. */
+    at: string;
+    why: string;
+}
+
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+class Reader {
+    readonly unverifiable: Unverifiable[] = [];
+
+    refuse(at: string, why: string): void {
+        if (!this.unverifiable.some((u) => u.at === at && u.why === why)) this.unverifiable.push({ at, why });
+    }
+
+    /** The modeled fields of a message, by their proto names; refused and unknown fields reported. */
+    read(raw: any, at: string, name: MessageName): Record<string, any> {
+        const out: Record<string, any> = {};
+        if (raw === undefined || raw === null) return out;
+        if (typeof raw !== "object" || Array.isArray(raw)) {
+            this.refuse(at, `expected a ${MESSAGES[name].proto} message`);
+            return out;
+        }
+        const g = MESSAGES[name];
+        for (const [key, value] of Object.entries(raw)) {
+            if (key === "@type") continue;
+            // Envoy reads a field by its proto name or its lowerCamelCase JSON name.
+            const field = g.modeled.includes(key) || g.neutral.includes(key) || key in g.refused || jsonName(snake(key)) !== key ? key : snake(key);
+            if (g.modeled.includes(field)) out[field] = value;
+            else if (g.neutral.includes(field)) continue;
+            else if (field in g.refused) this.refuse(`${at}.${key}`, (g.refused as Record<string, string>)[field]);
+            else this.refuse(`${at}.${key}`, `a field the model does not know in ${g.proto}`);
+        }
+        return out;
+    }
+
+    list(raw: any, at: string): any[] {
+        if (raw === undefined || raw === null) return [];
+        if (!Array.isArray(raw)) {
+            this.refuse(at, "expected a list");
+            return [];
+        }
+        return raw;
+    }
+
+    /** A typed config: its message name and role; a TypedStruct read as the message it wraps. */
+    typed(raw: any, at: string): { type?: string; role?: TypeRole; config: any } {
+        if (raw === undefined || raw === null || typeof raw !== "object") return { config: {} };
+        const type = typeName(raw["@type"]);
+        const role = type === undefined ? undefined : TYPE_ROLES[type];
+        if (role === "typed-struct") {
+            const ts = this.read(raw, at, "typedStruct");
+            delete ts["@type"];
+            return this.typed({ ...(ts.value ?? {}), "@type": ts.type_url }, at);
+        }
+        const { ["@type"]: _, ...config } = raw;
+        return { type, role, config };
+    }
+}
+
+/** Envoy's runtime, from layered_runtime's layers: static values are known, disk and RTDS layers are not. */
+class Runtime {
+    private readonly layers: ({ values: Map<string, unknown> } | { opaque: string })[] = [];
+
+    constructor(r: Reader, raw: any, at: string) {
+        const lr = r.read(raw, at, "layeredRuntime");
+        r.list(lr.layers, `${at}.layers`).forEach((l: any, i: number) => {
+            const layer = r.read(l, `${at}.layers[${i}]`, "runtimeLayer");
+            if (layer.static_layer !== undefined) {
+                const values = new Map<string, unknown>();
+                const flatten = (o: any, prefix: string) => {
+                    for (const [k, v] of Object.entries(o ?? {})) {
+                        if (v !== null && typeof v === "object" && !Array.isArray(v) && !("numerator" in v)) flatten(v, `${prefix}${k}.`);
+                        else values.set(`${prefix}${k}`, v);
+                    }
+                };
+                flatten(layer.static_layer, "");
+                this.layers.push({ values });
+            } else if (layer.disk_layer !== undefined) this.layers.push({ opaque: `disk layer ${layer.name ?? i} (${at}.layers[${i}])` });
+            else if (layer.rtds_layer !== undefined) this.layers.push({ opaque: `RTDS layer ${layer.name ?? i} (${at}.layers[${i}])` });
+            // An admin layer changes values only through the admin interface, which must stay on loopback.
+        });
+    }
+
+    /** The value of `key`: the last layer that has it; `opaque` when a layer the objects do not show may set it. */
+    lookup(key: string): { value?: unknown; opaque?: string } {
+        for (let i = this.layers.length - 1; i >= 0; i--) {
+            const l = this.layers[i];
+            if ("opaque" in l) return { opaque: l.opaque };
+            if (l.values.has(key)) return { value: l.values.get(key) };
+        }
+        return {};
+    }
+}
+
+// ---- the model -------------------------------------------------------------------------------
 
 export interface Endpoint {
     address: string;
@@ -120,30 +213,9 @@ export interface ClusterModel {
     tls: boolean;
     /** Active health checks configured. */
     healthChecked: boolean;
-    lbPolicy: string;
+    /** Constructs of this cluster the model does not follow. */
+    unverifiable: Unverifiable[];
     raw: any;
-}
-
-export function clusterModel(raw: any): ClusterModel {
-    const endpoints: Endpoint[] = [];
-    for (const locality of raw?.load_assignment?.endpoints ?? []) {
-        for (const lb of locality?.lb_endpoints ?? []) {
-            const sa = lb?.endpoint?.address?.socket_address;
-            if (sa && typeof sa.address === "string") endpoints.push({ address: sa.address, port: Number(sa.port_value) });
-        }
-    }
-    const opts = raw?.typed_extension_protocol_options?.["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"];
-    const http2 = raw?.http2_protocol_options !== undefined || opts?.explicit_http_config?.http2_protocol_options !== undefined;
-    return {
-        name: raw?.name,
-        type: raw?.type ?? "STATIC",
-        endpoints,
-        http2,
-        tls: typeOf(raw?.transport_socket?.typed_config) === TYPES.upstreamTls,
-        healthChecked: Array.isArray(raw?.health_checks) && raw.health_checks.length > 0,
-        lbPolicy: raw?.lb_policy ?? "ROUND_ROBIN",
-        raw,
-    };
 }
 
 export type Integration = "ext_authz" | "ext_proc";
@@ -154,30 +226,53 @@ export interface InspectionFilter {
     integration: Integration;
     cluster?: string;
     failOpen: boolean;
-    /** Why the filter does not see every request, when it does not. */
+    /** Why the filter does not see, or cannot block, every request, when it does not. */
     partial?: string;
+    /** `disabled: true` in the chain: it runs only where a route turns it on. */
+    offByDefault: boolean;
+}
+
+/** What a per-route config does to one inspection filter. */
+export interface PerRouteEffect {
+    disabled?: boolean;
+    /** Turned on (a FilterConfig with `disabled: false`, or a per-route config of the filter's own). */
+    enabled?: boolean;
+    partial?: string;
+    failOpen?: boolean;
+}
+
+export interface RouteTarget {
+    cluster: string;
+    /** The effect on each inspection filter (by name) of the most specific per-filter config. */
+    effects: Map<string, PerRouteEffect>;
 }
 
 export interface RouteModel {
     /** How messages name the route: `<match> (virtual host <name>)`. */
     ref: string;
     match: any;
-    /** The upstream clusters the route forwards to (none for direct responses and redirects). */
-    clusters: string[];
-    /** Filters turned off for this route (by name). */
-    disabledFilters: string[];
+    /** Where the route forwards (none for direct responses and redirects). */
+    targets: RouteTarget[];
+    /** Clusters that get copies of its requests. */
+    mirrors: string[];
+    /** The route rewrites the path. */
+    rewrites: boolean;
+}
+
+/** The HTTP filters one kind of request runs through: the default chain, or an upgrade's own. */
+export interface ChainModel {
+    /** `""` for the default chain, else `upgrade <type>`. */
+    label: string;
+    inspection: InspectionFilter[];
+    /** Inspection filters placed after the router: they never run. */
+    afterRouter: string[];
 }
 
 export interface HcmModel {
     statPrefix: string;
-    /** Inspection filters that run before the router. */
-    inspection: InspectionFilter[];
-    /** Inspection filters placed after the router: they never run. */
-    afterRouter: string[];
+    chains: ChainModel[];
     accessLogClusters: string[];
     routes: RouteModel[];
-    /** A route config from RDS: routes not known from the bootstrap. */
-    dynamicRoutes: boolean;
     /** health_check filters answering without forwarding. */
     healthChecks: { paths: string[]; clusterMinHealthy: Record<string, number> }[];
 }
@@ -186,7 +281,9 @@ export interface ListenerModel {
     name: string;
     address: string;
     port: number;
-    /** Reachable from outside the pod (not bound to loopback). */
+    /** Every address it binds (`additional_addresses` too). */
+    addresses: Endpoint[];
+    /** Reachable from outside the pod (one of its addresses is not loopback). */
     exposed: boolean;
     hcms: HcmModel[];
     /** Clusters of raw TCP proxies: no HTTP filter sees that traffic. */
@@ -196,60 +293,19 @@ export interface ListenerModel {
 export interface EnvoyModel {
     admin?: Endpoint;
     listeners: ListenerModel[];
-    clusters: Map<string, ClusterModel>;
-    /** Listeners or clusters the bootstrap leaves to xDS: not known here. */
-    dynamic: boolean;
+    /** A cluster by name, read when first asked for. */
+    cluster(name: string): ClusterModel | undefined;
+    /** Constructs on a request's path the model does not follow. */
+    unverifiable: Unverifiable[];
 }
 
-function grpcCluster(grpcService: any): string | undefined {
-    const name = grpcService?.envoy_grpc?.cluster_name;
-    return typeof name === "string" ? name : undefined;
-}
+const TRUE_VALUE = (v: any) => v === true || v?.value === true;
+const FALSE_VALUE = (v: any) => v === false || v?.value === false;
 
 function fractionPercent(f: any): number {
     const numerator = Number(f?.numerator ?? 0);
     const denominators: Record<string, number> = { HUNDRED: 100, TEN_THOUSAND: 10000, MILLION: 1000000 };
     return (numerator / (denominators[f?.denominator ?? "HUNDRED"] ?? 100)) * 100;
-}
-
-function inspectionFilter(f: any): InspectionFilter | undefined {
-    const t = typeOf(f?.typed_config);
-    const c = f?.typed_config;
-    if (t === TYPES.extAuthz) {
-        const enabled = c.filter_enabled?.default_value;
-        const partial = f.disabled
-            ? "the filter is disabled by default"
-            : c.http_service
-              ? "it calls an HTTP service, not the agent's gRPC listener"
-              : enabled !== undefined && fractionPercent(enabled) < 100
-                ? `filter_enabled lets only ${fractionPercent(enabled)}% of requests through it`
-                : undefined;
-        return { name: f.name, integration: "ext_authz", cluster: grpcCluster(c.grpc_service), failOpen: c.failure_mode_allow === true, partial };
-    }
-    if (t === TYPES.extProc) {
-        const mode = c.processing_mode ?? {};
-        const partial = f.disabled ? "the filter is disabled by default" : mode.request_header_mode === "SKIP" ? "processing_mode skips the request headers" : undefined;
-        return { name: f.name, integration: "ext_proc", cluster: grpcCluster(c.grpc_service), failOpen: c.failure_mode_allow === true, partial };
-    }
-    return undefined;
-}
-
-/** Names of filters a per-route (or per-virtual-host) config turns off. */
-function disabledIn(typedPerFilterConfig: any): string[] {
-    const out: string[] = [];
-    for (const [name, cfg] of Object.entries<any>(typedPerFilterConfig ?? {})) {
-        const t = typeOf(cfg);
-        if ((t === TYPES.extAuthzPerRoute || t === TYPES.extProcPerRoute || t === TYPES.filterConfig) && cfg.disabled === true) out.push(name);
-    }
-    return out;
-}
-
-function routeClusters(route: any): string[] {
-    const action = route?.route;
-    if (!action) return [];
-    if (typeof action.cluster === "string") return [action.cluster];
-    if (action.weighted_clusters) return (action.weighted_clusters.clusters ?? []).map((c: any) => c.name);
-    return ["(cluster from a request header)"];
 }
 
 function matchText(match: any): string {
@@ -261,74 +317,354 @@ function matchText(match: any): string {
 
 function headerPaths(headers: any[]): string[] {
     const paths: string[] = [];
-    for (const h of headers ?? []) {
+    for (const h of Array.isArray(headers) ? headers : []) {
         if (h?.name !== ":path") continue;
-        const exact = h.string_match?.exact ?? h.exact_match;
+        const exact = h.string_match?.exact ?? h.stringMatch?.exact ?? h.exact_match;
         if (typeof exact === "string") paths.push(exact);
     }
     return paths;
 }
 
-function hcmModel(c: any): HcmModel {
-    const filters: any[] = c?.http_filters ?? [];
-    const routerAt = filters.findIndex((f) => typeOf(f?.typed_config) === TYPES.router);
-    const inspection: InspectionFilter[] = [];
-    const afterRouter: string[] = [];
-    const healthChecks: HcmModel["healthChecks"] = [];
-    filters.forEach((f, i) => {
-        const ins = inspectionFilter(f);
-        if (ins) (routerAt >= 0 && i > routerAt ? afterRouter.push(f.name) : inspection.push(ins));
-        if (typeOf(f?.typed_config) === TYPES.healthCheck && f.typed_config.pass_through_mode === false && (routerAt < 0 || i < routerAt)) {
-            const min: Record<string, number> = {};
-            for (const [cluster, pct] of Object.entries<any>(f.typed_config.cluster_min_healthy_percentages ?? {})) min[cluster] = Number(pct?.value ?? 0);
-            healthChecks.push({ paths: headerPaths(f.typed_config.headers), clusterMinHealthy: min });
+function grpcCluster(r: Reader, raw: any, at: string): string | undefined {
+    const g = r.read(raw, at, "grpcService");
+    const e = r.read(g.envoy_grpc, `${at}.envoy_grpc`, "envoyGrpc");
+    return typeof e.cluster_name === "string" ? e.cluster_name : undefined;
+}
+
+/** The parts of a bootstrap that decide a request's path, with every construct the model cannot follow. */
+export function envoyModel(bootstrap: any): EnvoyModel {
+    const r = new Reader();
+    const b = r.read(bootstrap, "", "bootstrap");
+    const at = (p: string) => p.replace(/^\./, "");
+    if (b.dynamic_resources !== undefined && b.dynamic_resources !== null && Object.keys(b.dynamic_resources).length > 0) {
+        r.refuse("dynamic_resources", "listeners or clusters come from a management server (LDS, CDS or ADS), which the objects do not hold");
+    }
+    const runtime = new Runtime(r, b.layered_runtime, "layered_runtime");
+    const adminRaw = r.read(b.admin, "admin", "admin");
+    const adminAddress = adminRaw.address ? socketAddressOf(r, adminRaw.address, "admin.address") : undefined;
+    const statics = r.read(b.static_resources, "static_resources", "staticResources");
+
+    // Clusters: read when a path uses one, so that an unused cluster's details never matter.
+    const rawClusters = new Map<string, { raw: any; at: string }>();
+    r.list(statics.clusters, "static_resources.clusters").forEach((c: any, i: number) => {
+        const name = c?.name;
+        if (typeof name === "string") rawClusters.set(name, { raw: c, at: `static_resources.clusters[${i}]` });
+    });
+    const clusters = new Map<string, ClusterModel>();
+    const cluster = (name: string): ClusterModel | undefined => {
+        if (clusters.has(name)) return clusters.get(name);
+        const found = rawClusters.get(name);
+        if (!found) return undefined;
+        const cr = new Reader();
+        const m = clusterModel(cr, found.raw, found.at);
+        m.unverifiable = cr.unverifiable;
+        clusters.set(name, m);
+        return m;
+    };
+
+    const listeners: ListenerModel[] = [];
+    r.list(statics.listeners, "static_resources.listeners").forEach((raw: any, i: number) => {
+        const lat = `static_resources.listeners[${i}]`;
+        const l = r.read(raw, lat, "listener");
+        const addresses: (Endpoint & { network: boolean })[] = [];
+        const addressOf = (a: any, aat: string) => {
+            const ad = r.read(a, aat, "address");
+            if (ad.socket_address !== undefined) {
+                const sa = socketAddressOf(r, a, aat);
+                if (sa) addresses.push({ ...sa, network: true });
+            } else if (ad.pipe !== undefined) addresses.push({ address: `unix:${ad.pipe?.path}`, port: 0, network: false });
+            else if (ad.envoy_internal_address !== undefined) addresses.push({ address: "internal", port: 0, network: false });
+        };
+        addressOf(l.address, `${lat}.address`);
+        r.list(l.additional_addresses, `${lat}.additional_addresses`).forEach((x: any, k: number) => addressOf(r.read(x, `${lat}.additional_addresses[${k}]`, "additionalAddress").address, `${lat}.additional_addresses[${k}].address`));
+        const binds = !FALSE_VALUE(l.bind_to_port);
+        const exposed = binds && addresses.some((a) => a.network && !isLoopback(a.address));
+        const first = addresses[0] ?? { address: "", port: 0 };
+        const model: ListenerModel = { name: typeof l.name === "string" ? l.name : `(listener ${i})`, address: first.address, port: first.port, addresses, exposed, hcms: [], tcpProxyClusters: [] };
+        listeners.push(model);
+        // A listener only the pod itself reaches is no way in: its contents do not matter.
+        if (!exposed) return;
+        r.list(l.listener_filters, `${lat}.listener_filters`).forEach((f: any, k: number) => {
+            const fat = `${lat}.listener_filters[${k}]`;
+            const lf = r.read(f, fat, "listenerFilter");
+            const t = r.typed(lf.typed_config, `${fat}.typed_config`);
+            if (t.role !== "listener-neutral") r.refuse(fat, `a listener filter the model does not know (${t.type ?? "no typed_config"})`);
+        });
+        const chains: [any, string][] = r.list(l.filter_chains, `${lat}.filter_chains`).map((c: any, k: number) => [c, `${lat}.filter_chains[${k}]`]);
+        if (l.default_filter_chain !== undefined) chains.push([l.default_filter_chain, `${lat}.default_filter_chain`]);
+        for (const [rawChain, cat] of chains) {
+            const chain = r.read(rawChain, cat, "filterChain");
+            if (chain.transport_socket !== undefined) {
+                const ts = r.typed(chain.transport_socket?.typed_config, `${cat}.transport_socket.typed_config`);
+                if (ts.role !== "downstream-tls" && ts.role !== "raw-buffer") r.refuse(`${cat}.transport_socket`, `a transport socket the model does not know (${ts.type ?? "no typed_config"})`);
+            }
+            const filters = r.list(chain.filters, `${cat}.filters`);
+            filters.forEach((f: any, k: number) => {
+                const fat = `${cat}.filters[${k}]`;
+                const nf = r.read(f, fat, "networkFilter");
+                const t = r.typed(nf.typed_config, `${fat}.typed_config`);
+                if (t.role === "hcm") {
+                    if (k !== filters.length - 1) r.refuse(fat, "the HTTP connection manager is not the last network filter: Envoy refuses the chain");
+                    model.hcms.push(hcmModel(r, runtime, t.config, `${fat}.typed_config`));
+                } else if (t.role === "tcp_proxy") {
+                    model.tcpProxyClusters.push(typeof t.config.cluster === "string" ? t.config.cluster : "(weighted clusters)");
+                } else if (t.role !== "network-neutral") {
+                    r.refuse(fat, `a network filter the model does not know (${t.type ?? "no typed_config"}): it may answer or forward connections without HTTP inspection`);
+                }
+            });
         }
     });
-    const accessLogClusters: string[] = [];
-    for (const log of c?.access_log ?? []) {
-        if (typeOf(log?.typed_config) === TYPES.grpcAccessLog) {
-            const cluster = grpcCluster(log.typed_config.common_config?.grpc_service);
-            if (cluster) accessLogClusters.push(cluster);
-        }
-    }
-    const routes: RouteModel[] = [];
-    for (const vh of c?.route_config?.virtual_hosts ?? []) {
-        const vhDisabled = disabledIn(vh?.typed_per_filter_config);
-        for (const r of vh?.routes ?? []) {
-            routes.push({ ref: `${matchText(r.match)} (virtual host ${vh.name})`, match: r.match, clusters: routeClusters(r), disabledFilters: [...vhDisabled, ...disabledIn(r?.typed_per_filter_config)] });
-        }
-    }
-    return { statPrefix: c?.stat_prefix ?? "", inspection, afterRouter, accessLogClusters, routes, dynamicRoutes: c?.rds !== undefined, healthChecks };
+    return { admin: adminAddress, listeners, cluster, unverifiable: r.unverifiable.map((u) => ({ ...u, at: at(u.at) })) };
 }
 
-/** The parts of a bootstrap that decide a request's path. */
-export function envoyModel(bootstrap: any): EnvoyModel {
-    const sa = bootstrap?.admin?.address?.socket_address;
-    const clusters = new Map<string, ClusterModel>();
-    for (const raw of bootstrap?.static_resources?.clusters ?? []) clusters.set(raw?.name, clusterModel(raw));
-    const listeners: ListenerModel[] = [];
-    for (const l of bootstrap?.static_resources?.listeners ?? []) {
-        const lsa = l?.address?.socket_address ?? {};
-        const hcms: HcmModel[] = [];
-        const tcpProxyClusters: string[] = [];
-        for (const chain of [...(l?.filter_chains ?? []), ...(l?.default_filter_chain ? [l.default_filter_chain] : [])]) {
-            for (const f of chain?.filters ?? []) {
-                const t = typeOf(f?.typed_config);
-                if (t === TYPES.hcm) hcms.push(hcmModel(f.typed_config));
-                if (t === TYPES.tcpProxy) tcpProxyClusters.push(f.typed_config.cluster ?? "(weighted clusters)");
+function socketAddressOf(r: Reader, raw: any, at: string): Endpoint | undefined {
+    const a = r.read(raw, at, "address");
+    if (a.socket_address === undefined) return undefined;
+    const sa = r.read(a.socket_address, `${at}.socket_address`, "socketAddress");
+    if (sa.protocol !== undefined && sa.protocol !== "TCP") r.refuse(`${at}.socket_address.protocol`, `${sa.protocol}: only TCP listeners and endpoints are modeled`);
+    return { address: String(sa.address ?? ""), port: Number(sa.port_value ?? 0) };
+}
+
+function clusterModel(r: Reader, raw: any, at: string): ClusterModel {
+    const c = r.read(raw, at, "cluster");
+    const type = typeof c.type === "string" ? c.type : "STATIC";
+    if (!["STATIC", "STRICT_DNS", "LOGICAL_DNS"].includes(type)) r.refuse(`${at}.type`, `${type}: its hosts are not in the bootstrap`);
+    const endpoints: Endpoint[] = [];
+    const la = r.read(c.load_assignment, `${at}.load_assignment`, "loadAssignment");
+    r.list(la.endpoints, `${at}.load_assignment.endpoints`).forEach((loc: any, i: number) => {
+        const lat = `${at}.load_assignment.endpoints[${i}]`;
+        const l = r.read(loc, lat, "localityEndpoints");
+        r.list(l.lb_endpoints, `${lat}.lb_endpoints`).forEach((lb: any, k: number) => {
+            const eat = `${lat}.lb_endpoints[${k}]`;
+            const e = r.read(r.read(lb, eat, "lbEndpoint").endpoint, `${eat}.endpoint`, "endpoint");
+            const push = (a: any, aat: string) => {
+                const ad = r.read(a, aat, "address");
+                if (ad.socket_address !== undefined) {
+                    const sa = socketAddressOf(r, a, aat);
+                    if (sa) endpoints.push(sa);
+                } else if (ad.pipe !== undefined || ad.envoy_internal_address !== undefined) r.refuse(aat, "an endpoint that is not a TCP address");
+            };
+            push(e.address, `${eat}.endpoint.address`);
+            r.list(e.additional_addresses, `${eat}.endpoint.additional_addresses`).forEach((x: any, j: number) => push(x?.address, `${eat}.endpoint.additional_addresses[${j}].address`));
+        });
+    });
+    let http2 = c.http2_protocol_options !== undefined;
+    for (const [key, options] of Object.entries<any>(c.typed_extension_protocol_options ?? {})) {
+        const t = typeName(options?.["@type"]) ?? key;
+        if (t !== "envoy.extensions.upstreams.http.v3.HttpProtocolOptions") continue;
+        const o = r.read(Object.fromEntries(Object.entries(options ?? {}).filter(([k]) => k !== "@type")), `${at}.typed_extension_protocol_options["${key}"]`, "httpProtocolOptions");
+        const explicit = o.explicit_http_config ?? o.explicitHttpConfig;
+        if (explicit?.http2_protocol_options !== undefined || explicit?.http2ProtocolOptions !== undefined) http2 = true;
+    }
+    let tls = false;
+    if (c.transport_socket !== undefined) {
+        const ts = new Reader().typed(c.transport_socket?.typed_config, `${at}.transport_socket.typed_config`);
+        if (ts.role === "upstream-tls") tls = true;
+        else if (ts.role !== "raw-buffer") r.refuse(`${at}.transport_socket`, `a transport socket the model does not know (${ts.type ?? "no typed_config"})`);
+    }
+    return { name: String(c.name), type, endpoints, http2, tls, healthChecked: Array.isArray(c.health_checks) && c.health_checks.length > 0, unverifiable: [], raw };
+}
+
+function chainModel(r: Reader, runtime: Runtime, raw: any, at: string, label: string, healthChecks: HcmModel["healthChecks"]): ChainModel {
+    const filters = r.list(raw, at);
+    const inspection: InspectionFilter[] = [];
+    const afterRouter: string[] = [];
+    let routerSeen = false;
+    filters.forEach((f: any, i: number) => {
+        const fat = `${at}[${i}]`;
+        const hf = r.read(f, fat, "httpFilter");
+        const name = String(hf.name ?? "");
+        if (hf.typed_config === undefined) {
+            r.refuse(fat, `HTTP filter ${name || i} has no typed_config the model can read`);
+            return;
+        }
+        const t = r.typed(hf.typed_config, `${fat}.typed_config`);
+        const off = TRUE_VALUE(hf.disabled);
+        const cat = `${fat}.typed_config`;
+        switch (t.role) {
+            case "ext_authz":
+            case "ext_proc": {
+                const ins = t.role === "ext_authz" ? extAuthzFilter(r, runtime, t.config, cat, name) : extProcFilter(r, t.config, cat, name);
+                ins.offByDefault = off;
+                if (routerSeen) afterRouter.push(name);
+                else inspection.push(ins);
+                return;
+            }
+            case "router":
+                r.read(t.config, cat, "router");
+                routerSeen = true;
+                return;
+            case "health_check": {
+                const hc = r.read(t.config, cat, "healthCheckFilter");
+                if (FALSE_VALUE(hc.pass_through_mode) && !routerSeen && !off) {
+                    const min: Record<string, number> = {};
+                    for (const [cluster, pct] of Object.entries<any>(hc.cluster_min_healthy_percentages ?? {})) min[cluster] = Number(pct?.value ?? pct ?? 0);
+                    healthChecks.push({ paths: headerPaths(hc.headers), clusterMinHealthy: min });
+                }
+                return;
+            }
+            case "http-neutral":
+                return;
+            default:
+                if (!routerSeen) r.refuse(fat, `an HTTP filter the model does not know (${t.type ?? "no @type"}): it may answer requests or send them elsewhere by itself`);
+        }
+    });
+    return { label, inspection, afterRouter };
+}
+
+function extAuthzFilter(r: Reader, runtime: Runtime, raw: any, at: string, name: string): InspectionFilter {
+    const c = r.read(raw, at, "extAuthz");
+    let partial: string | undefined;
+    if (c.transport_api_version !== undefined && c.transport_api_version !== "V3") r.refuse(`${at}.transport_api_version`, `${c.transport_api_version}: Envoy speaks only the V3 ext_authz API and refuses the filter`);
+    if (c.http_service !== undefined) partial = "it calls an HTTP service, not the agent's gRPC listener";
+    const cluster = c.grpc_service !== undefined ? grpcCluster(r, c.grpc_service, `${at}.grpc_service`) : undefined;
+    if (c.filter_enabled !== undefined) {
+        const fe = r.read(c.filter_enabled, `${at}.filter_enabled`, "runtimeFraction");
+        let pct = fe.default_value === undefined ? 100 : fractionPercent(fe.default_value);
+        if (typeof fe.runtime_key === "string") {
+            const v = runtime.lookup(fe.runtime_key);
+            if (v.opaque) r.refuse(`${at}.filter_enabled.runtime_key`, `runtime key ${fe.runtime_key} may be set by the ${v.opaque}, which the objects do not show`);
+            else if (v.value !== undefined) pct = typeof v.value === "number" ? fractionPercent({ numerator: v.value, denominator: fe.default_value?.denominator }) : fractionPercent(v.value);
+        }
+        let deny = false;
+        if (c.deny_at_disable !== undefined) {
+            const d = r.read(c.deny_at_disable, `${at}.deny_at_disable`, "runtimeFlag");
+            deny = TRUE_VALUE(d.default_value);
+            if (typeof d.runtime_key === "string") {
+                const v = runtime.lookup(d.runtime_key);
+                if (v.opaque) r.refuse(`${at}.deny_at_disable.runtime_key`, `runtime key ${d.runtime_key} may be set by the ${v.opaque}, which the objects do not show`);
+                else if (v.value !== undefined) deny = v.value === true;
             }
         }
-        listeners.push({ name: l?.name ?? "(unnamed)", address: String(lsa.address ?? ""), port: Number(lsa.port_value), exposed: !isLoopback(String(lsa.address ?? "")), hcms, tcpProxyClusters });
+        if (pct < 100 && !deny) partial ??= `filter_enabled lets only ${pct}% of requests through it${typeof fe.runtime_key === "string" ? ` (runtime key ${fe.runtime_key})` : ""}`;
     }
-    return {
-        admin: sa ? { address: String(sa.address), port: Number(sa.port_value) } : undefined,
-        listeners,
-        clusters,
-        dynamic: bootstrap?.dynamic_resources !== undefined,
-    };
+    return { name, integration: "ext_authz", cluster, failOpen: TRUE_VALUE(c.failure_mode_allow), partial, offByDefault: false };
 }
 
-/** The Envoy containers of a pod. */
-export function envoyContainers(pod: any): any[] {
-    return allContainers(pod).filter(isEnvoyContainer);
+function extProcFilter(r: Reader, raw: any, at: string, name: string): InspectionFilter {
+    const c = r.read(raw, at, "extProc");
+    const mode = r.read(c.processing_mode, `${at}.processing_mode`, "processingMode");
+    const partial = TRUE_VALUE(c.observability_mode)
+        ? "observability_mode: the agent only observes, and its verdicts are never applied"
+        : TRUE_VALUE(c.disable_immediate_response)
+          ? "disable_immediate_response: the agent cannot block a request"
+          : mode.request_header_mode === "SKIP"
+            ? "processing_mode skips the request headers"
+            : undefined;
+    const cluster = c.grpc_service !== undefined ? grpcCluster(r, c.grpc_service, `${at}.grpc_service`) : undefined;
+    return { name, integration: "ext_proc", cluster, failOpen: TRUE_VALUE(c.failure_mode_allow), partial, offByDefault: false };
+}
+
+/** What a per-filter config (at any level) does to the inspection filter `filter`. */
+function perRouteEffect(r: Reader, raw: any, at: string, filter: InspectionFilter): PerRouteEffect {
+    const t = r.typed(raw, at);
+    switch (t.role) {
+        case "filter-config": {
+            const fc = r.read(t.config, at, "filterConfig");
+            if (TRUE_VALUE(fc.disabled)) return { disabled: true };
+            return fc.config !== undefined ? { ...perRouteEffect(r, fc.config, `${at}.config`, filter), enabled: true } : { enabled: true };
+        }
+        case "ext_authz-per-route": {
+            if (filter.integration !== "ext_authz") break;
+            const c = r.read(t.config, at, "extAuthzPerRoute");
+            if (TRUE_VALUE(c.disabled)) return { disabled: true };
+            r.read(c.check_settings, `${at}.check_settings`, "checkSettings");
+            return { enabled: true };
+        }
+        case "ext_proc-per-route": {
+            if (filter.integration !== "ext_proc") break;
+            const c = r.read(t.config, at, "extProcPerRoute");
+            if (TRUE_VALUE(c.disabled)) return { disabled: true };
+            const o = r.read(c.overrides, `${at}.overrides`, "extProcOverrides");
+            const mode = r.read(o.processing_mode, `${at}.overrides.processing_mode`, "processingMode");
+            const effect: PerRouteEffect = { enabled: true };
+            if (mode.request_header_mode === "SKIP") effect.partial = "a per-route processing_mode skips the request headers";
+            if (TRUE_VALUE(o.async_mode)) effect.partial = "a per-route async_mode: the agent's verdicts are not awaited";
+            if (o.failure_mode_allow !== undefined) effect.failOpen = TRUE_VALUE(o.failure_mode_allow);
+            return effect;
+        }
+    }
+    r.refuse(at, `a per-route config for ${filter.name} the model does not know (${t.type ?? "no @type"})`);
+    return {};
+}
+
+function hcmModel(r: Reader, runtime: Runtime, raw: any, at: string): HcmModel {
+    const c = r.read(raw, at, "hcm");
+    const healthChecks: HcmModel["healthChecks"] = [];
+    const chains = [chainModel(r, runtime, c.http_filters, `${at}.http_filters`, "", healthChecks)];
+    r.list(c.upgrade_configs, `${at}.upgrade_configs`).forEach((u: any, i: number) => {
+        const uc = r.read(u, `${at}.upgrade_configs[${i}]`, "upgradeConfig");
+        if (FALSE_VALUE(uc.enabled) || uc.filters === undefined) return; // without its own filters, an upgrade runs the default chain
+        chains.push(chainModel(r, runtime, uc.filters, `${at}.upgrade_configs[${i}].filters`, `upgrade ${uc.upgrade_type ?? "(unnamed)"}`, []));
+    });
+    const inspection = chains.flatMap((ch) => ch.inspection);
+    const accessLogClusters: string[] = [];
+    r.list(c.access_log, `${at}.access_log`).forEach((log: any, i: number) => {
+        const lat = `${at}.access_log[${i}]`;
+        const al = r.read(log, lat, "accessLog");
+        const t = r.typed(al.typed_config, `${lat}.typed_config`);
+        if (t.role === "grpc-access-log") {
+            const h = r.read(t.config, `${lat}.typed_config`, "httpGrpcAccessLog");
+            const common = r.read(h.common_config, `${lat}.typed_config.common_config`, "commonGrpcAccessLog");
+            const cluster = grpcCluster(r, common.grpc_service, `${lat}.typed_config.common_config.grpc_service`);
+            if (cluster) accessLogClusters.push(cluster);
+        } else if (t.role !== "access-log-neutral") r.refuse(lat, `an access logger the model does not know (${t.type ?? "no typed_config"})`);
+    });
+
+    const routes: RouteModel[] = [];
+    const rat = `${at}.route_config`;
+    const rc = r.read(c.route_config, rat, "routeConfiguration");
+    /** Per-filter configs for inspection filters only: others cannot turn inspection off. */
+    const perFilter = (raw: any, pat: string): Map<string, { raw: any; at: string }> => {
+        const m = new Map<string, { raw: any; at: string }>();
+        for (const [name, cfg] of Object.entries<any>(raw ?? {})) if (inspection.some((f) => f.name === name)) m.set(name, { raw: cfg, at: `${pat}["${name}"]` });
+        return m;
+    };
+    const effects = (...levels: Map<string, { raw: any; at: string }>[]) => {
+        const out = new Map<string, PerRouteEffect>();
+        for (const f of inspection) {
+            // The most specific level wins: weighted cluster, route, virtual host, route table.
+            const cfg = [...levels].reverse().find((l) => l.has(f.name))?.get(f.name);
+            if (cfg) out.set(f.name, perRouteEffect(r, cfg.raw, cfg.at, f));
+        }
+        return out;
+    };
+    const mirrorsOf = (raw: any, mat: string) =>
+        r.list(raw, mat).flatMap((m: any, i: number) => {
+            const mp = r.read(m, `${mat}[${i}]`, "mirrorPolicy");
+            return typeof mp.cluster === "string" ? [mp.cluster] : [];
+        });
+    const tableLevel = perFilter(rc.typed_per_filter_config, `${rat}.typed_per_filter_config`);
+    const tableMirrors = mirrorsOf(rc.request_mirror_policies, `${rat}.request_mirror_policies`);
+    r.list(rc.virtual_hosts, `${rat}.virtual_hosts`).forEach((rawVh: any, v: number) => {
+        const vat = `${rat}.virtual_hosts[${v}]`;
+        const vh = r.read(rawVh, vat, "virtualHost");
+        const vhLevel = perFilter(vh.typed_per_filter_config, `${vat}.typed_per_filter_config`);
+        const vhMirrors = mirrorsOf(vh.request_mirror_policies, `${vat}.request_mirror_policies`);
+        r.list(vh.routes, `${vat}.routes`).forEach((rawRoute: any, k: number) => {
+            const ratk = `${vat}.routes[${k}]`;
+            const route = r.read(rawRoute, ratk, "route");
+            const routeLevel = perFilter(route.typed_per_filter_config, `${ratk}.typed_per_filter_config`);
+            const model: RouteModel = { ref: `${matchText(route.match)} (virtual host ${vh.name})`, match: route.match, targets: [], mirrors: [...tableMirrors, ...vhMirrors], rewrites: false };
+            routes.push(model);
+            if (route.route === undefined) {
+                if (route.redirect === undefined && route.direct_response === undefined && route.non_forwarding_action === undefined) r.refuse(ratk, "a route without an action the model knows");
+                return;
+            }
+            const a = r.read(route.route, `${ratk}.route`, "routeAction");
+            model.rewrites = a.prefix_rewrite !== undefined || a.regex_rewrite !== undefined || a.path_rewrite_policy !== undefined;
+            model.mirrors.push(...mirrorsOf(a.request_mirror_policies, `${ratk}.route.request_mirror_policies`));
+            if (typeof a.cluster === "string") model.targets.push({ cluster: a.cluster, effects: effects(tableLevel, vhLevel, routeLevel) });
+            else if (a.weighted_clusters !== undefined) {
+                const wat = `${ratk}.route.weighted_clusters`;
+                const wc = r.read(a.weighted_clusters, wat, "weightedCluster");
+                r.list(wc.clusters, `${wat}.clusters`).forEach((cw: any, j: number) => {
+                    const cwat = `${wat}.clusters[${j}]`;
+                    const w = r.read(cw, cwat, "clusterWeight");
+                    if (typeof w.name === "string") model.targets.push({ cluster: w.name, effects: effects(tableLevel, vhLevel, routeLevel, perFilter(w.typed_per_filter_config, `${cwat}.typed_per_filter_config`)) });
+                });
+            }
+        });
+    });
+    return { statPrefix: String(c.stat_prefix ?? ""), chains, accessLogClusters, routes, healthChecks };
 }

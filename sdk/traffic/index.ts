@@ -5,4 +5,5 @@ export type { KubeObject, Workload } from "./kube";
 // What the model tells apart, for tools that judge objects with it (the policy pack).
 export { isAgentContainer } from "./agent";
 export { isEnvoyContainer } from "./envoy";
-export { objectRef, workloads } from "./kube";
+export { objectRef } from "./kube";
+export { ObjectIndex, workloads } from "./objects";

@@ -53,7 +53,8 @@ export function serviceSelects(selector: Record<string, string> | undefined, lab
     return selects({ matchLabels: selector }, labels);
 }
 
-const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod"];
+/** The kinds whose pods the model knows how to run. */
+export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod"];
 
 /** The pods one workload object runs: their namespace, labels and spec. */
 export interface Workload {
@@ -63,7 +64,7 @@ export interface Workload {
     namespace: string;
     labels: Record<string, string>;
     pod: any;
-    /** Fixed replicas, when the object says (Deployments default to 1). */
+    /** Fixed replicas, when the object says (Deployments default to 1; 0 runs no pod). */
     replicas?: number;
 }
 
@@ -71,23 +72,9 @@ export function objectRef(o: KubeObject, defaultNamespace: string): string {
     return `${o.kind} ${o.metadata?.namespace ?? defaultNamespace}/${o.metadata?.name ?? "(unnamed)"}`;
 }
 
-/** Every workload among `objects`, with its pod template. */
-export function workloads(objects: KubeObject[], defaultNamespace: string): Workload[] {
-    const out: Workload[] = [];
-    for (const o of objects) {
-        if (!WORKLOAD_KINDS.includes(o.kind)) continue;
-        const template = o.kind === "Pod" ? { metadata: o.metadata, spec: o.spec } : o.kind === "CronJob" ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
-        if (!template?.spec) continue;
-        const replicas = o.kind === "Pod" ? 1 : o.kind === "Deployment" || o.kind === "StatefulSet" || o.kind === "ReplicaSet" ? (o.spec?.replicas ?? 1) : undefined;
-        out.push({ ref: objectRef(o, defaultNamespace), object: o, namespace: o.metadata?.namespace ?? defaultNamespace, labels: template.metadata?.labels ?? {}, pod: template.spec, replicas });
-    }
-    return out;
-}
-
-/** Labels of a namespace: those of its Namespace object when given, always with its name label. */
-export function namespaceLabels(objects: KubeObject[], namespace: string): Record<string, string> {
-    const ns = objects.find((o) => o.kind === "Namespace" && o.metadata?.name === namespace);
-    return { ...(ns?.metadata?.labels ?? {}), [NAMESPACE_NAME_LABEL]: namespace };
+/** The pod template of a workload object of a known kind. */
+export function podTemplateOf(o: KubeObject): { metadata?: any; spec?: any } | undefined {
+    return o.kind === "Pod" ? { metadata: o.metadata, spec: o.spec } : o.kind === "CronJob" ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
 }
 
 /** The port number a container port name (or number) stands for in a pod, or undefined. */
@@ -158,8 +145,19 @@ export function serviceForHost(host: string, clientNamespace: string, clusterDom
     return { name: parts[0], namespace: parts[1] };
 }
 
+/** An address only the pod itself reaches: loopback, in IPv4, IPv6 or IPv4-mapped IPv6 form. */
 export function isLoopback(address: string): boolean {
-    return address === "localhost" || /^127\./.test(address) || address === "::1";
+    const a = address.toLowerCase().replace(/^\[|\]$/g, "");
+    return a === "localhost" || /^127\./.test(a) || a === "::1" || a === "0:0:0:0:0:0:0:1" || /^::ffff:127\./.test(a);
+}
+
+/**
+ * Does a connection to `address` stay in the pod? Loopback, and also the unspecified address
+ * (`0.0.0.0`, `::`), which Linux connects to the host itself.
+ */
+export function dialsOwnPod(address: string): boolean {
+    const a = address.toLowerCase().replace(/^\[|\]$/g, "");
+    return isLoopback(a) || a === "0.0.0.0" || a === "::" || a === "0:0:0:0:0:0:0:0" || a === "::ffff:0.0.0.0";
 }
 
 export const IPV4_ADDRESS = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;

@@ -2,7 +2,8 @@
 // a direction admits only what some rule of those policies allows; in one peer, podSelector
 // and namespaceSelector must both hold; a peer without namespaceSelector means the policy's own
 // namespace; a rule without `from`/`to` admits every peer, one without `ports` every port.
-import { containerPortNumber, KubeObject, namespaceLabels, objectRef, selects } from "./kube";
+import { containerPortNumber, KubeObject, objectRef, selects } from "./kube";
+import { ObjectIndex } from "./objects";
 
 /** One end of a connection: a pod (its namespace, labels and spec). */
 export interface PodEnd {
@@ -14,10 +15,8 @@ export interface PodEnd {
 export type Direction = "Ingress" | "Egress";
 
 /** The policies of `direction` that select the pod. */
-export function policiesSelecting(objects: KubeObject[], end: PodEnd, direction: Direction, defaultNamespace: string): KubeObject[] {
-    return objects.filter(
-        (o) => o.kind === "NetworkPolicy" && (o.metadata?.namespace ?? defaultNamespace) === end.namespace && selects(o.spec?.podSelector ?? {}, end.labels) && policyTypes(o).includes(direction),
-    );
+export function policiesSelecting(index: ObjectIndex, end: PodEnd, direction: Direction): KubeObject[] {
+    return index.inNamespace("NetworkPolicy", end.namespace).filter((o) => selects(o.spec?.podSelector ?? {}, end.labels) && policyTypes(o).includes(direction));
 }
 
 /** A policy's types: as given, else Ingress, plus Egress when it has egress rules. */
@@ -26,10 +25,10 @@ export function policyTypes(policy: KubeObject): Direction[] {
     return policy.spec?.egress ? ["Ingress", "Egress"] : ["Ingress"];
 }
 
-function peerMatches(objects: KubeObject[], peer: any, policyNamespace: string, other: PodEnd): boolean {
+function peerMatches(index: ObjectIndex, peer: any, policyNamespace: string, other: PodEnd): boolean {
     if (peer.ipBlock) return false; // CIDRs name addresses outside the cluster, not pods
     if (peer.namespaceSelector === undefined && peer.podSelector === undefined) return false;
-    const nsOk = peer.namespaceSelector === undefined ? other.namespace === policyNamespace : selects(peer.namespaceSelector, namespaceLabels(objects, other.namespace));
+    const nsOk = peer.namespaceSelector === undefined ? other.namespace === policyNamespace : selects(peer.namespaceSelector, index.namespaceLabels(other.namespace));
     const podOk = peer.podSelector === undefined ? true : selects(peer.podSelector, other.labels);
     return nsOk && podOk;
 }
@@ -43,9 +42,9 @@ function portMatches(rulePort: any, port: number, protocol: string, destination:
 }
 
 /** Whether one rule admits `other` on `port` (a destination port of `destination`). */
-function ruleAdmits(objects: KubeObject[], rule: any, peersField: "from" | "to", policyNamespace: string, other: PodEnd, port: number, protocol: string, destination: PodEnd): boolean {
+function ruleAdmits(index: ObjectIndex, rule: any, peersField: "from" | "to", policyNamespace: string, other: PodEnd, port: number, protocol: string, destination: PodEnd): boolean {
     const peers: any[] | undefined = rule?.[peersField];
-    const peerOk = !peers || peers.length === 0 || peers.some((p) => peerMatches(objects, p, policyNamespace, other));
+    const peerOk = !peers || peers.length === 0 || peers.some((p) => peerMatches(index, p, policyNamespace, other));
     const ports: any[] | undefined = rule?.ports;
     const portOk = !ports || ports.length === 0 || ports.some((p) => portMatches(p, port, protocol, destination));
     return peerOk && portOk;
@@ -58,35 +57,61 @@ export interface Admission {
 }
 
 /** Whether `destination` admits a connection from `source` on `port`. */
-export function ingressAdmits(objects: KubeObject[], source: PodEnd, destination: PodEnd, port: number, defaultNamespace: string, protocol = "TCP"): Admission {
-    const policies = policiesSelecting(objects, destination, "Ingress", defaultNamespace);
-    const admitted = policies.length === 0 || policies.some((p) => (p.spec?.ingress ?? []).some((r: any) => ruleAdmits(objects, r, "from", destination.namespace, source, port, protocol, destination)));
-    return { admitted, policies: policies.map((p) => objectRef(p, defaultNamespace)) };
+export function ingressAdmits(index: ObjectIndex, source: PodEnd, destination: PodEnd, port: number, protocol = "TCP"): Admission {
+    const policies = policiesSelecting(index, destination, "Ingress");
+    const admitted = policies.length === 0 || policies.some((p) => (p.spec?.ingress ?? []).some((r: any) => ruleAdmits(index, r, "from", destination.namespace, source, port, protocol, destination)));
+    return { admitted, policies: policies.map((p) => objectRef(p, index.defaultNamespace)) };
 }
 
 /** Whether `source` may open a connection to `destination` on `port`. */
-export function egressAllows(objects: KubeObject[], source: PodEnd, destination: PodEnd, port: number, defaultNamespace: string, protocol = "TCP"): Admission {
-    const policies = policiesSelecting(objects, source, "Egress", defaultNamespace);
-    const admitted = policies.length === 0 || policies.some((p) => (p.spec?.egress ?? []).some((r: any) => ruleAdmits(objects, r, "to", source.namespace, destination, port, protocol, destination)));
-    return { admitted, policies: policies.map((p) => objectRef(p, defaultNamespace)) };
+export function egressAllows(index: ObjectIndex, source: PodEnd, destination: PodEnd, port: number, protocol = "TCP"): Admission {
+    const policies = policiesSelecting(index, source, "Egress");
+    const admitted = policies.length === 0 || policies.some((p) => (p.spec?.egress ?? []).some((r: any) => ruleAdmits(index, r, "to", source.namespace, destination, port, protocol, destination)));
+    return { admitted, policies: policies.map((p) => objectRef(p, index.defaultNamespace)) };
 }
 
 /** Whether `source` may send DNS queries (port 53) anywhere, as a pod resolving a Service name must. */
-export function egressAllowsDns(objects: KubeObject[], source: PodEnd, defaultNamespace: string): Admission {
-    const policies = policiesSelecting(objects, source, "Egress", defaultNamespace);
+export function egressAllowsDns(index: ObjectIndex, source: PodEnd): Admission {
+    const policies = policiesSelecting(index, source, "Egress");
     const allowsDns = (r: any) => !r.ports || r.ports.length === 0 || r.ports.some((p: any) => (p.protocol ?? "TCP") === "UDP" && (p.port === undefined || p.port === 53 || p.port === "dns" || (typeof p.port === "number" && p.endPort !== undefined && p.port <= 53 && 53 <= p.endPort)));
     const admitted = policies.length === 0 || policies.some((p) => (p.spec?.egress ?? []).some(allowsDns));
-    return { admitted, policies: policies.map((p) => objectRef(p, defaultNamespace)) };
+    return { admitted, policies: policies.map((p) => objectRef(p, index.defaultNamespace)) };
 }
 
 /**
  * Whether anything outside the pod may reach `port` of it: a peer of any kind on that port
  * (no policy at all admits everything).
  */
-export function ingressOpenOnPort(objects: KubeObject[], destination: PodEnd, port: number, defaultNamespace: string): Admission {
-    const policies = policiesSelecting(objects, destination, "Ingress", defaultNamespace);
+export function ingressOpenOnPort(index: ObjectIndex, destination: PodEnd, port: number): Admission {
+    const policies = policiesSelecting(index, destination, "Ingress");
     // Any peer counts: even an ipBlock peer is outside the pod.
     const open = (r: any) => !r.ports || r.ports.length === 0 || r.ports.some((p: any) => portMatches(p, port, "TCP", destination));
     const admitted = policies.length === 0 || policies.some((p) => (p.spec?.ingress ?? []).some(open));
-    return { admitted, policies: policies.map((p) => objectRef(p, defaultNamespace)) };
+    return { admitted, policies: policies.map((p) => objectRef(p, index.defaultNamespace)) };
+}
+
+/**
+ * Whether only `sources` may reach `port` of `destination`: every policy rule that admits that
+ * port names peers (no rule open to all, no ipBlock), and each peer picks, among the objects'
+ * workloads, only pods of `sources`.
+ */
+export function ingressOnlyFrom(index: ObjectIndex, destination: PodEnd, port: number, sources: (PodEnd & { ref: string })[]): { only: boolean; why: string } {
+    const policies = policiesSelecting(index, destination, "Ingress");
+    if (policies.length === 0) return { only: false, why: "no NetworkPolicy restricts ingress to its pods" };
+    for (const p of policies) {
+        for (const rule of p.spec?.ingress ?? []) {
+            const ports: any[] | undefined = rule?.ports;
+            if (ports && ports.length > 0 && !ports.some((x) => portMatches(x, port, "TCP", destination))) continue;
+            const peers: any[] | undefined = rule?.from;
+            const ref = objectRef(p, index.defaultNamespace);
+            if (!peers || peers.length === 0) return { only: false, why: `${ref} admits every peer on port ${port}` };
+            for (const peer of peers) {
+                if (peer.ipBlock) return { only: false, why: `${ref} admits ${peer.ipBlock.cidr} on port ${port}` };
+                const namespaces = peer.namespaceSelector === undefined ? [destination.namespace] : undefined;
+                const others = index.workloads.filter((w) => (namespaces ? namespaces.includes(w.namespace) : true) && peerMatches(index, peer, destination.namespace, w) && !sources.some((s) => s.pod === w.pod));
+                if (others.length > 0) return { only: false, why: `${ref} admits ${others.map((w) => w.ref).join(", ")} on port ${port}` };
+            }
+        }
+    }
+    return { only: true, why: "" };
 }

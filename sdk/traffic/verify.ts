@@ -6,22 +6,10 @@
 // request would pass uninspected, reach the app around Envoy, or be lost while a pod starts or
 // stops. Plain data in, plain findings out: the tests, the policy pack and users share it.
 import { agentListeners, AgentListener, agentProbeProvesListening, answersLoopback, isAgentContainer, listensOnPodAddress } from "./agent";
-import { configPath, envoyBootstrapOf, envoyContainers, EnvoyModel, envoyModel, Integration, isEnvoyContainer, ListenerModel } from "./envoy";
-import {
-    allContainers,
-    containerPortNumber,
-    graceSeconds,
-    IPV4_ADDRESS,
-    isLoopback,
-    KubeObject,
-    objectRef,
-    preStopSeconds,
-    serviceForHost,
-    serviceSelects,
-    Workload,
-    workloads,
-} from "./kube";
-import { egressAllows, egressAllowsDns, ingressAdmits, ingressOpenOnPort, PodEnd } from "./network-policy";
+import { Bootstrap, envoyBootstrapOf, envoyCommand, envoyContainers, EnvoyModel, envoyModel, InspectionFilter, Integration, ListenerModel, PerRouteEffect, Unverifiable } from "./envoy";
+import { allContainers, containerPortNumber, dialsOwnPod, graceSeconds, IPV4_ADDRESS, KubeObject, objectRef, preStopSeconds, serviceForHost, serviceSelects, Workload } from "./kube";
+import { egressAllows, egressAllowsDns, ingressAdmits, ingressOnlyFrom, ingressOpenOnPort, PodEnd } from "./network-policy";
+import { indexOf, ObjectIndex } from "./objects";
 
 export type FindingCode =
     | "envoy-config-unreadable"
@@ -43,7 +31,25 @@ export type FindingCode =
     | "app-bypass"
     | "ready-before-inspection"
     | "shutdown-order"
-    | "agent-fleet-unused";
+    | "agent-fleet-unused"
+    // Cannot verify: the objects do not show what happens to the request there.
+    | "envoy-unverifiable"
+    | "agent-unverifiable"
+    | "workload-unverifiable"
+    | "dns-unverifiable"
+    | "patch-unverifiable"
+    | "duplicate-object";
+
+/**
+ * The codes that mean "cannot verify": the model does not understand what decides the request's
+ * path there, so it refuses to vouch for it (an error unless `unverifiable: "warning"`).
+ */
+export const CANNOT_VERIFY: readonly FindingCode[] = ["envoy-config-unreadable", "envoy-unverifiable", "agent-unverifiable", "workload-unverifiable", "dns-unverifiable", "patch-unverifiable", "duplicate-object"];
+
+/** The verdict a finding stands for: a request proven to pass uninspected (or lost), or a path that cannot be verified. */
+export function verdictOf(f: Finding): "not-inspected" | "cannot-verify" {
+    return CANNOT_VERIFY.includes(f.code) ? "cannot-verify" : "not-inspected";
+}
 
 export interface Finding {
     /** What kind of gap, stable for tests and policies. */
@@ -54,6 +60,8 @@ export interface Finding {
     object: string;
     /** What happens to requests, and what fixes it. */
     message: string;
+    /** For "cannot verify": the exact place, e.g. `ConfigMap shop/web-envoy key envoy.yaml: static_resources.listeners[0]...`. */
+    path?: string;
 }
 
 /** One agent a gRPC client of Envoy reaches. */
@@ -80,8 +88,14 @@ export interface InspectionPath {
 }
 
 export interface TrafficReport {
+    /** Listeners proven to have every request inspected (each with the agents it reaches). */
     paths: InspectionPath[];
     findings: Finding[];
+    /**
+     * The whole verdict: `inspected` only when every path is proven inspected; `not-inspected`
+     * when some request provably passes uninspected (or is lost); else `cannot-verify`.
+     */
+    verdict: "inspected" | "not-inspected" | "cannot-verify";
 }
 
 export interface VerifyOptions {
@@ -89,6 +103,11 @@ export interface VerifyOptions {
     defaultNamespace?: string;
     /** The cluster's DNS domain. Default `cluster.local`. */
     clusterDomain?: string;
+    /**
+     * How a path that cannot be verified is reported: `error` (the default: nothing unproven
+     * passes), or `warning`, for a reviewed setup whose unverifiable parts are acknowledged.
+     */
+    unverifiable?: "error" | "warning";
 }
 
 /**
@@ -116,21 +135,53 @@ const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 /** Labels in key order: the same text however the object was built (the engine sorts keys, a plain object keeps insertion order). */
 const labelsText = (labels: Record<string, string>) => JSON.stringify(Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 
-/** Follows every request path of `objects` and reports every gap. */
-export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {}): TrafficReport {
+/** Kinds whose Patch resources (Pulumi's `DeploymentPatch`, ...) can rewrite what the model judges. */
+const JUDGED_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod", "Service", "NetworkPolicy", "ConfigMap", "Secret", "HorizontalPodAutoscaler", "Namespace"];
+
+/** Follows every request path of `objects` and reports every gap, and every place it cannot follow. */
+export function analyzeTraffic(objects: KubeObject[] | ObjectIndex, options: VerifyOptions = {}): TrafficReport {
     const ns0 = options.defaultNamespace ?? "default";
     const domain = options.clusterDomain ?? "cluster.local";
-    const all = workloads(objects, ns0);
+    const index = indexOf(objects, ns0);
     const findings: Finding[] = [];
     const paths: InspectionPath[] = [];
-    const add = (code: FindingCode, object: string, message: string, severity: Finding["severity"] = "error") => {
-        if (!findings.some((f) => f.code === code && f.object === object && f.message === message)) findings.push({ code, severity, object, message });
+    const seen = new Set<string>();
+    const add = (code: FindingCode, object: string, message: string, severity: Finding["severity"] = "error", path?: string) => {
+        const key = `${code}\u0000${object}\u0000${message}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        const s = CANNOT_VERIFY.includes(code) && severity === "error" ? (options.unverifiable ?? "error") : severity;
+        findings.push(path === undefined ? { code, severity: s, object, message } : { code, severity: s, object, message, path });
     };
-    const services = objects.filter((o) => o.kind === "Service");
     const refOf = (o: KubeObject) => objectRef(o, ns0).replace(/^\w+ /, "");
     /** Envoy pods reaching each paired (affinity) agent Service, for the fleet warning. */
     const pairedFleets = new Map<KubeObject, { pods: Workload[]; envoyReplicas: number | undefined }>();
     const agentWorkloadsChecked = new Set<Workload>();
+
+    // The objects as the API server holds them: one per identity.
+    for (const d of index.duplicates) add("duplicate-object", d, `${d} is listed more than once: the API server keeps only the last, so what the earlier copies say does not hold; list each object once`);
+    for (const o of index.objects) {
+        const base = o.kind.endsWith("Patch") ? o.kind.slice(0, -"Patch".length) : undefined;
+        if (base && JUDGED_KINDS.includes(base)) {
+            add("patch-unverifiable", objectRef(o, ns0), `a ${o.kind} rewrites ${base} ${index.namespaceOf({ ...o, kind: base })}/${o.metadata?.name} after it is applied, so what the model judges may not be what runs; fold the change into the object itself`);
+        }
+    }
+    for (const t of index.unknownTemplates) {
+        if (!allContainers(t.pod).some((c) => isAgentContainer(c) || envoyContainers({ containers: [c] }).length > 0)) continue;
+        add("workload-unverifiable", t.ref, `a ${t.object.kind} runs an Envoy or agent pod template (${t.at}), but the model does not know how that kind runs its pods (how many, which Services it rewires): its inspection path cannot be verified; run it as a Deployment, or verify it by hand`);
+    }
+
+    /** The pods of the workloads a Service selector picks, and templates of unknown kinds it picks. */
+    const selected = (namespace: string, selector: Record<string, string> | undefined) => ({
+        pods: index.workloadsIn(namespace).filter((p) => serviceSelects(selector, p.labels)),
+        unknown: index.unknownTemplates.filter((t) => t.namespace === namespace && serviceSelects(selector, t.labels)),
+    });
+    const autoscalerMax = (p: Workload): number | undefined => {
+        const hpa = index.autoscalerOf(p);
+        return hpa ? Number(hpa.spec?.maxReplicas) : undefined;
+    };
+    /** A workload that runs no pod: scaled to zero (an autoscaler leaves a target at zero alone). */
+    const scaledToZero = (p: Workload) => p.replicas === 0;
 
     function checkAgentWorkload(p: Workload, a: AgentListener) {
         if (agentWorkloadsChecked.has(p)) return;
@@ -144,70 +195,98 @@ export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {
         else if (grace <= stop) add("shutdown-order", p.ref, `terminationGracePeriodSeconds ${grace} does not outlast the agent's preStop sleep (${stop} s): the pod is killed before it stops cleanly`);
     }
 
-    for (const w of all) {
-        const envoys = envoyContainers(w.pod);
-        for (const envoy of envoys) {
-            const bootstrap = envoyBootstrapOf(objects, w.namespace, w.pod, envoy, ns0);
+    for (const w of index.workloads) {
+        for (const envoy of envoyContainers(w.pod, index, w.namespace)) {
+            const command = envoyCommand(envoy);
+            for (const why of command.unverifiable) add("envoy-unverifiable", w.ref, `container ${envoy.name} runs Envoy with ${why}: its inspection path cannot be verified`, "error", `${w.ref} container ${envoy.name} command line`);
+            const bootstrap: Bootstrap = envoyBootstrapOf(index, w.namespace, w.pod, envoy);
             if ("missing" in bootstrap) {
-                add("envoy-config-unreadable", w.ref, `container ${envoy.name} runs Envoy with ${configPath(envoy)}, which no ConfigMap or Secret among the objects provides: its inspection path cannot be verified`, "warning");
+                add("envoy-config-unreadable", w.ref, `container ${envoy.name} runs Envoy with ${bootstrap.missing}: its inspection path cannot be verified; mount the bootstrap from a ConfigMap or Secret among the objects`);
                 continue;
             }
             if ("unreadable" in bootstrap) {
-                add("envoy-config-unreadable", w.ref, `container ${envoy.name} runs Envoy with ${configPath(envoy)}, but ${bootstrap.unreadable}: Envoy does not start`);
+                add("envoy-config-unreadable", w.ref, `container ${envoy.name} runs Envoy with ${bootstrap.unreadable}: Envoy does not start`);
                 continue;
             }
-            analyzeEnvoy(w, envoy, envoyModel(bootstrap.config));
+            analyzeEnvoy(w, envoy, envoyModel(bootstrap.config), bootstrap.source);
         }
     }
 
-    function analyzeEnvoy(w: Workload, envoy: any, model: EnvoyModel) {
+    function analyzeEnvoy(w: Workload, envoy: any, model: EnvoyModel, source: string) {
         const at = w.ref;
         const envoyEnd: PodEnd = { namespace: w.namespace, labels: w.labels, pod: w.pod };
-        if (model.admin && !isLoopback(model.admin.address)) {
+        const unverifiable = (u: Unverifiable) => add("envoy-unverifiable", at, `Envoy (container ${envoy.name}) has ${u.at || "its bootstrap"}: ${u.why}; whether requests there are inspected cannot be verified`, "error", `${source}: ${u.at}`);
+        model.unverifiable.forEach(unverifiable);
+        const usedCluster = (name: string) => {
+            const c = model.cluster(name);
+            c?.unverifiable.forEach(unverifiable);
+            return c;
+        };
+        if (model.admin && !isLoopbackBind(model.admin.address)) {
             add("admin-exposed", at, `Envoy's admin interface listens on ${model.admin.address}:${model.admin.port}, reachable on the pod's address: anyone who reaches it can reconfigure or stop Envoy; bind it to 127.0.0.1`);
         }
-        const adminClusters = new Set(
-            [...model.clusters.values()].filter((c) => model.admin && c.endpoints.length > 0 && c.endpoints.every((e) => isLoopback(e.address) && e.port === model.admin!.port)).map((c) => c.name),
-        );
+        const isAdminCluster = (name: string) => {
+            const c = model.admin ? model.cluster(name) : undefined;
+            return c !== undefined && c.endpoints.length > 0 && c.endpoints.every((e) => dialsOwnPod(e.address) && e.port === model.admin!.port);
+        };
         const appPorts = new Set<number>();
+        /** Clusters of other pods the routes forward to: the app may run there, behind a Service. */
+        const remoteTargets = new Set<string>();
         const listenerText = (l: ListenerModel) => `listener ${l.name} (${l.address}:${l.port})`;
-        /** Inspection clusters by role, for resolution once per cluster. */
         const uses: { listener: ListenerModel; integration: Integration; failOpen: boolean; filterCluster?: string; logClusters: string[] }[] = [];
+        /** Does filter `f` inspect requests forwarded with this per-route effect? Why not, when it does not. */
+        const notInspecting = (f: InspectionFilter, e: PerRouteEffect | undefined): string | undefined => {
+            if (f.partial) return `${f.name}: ${f.partial}`;
+            if (e?.disabled) return `${f.name} is turned off for this route`;
+            if (f.offByDefault && !e?.enabled) return `${f.name} is disabled in the chain and not turned on for this route`;
+            if (e?.partial) return `${f.name}: ${e.partial}`;
+            return undefined;
+        };
 
         for (const l of model.listeners.filter((x) => x.exposed)) {
             for (const hcm of l.hcms) {
-                if (hcm.dynamicRoutes) add("listener-uninspected", at, `${listenerText(l)} takes its routes from RDS: which routes are inspected cannot be verified from the objects`, "warning");
                 let forwards = false;
                 for (const route of hcm.routes) {
-                    for (const cluster of route.clusters) {
-                        if (adminClusters.has(cluster)) {
+                    for (const m of route.mirrors) if (isAdminCluster(m)) add("admin-exposed", at, `${listenerText(l)} mirrors ${route.ref} to Envoy's admin interface (cluster ${m}): a request there is replayed against admin`);
+                    for (const target of route.targets) {
+                        const cluster = target.cluster;
+                        if (isAdminCluster(cluster)) {
                             const path = route.match?.path;
-                            if (!(typeof path === "string" && READ_ONLY_ADMIN_PATHS.includes(path))) {
-                                add("admin-exposed", at, `${listenerText(l)} forwards ${route.ref} to Envoy's admin interface (cluster ${cluster}): only the exact paths ${READ_ONLY_ADMIN_PATHS.join(", ")} may be exposed`);
+                            if (!(typeof path === "string" && READ_ONLY_ADMIN_PATHS.includes(path)) || route.rewrites) {
+                                add("admin-exposed", at, `${listenerText(l)} forwards ${route.ref}${route.rewrites ? " with a path rewrite" : ""} to Envoy's admin interface (cluster ${cluster}): only the exact paths ${READ_ONLY_ADMIN_PATHS.join(", ")} may be exposed${route.rewrites ? ", unrewritten" : ""}`);
                             }
                             continue;
                         }
                         forwards = true;
-                        for (const e of model.clusters.get(cluster)?.endpoints ?? []) if (isLoopback(e.address)) appPorts.add(e.port);
-                        const active = hcm.inspection.filter((f) => f.partial === undefined && !route.disabledFilters.includes(f.name));
-                        if (active.length === 0) {
+                        const c = usedCluster(cluster);
+                        for (const e of c?.endpoints ?? []) (dialsOwnPod(e.address) ? appPorts.add(e.port) : remoteTargets.add(cluster));
+                        for (const chain of hcm.chains) {
+                            const active = chain.inspection.filter((f) => notInspecting(f, target.effects.get(f.name)) === undefined);
+                            if (active.length > 0) continue;
+                            const which = chain.label ? ` (${chain.label} requests, which run the upgrade's own filters)` : "";
                             const why =
-                                hcm.inspection.length === 0
-                                    ? hcm.afterRouter.length > 0
-                                        ? `${hcm.afterRouter.join(", ")} ${plural(hcm.afterRouter.length, "comes", "come")} after the router and never ${plural(hcm.afterRouter.length, "runs", "run")}`
+                                chain.inspection.length === 0
+                                    ? chain.afterRouter.length > 0
+                                        ? `${chain.afterRouter.join(", ")} ${plural(chain.afterRouter.length, "comes", "come")} after the router and never ${plural(chain.afterRouter.length, "runs", "run")}`
                                         : "no ext_authz or ext_proc filter runs before the router"
-                                    : hcm.inspection.map((f) => (f.partial ? `${f.name}: ${f.partial}` : `${f.name} is turned off for this route`)).join("; ");
-                            add("listener-uninspected", at, `${listenerText(l)} forwards ${route.ref} to cluster ${cluster} uninspected: ${why}`);
+                                    : chain.inspection.map((f) => notInspecting(f, target.effects.get(f.name))).join("; ");
+                            add("listener-uninspected", at, `${listenerText(l)} forwards ${route.ref} to cluster ${cluster}${which} uninspected: ${why}`);
                         }
                     }
                 }
-                const filters = hcm.inspection.filter((f) => f.partial === undefined);
-                if (forwards && filters.length > 0) {
-                    for (const f of filters) uses.push({ listener: l, integration: f.integration, failOpen: f.failOpen, filterCluster: f.cluster, logClusters: f.integration === "ext_authz" ? hcm.accessLogClusters : [] });
+                if (!forwards) continue;
+                for (const chain of hcm.chains) {
+                    for (const f of chain.inspection.filter((x) => x.partial === undefined)) {
+                        const overrides = hcm.routes.flatMap((r) => r.targets.map((t) => t.effects.get(f.name)?.failOpen)).filter((x): x is boolean => x !== undefined);
+                        const failOpen = f.failOpen || overrides.includes(true);
+                        if (!uses.some((u) => u.listener === l && u.filterCluster === f.cluster && u.integration === f.integration)) {
+                            uses.push({ listener: l, integration: f.integration, failOpen, filterCluster: f.cluster, logClusters: f.integration === "ext_authz" ? hcm.accessLogClusters : [] });
+                        }
+                    }
                 }
             }
             for (const cluster of l.tcpProxyClusters) {
-                if (!adminClusters.has(cluster)) add("listener-uninspected", at, `${listenerText(l)} proxies raw TCP to cluster ${cluster}: no HTTP filter, so no inspection, sees that traffic`);
+                if (!isAdminCluster(cluster)) add("listener-uninspected", at, `${listenerText(l)} proxies raw TCP to cluster ${cluster}: no HTTP filter, so no inspection, sees that traffic`);
             }
         }
 
@@ -215,7 +294,7 @@ export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {
         const resolved = new Map<string, Resolved>();
         const resolve = (role: string, name: string | undefined): Resolved => {
             const key = name ?? "";
-            if (!resolved.has(key)) resolved.set(key, resolveCluster(w, envoyEnd, model, role, name));
+            if (!resolved.has(key)) resolved.set(key, resolveCluster(w, envoyEnd, usedCluster, role, name));
             return resolved.get(key)!;
         };
         const inspectionClusters = new Set<string>();
@@ -254,7 +333,7 @@ export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {
                 for (const l of logs) {
                     if (key(l.r) !== key(filter)) add("pairing", at, `the ext_authz filter reaches ${key(filter) || "no agent"} but the access log ${key(l.r) || "no agent"}: the agent that saw a request never gets its response`);
                 }
-                const cluster = model.clusters.get(u.filterCluster ?? "");
+                const cluster = model.cluster(u.filterCluster ?? "");
                 if (cluster && cluster.endpoints.length > 1) add("pairing", at, `cluster ${cluster.name} has ${cluster.endpoints.length} endpoints: the check and the access log of one request may reach different agents`);
                 for (const s of filter.services) {
                     const many = s.pods.some((p) => p.replicas === undefined || p.replicas > 1 || autoscalerMax(p) !== undefined) || s.pods.length > 1;
@@ -271,9 +350,19 @@ export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {
             }
         }
 
-        // Nothing reaches the app around Envoy: no policy admits its port, no Service targets it.
+        // Nothing reaches the app around Envoy: no policy admits its port, no Service targets it,
+        // the pod does not share the node's network, no host port maps it.
+        const envoyPorts = new Set(model.listeners.filter((l) => l.exposed).flatMap((l) => l.addresses.map((a) => a.port)));
+        if (w.pod.hostNetwork === true) {
+            add("app-bypass", at, `the pod runs in the node's network namespace (hostNetwork: true): NetworkPolicies do not restrict it, and every port it listens on${appPorts.size ? `, the app's ${[...appPorts].join(", ")} too,` : ""} is open on the node's address; run it in its own network namespace`);
+        }
+        for (const c of allContainers(w.pod)) {
+            for (const p of Array.isArray(c.ports) ? c.ports : []) {
+                if (p?.hostPort !== undefined && !envoyPorts.has(Number(p.containerPort))) add("app-bypass", at, `container ${c.name} maps port ${p.containerPort} to host port ${p.hostPort}: it is reachable on the node's address, around Envoy and past NetworkPolicies; remove the hostPort`);
+            }
+        }
         for (const port of [...appPorts].sort((a, b) => a - b)) {
-            const open = ingressOpenOnPort(objects, envoyEnd, port, ns0);
+            const open = ingressOpenOnPort(index, envoyEnd, port);
             if (open.admitted) {
                 add(
                     "app-bypass",
@@ -284,10 +373,24 @@ export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {
                 );
             }
         }
-        for (const svc of services.filter((s) => (s.metadata?.namespace ?? ns0) === w.namespace && serviceSelects(s.spec?.selector, w.labels))) {
+        for (const svc of index.inNamespace("Service", w.namespace).filter((s) => serviceSelects(s.spec?.selector, w.labels))) {
             for (const sp of svc.spec?.ports ?? []) {
                 const target = containerPortNumber(w.pod, sp.targetPort ?? sp.port, sp.protocol ?? "TCP");
                 if (target !== undefined && appPorts.has(target)) add("app-bypass", at, `Service ${refOf(svc)} forwards port ${sp.port} straight to the app's port ${target}, around Envoy: target Envoy's listener`);
+            }
+        }
+        // The app in pods of its own, behind a Service Envoy forwards to: only Envoy may reach them.
+        for (const name of remoteTargets) {
+            for (const e of model.cluster(name)?.endpoints ?? []) {
+                const svc = serviceOf(e.address, w.namespace);
+                if (!svc) continue;
+                const sp = (svc.spec?.ports ?? []).find((p: any) => p.port === e.port);
+                for (const p of selected(index.namespaceOf(svc), svc.spec?.selector).pods) {
+                    const port = containerPortNumber(p.pod, svc.spec?.clusterIP === "None" ? e.port : (sp?.targetPort ?? sp?.port));
+                    if (port === undefined) continue;
+                    const only = ingressOnlyFrom(index, { namespace: p.namespace, labels: p.labels, pod: p.pod }, port, [{ ...envoyEnd, ref: w.ref }]);
+                    if (!only.only) add("app-bypass", at, `cluster ${name} forwards to ${p.ref} through Service ${refOf(svc)}, but ${only.why}: the app there can be reached around Envoy; admit only Envoy's pods to port ${port}`);
+                }
             }
         }
 
@@ -299,7 +402,7 @@ export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {
                 if (!hg) return false;
                 const port = containerPortNumber(w.pod, hg.port);
                 const listener = model.listeners.find((l) => l.exposed && l.port === port);
-                return listener?.hcms.some((h) => h.healthChecks.some((hc) => hc.paths.includes(hg.path ?? "/") && clusters.every((c) => (hc.clusterMinHealthy[c] ?? 0) > 0 && model.clusters.get(c)?.healthChecked === true)));
+                return listener?.hcms.some((h) => h.healthChecks.some((hc) => hc.paths.includes(hg.path ?? "/") && clusters.every((c) => (hc.clusterMinHealthy[c] ?? 0) > 0 && model.cluster(c)?.healthChecked === true)));
             });
             const all_ = clusters.map((c) => resolved.get(c)).filter((r): r is Resolved => r !== undefined);
             const sidecarGated = all_.length > 0 && all_.every((r) => r.loopbackOnly && r.agents.length > 0 && r.agents.every((x) => agentProbeProvesListening(x.listener)));
@@ -315,7 +418,8 @@ export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {
         // Shutdown: Envoy drains first, the app outlives Envoy, the agent outlives both, the grace period covers all.
         const envoyStop = preStopSeconds(envoy);
         if (envoyStop === 0) add("shutdown-order", at, `Envoy (container ${envoy.name}) has no preStop hook: it stops at once while the pod is still in its Services' endpoints, so new requests are refused`);
-        const others = allContainers(w.pod).filter((c) => c !== envoy && !isEnvoyContainer(c));
+        const envoysHere = envoyContainers(w.pod, index, w.namespace);
+        const others = allContainers(w.pod).filter((c) => !envoysHere.includes(c));
         const apps = others.filter((c) => !isAgentContainer(c));
         const sidecars = others.filter(isAgentContainer);
         let appsStop = envoyStop;
@@ -333,25 +437,32 @@ export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {
         if (longest > 0 && grace <= longest) add("shutdown-order", at, `terminationGracePeriodSeconds ${grace} does not outlast the longest preStop hook (${longest} s): the pod is killed mid-drain`);
     }
 
-    function resolveCluster(w: Workload, envoyEnd: PodEnd, model: EnvoyModel, role: string, name: string | undefined): Resolved {
+    /** The Service an endpoint address names from `namespace` (a cluster IP or a DNS name), if among the objects. */
+    function serviceOf(address: string, namespace: string): KubeObject | undefined {
+        if (IPV4_ADDRESS.test(address) || address.includes(":")) return index.objects.find((s) => s.kind === "Service" && s.spec?.clusterIP === address);
+        const ref = serviceForHost(address, namespace, domain);
+        return ref ? index.get("Service", ref.namespace, ref.name) : undefined;
+    }
+
+    function resolveCluster(w: Workload, envoyEnd: PodEnd, usedCluster: (name: string) => ReturnType<EnvoyModel["cluster"]>, role: string, name: string | undefined): Resolved {
         const at = w.ref;
         const out: Resolved = { hops: [], agents: [], services: [], loopbackOnly: true };
-        const cluster = name === undefined ? undefined : model.clusters.get(name);
+        const cluster = name === undefined ? undefined : usedCluster(name);
         if (!cluster) {
             add("inspection-cluster-missing", at, `${role} calls ${name === undefined ? "no envoy_grpc cluster" : `cluster ${name}, which the bootstrap does not define`}: every call fails`);
             return out;
         }
         if (!cluster.http2) add("agent-not-http2", at, `cluster ${cluster.name} does not speak HTTP/2, which the agent's gRPC listener needs: declare explicit_http_config.http2_protocol_options`);
-        if (!["STATIC", "STRICT_DNS", "LOGICAL_DNS"].includes(cluster.type)) {
-            add("agent-unresolved", at, `cluster ${cluster.name} is of type ${cluster.type}: its endpoints are not in the objects, so the path to the agent cannot be verified`, "warning");
-            return out;
-        }
+        if (!["STATIC", "STRICT_DNS", "LOGICAL_DNS"].includes(cluster.type)) return out; // reported as cannot verify by the cluster's reader
         if (cluster.endpoints.length === 0) add("agent-unresolved", at, `cluster ${cluster.name} has no endpoints: ${role} has nowhere to go`);
+        const dnsOverride = dnsOverrideOf(w.pod);
         for (const e of cluster.endpoints) {
-            if (isLoopback(e.address)) {
-                const listeners = agentListeners(w.pod).filter((a) => a.port === e.port && answersLoopback(a, e.address));
-                if (listeners.length === 0) {
-                    const there = agentListeners(w.pod).map((a) => `${a.host}:${a.port}`);
+            if (dialsOwnPod(e.address)) {
+                const pod = agentListeners(index, w.namespace, w.pod);
+                for (const u of pod.unknown) add("agent-unverifiable", at, `${role} dials ${e.address}:${e.port} in the pod, but the agent container ${u.container.name}'s ${u.why}: whether it listens there cannot be verified`);
+                const listeners = pod.listeners.filter((a) => a.port === e.port && answersLoopback(a, e.address));
+                if (listeners.length === 0 && pod.unknown.length === 0) {
+                    const there = pod.listeners.map((a) => `${a.host}:${a.port}`);
                     add("agent-not-listening", at, `${role} dials ${e.address}:${e.port} in the pod, but no agent container listens there (SIGSCI_ENVOY_GRPC_ADDRESS: ${there.length ? there.join(", ") : "none"})`);
                 }
                 for (const a of listeners) {
@@ -363,17 +474,23 @@ export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {
             out.loopbackOnly = false;
             const isIp = IPV4_ADDRESS.test(e.address) || e.address.includes(":");
             if (!isIp && cluster.type === "STATIC") add("agent-unresolved", at, `cluster ${cluster.name} is STATIC but names the host ${e.address}: Envoy refuses it; use STRICT_DNS`);
-            const svc = isIp
-                ? services.find((s) => s.spec?.clusterIP === e.address)
-                : (() => {
-                      const ref = serviceForHost(e.address, w.namespace, domain);
-                      return ref && services.find((s) => s.metadata?.name === ref.name && (s.metadata?.namespace ?? ns0) === ref.namespace);
-                  })();
+            if (!isIp) {
+                const alias = (Array.isArray(w.pod.hostAliases) ? w.pod.hostAliases : []).find((h: any) => (h?.hostnames ?? []).some((n: string) => n === e.address || n === e.address.replace(/\.$/, "")));
+                if (alias) {
+                    add("dns-unverifiable", at, `the pod's hostAliases map ${e.address} to ${alias.ip}, so ${role} goes there, not to a Service: the agents behind it cannot be verified; remove the alias`);
+                    continue;
+                }
+                if (dnsOverride) {
+                    add("dns-unverifiable", at, `${role} dials ${e.address}, but ${dnsOverride}, so the name may not resolve to the cluster's Service: the agents behind it cannot be verified`);
+                    continue;
+                }
+            }
+            const svc = serviceOf(e.address, w.namespace);
             if (!svc || svc.spec?.type === "ExternalName") {
                 add("agent-unresolved", at, `${role} dials ${e.address}:${e.port}, which names no Service among the objects: the agents behind it cannot be verified`);
                 continue;
             }
-            const svcNs = svc.metadata?.namespace ?? ns0;
+            const svcNs = index.namespaceOf(svc);
             const headless = svc.spec?.clusterIP === "None";
             const ref = refOf(svc);
             let targetPort: number | string = e.port;
@@ -385,11 +502,18 @@ export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {
                 }
                 targetPort = sp.targetPort ?? sp.port;
             }
-            const pods = all.filter((p) => p.namespace === svcNs && serviceSelects(svc.spec?.selector, p.labels));
+            if (svc.spec?.publishNotReadyAddresses === true) {
+                add("agent-unready-endpoints", at, `Service ${ref} publishes its pods before they are ready (publishNotReadyAddresses: true): ${role} reaches agents that have not loaded their rules, or are stopping; remove it`);
+            }
+            const { pods: allPods, unknown } = selected(svcNs, svc.spec?.selector);
+            for (const t of unknown) add("workload-unverifiable", at, `${role} reaches Service ${ref}, which selects pods of ${t.ref}, a kind the model does not know how to run: the agents there cannot be verified`);
+            const pods = allPods.filter((p) => !scaledToZero(p));
             out.services.push({ object: svc, ref, headless, pods });
-            if (pods.length === 0) add("agent-no-pods", at, `${role} reaches Service ${ref}, whose selector ${labelsText(svc.spec?.selector ?? {})} picks no pods among the objects`);
+            if (pods.length === 0 && unknown.length === 0) {
+                add("agent-no-pods", at, allPods.length > 0 ? `${role} reaches Service ${ref}, whose pods (${allPods.map((p) => p.ref).join(", ")}) are scaled to zero: no agent answers` : `${role} reaches Service ${ref}, whose selector ${labelsText(svc.spec?.selector ?? {})} picks no pods among the objects`);
+            }
             if (!isIp && ["STRICT_DNS", "LOGICAL_DNS"].includes(cluster.type)) {
-                const dns = egressAllowsDns(objects, envoyEnd, ns0);
+                const dns = egressAllowsDns(index, envoyEnd);
                 if (!dns.admitted) add("envoy-egress-blocks", at, `${dns.policies.join(", ")} allow${plural(dns.policies.length, "s", "")} the pod no DNS (UDP 53): Envoy cannot resolve ${e.address}`);
             }
             for (const p of pods) {
@@ -398,9 +522,11 @@ export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {
                     add("agent-target-port", at, `Service ${ref} forwards port ${e.port} to target port ${JSON.stringify(targetPort)}, which names no container port of ${p.ref}: those pods get no traffic`);
                     continue;
                 }
-                const a = agentListeners(p.pod).find((x) => x.port === number);
+                const podAgents = agentListeners(index, p.namespace, p.pod);
+                const a = podAgents.listeners.find((x) => x.port === number);
                 if (!a) {
-                    add("agent-not-listening", at, `${role} reaches ${p.ref} on port ${number} through Service ${ref}, but no agent listens there`);
+                    if (podAgents.unknown.length > 0) add("agent-unverifiable", at, `${role} reaches ${p.ref} on port ${number} through Service ${ref}, but the agent container ${podAgents.unknown[0].container.name}'s ${podAgents.unknown[0].why}: whether it listens there cannot be verified`);
+                    else add("agent-not-listening", at, `${role} reaches ${p.ref} on port ${number} through Service ${ref}, but no agent listens there`);
                     continue;
                 }
                 if (!listensOnPodAddress(a)) {
@@ -408,11 +534,11 @@ export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {
                     continue;
                 }
                 const agentEnd: PodEnd = { namespace: p.namespace, labels: p.labels, pod: p.pod };
-                const ingress = ingressAdmits(objects, envoyEnd, agentEnd, number, ns0);
+                const ingress = ingressAdmits(index, envoyEnd, agentEnd, number);
                 if (!ingress.admitted) {
                     add("agent-policy-blocks", at, `${ingress.policies.join(", ")} on the agent pods of ${p.ref} admit${plural(ingress.policies.length, "s", "")} no pod of namespace ${w.namespace} labelled ${labelsText(w.labels)} on port ${number}: ${role} never reaches an agent`);
                 }
-                const egress = egressAllows(objects, envoyEnd, agentEnd, number, ns0);
+                const egress = egressAllows(index, envoyEnd, agentEnd, number);
                 if (!egress.admitted) {
                     add("envoy-egress-blocks", at, `${egress.policies.join(", ")} allow${plural(egress.policies.length, "s", "")} the pod no egress to the agents of ${p.ref} on port ${number}: ${role} never reaches an agent`);
                 }
@@ -427,13 +553,6 @@ export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {
         return out;
     }
 
-    function autoscalerMax(p: Workload): number | undefined {
-        const hpa = objects.find(
-            (o) => o.kind === "HorizontalPodAutoscaler" && (o.metadata?.namespace ?? ns0) === p.namespace && o.spec?.scaleTargetRef?.kind === p.object.kind && o.spec?.scaleTargetRef?.name === p.object.metadata?.name,
-        );
-        return hpa ? Number(hpa.spec.maxReplicas) : undefined;
-    }
-
     // With ClientIP affinity each Envoy pod keeps one agent pod: more agents than Envoy pods idle.
     for (const [svc, fleet] of pairedFleets) {
         if (fleet.envoyReplicas === undefined) continue;
@@ -444,10 +563,27 @@ export function analyzeTraffic(objects: KubeObject[], options: VerifyOptions = {
         }
     }
 
-    return { paths, findings };
+    const errors = findings.filter((f) => f.severity === "error");
+    const verdict = errors.length === 0 ? "inspected" : errors.some((f) => verdictOf(f) === "not-inspected") ? "not-inspected" : "cannot-verify";
+    return { paths, findings, verdict };
+}
+
+/** A bind address only the pod reaches (the admin interface must have one). */
+function isLoopbackBind(address: string): boolean {
+    return /^127\./.test(address) || address === "::1" || /^::ffff:127\./i.test(address) || address.startsWith("unix:");
+}
+
+/** Why a pod's Service names may not resolve as the cluster's DNS would, if they may not. */
+function dnsOverrideOf(pod: any): string | undefined {
+    const policy = pod?.dnsPolicy ?? "ClusterFirst";
+    if (policy === "None") return "the pod's dnsPolicy is None (its dnsConfig names the resolvers)";
+    if (policy === "Default") return "the pod's dnsPolicy is Default (the node's resolvers, not the cluster's)";
+    if (pod?.hostNetwork === true && policy !== "ClusterFirstWithHostNet") return "the pod runs in the node's network with dnsPolicy ClusterFirst, which Kubernetes then treats as Default (the node's resolvers)";
+    if (Array.isArray(pod?.dnsConfig?.nameservers) && pod.dnsConfig.nameservers.length > 0) return `the pod's dnsConfig adds nameservers (${pod.dnsConfig.nameservers.join(", ")})`;
+    return undefined;
 }
 
 /** The findings of {@link analyzeTraffic}: empty when every request is inspected on every path. */
-export function verifyTraffic(objects: KubeObject[], options: VerifyOptions = {}): Finding[] {
+export function verifyTraffic(objects: KubeObject[] | ObjectIndex, options: VerifyOptions = {}): Finding[] {
     return analyzeTraffic(objects, options).findings;
 }

@@ -1,0 +1,157 @@
+// The objects as the API server would hold them: one object per kind, namespace and name (the
+// last one given wins, as a second `kubectl apply` of the same name would), a Secret's
+// `stringData` over its `data`, and indexes by namespace, so that each question the model asks
+// ("the Services of this namespace", "the autoscaler of this Deployment") costs a lookup, not a
+// pass over every object: the verifier stays linear in the number of apps.
+import { KubeObject, NAMESPACE_NAME_LABEL, objectRef, podTemplateOf, Workload, WORKLOAD_KINDS } from "./kube";
+
+/** Kinds without a namespace: their objects are keyed by name alone. */
+const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass", "CustomResourceDefinition", "PriorityClass", "IngressClass"]);
+
+/** A pod template in an object of a kind the model does not know how to run (an Argo Rollout, a Knative Service, ...). */
+export interface UnknownTemplate {
+    ref: string;
+    object: KubeObject;
+    namespace: string;
+    labels: Record<string, string>;
+    pod: any;
+    /** Where the template sits in the object, e.g. `spec.template`. */
+    at: string;
+}
+
+export class ObjectIndex {
+    /** The objects, one per identity: the last one listed. */
+    readonly objects: KubeObject[];
+    /** `Kind ns/name` of each identity listed more than once. */
+    readonly duplicates: string[] = [];
+    readonly workloads: Workload[] = [];
+    readonly unknownTemplates: UnknownTemplate[] = [];
+    private readonly byId = new Map<string, KubeObject>();
+    private readonly byKindNs = new Map<string, KubeObject[]>();
+    private readonly workloadsByNs = new Map<string, Workload[]>();
+    private readonly hpaByTarget = new Map<string, KubeObject>();
+
+    constructor(input: KubeObject[], readonly defaultNamespace: string) {
+        for (const o of input) {
+            if (!o || typeof o !== "object" || typeof o.kind !== "string") continue;
+            const id = this.idOf(o.kind, this.namespaceOf(o), o.metadata?.name);
+            if (this.byId.has(id) && !this.duplicates.includes(objectRef(o, defaultNamespace))) this.duplicates.push(objectRef(o, defaultNamespace));
+            this.byId.delete(id); // the last one wins, in its own place in the order
+            this.byId.set(id, o);
+        }
+        this.objects = [...this.byId.values()];
+        for (const o of this.objects) {
+            const key = `${o.kind}|${this.namespaceOf(o)}`;
+            (this.byKindNs.get(key) ?? this.byKindNs.set(key, []).get(key)!).push(o);
+            if (o.kind === "HorizontalPodAutoscaler") {
+                const t = o.spec?.scaleTargetRef;
+                this.hpaByTarget.set(`${t?.kind}|${this.namespaceOf(o)}|${t?.name}`, o);
+            }
+        }
+        for (const o of this.objects) {
+            const ns = this.namespaceOf(o);
+            if (WORKLOAD_KINDS.includes(o.kind)) {
+                const template = podTemplateOf(o);
+                if (!template?.spec) continue;
+                const w: Workload = { ref: objectRef(o, defaultNamespace), object: o, namespace: ns, labels: template.metadata?.labels ?? {}, pod: template.spec, replicas: this.replicasOf(o) };
+                this.workloads.push(w);
+                (this.workloadsByNs.get(ns) ?? this.workloadsByNs.set(ns, []).get(ns)!).push(w);
+            } else if (o.kind !== "PodTemplate" && !o.kind.endsWith("Patch")) {
+                for (const at of ["spec.template", "spec.jobTemplate.spec.template", "spec.template.spec.template"]) {
+                    const t = at.split(".").reduce((x: any, k) => x?.[k], o);
+                    if (Array.isArray(t?.spec?.containers)) {
+                        this.unknownTemplates.push({ ref: objectRef(o, defaultNamespace), object: o, namespace: ns, labels: t.metadata?.labels ?? {}, pod: t.spec, at });
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    namespaceOf(o: KubeObject): string {
+        return CLUSTER_SCOPED.has(o.kind) ? "" : (o.metadata?.namespace ?? this.defaultNamespace);
+    }
+
+    private idOf(kind: string, namespace: string, name: unknown): string {
+        return `${kind}|${CLUSTER_SCOPED.has(kind) ? "" : namespace}|${String(name)}`;
+    }
+
+    get(kind: string, namespace: string, name: unknown): KubeObject | undefined {
+        return this.byId.get(this.idOf(kind, namespace, name));
+    }
+
+    /** The objects of `kind` in `namespace`. */
+    inNamespace(kind: string, namespace: string): KubeObject[] {
+        return this.byKindNs.get(`${kind}|${namespace}`) ?? [];
+    }
+
+    /** Every object of `kind`. */
+    ofKind(kind: string): KubeObject[] {
+        return this.objects.filter((o) => o.kind === kind);
+    }
+
+    workloadsIn(namespace: string): Workload[] {
+        return this.workloadsByNs.get(namespace) ?? [];
+    }
+
+    autoscalerOf(w: { object: KubeObject; namespace: string }): KubeObject | undefined {
+        return this.hpaByTarget.get(`${w.object.kind}|${w.namespace}|${w.object.metadata?.name}`);
+    }
+
+    /** Labels of a namespace: those of its Namespace object when given, always with its name label. */
+    namespaceLabels(namespace: string): Record<string, string> {
+        const ns = this.get("Namespace", "", namespace);
+        return { ...(ns?.metadata?.labels ?? {}), [NAMESPACE_NAME_LABEL]: namespace };
+    }
+
+    /**
+     * How many pods a workload runs: at most this many (an autoscaler's maximum), none when it is
+     * scaled to zero (an autoscaler does not scale a target that is at zero), undefined when the
+     * object does not say (DaemonSets, Jobs).
+     */
+    private replicasOf(o: KubeObject): number | undefined {
+        if (o.kind === "Pod") return 1;
+        if (!["Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"].includes(o.kind)) return undefined;
+        const r = o.spec?.replicas;
+        return r === undefined || r === null ? 1 : Number(r);
+    }
+
+    /**
+     * The text of `key` in a ConfigMap or Secret, as a mounted file or an environment variable
+     * sees it: a Secret's `stringData` over its `data` (base64), a ConfigMap's `data` or `binaryData`.
+     */
+    valueOf(kind: "ConfigMap" | "Secret", namespace: string, name: unknown, key: string): string | undefined {
+        const o = this.get(kind, namespace, name);
+        if (!o) return undefined;
+        return entryText(o, key);
+    }
+
+    /** Every key of a ConfigMap or Secret with its text. */
+    entriesOf(kind: "ConfigMap" | "Secret", namespace: string, name: unknown): Record<string, string> | undefined {
+        const o = this.get(kind, namespace, name);
+        if (!o) return undefined;
+        const keys = new Set([...Object.keys(o.data ?? {}), ...Object.keys(o.binaryData ?? {}), ...Object.keys(o.stringData ?? {})]);
+        const out: Record<string, string> = {};
+        for (const k of keys) {
+            const v = entryText(o, k);
+            if (v !== undefined) out[k] = v;
+        }
+        return out;
+    }
+}
+
+function entryText(o: KubeObject, key: string): string | undefined {
+    const decode = (v: unknown) => (typeof v === "string" ? Buffer.from(v, "base64").toString("utf8") : undefined);
+    if (o.kind === "Secret") return typeof o.stringData?.[key] === "string" ? o.stringData[key] : decode(o.data?.[key]);
+    return typeof o.data?.[key] === "string" ? o.data[key] : decode(o.binaryData?.[key]);
+}
+
+/** Indexes `objects` once; an index given back is used as it is. */
+export function indexOf(objects: KubeObject[] | ObjectIndex, defaultNamespace: string): ObjectIndex {
+    return objects instanceof ObjectIndex ? objects : new ObjectIndex(objects, defaultNamespace);
+}
+
+/** Every workload among `objects`, with its pod template (one per identity: the last one listed). */
+export function workloads(objects: KubeObject[], defaultNamespace: string): Workload[] {
+    return new ObjectIndex(objects, defaultNamespace).workloads;
+}
