@@ -43,7 +43,7 @@ export function envoyCommand(container: any): { configPath: string; unverifiable
     const { argv } = commandLine(container);
     const unverifiable: string[] = [];
     const at = argv.findIndex((w) => /^envoy(-static)?$/.test(programName(w)));
-    const words = at >= 0 ? argv.slice(at + 1) : argv.filter((w) => w.startsWith("-") || argv.includes("-c") || argv.includes("--config-path"));
+    const words = at >= 0 ? argv.slice(at + 1) : argv;
     for (let i = 0; i < words.length; i++) {
         const w = words[i];
         if ([";", "&&", "||", "|", "&"].includes(w)) break;

@@ -22,6 +22,18 @@ export const ENVOY_PROTO_FILES = [
     "envoy/extensions/access_loggers/grpc/v3/als.proto",
     "envoy/extensions/upstreams/http/v3/http_protocol_options.proto",
     "envoy/extensions/transport_sockets/tls/v3/tls.proto",
+    // Constructs the traffic model refuses or lets pass, so that its planted faults are checked as Envoy reads them.
+    "envoy/extensions/filters/http/lua/v3/lua.proto",
+    "envoy/extensions/filters/http/cors/v3/cors.proto",
+    "envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto",
+    "envoy/extensions/filters/network/direct_response/v3/config.proto",
+    "envoy/extensions/filters/listener/original_dst/v3/original_dst.proto",
+    "envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.proto",
+    "envoy/extensions/access_loggers/stream/v3/stream.proto",
+    "envoy/extensions/access_loggers/file/v3/file.proto",
+    "envoy/extensions/transport_sockets/raw_buffer/v3/raw_buffer.proto",
+    "xds/type/v3/typed_struct.proto",
+    "udpa/type/v1/typed_struct.proto",
 ];
 
 /** The @grpc/grpc-js-xds version installed: the stamp the committed descriptor must carry. */

@@ -1,0 +1,571 @@
+// The traffic model is closed: each planted fault below is a configuration Envoy or the API
+// server would accept (each Envoy config is checked against Envoy's protos, each object against
+// the Kubernetes schema, unless the fault says why not), and each must end in an error with its
+// code - proven not inspected, or cannot verify - never in "no findings". Beside them, correct
+// hand-written variants of the package's own objects must stay at zero findings.
+import * as assert from "assert";
+import { analyzeTraffic, CANNOT_VERIFY, Finding, verdictOf } from "../sdk/traffic";
+import { MESSAGES } from "../sdk/traffic/envoy-grammar";
+import { GUIDE_KEYS, guideArgs } from "../tools/fixtures";
+import { Spec } from "../tools/scenarios";
+import { envoyConfigProblems, parseConfigText } from "./support/envoy-schema";
+import { validateKubernetesObject } from "./support/kube-schema";
+import { objectsOf } from "./support/objects";
+import { clusterOf, container, copy, editEnvoyConfig, find, hcmOf, listener } from "./support/traffic-fixtures";
+import * as fs from "fs";
+import * as protobuf from "protobufjs";
+import { ENVOY_PROTOS_FILE } from "../tools/schemas/envoy";
+
+const BASES: Record<string, Spec> = {
+    /** Fastly's guide: a sidecar agent, ext_authz with response data. */
+    sidecar: [{ component: "EnvoyApp", name: "helloworld", args: guideArgs() }],
+    /** A sidecar agent with ext_proc. */
+    extproc: [{ component: "EnvoyApp", name: "helloworld", args: guideArgs({ inspection: { integration: "ext_proc" } }) }],
+    /** A shared agent fleet in `waf`, and the app `shop`. */
+    shared: [
+        { component: "AgentService", name: "agents", args: { credentials: GUIDE_KEYS, namespace: "waf", clientNamespaces: ["shop"], replicas: 2 } },
+        { component: "EnvoyApp", name: "shop", args: { namespace: "shop", app: { image: "registry.example.com/shop:1.0" } }, linkTo: "agents" },
+    ],
+};
+const baseObjects = Object.fromEntries(Object.entries(BASES).map(([k, spec]) => [k, objectsOf(spec)]));
+
+const EXT_AUTHZ = "envoy.filters.http.ext_authz";
+const EXT_PROC = "envoy.filters.http.ext_proc";
+const AUTHZ_OFF = { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute", disabled: true };
+const front = (c: any) => hcmOf(c, "front");
+const frontRoute = (c: any) => front(c).route_config.virtual_hosts[0].routes[0];
+const agentOf = (o: any[]) => container(find(o, "Deployment", "helloworld"), "sigsci-agent");
+const envoyOf = (o: any[]) => container(find(o, "Deployment", "helloworld"), "envoy");
+const setEnv = (c: any, name: string, value: string | undefined) => {
+    c.env = c.env.filter((e: any) => e.name !== name);
+    if (value !== undefined) c.env.push({ name, value });
+};
+const filterNamed = (c: any, name: string) => front(c).http_filters.find((f: any) => f.name === name);
+const typedStruct = (type: string, value: object) => ({ "@type": "type.googleapis.com/xds.type.v3.TypedStruct", type_url: `type.googleapis.com/${type}`, value });
+/** A loopback-only copy of the front listener, forwarding uninspected to the app. */
+const uninspectedListener = (c: any, address: string) => {
+    const l = copy(listener(c, "front"));
+    l.name = "side";
+    l.address.socket_address = { address, port_value: 8001 };
+    const hcm = l.filter_chains[0].filters[0].typed_config;
+    hcm.http_filters = hcm.http_filters.filter((f: any) => f.name === "envoy.filters.http.router");
+    hcm.access_log = [];
+    return l;
+};
+
+interface Fault {
+    name: string;
+    base: keyof typeof BASES;
+    plant: (o: any[]) => void;
+    /** The error codes it must end in, exactly. */
+    codes: Finding["code"][];
+    /** Why the planted objects are not checked against the protos or the Kubernetes schema, when they are not. */
+    unchecked?: string;
+}
+
+const FAULTS: Fault[] = [
+    // ---- ext_authz switched off in forms the model must read
+    { name: "ext_authz off in the route table's typed_per_filter_config", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (front(c).route_config.typed_per_filter_config = { [EXT_AUTHZ]: AUTHZ_OFF })) },
+    { name: "ext_authz off for a virtual host", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (front(c).route_config.virtual_hosts[0].typed_per_filter_config = { [EXT_AUTHZ]: AUTHZ_OFF })) },
+    {
+        name: "ext_authz off for one weighted cluster",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => {
+                frontRoute(c).route = { weighted_clusters: { clusters: [{ name: "app", weight: 99 }, { name: "app", weight: 1, typed_per_filter_config: { [EXT_AUTHZ]: AUTHZ_OFF } }] } };
+            }),
+    },
+    { name: "ext_authz off through a FilterConfig wrapper", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: { "@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig", disabled: true } })) },
+    { name: "ext_authz off inside a FilterConfig's config", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: { "@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig", config: AUTHZ_OFF } })) },
+    { name: "ext_authz off through a TypedStruct", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: typedStruct("envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute", { disabled: true }) })) },
+    { name: "ext_authz switched by dynamic metadata (filter_enabled_metadata)", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled_metadata = { filter: "x", path: [{ key: "skip" }], value: { bool_match: true } })) },
+    { name: "ext_authz filter_enabled at 0%", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled = { default_value: { numerator: 0 } })) },
+    {
+        name: "ext_authz filter_enabled set to 0 by a static runtime layer",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => {
+                filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled = { default_value: { numerator: 100 }, runtime_key: "waf.enabled" };
+                c.layered_runtime = { layers: [{ name: "static", static_layer: { waf: { enabled: 0 } } }] };
+            }),
+    },
+    {
+        name: "ext_authz filter_enabled under an RTDS runtime layer",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => {
+                filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled = { default_value: { numerator: 100 }, runtime_key: "waf.enabled" };
+                c.layered_runtime = { layers: [{ name: "rtds", rtds_layer: { name: "waf", rtds_config: { ads: {} } } }] };
+            }),
+    },
+    {
+        name: "ext_authz filter_enabled under a disk runtime layer",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => {
+                filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled = { default_value: { numerator: 100 }, runtime_key: "waf.enabled" };
+                c.layered_runtime = { layers: [{ name: "disk", disk_layer: { symlink_root: "/srv/runtime" } }] };
+            }),
+    },
+    { name: "ext_authz disabled in the chain (HttpFilter.disabled)", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_AUTHZ).disabled = true)) },
+    {
+        name: "ext_authz calling an HTTP service",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => {
+                const t = filterNamed(c, EXT_AUTHZ).typed_config;
+                delete t.grpc_service;
+                t.http_service = { server_uri: { uri: "http://127.0.0.1:9999", cluster: "sigsci-agent", timeout: "0.2s" } };
+            }),
+    },
+    { name: "an ExtProcPerRoute on an ext_authz filter", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", disabled: true } })) },
+    {
+        name: "a websocket upgrade with its own filter list",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (front(c).upgrade_configs = [{ upgrade_type: "websocket", filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } }] }])),
+    },
+    {
+        name: "scoped routes",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => {
+                const h = front(c);
+                delete h.route_config;
+                h.scoped_routes = { name: "scopes", scope_key_builder: { fragments: [{ header_value_extractor: { name: "x-scope", index: 0 } }] }, rds_config_source: { ads: {} }, scoped_rds: { scoped_rds_config_source: { ads: {} } } };
+            }),
+    },
+    {
+        name: "routes from RDS",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => {
+                const h = front(c);
+                delete h.route_config;
+                h.rds = { route_config_name: "front", config_source: { ads: {} } };
+            }),
+    },
+    { name: "listeners from LDS (dynamic_resources)", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (c.dynamic_resources = { lds_config: { ads: {} }, ads_config: { api_type: "GRPC", transport_api_version: "V3", grpc_services: [{ envoy_grpc: { cluster_name: "sigsci-agent" } }] } })) },
+    {
+        name: "a Lua filter before ext_authz that answers by itself",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) =>
+                front(c).http_filters.unshift({ name: "envoy.filters.http.lua", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua", default_source_code: { inline_string: 'function envoy_on_request(h) local hd, body = h:httpCall("app", {[":method"]="GET",[":path"]="/",[":authority"]="app"}, "", 1000) h:respond({[":status"]="200"}, body) end' } } }),
+            ),
+    },
+    { name: "an HTTP filter of a type the model does not know", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => front(c).http_filters.unshift({ name: "custom", typed_config: typedStruct("example.com.CustomFilter", { forward_to: "app" }) })) },
+    {
+        name: "an HTTP filter from ECDS",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => front(c).http_filters.unshift({ name: "ecds", config_discovery: { config_source: { ads: {} }, type_urls: ["type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua"] } })),
+    },
+    { name: "a field the model does not know (a typo Envoy would refuse)", base: "sidecar", codes: ["envoy-unverifiable"], unchecked: "Envoy refuses the unknown field: the pod crash-loops, which is also a finding", plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_AUTHZ).typed_config.failure_mode_alow = false)) },
+    // ---- ext_proc that can no longer block
+    { name: "ext_proc skipping the request headers", base: "extproc", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_PROC).typed_config.processing_mode = { request_header_mode: "SKIP" })) },
+    { name: "ext_proc in observability_mode", base: "extproc", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_PROC).typed_config.observability_mode = true)) },
+    { name: "ext_proc with disable_immediate_response", base: "extproc", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_PROC).typed_config.disable_immediate_response = true)) },
+    {
+        name: "a per-route ext_proc mode that skips the request headers",
+        base: "extproc",
+        codes: ["listener-uninspected"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_PROC]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", overrides: { processing_mode: { request_header_mode: "SKIP" } } } })),
+    },
+    { name: "a per-route ext_proc async_mode", base: "extproc", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_PROC]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", overrides: { async_mode: true } } })) },
+    {
+        name: "a per-route ext_proc processor of its own",
+        base: "extproc",
+        codes: ["envoy-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_PROC]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", overrides: { grpc_service: { envoy_grpc: { cluster_name: "app" } } } } })),
+    },
+    { name: "ext_proc disabled for the route", base: "extproc", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_PROC]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", disabled: true } })) },
+    // ---- ways into the pod the model must see
+    {
+        name: "a loopback listener with an additional address on the pod's",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => {
+                const l = uninspectedListener(c, "127.0.0.1");
+                l.additional_addresses = [{ address: { socket_address: { address: "0.0.0.0", port_value: 8001 } } }];
+                c.static_resources.listeners.push(l);
+            }),
+    },
+    { name: "a listener on an IPv6 address", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => c.static_resources.listeners.push(uninspectedListener(c, "::"))) },
+    {
+        name: "a network filter the model does not know before the HTTP connection manager",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => listener(c, "front").filter_chains[0].filters.unshift({ name: "custom", typed_config: typedStruct("envoy.extensions.filters.network.redis_proxy.v3.RedisProxy", { stat_prefix: "r" }) })),
+    },
+    {
+        name: "a raw TCP proxy on the pod's address",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => {
+                const l = uninspectedListener(c, "0.0.0.0");
+                l.filter_chains[0].filters = [{ name: "tcp", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy", stat_prefix: "tcp", cluster: "app" } }];
+                c.static_resources.listeners.push(l);
+            }),
+    },
+    { name: "an original-destination listener filter", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (listener(c, "front").listener_filters = [{ name: "odst", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst" } }])) },
+    { name: "use_original_dst handing connections to other listeners", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (listener(c, "front").use_original_dst = true)) },
+    { name: "a downstream transport socket the model does not know", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (listener(c, "front").filter_chains[0].transport_socket = { name: "alts", typed_config: typedStruct("envoy.extensions.transport_sockets.alts.v3.Alts", {}) })) },
+    { name: "an access logger the model does not know", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => front(c).access_log.push({ name: "custom", typed_config: typedStruct("example.com.Logger", {}) })) },
+    {
+        name: "admin reached through a front route",
+        base: "sidecar",
+        codes: ["admin-exposed"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => front(c).route_config.virtual_hosts[0].routes.unshift({ match: { prefix: "/admin/" }, route: { cluster: "envoy-admin", prefix_rewrite: "/" } })),
+    },
+    { name: "a rewrite to admin on the readiness listener", base: "sidecar", codes: ["admin-exposed"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (hcmOf(c, "readiness").route_config.virtual_hosts[0].routes[0].route.prefix_rewrite = "/quitquitquit")) },
+    { name: "requests mirrored to admin", base: "sidecar", codes: ["admin-exposed"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).route.request_mirror_policies = [{ cluster: "envoy-admin" }])) },
+    { name: "a client picking the cluster by header", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).route = { cluster_header: "x-cluster" })) },
+    {
+        name: "an app cluster at 0.0.0.0 with the app's port open",
+        base: "sidecar",
+        codes: ["app-bypass"],
+        plant: (o) => {
+            editEnvoyConfig(o, undefined, (c) => (clusterOf(c, "app").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address = "0.0.0.0"));
+            delete find(o, "NetworkPolicy", "helloworld").spec.ingress[0].ports;
+        },
+    },
+    {
+        name: "an app cluster at an IPv4-mapped loopback address with the app's port open",
+        base: "sidecar",
+        codes: ["app-bypass"],
+        plant: (o) => {
+            editEnvoyConfig(o, undefined, (c) => (clusterOf(c, "app").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address = "::ffff:127.0.0.1"));
+            delete find(o, "NetworkPolicy", "helloworld").spec.ingress[0].ports;
+        },
+    },
+    { name: "an agent cluster from EDS", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => Object.assign(clusterOf(c, "sigsci-agent"), { type: "EDS", eds_cluster_config: { eds_config: { ads: {} } } })) },
+    {
+        name: "an agent cluster whose hosts pick their own transport",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (clusterOf(c, "sigsci-agent").transport_socket_matches = [{ name: "plain", match: {}, transport_socket: { name: "raw", typed_config: { "@type": "type.googleapis.com/envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer" } } }])),
+    },
+    // ---- Envoy found by what runs
+    {
+        name: "a mirrored Envoy image running a bootstrap without inspection",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) => {
+            envoyOf(o).image = "registry.example.com/edge/front-proxy:1.0";
+            editEnvoyConfig(o, undefined, (c) => (front(c).http_filters = front(c).http_filters.filter((f: any) => f.name !== EXT_AUTHZ)));
+        },
+    },
+    {
+        name: "Envoy started through a shell, from an image without envoy in its name",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) => {
+            const e = envoyOf(o);
+            e.image = "registry.example.com/edge/proxy:1.0";
+            e.command = ["/bin/sh", "-c", `exec /usr/local/bin/envoy ${e.args.join(" ")}`];
+            delete e.args;
+            editEnvoyConfig(o, undefined, (c) => (front(c).http_filters = front(c).http_filters.filter((f: any) => f.name !== EXT_AUTHZ)));
+        },
+    },
+    {
+        name: "Istio's proxy image, configured by its control plane",
+        base: "sidecar",
+        codes: ["envoy-config-unreadable"],
+        plant: (o) => {
+            const e = envoyOf(o);
+            e.image = "docker.io/istio/proxyv2:1.24.0";
+            e.args = ["proxy", "sidecar"];
+        },
+    },
+    { name: "Envoy with --config-yaml over its bootstrap", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => envoyOf(o).args.push("--config-yaml", "static_resources: {listeners: []}") },
+    { name: "Envoy in --mode validate", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => envoyOf(o).args.push("--mode", "validate") },
+    // ---- agents that are not there, or not where they seem
+    { name: "an agent fleet scaled to zero", base: "shared", codes: ["agent-no-pods"], plant: (o) => (find(o, "Deployment", "agents").spec.replicas = 0) },
+    {
+        name: "an agent fleet at zero under an autoscaler",
+        base: "shared",
+        codes: ["agent-no-pods"],
+        plant: (o) => {
+            find(o, "Deployment", "agents").spec.replicas = 0;
+            o.push({ apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name: "agents", namespace: "waf" }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "agents" }, minReplicas: 1, maxReplicas: 1 } });
+        },
+    },
+    { name: "an agent flag over its environment", base: "sidecar", codes: ["agent-not-listening"], plant: (o) => (agentOf(o).args = ["--envoy-grpc-address=127.0.0.1:9998"]) },
+    {
+        name: "agent settings from a ConfigMap that is not among the objects",
+        base: "sidecar",
+        codes: ["agent-unverifiable"],
+        plant: (o) => {
+            const a = agentOf(o);
+            setEnv(a, "SIGSCI_ENVOY_GRPC_ADDRESS", undefined);
+            a.envFrom = [{ configMapRef: { name: "agent-settings" } }];
+        },
+    },
+    {
+        name: "the agent's address from a ConfigMap key that names another port",
+        base: "sidecar",
+        codes: ["agent-not-listening"],
+        plant: (o) => {
+            const a = agentOf(o);
+            setEnv(a, "SIGSCI_ENVOY_GRPC_ADDRESS", undefined);
+            a.env.push({ name: "SIGSCI_ENVOY_GRPC_ADDRESS", valueFrom: { configMapKeyRef: { name: "agent-settings", key: "address" } } });
+            o.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "agent-settings" }, data: { address: "127.0.0.1:9998" } });
+        },
+    },
+    {
+        name: "the agent's address from a ConfigMap key that is not among the objects",
+        base: "sidecar",
+        codes: ["agent-unverifiable"],
+        plant: (o) => {
+            const a = agentOf(o);
+            setEnv(a, "SIGSCI_ENVOY_GRPC_ADDRESS", undefined);
+            a.env.push({ name: "SIGSCI_ENVOY_GRPC_ADDRESS", valueFrom: { configMapKeyRef: { name: "agent-settings", key: "address" } } });
+        },
+    },
+    {
+        name: "the agent's address set by the downward API",
+        base: "sidecar",
+        codes: ["agent-unverifiable"],
+        plant: (o) => {
+            const a = agentOf(o);
+            setEnv(a, "SIGSCI_ENVOY_GRPC_ADDRESS", "$(POD_IP):9999");
+            a.env.unshift({ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } });
+        },
+    },
+    {
+        name: "the agent's address in its agent.conf, naming another port",
+        base: "sidecar",
+        codes: ["agent-not-listening"],
+        plant: (o) => {
+            const d = find(o, "Deployment", "helloworld");
+            const a = agentOf(o);
+            setEnv(a, "SIGSCI_ENVOY_GRPC_ADDRESS", undefined);
+            a.volumeMounts.push({ name: "agent-conf", mountPath: "/etc/sigsci" });
+            d.spec.template.spec.volumes.push({ name: "agent-conf", configMap: { name: "agent-conf" } });
+            o.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "agent-conf" }, data: { "agent.conf": 'envoy-grpc-address = "127.0.0.1:9998"\n' } });
+        },
+    },
+    {
+        name: "a Secret's stringData over its data",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) => {
+            const cm = find(o, "ConfigMap", "helloworld-envoy-config");
+            const [key] = Object.keys(cm.data);
+            const broken = parseConfigText(cm.data[key]) as any;
+            front(broken).http_filters = front(broken).http_filters.filter((f: any) => f.name !== EXT_AUTHZ);
+            o.splice(o.indexOf(cm), 1, { apiVersion: "v1", kind: "Secret", metadata: { name: cm.metadata.name, labels: cm.metadata.labels }, data: { [key]: Buffer.from(cm.data[key]).toString("base64") }, stringData: { [key]: JSON.stringify(broken) } });
+            const volume = find(o, "Deployment", "helloworld").spec.template.spec.volumes.find((v: any) => v.configMap?.name === cm.metadata.name);
+            volume.secret = { secretName: cm.metadata.name };
+            delete volume.configMap;
+        },
+    },
+    {
+        name: "the same NetworkPolicy listed twice, the last admitting every port",
+        base: "sidecar",
+        codes: ["duplicate-object", "app-bypass"],
+        plant: (o) => {
+            const np = copy(find(o, "NetworkPolicy", "helloworld"));
+            delete np.spec.ingress[0].ports;
+            o.push(np);
+        },
+    },
+    { name: "Envoy's pod on the node's network", base: "sidecar", codes: ["app-bypass"], plant: (o) => Object.assign(find(o, "Deployment", "helloworld").spec.template.spec, { hostNetwork: true, dnsPolicy: "ClusterFirstWithHostNet" }) },
+    { name: "the app's port mapped to a host port", base: "sidecar", codes: ["app-bypass"], plant: (o) => (container(find(o, "Deployment", "helloworld"), "app").ports[0].hostPort = 8080) },
+    { name: "an agent Service publishing unready agents", base: "shared", codes: ["agent-unready-endpoints"], plant: (o) => (find(o, "Service", "agents").spec.publishNotReadyAddresses = true) },
+    { name: "hostAliases sending the agent's name elsewhere", base: "shared", codes: ["dns-unverifiable"], plant: (o) => (find(o, "Deployment", "shop").spec.template.spec.hostAliases = [{ ip: "10.0.0.9", hostnames: ["agents.waf.svc.cluster.local"] }]) },
+    { name: "resolvers of the pod's own (dnsPolicy None)", base: "shared", codes: ["dns-unverifiable"], plant: (o) => Object.assign(find(o, "Deployment", "shop").spec.template.spec, { dnsPolicy: "None", dnsConfig: { nameservers: ["10.0.0.53"] } }) },
+    {
+        name: "the agent fleet as an Argo Rollout",
+        base: "shared",
+        codes: ["workload-unverifiable"],
+        unchecked: "a custom resource: no Kubernetes schema here",
+        plant: (o) => Object.assign(find(o, "Deployment", "agents"), { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout" }),
+    },
+    {
+        name: "the app in pods of its own behind a Service, open to every pod",
+        base: "sidecar",
+        codes: ["app-bypass"],
+        plant: (o) => {
+            editEnvoyConfig(o, undefined, (c) => Object.assign(clusterOf(c, "app"), { type: "STRICT_DNS", load_assignment: { cluster_name: "app", endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "backend.default.svc.cluster.local", port_value: 8080 } } } }] }] } }));
+            o.push(
+                { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "backend", namespace: "default" }, spec: { selector: { matchLabels: { app: "backend" } }, template: { metadata: { labels: { app: "backend" } }, spec: { containers: [{ name: "app", image: "registry.example.com/backend:1.0", ports: [{ name: "http", containerPort: 8080 }] }] } } } },
+                { apiVersion: "v1", kind: "Service", metadata: { name: "backend", namespace: "default" }, spec: { selector: { app: "backend" }, ports: [{ port: 8080, targetPort: "http" }] } },
+            );
+        },
+    },
+    {
+        name: "a DeploymentPatch rewriting the judged Deployment",
+        base: "sidecar",
+        codes: ["patch-unverifiable"],
+        unchecked: "a Pulumi patch resource, not a Kubernetes kind",
+        plant: (o) => o.push({ apiVersion: "apps/v1", kind: "DeploymentPatch", metadata: { name: "helloworld", namespace: "default" }, spec: { template: { spec: { containers: [{ name: "envoy", image: "envoyproxy/envoy:v1.39.5" }] } } } }),
+    },
+    {
+        name: "a ConfigMapPatch rewriting Envoy's bootstrap",
+        base: "sidecar",
+        codes: ["patch-unverifiable"],
+        unchecked: "a Pulumi patch resource, not a Kubernetes kind",
+        plant: (o) => o.push({ apiVersion: "v1", kind: "ConfigMapPatch", metadata: { name: find(o, "ConfigMap", "helloworld-envoy-config").metadata.name }, data: { "envoy.json": "{}" } }),
+    },
+];
+
+/** Every Envoy bootstrap among the objects (ConfigMap data, Secret data or stringData). */
+function bootstraps(objects: any[]): string[] {
+    const out: string[] = [];
+    for (const o of objects) {
+        if (o.kind === "ConfigMap") for (const v of Object.values<string>(o.data ?? {})) if (/static_resources/.test(v)) out.push(v);
+        if (o.kind === "Secret") {
+            for (const v of Object.values<string>(o.stringData ?? {})) if (/static_resources/.test(v)) out.push(v);
+            for (const v of Object.values<string>(o.data ?? {})) if (/static_resources/.test(Buffer.from(v, "base64").toString())) out.push(Buffer.from(v, "base64").toString());
+        }
+    }
+    return out;
+}
+
+const errorCodes = (findings: Finding[]) => [...new Set(findings.filter((f) => f.severity === "error").map((f) => f.code))].sort();
+
+describe("closed world: planted faults", () => {
+    it("starts from objects with no findings", () => {
+        for (const [name, objects] of Object.entries(baseObjects)) assert.deepStrictEqual(analyzeTraffic(objects).findings, [], name);
+    });
+
+    it(`plants at least 50 faults, in every family`, () => {
+        assert.ok(FAULTS.length >= 50, `${FAULTS.length} faults`);
+        for (const code of CANNOT_VERIFY) assert.ok(FAULTS.some((f) => f.codes.includes(code)), `no fault ends in ${code}`);
+    });
+
+    for (const fault of FAULTS) {
+        it(`${fault.name}: ${fault.codes.join(", ")}`, () => {
+            const objects = copy(baseObjects[fault.base]);
+            fault.plant(objects);
+            if (!fault.unchecked) {
+                for (const text of bootstraps(objects)) assert.deepStrictEqual(envoyConfigProblems(text), [], "Envoy would refuse the planted config: the fault proves nothing");
+                for (const o of objects) validateKubernetesObject(o);
+            }
+            const report = analyzeTraffic(objects);
+            assert.deepStrictEqual(errorCodes(report.findings), [...new Set(fault.codes)].sort(), JSON.stringify(report.findings, null, 1));
+            assert.notStrictEqual(report.verdict, "inspected");
+            for (const f of report.findings.filter((x) => x.code === "envoy-unverifiable")) assert.match(f.path ?? "", /: |command line/, "a cannot-verify finding names its place");
+            // The verdict: not inspected as soon as one request provably passes; else cannot verify.
+            assert.strictEqual(report.verdict, report.findings.some((f) => f.severity === "error" && verdictOf(f) === "not-inspected") ? "not-inspected" : "cannot-verify");
+        });
+    }
+
+    it("reports an unverifiable construct as a warning only when asked to", () => {
+        const objects = copy(baseObjects.sidecar);
+        editEnvoyConfig(objects, undefined, (c) => (listener(c, "front").use_original_dst = true));
+        const f = analyzeTraffic(objects, { unverifiable: "warning" }).findings;
+        assert.deepStrictEqual(f.map((x) => [x.code, x.severity, x.path]), [["envoy-unverifiable", "warning", `ConfigMap default/${find(objects, "ConfigMap", "helloworld-envoy-config").metadata.name} key envoy.json: static_resources.listeners[0].use_original_dst`]]);
+        assert.strictEqual(analyzeTraffic(objects, { unverifiable: "warning" }).verdict, "inspected");
+    });
+
+    it("follows a per-route fail mode of ext_proc into the path's fail mode", () => {
+        const objects = copy(baseObjects.extproc);
+        editEnvoyConfig(objects, undefined, (c) => {
+            filterNamed(c, EXT_PROC).typed_config.failure_mode_allow = false;
+            // Envoy 1.32+; newer than the protos vendored here, so not proto-checked.
+            frontRoute(c).typed_per_filter_config = { [EXT_PROC]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", overrides: { failure_mode_allow: true } } };
+        });
+        const report = analyzeTraffic(objects);
+        assert.deepStrictEqual(report.findings, []);
+        assert.deepStrictEqual(report.paths.map((p) => [p.listener, p.failOpen]), [["front 0.0.0.0:8000", true]]);
+    });
+});
+
+describe("closed world: correct hand-written variants stay at zero findings", () => {
+    const VARIANTS: [string, keyof typeof BASES, (o: any[]) => void][] = [
+        [
+            "agent settings through envFrom from a ConfigMap among the objects",
+            "sidecar",
+            (o) => {
+                const a = agentOf(o);
+                setEnv(a, "SIGSCI_ENVOY_GRPC_ADDRESS", undefined);
+                setEnv(a, "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", undefined);
+                a.envFrom = [{ configMapRef: { name: "agent-settings" } }];
+                o.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "agent-settings" }, data: { SIGSCI_ENVOY_GRPC_ADDRESS: "127.0.0.1:9999", SIGSCI_ENVOY_EXPECT_RESPONSE_DATA: "1" } });
+            },
+        ],
+        [
+            "agent settings as flags",
+            "sidecar",
+            (o) => {
+                const a = agentOf(o);
+                setEnv(a, "SIGSCI_ENVOY_GRPC_ADDRESS", undefined);
+                a.args = ["--envoy-grpc-address", "127.0.0.1:9999"];
+            },
+        ],
+        [
+            "the bootstrap in a Secret",
+            "sidecar",
+            (o) => {
+                const cm = find(o, "ConfigMap", "helloworld-envoy-config");
+                o.splice(o.indexOf(cm), 1, { apiVersion: "v1", kind: "Secret", metadata: { name: cm.metadata.name }, data: Object.fromEntries(Object.entries<string>(cm.data).map(([k, v]) => [k, Buffer.from(v).toString("base64")])) });
+                const volume = find(o, "Deployment", "helloworld").spec.template.spec.volumes.find((v: any) => v.configMap?.name === cm.metadata.name);
+                volume.secret = { secretName: cm.metadata.name };
+                delete volume.configMap;
+            },
+        ],
+        ["a mirrored Envoy image running the package's config", "sidecar", (o) => (envoyOf(o).image = "registry.example.com/edge/front-proxy:1.39.5")],
+        ["a mirrored Envoy image, ext_proc", "extproc", (o) => (envoyOf(o).image = "registry.example.com/mirror/envoyproxy-envoy:v1.39.5")],
+        [
+            "the bootstrap in YAML with lowerCamelCase field names",
+            "sidecar",
+            (o) =>
+                editEnvoyConfig(o, undefined, (c) => {
+                    const t = filterNamed(c, EXT_AUTHZ).typed_config;
+                    t.failureModeAllow = t.failure_mode_allow;
+                    delete t.failure_mode_allow;
+                }),
+        ],
+        [
+            "ext_authz filter_enabled at 100% from a static runtime layer",
+            "sidecar",
+            (o) =>
+                editEnvoyConfig(o, undefined, (c) => {
+                    filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled = { default_value: { numerator: 0 }, runtime_key: "waf.enabled" };
+                    c.layered_runtime = { layers: [{ name: "static", static_layer: { "waf.enabled": 100 } }, { name: "admin", admin_layer: {} }] };
+                }),
+        ],
+        ["a websocket upgrade that runs the default chain", "sidecar", (o) => editEnvoyConfig(o, undefined, (c) => (front(c).upgrade_configs = [{ upgrade_type: "websocket" }]))],
+        ["a file access log beside the gRPC one", "sidecar", (o) => editEnvoyConfig(o, undefined, (c) => front(c).access_log.push({ name: "stdout", typed_config: { "@type": "type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog" } }))],
+        ["the same objects listed in another order", "shared", (o) => o.reverse()],
+    ];
+    for (const [name, base, plant] of VARIANTS) {
+        it(name, () => {
+            const objects = copy(baseObjects[base]);
+            plant(objects);
+            for (const text of bootstraps(objects)) assert.deepStrictEqual(envoyConfigProblems(text), []);
+            const report = analyzeTraffic(objects);
+            assert.deepStrictEqual(report.findings, []);
+            assert.strictEqual(report.verdict, "inspected");
+            assert.ok(report.paths.length >= 1);
+        });
+    }
+});
+
+describe("closed world: the allowlist, held against Envoy's protos", () => {
+    const root = protobuf.Root.fromJSON(JSON.parse(fs.readFileSync(ENVOY_PROTOS_FILE, "utf8")).root);
+    // Fields the model knows from newer Envoy releases than the vendored protos.
+    const NEWER: Record<string, string[]> = { "envoy.extensions.filters.http.ext_proc.v3.ExtProcOverrides": ["failure_mode_allow"] };
+    for (const [name, g] of Object.entries(MESSAGES)) {
+        it(`${name}: every field of ${g.proto} is modeled, neutral or refused, and nothing else is named`, () => {
+            const type = root.lookupType(g.proto);
+            const proto = type.fieldsArray.map((f) => f.name).sort();
+            const named = [...g.modeled, ...g.neutral, ...Object.keys(g.refused)];
+            assert.strictEqual(new Set(named).size, named.length, "a field is classified twice");
+            assert.deepStrictEqual(named.filter((f) => !(NEWER[g.proto] ?? []).includes(f)).sort(), proto);
+        });
+    }
+});
