@@ -220,6 +220,15 @@ export interface EnvoyProxy {
      * generated one. You then own the listener, routes and the agent wiring.
      */
     configOverride?: pulumi.Input<string>;
+    /**
+     * With `extraConfig` or `configOverride`, the component runs the traffic-path verifier on
+     * its own objects and refuses a bootstrap in which a request passes uninspected or whose
+     * path cannot be verified. `true` deploys it anyway: the findings are then annotated on the
+     * Deployment (`sigsci-envoy/acknowledged-findings`), shown by the offline render and in the
+     * component's `acknowledgedFindings` output.
+     * @default false
+     */
+    acknowledgeVerifierFindings?: pulumi.Input<boolean>;
 }
 
 /** How Envoy consults the agent about each request. */

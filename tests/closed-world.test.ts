@@ -4,9 +4,14 @@
 // code - proven not inspected, or cannot verify - never in "no findings". Beside them, correct
 // hand-written variants of the package's own objects must stay at zero findings.
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { AgentService, EnvoyApp } from "../sdk";
+import { ACKNOWLEDGED_FINDINGS_ANNOTATION } from "../sdk/kube/plan";
+import { kubernetesObjects, runProgram, valueOf } from "./support/pulumi-mocks";
 import { analyzeTraffic, CANNOT_VERIFY, Finding, verdictOf } from "../sdk/traffic";
 import { MESSAGES } from "../sdk/traffic/envoy-grammar";
 import { GUIDE_KEYS, guideArgs } from "../tools/fixtures";
+import { trafficVerdict } from "../tools/render/render";
 import { Spec } from "../tools/scenarios";
 import { envoyConfigProblems, parseConfigText } from "./support/envoy-schema";
 import { validateKubernetesObject } from "./support/kube-schema";
@@ -463,6 +468,17 @@ describe("closed world: planted faults", () => {
         });
     }
 
+    it("gives the render's verdict line: what was proven, and what was not", () => {
+        const line = (plant: (o: any[]) => void) => {
+            const objects = copy(baseObjects.sidecar);
+            plant(objects);
+            return trafficVerdict(analyzeTraffic(objects));
+        };
+        assert.strictEqual(line(() => undefined), "  traffic paths: 1 inspected listener verified, no findings");
+        assert.strictEqual(line((o) => editEnvoyConfig(o, undefined, (c) => (listener(c, "front").use_original_dst = true))), "  traffic paths: 1 inspected listener verified; not every path can be verified: 1 finding (1 cannot verify)");
+        assert.strictEqual(line((o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: AUTHZ_OFF }))), "  traffic paths: 0 inspected listeners verified; some requests pass uninspected: 1 finding");
+    });
+
     it("reports an unverifiable construct as a warning only when asked to", () => {
         const objects = copy(baseObjects.sidecar);
         editEnvoyConfig(objects, undefined, (c) => (listener(c, "front").use_original_dst = true));
@@ -568,4 +584,50 @@ describe("closed world: the allowlist, held against Envoy's protos", () => {
             assert.deepStrictEqual(named.filter((f) => !(NEWER[g.proto] ?? []).includes(f)).sort(), proto);
         });
     }
+});
+
+describe("closed world: the component refuses to build what the verifier rejects", () => {
+    const XDS = { dynamic_resources: { lds_config: { ads: {} } } };
+    const FINDING = /^envoy-unverifiable Deployment default\/helloworld: Envoy \(container envoy\) has dynamic_resources: listeners or clusters come from a management server/;
+
+    it("refuses extraConfig that takes listeners from xDS, naming the input, before anything is registered", () => {
+        // Known inputs are judged in the constructor, before the component itself is registered.
+        assert.throws(
+            () => new EnvoyApp("helloworld", guideArgs({ envoy: { extraConfig: XDS } })),
+            /^InputError: sigsci-envoy: invalid "envoy\.extraConfig": got a bootstrap the traffic-path verifier rejects \(envoy-unverifiable Deployment default\/helloworld: Envoy \(container envoy\) has dynamic_resources: .*\); expected one in which every request is proven inspected; or set envoy\.acknowledgeVerifierFindings: true/,
+        );
+    });
+
+    it("refuses a configOverride without inspection, also when it arrives as an output", async () => {
+        const own = objectsOf(BASES.sidecar).find((o) => o.kind === "ConfigMap").data["envoy.json"];
+        const broken = JSON.parse(own);
+        front(broken).http_filters = front(broken).http_filters.filter((f: any) => f.name !== EXT_AUTHZ);
+        const run = await runProgram(() => new EnvoyApp("helloworld", guideArgs({ envoy: { configOverride: pulumi.output(JSON.stringify(broken)) } })));
+        assert.strictEqual(run.errors.length, 1);
+        assert.match(run.errors[0].message, /^sigsci-envoy: invalid "envoy\.configOverride": got a bootstrap the traffic-path verifier rejects \(listener-uninspected Deployment default\/helloworld: listener front \(0\.0\.0\.0:8000\) forwards prefix \/ \(virtual host app\) to cluster app uninspected: no ext_authz or ext_proc filter runs before the router/);
+        assert.deepStrictEqual(run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:core/v1:Secret"), []);
+    });
+
+    it("accepts the generated bootstrap given back as a configOverride", async () => {
+        const own = objectsOf(BASES.sidecar).find((o) => o.kind === "ConfigMap").data["envoy.json"];
+        const run = await runProgram(() => new EnvoyApp("helloworld", guideArgs({ envoy: { configOverride: own } })));
+        assert.deepStrictEqual(run.errors, []);
+        assert.deepStrictEqual(await valueOf(run.result.acknowledgedFindings), []);
+    });
+
+    it("builds it when acknowledged, and says so on the Deployment and in an output", async () => {
+        const run = await runProgram(() => new EnvoyApp("helloworld", guideArgs({ envoy: { extraConfig: XDS, acknowledgeVerifierFindings: true } })));
+        assert.deepStrictEqual(run.errors, []);
+        const findings = await valueOf(run.result.acknowledgedFindings);
+        assert.strictEqual(findings.length, 1);
+        assert.match(findings[0], FINDING);
+        const deployment = kubernetesObjects(run).find((o) => o.kind === "Deployment");
+        assert.deepStrictEqual(deployment.metadata.annotations, { [ACKNOWLEDGED_FINDINGS_ANNOTATION]: "envoy-unverifiable" });
+        // The verifier itself still reports it: acknowledging is the component's, not the policy pack's.
+        assert.deepStrictEqual(analyzeTraffic(kubernetesObjects(run)).findings.map((f) => [f.code, f.severity]), [["envoy-unverifiable", "error"]]);
+    });
+
+    it("refuses an agent fleet of zero pods", () => {
+        assert.throws(() => new AgentService("agents", { credentials: GUIDE_KEYS, replicas: 0 }), /^InputError: sigsci-envoy: invalid "replicas": got 0; expected a whole number from 1 to 1000$/);
+    });
 });

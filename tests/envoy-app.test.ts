@@ -11,13 +11,13 @@ import { appRun, AppRun, cluster, frontFilters, frontManager } from "./support/o
 import { autoName, isWrappedSecret, plainStrings, Run, runProgram, valueOf } from "./support/pulumi-mocks";
 
 const COMPONENT = "sigsci-envoy:index:EnvoyApp";
-const OUTPUTS = ["agentGrpcEndpoint", "namespace", "secretName", "configMapName", "deploymentName", "serviceName", "frontUrl"] as const;
+const OUTPUTS = ["agentGrpcEndpoint", "namespace", "secretName", "configMapName", "deploymentName", "serviceName", "frontUrl", "acknowledgedFindings"] as const;
 
 /** The component under Pulumi's mock runtime: what it registers, as what, and its outputs. */
 async function registered(args: EnvoyAppArgs, name = "helloworld") {
     const run = await runProgram(() => new EnvoyApp(name, args));
-    const outputs: Record<string, string | undefined> = {};
-    for (const key of OUTPUTS) outputs[key] = await valueOf(run.result[key]);
+    const outputs: Record<string, any> = {};
+    for (const key of OUTPUTS) outputs[key] = await valueOf<unknown>(run.result[key]);
     return { run, outputs };
 }
 
@@ -81,6 +81,7 @@ describe("EnvoyApp component, the guide's example, under the Pulumi runtime", ()
             deploymentName: "helloworld",
             serviceName: "helloworld",
             frontUrl: "http://helloworld.default.svc.cluster.local:8000",
+            acknowledgedFindings: [],
         });
     });
 });

@@ -61,7 +61,7 @@ describe("multi-language component schema (docs/schema.json; npm run test:packag
     it("has the components' inputs and outputs, every input documented", () => {
         const app = schema.resources["sigsci-envoy:index:EnvoyApp"];
         assert.deepStrictEqual(app.requiredInputs, ["app"]);
-        assert.deepStrictEqual(Object.keys(app.properties).sort(), ["agentGrpcEndpoint", "configMapName", "deploymentName", "frontUrl", "namespace", "secretName", "serviceName"]);
+        assert.deepStrictEqual(Object.keys(app.properties).sort(), ["acknowledgedFindings", "agentGrpcEndpoint", "configMapName", "deploymentName", "frontUrl", "namespace", "secretName", "serviceName"]);
         const agents = schema.resources["sigsci-envoy:index:AgentService"];
         assert.deepStrictEqual(agents.requiredInputs, ["credentials"]);
         assert.deepStrictEqual(Object.keys(agents.properties).sort(), [

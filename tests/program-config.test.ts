@@ -257,6 +257,9 @@ const MULTI_ERRORS: [string, Record<string, string>, string][] = [
         'sigsci-envoy: config "sigsci-envoy:apps[0].agentImage" is set for an app of the shared agent fleet (agentLayout "service"): set agentImage at the top level. Fix it with: pulumi config rm --path \'apps[0].agentImage\''],
     ["an app that disagrees with the fleet's integration", several([SHOP, { ...SHOP, appName: "api", integration: "ext_proc" }]),
         'sigsci-envoy: config "sigsci-envoy:apps[1].integration" is "ext_proc": expected "ext_authz", as the shared agent Service runs (agentService.integration). Fix it with: pulumi config rm --path \'apps[1].integration\''],
+    ["a shared agent fleet of zero pods", several([SHOP], { agentReplicas: "0" }),
+        // Refused by the component's own rule, named as the stack key.
+        'sigsci-envoy: config "sigsci-envoy:agentReplicas" is 0: expected a whole number from 1 to 1000. Fix it with: pulumi config set agentReplicas 2'],
     ["fleet scaling with no app in the fleet", several([BLOG], { agentMaxReplicas: "4" }),
         'sigsci-envoy: config "sigsci-envoy:agentMaxReplicas" is set, but no app uses the shared agent fleet (agentLayout "service"). Fix it with: pulumi config rm agentMaxReplicas'],
     ["an app name beside apps", { ...several([BLOG]), appName: "web" },

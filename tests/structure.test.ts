@@ -63,7 +63,7 @@ const ALLOWED: Record<string, string[]> = {
     "sdk/args": [],
     "sdk/settings": ["sdk/args", "sdk/traffic", "sdk/guide"],
     "sdk/envoy": ["sdk/settings", "sdk/args"],
-    "sdk/kube": ["sdk/envoy", "sdk/settings", "sdk/args"],
+    "sdk/kube": ["sdk/envoy", "sdk/settings", "sdk/args", "sdk/traffic"],
     "sdk/components": ["sdk/kube", "sdk/envoy", "sdk/settings", "sdk/args", "sdk/traffic"],
     "sdk/index": ["sdk/components", "sdk/args", "sdk/settings", "sdk/traffic"],
     // The entry point of the multi-language component host.

@@ -4,7 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EnvoyAppArgs } from "../args";
 import { agentListenAddress } from "../kube/containers";
-import { appChildren, appShape, AppShape, EVERY_APP_CHILD, namedObjects } from "../kube/plan";
+import { appChildren, appShape, AppShape, EVERY_APP_CHILD, findingText, namedObjects, ownConfigFindings } from "../kube/plan";
+import { refuseAs } from "../settings/errors";
 import { clusterDomainName, endpointText } from "../settings/agent-service";
 import { agentServiceNameFor, resolveAppSettings } from "../settings/envoy-app";
 import { isPending } from "../settings/pending";
@@ -23,6 +24,12 @@ function prepare(name: string, args: EnvoyAppArgs): Resolved<AppSettings> {
         claim(owner, name, namedObjects(s, appChildren(name, EVERY_APP_CHILD)));
         const own = s.agentService?.create;
         if (own && !isPending(own)) claim(ownService, name, agentServiceClaims(own));
+        // A bootstrap of the user's: built only if the verifier proves it, or the user acknowledges what it finds.
+        const findings = ownConfigFindings(s);
+        if (findings.length > 0 && !isPending(s.envoy) && s.envoy.acknowledgeVerifierFindings !== true) {
+            const input = s.envoy.configOverride !== undefined ? "envoy.configOverride" : "envoy.extraConfig";
+            refuseAs(input, `a bootstrap the traffic-path verifier rejects (${findings.map(findingText).join("; ")})`, "one in which every request is proven inspected; or set envoy.acknowledgeVerifierFindings: true to deploy it anyway, with these findings annotated on the Deployment and in the acknowledgedFindings output");
+        }
     });
 }
 
@@ -58,6 +65,8 @@ export class EnvoyApp extends pulumi.ComponentResource {
     public readonly serviceName: pulumi.Output<string>;
     /** The app's address inside the cluster, through Envoy: `http://<service>.<namespace>.svc.cluster.local:<port>`. */
     public readonly frontUrl: pulumi.Output<string>;
+    /** The traffic-path verifier's findings on a bootstrap of your own that `envoy.acknowledgeVerifierFindings` let through (`code object: message`); empty otherwise. */
+    public readonly acknowledgedFindings: pulumi.Output<string[]>;
 
     constructor(name: string, args: EnvoyAppArgs, opts?: pulumi.ComponentResourceOptions) {
         // Everything known is checked before the component itself is registered.
@@ -80,6 +89,7 @@ export class EnvoyApp extends pulumi.ComponentResource {
         // The sidecar's address in the pod; an agent Service's by its full name, in the namespace it is in.
         this.agentGrpcEndpoint = pulumi.all([settings.output((s) => (s.agent ? agentListenAddress(s.agent) : s.agentService!.create ? undefined : endpointText(s.agentService!.endpoint))), this.namespace, settings.output((s) => (s.agentService?.create ? { name: s.agentService.create.name, port: s.agentService.create.agent.grpcPort } : undefined))])
             .apply(([given, ns, own]) => given ?? `${clusterDomainName(own!.name, ns)}:${own!.port}`);
+        this.acknowledgedFindings = settings.output((s) => (s.envoy.acknowledgeVerifierFindings === true ? ownConfigFindings(s).map(findingText) : []));
         this.registerOutputs({
             agentGrpcEndpoint: this.agentGrpcEndpoint,
             namespace: this.namespace,
@@ -88,6 +98,7 @@ export class EnvoyApp extends pulumi.ComponentResource {
             deploymentName: this.deploymentName,
             serviceName: this.serviceName,
             frontUrl: this.frontUrl,
+            acknowledgedFindings: this.acknowledgedFindings,
         });
     }
 }

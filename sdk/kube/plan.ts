@@ -6,12 +6,13 @@
 // each new version, so the pods that refer to them roll); the objects named after the
 // component (Deployment, Service, PodDisruptionBudget, NetworkPolicy, HorizontalPodAutoscaler)
 // carry exactly that name in Kubernetes too.
-import { isPending } from "../settings/pending";
+import { holdsPending, isPending } from "../settings/pending";
 import { AgentServiceSettings, AppSettings } from "../settings/types";
 import { agentAutoscaler, agentDeployment, agentDisruptionBudget, agentNetworkPolicy, agentServiceObject } from "./agent-service";
 import { appDeployment, appDisruptionBudget, appNetworkPolicy, envoyConfigMap, frontService } from "./envoy-app";
 import { ObjectName } from "./containers";
 import { credentialsSecretObject } from "./workload";
+import { analyzeTraffic, Finding, FindingCode } from "../traffic";
 
 /** An object a component names itself; `namespace` undefined: the provider's. */
 export interface NamedObject {
@@ -79,11 +80,15 @@ export function appShape(s: AppSettings): AppShape | undefined {
     return { secret: false, own, networkPolicy: s.networkPolicy };
 }
 
+/** The annotation that carries the verifier findings an app acknowledged (`envoy.acknowledgeVerifierFindings`). */
+export const ACKNOWLEDGED_FINDINGS_ANNOTATION = "sigsci-envoy/acknowledged-findings";
+
 /** The app's children after its credentials Secret and its own agent Service (which the component registers itself). */
-export function appChildren(name: string, shape: AppShape): Child<AppSettings>[] {
+export function appChildren(name: string, shape: AppShape, annotate = true): Child<AppSettings>[] {
+    const deployment = (s: AppSettings, refs: Refs) => appDeployment(s, { configMapName: refs.configMapName!, secretName: refs.secretName ?? s.existingSecretName });
     return [
         { kind: "ConfigMap", name: `${name}-envoy-config`, named: false, needs: [], object: envoyConfigMap },
-        { kind: "Deployment", name, named: true, needs: ["configMapName", ...(shape.secret ? (["secretName"] as const) : [])], object: (s, refs) => appDeployment(s, { configMapName: refs.configMapName!, secretName: refs.secretName ?? s.existingSecretName }) },
+        { kind: "Deployment", name, named: true, needs: ["configMapName", ...(shape.secret ? (["secretName"] as const) : [])], object: (s, refs) => (annotate ? acknowledged(deployment(s, refs), s) : deployment(s, refs)) },
         { kind: "Service", name, named: true, needs: [], object: frontService },
         { kind: "PodDisruptionBudget", name, named: true, needs: [], object: appDisruptionBudget },
         ...(shape.networkPolicy ? [{ kind: "NetworkPolicy" as const, name, named: true, needs: [], object: appNetworkPolicy }] : []),
@@ -169,10 +174,50 @@ export function agentServiceObjects(s: AgentServiceSettings, options: PlanOption
 }
 
 /** The objects of an app (its own agent Service's included), as its component creates them. */
-export function appObjects(s: AppSettings, options: PlanOptions): PlannedObject[] {
+export function appObjects(s: AppSettings, options: PlanOptions, annotate = true): PlannedObject[] {
     const shape = appShape(s)!;
     const owner = `EnvoyApp ${s.name}`;
     const secret = shape.secret ? [secretObject(owner, s.name, s, options)] : [];
     const own = shape.own ? agentServiceObjects(s.agentService!.create!, options) : [];
-    return [...secret, ...own, ...childObjects(owner, s, appChildren(s.name, shape), { secretName: secret[0]?.object.metadata.name }, options)];
+    return [...secret, ...own, ...childObjects(owner, s, appChildren(s.name, shape, annotate), { secretName: secret[0]?.object.metadata.name }, options)];
+}
+
+/**
+ * Findings that depend on the agent fleet of a linked AgentService, which is not among an app's
+ * own objects: with such a link only the rest is judged here (the fleet's own component and the
+ * policy pack judge the whole).
+ */
+const FLEET_CODES: FindingCode[] = ["agent-unresolved", "agent-port-missing", "agent-no-pods", "agent-target-port", "agent-not-listening", "agent-mode-mismatch", "agent-tls-mismatch", "agent-policy-blocks", "agent-unready-endpoints", "pairing", "agent-unverifiable", "dns-unverifiable", "workload-unverifiable", "agent-fleet-unused", "envoy-egress-blocks"];
+
+const verified = new WeakMap<AppSettings, Finding[]>();
+
+/**
+ * With a bootstrap of the user's (`envoy.extraConfig`, `envoy.configOverride`): the errors the
+ * traffic-path verifier finds in the app's own objects, as this plan builds them. Empty without
+ * one (the generated bootstrap is proven by the tests), or while a value is still unknown.
+ */
+export function ownConfigFindings(s: AppSettings): Finding[] {
+    if (isPending(s) || isPending(s.envoy) || (s.envoy.extraConfig === undefined && s.envoy.configOverride === undefined)) return [];
+    // Judged once every value is known (the components check again when outputs resolve).
+    if (holdsPending(s) || appShape(s) === undefined) return [];
+    let found = verified.get(s);
+    if (!found) {
+        const objects = appObjects(s, { nameOf: (resourceName) => resourceName }, false).map((p) => p.object);
+        const linked = s.agentService !== undefined && s.agentService.create === undefined;
+        found = analyzeTraffic(objects, { defaultNamespace: s.namespace ?? "default" }).findings.filter((f) => f.severity === "error" && !(linked && FLEET_CODES.includes(f.code)));
+        verified.set(s, found);
+    }
+    return found;
+}
+
+/** A finding as one line: `code object: message`. */
+export const findingText = (f: Finding) => `${f.code} ${f.object}: ${f.message}`;
+
+/** The Deployment, annotated with the findings its app acknowledged. */
+function acknowledged(deployment: any, s: AppSettings): any {
+    if (isPending(s.envoy) || s.envoy.acknowledgeVerifierFindings !== true) return deployment;
+    const findings = ownConfigFindings(s);
+    if (findings.length === 0) return deployment;
+    const codes = [...new Set(findings.map((f) => f.code))].join(",");
+    return { ...deployment, metadata: { ...deployment.metadata, annotations: { ...(deployment.metadata.annotations ?? {}), [ACKNOWLEDGED_FINDINGS_ANNOTATION]: codes } } };
 }

@@ -53,7 +53,8 @@ export function resolveAgentServiceParts(at: string, name: string, namespace: st
         const cpuUtilization = a.cpuUtilization === undefined ? cpuDefault : check.int(`${at}autoscaling.cpuUtilization`, a.cpuUtilization, undefined, 1, 1000);
         autoscaling = { minReplicas, maxReplicas, cpuUtilization, memoryUtilization };
     }
-    const replicas = autoscaling ? undefined : check.int(`${at}replicas`, g?.replicas, AGENT_SERVICE_DEFAULTS.replicas, 0, 1000);
+    // At least one: a fleet at zero answers no Envoy, and an autoscaler leaves a target at zero alone.
+    const replicas = autoscaling ? undefined : check.int(`${at}replicas`, g?.replicas, AGENT_SERVICE_DEFAULTS.replicas, 1, 1000);
     const tls = check.plainObject(`${at}tls`, g?.tls);
     // By default its own namespace: by name when it has one, else the NetworkPolicy's own (the provider's).
     const clientNamespaces = g?.clientNamespaces === undefined ? (namespace === undefined ? undefined : [namespace]) : (check.stringList(`${at}clientNamespaces`, g.clientNamespaces) ?? []);

@@ -33,6 +33,8 @@ export const DEFAULTS = {
     envoyLogLevel: "info",
     /** Envoy's Prometheus stats are opt in: scraping is the cluster's choice. */
     envoyMetrics: false,
+    /** A bootstrap of the user's that the verifier rejects is refused unless acknowledged. */
+    acknowledgeVerifierFindings: false,
     /** Envoy's admin path for its statistics in Prometheus' text format. */
     envoyMetricsPath: "/stats/prometheus",
     /** Envoy needs no user of its image: it reads its config and writes nothing. A uid above 10000 stays clear of host users. */
@@ -183,6 +185,7 @@ export const INPUT_DEFAULTS: Record<string, unknown> = {
     "EnvoyProxy.adminPort": DEFAULTS.envoyAdminPort,
     "EnvoyProxy.readinessPort": DEFAULTS.envoyReadinessPort,
     "EnvoyProxy.metrics": DEFAULTS.envoyMetrics,
+    "EnvoyProxy.acknowledgeVerifierFindings": DEFAULTS.acknowledgeVerifierFindings,
     "EnvoyProxy.preStopSleepSeconds": DEFAULTS.envoyPreStopSleepSeconds,
     "EnvoyProxy.gracefulDrain": derived("true, false for `distroless` images"),
     "EnvoyProxy.concurrency": derived("the CPU limit, rounded up (at least 1)"),

@@ -215,6 +215,7 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         resources: envoyResources,
         extraConfig: check.plainObject("envoy.extraConfig", e.extraConfig),
         configOverride: e.configOverride === undefined ? undefined : check.str("envoy.configOverride", e.configOverride),
+        acknowledgeVerifierFindings: check.bool("envoy.acknowledgeVerifierFindings", e.acknowledgeVerifierFindings, DEFAULTS.acknowledgeVerifierFindings),
     };
     const app = resolveApp(args.app, envoy.preStopSleepSeconds);
     // The sidecar outlives the app by default: the guide's 30 s, or longer when the app stays longer.

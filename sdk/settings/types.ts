@@ -108,6 +108,7 @@ export interface AppSettings {
         resources: Resources;
         extraConfig?: Record<string, unknown>;
         configOverride?: string;
+        acknowledgeVerifierFindings: boolean;
     };
     inspection: InspectionSettings;
     /** The agent sidecar; absent when the app uses an agent Service. */

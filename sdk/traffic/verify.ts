@@ -233,6 +233,8 @@ export function analyzeTraffic(objects: KubeObject[] | ObjectIndex, options: Ver
         /** Clusters of other pods the routes forward to: the app may run there, behind a Service. */
         const remoteTargets = new Set<string>();
         const listenerText = (l: ListenerModel) => `listener ${l.name} (${l.address}:${l.port})`;
+        /** Listeners with a route that passes uninspected: never reported as proven. */
+        const gaps = new Set<ListenerModel>();
         const uses: { listener: ListenerModel; integration: Integration; failOpen: boolean; filterCluster?: string; logClusters: string[] }[] = [];
         /** Does filter `f` inspect requests forwarded with this per-route effect? Why not, when it does not. */
         const notInspecting = (f: InspectionFilter, e: PerRouteEffect | undefined): string | undefined => {
@@ -271,6 +273,7 @@ export function analyzeTraffic(objects: KubeObject[] | ObjectIndex, options: Ver
                                         : "no ext_authz or ext_proc filter runs before the router"
                                     : chain.inspection.map((f) => notInspecting(f, target.effects.get(f.name))).join("; ");
                             add("listener-uninspected", at, `${listenerText(l)} forwards ${route.ref} to cluster ${cluster}${which} uninspected: ${why}`);
+                            gaps.add(l);
                         }
                     }
                 }
@@ -307,7 +310,8 @@ export function analyzeTraffic(objects: KubeObject[] | ObjectIndex, options: Ver
                 inspectionClusters.add(l.cluster);
                 calls.push({ role: "access log", cluster: l.cluster, agents: l.r.hops });
             }
-            paths.push({ envoy: at, namespace: w.namespace, listener: `${u.listener.name} ${u.listener.address}:${u.listener.port}`, integration: u.integration, failOpen: u.failOpen, calls });
+            // Proven: every route of the listener inspected, and every call reaching an agent.
+            if (!gaps.has(u.listener) && calls.every((c) => c.agents.length > 0)) paths.push({ envoy: at, namespace: w.namespace, listener: `${u.listener.name} ${u.listener.address}:${u.listener.port}`, integration: u.integration, failOpen: u.failOpen, calls });
 
             // The agent must run the integration Envoy speaks, and expect response data exactly when Envoy sends it.
             const sendsResponseData = logs.length > 0;

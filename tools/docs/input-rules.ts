@@ -39,6 +39,10 @@ export const INPUT_RULES: BadInput[] = [
     // replicas and autoscaling
     { rule: "negative replicas", component: "EnvoyApp", args: () => guideArgs({ replicas: -1 }),
         message: 'sigsci-envoy: invalid "replicas": got -1; expected a whole number from 0 to 10000' },
+    { rule: "an agent fleet of zero pods (it would answer no Envoy)", component: "AgentService", args: () => agents({ replicas: 0 }),
+        message: 'sigsci-envoy: invalid "replicas": got 0; expected a whole number from 1 to 1000' },
+    { rule: "a zero-pod agent fleet of an app's own", component: "EnvoyApp", args: () => guideArgs({ agentService: { create: { replicas: 0 } } }),
+        message: 'sigsci-envoy: invalid "agentService.create.replicas": got 0; expected a whole number from 1 to 1000' },
     { rule: "replicas beside an autoscaler", component: "AgentService", args: () => agents({ replicas: 3, autoscaling: { maxReplicas: 5 } }),
         message: 'sigsci-envoy: invalid "replicas": got 3; expected nothing when autoscaling is given (the autoscaler owns the replica count)' },
     { rule: "an autoscaler minimum above its maximum", component: "AgentService", args: () => agents({ autoscaling: { minReplicas: 6, maxReplicas: 5 } }),

@@ -5,7 +5,8 @@
 // creates them. scripts/render.ts is its command.
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { analyzeTraffic } from "../../sdk/traffic";
+import { analyzeTraffic, TrafficReport, verdictOf } from "../../sdk/traffic";
+import { ACKNOWLEDGED_FINDINGS_ANNOTATION } from "../../sdk/kube/plan";
 import { REPO } from "../paths";
 import { evaluate } from "./evaluate";
 import { manifestStream, REDACTED, redactedObjects, sortObjects } from "./manifests";
@@ -79,8 +80,8 @@ export async function renderStack(stack: string, projectDir = REPO): Promise<Ren
     const summary = [
         `sigsci-envoy render: stack "${stack}", ${applyObjects.length} objects to apply (${[...counts].map(([k, n]) => `${k} ${n}`).join(", ")})${secrets.length > 0 ? `, and ${secrets.length} credentials Secret${secrets.length === 1 ? "" : "s"} to create (below)` : ""}`,
         ...endpoints,
-        `  traffic paths: ${traffic.paths.length} inspected listener${traffic.paths.length === 1 ? "" : "s"} verified, ${traffic.findings.length === 0 ? "no findings" : `${traffic.findings.length} finding${traffic.findings.length === 1 ? "" : "s"}`}`,
-        ...traffic.findings.map((f) => `${f.severity}: ${f.object}: ${f.message} [${f.code}]`),
+        trafficVerdict(traffic),
+        ...traffic.findings.map((f) => `${acknowledgedBy(objects, f) ? `${f.severity} (acknowledged by envoy.acknowledgeVerifierFindings)` : f.severity}: ${f.object}: ${f.message} [${f.code}]${f.path ? ` at ${f.path}` : ""}`),
         ...warnings.map((w) => `warning: ${w}`),
         ...notes,
     ];
@@ -107,3 +108,20 @@ export async function renderStack(stack: string, projectDir = REPO): Promise<Ren
     return { objects, applyObjects, yaml: manifestStream(applyObjects), summary };
 }
 
+
+const VERDICTS: Record<TrafficReport["verdict"], string> = { inspected: "every request proven inspected", "not-inspected": "some requests pass uninspected", "cannot-verify": "not every path can be verified" };
+
+/** The verifier's verdict in one line: what it proved, and how many findings of each kind. */
+export function trafficVerdict(t: TrafficReport): string {
+    const proven = `${t.paths.length} inspected listener${t.paths.length === 1 ? "" : "s"} verified`;
+    if (t.findings.length === 0) return `  traffic paths: ${proven}, no findings`;
+    const unverified = t.findings.filter((f) => verdictOf(f) === "cannot-verify").length;
+    return `  traffic paths: ${proven}; ${VERDICTS[t.verdict]}: ${t.findings.length} finding${t.findings.length === 1 ? "" : "s"}${unverified > 0 ? ` (${unverified} cannot verify)` : ""}`;
+}
+
+/** Did the app that owns the finding's object acknowledge it (the component's annotation)? */
+function acknowledgedBy(objects: any[], f: { code: string; object: string }): boolean {
+    const [kind, ref] = f.object.split(" ");
+    const o = objects.find((x) => x.kind === kind && `${x.metadata?.namespace ?? "default"}/${x.metadata?.name}` === ref);
+    return String(o?.metadata?.annotations?.[ACKNOWLEDGED_FINDINGS_ANNOTATION] ?? "").split(",").includes(f.code);
+}
