@@ -5,9 +5,9 @@
 // finding with the object it is about and the fix. This module only describes the policies:
 // index.ts serves them (constructing a PolicyPack starts a server), and tests call them directly.
 import { EnforcementLevel, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { checkAgentContainers, checkAgentKeysInConfigMaps, checkFailClosed, GuideCode, GuideFinding } from "sigsci-envoy/guide";
-import { Finding, verifyTraffic } from "sigsci-envoy/traffic";
-import { kubeObjectOf, stackObjects, unknownForResourceCheck } from "./resources";
+import { checkAgentContainers, checkAgentKeysInConfigMaps, failOpenPaths, GuideCode, GuideFinding } from "sigsci-envoy/guide";
+import { Finding } from "sigsci-envoy/traffic";
+import { judgeStack, kubeObjectOf, StackJudgement, unknownForResourceCheck } from "./resources";
 
 export const PACK_NAME = "sigsci-envoy";
 
@@ -35,32 +35,56 @@ function resourcePolicy(name: string, description: string, enforcementLevel: Enf
 
 const report = (reportViolation: ReportViolation) => (f: GuideFinding | Finding) => reportViolation(`${f.object}: ${f.message} [${f.code}]`);
 
-/** A policy over the whole stack's objects, as the traffic model needs them together. */
-function stackPolicy(name: string, description: string, enforcementLevel: EnforcementLevel, findings: (objects: any[], config: Record<string, any>) => (GuideFinding | Finding)[], configSchema?: StackValidationPolicy["configSchema"]): StackValidationPolicy {
+/** A finding with the scope of the traffic model it was made in (the Envoy workload followed; undefined for the whole). */
+interface Scoped {
+    finding: GuideFinding | Finding;
+    scope: string | undefined;
+}
+
+/** The namespace of a scope (`Deployment shop/web` -> `shop`). */
+const namespaceOf = (scope: string) => scope.split(" ")[1]?.split("/")[0];
+
+/**
+ * A policy over the whole stack's objects, as the traffic model needs them together, judged once
+ * per preview for every stack policy. A finding that rests on a value read unknown is held back;
+ * every other is reported; then, if the policy judges a scope in which an unknown value was read,
+ * it says so (the SDK reports that as advisory for this preview), naming the value.
+ */
+function stackPolicy(
+    name: string,
+    description: string,
+    enforcementLevel: EnforcementLevel,
+    select: (j: StackJudgement, config: Record<string, any>) => { findings: Scoped[]; judges: (scope: string | undefined) => boolean },
+    configSchema?: StackValidationPolicy["configSchema"],
+): StackValidationPolicy {
     return {
         name,
         description,
         enforcementLevel,
         ...(configSchema ? { configSchema } : {}),
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-            const { objects, unresolved } = stackObjects(args.resources);
-            // Judged on a guess it would be wrong either way: the SDK reports it as advisory for this preview, and pulumi up judges it.
-            if (unresolved) throw unresolved;
-            findings(objects, args.getConfig<Record<string, any>>()).forEach(report(reportViolation));
+            const j = judgeStack(args.resources);
+            const { findings, judges } = select(j, args.getConfig<Record<string, any>>());
+            for (const { finding, scope } of findings) if (!j.held.has(scope)) report(reportViolation)(finding);
+            const held = [...j.held].find(([scope]) => judges(scope));
+            if (held) throw held[1];
         },
     };
 }
 
-const trafficErrors = (objects: any[], codes: (code: string) => boolean) => verifyTraffic(objects).filter((f) => f.severity === "error" && codes(f.code));
+/** The traffic model's findings that `keep`, with their scopes. */
+const traffic = (j: StackJudgement, keep: (f: Finding) => boolean): Scoped[] => j.report.findings.filter(keep).map((finding) => ({ finding, scope: j.scopeOf.get(finding) }));
+const everything = () => true;
 
 export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     stackPolicy(
         "waf-coverage",
         "Every listener of every Envoy pod inspects each request (ext_authz or ext_proc before the router) and reaches a listening agent in the mode it speaks, through Services and NetworkPolicies that let it through; no NetworkPolicy or Service lets traffic reach the app around Envoy; no pod turns Ready before its inspection path answers. Envoy pods in `exemptNamespaces` (Envoys that front no WAF) are not judged.",
         "mandatory",
-        (objects, config) => {
+        (j, config) => {
             const exempt: string[] = Array.isArray(config.exemptNamespaces) ? config.exemptNamespaces : [];
-            return trafficErrors(objects, (code) => code !== "admin-exposed").filter((f) => !exempt.some((ns) => f.object.split(" ")[1]?.startsWith(`${ns}/`)));
+            const judged = (scope: string | undefined) => scope === undefined || !exempt.includes(namespaceOf(scope));
+            return { findings: traffic(j, (f) => f.severity === "error" && f.code !== "admin-exposed" && judged(f.object)), judges: judged };
         },
         { properties: { exemptNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose Envoy pods front no WAF and are not judged" } } },
     ),
@@ -68,19 +92,22 @@ export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
         "waf-coverage-verifiable",
         "No agent pod is left idle, and no other warning of the traffic-path verifier (what it cannot verify is an error of waf-coverage).",
         "advisory",
-        (objects) => verifyTraffic(objects).filter((f) => f.severity === "warning"),
+        (j) => ({ findings: traffic(j, (f) => f.severity === "warning"), judges: everything }),
     ),
     stackPolicy(
         "envoy-admin-loopback",
         "Envoy's admin interface listens on loopback only, and a listener on the pod's address forwards nothing of it but the read-only paths /ready and /stats/prometheus.",
         "mandatory",
-        (objects) => trafficErrors(objects, (code) => code === "admin-exposed"),
+        (j) => ({ findings: traffic(j, (f) => f.severity === "error" && f.code === "admin-exposed"), judges: everything }),
     ),
     stackPolicy(
         "envoy-fail-closed",
         "In the namespaces the pack's config lists (`namespaces`), Envoy refuses requests when no agent answers (failure_mode_allow: false) instead of passing them uninspected.",
         "mandatory",
-        (objects, config) => checkFailClosed(objects, Array.isArray(config.namespaces) ? config.namespaces : []),
+        (j, config) => {
+            const namespaces: string[] = Array.isArray(config.namespaces) ? config.namespaces : [];
+            return { findings: failOpenPaths(j.report, namespaces).map((finding) => ({ finding, scope: finding.object })), judges: (scope) => namespaces.length > 0 && (scope === undefined || namespaces.includes(namespaceOf(scope))) };
+        },
         { properties: { namespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose Envoy pods must fail closed" } } },
     ),
     resourcePolicy(

@@ -6,12 +6,11 @@
 // that refer to it see as unknown too: the Envoy config a Deployment mounts, the Secret its
 // agent reads. Pulumi records which resources each property depends on, so such a reference is
 // resolved to the one ConfigMap, Secret or Namespace of that kind it depends on, and the checks
-// can follow it. A value still unknown in an object on an inspection path (an Envoy or agent
-// workload, the Services, NetworkPolicies and Namespaces around them, the ConfigMaps they mount)
-// makes the stack policies say they cannot judge this preview (advisory), naming the object,
-// rather than pass or fail on a guess; unknowns elsewhere do not hold them up.
+// can follow it. Every other unknown value stays in the objects as a value that records when it
+// is read: a check is held back only for what it actually read unknown (the Envoy workload the
+// traffic model was following when it read it), and judges everything else.
 import { PolicyResource, UnknownValueError } from "@pulumi/policy";
-import { isAgentContainer, isEnvoyContainer, KubeObject, objectRef, workloads } from "sigsci-envoy/traffic";
+import { analyzeTraffic, Finding, isAgentContainer, KubeObject, objectRef, TrafficReport } from "sigsci-envoy/traffic";
 
 /** Stands for a value known only after `pulumi up`: it matches nothing the checks look for. */
 export const UNKNOWN = "(known after pulumi up)";
@@ -30,8 +29,26 @@ export function kubernetesKind(type: string): { apiVersion: string; kind: string
     return { apiVersion: m[1].replace(/^core\//, ""), kind: m[2] };
 }
 
-/** A plain copy of policy props: unknown values become {@link UNKNOWN}, their paths recorded. */
-function plainCopy(value: any, path: Path, unknowns: Unknown[]): any {
+/**
+ * Which unknown values a check read, by the scope it was in (the Envoy workload the traffic
+ * model was following; `undefined` for the objects as a whole). Only reads while active count.
+ */
+export class UnknownReads {
+    active = false;
+    scope: string | undefined;
+    readonly byScope = new Map<string | undefined, { unknown: Unknown; object: KubeObject }>();
+
+    read(unknown: Unknown, object: KubeObject | undefined): void {
+        if (!this.active || !object || this.byScope.has(this.scope)) return;
+        this.byScope.set(this.scope, { unknown, object });
+    }
+}
+
+/**
+ * A plain copy of policy props: an unknown value becomes {@link UNKNOWN}, its path recorded, and
+ * reading it is told to `reads` (for the object `owner.object`, set once the copy is done).
+ */
+function plainCopy(value: any, path: Path, unknowns: Unknown[], reads: UnknownReads, owner: { object?: KubeObject }): any {
     if (value === null || typeof value !== "object") return value;
     const out: any = Array.isArray(value) ? [] : {};
     for (const key of Object.keys(value)) {
@@ -41,11 +58,18 @@ function plainCopy(value: any, path: Path, unknowns: Unknown[]): any {
             v = value[key];
         } catch (e) {
             if (!(e instanceof UnknownValueError)) throw e;
-            unknowns.push({ path: at, error: e });
-            out[key] = UNKNOWN;
+            const u = { path: at, error: e };
+            unknowns.push(u);
+            Object.defineProperty(out, key, {
+                enumerable: true,
+                configurable: true,
+                get: () => (reads.read(u, owner.object), UNKNOWN),
+                // A resolved reference replaces the unknown value.
+                set: (resolved: unknown) => Object.defineProperty(out, key, { value: resolved, enumerable: true, writable: true, configurable: true }),
+            });
             continue;
         }
-        out[key] = plainCopy(v, at, unknowns);
+        out[key] = plainCopy(v, at, unknowns, reads, owner);
     }
     return out;
 }
@@ -68,11 +92,15 @@ export interface Converted {
 }
 
 /** One resource's Kubernetes object (unknown values marked), or undefined for other resources. */
-export function kubeObjectOf(r: { type: string; name: string; props: Record<string, any>; provider?: { props: Record<string, any> } }): Converted | undefined {
+export function kubeObjectOf(r: { type: string; name: string; props: Record<string, any>; provider?: { props: Record<string, any> } }, reads = new UnknownReads()): Converted | undefined {
     const kind = kubernetesKind(r.type);
     if (!kind) return undefined;
     let unknowns: Unknown[] = [];
-    const object = { ...kind, ...plainCopy(r.props, [], unknowns) } as KubeObject;
+    const owner: { object?: KubeObject } = {};
+    const object = plainCopy(r.props, [], unknowns, reads, owner) as KubeObject;
+    object.apiVersion = kind.apiVersion;
+    object.kind = kind.kind;
+    owner.object = object;
     object.metadata ??= {};
     // A name the provider picks at creation: the resource's own name stands for it until then, in messages and references alike.
     if (unknowns.some((u) => u.path.join(".") === "metadata.name")) {
@@ -102,8 +130,11 @@ function setAt(object: any, path: Path, value: unknown): void {
 
 /** The same error, saying which object holds the unknown value. */
 function naming(u: Unknown, object: KubeObject): UnknownValueError {
-    u.error.message = `${objectRef(object, "default")}: ${u.error.message}`;
-    return u.error;
+    const e = Object.create(Object.getPrototypeOf(u.error)) as UnknownValueError;
+    Object.assign(e, u.error);
+    e.message = `${objectRef(object, "default")}: ${u.error.message}`;
+    e.stack = u.error.stack;
+    return e;
 }
 
 /** Every container of a pod spec, init containers included: a value unknown in any of them may matter. */
@@ -111,40 +142,21 @@ function podContainers(pod: any): any[] {
     return [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])];
 }
 
-/**
- * The objects on an inspection path: Envoy and agent workloads, the ConfigMaps they mount, and
- * the Services, NetworkPolicies and Namespace objects of their namespaces.
- */
-function onInspectionPaths(objects: KubeObject[]): Set<KubeObject> {
-    const relevant = new Set<KubeObject>();
-    const namespaces = new Set<string>();
-    const mounted = new Set<string>();
-    for (const w of workloads(objects, "default")) {
-        if (!podContainers(w.pod).some((c: any) => isEnvoyContainer(c) || isAgentContainer(c))) continue;
-        relevant.add(w.object);
-        namespaces.add(w.namespace);
-        for (const v of w.pod.volumes ?? []) if (typeof v?.configMap?.name === "string") mounted.add(`${w.namespace}/${v.configMap.name}`);
-    }
-    for (const o of objects) {
-        const ns = o.metadata?.namespace ?? "default";
-        if ((o.kind === "Service" || o.kind === "NetworkPolicy") && namespaces.has(ns)) relevant.add(o);
-        if (o.kind === "ConfigMap" && mounted.has(`${ns}/${o.metadata?.name}`)) relevant.add(o);
-        if (o.kind === "Namespace" && namespaces.has(String(o.metadata?.name))) relevant.add(o);
-    }
-    return relevant;
-}
-
-export interface StackObjects {
+/** The stack's objects judged by the traffic model once, with which findings rest on values read unknown. */
+export interface StackJudgement {
     objects: KubeObject[];
-    /** The first value still unknown on an inspection path, if any: the stack cannot be judged in this preview. */
-    unresolved?: UnknownValueError;
+    report: TrafficReport;
+    /** The scope each finding was made in: the Envoy workload followed, or undefined. */
+    scopeOf: Map<Finding, string | undefined>;
+    /** Scopes in which an unknown value was read, with the first such value, naming its object. */
+    held: Map<string | undefined, UnknownValueError>;
 }
 
 /** Every Kubernetes object of a stack, with references to names picked at creation resolved through Pulumi's dependencies. */
-export function stackObjects(resources: PolicyResource[]): StackObjects {
+export function stackObjects(resources: PolicyResource[], reads = new UnknownReads()): KubeObject[] {
     const converted = new Map<PolicyResource, Converted>();
     for (const r of resources) {
-        const c = kubeObjectOf(r);
+        const c = kubeObjectOf(r, reads);
         if (c) converted.set(r, c);
     }
     const resolve = (r: PolicyResource, path: Path, kind: string, namespace: string | undefined): string | undefined => {
@@ -168,10 +180,35 @@ export function stackObjects(resources: PolicyResource[]): StackObjects {
             });
         }
     }
-    const objects = [...converted.values()].map((c) => c.object);
-    const relevant = onInspectionPaths(objects);
-    const left = [...converted.values()].find((c) => relevant.has(c.object) && c.unknowns.length > 0);
-    return { objects, unresolved: left ? naming(left.unknowns[0], left.object) : undefined };
+    return [...converted.values()].map((c) => c.object);
+}
+
+/** One judgement per preview: every stack policy reads the same (the SDK hands each policy the same resources). */
+const judgements = new WeakMap<PolicyResource, { resources: PolicyResource[]; judgement: StackJudgement }>();
+
+export function judgeStack(resources: PolicyResource[]): StackJudgement {
+    const cached = resources.length > 0 ? judgements.get(resources[0]) : undefined;
+    if (cached && cached.resources.length === resources.length && cached.resources.every((r, i) => r === resources[i])) return cached.judgement;
+    const reads = new UnknownReads();
+    const objects = stackObjects(resources, reads);
+    const scopeOf = new Map<Finding, string | undefined>();
+    reads.active = true;
+    let report: TrafficReport;
+    try {
+        report = analyzeTraffic(objects, {
+            tracer: {
+                enter: (scope) => (reads.scope = scope),
+                found: (f) => scopeOf.set(f, reads.scope),
+            },
+        });
+    } finally {
+        reads.active = false;
+    }
+    const held = new Map<string | undefined, UnknownValueError>();
+    for (const [scope, { unknown, object }] of reads.byScope) held.set(scope, naming(unknown, object));
+    const judgement = { objects, report, scopeOf, held };
+    if (resources.length > 0) judgements.set(resources[0], { resources: [...resources], judgement });
+    return judgement;
 }
 
 function getAt(object: any, path: Path): any {

@@ -7,7 +7,7 @@ import * as path from "path";
 import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
 import { loadAll } from "js-yaml";
 import { POLICIES } from "../policy/policies";
-import { kubernetesKind } from "../policy/resources";
+import { judgeStack, kubernetesKind } from "../policy/resources";
 import { REPO } from "../tools/paths";
 import { GUIDE_KEYS, guideArgs } from "../tools/fixtures";
 import { SCENARIOS } from "../tools/scenarios";
@@ -111,6 +111,21 @@ describe("policy pack: planted faults fail with the object and the fix", () => {
         }],
         ["an agent key in a ConfigMap", (o) => o.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "agent-env", namespace: "default" }, data: { accesskeyid: "AKID-IN-A-CONFIGMAP" } }), {
             "sigsci-agent-keys-not-in-configmaps": ["ConfigMap default/agent-env: data key accesskeyid holds an agent key, readable by anyone who may read ConfigMaps; keep the keys in a Secret (accesskeyid and secretaccesskey, the guide) and rotate these [agent-keys-in-configmap]"],
+        }],
+        ["an agent key read from a ConfigMap key", (o) => (agentOf(o).env.find((e: any) => e.name === "SIGSCI_SECRETACCESSKEY").valueFrom = { configMapKeyRef: { name: "agent-env", key: "secret" } }), {
+            "sigsci-agent-credentials": ["Deployment default/helloworld: container sigsci-agent: SIGSCI_SECRETACCESSKEY is read from ConfigMap agent-env (key secret), whose data is plain text to anyone who may read ConfigMaps; read it from a Secret (valueFrom.secretKeyRef, as the guide shows) [agent-key-literal]"],
+        }],
+        ["an agent key as a flag", (o) => (agentOf(o).args = ["--secretaccesskey=FLAG-SECRET-0123456789"]), {
+            "sigsci-agent-credentials": ["Deployment default/helloworld: container sigsci-agent: the agent key is given on its command line (--secretaccesskey), in plain text in the manifest; read it from a Secret into SIGSCI_SECRETACCESSKEY (valueFrom.secretKeyRef, as the guide shows) [agent-key-literal]"],
+        }],
+        ["agent keys in an agent.conf in a ConfigMap's binaryData", (o) => o.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "agent-conf", namespace: "default" }, binaryData: { "agent.conf": Buffer.from('accesskeyid = "AKID-IN-AGENT-CONF"\n').toString("base64") } }), {
+            "sigsci-agent-keys-not-in-configmaps": ["ConfigMap default/agent-conf: data key agent.conf holds an agent key, readable by anyone who may read ConfigMaps; keep the keys in a Secret (accesskeyid and secretaccesskey, the guide) and rotate these [agent-keys-in-configmap]"],
+        }],
+        ["agent keys for envFrom in a ConfigMap", (o) => o.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "agent-env", namespace: "default" }, data: { SIGSCI_ACCESSKEYID: "AKID-FOR-ENVFROM" } }), {
+            "sigsci-agent-keys-not-in-configmaps": ["ConfigMap default/agent-env: data key SIGSCI_ACCESSKEYID holds an agent key, readable by anyone who may read ConfigMaps; keep the keys in a Secret (accesskeyid and secretaccesskey, the guide) and rotate these [agent-keys-in-configmap]"],
+        }],
+        ["a DeploymentPatch over the judged Deployment", (o) => o.push({ apiVersion: "apps/v1", kind: "DeploymentPatch", metadata: { name: "helloworld", namespace: "default" }, spec: { replicas: 3 } }), {
+            "waf-coverage": ["DeploymentPatch default/helloworld: a DeploymentPatch rewrites Deployment default/helloworld after it is applied, so what the model judges may not be what runs; fold the change into the object itself [patch-unverifiable]"],
         }],
         ["latest pulled IfNotPresent, and no requests", (o) => {
             agentOf(o).imagePullPolicy = "IfNotPresent";
@@ -218,14 +233,46 @@ describe("policy pack: a preview, with names a provider picks at creation still 
         );
     });
 
-    it("is not held up by unknown values off the inspection paths", () => {
+    it("is not held up by unknown values no check reads, and reports a known violation whatever else is unknown", () => {
         const { objects, resources } = preview();
-        const other = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "batch", namespace: "jobs" }, spec: { selector: { matchLabels: { app: "batch" } }, template: { metadata: { labels: { app: "batch" } }, spec: { containers: [{ name: "worker", image: UNKNOWN_STRING }] } } } };
-        const all = [...resources, ...resourcesOf([other])];
-        assert.deepStrictEqual(violations([...objects, other], {}, all), {});
+        const waf = POLICIES.find((x) => x.name === "waf-coverage") as StackValidationPolicy;
+        const judge = (rs: PolicyResource[]) => {
+            const found: string[] = [];
+            let held: string | undefined;
+            try {
+                waf.validateStack({ resources: rs, getConfig: () => ({}) } as any, (m: string) => found.push(m));
+            } catch (e) {
+                if (!(e instanceof UnknownValueError)) throw e;
+                held = (e as Error).message;
+            }
+            return { found, held };
+        };
+        // A build-id annotation and a label on the NetworkPolicy: values no check reads.
+        const noisy = copy(objects);
+        find(noisy, "Deployment", "helloworld").metadata.annotations = { "build-id": UNKNOWN_STRING };
+        const np = find(noisy, "NetworkPolicy", "helloworld");
+        np.metadata.labels = { ...np.metadata.labels, team: UNKNOWN_STRING };
+        delete np.spec.ingress[0].ports; // a known violation: the app's port open around Envoy
+        const deployment = find(noisy, "Deployment", "helloworld");
+        const rs = resourcesOf(noisy, (o) => (o === deployment ? { spec: [find(noisy, "ConfigMap", "*"), find(noisy, "Secret", "*")] } : {}));
+        assert.deepStrictEqual(judge(rs), { found: ["Deployment default/helloworld: NetworkPolicy default/helloworld admits the app's port 8080, around Envoy: admit only Envoy's listener port [app-bypass]"], held: undefined });
+        // A workload whose image is unknown may run Envoy: it alone is held back (advisory,
+        // naming the value), and the known violation is still reported.
+        const batch = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "batch", namespace: "jobs" }, spec: { selector: { matchLabels: { app: "batch" } }, template: { metadata: { labels: { app: "batch" } }, spec: { containers: [{ name: "worker", image: UNKNOWN_STRING }] } } } };
+        assert.deepStrictEqual(judge([...rs, ...resourcesOf([batch])]), {
+            found: ["Deployment default/helloworld: NetworkPolicy default/helloworld admits the app's port 8080, around Envoy: admit only Envoy's listener port [app-bypass]"],
+            held: "Deployment jobs/batch: string value at .spec.template.spec.containers.0.image can't be known during preview",
+        });
         // The resource policies skip kinds they do not judge, whatever is unknown in them.
         const secret = resourcesOf([{ apiVersion: "v1", kind: "Secret", metadata: { name: "s", namespace: "default" }, stringData: { accesskeyid: UNKNOWN_STRING } }]);
         assert.deepStrictEqual(violations([], {}, secret), {});
+        assert.deepStrictEqual(violations(objects, {}, resources), {});
+    });
+
+    it("converts the stack into the model once per preview, for every stack policy", () => {
+        const { resources } = preview();
+        assert.strictEqual(judgeStack(resources), judgeStack([...resources]));
+        assert.notStrictEqual(judgeStack(resources), judgeStack(resources.slice(1)));
     });
 
     it("names an object whose name the provider picks at creation by its resource name, in references and messages", () => {

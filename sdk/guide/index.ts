@@ -2,10 +2,11 @@
 // Kubernetes objects however they were made (these components, hand-written resources, the
 // guide's own YAML): plain functions over plain objects, like the traffic model beside them.
 // The policy pack (policy/) enforces them; nothing here imports Pulumi.
-import { isAgentContainer } from "../traffic/agent";
+import { agentVariable, isAgentContainer } from "../traffic/agent";
+import { commandLine, optionValue } from "../traffic/process";
 import { allContainers, graceSeconds, imageTag, KubeObject, literalEnv, preStopSeconds } from "../traffic/kube";
 import { workloads } from "../traffic/objects";
-import { analyzeTraffic, VerifyOptions } from "../traffic/verify";
+import { analyzeTraffic, TrafficReport, VerifyOptions } from "../traffic/verify";
 
 export type GuideCode =
     | "agent-key-literal"
@@ -26,8 +27,9 @@ export interface GuideFinding {
     message: string;
 }
 
-/** The agent's credential variables (guide: "These variables must be set or the agent will not start"). */
-export const AGENT_KEY_VARIABLES = ["SIGSCI_ACCESSKEYID", "SIGSCI_SECRETACCESSKEY"];
+/** The agent's credential options, and their variables (guide: "These variables must be set or the agent will not start"). */
+export const AGENT_KEY_OPTIONS = ["accesskeyid", "secretaccesskey"];
+export const AGENT_KEY_VARIABLES = AGENT_KEY_OPTIONS.map(agentVariable);
 /** guide: the agent image's temporary volume, where rpc-address and shared-cache-dir default to files. */
 export const AGENT_TMP_DIR = "/sigsci/tmp";
 /** guide: `preStop: exec: command: ["sleep", "30"]`. */
@@ -63,6 +65,15 @@ export function checkAgentContainers(objects: KubeObject[], options: VerifyOptio
                 if (AGENT_KEY_VARIABLES.includes(e?.name) && e.value !== undefined) {
                     add("agent-key-literal", `${e.name} is a literal value, so the agent key stands in plain text in the manifest and in every copy of it; read it from a Secret (valueFrom.secretKeyRef, as the guide shows)`);
                 }
+                const cm = e?.valueFrom?.configMapKeyRef;
+                if (AGENT_KEY_VARIABLES.includes(e?.name) && cm) {
+                    add("agent-key-literal", `${e.name} is read from ConfigMap ${cm.name} (key ${cm.key}), whose data is plain text to anyone who may read ConfigMaps; read it from a Secret (valueFrom.secretKeyRef, as the guide shows)`);
+                }
+            }
+            // Flags name the keys on the command line: in the manifest, and in every process listing.
+            const argv = commandLine(c).argv;
+            for (const option of AGENT_KEY_OPTIONS) {
+                if (optionValue(argv, [`--${option}`, `-${option}`]) !== undefined) add("agent-key-literal", `the agent key is given on its command line (--${option}), in plain text in the manifest; read it from a Secret into ${agentVariable(option)} (valueFrom.secretKeyRef, as the guide shows)`);
             }
             if (c.securityContext?.readOnlyRootFilesystem !== true) {
                 add("agent-root-writable", `its root filesystem is writable; set securityContext.readOnlyRootFilesystem: true, with an emptyDir mounted at ${AGENT_TMP_DIR} for the agent's temporary files (the guide)`);
@@ -96,13 +107,18 @@ export function checkAgentContainers(objects: KubeObject[], options: VerifyOptio
 
 const KEY_NAME = /^(sigsci[_.-]?)?(accesskeyid|secretaccesskey)$/i;
 
+/** An agent key written into a file or an env list: `SIGSCI_ACCESSKEYID=...`, or agent.conf's `accesskeyid = "..."`. */
+const EMBEDDED_KEY = new RegExp(`(\\b(${AGENT_KEY_VARIABLES.join("|")})\\s*[=:]|^\\s*(${AGENT_KEY_OPTIONS.join("|")})\\s*=)\\s*["']?[A-Za-z0-9_-]{8,}`, "im");
+
 /** ConfigMaps that hold agent keys: their data is not secret (readable by anyone who may read ConfigMaps, and not encrypted at rest). */
 export function checkAgentKeysInConfigMaps(objects: KubeObject[], options: VerifyOptions = {}): GuideFinding[] {
     const findings: GuideFinding[] = [];
     for (const o of objects.filter((x) => x.kind === "ConfigMap")) {
-        const entries = Object.entries({ ...(o.data ?? {}), ...(o.binaryData ?? {}) });
+        // binaryData is base64 of the very bytes a pod reads.
+        const decoded = Object.entries<unknown>(o.binaryData ?? {}).map(([k, v]) => [k, typeof v === "string" ? Buffer.from(v, "base64").toString("utf8") : v] as const);
+        const entries = [...Object.entries<unknown>(o.data ?? {}), ...decoded];
         const named = entries.filter(([k]) => KEY_NAME.test(k)).map(([k]) => k);
-        const embedded = entries.filter(([k, v]) => !KEY_NAME.test(k) && typeof v === "string" && AGENT_KEY_VARIABLES.some((name) => new RegExp(`\\b${name}\\s*[=:]\\s*["']?[A-Za-z0-9_-]{8,}`).test(v))).map(([k]) => k);
+        const embedded = entries.filter(([k, v]) => !KEY_NAME.test(k) && typeof v === "string" && EMBEDDED_KEY.test(v)).map(([k]) => k);
         for (const key of [...named, ...embedded]) {
             findings.push({
                 code: "agent-keys-in-configmap",
@@ -117,8 +133,13 @@ export function checkAgentKeysInConfigMaps(objects: KubeObject[], options: Verif
 /** Envoy pods in `namespaces` whose inspection lets requests through when no agent answers. */
 export function checkFailClosed(objects: KubeObject[], namespaces: string[], options: VerifyOptions = {}): GuideFinding[] {
     if (namespaces.length === 0) return [];
-    return analyzeTraffic(objects, options)
-        .paths.filter((p) => p.failOpen && namespaces.includes(p.namespace))
+    return failOpenPaths(analyzeTraffic(objects, options), namespaces);
+}
+
+/** The same, from a traffic report already made. */
+export function failOpenPaths(report: TrafficReport, namespaces: string[]): GuideFinding[] {
+    return report.paths
+        .filter((p) => p.failOpen && namespaces.includes(p.namespace))
         .map((p) => ({
             code: "inspection-fail-open" as const,
             object: p.envoy,

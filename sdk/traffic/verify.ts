@@ -108,6 +108,17 @@ export interface VerifyOptions {
      * passes), or `warning`, for a reviewed setup whose unverifiable parts are acknowledged.
      */
     unverifiable?: "error" | "warning";
+    /**
+     * For tools that judge objects holding values not known yet (the policy pack at preview):
+     * told which Envoy workload the verifier is following (`undefined`: the objects as a whole)
+     * and of each finding as it is made, so a finding can be tied to the values read for it.
+     */
+    tracer?: VerifyTracer;
+}
+
+export interface VerifyTracer {
+    enter(scope: string | undefined): void;
+    found(finding: Finding): void;
 }
 
 /**
@@ -151,7 +162,9 @@ export function analyzeTraffic(objects: KubeObject[] | ObjectIndex, options: Ver
         if (seen.has(key)) return;
         seen.add(key);
         const s = CANNOT_VERIFY.includes(code) && severity === "error" ? (options.unverifiable ?? "error") : severity;
-        findings.push(path === undefined ? { code, severity: s, object, message } : { code, severity: s, object, message, path });
+        const f: Finding = path === undefined ? { code, severity: s, object, message } : { code, severity: s, object, message, path };
+        findings.push(f);
+        options.tracer?.found(f);
     };
     const refOf = (o: KubeObject) => objectRef(o, ns0).replace(/^\w+ /, "");
     /** Envoy pods reaching each paired (affinity) agent Service, for the fleet warning. */
@@ -196,6 +209,7 @@ export function analyzeTraffic(objects: KubeObject[] | ObjectIndex, options: Ver
     }
 
     for (const w of index.workloads) {
+        options.tracer?.enter(w.ref);
         for (const envoy of envoyContainers(w.pod, index, w.namespace)) {
             const command = envoyCommand(envoy);
             for (const why of command.unverifiable) add("envoy-unverifiable", w.ref, `container ${envoy.name} runs Envoy with ${why}: its inspection path cannot be verified`, "error", `${w.ref} container ${envoy.name} command line`);
@@ -211,6 +225,7 @@ export function analyzeTraffic(objects: KubeObject[] | ObjectIndex, options: Ver
             analyzeEnvoy(w, envoy, envoyModel(bootstrap.config), bootstrap.source);
         }
     }
+    options.tracer?.enter(undefined);
 
     function analyzeEnvoy(w: Workload, envoy: any, model: EnvoyModel, source: string) {
         const at = w.ref;
