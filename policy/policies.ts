@@ -15,6 +15,14 @@ type Check = (objects: any[]) => GuideFinding[];
 
 const WORKLOADS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod"];
 
+/** Each resource converted once per preview, for every resource policy (the SDK hands each the same props). */
+const conversions = new WeakMap<object, ReturnType<typeof kubeObjectOf>>();
+function convertedOnce(args: ResourceValidationArgs): ReturnType<typeof kubeObjectOf> {
+    if (typeof args.props !== "object" || args.props === null) return kubeObjectOf(args);
+    if (!conversions.has(args.props)) conversions.set(args.props, kubeObjectOf(args));
+    return conversions.get(args.props);
+}
+
 /** A policy over each Kubernetes resource of `kinds` on its own, reporting the findings of `codes`. */
 function resourcePolicy(name: string, description: string, enforcementLevel: EnforcementLevel, kinds: string[], check: Check, codes: GuideCode[]): ResourceValidationPolicy {
     return {
@@ -22,7 +30,7 @@ function resourcePolicy(name: string, description: string, enforcementLevel: Enf
         description,
         enforcementLevel,
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-            const converted = kubeObjectOf(args);
+            const converted = convertedOnce(args);
             if (!converted || !kinds.includes(converted.object.kind)) return;
             // A value the check could read is unknown in this preview: rethrown, the SDK reports
             // that this policy cannot judge this object yet (advisory), naming it.

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick | --render [rounds]]`: what the EnvoyApp component costs over the same objects written by
+// `npm run bench [-- --quick | --render [rounds] | --verifier [rounds]]`: what the EnvoyApp component costs over the same objects written by
 // hand (tools/bench/raw-app.ts), under Pulumi's mock runtime, for 10, 100 and 1,000 apps in one
 // program. A third side puts those hand-written objects in an empty component with the same
 // seven outputs: the floor of any component, which tells the component's own cost from what
@@ -26,6 +26,7 @@ import { EnvoyApp } from "../sdk";
 import { rawApp, rawAppInComponent } from "../tools/bench/raw-app";
 import { REPO } from "../tools/paths";
 import { evaluate } from "../tools/render/evaluate";
+import { verifierBench } from "./bench-verifier";
 
 type Side = "component" | "raw" | "floor";
 const SIDES: Side[] = ["component", "raw", "floor"];
@@ -159,7 +160,7 @@ function main(quick: boolean) {
         );
         process.stderr.write(`${n} apps done (${rounds} rounds)\n`);
     }
-    const render = renderCost(quick ? 4 : 12);
+    const render = `${renderCost(quick ? 4 : 12)}\n\n${verifierBench(quick ? 2 : 3)}`;
     const cpus = require("os").cpus();
     process.stdout.write(`${rows.join("\n")}\n\n${render}\n\nNode.js ${process.version}, @pulumi/pulumi ${require("@pulumi/pulumi/package.json").version}, ${cpus.length} x ${cpus[0]?.model ?? "CPU"}\n`);
 }
@@ -168,6 +169,7 @@ async function entry(argv: string[]) {
     if (argv[0] === "--size") process.stdout.write(JSON.stringify(await measureSize(Number(argv[1]), Number(argv[2]))));
     else if (argv[0] === "--memory") process.stdout.write(JSON.stringify(await measureMemory(argv[1] as Side, Number(argv[2]))));
     else if (argv[0] === "--render") process.stdout.write(`${renderCost(Number(argv[1] ?? 12))}\n`);
+    else if (argv[0] === "--verifier") process.stdout.write(`${verifierBench(Number(argv[1] ?? 3))}\n`);
     else main(argv.includes("--quick"));
 }
 

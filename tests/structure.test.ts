@@ -70,7 +70,7 @@ const ALLOWED: Record<string, string[]> = {
     "index.ts": ["sdk/index"],
     program: ["sdk/index", "sdk/args", "sdk/settings"],
     tools: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "program"],
-    scripts: ["tools", "sdk/index", "sdk/settings", "sdk/envoy", "sdk/kube"],
+    scripts: ["tools", "sdk/index", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "policy"],
     tests: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/guide", "sdk/components", "program", "policy", "tools"],
     examples: [],
     policy: [],

@@ -16,7 +16,7 @@ export type Direction = "Ingress" | "Egress";
 
 /** The policies of `direction` that select the pod. */
 export function policiesSelecting(index: ObjectIndex, end: PodEnd, direction: Direction): KubeObject[] {
-    return index.inNamespace("NetworkPolicy", end.namespace).filter((o) => selects(o.spec?.podSelector ?? {}, end.labels) && policyTypes(o).includes(direction));
+    return index.selecting("NetworkPolicy", end.namespace, end.labels).filter((o) => selects(o.spec?.podSelector ?? {}, end.labels) && policyTypes(o).includes(direction));
 }
 
 /** A policy's types: as given, else Ingress, plus Egress when it has egress rules. */

@@ -30,6 +30,10 @@ export class ObjectIndex {
     private readonly byKindNs = new Map<string, KubeObject[]>();
     private readonly workloadsByNs = new Map<string, Workload[]>();
     private readonly hpaByTarget = new Map<string, KubeObject>();
+    /** NetworkPolicies and Services by namespace and one label pair of their selector (`""`: no pair, checked for every pod). */
+    private readonly selectorIndex = new Map<string, KubeObject[]>();
+    /** Workloads by namespace and each label pair of their pods. */
+    private readonly labelIndex = new Map<string, Workload[]>();
 
     constructor(input: KubeObject[], readonly defaultNamespace: string) {
         for (const o of input) {
@@ -43,6 +47,11 @@ export class ObjectIndex {
         for (const o of this.objects) {
             const key = `${o.kind}|${this.namespaceOf(o)}`;
             (this.byKindNs.get(key) ?? this.byKindNs.set(key, []).get(key)!).push(o);
+            if (o.kind === "NetworkPolicy" || o.kind === "Service") {
+                const m = o.kind === "Service" ? o.spec?.selector : o.spec?.podSelector?.matchLabels;
+                const pair = m && typeof m === "object" ? Object.keys(m).sort()[0] : undefined;
+                push(this.selectorIndex, `${o.kind}|${this.namespaceOf(o)}|${pair === undefined ? "" : `${pair}=${m[pair]}`}`, o);
+            }
             if (o.kind === "HorizontalPodAutoscaler") {
                 const t = o.spec?.scaleTargetRef;
                 this.hpaByTarget.set(`${t?.kind}|${this.namespaceOf(o)}|${t?.name}`, o);
@@ -56,6 +65,7 @@ export class ObjectIndex {
                 const w: Workload = { ref: objectRef(o, defaultNamespace), object: o, namespace: ns, labels: template.metadata?.labels ?? {}, pod: template.spec, replicas: this.replicasOf(o) };
                 this.workloads.push(w);
                 (this.workloadsByNs.get(ns) ?? this.workloadsByNs.set(ns, []).get(ns)!).push(w);
+                for (const [k, v] of Object.entries(w.labels)) push(this.labelIndex, `${ns}|${k}=${v}`, w);
             } else if (o.kind !== "PodTemplate" && !o.kind.endsWith("Patch")) {
                 for (const at of ["spec.template", "spec.jobTemplate.spec.template", "spec.template.spec.template"]) {
                     const t = at.split(".").reduce((x: any, k) => x?.[k], o);
@@ -88,6 +98,27 @@ export class ObjectIndex {
     /** Every object of `kind`. */
     ofKind(kind: string): KubeObject[] {
         return this.objects.filter((o) => o.kind === kind);
+    }
+
+    /** NetworkPolicies (or Services) of `namespace` whose selector may pick pods labelled `labels`: a superset, to be checked with the selector. */
+    selecting(kind: "NetworkPolicy" | "Service", namespace: string, labels: Record<string, string>): KubeObject[] {
+        const out = [...(this.selectorIndex.get(`${kind}|${namespace}|`) ?? [])];
+        for (const [k, v] of Object.entries(labels ?? {})) out.push(...(this.selectorIndex.get(`${kind}|${namespace}|${k}=${v}`) ?? []));
+        // In the objects' order, as a pass over them would give.
+        return out.length > 1 ? [...new Set(out)].sort((a, b) => this.order(a) - this.order(b)) : out;
+    }
+
+    /** Workloads of `namespace` that carry every pair of a Service selector (a superset of none). */
+    selectedBy(namespace: string, selector: Record<string, string> | undefined): Workload[] {
+        const pair = selector && typeof selector === "object" ? Object.keys(selector).sort()[0] : undefined;
+        if (pair === undefined) return [];
+        return this.labelIndex.get(`${namespace}|${pair}=${selector![pair]}`) ?? [];
+    }
+
+    private orderOf?: Map<KubeObject, number>;
+    private order(o: KubeObject): number {
+        this.orderOf ??= new Map(this.objects.map((x, i) => [x, i]));
+        return this.orderOf.get(o) ?? 0;
     }
 
     workloadsIn(namespace: string): Workload[] {
@@ -138,6 +169,12 @@ export class ObjectIndex {
         }
         return out;
     }
+}
+
+function push<T>(m: Map<string, T[]>, key: string, value: T): void {
+    const list = m.get(key);
+    if (list) list.push(value);
+    else m.set(key, [value]);
 }
 
 function entryText(o: KubeObject, key: string): string | undefined {

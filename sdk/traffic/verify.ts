@@ -186,7 +186,7 @@ export function analyzeTraffic(objects: KubeObject[] | ObjectIndex, options: Ver
 
     /** The pods of the workloads a Service selector picks, and templates of unknown kinds it picks. */
     const selected = (namespace: string, selector: Record<string, string> | undefined) => ({
-        pods: index.workloadsIn(namespace).filter((p) => serviceSelects(selector, p.labels)),
+        pods: index.selectedBy(namespace, selector).filter((p) => serviceSelects(selector, p.labels)),
         unknown: index.unknownTemplates.filter((t) => t.namespace === namespace && serviceSelects(selector, t.labels)),
     });
     const autoscalerMax = (p: Workload): number | undefined => {
@@ -392,7 +392,7 @@ export function analyzeTraffic(objects: KubeObject[] | ObjectIndex, options: Ver
                 );
             }
         }
-        for (const svc of index.inNamespace("Service", w.namespace).filter((s) => serviceSelects(s.spec?.selector, w.labels))) {
+        for (const svc of index.selecting("Service", w.namespace, w.labels).filter((s) => serviceSelects(s.spec?.selector, w.labels))) {
             for (const sp of svc.spec?.ports ?? []) {
                 const target = containerPortNumber(w.pod, sp.targetPort ?? sp.port, sp.protocol ?? "TCP");
                 if (target !== undefined && appPorts.has(target)) add("app-bypass", at, `Service ${refOf(svc)} forwards port ${sp.port} straight to the app's port ${target}, around Envoy: target Envoy's listener`);
