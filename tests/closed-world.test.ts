@@ -47,6 +47,12 @@ const setEnv = (c: any, name: string, value: string | undefined) => {
 };
 const filterNamed = (c: any, name: string) => front(c).http_filters.find((f: any) => f.name === name);
 const typedStruct = (type: string, value: object) => ({ "@type": "type.googleapis.com/xds.type.v3.TypedStruct", type_url: `type.googleapis.com/${type}`, value });
+/** ext_authz switched by a runtime key, under the runtime `layers`. */
+const runtimeSwitched = (layers: object[]) => (o: any[]) =>
+    editEnvoyConfig(o, undefined, (c) => {
+        filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled = { default_value: { numerator: 100 }, runtime_key: "waf.enabled" };
+        c.layered_runtime = { layers };
+    });
 /** A loopback-only copy of the front listener, forwarding uninspected to the app. */
 const uninspectedListener = (c: any, address: string) => {
     const l = copy(listener(c, "front"));
@@ -86,36 +92,9 @@ const FAULTS: Fault[] = [
     { name: "ext_authz off through a TypedStruct", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: typedStruct("envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute", { disabled: true }) })) },
     { name: "ext_authz switched by dynamic metadata (filter_enabled_metadata)", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled_metadata = { filter: "x", path: [{ key: "skip" }], value: { bool_match: true } })) },
     { name: "ext_authz filter_enabled at 0%", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled = { default_value: { numerator: 0 } })) },
-    {
-        name: "ext_authz filter_enabled set to 0 by a static runtime layer",
-        base: "sidecar",
-        codes: ["listener-uninspected"],
-        plant: (o) =>
-            editEnvoyConfig(o, undefined, (c) => {
-                filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled = { default_value: { numerator: 100 }, runtime_key: "waf.enabled" };
-                c.layered_runtime = { layers: [{ name: "static", static_layer: { waf: { enabled: 0 } } }] };
-            }),
-    },
-    {
-        name: "ext_authz filter_enabled under an RTDS runtime layer",
-        base: "sidecar",
-        codes: ["envoy-unverifiable"],
-        plant: (o) =>
-            editEnvoyConfig(o, undefined, (c) => {
-                filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled = { default_value: { numerator: 100 }, runtime_key: "waf.enabled" };
-                c.layered_runtime = { layers: [{ name: "rtds", rtds_layer: { name: "waf", rtds_config: { ads: {} } } }] };
-            }),
-    },
-    {
-        name: "ext_authz filter_enabled under a disk runtime layer",
-        base: "sidecar",
-        codes: ["envoy-unverifiable"],
-        plant: (o) =>
-            editEnvoyConfig(o, undefined, (c) => {
-                filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled = { default_value: { numerator: 100 }, runtime_key: "waf.enabled" };
-                c.layered_runtime = { layers: [{ name: "disk", disk_layer: { symlink_root: "/srv/runtime" } }] };
-            }),
-    },
+    { name: "ext_authz filter_enabled set to 0 by a static runtime layer", base: "sidecar", codes: ["listener-uninspected"], plant: runtimeSwitched([{ name: "static", static_layer: { waf: { enabled: 0 } } }]) },
+    { name: "ext_authz filter_enabled under an RTDS runtime layer", base: "sidecar", codes: ["envoy-unverifiable"], plant: runtimeSwitched([{ name: "rtds", rtds_layer: { name: "waf", rtds_config: { ads: {} } } }]) },
+    { name: "ext_authz filter_enabled under a disk runtime layer", base: "sidecar", codes: ["envoy-unverifiable"], plant: runtimeSwitched([{ name: "disk", disk_layer: { symlink_root: "/srv/runtime" } }]) },
     { name: "ext_authz disabled in the chain (HttpFilter.disabled)", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_AUTHZ).disabled = true)) },
     {
         name: "ext_authz calling an HTTP service",

@@ -7,7 +7,7 @@
 // stops. Plain data in, plain findings out: the tests, the policy pack and users share it.
 import { agentListeners, AgentListener, agentProbeProvesListening, answersLoopback, isAgentContainer, listensOnPodAddress } from "./agent";
 import { Bootstrap, envoyBootstrapOf, envoyCommand, envoyContainers, EnvoyModel, envoyModel, InspectionFilter, Integration, ListenerModel, PerRouteEffect, Unverifiable } from "./envoy";
-import { allContainers, containerPortNumber, dialsOwnPod, graceSeconds, IPV4_ADDRESS, KubeObject, objectRef, preStopSeconds, serviceForHost, serviceSelects, Workload } from "./kube";
+import { allContainers, containerPortNumber, dialsOwnPod, graceSeconds, isLoopback, IPV4_ADDRESS, KubeObject, objectRef, preStopSeconds, serviceForHost, serviceSelects, Workload } from "./kube";
 import { egressAllows, egressAllowsDns, ingressAdmits, ingressOnlyFrom, ingressOpenOnPort, PodEnd } from "./network-policy";
 import { indexOf, ObjectIndex } from "./objects";
 
@@ -210,7 +210,8 @@ export function analyzeTraffic(objects: KubeObject[] | ObjectIndex, options: Ver
 
     for (const w of index.workloads) {
         options.tracer?.enter(w.ref);
-        for (const envoy of envoyContainers(w.pod, index, w.namespace)) {
+        const envoys = envoyContainers(w.pod, index, w.namespace);
+        for (const envoy of envoys) {
             const command = envoyCommand(envoy);
             for (const why of command.unverifiable) add("envoy-unverifiable", w.ref, `container ${envoy.name} runs Envoy with ${why}: its inspection path cannot be verified`, "error", `${w.ref} container ${envoy.name} command line`);
             const bootstrap: Bootstrap = envoyBootstrapOf(index, w.namespace, w.pod, envoy);
@@ -222,12 +223,12 @@ export function analyzeTraffic(objects: KubeObject[] | ObjectIndex, options: Ver
                 add("envoy-config-unreadable", w.ref, `container ${envoy.name} runs Envoy with ${bootstrap.unreadable}: Envoy does not start`);
                 continue;
             }
-            analyzeEnvoy(w, envoy, envoyModel(bootstrap.config), bootstrap.source);
+            analyzeEnvoy(w, envoy, envoys, envoyModel(bootstrap.config), bootstrap.source);
         }
     }
     options.tracer?.enter(undefined);
 
-    function analyzeEnvoy(w: Workload, envoy: any, model: EnvoyModel, source: string) {
+    function analyzeEnvoy(w: Workload, envoy: any, envoysHere: any[], model: EnvoyModel, source: string) {
         const at = w.ref;
         const envoyEnd: PodEnd = { namespace: w.namespace, labels: w.labels, pod: w.pod };
         const unverifiable = (u: Unverifiable) => add("envoy-unverifiable", at, `Envoy (container ${envoy.name}) has ${u.at || "its bootstrap"}: ${u.why}; whether requests there are inspected cannot be verified`, "error", `${source}: ${u.at}`);
@@ -437,7 +438,6 @@ export function analyzeTraffic(objects: KubeObject[] | ObjectIndex, options: Ver
         // Shutdown: Envoy drains first, the app outlives Envoy, the agent outlives both, the grace period covers all.
         const envoyStop = preStopSeconds(envoy);
         if (envoyStop === 0) add("shutdown-order", at, `Envoy (container ${envoy.name}) has no preStop hook: it stops at once while the pod is still in its Services' endpoints, so new requests are refused`);
-        const envoysHere = envoyContainers(w.pod, index, w.namespace);
         const others = allContainers(w.pod).filter((c) => !envoysHere.includes(c));
         const apps = others.filter((c) => !isAgentContainer(c));
         const sidecars = others.filter(isAgentContainer);
@@ -587,9 +587,9 @@ export function analyzeTraffic(objects: KubeObject[] | ObjectIndex, options: Ver
     return { paths, findings, verdict };
 }
 
-/** A bind address only the pod reaches (the admin interface must have one). */
+/** A bind address only the pod reaches (the admin interface must have one): loopback, or a Unix socket. */
 function isLoopbackBind(address: string): boolean {
-    return /^127\./.test(address) || address === "::1" || /^::ffff:127\./i.test(address) || address.startsWith("unix:");
+    return isLoopback(address) || address.startsWith("unix:");
 }
 
 /** Why a pod's Service names may not resolve as the cluster's DNS would, if they may not. */
