@@ -46,6 +46,8 @@ const setEnv = (c: any, name: string, value: string | undefined) => {
     if (value !== undefined) c.env.push({ name, value });
 };
 const filterNamed = (c: any, name: string) => front(c).http_filters.find((f: any) => f.name === name);
+/** The front listener without its ext_authz filter: nothing inspects its requests. */
+const withoutExtAuthz = (c: any) => (front(c).http_filters = front(c).http_filters.filter((f: any) => f.name !== EXT_AUTHZ));
 const typedStruct = (type: string, value: object) => ({ "@type": "type.googleapis.com/xds.type.v3.TypedStruct", type_url: `type.googleapis.com/${type}`, value });
 /** ext_authz switched by a runtime key, under the runtime `layers`. */
 const runtimeSwitched = (layers: object[]) => (o: any[]) =>
@@ -247,7 +249,7 @@ const FAULTS: Fault[] = [
         codes: ["listener-uninspected"],
         plant: (o) => {
             envoyOf(o).image = "registry.example.com/edge/front-proxy:1.0";
-            editEnvoyConfig(o, undefined, (c) => (front(c).http_filters = front(c).http_filters.filter((f: any) => f.name !== EXT_AUTHZ)));
+            editEnvoyConfig(o, undefined, withoutExtAuthz);
         },
     },
     {
@@ -259,7 +261,7 @@ const FAULTS: Fault[] = [
             e.image = "registry.example.com/edge/proxy:1.0";
             e.command = ["/bin/sh", "-c", `exec /usr/local/bin/envoy ${e.args.join(" ")}`];
             delete e.args;
-            editEnvoyConfig(o, undefined, (c) => (front(c).http_filters = front(c).http_filters.filter((f: any) => f.name !== EXT_AUTHZ)));
+            editEnvoyConfig(o, undefined, withoutExtAuthz);
         },
     },
     {
@@ -348,7 +350,7 @@ const FAULTS: Fault[] = [
             const cm = find(o, "ConfigMap", "helloworld-envoy-config");
             const [key] = Object.keys(cm.data);
             const broken = parseConfigText(cm.data[key]) as any;
-            front(broken).http_filters = front(broken).http_filters.filter((f: any) => f.name !== EXT_AUTHZ);
+            withoutExtAuthz(broken);
             o.splice(o.indexOf(cm), 1, { apiVersion: "v1", kind: "Secret", metadata: { name: cm.metadata.name, labels: cm.metadata.labels }, data: { [key]: Buffer.from(cm.data[key]).toString("base64") }, stringData: { [key]: JSON.stringify(broken) } });
             const volume = find(o, "Deployment", "helloworld").spec.template.spec.volumes.find((v: any) => v.configMap?.name === cm.metadata.name);
             volume.secret = { secretName: cm.metadata.name };
@@ -580,7 +582,7 @@ describe("closed world: the component refuses to build what the verifier rejects
     it("refuses a configOverride without inspection, also when it arrives as an output", async () => {
         const own = objectsOf(BASES.sidecar).find((o) => o.kind === "ConfigMap").data["envoy.json"];
         const broken = JSON.parse(own);
-        front(broken).http_filters = front(broken).http_filters.filter((f: any) => f.name !== EXT_AUTHZ);
+        withoutExtAuthz(broken);
         const run = await runProgram(() => new EnvoyApp("helloworld", guideArgs({ envoy: { configOverride: pulumi.output(JSON.stringify(broken)) } })));
         assert.strictEqual(run.errors.length, 1);
         assert.match(run.errors[0].message, /^sigsci-envoy: invalid "envoy\.configOverride": got a bootstrap the traffic-path verifier rejects \(listener-uninspected Deployment default\/helloworld: listener front \(0\.0\.0\.0:8000\) forwards prefix \/ \(virtual host app\) to cluster app uninspected: no ext_authz or ext_proc filter runs before the router/);

@@ -99,9 +99,6 @@ export function literalEnv(container: any): Record<string, string> {
     return env;
 }
 
-export function hasEnv(container: any, name: string): boolean {
-    return (container?.env ?? []).some((e: any) => e?.name === name);
-}
 
 /** How long a container's preStop hook keeps it alive, in seconds: a native sleep, `sleep N`, or a shell script ending in `sleep N`. */
 export function preStopSeconds(container: any): number {

@@ -27,8 +27,8 @@ export class ObjectIndex {
     readonly workloads: Workload[] = [];
     readonly unknownTemplates: UnknownTemplate[] = [];
     private readonly byId = new Map<string, KubeObject>();
-    private readonly byKindNs = new Map<string, KubeObject[]>();
-    private readonly workloadsByNs = new Map<string, Workload[]>();
+    /** Services by cluster IP, for endpoints given as an address. */
+    private readonly serviceByIp = new Map<string, KubeObject>();
     private readonly hpaByTarget = new Map<string, KubeObject>();
     /** NetworkPolicies and Services by namespace and one label pair of their selector (`""`: no pair, checked for every pod). */
     private readonly selectorIndex = new Map<string, KubeObject[]>();
@@ -45,8 +45,7 @@ export class ObjectIndex {
         }
         this.objects = [...this.byId.values()];
         for (const o of this.objects) {
-            const key = `${o.kind}|${this.namespaceOf(o)}`;
-            (this.byKindNs.get(key) ?? this.byKindNs.set(key, []).get(key)!).push(o);
+            if (o.kind === "Service" && typeof o.spec?.clusterIP === "string" && !this.serviceByIp.has(o.spec.clusterIP)) this.serviceByIp.set(o.spec.clusterIP, o);
             if (o.kind === "NetworkPolicy" || o.kind === "Service") {
                 const m = o.kind === "Service" ? o.spec?.selector : o.spec?.podSelector?.matchLabels;
                 const pair = m && typeof m === "object" ? Object.keys(m).sort()[0] : undefined;
@@ -64,7 +63,6 @@ export class ObjectIndex {
                 if (!template?.spec) continue;
                 const w: Workload = { ref: objectRef(o, defaultNamespace), object: o, namespace: ns, labels: template.metadata?.labels ?? {}, pod: template.spec, replicas: this.replicasOf(o) };
                 this.workloads.push(w);
-                (this.workloadsByNs.get(ns) ?? this.workloadsByNs.set(ns, []).get(ns)!).push(w);
                 for (const [k, v] of Object.entries(w.labels)) push(this.labelIndex, `${ns}|${k}=${v}`, w);
             } else if (o.kind !== "PodTemplate" && !o.kind.endsWith("Patch")) {
                 for (const at of ["spec.template", "spec.jobTemplate.spec.template", "spec.template.spec.template"]) {
@@ -90,14 +88,9 @@ export class ObjectIndex {
         return this.byId.get(this.idOf(kind, namespace, name));
     }
 
-    /** The objects of `kind` in `namespace`. */
-    inNamespace(kind: string, namespace: string): KubeObject[] {
-        return this.byKindNs.get(`${kind}|${namespace}`) ?? [];
-    }
-
-    /** Every object of `kind`. */
-    ofKind(kind: string): KubeObject[] {
-        return this.objects.filter((o) => o.kind === kind);
+    /** The Service with this cluster IP (the first one listed, as a pass over the objects would find). */
+    serviceAt(clusterIP: string): KubeObject | undefined {
+        return this.serviceByIp.get(clusterIP);
     }
 
     /** NetworkPolicies (or Services) of `namespace` whose selector may pick pods labelled `labels`: a superset, to be checked with the selector. */
@@ -119,10 +112,6 @@ export class ObjectIndex {
     private order(o: KubeObject): number {
         this.orderOf ??= new Map(this.objects.map((x, i) => [x, i]));
         return this.orderOf.get(o) ?? 0;
-    }
-
-    workloadsIn(namespace: string): Workload[] {
-        return this.workloadsByNs.get(namespace) ?? [];
     }
 
     autoscalerOf(w: { object: KubeObject; namespace: string }): KubeObject | undefined {

@@ -458,7 +458,7 @@ export function analyzeTraffic(objects: KubeObject[] | ObjectIndex, options: Ver
 
     /** The Service an endpoint address names from `namespace` (a cluster IP or a DNS name), if among the objects. */
     function serviceOf(address: string, namespace: string): KubeObject | undefined {
-        if (IPV4_ADDRESS.test(address) || address.includes(":")) return index.objects.find((s) => s.kind === "Service" && s.spec?.clusterIP === address);
+        if (IPV4_ADDRESS.test(address) || address.includes(":")) return index.serviceAt(address);
         const ref = serviceForHost(address, namespace, domain);
         return ref ? index.get("Service", ref.namespace, ref.name) : undefined;
     }
