@@ -7,7 +7,7 @@ import { agentServiceChildren, agentServiceShape, AgentServiceShape, namedObject
 import { clusterDomainName, endpointText, resolveAgentServiceSettings } from "../settings/agent-service";
 import { AgentServiceSettings } from "../settings/types";
 import { claim, Owner } from "./claims";
-import { checkedSettings, Resolved } from "./inputs";
+import { checkedSettings, credentialsInput, Resolved } from "./inputs";
 import { childName, childNamespace, credentialsSecret, registerChildren } from "./register";
 
 export const AGENT_SERVICE_TYPE = "sigsci-envoy:index:AgentService";
@@ -35,7 +35,7 @@ export function agentServiceClaims(s: AgentServiceSettings) {
 function prepare(name: string, args: AgentServiceArgs): Prepared {
     const owner: Owner = { label: `AgentService "${name}"` };
     const settings = checkedSettings(args, (plain) => resolveAgentServiceSettings(name, plain), (s) => claim(owner, name, agentServiceClaims(s)));
-    return { settings, credentials: args.credentials };
+    return { settings, credentials: credentialsInput(args) };
 }
 
 function registerAll(parent: AgentService, name: string, p: Prepared, shape: AgentServiceShape) {

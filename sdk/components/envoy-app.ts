@@ -12,7 +12,7 @@ import { isPending } from "../settings/pending";
 import { AgentServiceSettings, AppSettings } from "../settings/types";
 import { agentServiceClaims, ownAgentService } from "./agent-service";
 import { claim, Owner } from "./claims";
-import { checkedSettings, Resolved } from "./inputs";
+import { checkedSettings, credentialsInput, Resolved } from "./inputs";
 import { childName, childNamespace, credentialsSecret, registerChildren } from "./register";
 
 export const ENVOY_APP_TYPE = "sigsci-envoy:index:EnvoyApp";
@@ -35,11 +35,11 @@ function prepare(name: string, args: EnvoyAppArgs): Resolved<AppSettings> {
 
 function registerAll(parent: EnvoyApp, name: string, args: EnvoyAppArgs, settings: Resolved<AppSettings>, shape: AppShape) {
     let secretName: pulumi.Output<string | undefined> = settings.output((s) => s.existingSecretName);
-    if (shape.secret) secretName = credentialsSecret(parent, name, args.credentials, settings);
+    if (shape.secret) secretName = credentialsSecret(parent, name, credentialsInput(args), settings);
     if (shape.own) {
         // Resolved once, with the app: it waits for the app's checks and holds the same credentials.
         const own = settings.derive((s) => s.agentService!.create as AgentServiceSettings);
-        secretName = ownAgentService(agentServiceNameFor(name), { settings: own, credentials: args.credentials }, { parent }).secretName;
+        secretName = ownAgentService(agentServiceNameFor(name), { settings: own, credentials: credentialsInput(args) }, { parent }).secretName;
     }
     const refs = shape.secret ? { secretName: secretName as pulumi.Output<string> } : {};
     return { secretName, ...registerChildren(parent, settings, appChildren(name, shape), refs) };

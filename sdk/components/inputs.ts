@@ -4,59 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { AgentCredentials } from "../args";
 import { InputError } from "../settings/errors";
 import { isPending, PENDING } from "../settings/pending";
-import { AGENT_KEYS, checkAgentKey } from "../settings/shared";
+import { credentialChecks, isOutputLike, knownNow, readArgs, redact, scrub, Secrets, settle } from "./read";
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-    if (typeof v !== "object" || v === null) return false;
-    const proto = Object.getPrototypeOf(v);
-    return proto === Object.prototype || proto === null;
-}
-
-function isThenable(v: unknown): boolean {
-    return (typeof v === "object" || typeof v === "function") && v !== null && typeof (v as any).then === "function";
-}
-
-/** `value` as far as it is known now: each output or promise (or whole object that is one) becomes PENDING. */
-export function knownPart(value: unknown, depth = 0): unknown {
-    if (pulumi.Output.isInstance(value) || isThenable(value)) return PENDING;
-    if (depth > 32) return value; // a cycle, or absurd nesting: the checks refuse it as it is
-    if (Array.isArray(value)) return value.map((v) => knownPart(v, depth + 1));
-    if (isPlainObject(value)) {
-        const out: Record<string, unknown> = {};
-        for (const k of Object.keys(value)) out[k] = knownPart(value[k], depth + 1);
-        return out;
-    }
-    return value;
-}
-
-/**
- * `value` once each output in it has a value: an unknown one of a preview (which never gets one)
- * stays PENDING, so what a preview does know is still checked.
- */
-async function settledPart(value: unknown, depth = 0): Promise<unknown> {
-    if (pulumi.isUnknown(value)) return PENDING;
-    if (pulumi.Output.isInstance(value)) {
-        // The SDK's own accessors (what it serializes resource inputs with): they settle for a
-        // value the preview does not know too, instead of never running like an apply.
-        const o = value as unknown as { promise(withUnknowns: boolean): Promise<unknown>; isKnown: Promise<boolean> };
-        const [v, isKnown] = await Promise.all([o.promise(true), o.isKnown]);
-        return isKnown ? settledPart(v, depth + 1) : PENDING;
-    }
-    if (isThenable(value)) return settledPart(await value, depth + 1);
-    if (depth > 32) return value;
-    if (Array.isArray(value)) return Promise.all(value.map((v) => settledPart(v, depth + 1)));
-    if (isPlainObject(value)) {
-        const out: Record<string, unknown> = {};
-        for (const k of Object.keys(value)) out[k] = await settledPart(value[k], depth + 1);
-        return out;
-    }
-    return value;
-}
-
-function containsPending(value: unknown, depth = 0): boolean {
+function containsPending(value: unknown): boolean {
     if (isPending(value)) return true;
-    if (depth > 32 || typeof value !== "object" || value === null) return false;
-    return Object.values(value).some((v) => containsPending(v, depth + 1));
+    if (typeof value !== "object" || value === null) return false;
+    return Object.values(value).some(containsPending);
 }
 
 /**
@@ -91,19 +44,22 @@ export class Resolved<S> {
     }
 
     /**
-     * Resolves `args` with `resolve`. When everything is known, `resolve` runs now, so a bad input
-     * throws before anything is registered. Otherwise `resolve` runs now over what is known (the
-     * rest PENDING), so a known bad value is still refused at once; again once every output that
-     * has a value has resolved (in a preview, unknown ones stay PENDING); and over every value
-     * once all have resolved, with the same messages. `checks` are further outputs that must
-     * resolve without error first (e.g. secret values, checked apart from the settings).
+     * Resolves `args` (read by {@link readArgs}: any form, any nesting of outputs) with
+     * `resolve`. When everything is known, `resolve` runs now, so a bad input throws before
+     * anything is registered. Otherwise `resolve` runs now over what is known (the rest PENDING),
+     * so a known bad value is still refused at once; again once every output that has a value
+     * has resolved (in a preview, unknown ones stay PENDING); and over every value once all have
+     * resolved, with the same messages. A refusal never shows a value that arrived as a secret.
+     * The agent keys never enter the settings: `resolve` sees {@link CREDENTIAL_GIVEN} for each
+     * one given, and their values are checked apart (outputs among them hold the children back).
      */
-    static of<A, S>(args: A, resolve: (plain: pulumi.Unwrap<A>) => S, checks: pulumi.Output<unknown>[] = []): Resolved<S> {
-        const view = knownPart(args);
-        const pending = containsPending(view);
+    static of<S>(args: unknown, resolve: (plain: any) => S): Resolved<S> {
+        const read = readArgs(args);
+        const checks = credentialChecks(read.credentials);
+        const view = knownNow(read.tree);
         let settings: S;
         try {
-            settings = resolve(view as pulumi.Unwrap<A>);
+            settings = resolve(view);
         } catch (e) {
             // A refusal that would show a value still to resolve waits for it, so that its message
             // shows the value, as the plain value's would; what it refuses is refused then.
@@ -111,10 +67,28 @@ export class Resolved<S> {
             settings = PENDING;
         }
         // Known now: the children are built from plain settings; the checks only hold them back.
-        if (!pending) return Resolved.now(settings, checks.length === 0 ? undefined : pulumi.all(checks));
-        const settled = settledPart(args).then((v) => resolve(v as pulumi.Unwrap<A>));
-        const later = pulumi.all([pulumi.output(args), pulumi.output(settled.then(() => undefined)), ...checks]).apply(([plain]) => resolve(plain as pulumi.Unwrap<A>));
-        return Resolved.later(later as pulumi.Output<S>, settings, settled);
+        if (!containsPending(view)) return Resolved.now(settings, checks.length === 0 ? undefined : pulumi.all(checks));
+        const resolveSettled = (r: { tree: unknown; secrets: Secrets }) => {
+            try {
+                const s = resolve(r.tree) as S & { warnings?: string[] };
+                // Warnings are messages too.
+                if (Array.isArray(s?.warnings)) s.warnings = s.warnings.map((w) => scrub(w, r.secrets));
+                return s as S;
+            } catch (e) {
+                throw e instanceof InputError ? redact(e, r.secrets) : e;
+            }
+        };
+        const settled = settle(read.tree).then(resolveSettled);
+        // Every output of the args is a dependency; the settings are secret when a value in them was.
+        // It waits for `settled` too: a refusal found there is this output's error, the same object (reported once).
+        const later = pulumi.all([pulumi.unsecret(pulumi.output(read.tree)), pulumi.output(settled.then(() => undefined)), ...checks]).apply(() =>
+            settle(read.tree).then((r) => {
+                const s = resolveSettled(r);
+                // Secret credentials leave only which keys were given in the settings: they stay plain.
+                return r.secrets.paths.some((p) => p !== "credentials" && !p.startsWith("credentials.")) ? pulumi.secret(s) : s;
+            }),
+        );
+        return Resolved.later(later as unknown as pulumi.Output<S>, settings, settled);
     }
 
     /** A part of the value, known now or later as the value is. */
@@ -193,47 +167,15 @@ export class Resolved<S> {
  * {@link Resolved.of}), and `then` run on each resolution (e.g. to claim names).
  */
 export function checkedSettings<S>(args: unknown, resolve: (plain: any) => S, then: (s: S) => void): Resolved<S> {
-    const credentials = credentialPresence(isPlainObject(args) ? args.credentials : undefined);
-    const view = isPlainObject(args) ? { ...args, credentials: credentials.presence } : args;
-    return Resolved.of(view, (plain) => {
+    return Resolved.of(args, (plain) => {
         const s = resolve(plain);
         then(s);
         return s;
-    }, credentials.checks);
+    });
 }
 
-/**
- * The credentials as the settings see them: which keys were given, never their values. When the
- * whole object comes as one output (the multi-language host and secret stores hand it over so),
- * its form is known only once it resolves; the values are checked (non-empty strings) apart.
- */
-export function credentialPresence(c: unknown): { presence: unknown; checks: pulumi.Output<unknown>[] } {
-    if (pulumi.Output.isInstance(c) || isThenable(c)) {
-        // Only the form leaves the secret: unsecret is safe here and keeps the settings plain.
-        const presence = pulumi.unsecret(pulumi.output(c as pulumi.Input<AgentCredentials>).apply((plain) => presenceOf(plain, true)));
-        return { presence, checks: [] };
-    }
-    const checks: pulumi.Output<unknown>[] = [];
-    if (isPlainObject(c)) {
-        for (const [key] of AGENT_KEYS) {
-            const v = c[key];
-            if (pulumi.Output.isInstance(v) || isThenable(v)) checks.push(pulumi.unsecret(pulumi.output(v as any).apply((value: unknown) => (checkAgentKey(key, value), undefined))));
-            else if (v !== undefined) checkAgentKey(key, v);
-        }
-    }
-    return { presence: presenceOf(c, false), checks };
-}
-
-function presenceOf(c: unknown, checkValues: boolean): unknown {
-    if (c === undefined) return undefined;
-    // Anything but an object is refused by the settings; show what kind it was, never the value.
-    if (!isPlainObject(c)) return c === null ? null : Array.isArray(c) ? "(a list)" : `(a ${typeof c})`;
-    if (checkValues) for (const [key] of AGENT_KEYS) if (c[key] !== undefined) checkAgentKey(key, c[key]);
-    return {
-        accessKeyId: c.accessKeyId === undefined ? undefined : "(set)",
-        secretAccessKey: c.secretAccessKey === undefined ? undefined : "(set)",
-        existingSecretName: c.existingSecretName,
-        // Anything else is refused by name.
-        ...Object.fromEntries(Object.keys(c).filter((k) => !["accessKeyId", "secretAccessKey", "existingSecretName"].includes(k)).map((k) => [k, "(set)"])),
-    };
+/** The credentials as given, whatever form the args take (a whole output of args too). */
+export function credentialsInput(args: unknown): pulumi.Input<AgentCredentials> | undefined {
+    if (isOutputLike(args)) return pulumi.output(args as pulumi.Input<{ credentials?: AgentCredentials }>).apply((a) => a?.credentials as any);
+    return typeof args === "object" && args !== null ? ((args as { credentials?: AgentCredentials }).credentials) : undefined;
 }

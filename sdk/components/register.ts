@@ -6,7 +6,8 @@ import { AgentCredentials } from "../args";
 import { Child, credentialsSecretName, Kind, Refs } from "../kube/plan";
 import { CREDENTIALS_SECRET, credentialsSecretObject } from "../kube/workload";
 import { NAMES } from "../settings/defaults";
-import { isPlainObject, Resolved } from "./inputs";
+import { Resolved } from "./inputs";
+import { isOutputLike } from "./read";
 
 type KubeResource = pulumi.CustomResource & { metadata: pulumi.Output<{ name: string; namespace?: string }> };
 type KubeClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => KubeResource;
@@ -61,8 +62,9 @@ export function credentialsSecret(
     settings: Resolved<{ namespace?: string; labels: Record<string, string> }>,
 ): pulumi.Output<string> {
     // Each key as a secret of its own when the object is plain; the object as one secret when it is an output itself.
-    const stringData = isPlainObject(credentials)
-        ? { [NAMES.accessKeyIdKey]: pulumi.secret(credentials.accessKeyId as pulumi.Input<string>), [NAMES.secretAccessKeyKey]: pulumi.secret(credentials.secretAccessKey as pulumi.Input<string>) }
+    const fields = credentials as AgentCredentials;
+    const stringData = !isOutputLike(credentials) && typeof credentials === "object" && credentials !== null
+        ? { [NAMES.accessKeyIdKey]: pulumi.secret(fields.accessKeyId as pulumi.Input<string>), [NAMES.secretAccessKeyKey]: pulumi.secret(fields.secretAccessKey as pulumi.Input<string>) }
         : pulumi.secret(
               pulumi.output(credentials as pulumi.Input<AgentCredentials>).apply((c) => ({
                   [NAMES.accessKeyIdKey]: c.accessKeyId as string,

@@ -177,7 +177,7 @@ export const INPUT_RULES: BadInput[] = [
         message: 'sigsci-envoy: invalid "namespace": got nothing; expected one of the namespaces the shared agent Service at agents.waf.svc.cluster.local:9999 admits (its clientNamespaces: ["shop"]): give app "helloworld" its namespace' },
     // shape
     { rule: "an env list with a hole", component: "EnvoyApp", args: () => guideArgs({ app: { image: "a:1", env: [undefined as any] } }),
-        message: 'sigsci-envoy: invalid "app.env[0]": got nothing; expected an object {name, value} or {name, secretName, secretKey}' },
+        message: 'sigsci-envoy: invalid "app.env[0]": got undefined; expected a value at every position of the list (undefined is none)' },
     { rule: "no app", component: "EnvoyApp", args: () => ({ credentials: { existingSecretName: "s" } }),
         message: 'sigsci-envoy: invalid "app": got nothing; expected the application container, at least {image}' },
     { rule: "a number where a flag belongs", component: "EnvoyApp", args: () => guideArgs({ inspection: { failOpen: 1 as any } }),

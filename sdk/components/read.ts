@@ -1,0 +1,239 @@
+// Args read one way, whatever form they come in: a plain object, a class instance, a proxy, a
+// whole `pulumi.output({...})`, outputs and promises nested at any depth. What the settings
+// resolve is always plain data; anything that is not (a cycle, a BigInt, a sparse list, a
+// function, a Date, ...) is refused here as an input error naming its path, before the first
+// registration. The agent keys are taken out on the way (the settings see only that they were
+// given), and every value that arrived as a secret is recorded, so that no message shows it.
+import * as pulumi from "@pulumi/pulumi";
+import { InputError, show } from "../settings/errors";
+import { PENDING } from "../settings/pending";
+import { AGENT_KEYS, checkAgentKey } from "../settings/shared";
+
+/** Deeper than this, an input is refused (any real Envoy config or affinity is far shallower). */
+export const MAX_DEPTH = 64;
+
+/** How messages show a value that arrived as a secret. */
+export const SECRET_SHOWN = "(a secret value)";
+
+/** A Pulumi output, a promise, or the SDK's unknown: a value to come. */
+export function isOutputLike(v: unknown): boolean {
+    if (pulumi.Output.isInstance(v) || pulumi.isUnknown(v)) return true;
+    return (typeof v === "object" || typeof v === "function") && v !== null && typeof (v as { then?: unknown }).then === "function";
+}
+
+/** `at` and a key or index: `app.args[0]`, `envoy.extraConfig.admin`. */
+function childPath(at: string, key: string | number): string {
+    return typeof key === "number" ? `${at}[${key}]` : at === "" ? key : `${at}.${key}`;
+}
+
+/** An agent key given to the component, as it was given (a string, or an output of one). */
+export interface CredentialLeaf {
+    key: (typeof AGENT_KEYS)[number][0];
+    value: unknown;
+}
+
+const CREDENTIAL_PATHS = new Map<string, CredentialLeaf["key"]>(AGENT_KEYS.map(([key]) => [`credentials.${key}`, key]));
+
+/** What stands in the settings for an agent key that was given. */
+export const CREDENTIAL_GIVEN = "(set)";
+
+interface Walk {
+    /** Agent keys met, by path (their values never enter the tree). */
+    credentials: CredentialLeaf[];
+    /** The value came as a secret: a refusal inside it shows no value. */
+    secret: boolean;
+}
+
+/** Refuses the input at `at`, showing `shown` (what kind of thing it is), never a secret. */
+function fail(at: string, shown: string, accepted: string, walk: Walk): never {
+    throw new InputError(at === "" ? "args" : at, walk.secret ? SECRET_SHOWN : shown, accepted);
+}
+
+const PLAIN_DATA = "plain data: a string, number, boolean, list or object";
+
+/**
+ * `value` as plain data, outputs left in place (they are read later): records from own
+ * enumerable keys (fields left undefined are left out), lists without holes.
+ */
+function shape(value: unknown, at: string, depth: number, ancestors: object[], walk: Walk): unknown {
+    const credential = CREDENTIAL_PATHS.get(at);
+    if (credential !== undefined) {
+        if (value === undefined) return undefined;
+        walk.credentials.push({ key: credential, value });
+        return CREDENTIAL_GIVEN;
+    }
+    // The credentials' other fields, and credentials that are no object, may hold a key too:
+    // the settings see what kind of thing was given, never the value.
+    if (at.startsWith("credentials.") && at !== "credentials.existingSecretName" && value !== undefined) return CREDENTIAL_GIVEN;
+    if (at === "credentials" && (typeof value === "string" || typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" || Array.isArray(value))) {
+        return `(a ${Array.isArray(value) ? "list" : typeof value})`;
+    }
+    if (value === undefined || value === null || typeof value === "string" || typeof value === "boolean") return value;
+    if (typeof value === "number") return Number.isFinite(value) ? value : fail(at, show(value), "a finite number", walk);
+    if (typeof value === "bigint") fail(at, `${show(value)} (a BigInt)`, "a plain number: a BigInt has no JSON form", walk);
+    if (typeof value === "symbol") fail(at, "a symbol", PLAIN_DATA, walk);
+    if (isOutputLike(value)) return value;
+    if (typeof value === "function") fail(at, "a function", PLAIN_DATA, walk);
+    if (depth >= MAX_DEPTH) fail(at, `a value nested more than ${MAX_DEPTH} levels deep`, `at most ${MAX_DEPTH} levels of nesting`, walk);
+    const obj = value as object;
+    const back = ancestors.indexOf(obj);
+    if (back >= 0) fail(at, "a value that contains itself", `a value without cycles: this one refers back to ${pathBack(at, ancestors.length - back)}`, walk);
+    const inside = [...ancestors, obj];
+    if (Array.isArray(obj)) {
+        const out: unknown[] = [];
+        for (let i = 0; i < obj.length; i++) {
+            if (!(i in obj)) fail(childPath(at, i), "an empty slot of a sparse list", "a value at every position of the list", walk);
+            const item = read(obj, i, childPath(at, i), walk);
+            if (item === undefined) fail(childPath(at, i), "undefined", "a value at every position of the list (undefined is none)", walk);
+            out.push(shape(item, childPath(at, i), depth + 1, inside, walk));
+        }
+        return out;
+    }
+    // A class instance is read by its fields; a built-in (Date, Map, Buffer, ...) is not data.
+    const tag = Object.prototype.toString.call(obj).slice(8, -1);
+    if (tag !== "Object") fail(at, `a ${tag}`, PLAIN_DATA, walk);
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(obj)) {
+        const v = shape(read(obj, key, childPath(at, key), walk), childPath(at, key), depth + 1, inside, walk);
+        if (v !== undefined) out[key] = v;
+    }
+    return out;
+}
+
+/** The input `steps` levels above `at` (the one a cycle refers back to). */
+function pathBack(at: string, steps: number): string {
+    let p = at;
+    for (let i = 0; i < steps; i++) p = p.replace(/(\.[^.[\]]+|\[\d+\])$/, "");
+    return p === "" ? "the args themselves" : p;
+}
+
+function read(obj: object, key: string | number, at: string, walk: Walk): unknown {
+    try {
+        return (obj as Record<string | number, unknown>)[key];
+    } catch (e) {
+        return fail(at, "a value that cannot be read", `a value that can be read (reading it threw: ${e instanceof Error ? e.message : String(e)})`, walk);
+    }
+}
+
+/** Paths and values that arrived as secrets: a message names them, never shows them. */
+export interface Secrets {
+    paths: string[];
+    /** Their texts (strings, and numbers and booleans as written). */
+    texts: string[];
+}
+
+/** The args, read. */
+export interface ReadArgs {
+    /** Plain data, with the outputs still in place (for dependencies). */
+    tree: unknown;
+    /** The agent keys among the plain data (those inside outputs come when these resolve). */
+    credentials: CredentialLeaf[];
+}
+
+/** Reads `args` (anything a caller may pass); throws an {@link InputError} for what is not data. */
+export function readArgs(args: unknown): ReadArgs {
+    const walk: Walk = { credentials: [], secret: false };
+    const tree = shape(args, "", 0, [], walk);
+    return { tree, credentials: walk.credentials };
+}
+
+/** The tree as far as it is known now: each output PENDING. */
+export function knownNow(tree: unknown): unknown {
+    if (isOutputLike(tree)) return PENDING;
+    if (Array.isArray(tree)) return tree.map(knownNow);
+    if (typeof tree === "object" && tree !== null) return Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, knownNow(v)]));
+    return tree;
+}
+
+/**
+ * The tree once each output in it has a value (an unknown one of a preview stays PENDING),
+ * each output's value read as the args are, the agent keys in it checked, and which values
+ * were secret recorded.
+ */
+export async function settle(tree: unknown): Promise<{ tree: unknown; secrets: Secrets }> {
+    const secrets: Secrets = { paths: [], texts: [] };
+    const checks: Promise<void>[] = [];
+    const visit = async (v: unknown, at: string, depth: number, secret: boolean): Promise<unknown> => {
+        if (isOutputLike(v)) {
+            const { value, known, isSecret } = await valueOf(v);
+            if (!known) return PENDING;
+            const walk: Walk = { credentials: [], secret: secret || isSecret };
+            if (walk.secret && !secret) secrets.paths.push(at);
+            const shaped = shape(value, at, depth, [], walk);
+            for (const c of walk.credentials) checks.push(checkCredential(c));
+            return visit(shaped, at, depth, walk.secret);
+        }
+        if (secret && (typeof v === "string" || typeof v === "number" || typeof v === "boolean") && v !== CREDENTIAL_GIVEN) secrets.texts.push(String(v));
+        if (Array.isArray(v)) return Promise.all(v.map((x, i) => visit(x, childPath(at, i), depth + 1, secret)));
+        if (typeof v === "object" && v !== null) {
+            const out: Record<string, unknown> = {};
+            for (const [k, x] of Object.entries(v)) out[k] = await visit(x, childPath(at, k), depth + 1, secret);
+            return out;
+        }
+        return v;
+    };
+    const settled = await visit(tree, "", 0, false);
+    await Promise.all(checks);
+    return { tree: settled, secrets };
+}
+
+/** An output's or a promise's value, whether it is known (a preview's may not be) and secret. */
+async function valueOf(v: unknown): Promise<{ value: unknown; known: boolean; isSecret: boolean }> {
+    if (pulumi.isUnknown(v)) return { value: undefined, known: false, isSecret: false };
+    if (pulumi.Output.isInstance(v)) {
+        // The SDK's own accessors (what it serializes resource inputs with): they settle for a
+        // value the preview does not know too, instead of never running like an apply.
+        const o = v as unknown as { promise(withUnknowns: boolean): Promise<unknown>; isKnown: Promise<boolean>; isSecret: Promise<boolean> };
+        const [value, known, isSecret] = await Promise.all([o.promise(true), o.isKnown, o.isSecret]);
+        return { value, known: known && !pulumi.isUnknown(value), isSecret };
+    }
+    return { value: await (v as PromiseLike<unknown>), known: true, isSecret: false };
+}
+
+/** Checks an agent key once its value is known (never showing it). */
+async function checkCredential(c: CredentialLeaf): Promise<void> {
+    if (!isOutputLike(c.value)) return checkAgentKey(c.key, c.value);
+    const { value, known } = await valueOf(c.value);
+    if (known) checkAgentKey(c.key, value);
+}
+
+/**
+ * Outputs that fail when an agent key among the plain data is refused (checked now when it is
+ * plain; such an output holds the children back until it is checked).
+ */
+export function credentialChecks(leaves: CredentialLeaf[]): pulumi.Output<unknown>[] {
+    const outputs: pulumi.Output<unknown>[] = [];
+    for (const c of leaves) {
+        if (isOutputLike(c.value)) outputs.push(pulumi.unsecret(pulumi.output(checkCredential(c)) as pulumi.Output<unknown>));
+        else checkAgentKey(c.key, c.value);
+    }
+    return outputs;
+}
+
+/** Does a refusal of `input` show a value at a secret path (the value itself, or one holding it)? */
+function touches(input: string, path: string): boolean {
+    const within = (inner: string, outer: string) => outer === "args" || inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`) || inner.startsWith(`${outer} `);
+    return within(input, path === "" ? "args" : path) || within(path, input);
+}
+
+/** `text` without any secret's text in it. */
+export function scrub(text: string, secrets: Secrets): string {
+    let out = text;
+    for (const t of secrets.texts) {
+        if (t === "") continue;
+        out = out.split(JSON.stringify(t)).join(SECRET_SHOWN);
+        // Bare, only when long enough not to match ordinary words and numbers of the message.
+        if (t.length >= 4) out = out.split(t).join(SECRET_SHOWN);
+    }
+    return out;
+}
+
+/** `error` as it may be shown: a secret's value replaced by {@link SECRET_SHOWN}. */
+export function redact(error: InputError, secrets: Secrets): InputError {
+    if (secrets.paths.length === 0 && secrets.texts.length === 0) return error;
+    const given = secrets.paths.some((p) => touches(error.input, p)) ? SECRET_SHOWN : scrub(error.given, secrets);
+    const accepted = scrub(error.accepted, secrets);
+    if (given === error.given && accepted === error.accepted) return error;
+    return new InputError(error.input, given, accepted, error.partial);
+}
+
