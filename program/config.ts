@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AgentServiceArgs, EnvoyAppArgs, ExternalTrafficPolicy, InputError, Integration, PodOptions, ServiceType } from "../sdk";
 import { plainLink, resolveAgentServiceSettings } from "../sdk/settings/agent-service";
 import { resolveAppSettings } from "../sdk/settings/envoy-app";
+import { closest } from "../sdk/settings/fields";
 import { AGENT_KEYS, checkAgentKey } from "../sdk/settings/shared";
 
 type Kind = "string" | "number" | "boolean" | "list" | "map" | "object" | "objects";
@@ -231,21 +232,8 @@ function findProblem(values: Values): Problem | undefined {
     return undefined;
 }
 
-/** Levenshtein distance, case-insensitive: how far a misspelt key is from each known one. */
-function distance(a: string, b: string): number {
-    const x = a.toLowerCase();
-    const y = b.toLowerCase();
-    let row = Array.from({ length: y.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= x.length; i++) {
-        const next = [i];
-        for (let j = 1; j <= y.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
-        row = next;
-    }
-    return row[y.length];
-}
-
 function closestKey(key: string, among: Key[]): string {
-    return among.map((k) => k.key).sort((a, b) => distance(key, a) - distance(key, b))[0];
+    return closest(key, among.map((k) => k.key));
 }
 
 /** A value as the reader takes it: a stack string, or a value of an `apps` entry (typed JSON). */

@@ -118,7 +118,10 @@ function read(obj: object, key: string | number, at: string, walk: Walk): unknow
 /** Paths and values that arrived as secrets: a message names them, never shows them. */
 export interface Secrets {
     paths: string[];
-    /** Their texts (strings, and numbers and booleans as written). */
+    /**
+     * Their strings, kept out of any message text. A secret number or boolean is hidden where it
+     * is the value refused (by path): as bare text it cannot be told from the message's own words.
+     */
     texts: string[];
 }
 
@@ -163,7 +166,7 @@ export async function settle(tree: unknown): Promise<{ tree: unknown; secrets: S
             for (const c of walk.credentials) checks.push(checkCredential(c));
             return visit(shaped, at, depth, walk.secret);
         }
-        if (secret && (typeof v === "string" || typeof v === "number" || typeof v === "boolean") && v !== CREDENTIAL_GIVEN) secrets.texts.push(String(v));
+        if (secret && typeof v === "string" && v !== CREDENTIAL_GIVEN) secrets.texts.push(v);
         if (Array.isArray(v)) return Promise.all(v.map((x, i) => visit(x, childPath(at, i), depth + 1, secret)));
         if (typeof v === "object" && v !== null) {
             const out: Record<string, unknown> = {};
@@ -219,12 +222,8 @@ function touches(input: string, path: string): boolean {
 /** `text` without any secret's text in it. */
 export function scrub(text: string, secrets: Secrets): string {
     let out = text;
-    for (const t of secrets.texts) {
-        if (t === "") continue;
-        out = out.split(JSON.stringify(t)).join(SECRET_SHOWN);
-        // Bare, only when long enough not to match ordinary words and numbers of the message.
-        if (t.length >= 4) out = out.split(t).join(SECRET_SHOWN);
-    }
+    // Only strings long enough not to match the message's own words and examples ("1", "true").
+    for (const t of secrets.texts.filter((x) => x.length >= 4)) out = out.split(JSON.stringify(t)).join(SECRET_SHOWN).split(t).join(SECRET_SHOWN);
     return out;
 }
 

@@ -4,6 +4,7 @@ import * as check from "./checks";
 import { resolvePod } from "./pod";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "./defaults";
 import { refuse } from "./errors";
+import { FIELDS, onlyFields } from "./fields";
 import { isPending, known, PENDING } from "./pending";
 import { checkDistinctPorts, CredentialsForm, INTEGRATIONS, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveWiring, SERVICE_AGENT, standardLabels } from "./shared";
 import { AgentEndpointSettings, AgentServiceSettings, Integration } from "./types";
@@ -44,7 +45,7 @@ export function resolveAgentServiceParts(at: string, name: string, namespace: st
     // Whether there is an autoscaler is not known while the whole settings object is to come.
     if (isPending(g)) autoscaling = PENDING;
     else if (g?.autoscaling !== undefined) {
-        const a = check.plainObject(`${at}autoscaling`, g.autoscaling)!;
+        const a = check.plainObject(`${at}autoscaling`, g.autoscaling, FIELDS.AgentAutoscaling)!;
         const maxReplicas = check.int(`${at}autoscaling.maxReplicas`, a.maxReplicas, undefined, 1, 1000);
         const minReplicas = check.int(`${at}autoscaling.minReplicas`, a.minReplicas, known(maxReplicas) ? Math.min(AGENT_SERVICE_DEFAULTS.minReplicas, maxReplicas) : PENDING, 1, 1000);
         if (known(minReplicas, maxReplicas) && minReplicas > maxReplicas) refuse(`${at}autoscaling.minReplicas`, minReplicas, `at most ${at}autoscaling.maxReplicas (${maxReplicas})`);
@@ -55,7 +56,7 @@ export function resolveAgentServiceParts(at: string, name: string, namespace: st
     }
     // At least one: a fleet at zero answers no Envoy, and an autoscaler leaves a target at zero alone.
     const replicas = autoscaling ? undefined : check.int(`${at}replicas`, g?.replicas, AGENT_SERVICE_DEFAULTS.replicas, 1, 1000);
-    const tls = check.plainObject(`${at}tls`, g?.tls);
+    const tls = check.plainObject(`${at}tls`, g?.tls, FIELDS.AgentTls);
     // By default its own namespace: by name when it has one, else the NetworkPolicy's own (the provider's).
     const clientNamespaces = g?.clientNamespaces === undefined ? (namespace === undefined ? undefined : [namespace]) : (check.stringList(`${at}clientNamespaces`, g.clientNamespaces) ?? []);
     if (known(clientNamespaces) && clientNamespaces !== undefined && clientNamespaces.length === 0) refuse(`${at}clientNamespaces`, clientNamespaces, "at least one namespace");
@@ -119,6 +120,7 @@ export function plainLink(s: AgentServiceSettings, tlsCaSecretName?: string): Pl
 export function resolveAgentServiceSettings(name: string, args: Plain<AgentServiceArgs>): AgentServiceSettings {
     check.dns1035Label("name", name);
     if (typeof args !== "object" || args === null || Array.isArray(args)) refuse("args", args, "an object with at least {credentials}");
+    onlyFields("", args, FIELDS.AgentServiceArgs);
     const credentials = resolveCredentials("credentials", args.credentials);
     const namespace = args.namespace === undefined ? undefined : check.dns1123Label("namespace", args.namespace);
     if (namespace === undefined && args.tls !== undefined && !isPending(args.tls)) refuse("namespace", undefined, "a namespace when tls is given: Envoy verifies the agent's certificate by the Service's full DNS name, <name>.<namespace>.svc.cluster.local");

@@ -1,6 +1,7 @@
 // Readers for single inputs: each returns the value (or the default when the input is left
 // out) and refuses anything else with a message naming the input. Resolvers are built from these.
 import { refuse, refuseAs } from "./errors";
+import { onlyFields } from "./fields";
 import { isPending } from "./pending";
 
 // Kubernetes' DNS-1123 / DNS-1035 rules (k8s.io/apimachinery/pkg/util/validation).
@@ -217,9 +218,11 @@ export function secretString(input: string, value: unknown, what: string): strin
     return refuseAs(input, kind, `${what}, a non-empty string`);
 }
 
-export function plainObject(input: string, value: unknown): Record<string, unknown> | undefined {
+/** An object; with `fields`, one with no other keys (the closest known one is suggested for any other). */
+export function plainObject(input: string, value: unknown, fields?: readonly string[]): Record<string, unknown> | undefined {
     if (isPending(value)) return value as never;
     if (value === undefined) return undefined;
     if (typeof value !== "object" || value === null || Array.isArray(value)) refuse(input, value, "an object");
+    if (fields) onlyFields(input, value, fields);
     return value as Record<string, unknown>;
 }

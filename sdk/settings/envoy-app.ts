@@ -5,6 +5,7 @@ import * as check from "./checks";
 import { resolvePod } from "./pod";
 import { DEFAULTS, ENVOY_IMAGE, NAMES } from "./defaults";
 import { refuse } from "./errors";
+import { FIELDS, onlyFields } from "./fields";
 import { isPending, known, PENDING } from "./pending";
 import { defaultPullPolicy, pullPolicy } from "./images";
 import { checkDistinctPorts, INTEGRATIONS, IPV4, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveResources, resolveWiring, SIDECAR_AGENT, standardLabels } from "./shared";
@@ -23,7 +24,7 @@ function httpPath(input: string, value: unknown): string {
 }
 
 export function resolveInspection(given: Plain<WafInspection> | undefined): InspectionSettings {
-    const g = check.plainObject("inspection", given) as Plain<WafInspection> | undefined;
+    const g = check.plainObject("inspection", given, FIELDS.WafInspection) as Plain<WafInspection> | undefined;
     const d = DEFAULTS.inspection;
     const integration = check.oneOf("inspection.integration", g?.integration, INTEGRATIONS, d.integration);
     const extProc = integration === "ext_proc";
@@ -48,7 +49,7 @@ function resolveEnv(given: Plain<EnvVar>[] | undefined): EnvVarSetting[] {
         const at = `app.env[${i}]`;
         if (isPending(e)) return PENDING;
         if (e === undefined || e === null) refuse(at, e, "an object {name, value} or {name, secretName, secretKey}");
-        check.plainObject(at, e);
+        check.plainObject(at, e, FIELDS.EnvVar);
         const name = check.str(`${at}.name`, e.name);
         if (isPending(name)) return PENDING;
         if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) refuse(`${at}.name`, name, "an environment variable name (letters, digits, '_', '-', '.', not starting with a digit)");
@@ -67,7 +68,7 @@ function resolveEnv(given: Plain<EnvVar>[] | undefined): EnvVarSetting[] {
 
 function resolveApp(given: Plain<AppContainer> | undefined, envoyPreStopSleepSeconds: number): AppSettings["app"] {
     if (given === undefined) refuse("app", given, "the application container, at least {image}");
-    const g = check.plainObject("app", given) as Plain<AppContainer>;
+    const g = check.plainObject("app", given, FIELDS.AppContainer) as Plain<AppContainer>;
     const image = check.image("app.image", g.image);
     return {
         containerName: check.dns1123Label("app.containerName", g.containerName, DEFAULTS.appContainerName),
@@ -122,13 +123,13 @@ function resolveAgentServiceLink(name: string, namespace: string | undefined, ar
         if (args.agent !== undefined) refuse("agent", "(set)", "nothing when agentService is given: the agent runs in the agent Service (set agentService.create.agent)");
         return { endpoint: { host: PENDING, port: PENDING }, clientLabels: PENDING, tlsCaSecretName: PENDING, create: PENDING };
     }
-    const link = check.plainObject("agentService", args.agentService) as Plain<AgentServiceLink>;
+    const link = check.plainObject("agentService", args.agentService, FIELDS.AgentServiceLink) as Plain<AgentServiceLink>;
     if (args.agent !== undefined) refuse("agent", "(set)", "nothing when agentService is given: the agent runs in the agent Service (set agentService.create.agent)");
     if ((link.create === undefined) === (link.endpoint === undefined)) refuse("agentService", link, "either agentService.create or agentService.endpoint");
     const tlsCaSecretName = link.tlsCaSecretName === undefined ? undefined : check.dns1123Subdomain("agentService.tlsCaSecretName", link.tlsCaSecretName);
     if (link.create !== undefined) {
         const credentials = resolveCredentials("credentials", args.credentials);
-        const create = check.plainObject("agentService.create", link.create) as Plain<AgentServiceSettingsArgs>;
+        const create = check.plainObject("agentService.create", link.create, FIELDS.AgentServiceSettings) as Plain<AgentServiceSettingsArgs>;
         const childName = agentServiceNameFor(name);
         const parts = agentServiceSettings("agentService.create.", childName, namespace, check.labels("labels", args.labels), credentials, create, inspection);
         const tlsKnown = known(parts.tlsSecretName);
@@ -191,7 +192,8 @@ function resolveFrontService(s: Record<string, unknown>, frontPort: number): App
 
 export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): AppSettings {
     check.dns1035Label("name", name);
-    if (typeof args !== "object" || args === null) refuse("args", args, "an object with at least {app, credentials}");
+    if (typeof args !== "object" || args === null || Array.isArray(args)) refuse("args", args, "an object with at least {app, credentials}");
+    onlyFields("", args, FIELDS.EnvoyAppArgs);
     const namespace = args.namespace === undefined ? undefined : check.dns1123Label("namespace", args.namespace);
     const inspection = resolveInspection(args.inspection);
     const useService = args.agentService !== undefined;
@@ -199,7 +201,7 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
     const warnings: string[] = [];
     const agentService = useService ? resolveAgentServiceLink(name, namespace, args, inspection, warnings) : undefined;
     const frontPort = check.port("port", args.port, DEFAULTS.frontPort);
-    const e = check.plainObject("envoy", args.envoy) ?? {};
+    const e = check.plainObject("envoy", args.envoy, FIELDS.EnvoyProxy) ?? {};
     const envoyImage = check.image("envoy.image", e.image, ENVOY_IMAGE);
     const envoyResources = resolveResources("envoy.resources", e.resources as Plain<ContainerResources>, DEFAULTS.resources.envoy);
     const envoy: AppSettings["envoy"] = {
@@ -241,7 +243,7 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
     const grace = agent
         ? resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, agent.preStopSleepSeconds, "agent.preStopSleepSeconds")
         : resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, app.preStopSleepSeconds, "app.preStopSleepSeconds");
-    const s = check.plainObject("service", args.service) ?? {};
+    const s = check.plainObject("service", args.service, FIELDS.FrontService) ?? {};
     const extraLabels = { ...check.labels("labels", args.labels), ...(agentService?.clientLabels ?? {}) };
     const { labels, selectorLabels } = standardLabels(name, NAMES.envoyAppKind, app.image, extraLabels);
     return {

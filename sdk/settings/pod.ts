@@ -4,6 +4,7 @@
 import { PodOptions, TaintEffect, Toleration, TolerationOperator } from "../args";
 import * as check from "./checks";
 import { refuse } from "./errors";
+import { FIELDS } from "./fields";
 import { isPending } from "./pending";
 import { Plain } from "./shared";
 import { PodSettings, TolerationSetting } from "./types";
@@ -13,10 +14,9 @@ const EFFECTS = Object.values(TaintEffect);
 const AFFINITY_KINDS = ["nodeAffinity", "podAffinity", "podAntiAffinity"];
 
 function resolveToleration(at: string, given: unknown): TolerationSetting {
-    const t = check.plainObject(at, given);
+    const t = check.plainObject(at, given, FIELDS.Toleration);
     if (t === undefined) refuse(at, given, "a toleration {key, operator, value, effect, tolerationSeconds}");
     if (isPending(t)) return t as never;
-    for (const key of Object.keys(t!)) if (!["key", "operator", "value", "effect", "tolerationSeconds"].includes(key)) refuse(`${at}.${key}`, t![key], "nothing: a toleration has key, operator, value, effect and tolerationSeconds");
     const g = t as Plain<Toleration>;
     const operator = g.operator === undefined ? undefined : check.oneOf(`${at}.operator`, g.operator, OPERATORS, "Equal");
     const effect = g.effect === undefined ? undefined : check.oneOf(`${at}.effect`, g.effect, EFFECTS, "NoSchedule");
@@ -36,7 +36,7 @@ function resolveToleration(at: string, given: unknown): TolerationSetting {
  * NetworkPolicy): extra pod labels may not set them.
  */
 export function resolvePod(at: string, given: Plain<PodOptions> | undefined, reservedLabels: string[]): PodSettings {
-    const p = check.plainObject(at, given) as Plain<PodOptions> | undefined;
+    const p = check.plainObject(at, given, FIELDS.PodOptions) as Plain<PodOptions> | undefined;
     if (isPending(p)) return p as never;
     if (p === undefined) return { annotations: {}, labels: {} };
     const tolerationList = p.tolerations;

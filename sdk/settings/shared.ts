@@ -6,6 +6,7 @@ import { AgentContainer, ContainerResources, Integration as IntegrationValues } 
 import * as check from "./checks";
 import { AGENT_IMAGE, AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "./defaults";
 import { refuse } from "./errors";
+import { FIELDS, onlyFields } from "./fields";
 import { isPending, known, PENDING } from "./pending";
 import { agentPullPolicy, imageVersion, pullPolicy } from "./images";
 import { AgentSettings, Integration, Resources } from "./types";
@@ -36,9 +37,9 @@ export function agentOptionEnvName(option: string): string {
 }
 
 export function resolveResources(input: string, given: Plain<ContainerResources> | undefined, defaults: Resources): Resources {
-    const g = check.plainObject(input, given) as Plain<ContainerResources> | undefined;
+    const g = check.plainObject(input, given, FIELDS.ContainerResources) as Plain<ContainerResources> | undefined;
     const part = (kind: "requests" | "limits") => {
-        const p = check.plainObject(`${input}.${kind}`, g?.[kind]) as { cpu?: unknown; memory?: unknown } | undefined;
+        const p = check.plainObject(`${input}.${kind}`, g?.[kind], FIELDS.ResourceQuantities) as { cpu?: unknown; memory?: unknown } | undefined;
         return {
             cpu: check.quantity(`${input}.${kind}.cpu`, p?.cpu, defaults[kind].cpu),
             memory: check.quantity(`${input}.${kind}.memory`, p?.memory, defaults[kind].memory),
@@ -80,7 +81,7 @@ export const SERVICE_AGENT: AgentPlacement = { listenHost: NAMES.anyAddress, pre
 
 /** Settings of the agent container shared by the sidecar and the agent Service; `at` is the input's path. */
 export function resolveAgent(at: string, given: Plain<AgentContainer> | undefined, placement: AgentPlacement, wiring: { integration: Integration; expectResponseData: boolean }): AgentSettings {
-    const g = check.plainObject(at, given) as Plain<AgentContainer> | undefined;
+    const g = check.plainObject(at, given, FIELDS.AgentContainer) as Plain<AgentContainer> | undefined;
     const image = check.image(`${at}.image`, g?.image, AGENT_IMAGE);
     const tmpMountPath = check.absolutePath(`${at}.tmpMountPath`, g?.tmpMountPath, DEFAULTS.agentTmpMountPath);
     const startup = check.bool(`${at}.startupProbe`, g?.startupProbe, DEFAULTS.agentStartupProbe);
@@ -176,9 +177,7 @@ export function resolveCredentials(at: string, given: unknown): CredentialsForm 
     // A whole credentials object still to come: which of the two forms it is, is not known yet.
     if (isPending(given)) return { existingSecretName: PENDING, createSecret: PENDING };
     const g = check.plainObject(at, given) as { accessKeyId?: unknown; secretAccessKey?: unknown; existingSecretName?: unknown } | undefined;
-    for (const key of Object.keys(g ?? {})) {
-        if (!["accessKeyId", "secretAccessKey", "existingSecretName"].includes(key)) refuse(`${at}.${key}`, "(set)", `nothing: the credentials are ${at}.accessKeyId and ${at}.secretAccessKey, or ${at}.existingSecretName`);
-    }
+    onlyFields(at, g, FIELDS.AgentCredentials);
     const hasKeys = g?.accessKeyId !== undefined || g?.secretAccessKey !== undefined;
     const hasExisting = g?.existingSecretName !== undefined;
     const accepted = `either both ${at}.accessKeyId and ${at}.secretAccessKey, or ${at}.existingSecretName`;

@@ -138,8 +138,10 @@ export const INPUT_RULES: BadInput[] = [
         message: 'sigsci-envoy: invalid "credentials.secretAccessKey": got null; expected the Agent Secret Key, a non-empty string' },
     { rule: "credentials given as a string (never echoed)", component: "EnvoyApp", args: () => guideArgs({ credentials: "AKID-12345:SECRET-67890" as any }),
         message: 'sigsci-envoy: invalid "credentials": got "(a string)"; expected an object' },
+    { rule: "a key no input has (misspelt), at any level", component: "EnvoyApp", args: () => guideArgs({ inspection: { failopen: false } as any }),
+        message: 'sigsci-envoy: invalid "inspection.failopen": got a value; expected no such setting: did you mean inspection.failOpen? (inspection has integration, failOpen, timeout, maxRequestBytes, allowPartialMessage, expectResponseData)' },
     { rule: "an unknown credentials key", component: "EnvoyApp", args: () => guideArgs({ credentials: { accessKeyID: "a", secretAccessKey: "b" } as any }),
-        message: 'sigsci-envoy: invalid "credentials.accessKeyID": got "(set)"; expected nothing: the credentials are credentials.accessKeyId and credentials.secretAccessKey, or credentials.existingSecretName' },
+        message: 'sigsci-envoy: invalid "credentials.accessKeyID": got a value; expected no such setting: did you mean credentials.accessKeyId? (credentials has accessKeyId, secretAccessKey, existingSecretName)' },
     { rule: "an app container named like Envoy's", component: "EnvoyApp", args: () => guideArgs({ app: { image: "a:1", containerName: "envoy" } }),
         message: 'sigsci-envoy: invalid "app.containerName": got "envoy"; expected a name other than "envoy" and "sigsci-agent", which the pod\'s other containers use' },
     // pods and Services that fit the cluster
