@@ -151,11 +151,12 @@ export function cidrList(input: string, value: unknown): string[] | undefined {
     return list;
 }
 
+/** A timeout Envoy reads in whole milliseconds (it drops the rest: "0.0005s" would be no time at all). */
 export function duration(input: string, value: unknown, fallback: string): string {
     if (isPending(value)) return value as never;
     if (value === undefined) return fallback;
-    if (typeof value !== "string" || !DURATION.test(value) || Number(value.slice(0, -1)) <= 0 || Number(value.slice(0, -1)) > MAX_DURATION_SECONDS) {
-        refuse(input, value, `a positive duration in seconds such as "0.2s" or "1s", at most ${MAX_DURATION_SECONDS}s (protobuf's limit)`);
+    if (typeof value !== "string" || !DURATION.test(value) || !/^\d+(\.\d{1,3}0*)?s$/.test(value) || Number(value.slice(0, -1)) < 0.001 || Number(value.slice(0, -1)) > MAX_DURATION_SECONDS) {
+        refuse(input, value, `a duration of whole milliseconds in seconds such as "0.2s" or "1s", from 0.001s to ${MAX_DURATION_SECONDS}s (protobuf's limit)`);
     }
     return value;
 }
@@ -199,12 +200,18 @@ export function stringList(input: string, value: unknown): string[] | undefined 
     return value as string[];
 }
 
-/** An absolute path other than `/`, without control characters. */
+/**
+ * An absolute path other than `/`, without control characters, `.` or `..` segments; returned in
+ * its plain form (`//a//b/` -> `/a/b`), as the kubelet would mount it.
+ */
 export function absolutePath(input: string, value: unknown, fallback: string): string {
     if (isPending(value)) return value as never;
     if (value === undefined) return fallback;
-    if (typeof value !== "string" || !value.startsWith("/") || value === "/" || CONTROL.test(value)) refuse(input, value, "an absolute path other than /, without control characters");
-    return value;
+    const segments = typeof value === "string" ? value.split("/").filter((s) => s !== "") : [];
+    if (typeof value !== "string" || !value.startsWith("/") || segments.length === 0 || segments.some((s) => s === "." || s === "..") || CONTROL.test(value)) {
+        refuse(input, value, "an absolute path other than /, without control characters or . and .. segments");
+    }
+    return `/${segments.join("/")}`;
 }
 
 /**

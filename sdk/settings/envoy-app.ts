@@ -4,7 +4,8 @@ import { agentServiceSettings, endpointText } from "./agent-service";
 import * as check from "./checks";
 import { resolvePod } from "./pod";
 import { DEFAULTS, ENVOY_IMAGE, NAMES } from "./defaults";
-import { refuse } from "./errors";
+import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
+import { refuse, refuseAs } from "./errors";
 import { FIELDS, onlyFields } from "./fields";
 import { isPending, known, PENDING } from "./pending";
 import { defaultPullPolicy, pullPolicy } from "./images";
@@ -94,10 +95,34 @@ function appPreStopSleep(given: unknown, envoySeconds: number): number {
     return seconds;
 }
 
+/** The most workers Envoy is given (envoy.concurrency's range). */
+const MAX_CONCURRENCY = 1024;
+
 /** Envoy's workers follow its CPU limit: one per core, rounded up. */
-function defaultConcurrency(cpuLimit: string | undefined): number {
+function defaultConcurrency(cpuLimit: string | undefined, given: unknown): number {
     if (!known(cpuLimit)) return PENDING;
-    return cpuLimit === undefined ? 1 : Math.max(1, Math.ceil(check.quantityValue(cpuLimit)));
+    const workers = cpuLimit === undefined ? 1 : Math.max(1, Math.ceil(check.quantityValue(cpuLimit)));
+    // A limit of "2000" is 2000 cores (the "m" forgotten): never that many workers unasked.
+    if (workers > MAX_CONCURRENCY && given === undefined) {
+        refuse("envoy.resources.limits.cpu", cpuLimit, `at most ${MAX_CONCURRENCY} cores ("${MAX_CONCURRENCY}"), as Envoy runs one worker per core of its limit ("2000m" is two cores); or set envoy.concurrency`);
+    }
+    return workers;
+}
+
+/** Envoy reads a bootstrap in YAML (JSON is YAML too): one it cannot parse never starts. */
+function configOverride(value: unknown): string | undefined {
+    if (value === undefined) return undefined;
+    const text = check.str("envoy.configOverride", value);
+    if (isPending(text)) return text;
+    let parsed: unknown;
+    try {
+        parsed = load(text, { schema: CORE_SCHEMA });
+    } catch (e) {
+        const reason = e instanceof YAMLException ? `${e.reason}, line ${(e.mark?.line ?? 0) + 1}` : String(e);
+        refuseAs("envoy.configOverride", `a text that does not parse (${reason})`, "an Envoy bootstrap in YAML or JSON");
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) refuseAs("envoy.configOverride", `a text that parses to ${parsed === null ? "nothing" : Array.isArray(parsed) ? "a list" : `a ${typeof parsed}`}`, "an Envoy bootstrap in YAML or JSON: a mapping of its fields");
+    return text;
 }
 
 /** The official distroless Envoy images hold no shell for the admin drain. */
@@ -213,10 +238,10 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         metrics: check.bool("envoy.metrics", e.metrics, DEFAULTS.envoyMetrics),
         preStopSleepSeconds: check.int("envoy.preStopSleepSeconds", e.preStopSleepSeconds, DEFAULTS.envoyPreStopSleepSeconds, 0, 3600),
         gracefulDrain: check.bool("envoy.gracefulDrain", e.gracefulDrain, defaultGracefulDrain(envoyImage)),
-        concurrency: check.int("envoy.concurrency", e.concurrency, defaultConcurrency(envoyResources.limits.cpu), 1, 1024),
+        concurrency: check.int("envoy.concurrency", e.concurrency, defaultConcurrency(envoyResources.limits.cpu, e.concurrency), 1, MAX_CONCURRENCY),
         resources: envoyResources,
         extraConfig: check.plainObject("envoy.extraConfig", e.extraConfig),
-        configOverride: e.configOverride === undefined ? undefined : check.str("envoy.configOverride", e.configOverride),
+        configOverride: configOverride(e.configOverride),
         acknowledgeVerifierFindings: check.bool("envoy.acknowledgeVerifierFindings", e.acknowledgeVerifierFindings, DEFAULTS.acknowledgeVerifierFindings),
     };
     const app = resolveApp(args.app, envoy.preStopSleepSeconds);

@@ -4,6 +4,7 @@
 import { PodOptions, TaintEffect, Toleration, TolerationOperator } from "../args";
 import * as check from "./checks";
 import { refuse } from "./errors";
+import { checkAffinity } from "./affinity";
 import { FIELDS } from "./fields";
 import { isPending } from "./pending";
 import { Plain } from "./shared";
@@ -11,7 +12,6 @@ import { PodSettings, TolerationSetting } from "./types";
 
 const OPERATORS = Object.values(TolerationOperator);
 const EFFECTS = Object.values(TaintEffect);
-const AFFINITY_KINDS = ["nodeAffinity", "podAffinity", "podAntiAffinity"];
 
 function resolveToleration(at: string, given: unknown): TolerationSetting {
     const t = check.plainObject(at, given, FIELDS.Toleration);
@@ -41,13 +41,8 @@ export function resolvePod(at: string, given: Plain<PodOptions> | undefined, res
     if (p === undefined) return { annotations: {}, labels: {} };
     const tolerationList = p.tolerations;
     if (tolerationList !== undefined && !isPending(tolerationList) && !Array.isArray(tolerationList)) refuse(`${at}.tolerations`, tolerationList, "a list of tolerations");
-    const affinity = check.plainObject(`${at}.affinity`, p.affinity);
-    if (affinity !== undefined && !isPending(affinity)) {
-        for (const [kind, v] of Object.entries(affinity)) {
-            if (!AFFINITY_KINDS.includes(kind)) refuse(`${at}.affinity.${kind}`, v, `nothing: an affinity has ${AFFINITY_KINDS.join(", ")}`);
-            check.plainObject(`${at}.affinity.${kind}`, v);
-        }
-    }
+    const affinity = p.affinity;
+    checkAffinity(`${at}.affinity`, affinity);
     const labels = check.labels(`${at}.labels`, p.labels);
     if (!isPending(labels)) {
         for (const key of Object.keys(labels)) if (reservedLabels.includes(key)) refuse(`${at}.labels.${key}`, labels[key], "a label the component does not rely on: it selects its pods (and admits them to the agents) by this one");

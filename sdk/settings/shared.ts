@@ -100,7 +100,7 @@ export function resolveAgent(at: string, given: Plain<AgentContainer> | undefine
         pullPolicy: pullPolicy(`${at}.imagePullPolicy`, g?.imagePullPolicy, image, agentPullPolicy),
         listenHost: placement.listenHost,
         grpcPort: check.port(`${at}.grpcPort`, g?.grpcPort, DEFAULTS.agentGrpcPort),
-        tmpMountPath: tmpMountPath.replace(/\/+$/, ""),
+        tmpMountPath,
         preStopSleepSeconds: check.int(`${at}.preStopSleepSeconds`, g?.preStopSleepSeconds, placement.preStopSleepSeconds, 0, 3600),
         startupProbe: startup
             ? {
