@@ -39,7 +39,8 @@ export function clientLabelsFor(name: string): Record<string, string> {
 /** The shared part of an agent Service's settings; `at` prefixes the input paths (e.g. `agentService.create.`). */
 export function resolveAgentServiceParts(at: string, name: string, namespace: string | undefined, g: Plain<AgentServiceSettingsArgs> | undefined, wiring: { integration: Integration; expectResponseData: boolean }) {
     const agent = resolveAgent(`${at}agent`, g?.agent, SERVICE_AGENT, wiring);
-    checkDistinctPorts([[`${at}agent.grpcPort`, agent.grpcPort], [`${at}agent.startupProbePort`, agent.startupProbe?.port]]);
+    const givenAgent = (g?.agent ?? {}) as Record<string, unknown>;
+    checkDistinctPorts([[`${at}agent.grpcPort`, agent.grpcPort, givenAgent.grpcPort !== undefined], [`${at}agent.startupProbePort`, agent.startupProbe?.port, givenAgent.startupProbePort !== undefined]]);
     if (known(g) && g?.replicas !== undefined && g?.autoscaling !== undefined) refuse(`${at}replicas`, g.replicas, `nothing when ${at}autoscaling is given (the autoscaler owns the replica count)`);
     let autoscaling: AgentServiceSettings["autoscaling"];
     // Whether there is an autoscaler is not known while the whole settings object is to come.

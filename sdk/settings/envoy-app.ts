@@ -167,10 +167,12 @@ function resolveAgentServiceLink(name: string, namespace: string | undefined, ar
         return { endpoint: parts.endpoint, clientLabels: parts.clientLabels, tlsCaSecretName, create: parts };
     }
     if (args.credentials !== undefined) refuse("credentials", "(set)", "nothing when agentService.endpoint is given: the shared agent Service holds the credentials");
-    if (link.integration !== undefined && known(link.integration, inspection.integration) && link.integration !== inspection.integration) {
-        refuse("inspection.integration", inspection.integration, `${JSON.stringify(link.integration)}, as the shared agent Service runs (agentService.integration)`);
+    // The link's own values first: a comparison with a bad one would blame the app's.
+    const serviceIntegration = link.integration === undefined ? undefined : check.oneOf("agentService.integration", link.integration, INTEGRATIONS, inspection.integration);
+    if (serviceIntegration !== undefined && known(serviceIntegration, inspection.integration) && serviceIntegration !== inspection.integration) {
+        refuse("inspection.integration", inspection.integration, `${JSON.stringify(serviceIntegration)}, as the shared agent Service runs (agentService.integration)`);
     }
-    const expects = link.expectResponseData;
+    const expects = link.expectResponseData === undefined ? undefined : check.bool("agentService.expectResponseData", link.expectResponseData, false);
     if (expects !== undefined && known(expects, inspection.expectResponseData) && expects !== inspection.expectResponseData) {
         refuse("inspection.expectResponseData", inspection.expectResponseData, `${expects}, as the shared agent Service expects (agentService.expectResponseData)`);
     }
@@ -250,13 +252,14 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
     const agent = useService ? undefined : resolveAgent("agent", args.agent, sidecar, inspection);
     // Whether both are given is known once the envoy object is.
     if (!isPending(e) && e.extraConfig !== undefined && e.configOverride !== undefined) refuse("envoy.extraConfig", "(set)", "nothing when envoy.configOverride is given (merge your settings into that config)");
+    const givenAgent = (args.agent ?? {}) as Record<string, unknown>;
     checkDistinctPorts([
-        ["port", frontPort],
-        ["app.port", app.port],
-        ["envoy.adminPort", envoy.adminPort],
-        ["envoy.readinessPort", envoy.readinessPort],
-        ["agent.grpcPort", agent?.grpcPort],
-        ["agent.startupProbePort", agent?.startupProbe?.port],
+        ["port", frontPort, args.port !== undefined],
+        ["app.port", app.port, (args.app as Record<string, unknown>)?.port !== undefined],
+        ["envoy.adminPort", envoy.adminPort, e.adminPort !== undefined],
+        ["envoy.readinessPort", envoy.readinessPort, e.readinessPort !== undefined],
+        ["agent.grpcPort", agent?.grpcPort, givenAgent.grpcPort !== undefined],
+        ["agent.startupProbePort", agent?.startupProbe?.port, givenAgent.startupProbePort !== undefined],
     ]);
     // Shutdown order: Envoy drains, the app outlives it, the agent outlives both.
     if (agent && known(agent.preStopSleepSeconds, app.preStopSleepSeconds) && agent.preStopSleepSeconds < app.preStopSleepSeconds) {

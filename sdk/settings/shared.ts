@@ -124,14 +124,21 @@ export function resolveGrace(at: string, given: unknown, preStopSleepSeconds: nu
     return grace;
 }
 
-/** Refuses two listeners of one pod on the same port: they share one network namespace. */
-export function checkDistinctPorts(ports: [string, number | undefined][]): void {
-    const owner = new Map<number, string>();
-    for (const [input, p] of ports) {
+/**
+ * Refuses two listeners of one pod on the same port: they share one network namespace. Each
+ * entry says whether its port was given: the refusal names a port the user set, never a
+ * default they did not (that one is named as the other side).
+ */
+export function checkDistinctPorts(ports: [input: string, port: number | undefined, given: boolean][]): void {
+    const owner = new Map<number, { input: string; given: boolean }>();
+    for (const [input, p, given] of ports) {
         if (p === undefined || isPending(p)) continue;
         const other = owner.get(p);
-        if (other !== undefined) refuse(input, p, `a port not already used by "${other}" in the same pod`);
-        owner.set(p, input);
+        if (other !== undefined) {
+            if (!given && other.given) refuse(other.input, p, `a port not already used by "${input}" (its default) in the same pod`);
+            refuse(input, p, `a port not already used by "${other.input}"${other.given ? "" : " (its default)"} in the same pod`);
+        }
+        owner.set(p, { input, given });
     }
 }
 
