@@ -8,6 +8,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { AgentServiceArgs, EnvoyAppArgs, ExternalTrafficPolicy, InputError, Integration, PodOptions, ServiceType } from "../sdk";
 import { plainLink, resolveAgentServiceSettings } from "../sdk/settings/agent-service";
 import { resolveAppSettings } from "../sdk/settings/envoy-app";
+import { serviceClaims } from "../sdk/components/agent-service";
+import { ClaimTable } from "../sdk/components/claims";
+import { appClaims } from "../sdk/components/envoy-app";
+import { scrub } from "../sdk/components/read";
 import { closest } from "../sdk/settings/fields";
 import { AGENT_KEYS, checkAgentKey } from "../sdk/settings/shared";
 
@@ -104,16 +108,26 @@ const MULTI_ONLY = ["agentServiceName", "agentNamespace"];
 export interface Stack {
     project: string;
     values: Record<string, string>;
+    /** The keys set as secrets (`pulumi config set --secret`): their values are never shown. */
+    secretKeys: string[];
     /** A key's value as a secret output (for the agent keys). */
     secret(key: string): pulumi.Output<string>;
 }
+
+// The SDK's own test of a secret config key (what `Config.get` warns with); not in its typings.
+const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret ?? (() => false);
 
 /** The configuration Pulumi hands the program (`pulumi up`, or the offline render). */
 export function currentStack(config: pulumi.Config = new pulumi.Config()): Stack {
     const prefix = `${config.name}:`;
     const values: Record<string, string> = {};
-    for (const [k, v] of Object.entries(pulumi.runtime.allConfig())) if (k.startsWith(prefix)) values[k.slice(prefix.length)] = v;
-    return { project: config.name, values, secret: (key) => config.requireSecret(key) };
+    const secretKeys: string[] = [];
+    for (const [k, v] of Object.entries(pulumi.runtime.allConfig())) {
+        if (!k.startsWith(prefix)) continue;
+        values[k.slice(prefix.length)] = v;
+        if (isConfigSecret(k)) secretKeys.push(k.slice(prefix.length));
+    }
+    return { project: config.name, values, secretKeys, secret: (key) => config.requireSecret(key) };
 }
 
 /** A config value the program cannot use. */
@@ -144,8 +158,8 @@ class Problem {
     constructor(
         readonly at: At,
         readonly text: string,
-        /** For a misspelt key: the key meant. */
-        readonly meant?: string,
+        /** For a key in the wrong place (misspelt, or of the stack set for one app): where its value belongs. */
+        readonly target?: At,
     ) {}
 }
 
@@ -153,6 +167,34 @@ class Problem {
 interface Values {
     top: Record<string, string>;
     apps?: Record<string, unknown>[];
+    /** Top-level keys set as secrets (`apps` as a whole, when any value in it is one). */
+    secret: Set<string>;
+}
+
+/** How a message shows a value that was set as a secret. */
+const SECRET_SHOWN = "(a secret value)";
+
+/** Was the value at `at` set as a secret (its key, or the `apps` it is in)? */
+function isSecretAt(values: Values, at: At): boolean {
+    return values.secret.has(at.app === undefined ? at.key : "apps") || keyOf(at.key)?.secret === true;
+}
+
+/** Every string a secret key holds (the leaves of a structured one), to keep out of messages. */
+function secretTexts(values: Values): string[] {
+    const leaves = (v: unknown): string[] => (typeof v === "string" ? [v] : typeof v === "object" && v !== null ? Object.values(v).flatMap(leaves) : v === undefined ? [] : [String(v)]);
+    return [...values.secret].flatMap((key) => (key === "apps" ? leaves(values.apps ?? values.top.apps) : leaves(values.top[key])));
+}
+
+/** A problem's text as it may be shown: the value of a secret key named, never shown. */
+function shownText(values: Values, problem: Problem): string {
+    let text = problem.text;
+    if (isSecretAt(values, problem.at)) {
+        const raw = valueAt(values, problem.at);
+        for (const form of raw === undefined ? [] : [JSON.stringify(raw), raw, String(Number(raw))]) {
+            if (text.startsWith(`is ${form}`)) text = `is ${SECRET_SHOWN}${text.slice(3 + form.length)}`;
+        }
+    }
+    return scrub(text, { paths: [], texts: secretTexts(values) });
 }
 
 type Layout = "sidecar" | "service";
@@ -179,23 +221,23 @@ export interface StackPlan {
  * tried and makes that check pass.
  */
 export function readStackPlan(stack: Stack): StackPlan {
-    const values = valuesOf(stack.values);
+    const values = valuesOf(stack.values, new Set(stack.secretKeys));
     const problem = findProblem(values);
-    if (problem) throw new ConfigError(stack.project, pathOf(problem.at), problem.text, fixFor(values, problem));
+    if (problem) throw new ConfigError(stack.project, pathOf(problem.at), shownText(values, problem), fixFor(values, problem));
     return planOf(values, (key) => stack.secret(key));
 }
 
 /** The stack's strings, with `apps` parsed (a list that does not parse is kept as a string, for the checks to refuse). */
-function valuesOf(raw: Record<string, string>): Values {
-    if (raw.apps === undefined) return { top: raw };
+function valuesOf(raw: Record<string, string>, secret: Set<string>): Values {
+    if (raw.apps === undefined) return { top: raw, secret };
     let apps: unknown;
     try {
         apps = JSON.parse(raw.apps);
     } catch {
-        return { top: raw };
+        return { top: raw, secret };
     }
     const { apps: _, ...top } = raw;
-    return Array.isArray(apps) && apps.every((a) => typeof a === "object" && a !== null && !Array.isArray(a)) ? { top, apps } : { top: raw };
+    return Array.isArray(apps) && apps.every((a) => typeof a === "object" && a !== null && !Array.isArray(a)) ? { top, apps, secret } : { top: raw, secret };
 }
 
 /** The first problem of `values`, or undefined when `pulumi up` would accept them. */
@@ -210,10 +252,14 @@ function findProblem(values: Values): Problem | undefined {
         throw e;
     }
     // The components' own checks, on the plain values.
+    // And the names they claim, in the order the program declares them: two may not create one object.
+    const names = new ClaimTable();
     let fleet: ReturnType<typeof resolveAgentServiceSettings> | undefined;
     if (plan.fleet) {
         try {
             fleet = resolveAgentServiceSettings(plan.fleet.name, plan.fleet.args as pulumi.Unwrap<AgentServiceArgs>);
+            const [owner, objects] = serviceClaims(plan.fleet.name, fleet);
+            names.claim(owner, plan.fleet.name, objects);
         } catch (e) {
             if (e instanceof InputError) return asProblem(values, { key: "agentServiceName" }, "fleet", e);
             throw e;
@@ -223,7 +269,8 @@ function findProblem(values: Values): Problem | undefined {
         const at: At = { app: plan.multi ? i : undefined, key: "appName" };
         try {
             const args = app.shared ? { ...app.args, agentService: plainLink(fleet!) } : app.args;
-            resolveAppSettings(app.name, args as pulumi.Unwrap<EnvoyAppArgs>);
+            const settings = resolveAppSettings(app.name, args as pulumi.Unwrap<EnvoyAppArgs>);
+            for (const [owner, objects] of appClaims(app.name, settings)) names.claim(owner, app.name, objects);
         } catch (e) {
             if (e instanceof InputError) return asProblem(values, at, app.layout, e);
             throw e;
@@ -259,8 +306,9 @@ function readValue(at: At, value: string | undefined): unknown {
     const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
     switch (k.kind) {
         case "number": {
+            // Decimal notation only: Number() would read "0x1F90" as 8080 and " 8080 " as 8080 too.
             const n = Number(value);
-            if (value.trim() === "" || !Number.isFinite(n)) throw new Problem(at, `is ${JSON.stringify(value)}: expected a number`);
+            if (!/^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(value) || !Number.isFinite(n)) throw new Problem(at, `is ${JSON.stringify(value)}: expected a number in decimal notation`);
             return n;
         }
         case "boolean":
@@ -286,7 +334,7 @@ function planOf(values: Values, credential: (key: string) => pulumi.Input<string
         // A misspelt key would be ignored and its default used: refuse it.
         if (!keyOf(key)) {
             const meant = closestKey(key, CONFIG_KEYS);
-            throw new Problem({ key }, `is not a setting of this program: did you mean ${meant}?`, meant);
+            throw new Problem({ key }, `is not a setting of this program: did you mean ${meant}?`, { key: meant });
         }
     }
     if (top.apps !== undefined) readValue({ key: "apps" }, top.apps);
@@ -411,10 +459,12 @@ function multiPlan(values: Values, entries: Record<string, unknown>[], credentia
         for (const [key, value] of Object.entries(entry)) {
             const k = keyOf(key);
             if (!k) {
-                const meant = closestKey(key, appKeys);
-                throw new Problem({ app: i, key }, `is not a setting of an app: did you mean ${meant}?`, meant);
+                // The key meant may be one of the stack's (an agent key): it then belongs at the top level.
+                const meant = keyOf(closestKey(key, CONFIG_KEYS))!;
+                if (meant.scope === "stack") throw new Problem({ app: i, key }, `is not a setting of an app: did you mean ${meant.key}, a setting of the whole stack (at the top level)?`, { key: meant.key });
+                throw new Problem({ app: i, key }, `is not a setting of an app: did you mean ${meant.key}?`, { app: i, key: meant.key });
             }
-            if (k.scope === "stack") throw new Problem({ app: i, key }, `is set for one app, but it is a setting of the whole stack: set ${key} at the top level`);
+            if (k.scope === "stack") throw new Problem({ app: i, key }, `is set for one app, but it is a setting of the whole stack: set ${key} at the top level`, { key });
             if (value === null || ["object", "boolean", "number", "string"].indexOf(typeof value) < 0) throw new Problem({ app: i, key }, `is ${JSON.stringify(value)}: expected a value`);
         }
         const merged: Record<string, string | undefined> = {};
@@ -483,14 +533,20 @@ function isPlain(v: unknown): v is object {
 function asProblem(values: Values, owner: At, layout: Layout | "fleet", e: InputError): Problem {
     const byInput = CONFIG_KEYS.filter((k) => k.input[layout] !== undefined && !k.secret);
     const credential = /^credentials\.(accessKeyId|secretAccessKey)$/.exec(e.input)?.[1];
-    const key = credential ?? byInput.find((k) => k.input[layout] === e.input)?.key ?? (e.input === "name" ? (layout === "fleet" ? "agentServiceName" : "appName") : undefined);
+    // The key that sets the input, or a part of it (podLabels sets pod.labels, and so pod.labels.team).
+    const within = (k: Key) => e.input === k.input[layout] || [".", "[", " "].some((c) => e.input.startsWith(`${k.input[layout]}${c}`));
+    const setting = byInput.filter(within).sort((a, b) => b.input[layout]!.length - a.input[layout]!.length)[0];
+    const key = credential ?? setting?.key ?? (e.input === "name" ? (layout === "fleet" ? "agentServiceName" : "appName") : undefined);
     let accepted = e.accepted;
     for (const k of byInput) accepted = accepted.split(k.input[layout]!).join(k.key);
     // An input no key sets (a default the stack cannot change) is still the app's: name the app.
     if (key === undefined) return new Problem(owner, `gives ${e.message.replace(/^sigsci-envoy: /, "")}`);
     // The key of an app is where that app's value was set: its entry, or the top-level default.
     const at: At = owner.app !== undefined && values.apps?.[owner.app]?.[key] !== undefined && keyOf(key)?.scope === "app" ? { app: owner.app, key } : { key };
-    return new Problem(at, `is ${e.given}: expected ${accepted}`);
+    const part = setting && e.input !== setting.input[layout] ? e.input.slice(setting.input[layout]!.length).replace(/^\./, "") : undefined;
+    if (part === undefined) return new Problem(at, `is ${e.given}: expected ${accepted}`);
+    if (part === " key") return new Problem(at, `has the key ${e.given}: expected ${accepted}`);
+    return new Problem(at, e.given === "a value" ? `has ${part}: expected ${accepted}` : `has ${part} ${e.given}: expected ${accepted}`);
 }
 
 /** `values` with `value` at `at` (undefined: removed). */
@@ -523,30 +579,45 @@ function fixFor(values: Values, problem: Problem): string | undefined {
         const after = findProblem(next);
         return after === undefined || !samePlace(after.at, problem.at);
     };
-    const set = (at: At, value: string) => {
+    const set = (at: At, value: string, secret = isSecretAt(values, at)) => {
         const k = keyOf(at.key)!;
         // Structured values are JSON: quoted for the shell.
         const shown = ["list", "map", "object", "objects"].includes(k.kind) ? `'${value}'` : value;
-        return at.app === undefined ? `pulumi config set ${k.secret ? "--secret " : ""}${at.key} ${shown}` : `pulumi config set --path '${pathOf(at)}' ${shown}`;
+        const flag = secret || k.secret ? "--secret " : "";
+        return at.app === undefined ? `pulumi config set ${flag}${at.key} ${shown}` : `pulumi config set ${flag}--path '${pathOf(at)}' ${shown}`;
     };
     const rm = (at: At) => (at.app === undefined ? `pulumi config rm ${at.key}` : `pulumi config rm --path '${pathOf(at)}'`);
     const at = problem.at;
-    if (problem.meant !== undefined) {
-        // The value moves to the key meant, unless it is an agent key (never shown) or would not pass there.
-        const meant = keyOf(problem.meant)!;
-        const target: At = { app: at.app, key: problem.meant };
-        const value = meant.secret || keyOf(at.key)?.secret ? meant.example : valueAt(values, at)!;
+    if (problem.target !== undefined) {
+        // The value moves where it belongs, unless it would not pass there. A secret one is moved
+        // as a secret and never shown: the command holds a placeholder (an agent key's example).
+        const target = problem.target;
+        const meant = keyOf(target.key)!;
+        const secret = isSecretAt(values, at) || meant.secret === true;
+        const value = valueAt(values, at)!;
         const moved = withValue(withValue(values, at, undefined), target, value);
         const after = findProblem(moved);
         const passesThere = after === undefined || !samePlace(after.at, target);
-        return meant.secret || passesThere ? `${rm(at)} && ${set(target, meant.secret ? meant.example : value)}` : rm(at);
+        const shown = meant.secret ? meant.example : secret ? `<the value of ${pathOf(at)}>` : value;
+        return meant.secret || passesThere ? `${rm(at)} && ${set(target, shown, secret)}` : rm(at);
     }
     const k = keyOf(at.key);
     if (!k) return undefined;
     if (k.secret) return set(at, k.example);
-    for (const candidate of candidates(k, valueAt(values, at))) if (passes(withValue(values, at, candidate))) return set(at, candidate);
     const required = k.required && (at.app !== undefined || values.apps === undefined);
-    if (!required && passes(withValue(values, at, undefined))) return rm(at);
+    const removes = () => !required && passes(withValue(values, at, undefined));
+    // A map or object that parses is the user's own (labels, an affinity) with a bad part: leaving
+    // it out beats an example in its place.
+    const parses = (v: string | undefined) => {
+        try {
+            return typeof JSON.parse(v ?? "") === "object";
+        } catch {
+            return false;
+        }
+    };
+    if ((k.kind === "map" || k.kind === "object") && parses(valueAt(values, at)) && removes()) return rm(at);
+    for (const candidate of candidates(k, valueAt(values, at))) if (passes(withValue(values, at, candidate))) return set(at, candidate);
+    if (removes()) return rm(at);
     return undefined;
 }
 

@@ -118,7 +118,7 @@ const ERRORS: [string, Record<string, string>, string][] = [
         'sigsci-envoy: config "sigsci-envoy:secretAccessKey" is an empty string: expected the Agent Secret Key, a non-empty string. Fix it with: pulumi config set --secret secretAccessKey <Agent Secret Key>'],
     ["keys and an existing Secret", { ...DEV, ...CREDS, existingSecretName: "s" },
         'sigsci-envoy: config "sigsci-envoy:existingSecretName" is set together with accessKeyId/secretAccessKey: give one or the other. Fix it with: pulumi config rm existingSecretName'],
-    ["a port that is not a number", { ...DEV, ...CREDS, appPort: "80a" }, 'sigsci-envoy: config "sigsci-envoy:appPort" is "80a": expected a number. Fix it with: pulumi config set appPort 8080'],
+    ["a port that is not a number", { ...DEV, ...CREDS, appPort: "80a" }, 'sigsci-envoy: config "sigsci-envoy:appPort" is "80a": expected a number in decimal notation. Fix it with: pulumi config set appPort 8080'],
     ["a flag that is not a boolean", { ...DEV, ...CREDS, failOpen: "yes" }, 'sigsci-envoy: config "sigsci-envoy:failOpen" is "yes": expected true or false. Fix it with: pulumi config set failOpen false'],
     ["args that are not a list", { ...DEV, ...CREDS, appArgs: "localhost:8080" }, 'sigsci-envoy: config "sigsci-envoy:appArgs" is "localhost:8080": expected a JSON list of strings. Fix it with: pulumi config set appArgs \'["localhost:8080"]\''],
     ["an unknown layout", { ...DEV, ...CREDS, agentLayout: "daemonset" }, 'sigsci-envoy: config "sigsci-envoy:agentLayout" is "daemonset": expected "sidecar" or "service". Fix it with: pulumi config set agentLayout service'],
@@ -240,7 +240,7 @@ const problemOfPlan = (values: Record<string, string>) => problemOf(values, read
 
 const MULTI_ERRORS: [string, Record<string, string>, string][] = [
     ["a port that is not a number, in one app", several([BLOG, { ...BLOG, appName: "docs", appPort: "80a" }]),
-        'sigsci-envoy: config "sigsci-envoy:apps[1].appPort" is "80a": expected a number. Fix it with: pulumi config set --path \'apps[1].appPort\' 8080'],
+        'sigsci-envoy: config "sigsci-envoy:apps[1].appPort" is "80a": expected a number in decimal notation. Fix it with: pulumi config set --path \'apps[1].appPort\' 8080'],
     ["a value the component refuses, in one app", several([BLOG, { ...BLOG, appName: "docs", replicas: -2 }]),
         'sigsci-envoy: config "sigsci-envoy:apps[1].replicas" is -2: expected a whole number from 0 to 10000. Fix it with: pulumi config set --path \'apps[1].replicas\' 3'],
     ["a bad top-level default, named at the top level", several([BLOG], { appPort: "70000" }),
@@ -252,7 +252,7 @@ const MULTI_ERRORS: [string, Record<string, string>, string][] = [
     ["a misspelt key in an app", several([{ ...BLOG, appport: 3000 }]),
         'sigsci-envoy: config "sigsci-envoy:apps[0].appport" is not a setting of an app: did you mean appPort? Fix it with: pulumi config rm --path \'apps[0].appport\' && pulumi config set --path \'apps[0].appPort\' 3000'],
     ["a setting of the stack in one app", several([{ ...SHOP, agentMaxReplicas: 4 }]),
-        'sigsci-envoy: config "sigsci-envoy:apps[0].agentMaxReplicas" is set for one app, but it is a setting of the whole stack: set agentMaxReplicas at the top level. Fix it with: pulumi config rm --path \'apps[0].agentMaxReplicas\''],
+        'sigsci-envoy: config "sigsci-envoy:apps[0].agentMaxReplicas" is set for one app, but it is a setting of the whole stack: set agentMaxReplicas at the top level. Fix it with: pulumi config rm --path \'apps[0].agentMaxReplicas\' && pulumi config set agentMaxReplicas 4'],
     ["an agent image for an app of the fleet", several([{ ...SHOP, agentImage: "signalsciences/sigsci-agent:4.84.0" }]),
         'sigsci-envoy: config "sigsci-envoy:apps[0].agentImage" is set for an app of the shared agent fleet (agentLayout "service"): set agentImage at the top level. Fix it with: pulumi config rm --path \'apps[0].agentImage\''],
     ["an app that disagrees with the fleet's integration", several([SHOP, { ...SHOP, appName: "api", integration: "ext_proc" }]),

@@ -214,7 +214,7 @@ describe("stack configuration errors, through the program", () => {
         // Pulumi hands the program every value as a string (structured ones as JSON).
         const config = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
         await assert.rejects(evaluate(() => require(PROGRAM), { config, project: "sigsci-envoy" }), {
-            message: 'sigsci-envoy: config "sigsci-envoy:appPort" is "80a": expected a number. Fix it with: pulumi config set appPort 8080',
+            message: 'sigsci-envoy: config "sigsci-envoy:appPort" is "80a": expected a number in decimal notation. Fix it with: pulumi config set appPort 8080',
         });
     });
 });

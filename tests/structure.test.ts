@@ -68,7 +68,7 @@ const ALLOWED: Record<string, string[]> = {
     "sdk/index": ["sdk/components", "sdk/args", "sdk/settings", "sdk/traffic"],
     // The entry point of the multi-language component host.
     "index.ts": ["sdk/index"],
-    program: ["sdk/index", "sdk/args", "sdk/settings"],
+    program: ["sdk/index", "sdk/args", "sdk/settings", "sdk/components"],
     tools: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "program"],
     scripts: ["tools", "sdk/index", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "policy"],
     tests: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/guide", "sdk/components", "program", "policy", "tools"],

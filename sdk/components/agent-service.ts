@@ -27,14 +27,21 @@ export function ownAgentService(name: string, prepared: Prepared, opts: pulumi.C
     return new AgentService(name, args, opts);
 }
 
-/** The names an agent Service gives its objects, whatever its shape. */
+/** The names an agent Service gives its objects (of its shape; of every shape while that is not known). */
 export function agentServiceClaims(s: AgentServiceSettings) {
-    return namedObjects(s, agentServiceChildren(s.name, { secret: true, autoscaler: true }));
+    return namedObjects(s, agentServiceChildren(s.name, agentServiceShape(s) ?? { secret: true, autoscaler: true }));
+}
+
+/** The objects an agent Service names, with their owner as messages name it. */
+export function serviceClaims(name: string, s: AgentServiceSettings): [Owner, ReturnType<typeof agentServiceClaims>] {
+    return [{ label: `AgentService "${name}"` }, agentServiceClaims(s)];
 }
 
 function prepare(name: string, args: AgentServiceArgs): Prepared {
-    const owner: Owner = { label: `AgentService "${name}"` };
-    const settings = checkedSettings(args, (plain) => resolveAgentServiceSettings(name, plain), (s) => claim(owner, name, agentServiceClaims(s)));
+    const settings = checkedSettings(args, (plain) => resolveAgentServiceSettings(name, plain), (s) => {
+        const [owner, objects] = serviceClaims(name, s);
+        claim(owner, name, objects);
+    });
     return { settings, credentials: credentialsInput(args) };
 }
 

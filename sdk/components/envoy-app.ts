@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EnvoyAppArgs } from "../args";
 import { agentListenAddress } from "../kube/containers";
-import { appChildren, appShape, AppShape, EVERY_APP_CHILD, findingText, namedObjects, ownConfigFindings } from "../kube/plan";
+import { appChildren, appShape, AppShape, EVERY_APP_CHILD, findingText, NamedObject, namedObjects, ownConfigFindings } from "../kube/plan";
 import { refuseAs } from "../settings/errors";
 import { clusterDomainName, endpointText } from "../settings/agent-service";
 import { agentServiceNameFor, resolveAppSettings } from "../settings/envoy-app";
@@ -17,13 +17,17 @@ import { childName, childNamespace, credentialsSecret, registerChildren } from "
 
 export const ENVOY_APP_TYPE = "sigsci-envoy:index:EnvoyApp";
 
+/** The objects an app names: its own, and its own agent Service's (each with its owner, as messages name it). */
+export function appClaims(name: string, s: AppSettings): [Owner, NamedObject[]][] {
+    const claims: [Owner, NamedObject[]][] = [[{ label: `EnvoyApp "${name}"` }, namedObjects(s, appChildren(name, EVERY_APP_CHILD))]];
+    const own = s.agentService?.create;
+    if (own && !isPending(own)) claims.push([{ label: `EnvoyApp "${name}" (its own agent Service)` }, agentServiceClaims(own)]);
+    return claims;
+}
+
 function prepare(name: string, args: EnvoyAppArgs): Resolved<AppSettings> {
-    const owner: Owner = { label: `EnvoyApp "${name}"` };
-    const ownService: Owner = { label: `EnvoyApp "${name}" (its own agent Service)` };
     return checkedSettings(args, (plain) => resolveAppSettings(name, plain), (s) => {
-        claim(owner, name, namedObjects(s, appChildren(name, EVERY_APP_CHILD)));
-        const own = s.agentService?.create;
-        if (own && !isPending(own)) claim(ownService, name, agentServiceClaims(own));
+        for (const [owner, objects] of appClaims(name, s)) claim(owner, name, objects);
         // A bootstrap of the user's: built only if the verifier proves it, or the user acknowledges what it finds.
         const findings = ownConfigFindings(s);
         if (findings.length > 0 && !isPending(s.envoy) && s.envoy.acknowledgeVerifierFindings !== true) {
