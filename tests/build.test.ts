@@ -2,9 +2,9 @@
 // `npm run render` does not pay for a compile it does not need.
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { REPO } from "../tools/paths";
+import { scratchDir } from "./support/scratch";
 
 const { build, fingerprint } = require(path.join(REPO, "tools/build.js")) as { build: (force?: boolean) => boolean; fingerprint: (files: string[]) => string };
 
@@ -14,7 +14,7 @@ describe("the build", () => {
     });
 
     it("sees a changed, an added and a removed source in its fingerprint", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sigsci-build-"));
+        const dir = scratchDir("build");
         const a = path.join(dir, "a.ts");
         const b = path.join(dir, "b.ts");
         fs.writeFileSync(a, "export const a = 1;\n");

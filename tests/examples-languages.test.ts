@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CORE_SCHEMA, load } from "js-yaml";
 import { REPO } from "../tools/paths";
+import { scratchDir } from "./support/scratch";
 
 const schema = JSON.parse(fs.readFileSync(path.join(REPO, "docs/schema.json"), "utf8"));
 const PACKAGE = `${schema.name}:index:`;
@@ -129,7 +130,7 @@ describe("the Python example", () => {
     const python = (args: string[]) => execFileSync("python3", args, { encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
 
     it("compiles (python3 -m py_compile)", () => {
-        const out = fs.mkdtempSync(path.join(require("os").tmpdir(), "sigsci-py-"));
+        const out = scratchDir("py");
         python(["-c", `import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)`, file, path.join(out, "main.pyc")]);
     });
 

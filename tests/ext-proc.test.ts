@@ -2,7 +2,6 @@
 // ext_authz changes only the filter chain, the access log, the agent's environment and probes.
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { load as parse } from "js-yaml";
 import { EnvoyAppArgs } from "../sdk";
@@ -12,6 +11,7 @@ import { renderStack } from "../tools/render/render";
 import { validateEnvoyConfig } from "./support/envoy-schema";
 import { appRun, AppRun, envoyConfigOf, envoyText, frontFilters, frontManager } from "./support/objects";
 import { validateKubernetesObject } from "./support/kube-schema";
+import { scratchDir } from "./support/scratch";
 
 const EXT_PROC = {
     "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor",
@@ -133,7 +133,7 @@ describe("ext_proc integration", () => {
     });
 
     it("renders a stack that selects ext_proc", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sigsci-extproc-"));
+        const dir = scratchDir("extproc");
         fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
         fs.symlinkSync(path.join(REPO, "bin"), path.join(dir, "bin"));
         const dev = (parse(fs.readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8")) as any).config;

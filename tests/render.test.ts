@@ -2,7 +2,6 @@
 // byte-identical manifests with no secret value in them; bad config names its key.
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { load as parse, loadAll } from "js-yaml";
 import { evaluate } from "../tools/render/evaluate";
@@ -13,13 +12,14 @@ import { validateEnvoyConfig } from "./support/envoy-schema";
 import { validateKubernetesObject } from "./support/kube-schema";
 import { envoyText } from "./support/objects";
 import { renderedStack } from "./support/stacks";
+import { scratchDir } from "./support/scratch";
 
 const STACKS = stackNames();
 const PROGRAM = path.join(REPO, "bin/program/index.js");
 
 /** A scratch project with the repository's program and one stack file of the test's own. */
 function scratchProject(stackConfig: Record<string, unknown>): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sigsci-render-"));
+    const dir = scratchDir("render");
     fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     fs.symlinkSync(path.join(REPO, "bin"), path.join(dir, "bin"));
     fs.writeFileSync(path.join(dir, "Pulumi.scratch.yaml"), JSON.stringify({ config: stackConfig }));
@@ -172,7 +172,7 @@ describe("render command", () => {
 
     it("writes one file per object with --out", async () => {
         const r = await renderedStack("dev");
-        const out = fs.mkdtempSync(path.join(os.tmpdir(), "sigsci-out-"));
+        const out = scratchDir("out");
         assert.strictEqual((await command(["--stack", "dev", "--out", out])).code, 0);
         assert.deepStrictEqual(fs.readdirSync(out).sort(), [
             `default.configmap.${r.objects.find((o) => o.kind === "ConfigMap").metadata.name}.yaml`,
@@ -185,7 +185,7 @@ describe("render command", () => {
     });
 
     it("refuses an --out directory that is not empty, before rendering: files of an earlier render would be applied too", async () => {
-        const out = fs.mkdtempSync(path.join(os.tmpdir(), "sigsci-out-"));
+        const out = scratchDir("out");
         fs.writeFileSync(path.join(out, "default.deployment.old-app.yaml"), "kind: Deployment\n");
         const usage = `--out ${out}: not a new or empty directory; give one (files of an earlier render would be applied with these)\n`;
         assert.deepStrictEqual(await command(["--stack", "dev", "--out", out]), { code: 2, stdout: "", stderr: usage });

@@ -149,6 +149,11 @@ describe("repository structure", () => {
         }
     });
 
+    it("has the tests make scratch directories only through support/scratch.ts, which removes them when the run ends", () => {
+        const stray = [...graph.keys()].filter((f) => f.startsWith(`tests${path.sep}`) && ![path.join("tests", "support", "scratch.ts"), path.join("tests", "structure.test.ts")].includes(f) && /mkdtemp(Sync)?\(|os\.tmpdir\(/.test(fs.readFileSync(path.join(REPO, f), "utf8")));
+        assert.deepStrictEqual(stray, []);
+    });
+
     it("sees every layer it rules on (the checks above have something to check)", () => {
         const layers = new Set([...graph.keys()].map(layer));
         for (const l of Object.keys(ALLOWED)) if (l !== "index.ts") assert.ok(layers.has(l), l);

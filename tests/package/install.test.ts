@@ -7,10 +7,10 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { REPO } from "../../tools/paths";
 import { call, withServer } from "../support/plugin-server";
+import { scratchDir } from "../support/scratch";
 
 const npm = (cwd: string, args: string[]) => execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 function node(cwd: string, args: string[]): string {
@@ -76,7 +76,7 @@ console.log([EnvoyApp, AgentService, verifyTraffic, checkAgentContainers].map((f
 
 describe("the package, installed from a tarball of a fresh clone", function () {
     this.timeout(600000);
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), "sigsci-package-"));
+    const work = scratchDir("package");
     const clone = path.join(work, "clone");
     const consumer = path.join(work, "consumer");
     let tarball = "";
