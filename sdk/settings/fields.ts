@@ -60,6 +60,9 @@ export function onlyFields(at: string, value: unknown, known: readonly string[])
         if (known.includes(key)) continue;
         const path = at === "" ? key : `${at}.${key}`;
         const where = at === "" ? "the args" : at;
-        refuseAs(path, "a value", `no such setting: did you mean ${at === "" ? "" : `${at}.`}${closest(key, known)}? (${where} has ${known.join(", ")})`);
+        // An agent key beside the credentials instead of in them.
+        const credential = at === "" ? FIELDS.AgentCredentials.find((f) => f.toLowerCase() === key.toLowerCase()) : undefined;
+        const meant = credential !== undefined && known.includes("credentials") ? `credentials.${credential}` : `${at === "" ? "" : `${at}.`}${closest(key, known)}`;
+        refuseAs(path, "a value", `no such setting: did you mean ${meant}? (${where} has ${known.join(", ")})`);
     }
 }

@@ -69,6 +69,8 @@ export function autoName(resourceName: string, content?: unknown): string {
 export interface EvaluateOptions {
     /** `project:key` to the string the program reads. */
     config?: Record<string, string>;
+    /** The keys of `config` set as secrets (`project:key`), as `pulumi up` tells the program. */
+    secretKeys?: string[];
     project?: string;
     stack?: string;
     /** Suffix provider-named objects by a hash of their content instead of their resource name. */
@@ -82,7 +84,7 @@ export interface EvaluateOptions {
 }
 
 export async function evaluate<T>(program: () => T, options: EvaluateOptions = {}): Promise<Evaluation<T>> {
-    pulumi.runtime.setAllConfig(options.config ?? {});
+    pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
     await pulumi.runtime.setMocks(
         {
             newResource(args) {

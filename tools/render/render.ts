@@ -45,17 +45,23 @@ export async function renderStack(stack: string, projectDir = REPO): Promise<Ren
     // placeholders, as encrypted ones cannot be read offline and plain ones are never printed.
     // The one exception: a stack that sets no credentials at all (they are set per stack with
     // pulumi config set --secret) renders with placeholders, and says so.
+    // A plain-text key is read as pulumi up reads it (an empty one is refused alike); the
+    // credentials Secret never reaches the output either way.
     const setKeys = credentialKeys.filter((key) => key in config || s.encrypted.includes(key));
     const placeholders = setKeys.length === 0 && !usesExistingSecret;
     for (const key of placeholders ? credentialKeys : setKeys) {
-        const why = s.encrypted.includes(key) ? "is encrypted (it cannot be decrypted offline)" : key in config ? "is in plain text in the stack file: move it to a secret with pulumi config set --secret" : "is not set";
-        if (key in config && !s.encrypted.includes(key)) notes.push(`warning: "${key}" ${why}`);
-        else notes.push(`note: "${key}" ${why}; the render checks the credentials Secret with ${REDACTED} placeholders and leaves it out of the output`);
+        if (key in config && !s.encrypted.includes(key)) {
+            notes.push(`warning: "${key}" is in plain text in the stack file: move it to a secret with pulumi config set --secret`);
+            continue;
+        }
+        notes.push(`note: "${key}" ${s.encrypted.includes(key) ? "is encrypted (it cannot be decrypted offline)" : "is not set"}; the render checks the credentials Secret with ${REDACTED} placeholders and leaves it out of the output`);
         config[key] = REDACTED;
     }
     const main = path.join(projectDir, "bin", (s.main ?? "index.ts").replace(/\.ts$/, ".js"));
     delete require.cache[require.resolve(main)];
-    const { result, resources, warnings, errors } = await evaluate(() => require(main), { config, project: s.project, stack, nameByContent: true });
+    // The program is told which keys are secret, as pulumi up tells it: their values are never shown.
+    const secretKeys = [...s.encrypted, ...(placeholders ? credentialKeys : [])];
+    const { result, resources, warnings, errors } = await evaluate(() => require(main), { config, secretKeys, project: s.project, stack, nameByContent: true });
     // What pulumi up would stop on, the render stops on too.
     if (errors.length > 0) throw errors[0];
     const objects = sortObjects(redactedObjects(resources));
@@ -103,7 +109,8 @@ export async function renderStack(stack: string, projectDir = REPO): Promise<Ren
         const name = config[`${s.project}:existingSecretName`];
         const readsIt = (v: any): boolean => typeof v === "object" && v !== null && (v.secretKeyRef?.name === name || Object.values(v).some(readsIt));
         const readers = [...new Set(objects.filter((o) => readsIt(o.spec)).map((o) => o.metadata.namespace))].sort();
-        summary.push(`note: the credentials Secret "${name}" is yours, not rendered: it must exist${readers.length > 0 ? ` in namespace ${readers.join(", ")}` : ""} with the keys accesskeyid and secretaccesskey, e.g.:`, ...readers.map((ns) => createSecret(name, ns)));
+        const where = readers.map((ns) => (ns === undefined ? "the current namespace" : `namespace ${ns}`));
+        summary.push(`note: the credentials Secret "${name}" is yours, not rendered: it must exist${where.length > 0 ? ` in ${where.join(", ")}` : ""} with the keys accesskeyid and secretaccesskey, e.g.:`, ...readers.map((ns) => createSecret(name, ns)));
     }
     return { objects, applyObjects, yaml: manifestStream(applyObjects), summary };
 }

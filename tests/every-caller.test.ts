@@ -1,0 +1,218 @@
+// Every caller, every input (issue 20): one table of bad and good inputs by class - the args'
+// form, unknown keys, cycles and other non-data, values Kubernetes or Envoy would refuse later,
+// secrets in messages, messages that blame the wrong input. Each refusal is exact, registers
+// nothing, and no row's secret or credential appears in any message or plain input.
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { AgentService, EnvoyApp, InputError } from "../sdk";
+import { guideArgs } from "../tools/fixtures";
+import { kubernetesObjects, plainStrings, runProgram } from "./support/pulumi-mocks";
+
+const KEYS = { accessKeyId: "AKID-EVERY-CALLER-1", secretAccessKey: "SECRET-EVERY-CALLER-2" };
+
+interface Row {
+    /** The issue's class of failure. */
+    kind: string;
+    what: string;
+    /** Declares the components (it may throw). */
+    program: () => void;
+    /** The one error a user sees; or `undefined`: accepted. */
+    error?: string;
+    /** Strings given as secrets or credentials: never in a message or a plain input. */
+    secrets?: string[];
+    /** For an accepted row: checks on the Kubernetes objects. */
+    objects?: (objects: any[]) => void;
+}
+
+const app = (args: unknown, name = "helloworld") => () => void new EnvoyApp(name, args as any);
+
+class AppArgs {
+    app = { image: "signalsciences/example-helloworld:latest", args: ["localhost:8080"] };
+    constructor(public credentials: unknown) {}
+}
+
+function cyclic(): Record<string, unknown> {
+    const o: Record<string, unknown> = { admin: {} };
+    (o.admin as Record<string, unknown>).again = o;
+    return o;
+}
+
+const sparse = <T>(first: T, length: number): T[] => {
+    const a: T[] = [];
+    a[0] = first;
+    a.length = length;
+    return a;
+};
+
+const deployment = (objects: any[]) => objects.find((o) => o.kind === "Deployment");
+const container = (objects: any[], name: string) => deployment(objects).spec.template.spec.containers.find((c: any) => c.name === name);
+const envoyJson = (objects: any[]) => JSON.parse(objects.find((o) => o.kind === "ConfigMap").data["envoy.json"]);
+
+const ROWS: Row[] = [
+    // 2. args that are not plain objects: read one way
+    { kind: "form", what: "a class instance with empty keys", program: app(new AppArgs({ accessKeyId: "", secretAccessKey: KEYS.secretAccessKey })), secrets: [KEYS.secretAccessKey],
+        error: 'sigsci-envoy: invalid "credentials.accessKeyId": got an empty string; expected the Agent Access Key, a non-empty string' },
+    { kind: "form", what: "one whole output of args with empty keys", program: app(pulumi.output({ ...guideArgs(), credentials: { accessKeyId: "", secretAccessKey: "" } })),
+        error: 'sigsci-envoy: invalid "credentials.accessKeyId": got an empty string; expected the Agent Access Key, a non-empty string' },
+    { kind: "form", what: "one whole output of args with a credential that is no string", program: app(pulumi.output({ ...guideArgs(), credentials: { accessKeyId: ["AKID-IN-A-LIST-3"], secretAccessKey: KEYS.secretAccessKey } })), secrets: ["AKID-IN-A-LIST-3", KEYS.secretAccessKey],
+        error: 'sigsci-envoy: invalid "credentials.accessKeyId": got a list; expected the Agent Access Key, a non-empty string' },
+    { kind: "form", what: "a class instance holding outputs", program: app(Object.assign(new AppArgs({ accessKeyId: pulumi.secret(KEYS.accessKeyId), secretAccessKey: pulumi.secret(KEYS.secretAccessKey) }), { replicas: pulumi.output(2) })), secrets: [KEYS.accessKeyId, KEYS.secretAccessKey],
+        objects: (o) => assert.strictEqual(deployment(o).spec.replicas, 2) },
+    { kind: "form", what: "one whole output of valid args", program: app(pulumi.output(guideArgs({ credentials: KEYS, replicas: 3 }))), secrets: [KEYS.accessKeyId, KEYS.secretAccessKey],
+        objects: (o) => {
+            assert.strictEqual(deployment(o).spec.replicas, 3);
+            assert.deepStrictEqual(o.find((x) => x.kind === "Secret").stringData, { accesskeyid: KEYS.accessKeyId, secretaccesskey: KEYS.secretAccessKey });
+        } },
+    { kind: "form", what: "args behind a proxy", program: app(new Proxy(guideArgs({ credentials: KEYS, port: 8001 }), {})), secrets: [KEYS.accessKeyId, KEYS.secretAccessKey],
+        objects: (o) => assert.strictEqual(container(o, "envoy").ports[0].containerPort, 8001) },
+    { kind: "form", what: "an output nested in an output's value, deeper than the SDK unwraps", program: app(guideArgs({ credentials: KEYS, envoy: { extraConfig: { layered_runtime: pulumi.output(1).apply(() => ({ layers: [{ name: "static", static_layer: { "re2.max_program_size.error_level": pulumi.output(200) } }] })) } } })),
+        objects: (o) => assert.deepStrictEqual(envoyJson(o).layered_runtime.layers, [{ name: "static", static_layer: { "re2.max_program_size.error_level": 200 } }]) },
+    // 4. unknown keys, at every level
+    { kind: "unknown key", what: "inspection.failopen", program: app(guideArgs({ inspection: { failopen: false } as any })),
+        error: 'sigsci-envoy: invalid "inspection.failopen": got a value; expected no such setting: did you mean inspection.failOpen? (inspection has integration, failOpen, timeout, maxRequestBytes, allowPartialMessage, expectResponseData)' },
+    { kind: "unknown key", what: "app.prot", program: app(guideArgs({ app: { image: "a:1", prot: 3000 } as any })),
+        error: 'sigsci-envoy: invalid "app.prot": got a value; expected no such setting: did you mean app.port? (app has image, port, args, command, env, resources, imagePullPolicy, runAsUser, readOnlyRootFilesystem, tmpVolume, readinessProbePath, containerName, preStopSleepSeconds)' },
+    { kind: "unknown key", what: "envoy.configoverride", program: app(guideArgs({ envoy: { configoverride: "admin: {}" } as any })),
+        error: 'sigsci-envoy: invalid "envoy.configoverride": got a value; expected no such setting: did you mean envoy.configOverride? (envoy has image, imagePullPolicy, logLevel, adminPort, readinessPort, metrics, preStopSleepSeconds, gracefulDrain, concurrency, resources, extraConfig, configOverride, acknowledgeVerifierFindings)' },
+    { kind: "unknown key", what: "agent.grpcport", program: app(guideArgs({ agent: { grpcport: 9998 } as any })),
+        error: 'sigsci-envoy: invalid "agent.grpcport": got a value; expected no such setting: did you mean agent.grpcPort? (agent has image, imagePullPolicy, grpcPort, tmpMountPath, preStopSleepSeconds, startupProbe, startupProbePort, resources, options)' },
+    { kind: "unknown key", what: "AgentService replica", program: () => void new AgentService("agents", { credentials: KEYS, replica: 5 } as any),
+        error: 'sigsci-envoy: invalid "replica": got a value; expected no such setting: did you mean replicas? (the args has credentials, namespace, labels, expectResponseData, integration, agent, replicas, autoscaling, maxUnavailable, tls, clientNamespaces, terminationGracePeriodSeconds, pod, serviceAccountName, serviceAnnotations)' },
+    { kind: "unknown key", what: "app.env[0].valueFrom", program: app(guideArgs({ app: { image: "a:1", env: [{ name: "A", valueFrom: { secretKeyRef: { name: "s", key: "k" } } } as any] } })),
+        error: 'sigsci-envoy: invalid "app.env[0].valueFrom": got a value; expected no such setting: did you mean app.env[0].value? (app.env[0] has name, value, secretName, secretKey)' },
+    { kind: "unknown key", what: "a misplaced credential key, whose value is never shown", program: app(guideArgs({ credentials: KEYS, secretaccesskey: "SECRET-MISPLACED-4" } as any)), secrets: ["SECRET-MISPLACED-4"],
+        error: 'sigsci-envoy: invalid "secretaccesskey": got a value; expected no such setting: did you mean credentials.secretAccessKey? (the args has app, credentials, namespace, replicas, port, labels, maxUnavailable, networkPolicy, serviceAccountName, automountServiceAccountToken, terminationGracePeriodSeconds, envoy, inspection, agent, agentService, service, pod)' },
+    // 5. crashes and half-registration: refused before anything registers
+    { kind: "not data", what: "a cyclic envoy.extraConfig", program: app(guideArgs({ envoy: { extraConfig: cyclic() } })),
+        error: 'sigsci-envoy: invalid "envoy.extraConfig.admin.again": got a value that contains itself; expected a value without cycles: this one refers back to envoy.extraConfig' },
+    { kind: "not data", what: "a BigInt in envoy.extraConfig", program: app(guideArgs({ envoy: { extraConfig: { stats_flush_interval: BigInt(5) } } })),
+        error: 'sigsci-envoy: invalid "envoy.extraConfig.stats_flush_interval": got 5n (a BigInt); expected a plain number: a BigInt has no JSON form' },
+    { kind: "not data", what: "a cyclic pod.affinity", program: app(guideArgs({ pod: { affinity: cyclic() } })),
+        error: 'sigsci-envoy: invalid "pod.affinity.admin.again": got a value that contains itself; expected a value without cycles: this one refers back to pod.affinity' },
+    { kind: "not data", what: "a Date", program: app(guideArgs({ labels: { since: new Date(0) as any } })),
+        error: 'sigsci-envoy: invalid "labels.since": got a Date; expected plain data: a string, number, boolean, list or object' },
+    { kind: "not data", what: "a function", program: app(guideArgs({ envoy: { extraConfig: { admin: () => 1 } } })),
+        error: 'sigsci-envoy: invalid "envoy.extraConfig.admin": got a function; expected plain data: a string, number, boolean, list or object' },
+    { kind: "not data", what: "Infinity", program: app(guideArgs({ envoy: { extraConfig: { stats_flush_interval: Infinity } } })),
+        error: 'sigsci-envoy: invalid "envoy.extraConfig.stats_flush_interval": got Infinity; expected a finite number' },
+    // 6. accepted, then refused by the API server or Envoy
+    { kind: "refused later", what: 'agent.tmpMountPath "//"', program: app(guideArgs({ agent: { tmpMountPath: "//" } })),
+        error: 'sigsci-envoy: invalid "agent.tmpMountPath": got "//"; expected an absolute path other than /, without control characters or . and .. segments' },
+    { kind: "refused later", what: "agent.tmpMountPath with .. in it", program: app(guideArgs({ agent: { tmpMountPath: "/sigsci/../etc" } })),
+        error: 'sigsci-envoy: invalid "agent.tmpMountPath": got "/sigsci/../etc"; expected an absolute path other than /, without control characters or . and .. segments' },
+    { kind: "refused later", what: "agent.tmpMountPath in a plain form", program: app(guideArgs({ agent: { tmpMountPath: "//sigsci//tmp/" } })),
+        objects: (o) => assert.deepStrictEqual(container(o, "sigsci-agent").volumeMounts.map((m: any) => m.mountPath), ["/sigsci/tmp"]) },
+    { kind: "refused later", what: "a sparse app.args", program: app(guideArgs({ app: { image: "a:1", args: sparse("localhost:8080", 3) } })),
+        error: 'sigsci-envoy: invalid "app.args[1]": got an empty slot of a sparse list; expected a value at every position of the list' },
+    { kind: "refused later", what: "a sparse app.env", program: app(guideArgs({ app: { image: "a:1", env: sparse({ name: "A", value: "1" }, 2) } })),
+        error: 'sigsci-envoy: invalid "app.env[1]": got an empty slot of a sparse list; expected a value at every position of the list' },
+    { kind: "refused later", what: "a sparse pod.imagePullSecrets", program: app(guideArgs({ pod: { imagePullSecrets: sparse("creds", 2) } })),
+        error: 'sigsci-envoy: invalid "pod.imagePullSecrets[1]": got an empty slot of a sparse list; expected a value at every position of the list' },
+    { kind: "refused later", what: "garbage inside pod.affinity", program: app(guideArgs({ pod: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: { app: 5 } } }] } } } })),
+        error: 'sigsci-envoy: invalid "pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels.app": got 5; expected a string' },
+    { kind: "refused later", what: "an affinity weight out of the API server's range", program: app(guideArgs({ pod: { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 0, preference: { matchExpressions: [{ key: "pool", operator: "In", values: ["web"] }] } }] } } } })),
+        error: 'sigsci-envoy: invalid "pod.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight": got 0; expected a whole number from 1 to 100' },
+    { kind: "refused later", what: "an affinity operator that needs values, without", program: app(guideArgs({ pod: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "pool", operator: "In" }] }] } } } } })),
+        error: 'sigsci-envoy: invalid "pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values": got nothing; expected at least one value with operator "In"' },
+    { kind: "refused later", what: "a BigInt inside pod.affinity", program: app(guideArgs({ pod: { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: BigInt(5) as any, preference: {} }] } } } })),
+        error: 'sigsci-envoy: invalid "pod.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight": got 5n (a BigInt); expected a plain number: a BigInt has no JSON form' },
+    { kind: "refused later", what: "a valid affinity, written as given", program: app(guideArgs({ pod: { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchExpressions: [{ key: "app", operator: "Exists" }] } } }] } } } })),
+        objects: (o) => assert.deepStrictEqual(deployment(o).spec.template.spec.affinity, { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchExpressions: [{ key: "app", operator: "Exists" }] } } }] } }) },
+    { kind: "refused later", what: "an unparsable configOverride", program: app(guideArgs({ envoy: { configOverride: "static_resources:\n  listeners: [\n" } })),
+        error: 'sigsci-envoy: invalid "envoy.configOverride": got a text that does not parse (unexpected end of the stream within a flow collection, line 3); expected an Envoy bootstrap in YAML or JSON' },
+    { kind: "refused later", what: "a configOverride that is a list", program: app(guideArgs({ envoy: { configOverride: "- admin" } })),
+        error: 'sigsci-envoy: invalid "envoy.configOverride": got a text that parses to a list; expected an Envoy bootstrap in YAML or JSON: a mapping of its fields' },
+    { kind: "refused later", what: 'envoy.resources.limits.cpu "2000"', program: app(guideArgs({ envoy: { resources: { limits: { cpu: "2000" } } } })),
+        error: 'sigsci-envoy: invalid "envoy.resources.limits.cpu": got "2000"; expected at most 1024 cores ("1024"), as Envoy runs one worker per core of its limit ("2000m" is two cores); or set envoy.concurrency' },
+    { kind: "refused later", what: 'envoy.resources.limits.cpu "2000m": two workers', program: app(guideArgs({ envoy: { resources: { limits: { cpu: "2000m" } } } })),
+        objects: (o) => assert.ok(container(o, "envoy").args.join(" ").includes("--concurrency 2"), container(o, "envoy").args.join(" ")) },
+    { kind: "refused later", what: 'inspection.timeout "0.000000001s"', program: app(guideArgs({ inspection: { timeout: "0.000000001s" } })),
+        error: 'sigsci-envoy: invalid "inspection.timeout": got "0.000000001s"; expected a duration of whole milliseconds in seconds such as "0.2s" or "1s", from 0.001s to 315576000000s (protobuf\'s limit)' },
+    { kind: "refused later", what: 'inspection.timeout "0.001s" and "0.250s"', program: app(guideArgs({ inspection: { timeout: "0.250s" } })),
+        objects: (o) => assert.strictEqual(envoyJson(o).static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.grpc_service.timeout, "0.250s") },
+    // 8. a value that arrived as a secret is named, never shown
+    { kind: "secret shown", what: "a secret in app.args beside a number", program: app(guideArgs({ app: { image: "a:1", args: [pulumi.secret("TOPSECRET-ARG-5"), 5 as any] } })), secrets: ["TOPSECRET-ARG-5"],
+        error: 'sigsci-envoy: invalid "app.args": got (a secret value); expected a list of strings' },
+    { kind: "secret shown", what: "a secret label value", program: app(guideArgs({ labels: { team: pulumi.secret("TOP SECRET-6") } })), secrets: ["TOP SECRET-6"],
+        error: 'sigsci-envoy: invalid "labels.team": got (a secret value); expected a label value: at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit' },
+    { kind: "secret shown", what: "a secret port", program: app(guideArgs({ app: { image: "a:1", port: pulumi.secret(70000) } })),
+        error: 'sigsci-envoy: invalid "app.port": got (a secret value); expected a port number from 1 to 65535' },
+    // Its text is kept out of the whole message, even where the message names a value of its own alike.
+    { kind: "secret shown", what: "a secret name compared with another input", program: app(guideArgs({ app: { image: "a:1", containerName: pulumi.secret("envoy") } })),
+        error: 'sigsci-envoy: invalid "app.containerName": got (a secret value); expected a name other than (a secret value) and "sigsci-agent", which the pod\'s other containers use' },
+    { kind: "secret shown", what: "credentials given as a string", program: app(guideArgs({ credentials: "AKID-AS-TEXT-7:SECRET-AS-TEXT-8" as any })), secrets: ["AKID-AS-TEXT-7", "SECRET-AS-TEXT-8"],
+        error: 'sigsci-envoy: invalid "credentials": got "(a string)"; expected an object' },
+    { kind: "secret shown", what: "a secret Envoy log level", program: app(guideArgs({ envoy: { logLevel: pulumi.secret("chatty-secret-9") as any } })), secrets: ["chatty-secret-9"],
+        error: 'sigsci-envoy: invalid "envoy.logLevel": got (a secret value); expected one of "trace", "debug", "info", "warning", "warn", "error", "critical", "off"' },
+    // 9. messages that blame the right input
+    { kind: "blame", what: "a shared link's integration", program: app({ app: { image: "a:1" }, agentService: { endpoint: "agents.waf.svc.cluster.local:9999", integration: "grpc" } }),
+        error: 'sigsci-envoy: invalid "agentService.integration": got "grpc"; expected one of "ext_authz", "ext_proc"' },
+    { kind: "blame", what: "a shared link's expectResponseData", program: app({ app: { image: "a:1" }, agentService: { endpoint: "agents.waf.svc.cluster.local:9999", expectResponseData: "yes" } }),
+        error: 'sigsci-envoy: invalid "agentService.expectResponseData": got "yes"; expected true or false' },
+    { kind: "blame", what: "a port set on another listener's default", program: app(guideArgs({ app: { image: "a:1", port: 9999 } })),
+        error: 'sigsci-envoy: invalid "app.port": got 9999; expected a port not already used by "agent.grpcPort" (its default) in the same pod' },
+    { kind: "blame", what: "two ports set alike: the later is blamed", program: app(guideArgs({ app: { image: "a:1", port: 7000 }, agent: { grpcPort: 7000 } })),
+        error: 'sigsci-envoy: invalid "agent.grpcPort": got 7000; expected a port not already used by "app.port" in the same pod' },
+];
+
+interface Outcome {
+    errors: string[];
+    warnings: string[];
+    registered: number;
+    plain: string[];
+    objects: any[];
+}
+
+async function outcome(row: Row): Promise<Outcome> {
+    const thrown: unknown[] = [];
+    const run = await runProgram(() => {
+        try {
+            row.program();
+        } catch (e) {
+            thrown.push(e);
+        }
+    });
+    const errors = [...thrown, ...run.errors];
+    for (const e of errors) assert.ok(e instanceof InputError, `not an InputError: ${(e as Error)?.stack ?? e}`);
+    return {
+        errors: errors.map((e) => (e as Error).message),
+        warnings: run.warnings,
+        registered: run.resources.length,
+        plain: run.resources.flatMap((r) => plainStrings(r.inputs).map(([, s]) => s)),
+        objects: errors.length === 0 ? kubernetesObjects(run) : [],
+    };
+}
+
+describe("every caller, every input: the table by class", () => {
+    const outcomes = new Map<Row, Outcome>();
+    before(async function () {
+        this.timeout(60000);
+        for (const row of ROWS) outcomes.set(row, await outcome(row));
+    });
+
+    for (const row of ROWS) {
+        it(`${row.kind}: ${row.what} ${row.error ? "is refused, with nothing registered" : "is accepted"}`, () => {
+            const o = outcomes.get(row)!;
+            if (row.error) {
+                assert.deepStrictEqual(o.errors, [row.error]);
+                assert.strictEqual(o.registered, 0, "nothing registered, not even the component");
+            } else {
+                assert.deepStrictEqual(o.errors, []);
+                row.objects?.(o.objects);
+            }
+        });
+    }
+
+    it("never shows a secret or a credential a row was given: not in an error, a warning or a plain input", () => {
+        const leaks: string[] = [];
+        for (const row of ROWS) {
+            const o = outcomes.get(row)!;
+            const given = [...(row.secrets ?? []), KEYS.accessKeyId, KEYS.secretAccessKey];
+            for (const s of given) {
+                for (const m of [...o.errors, ...o.warnings]) if (m.includes(s)) leaks.push(`${row.what}: message shows ${s}: ${m}`);
+                if (o.plain.some((p) => p.includes(s))) leaks.push(`${row.what}: a plain input holds ${s}`);
+            }
+        }
+        assert.deepStrictEqual(leaks, []);
+    });
+});
