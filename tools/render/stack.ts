@@ -1,21 +1,105 @@
-// Reads a Pulumi project's stack file the way `pulumi` would hand it to the program, for
-// offline evaluation: namespaced keys, structured values as JSON, encrypted values reported
-// (they cannot be decrypted without the CLI and the stack's secrets provider).
+// Reads a Pulumi project's stack file the way the Pulumi CLI hands it to the program, for
+// offline evaluation (pulumi/pulumi: sdk/go/common/encoding/marshal.go reads stack files with
+// gopkg.in/yaml.v2; sdk/go/common/resource/config/value.go turns each value into a string):
+//   - a scalar value is its source text, as written (`0x1F90` stays "0x1F90", `True` "True",
+//     `.inf` ".inf"); a null one (`~`, `null`, nothing) is "";
+//   - a list or object is JSON of its YAML 1.1 values (yaml.v2: `yes` is true, `0x1F90` is 8080,
+//     `017` is 15), keys in sorted order (Go's json.Marshal); one holding .inf or .nan cannot be
+//     written as JSON, and the CLI refuses the stack file;
+//   - merge keys (`<<: *anchor`) are expanded, as yaml.v2 does;
+//   - an encrypted value (`secure:`, or an object with a `secure:` leaf) cannot be decrypted
+//     without the CLI and the stack's secrets provider: it is reported, and its key is secret.
 import * as fs from "fs";
 import * as path from "path";
-import { CORE_SCHEMA, load } from "js-yaml";
+import * as jsYaml from "js-yaml";
+import { FAILSAFE_SCHEMA, load, Schema, Type } from "js-yaml";
 
-/** YAML 1.2 core, as Pulumi reads its project and stack files. */
-const parse = (text: string): any => load(text, { schema: CORE_SCHEMA });
+// js-yaml's own merge-key type (`<<`); its typings leave `types` out.
+const MERGE = (jsYaml as unknown as { types: { merge: Type } }).types.merge;
+
+// ---- YAML 1.1 scalars, as gopkg.in/yaml.v2 resolves plain (unquoted) ones -------------------
+
+const NULLS = ["~", "null", "Null", "NULL", ""];
+const TRUES = ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"];
+const FALSES = ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"];
+const INFINITIES: Record<string, number> = { ".inf": Infinity, ".Inf": Infinity, ".INF": Infinity, "+.inf": Infinity, "+.Inf": Infinity, "+.INF": Infinity, "-.inf": -Infinity, "-.Inf": -Infinity, "-.INF": -Infinity };
+const NANS = [".nan", ".NaN", ".NAN"];
+
+/** Go's strconv.ParseInt(s, 0, 64): sign, then 0x / 0o / 0b / leading-0 octal, or decimal. */
+function goInt(s: string): number | undefined {
+    const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+    if (!m) return undefined;
+    const digits = m[2];
+    const value = /^0[xXoObB]/.test(digits) ? Number(digits.toLowerCase()) : digits.length > 1 && digits.startsWith("0") ? parseInt(digits, 8) : Number(digits);
+    const signed = m[1] === "-" ? -value : value;
+    return Math.abs(signed) <= Number.MAX_SAFE_INTEGER * 1024 ? signed : undefined;
+}
+
+/** Go's strconv.ParseFloat(s, 64), decimal forms and inf / infinity / nan in any case. */
+function goFloat(s: string): number | undefined {
+    if (/^[+-]?(inf|infinity)$/i.test(s)) return s.startsWith("-") ? -Infinity : Infinity;
+    if (/^nan$/i.test(s)) return NaN;
+    return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) ? Number(s) : undefined;
+}
+
+/** A plain scalar's value as yaml.v2 resolves it into an interface{} (timestamps stay strings). */
+export function yaml11Scalar(text: string): unknown {
+    if (NULLS.includes(text)) return null;
+    if (TRUES.includes(text)) return true;
+    if (FALSES.includes(text)) return false;
+    if (text in INFINITIES) return INFINITIES[text];
+    if (NANS.includes(text)) return NaN;
+    // Numbers only for what starts like one (yaml.v2's hint); underscores are dropped first.
+    if (!/^[-+.0-9]/.test(text)) return text;
+    const plain = text.replace(/_/g, "");
+    const int = goInt(plain);
+    if (int !== undefined) return int;
+    const float = goFloat(plain);
+    if (float !== undefined) return float;
+    const binary = /^([-]?)0b([01]+)$/.exec(plain);
+    if (binary) return (binary[1] ? -1 : 1) * parseInt(binary[2], 2);
+    return text;
+}
+
+/** One implicit type over every plain scalar: it resolves it the YAML 1.1 way. */
+const YAML11_SCALAR = new Type("tag:yaml.org,2002:yaml11", {
+    kind: "scalar",
+    resolve: (data: string) => yaml11Scalar(data) !== data,
+    construct: (data: string) => yaml11Scalar(data),
+});
+
+/** Plain scalars typed as YAML 1.1, merge keys expanded: the values yaml.v2 decodes. */
+const TYPED: Schema = FAILSAFE_SCHEMA.extend({ implicit: [MERGE, YAML11_SCALAR] });
+/** Every scalar as its text, merge keys expanded: what a scalar config value is to the CLI. */
+const TEXT: Schema = FAILSAFE_SCHEMA.extend({ implicit: [MERGE] });
+
+/** JSON as Go's json.Marshal writes a decoded YAML value: keys sorted; no JSON for .inf or .nan. */
+function goJson(v: unknown, at: string): string {
+    const sorted = (x: unknown, where: string): unknown => {
+        if (typeof x === "number" && !Number.isFinite(x)) throw new Error(`${where} is ${x}, which JSON cannot hold: the Pulumi CLI refuses this stack file ("marshalling obj: json: unsupported value")`);
+        if (Array.isArray(x)) return x.map((y, i) => sorted(y, `${where}[${i}]`));
+        if (typeof x === "object" && x !== null) return Object.fromEntries(Object.keys(x).sort().map((k) => [k, sorted((x as Record<string, unknown>)[k], `${where}.${k}`)]));
+        return x;
+    };
+    return JSON.stringify(sorted(v, at));
+}
+
+const isSecure = (v: unknown): v is { secure: string } => typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { secure?: unknown }).secure === "string";
+
+function holdsSecure(v: unknown): boolean {
+    return isSecure(v) || (typeof v === "object" && v !== null && Object.values(v).some(holdsSecure));
+}
+
+// ---- stack files ------------------------------------------------------------------------------
 
 export interface StackConfig {
     /** The project's name (`name:` of Pulumi.yaml). */
     project: string;
     /** The program's entry (`main:` of Pulumi.yaml), relative to the project directory. */
     main?: string;
-    /** `project:key` to the string the program reads. */
+    /** `project:key` to the string the program reads (an encrypted value's key is absent). */
     config: Record<string, string>;
-    /** Keys whose values are encrypted (`secure:`), as `project:key`. */
+    /** Keys whose values are encrypted (`secure:`, or an object holding one), as `project:key`. */
     encrypted: string[];
 }
 
@@ -24,20 +108,27 @@ export function stackNames(projectDir: string): string[] {
     return fs.readdirSync(projectDir).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice("Pulumi.".length, -".yaml".length)).sort();
 }
 
+/** The `config:` of a stack file's text, as the CLI hands it to the program. */
+export function stackConfigOf(text: string, project: string): { config: Record<string, string>; encrypted: string[] } {
+    const typed = (load(text, { schema: TYPED }) as { config?: Record<string, unknown> } | null)?.config ?? {};
+    const texts = (load(text, { schema: TEXT }) as { config?: Record<string, unknown> } | null)?.config ?? {};
+    const config: Record<string, string> = {};
+    const encrypted: string[] = [];
+    for (const [rawKey, value] of Object.entries(typed)) {
+        const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+        if (holdsSecure(value)) encrypted.push(key);
+        else if (value === null) config[key] = "";
+        else if (typeof value === "object") config[key] = goJson(value, key);
+        else config[key] = String(texts[rawKey]);
+    }
+    return { config, encrypted };
+}
+
 export function readStack(projectDir: string, stack: string): StackConfig {
-    const projectFile = path.join(projectDir, "Pulumi.yaml");
-    const project = parse(fs.readFileSync(projectFile, "utf8"));
+    const project = load(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8"), { schema: TYPED }) as { name: string; main?: string };
     const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
     if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !fs.existsSync(stackFile)) {
         throw new Error(`no stack "${stack}": expected one of ${stackNames(projectDir).join(", ")} (a Pulumi.<stack>.yaml beside Pulumi.yaml)`);
     }
-    const entries = Object.entries<unknown>(parse(fs.readFileSync(stackFile, "utf8"))?.config ?? {});
-    const config: Record<string, string> = {};
-    const encrypted: string[] = [];
-    for (const [rawKey, value] of entries) {
-        const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
-        if (typeof value === "object" && value !== null && "secure" in value) encrypted.push(key);
-        else config[key] = typeof value === "string" ? value : JSON.stringify(value);
-    }
-    return { project: project.name, main: project.main, config, encrypted };
+    return { project: project.name, main: project.main, ...stackConfigOf(fs.readFileSync(stackFile, "utf8"), project.name) };
 }
