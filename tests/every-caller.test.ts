@@ -3,10 +3,16 @@
 // secrets in messages, messages that blame the wrong input. Each refusal is exact, registers
 // nothing, and no row's secret or credential appears in any message or plain input.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { currentStack, readStackPlan } from "../program/config";
 import { AgentService, EnvoyApp, InputError } from "../sdk";
 import { guideArgs } from "../tools/fixtures";
+import { REPO } from "../tools/paths";
+import { renderStack } from "../tools/render/render";
 import { kubernetesObjects, plainStrings, runProgram } from "./support/pulumi-mocks";
+import { scratchDir } from "./support/scratch";
 
 const KEYS = { accessKeyId: "AKID-EVERY-CALLER-1", secretAccessKey: "SECRET-EVERY-CALLER-2" };
 
@@ -214,5 +220,100 @@ describe("every caller, every input: the table by class", () => {
             }
         }
         assert.deepStrictEqual(leaks, []);
+    });
+});
+
+// ---- the stack program: the same rules, each refusal naming its key with a fix that passes ----
+
+const PROJECT = "sigsci-envoy";
+const BASE = { appName: "helloworld", appImage: "signalsciences/example-helloworld:latest", accessKeyId: "AKID-STACK-1", secretAccessKey: "SECRET-STACK-2" };
+const AGENT_KEYS = ["accessKeyId", "secretAccessKey"];
+
+interface StackRow {
+    kind: string;
+    what: string;
+    values: Record<string, string>;
+    /** Keys set with `pulumi config set --secret` (the agent keys always are). */
+    secret?: string[];
+    error: string;
+}
+
+const stackKeysOf = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, v]));
+
+function readStack(row: StackRow): string {
+    const secret = [...AGENT_KEYS, ...(row.secret ?? [])].filter((k) => k in row.values);
+    pulumi.runtime.setAllConfig(stackKeysOf(row.values), secret.map((k) => `${PROJECT}:${k}`));
+    try {
+        readStackPlan(currentStack(new pulumi.Config(PROJECT)));
+        return "accepted";
+    } catch (e) {
+        return (e as Error).message;
+    }
+}
+
+const STACK_ROWS: StackRow[] = [
+    // 1. a decrypted secret in a hint
+    { kind: "secret in a hint", what: "a misspelt secret key", values: { ...BASE, agentKey: "TOPSECRET-STACK-3" }, secret: ["agentKey"],
+        error: 'sigsci-envoy: config "sigsci-envoy:agentKey" is not a setting of this program: did you mean appName? Fix it with: pulumi config rm agentKey' },
+    { kind: "secret in a hint", what: "a misspelt secret key whose value would pass where it belongs", values: { ...BASE, namespce: "secret-ns-4" }, secret: ["namespce"],
+        error: "sigsci-envoy: config \"sigsci-envoy:namespce\" is not a setting of this program: did you mean namespace? Fix it with: pulumi config rm namespce && pulumi config set --secret namespace <the value of namespce>" },
+    { kind: "secret in a hint", what: "an agent key misspelt in an app", values: { ...BASE, appName: undefined as any, apps: JSON.stringify([{ appName: "shop", accesskeyid: "TOPSECRET-STACK-5" }]) }, secret: ["apps"],
+        error: "sigsci-envoy: config \"sigsci-envoy:apps[0].accesskeyid\" is not a setting of an app: did you mean accessKeyId, a setting of the whole stack (at the top level)? Fix it with: pulumi config rm --path 'apps[0].accesskeyid' && pulumi config set --secret accessKeyId <Agent Access Key>" },
+    { kind: "secret in a hint", what: "an agent key set in an app", values: { ...BASE, appName: undefined as any, apps: JSON.stringify([{ appName: "shop", accessKeyId: "TOPSECRET-STACK-6" }]) }, secret: ["apps"],
+        error: "sigsci-envoy: config \"sigsci-envoy:apps[0].accessKeyId\" is set for one app, but it is a setting of the whole stack: set accessKeyId at the top level. Fix it with: pulumi config rm --path 'apps[0].accessKeyId' && pulumi config set --secret accessKeyId <Agent Access Key>" },
+    { kind: "secret in a hint", what: "a bad value of a secret key", values: { ...BASE, appImage: "TOP SECRET IMAGE-7" }, secret: ["appImage"],
+        error: 'sigsci-envoy: config "sigsci-envoy:appImage" is (a secret value): expected an image reference such as "signalsciences/sigsci-agent:4.60.0" or "registry.example.com/team/app@sha256:<64 hex>". Fix it with: pulumi config set --secret appImage signalsciences/example-helloworld:latest' },
+    { kind: "secret in a hint", what: "a blank agent key", values: { ...BASE, secretAccessKey: "   " },
+        error: 'sigsci-envoy: config "sigsci-envoy:secretAccessKey" is an empty string: expected the Agent Secret Key, a non-empty string. Fix it with: pulumi config set --secret secretAccessKey <Agent Secret Key>' },
+    // 3. name clashes, before anything registers, on the key that caused them
+    { kind: "clash", what: "an app named like the fleet, in its namespace", values: { accessKeyId: BASE.accessKeyId, secretAccessKey: BASE.secretAccessKey, namespace: "waf", apps: JSON.stringify([{ appName: "sigsci-agents", appImage: "a:1", agentLayout: "service" }]) },
+        error: "sigsci-envoy: config \"sigsci-envoy:apps[0].appName\" is \"sigsci-agents\": expected a name no other component of this program uses in namespace waf: EnvoyApp \"sigsci-agents\" would create Deployment waf/sigsci-agents, Service waf/sigsci-agents, PodDisruptionBudget waf/sigsci-agents and NetworkPolicy waf/sigsci-agents, which AgentService \"sigsci-agents\" already creates. Fix it with: pulumi config set --path 'apps[0].appName' helloworld" },
+    { kind: "clash", what: "apps whose names only look alike (web-agent beside web, both sidecars) do not clash", values: { accessKeyId: BASE.accessKeyId, secretAccessKey: BASE.secretAccessKey, apps: JSON.stringify([{ appName: "shop", appImage: "a:1", agentLayout: "sidecar" }, { appName: "web-agent", appImage: "a:1" }, { appName: "web", appImage: "a:1", agentLayout: "sidecar" }]) },
+        error: "accepted" },
+    // 6 and 9. values read as the components read them; refusals mapped to their key
+    { kind: "misread", what: "a hexadecimal port", values: { ...BASE, appPort: "0x1F90" },
+        error: 'sigsci-envoy: config "sigsci-envoy:appPort" is "0x1F90": expected a number in decimal notation. Fix it with: pulumi config set appPort 8080' },
+    { kind: "misread", what: "replicas of .inf (a YAML float the CLI hands over as text)", values: { ...BASE, replicas: ".inf" },
+        error: 'sigsci-envoy: config "sigsci-envoy:replicas" is ".inf": expected a number in decimal notation. Fix it with: pulumi config set replicas 3' },
+    { kind: "blame", what: "a pod label the component relies on", values: { ...BASE, podLabels: JSON.stringify({ "app.kubernetes.io/instance": "x" }) },
+        error: 'sigsci-envoy: config "sigsci-envoy:podLabels" has app.kubernetes.io/instance "x": expected a label the component does not rely on: it selects its pods (and admits them to the agents) by this one. Fix it with: pulumi config rm podLabels' },
+    { kind: "blame", what: "an affinity with a misspelt field", values: { ...BASE, affinity: JSON.stringify({ podAntiAffinity: { requiredDuringScheduling: [] } }) },
+        error: 'sigsci-envoy: config "sigsci-envoy:affinity" has podAntiAffinity.requiredDuringScheduling: expected no such field: did you mean affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution? (a Kubernetes PodAntiAffinity has preferredDuringSchedulingIgnoredDuringExecution, requiredDuringSchedulingIgnoredDuringExecution). Fix it with: pulumi config rm affinity' },
+    { kind: "blame", what: "an app port on the agent's default port, in an app", values: { accessKeyId: BASE.accessKeyId, secretAccessKey: BASE.secretAccessKey, apps: JSON.stringify([{ appName: "shop", appImage: "a:1", appPort: 9999 }]) },
+        error: "sigsci-envoy: config \"sigsci-envoy:apps[0].appPort\" is 9999: expected a port not already used by \"agentGrpcPort\" (its default) in the same pod. Fix it with: pulumi config set --path 'apps[0].appPort' 8080" },
+];
+
+describe("every caller, every input: the stack program's table", () => {
+    after(() => pulumi.runtime.setAllConfig({}));
+    for (const row of STACK_ROWS) {
+        it(`${row.kind}: ${row.what}`, () => {
+            for (const k of Object.keys(row.values)) if (row.values[k] === undefined) delete row.values[k];
+            assert.strictEqual(readStack(row), row.error);
+        });
+    }
+
+    it("never shows a value set as a secret, nor an agent key, in a message or a fix", () => {
+        const leaks: string[] = [];
+        for (const row of STACK_ROWS) {
+            const message = readStack(row);
+            const secret = [...AGENT_KEYS, ...(row.secret ?? [])].filter((k) => row.values[k] !== undefined);
+            const texts = secret.flatMap((k) => (k === "apps" ? (JSON.parse(row.values.apps) as object[]).flatMap((a) => Object.values(a)).map(String) : [row.values[k]]));
+            for (const t of texts.filter((x) => x.trim().length >= 4)) if (message.includes(t)) leaks.push(`${row.what}: ${t}`);
+        }
+        assert.deepStrictEqual(leaks, []);
+    });
+
+    it("the render refuses a blank plain-text agent key as pulumi up does, and names the current namespace of an existing Secret", async () => {
+        const dir = scratchDir("every-caller");
+        fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        fs.symlinkSync(path.join(REPO, "bin"), path.join(dir, "bin"));
+        const write = (config: Record<string, string>) => fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), JSON.stringify({ config: stackKeysOf(config) }));
+        write({ ...BASE, accessKeyId: "  " });
+        await assert.rejects(renderStack("s", dir), { message: 'sigsci-envoy: config "sigsci-envoy:accessKeyId" is an empty string: expected the Agent Access Key, a non-empty string. Fix it with: pulumi config set --secret accessKeyId <Agent Access Key>' });
+        const { accessKeyId: _a, secretAccessKey: _s, ...plain } = BASE;
+        write({ ...plain, existingSecretName: "sigsci-keys" });
+        const r = await renderStack("s", dir);
+        assert.ok(r.summary.includes('note: the credentials Secret "sigsci-keys" is yours, not rendered: it must exist in the current namespace with the keys accesskeyid and secretaccesskey, e.g.:'), r.summary.join("\n"));
+        assert.ok(r.summary.includes("  kubectl create secret generic sigsci-keys --from-literal=accesskeyid=<Agent Access Key> --from-literal=secretaccesskey=<Agent Secret Key>"), r.summary.join("\n"));
     });
 });
