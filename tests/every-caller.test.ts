@@ -43,6 +43,9 @@ function cyclic(): Record<string, unknown> {
     return o;
 }
 
+/** `{a: {a: ...}}`, `depth` levels deep. */
+const nested = (depth: number): Record<string, unknown> => (depth === 0 ? {} : { a: nested(depth - 1) });
+
 const sparse = <T>(first: T, length: number): T[] => {
     const a: T[] = [];
     a[0] = first;
@@ -99,6 +102,8 @@ const ROWS: Row[] = [
         error: 'sigsci-envoy: invalid "labels.since": got a Date; expected plain data: a string, number, boolean, list or object' },
     { kind: "not data", what: "a function", program: app(guideArgs({ envoy: { extraConfig: { admin: () => 1 } } })),
         error: 'sigsci-envoy: invalid "envoy.extraConfig.admin": got a function; expected plain data: a string, number, boolean, list or object' },
+    { kind: "not data", what: "a value nested deeper than 64 levels", program: app(guideArgs({ envoy: { extraConfig: nested(70) } })),
+        error: `sigsci-envoy: invalid "envoy.extraConfig${".a".repeat(62)}": got a value nested more than 64 levels deep; expected at most 64 levels of nesting` },
     { kind: "not data", what: "Infinity", program: app(guideArgs({ envoy: { extraConfig: { stats_flush_interval: Infinity } } })),
         error: 'sigsci-envoy: invalid "envoy.extraConfig.stats_flush_interval": got Infinity; expected a finite number' },
     // 6. accepted, then refused by the API server or Envoy
