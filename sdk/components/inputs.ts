@@ -78,16 +78,19 @@ export class Resolved<S> {
                 throw e instanceof InputError ? redact(e, r.secrets) : e;
             }
         };
-        const settled = settle(read.tree).then(resolveSettled);
+        const read2 = settle(read.tree);
+        const settled = read2.then(resolveSettled);
         // Every output of the args is a dependency; the settings are secret when a value in them was.
-        // It waits for `settled` too: a refusal found there is this output's error, the same object (reported once).
-        const later = pulumi.all([pulumi.unsecret(pulumi.output(read.tree)), pulumi.output(settled.then(() => undefined)), ...checks]).apply(() =>
-            settle(read.tree).then((r) => {
-                const s = resolveSettled(r);
-                // Secret credentials leave only which keys were given in the settings: they stay plain.
-                return r.secrets.paths.some((p) => p !== "credentials" && !p.startsWith("credentials.")) ? pulumi.secret(s) : s;
-            }),
-        );
+        // It waits for `settled` too: a refusal found there is this output's error, the same object
+        // (reported once); and it is `settled` itself once that knew every value (it always does but
+        // in a preview, where this apply runs only if nothing was unknown after all).
+        const later = pulumi.all([pulumi.unsecret(pulumi.output(read.tree)), pulumi.output(settled.then(() => undefined)), ...checks]).apply(async () => {
+            let r = await read2;
+            let s: S = (await settled) as S;
+            if (containsPending(r.tree)) s = resolveSettled((r = await settle(read.tree)));
+            // Secret credentials leave only which keys were given in the settings: they stay plain.
+            return r.secrets.paths.some((p) => p !== "credentials" && !p.startsWith("credentials.")) ? pulumi.secret(s) : s;
+        });
         return Resolved.later(later as unknown as pulumi.Output<S>, settings, settled);
     }
 
