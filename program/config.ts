@@ -11,7 +11,8 @@ import { resolveAppSettings } from "../sdk/settings/envoy-app";
 import { serviceClaims } from "../sdk/components/agent-service";
 import { ClaimTable } from "../sdk/components/claims";
 import { appClaims } from "../sdk/components/envoy-app";
-import { scrub } from "../sdk/components/read";
+import { isSecretInput, MAX_DEPTH, scrub, secretTextsOf } from "../sdk/components/read";
+import { SECRET_SHOWN } from "../sdk/settings/errors";
 import { closest } from "../sdk/settings/fields";
 import { AGENT_KEYS, checkAgentKey } from "../sdk/settings/shared";
 
@@ -160,6 +161,8 @@ class Problem {
         readonly text: string,
         /** For a key in the wrong place (misspelt, or of the stack set for one app): where its value belongs. */
         readonly target?: At,
+        /** The fix, where it is not a value to try (e.g. the same value, set without --secret). */
+        readonly fix?: string,
     ) {}
 }
 
@@ -171,18 +174,26 @@ interface Values {
     secret: Set<string>;
 }
 
-/** How a message shows a value that was set as a secret. */
-const SECRET_SHOWN = "(a secret value)";
 
 /** Was the value at `at` set as a secret (its key, or the `apps` it is in)? */
 function isSecretAt(values: Values, at: At): boolean {
     return values.secret.has(at.app === undefined ? at.key : "apps") || keyOf(at.key)?.secret === true;
 }
 
-/** Every string a secret key holds (the leaves of a structured one), to keep out of messages. */
+/** Every text a secret key holds (a structured one's leaves and keys too), to keep out of messages. */
 function secretTexts(values: Values): string[] {
-    const leaves = (v: unknown): string[] => (typeof v === "string" ? [v] : typeof v === "object" && v !== null ? Object.values(v).flatMap(leaves) : v === undefined ? [] : [String(v)]);
-    return [...values.secret].flatMap((key) => (key === "apps" ? leaves(values.apps ?? values.top.apps) : leaves(values.top[key])));
+    const parsed = (text: string | undefined): unknown => {
+        try {
+            return JSON.parse(text ?? "");
+        } catch {
+            return undefined;
+        }
+    };
+    const ofKey = (key: string): unknown[] => {
+        const raw = key === "apps" ? (values.apps ?? values.top.apps) : values.top[key];
+        return typeof raw === "string" ? [raw, parsed(raw)] : [raw];
+    };
+    return [...values.secret].flatMap((key) => ofKey(key).flatMap(secretTextsOf));
 }
 
 /** A problem's text as it may be shown: the value of a secret key named, never shown. */
@@ -190,8 +201,9 @@ function shownText(values: Values, problem: Problem): string {
     let text = problem.text;
     if (isSecretAt(values, problem.at)) {
         const raw = valueAt(values, problem.at);
-        for (const form of raw === undefined ? [] : [JSON.stringify(raw), raw, String(Number(raw))]) {
-            if (text.startsWith(`is ${form}`)) text = `is ${SECRET_SHOWN}${text.slice(3 + form.length)}`;
+        // The value as the text shows it, where it stands whole (an empty one is shown as what it is).
+        for (const form of raw === undefined || raw === "" ? [] : [JSON.stringify(raw), raw, String(Number(raw))]) {
+            if (text.startsWith(`is ${form}`) && /^($|[:,. ])/.test(text.slice(3 + form.length))) text = `is ${SECRET_SHOWN}${text.slice(3 + form.length)}`;
         }
     }
     return scrub(text, { paths: [], texts: secretTexts(values) });
@@ -205,6 +217,8 @@ export interface AppPlan {
     layout: Layout;
     shared: boolean;
     args: EnvoyAppArgs;
+    /** The inputs set by secret keys: the program hands them to the components as secrets. */
+    secretInputs: string[];
 }
 
 /** What the stack deploys: its apps, and the agent fleet they share (several apps, any in the service layout). */
@@ -212,7 +226,7 @@ export interface StackPlan {
     /** Several apps (`apps`), rather than the one of the flat keys. */
     multi: boolean;
     apps: AppPlan[];
-    fleet?: { name: string; args: AgentServiceArgs };
+    fleet?: { name: string; args: AgentServiceArgs; secretInputs: string[] };
 }
 
 /**
@@ -224,7 +238,25 @@ export function readStackPlan(stack: Stack): StackPlan {
     const values = valuesOf(stack.values, new Set(stack.secretKeys));
     const problem = findProblem(values);
     if (problem) throw new ConfigError(stack.project, pathOf(problem.at), shownText(values, problem), fixFor(values, problem));
-    return planOf(values, (key) => stack.secret(key));
+    const plan = planOf(values, (key) => stack.secret(key));
+    // What was set as a secret stays one: in the components' inputs, the objects' state and every message.
+    return {
+        ...plan,
+        apps: plan.apps.map((a) => ({ ...a, args: withSecrets(a.args, a.secretInputs) })),
+        fleet: plan.fleet && { ...plan.fleet, args: withSecrets(plan.fleet.args, plan.fleet.secretInputs) },
+    };
+}
+
+/** `args` with the value at each of `paths` (`app.image`) made a secret output. */
+function withSecrets<T>(args: T, paths: string[]): T {
+    const at = (value: unknown, keys: string[]): unknown => {
+        if (value === undefined) return undefined;
+        if (keys.length === 0) return pulumi.Output.isInstance(value) ? pulumi.secret(value) : pulumi.secret(value as pulumi.Input<unknown>);
+        const [key, ...rest] = keys;
+        const o = value as Record<string, unknown>;
+        return o[key] === undefined ? o : { ...o, [key]: at(o[key], rest) };
+    };
+    return paths.reduce((a, p) => at(a, p.split(".")) as T, args);
 }
 
 /** The stack's strings, with `apps` parsed (a list that does not parse is kept as a string, for the checks to refuse). */
@@ -237,6 +269,8 @@ function valuesOf(raw: Record<string, string>, secret: Set<string>): Values {
         return { top: raw, secret };
     }
     const { apps: _, ...top } = raw;
+    // Deeper than any input may be: kept as text, for the checks to refuse by its key.
+    if (nestsDeeper(apps, MAX_DEPTH)) return { top: raw, secret };
     return Array.isArray(apps) && apps.every((a) => typeof a === "object" && a !== null && !Array.isArray(a)) ? { top, apps, secret } : { top: raw, secret };
 }
 
@@ -258,11 +292,18 @@ function findProblem(values: Values): Problem | undefined {
     if (plan.fleet) {
         try {
             fleet = resolveAgentServiceSettings(plan.fleet.name, plan.fleet.args as pulumi.Unwrap<AgentServiceArgs>);
-            const [owner, objects] = serviceClaims(plan.fleet.name, fleet);
+            const [owner, objects] = serviceClaims(plan.fleet.name, fleet, plan.fleet);
             names.claim(owner, plan.fleet.name, objects);
         } catch (e) {
-            if (e instanceof InputError) return asProblem(values, { key: "agentServiceName" }, "fleet", e);
-            throw e;
+            if (!(e instanceof InputError)) throw e;
+            // The namespaces the fleet admits are its apps' own: a bad one is that app's namespace.
+            const admitted = /^clientNamespaces\[(\d+)\]$/.exec(e.input);
+            if (admitted) {
+                const namespace = (plan.fleet.args.clientNamespaces as string[])[Number(admitted[1])];
+                const app = plan.apps.findIndex((a) => a.shared && a.args.namespace === namespace);
+                return asProblem(values, { app, key: "appName" }, "service", new InputError("namespace", e.given, e.accepted));
+            }
+            return asProblem(values, { key: "agentServiceName" }, "fleet", e);
         }
     }
     for (const [i, app] of plan.apps.entries()) {
@@ -270,7 +311,7 @@ function findProblem(values: Values): Problem | undefined {
         try {
             const args = app.shared ? { ...app.args, agentService: plainLink(fleet!) } : app.args;
             const settings = resolveAppSettings(app.name, args as pulumi.Unwrap<EnvoyAppArgs>);
-            for (const [owner, objects] of appClaims(app.name, settings)) names.claim(owner, app.name, objects);
+            for (const [owner, objects] of appClaims(app.name, settings, app)) names.claim(owner, app.name, objects);
         } catch (e) {
             if (e instanceof InputError) return asProblem(values, at, app.layout, e);
             throw e;
@@ -279,8 +320,20 @@ function findProblem(values: Values): Problem | undefined {
     return undefined;
 }
 
-function closestKey(key: string, among: Key[]): string {
+function closestKey(key: string, among: Key[]): string | undefined {
     return closest(key, among.map((k) => k.key));
+}
+
+/** Does parsed JSON nest more than `levels` deep (walked without recursion: any depth is read safely)? */
+function nestsDeeper(value: unknown, levels: number): boolean {
+    const stack: [unknown, number][] = [[value, 0]];
+    while (stack.length > 0) {
+        const [v, depth] = stack.pop()!;
+        if (typeof v !== "object" || v === null) continue;
+        if (depth >= levels) return true;
+        for (const x of Object.values(v)) stack.push([x, depth + 1]);
+    }
+    return false;
 }
 
 /** A value as the reader takes it: a stack string, or a value of an `apps` entry (typed JSON). */
@@ -300,6 +353,7 @@ function readValue(at: At, value: string | undefined): unknown {
         } catch {
             v = undefined;
         }
+        if (nestsDeeper(v, MAX_DEPTH)) throw new Problem(at, `nests more than ${MAX_DEPTH} levels deep: expected ${what}, at most ${MAX_DEPTH} levels deep`);
         if (!ok(v)) throw new Problem(at, `is ${JSON.stringify(value)}: expected ${what}`);
         return v;
     };
@@ -334,14 +388,21 @@ function planOf(values: Values, credential: (key: string) => pulumi.Input<string
         // A misspelt key would be ignored and its default used: refuse it.
         if (!keyOf(key)) {
             const meant = closestKey(key, CONFIG_KEYS);
-            throw new Problem({ key }, `is not a setting of this program: did you mean ${meant}?`, { key: meant });
+            if (meant === undefined) throw new Problem({ key }, "is not a setting of this program (docs/reference.md lists them all)");
+            throw new Problem({ key }, `is not a setting of this program: did you mean ${meant}?${values.top[meant] === undefined ? "" : ` (${meant} is set already)`}`, { key: meant });
+        }
+    }
+    for (const key of ["appName", "agentServiceName"]) {
+        // Names of Pulumi resources are in every URN, output and log line: no secret can be one.
+        if (top[key] !== undefined && values.secret.has(key)) {
+            throw new Problem({ key }, "is set as a secret, but it names Pulumi resources, which show in every URN and log line: set it as a plain value", undefined, `pulumi config rm ${key} && pulumi config set ${key} <the value of ${key}>`);
         }
     }
     if (top.apps !== undefined) readValue({ key: "apps" }, top.apps);
     const credentials = readCredentials(top, credential);
     if (values.apps === undefined) {
         for (const key of MULTI_ONLY) if (top[key] !== undefined) throw new Problem({ key }, "is set, but apps is not (it belongs to the agent fleet several apps share)");
-        const app = appPlan(top, credentials, false);
+        const app = appPlan(top, credentials, false, (key) => ({ key }), (at) => isSecretAt(values, at));
         return { multi: false, apps: [app] };
     }
     return multiPlan(values, values.apps, credentials);
@@ -370,7 +431,7 @@ function reader(v: Record<string, string | undefined>, atOf: (key: string) => At
  * (`atOf` says where each key was set). With several apps, one in the service layout shares the
  * stack's agent fleet.
  */
-function appPlan(v: Record<string, string | undefined>, credentials: EnvoyAppArgs["credentials"], multi: boolean, atOf: (key: string) => At = (key) => ({ key })): AppPlan {
+function appPlan(v: Record<string, string | undefined>, credentials: EnvoyAppArgs["credentials"], multi: boolean, atOf: (key: string) => At, secretAt: (at: At) => boolean): AppPlan {
     const read = reader(v, atOf);
     for (const k of CONFIG_KEYS) if (k.required && k.scope === "app" && v[k.key] === undefined) throw new Problem(atOf(k.key), "is not set");
     const name = read("appName") as string;
@@ -404,11 +465,13 @@ function appPlan(v: Record<string, string | undefined>, credentials: EnvoyAppArg
         },
     });
     const agent = { image: read("agentImage") as string | undefined, grpcPort: read("agentGrpcPort") as number | undefined };
-    if (shared) return { name, layout, shared, args: common };
+    // The inputs that secret keys set (a name and the layout shape the plan: they are not inputs).
+    const secretInputs = CONFIG_KEYS.filter((k) => !k.secret && k.input[layout] !== undefined && v[k.key] !== undefined && secretAt(atOf(k.key))).map((k) => k.input[layout]!);
+    if (shared) return { name, layout, shared, args: common, secretInputs };
     const withCredentials = { ...common, credentials };
-    if (layout === "sidecar") return { name, layout, shared, args: { ...withCredentials, ...dropUndefined({ agent }) } };
+    if (layout === "sidecar") return { name, layout, shared, args: { ...withCredentials, ...dropUndefined({ agent }) }, secretInputs };
     // The app's own agent Service (one app): the layout's own part stays even when empty, `agentService: {create: {}}` is what makes it.
-    return { name, layout, shared, args: { ...withCredentials, agentService: { create: agentServiceSettings(v, atOf, agent) } } };
+    return { name, layout, shared, args: { ...withCredentials, agentService: { create: agentServiceSettings(v, atOf, agent) } }, secretInputs };
 }
 
 /** The PodOptions input field each pod key sets (the agent pods' keys: `agent` + the key, capitalized). */
@@ -460,7 +523,9 @@ function multiPlan(values: Values, entries: Record<string, unknown>[], credentia
             const k = keyOf(key);
             if (!k) {
                 // The key meant may be one of the stack's (an agent key): it then belongs at the top level.
-                const meant = keyOf(closestKey(key, CONFIG_KEYS))!;
+                const near = closestKey(key, CONFIG_KEYS);
+                if (near === undefined) throw new Problem({ app: i, key }, "is not a setting of an app (docs/reference.md lists them all)");
+                const meant = keyOf(near)!;
                 if (meant.scope === "stack") throw new Problem({ app: i, key }, `is not a setting of an app: did you mean ${meant.key}, a setting of the whole stack (at the top level)?`, { key: meant.key });
                 throw new Problem({ app: i, key }, `is not a setting of an app: did you mean ${meant.key}?`, { app: i, key: meant.key });
             }
@@ -470,7 +535,7 @@ function multiPlan(values: Values, entries: Record<string, unknown>[], credentia
         const merged: Record<string, string | undefined> = {};
         for (const k of appKeys) merged[k.key] = text(entry[k.key]) ?? top[k.key];
         const atOf = (key: string): At => (entry[key] !== undefined ? { app: i, key } : { key });
-        const plan = appPlan(merged, credentials, true, atOf);
+        const plan = appPlan(merged, credentials, true, atOf, (at) => isSecretAt(values, at));
         // Two components of one name and type are one Pulumi resource twice (in any namespace): refuse the second by its key.
         const first = apps.findIndex((a) => a.name === plan.name);
         if (first >= 0) throw new Problem(atOf("appName"), `is ${JSON.stringify(plan.name)}, which apps[${first}] already uses: expected a name of its own`);
@@ -504,7 +569,13 @@ function multiPlan(values: Values, entries: Record<string, unknown>[], credentia
         clientNamespaces,
         ...agentServiceSettings(top, atTop, agent),
     });
-    return { multi: true, apps, fleet: { name, args } };
+    const secretInputs = [
+        ...CONFIG_KEYS.filter((k) => !k.secret && k.input.fleet !== undefined && top[k.key] !== undefined && values.secret.has(k.key)).map((k) => k.input.fleet!),
+        // Its namespace, when the top-level one gives it; the namespaces it admits, when an app's is secret.
+        ...(top.agentNamespace === undefined && values.secret.has("namespace") ? ["namespace"] : []),
+        ...(sharing.some((a) => a.secretInputs.includes("namespace")) ? ["clientNamespaces"] : []),
+    ];
+    return { multi: true, apps, fleet: { name, args, secretInputs } };
 }
 /**
  * Leaves out what the stack does not set, so the components' defaults apply: undefined fields,
@@ -526,23 +597,42 @@ function isPlain(v: unknown): v is object {
     return typeof v === "object" && v !== null && !Array.isArray(v) && !pulumi.Output.isInstance(v);
 }
 
+/** Inputs no key sets by itself, as a message names them to a stack: by the key that makes them. */
+const INPUT_ALIASES: Partial<Record<Layout | "fleet", [string, string][]>> = {
+    service: [["agentService.create.autoscaling", "agentMaxReplicas"], ["agentService.integration", "integration"], ["agentService.expectResponseData", "expectResponseData"], ["agentService.clientNamespaces", "the namespaces of the apps of the shared fleet"]],
+    fleet: [["autoscaling", "agentMaxReplicas"], ["clientNamespaces", "the namespaces of the apps of the shared fleet"]],
+};
+
 /**
  * A component's refusal, restated in terms of the config key that set the input: of the app at
  * `owner` (its layout says which inputs the keys set), or of the fleet.
  */
-function asProblem(values: Values, owner: At, layout: Layout | "fleet", e: InputError): Problem {
+function asProblem(values: Values, owner: At, layout: Layout | "fleet", refusal: InputError): Problem {
     const byInput = CONFIG_KEYS.filter((k) => k.input[layout] !== undefined && !k.secret);
+    // The key of an app is where that app's value was set: its entry, or the top-level default.
+    const atOf = (key: string): At => (owner.app !== undefined && values.apps?.[owner.app]?.[key] !== undefined && keyOf(key)?.scope === "app" ? { app: owner.app, key } : { key });
+    // The components ran on plain values: the inputs set by secret keys are hidden here.
+    const aliases = INPUT_ALIASES[layout] ?? [];
+    const secretInputs = [
+        ...byInput.filter((k) => isSecretAt(values, atOf(k.key))).map((k) => k.input[layout]!),
+        ...aliases.filter(([, key]) => keyOf(key) !== undefined && isSecretAt(values, atOf(key))).map(([input]) => input),
+    ];
+    const e = refusal.redacted((input) => isSecretInput(input, { paths: secretInputs, texts: [] }));
     const credential = /^credentials\.(accessKeyId|secretAccessKey)$/.exec(e.input)?.[1];
     // The key that sets the input, or a part of it (podLabels sets pod.labels, and so pod.labels.team).
     const within = (k: Key) => e.input === k.input[layout] || [".", "[", " "].some((c) => e.input.startsWith(`${k.input[layout]}${c}`));
     const setting = byInput.filter(within).sort((a, b) => b.input[layout]!.length - a.input[layout]!.length)[0];
     const key = credential ?? setting?.key ?? (e.input === "name" ? (layout === "fleet" ? "agentServiceName" : "appName") : undefined);
+    // Inputs named in the text become the keys that set them: the longest first (agentAffinity's
+    // agentService.create.pod.affinity before affinity's pod.affinity), each as a whole name.
+    const names: [string, string][] = [...byInput.map((k): [string, string] => [k.input[layout]!, k.key]), ...aliases];
     let accepted = e.accepted;
-    for (const k of byInput) accepted = accepted.split(k.input[layout]!).join(k.key);
+    for (const [input, key] of names.sort((a, b) => b[0].length - a[0].length)) {
+        accepted = accepted.replace(new RegExp(`(?<![\\w.])${input.replace(/[.[\]]/g, "\\$&")}(?![\\w])`, "g"), key);
+    }
     // An input no key sets (a default the stack cannot change) is still the app's: name the app.
     if (key === undefined) return new Problem(owner, `gives ${e.message.replace(/^sigsci-envoy: /, "")}`);
-    // The key of an app is where that app's value was set: its entry, or the top-level default.
-    const at: At = owner.app !== undefined && values.apps?.[owner.app]?.[key] !== undefined && keyOf(key)?.scope === "app" ? { app: owner.app, key } : { key };
+    const at = atOf(key);
     const part = setting && e.input !== setting.input[layout] ? e.input.slice(setting.input[layout]!.length).replace(/^\./, "") : undefined;
     if (part === undefined) return new Problem(at, `is ${e.given}: expected ${accepted}`);
     if (part === " key") return new Problem(at, `has the key ${e.given}: expected ${accepted}`);
@@ -587,12 +677,15 @@ function fixFor(values: Values, problem: Problem): string | undefined {
         return at.app === undefined ? `pulumi config set ${flag}${at.key} ${shown}` : `pulumi config set ${flag}--path '${pathOf(at)}' ${shown}`;
     };
     const rm = (at: At) => (at.app === undefined ? `pulumi config rm ${at.key}` : `pulumi config rm --path '${pathOf(at)}'`);
+    if (problem.fix !== undefined) return problem.fix;
     const at = problem.at;
     if (problem.target !== undefined) {
         // The value moves where it belongs, unless it would not pass there. A secret one is moved
         // as a secret and never shown: the command holds a placeholder (an agent key's example).
         const target = problem.target;
         const meant = keyOf(target.key)!;
+        // A value already set there is the user's: never overwritten by a guess.
+        if (valueAt(values, target) !== undefined && !samePlace(target, at)) return rm(at);
         const secret = isSecretAt(values, at) || meant.secret === true;
         const value = valueAt(values, at)!;
         const moved = withValue(withValue(values, at, undefined), target, value);
@@ -602,7 +695,8 @@ function fixFor(values: Values, problem: Problem): string | undefined {
         return meant.secret || passesThere ? `${rm(at)} && ${set(target, shown, secret)}` : rm(at);
     }
     const k = keyOf(at.key);
-    if (!k) return undefined;
+    // A key the program does not read: removed (nothing shows where its value was meant to go).
+    if (!k) return rm(at);
     if (k.secret) return set(at, k.example);
     const required = k.required && (at.app !== undefined || values.apps === undefined);
     const removes = () => !required && passes(withValue(values, at, undefined));

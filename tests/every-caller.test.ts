@@ -6,10 +6,12 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import { currentStack, readStackPlan } from "../program/config";
 import { AgentService, EnvoyApp, InputError } from "../sdk";
 import { guideArgs } from "../tools/fixtures";
 import { REPO } from "../tools/paths";
+import { evaluate } from "../tools/render/evaluate";
 import { renderStack } from "../tools/render/render";
 import { kubernetesObjects, plainStrings, runProgram } from "./support/pulumi-mocks";
 import { scratchDir } from "./support/scratch";
@@ -28,6 +30,10 @@ interface Row {
     secrets?: string[];
     /** For an accepted row: checks on the Kubernetes objects. */
     objects?: (objects: any[]) => void;
+    /** For a refused row whose program declares valid components too: they alone (they register; the refused one nothing). */
+    alone?: () => void;
+    /** For an accepted row: the warnings it logs. */
+    warnings?: string[];
 }
 
 const app = (args: unknown, name = "helloworld") => () => void new EnvoyApp(name, args as any);
@@ -53,6 +59,13 @@ const sparse = <T>(first: T, length: number): T[] => {
     return a;
 };
 
+/** A component of this type and name under another parent: Pulumi allows it (another URN), the cluster does not. */
+class Group extends pulumi.ComponentResource {
+    constructor(name: string) {
+        super("test:index:Group", name, {}, {});
+    }
+}
+
 const deployment = (objects: any[]) => objects.find((o) => o.kind === "Deployment");
 const container = (objects: any[], name: string) => deployment(objects).spec.template.spec.containers.find((c: any) => c.name === name);
 const envoyJson = (objects: any[]) => JSON.parse(objects.find((o) => o.kind === "ConfigMap").data["envoy.json"]);
@@ -76,6 +89,18 @@ const ROWS: Row[] = [
         objects: (o) => assert.strictEqual(container(o, "envoy").ports[0].containerPort, 8001) },
     { kind: "form", what: "an output nested in an output's value, deeper than the SDK unwraps", program: app(guideArgs({ credentials: KEYS, envoy: { extraConfig: { layered_runtime: pulumi.output(1).apply(() => ({ layers: [{ name: "static", static_layer: { "re2.max_program_size.error_level": pulumi.output(200) } }] })) } } })),
         objects: (o) => assert.deepStrictEqual(envoyJson(o).layered_runtime.layers, [{ name: "static", static_layer: { "re2.max_program_size.error_level": 200 } }]) },
+    { kind: "form", what: "a class whose getter sets a field", program: app(guideArgs({ credentials: KEYS, inspection: new (class { get failOpen() { return false; } })() as any })),
+        objects: (o) => assert.strictEqual(envoyJson(o).static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.failure_mode_allow, false) },
+    { kind: "form", what: "a field that is not enumerable", program: app(guideArgs({ credentials: KEYS, inspection: Object.defineProperty({}, "failOpen", { value: false, enumerable: false }) as any })),
+        objects: (o) => assert.strictEqual(envoyJson(o).static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.failure_mode_allow, false) },
+    { kind: "form", what: "args inherited from a prototype (Object.create)", program: app(Object.create(guideArgs({ credentials: KEYS, replicas: 2 }))), secrets: [KEYS.accessKeyId, KEYS.secretAccessKey],
+        objects: (o) => assert.strictEqual(deployment(o).spec.replicas, 2) },
+    { kind: "form", what: "a symbol key", program: app(guideArgs({ inspection: { [Symbol("failOpen")]: false } as any })),
+        error: 'sigsci-envoy: invalid "inspection": got an object with a symbol key; expected plain data: a string, number, boolean, list or object, keyed by strings' },
+    { kind: "form", what: "a getter that throws, whose text is never shown", program: app(guideArgs({ inspection: Object.defineProperty({}, "failOpen", { get: () => { throw new TypeError("denied token=SECRET-THROWN-10"); }, enumerable: true }) as any })), secrets: ["SECRET-THROWN-10"],
+        error: 'sigsci-envoy: invalid "inspection.failOpen": got a value that cannot be read; expected a value that can be read (reading it threw a TypeError)' },
+    { kind: "form", what: "a cyclic value behind a promise, refused once by its path", program: app(guideArgs({ pod: { affinity: Promise.resolve(cyclic()) } })),
+        error: 'sigsci-envoy: invalid "pod.affinity.admin.again": got a value that contains itself; expected a value without cycles: this one refers back to pod.affinity' },
     // 4. unknown keys, at every level
     { kind: "unknown key", what: "inspection.failopen", program: app(guideArgs({ inspection: { failopen: false } as any })),
         error: 'sigsci-envoy: invalid "inspection.failopen": got a value; expected no such setting: did you mean inspection.failOpen? (inspection has integration, failOpen, timeout, maxRequestBytes, allowPartialMessage, expectResponseData)' },
@@ -91,6 +116,39 @@ const ROWS: Row[] = [
         error: 'sigsci-envoy: invalid "app.env[0].valueFrom": got a value; expected no such setting: did you mean app.env[0].value? (app.env[0] has name, value, secretName, secretKey)' },
     { kind: "unknown key", what: "a misplaced credential key, whose value is never shown", program: app(guideArgs({ credentials: KEYS, secretaccesskey: "SECRET-MISPLACED-4" } as any)), secrets: ["SECRET-MISPLACED-4"],
         error: 'sigsci-envoy: invalid "secretaccesskey": got a value; expected no such setting: did you mean credentials.secretAccessKey? (the args has app, credentials, namespace, replicas, port, labels, maxUnavailable, networkPolicy, serviceAccountName, automountServiceAccountToken, terminationGracePeriodSeconds, envoy, inspection, agent, agentService, service, pod)' },
+    { kind: "unknown key", what: "a __proto__ key (as JSON.parse makes one)", program: app(guideArgs({ app: JSON.parse('{"image":"a:1","__proto__":{"port":3000}}') })),
+        error: 'sigsci-envoy: invalid "app.__proto__": got a value; expected no such setting (app has image, port, args, command, env, resources, imagePullPolicy, runAsUser, readOnlyRootFilesystem, tmpVolume, readinessProbePath, containerName, preStopSleepSeconds)' },
+    { kind: "unknown key", what: "a key too far from any to guess", program: app(guideArgs({ envoy: { cpus: 2 } as any })),
+        error: 'sigsci-envoy: invalid "envoy.cpus": got a value; expected no such setting (envoy has image, imagePullPolicy, logLevel, adminPort, readinessPort, metrics, preStopSleepSeconds, gracefulDrain, concurrency, resources, extraConfig, configOverride, acknowledgeVerifierFindings)' },
+    { kind: "unknown key", what: "a misspelt tls key of an AgentService without a namespace: the key is named first", program: () => void new AgentService("agents", { credentials: KEYS, tls: { secretNme: "agent-tls" } } as any),
+        error: 'sigsci-envoy: invalid "tls.secretNme": got a value; expected no such setting: did you mean tls.secretName? (tls has secretName)' },
+    // 3. name clashes, across parents, providers and derived names
+    { kind: "clash", what: "two EnvoyApps of one name under different parents, in one namespace", alone: () => {
+            new EnvoyApp("web", guideArgs({ credentials: KEYS, namespace: "shop" }));
+            new Group("team");
+        },
+        program: () => {
+            new EnvoyApp("web", guideArgs({ credentials: KEYS, namespace: "shop" }));
+            new EnvoyApp("web", guideArgs({ credentials: KEYS, namespace: "shop" }), { parent: new Group("team") });
+        },
+        error: 'sigsci-envoy: invalid "name": got "web"; expected a name no other component of this program uses in namespace shop: EnvoyApp "web" would create Deployment shop/web, Service shop/web, PodDisruptionBudget shop/web and NetworkPolicy shop/web, which another EnvoyApp "web" (of another parent) already creates' },
+    { kind: "clash", what: "two components without a namespace under one explicit provider", alone: () => void new AgentService("x", { credentials: KEYS }, { provider: new k8s.Provider("team", { namespace: "team" }) }),
+        program: () => {
+            const provider = new k8s.Provider("team", { namespace: "team" });
+            new AgentService("x", { credentials: KEYS }, { provider });
+            new EnvoyApp("x", guideArgs({ credentials: KEYS }), { provider });
+        },
+        error: 'sigsci-envoy: invalid "name": got "x"; expected a name no other component of this program uses in the namespace of its Kubernetes provider: EnvoyApp "x" would create Deployment x, Service x, PodDisruptionBudget x and NetworkPolicy x, which AgentService "x" already creates' },
+    { kind: "clash", what: "components without a namespace under different explicit providers do not clash", program: () => {
+            new AgentService("x", { credentials: KEYS }, { provider: new k8s.Provider("a", { namespace: "a" }) });
+            new EnvoyApp("x", guideArgs({ credentials: KEYS }), { provider: new k8s.Provider("b", { namespace: "b" }) });
+        } },
+    { kind: "clash", what: "an app's own agent Service against an AgentService of its name", alone: () => void new AgentService("web-agent", { credentials: KEYS }),
+        program: () => {
+            new AgentService("web-agent", { credentials: KEYS });
+            new EnvoyApp("web", guideArgs({ credentials: KEYS, agentService: { create: {} } }));
+        },
+        error: 'sigsci-envoy: invalid "name": got "web"; expected a name no other component of this program uses in the provider\'s namespace (default): EnvoyApp "web" (its own agent Service) would create Deployment web-agent, Service web-agent, PodDisruptionBudget web-agent and NetworkPolicy web-agent, which AgentService "web-agent" already creates' },
     // 5. crashes and half-registration: refused before anything registers
     { kind: "not data", what: "a cyclic envoy.extraConfig", program: app(guideArgs({ envoy: { extraConfig: cyclic() } })),
         error: 'sigsci-envoy: invalid "envoy.extraConfig.admin.again": got a value that contains itself; expected a value without cycles: this one refers back to envoy.extraConfig' },
@@ -137,6 +195,16 @@ const ROWS: Row[] = [
         error: 'sigsci-envoy: invalid "envoy.resources.limits.cpu": got "2000"; expected at most 1024 cores ("1024"), as Envoy runs one worker per core of its limit ("2000m" is two cores); or set envoy.concurrency' },
     { kind: "refused later", what: 'envoy.resources.limits.cpu "2000m": two workers', program: app(guideArgs({ envoy: { resources: { limits: { cpu: "2000m" } } } })),
         objects: (o) => assert.ok(container(o, "envoy").args.join(" ").includes("--concurrency 2"), container(o, "envoy").args.join(" ")) },
+    { kind: "refused later", what: "a Secret key the API server refuses", program: app(guideArgs({ app: { image: "a:1", env: [{ name: "A", secretName: "s", secretKey: "bad key/!" }] } })),
+        error: 'sigsci-envoy: invalid "app.env[0].secretKey": got "bad key/!"; expected a key of a Secret: at most 253 letters, digits, \'-\', \'_\' and \'.\', not . or .. or starting with ..' },
+    { kind: "refused later", what: "an env value with a NUL character", program: app(guideArgs({ app: { image: "a:1", env: [{ name: "A", value: "a\u0000b" }] } })),
+        error: 'sigsci-envoy: invalid "app.env[0].value": got a string with a NUL character; expected a value without NUL characters (a process environment cannot hold one)' },
+    { kind: "refused later", what: "an empty program to run", program: app(guideArgs({ app: { image: "a:1", command: [""] } })),
+        error: 'sigsci-envoy: invalid "app.command[0]": got ""; expected the program to run, a non-empty string' },
+    { kind: "refused later", what: "a listener without an address in envoy.extraConfig", program: app(guideArgs({ envoy: { extraConfig: { static_resources: { listeners: [{ name: "front" }] } } } })),
+        error: 'sigsci-envoy: invalid "envoy.extraConfig": got a bootstrap the traffic-path verifier rejects (envoy-unverifiable Deployment default/helloworld: Envoy (container envoy) has static_resources.listeners[0]: a listener with no address: Envoy refuses the bootstrap; whether requests there are inspected cannot be verified); expected one in which every request is proven inspected; or set envoy.acknowledgeVerifierFindings: true to deploy it anyway, with these findings annotated on the Deployment and in the acknowledgedFindings output' },
+    { kind: "blame", what: "a limit under the default request: the request follows it, as Kubernetes defaults a request to its limit", program: app(guideArgs({ app: { image: "a:1", resources: { limits: { memory: "64Mi", cpu: "50m" } } } })),
+        objects: (o) => assert.deepStrictEqual(container(o, "app").resources, { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "50m", memory: "64Mi" } }) },
     { kind: "refused later", what: 'inspection.timeout "0.000000001s"', program: app(guideArgs({ inspection: { timeout: "0.000000001s" } })),
         error: 'sigsci-envoy: invalid "inspection.timeout": got "0.000000001s"; expected a duration of whole milliseconds in seconds such as "0.2s" or "1s", from 0.001s to 315576000000s (protobuf\'s limit)' },
     { kind: "refused later", what: 'inspection.timeout "0.001s" and "0.250s"', program: app(guideArgs({ inspection: { timeout: "0.250s" } })),
@@ -155,6 +223,22 @@ const ROWS: Row[] = [
         error: 'sigsci-envoy: invalid "credentials": got "(a string)"; expected an object' },
     { kind: "secret shown", what: "a secret Envoy log level", program: app(guideArgs({ envoy: { logLevel: pulumi.secret("chatty-secret-9") as any } })), secrets: ["chatty-secret-9"],
         error: 'sigsci-envoy: invalid "envoy.logLevel": got (a secret value); expected one of "trace", "debug", "info", "warning", "warn", "error", "critical", "off"' },
+    { kind: "secret shown", what: "a secret number another input is compared with", program: app(guideArgs({ envoy: { preStopSleepSeconds: pulumi.secret(40) }, app: { image: "a:1", preStopSleepSeconds: 20 } })),
+        error: 'sigsci-envoy: invalid "app.preStopSleepSeconds": got 20; expected more seconds than envoy.preStopSleepSeconds ((a secret value)), so the app outlives Envoy\'s drain' },
+    { kind: "secret shown", what: "a short secret limit a request is compared with", program: app(guideArgs({ app: { image: "a:1", resources: { requests: { cpu: "3" }, limits: { cpu: pulumi.secret("2") } } } })),
+        error: 'sigsci-envoy: invalid "app.resources.requests.cpu": got "3"; expected at most app.resources.limits.cpu ((a secret value))' },
+    { kind: "secret shown", what: "a plain port equal to a secret one", program: app(guideArgs({ app: { image: "a:1", port: pulumi.secret(9998) }, agent: { grpcPort: 9998 } })),
+        error: 'sigsci-envoy: invalid "agent.grpcPort": got (a secret value); expected a port not already used by "app.port" in the same pod' },
+    { kind: "secret shown", what: "a plain env name equal to a secret one", program: app(guideArgs({ app: { image: "a:1", env: [{ name: pulumi.secret("XYZ"), value: "1" }, { name: "XYZ", value: "2" }] } })),
+        error: 'sigsci-envoy: invalid "app.env[1].name": got (a secret value); expected a name not already used by another app.env entry (app.env[0])' },
+    { kind: "secret shown", what: "a secret namespace in a clash", alone: () => void new AgentService("x", { credentials: KEYS, namespace: "ops" }),
+        program: () => {
+            new AgentService("x", { credentials: KEYS, namespace: "ops" });
+            new EnvoyApp("x", guideArgs({ credentials: KEYS, namespace: pulumi.secret("ops") }));
+        },
+        error: 'sigsci-envoy: invalid "name": got "x"; expected a name no other component of this program uses in namespace (a secret value): EnvoyApp "x" would create Deployment (a secret value)/x, Service (a secret value)/x, PodDisruptionBudget (a secret value)/x and NetworkPolicy (a secret value)/x, which AgentService "x" already creates' },
+    { kind: "secret shown", what: "secret numbers and a short secret namespace in a warning", program: app(guideArgs({ credentials: KEYS, namespace: pulumi.secret("ops"), replicas: pulumi.secret(2), agentService: { create: { autoscaling: { maxReplicas: pulumi.secret(10) } } } })),
+        warnings: ["agentService.create.autoscaling.maxReplicas: its autoscaler may run (a secret value) agent pods, but with ext_authz and the access log each Envoy pod keeps one agent pod (Service (a secret value)/helloworld-agent, sessionAffinity: ClientIP) and at most (a secret value) Envoy pods reach it: lower maxReplicas to (a secret value) or use ext_proc"] },
     // 9. messages that blame the right input
     { kind: "blame", what: "a shared link's integration", program: app({ app: { image: "a:1" }, agentService: { endpoint: "agents.waf.svc.cluster.local:9999", integration: "grpc" } }),
         error: 'sigsci-envoy: invalid "agentService.integration": got "grpc"; expected one of "ext_authz", "ext_proc"' },
@@ -196,9 +280,13 @@ async function outcome(row: Row): Promise<Outcome> {
 
 describe("every caller, every input: the table by class", () => {
     const outcomes = new Map<Row, Outcome>();
+    const alone = new Map<Row, number>();
     before(async function () {
         this.timeout(60000);
-        for (const row of ROWS) outcomes.set(row, await outcome(row));
+        for (const row of ROWS) {
+            outcomes.set(row, await outcome(row));
+            if (row.alone) alone.set(row, (await runProgram(row.alone)).resources.length);
+        }
     });
 
     for (const row of ROWS) {
@@ -206,10 +294,11 @@ describe("every caller, every input: the table by class", () => {
             const o = outcomes.get(row)!;
             if (row.error) {
                 assert.deepStrictEqual(o.errors, [row.error]);
-                assert.strictEqual(o.registered, 0, "nothing registered, not even the component");
+                assert.strictEqual(o.registered, row.alone ? alone.get(row) : 0, "nothing of the refused component registered, not even itself");
             } else {
                 assert.deepStrictEqual(o.errors, []);
                 row.objects?.(o.objects);
+                if (row.warnings) assert.deepStrictEqual(o.warnings, row.warnings);
             }
         });
     }
@@ -259,15 +348,29 @@ function readStack(row: StackRow): string {
 const STACK_ROWS: StackRow[] = [
     // 1. a decrypted secret in a hint
     { kind: "secret in a hint", what: "a misspelt secret key", values: { ...BASE, agentKey: "TOPSECRET-STACK-3" }, secret: ["agentKey"],
-        error: 'sigsci-envoy: config "sigsci-envoy:agentKey" is not a setting of this program: did you mean appName? Fix it with: pulumi config rm agentKey' },
+        error: 'sigsci-envoy: config "sigsci-envoy:agentKey" is not a setting of this program (docs/reference.md lists them all). Fix it with: pulumi config rm agentKey' },
     { kind: "secret in a hint", what: "a misspelt secret key whose value would pass where it belongs", values: { ...BASE, namespce: "secret-ns-4" }, secret: ["namespce"],
         error: "sigsci-envoy: config \"sigsci-envoy:namespce\" is not a setting of this program: did you mean namespace? Fix it with: pulumi config rm namespce && pulumi config set --secret namespace <the value of namespce>" },
     { kind: "secret in a hint", what: "an agent key misspelt in an app", values: { ...BASE, appName: undefined as any, apps: JSON.stringify([{ appName: "shop", accesskeyid: "TOPSECRET-STACK-5" }]) }, secret: ["apps"],
-        error: "sigsci-envoy: config \"sigsci-envoy:apps[0].accesskeyid\" is not a setting of an app: did you mean accessKeyId, a setting of the whole stack (at the top level)? Fix it with: pulumi config rm --path 'apps[0].accesskeyid' && pulumi config set --secret accessKeyId <Agent Access Key>" },
+        error: "sigsci-envoy: config \"sigsci-envoy:apps[0].accesskeyid\" is not a setting of an app: did you mean accessKeyId, a setting of the whole stack (at the top level)? Fix it with: pulumi config rm --path 'apps[0].accesskeyid'" },
     { kind: "secret in a hint", what: "an agent key set in an app", values: { ...BASE, appName: undefined as any, apps: JSON.stringify([{ appName: "shop", accessKeyId: "TOPSECRET-STACK-6" }]) }, secret: ["apps"],
-        error: "sigsci-envoy: config \"sigsci-envoy:apps[0].accessKeyId\" is set for one app, but it is a setting of the whole stack: set accessKeyId at the top level. Fix it with: pulumi config rm --path 'apps[0].accessKeyId' && pulumi config set --secret accessKeyId <Agent Access Key>" },
+        error: "sigsci-envoy: config \"sigsci-envoy:apps[0].accessKeyId\" is set for one app, but it is a setting of the whole stack: set accessKeyId at the top level. Fix it with: pulumi config rm --path 'apps[0].accessKeyId'" },
     { kind: "secret in a hint", what: "a bad value of a secret key", values: { ...BASE, appImage: "TOP SECRET IMAGE-7" }, secret: ["appImage"],
         error: 'sigsci-envoy: config "sigsci-envoy:appImage" is (a secret value): expected an image reference such as "signalsciences/sigsci-agent:4.60.0" or "registry.example.com/team/app@sha256:<64 hex>". Fix it with: pulumi config set --secret appImage signalsciences/example-helloworld:latest' },
+    { kind: "secret in a hint", what: "a bad label in a secret map: its name and value", values: { ...BASE, podLabels: JSON.stringify({ "team-secret": "Top Secret Team" }) }, secret: ["podLabels"],
+        error: 'sigsci-envoy: config "sigsci-envoy:podLabels" has (a secret value) (a secret value): expected a label value: at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit. Fix it with: pulumi config rm podLabels' },
+    { kind: "secret in a hint", what: "a bad toleration in a secret list", values: { ...BASE, tolerations: JSON.stringify([{ key: "k", operator: "Exists", value: "tenant-secret-11" }]) }, secret: ["tolerations"],
+        error: 'sigsci-envoy: config "sigsci-envoy:tolerations" has [0].value (a secret value): expected nothing with operator (a secret value) (it tolerates any value). Fix it with: pulumi config set --secret tolerations \'[{"key":"pool","operator":"Equal","value":"web","effect":"NoSchedule"}]\'' },
+    { kind: "secret in a hint", what: "an empty secret value is hidden whole, not garbled", values: { ...BASE, namespace: "" }, secret: ["namespace"],
+        error: 'sigsci-envoy: config "sigsci-envoy:namespace" is (a secret value): expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit. Fix it with: pulumi config set --secret namespace default' },
+    { kind: "secret in a hint", what: "a secret app name: resource names are never secret", values: { ...BASE, appName: "hidden-app" }, secret: ["appName"],
+        error: 'sigsci-envoy: config "sigsci-envoy:appName" is set as a secret, but it names Pulumi resources, which show in every URN and log line: set it as a plain value. Fix it with: pulumi config rm appName && pulumi config set appName <the value of appName>' },
+    { kind: "secret in a hint", what: "a plain port equal to a secret one", values: { ...BASE, appPort: "9998", agentGrpcPort: "9998" }, secret: ["appPort"],
+        error: 'sigsci-envoy: config "sigsci-envoy:agentGrpcPort" is (a secret value): expected a port not already used by "appPort" in the same pod. Fix it with: pulumi config set agentGrpcPort 9999' },
+    { kind: "secret in a hint", what: "a misspelt key far from any, whose value is never guessed at", values: { ...BASE, envoyCpu: "2" },
+        error: 'sigsci-envoy: config "sigsci-envoy:envoyCpu" is not a setting of this program (docs/reference.md lists them all). Fix it with: pulumi config rm envoyCpu' },
+    { kind: "secret in a hint", what: "a misspelt key meaning one already set: the set one is never overwritten", values: { ...BASE, appimage: "other:1" },
+        error: 'sigsci-envoy: config "sigsci-envoy:appimage" is not a setting of this program: did you mean appImage? (appImage is set already). Fix it with: pulumi config rm appimage' },
     { kind: "secret in a hint", what: "a blank agent key", values: { ...BASE, secretAccessKey: "   " },
         error: 'sigsci-envoy: config "sigsci-envoy:secretAccessKey" is an empty string: expected the Agent Secret Key, a non-empty string. Fix it with: pulumi config set --secret secretAccessKey <Agent Secret Key>' },
     // 3. name clashes, before anything registers, on the key that caused them
@@ -284,6 +387,14 @@ const STACK_ROWS: StackRow[] = [
         error: 'sigsci-envoy: config "sigsci-envoy:podLabels" has app.kubernetes.io/instance "x": expected a label the component does not rely on: it selects its pods (and admits them to the agents) by this one. Fix it with: pulumi config rm podLabels' },
     { kind: "blame", what: "an affinity with a misspelt field", values: { ...BASE, affinity: JSON.stringify({ podAntiAffinity: { requiredDuringScheduling: [] } }) },
         error: 'sigsci-envoy: config "sigsci-envoy:affinity" has podAntiAffinity.requiredDuringScheduling: expected no such field: did you mean affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution? (a Kubernetes PodAntiAffinity has preferredDuringSchedulingIgnoredDuringExecution, requiredDuringSchedulingIgnoredDuringExecution). Fix it with: pulumi config rm affinity' },
+    { kind: "blame", what: "an app's namespace that the fleet would admit: on the app's key", values: { accessKeyId: BASE.accessKeyId, secretAccessKey: BASE.secretAccessKey, apps: JSON.stringify([{ appName: "shop", appImage: "a:1", agentLayout: "service", namespace: "Shop" }]) },
+        error: 'sigsci-envoy: config "sigsci-envoy:apps[0].namespace" is "Shop": expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit. Fix it with: pulumi config set --path \'apps[0].namespace\' default' },
+    { kind: "blame", what: "a typo in the agents' affinity, named by its key", values: { ...BASE, agentLayout: "service", agentAffinity: JSON.stringify({ nodeAfinity: {} }) },
+        error: 'sigsci-envoy: config "sigsci-envoy:agentAffinity" has nodeAfinity: expected no such field: did you mean agentAffinity.nodeAffinity? (a Kubernetes Affinity has nodeAffinity, podAffinity, podAntiAffinity). Fix it with: pulumi config rm agentAffinity' },
+    { kind: "blame", what: "fixed agent replicas beside the autoscaler, named by keys", values: { ...BASE, agentLayout: "service", agentReplicas: "2", agentMaxReplicas: "4" },
+        error: 'sigsci-envoy: config "sigsci-envoy:agentReplicas" is 2: expected nothing when agentMaxReplicas is given (the autoscaler owns the replica count). Fix it with: pulumi config rm agentReplicas' },
+    { kind: "not data", what: "apps nested deeper than any input may be", values: { accessKeyId: BASE.accessKeyId, secretAccessKey: BASE.secretAccessKey, apps: `[{"appName":"shop","appImage":"a:1","affinity":${"[".repeat(5000)}${"]".repeat(5000)}}]` },
+        error: 'sigsci-envoy: config "sigsci-envoy:apps" nests more than 64 levels deep: expected a JSON list of objects, at most 64 levels deep. Fix it with: pulumi config set apps \'[{"appName":"shop","appImage":"registry.example.com/shop:1.0"}]\'' },
     { kind: "blame", what: "an app port on the agent's default port, in an app", values: { accessKeyId: BASE.accessKeyId, secretAccessKey: BASE.secretAccessKey, apps: JSON.stringify([{ appName: "shop", appImage: "a:1", appPort: 9999 }]) },
         error: "sigsci-envoy: config \"sigsci-envoy:apps[0].appPort\" is 9999: expected a port not already used by \"agentGrpcPort\" (its default) in the same pod. Fix it with: pulumi config set --path 'apps[0].appPort' 8080" },
 ];
@@ -306,6 +417,30 @@ describe("every caller, every input: the stack program's table", () => {
             for (const t of texts.filter((x) => x.trim().length >= 4)) if (message.includes(t)) leaks.push(`${row.what}: ${t}`);
         }
         assert.deepStrictEqual(leaks, []);
+    });
+
+    it("hands the components every value of a secret key as a secret: in no plain input, no warning", async () => {
+        const config = stackKeysOf({ ...BASE, namespace: "ops-secret-ns", appImage: "registry.example.com/secret-team/app:9.9.9", agentLayout: "service", agentMaxReplicas: "10", replicas: "2" });
+        const secret = ["accessKeyId", "secretAccessKey", "namespace", "appImage", "agentMaxReplicas"].map((k) => `${PROJECT}:${k}`);
+        const program = path.join(REPO, "bin/program/index.js");
+        delete require.cache[require.resolve(program)];
+        const run = await evaluate(() => require(program), { config, secretKeys: secret, project: PROJECT });
+        assert.deepStrictEqual(run.errors, []);
+        assert.ok(run.resources.some((r) => JSON.stringify(r.inputs).includes("secret-team")), "the image reaches the Deployment");
+        const plain = run.resources.flatMap((r) => plainStrings(r.inputs).map(([at, v]) => `${r.name} ${at}: ${v}`));
+        assert.deepStrictEqual(plain.filter((p) => /secret-team|ops-secret-ns/.test(p)), []);
+        assert.deepStrictEqual(run.warnings, ["agentService.create.autoscaling.maxReplicas: its autoscaler may run (a secret value) agent pods, but with ext_authz and the access log each Envoy pod keeps one agent pod (Service (a secret value)/helloworld-agent, sessionAffinity: ClientIP) and at most 2 Envoy pods reach it: lower maxReplicas to 2 or use ext_proc"]);
+    });
+
+    it("the render puts objects without a namespace in kubernetes:namespace, as pulumi up does", async () => {
+        const dir = scratchDir("every-caller");
+        fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        fs.symlinkSync(path.join(REPO, "bin"), path.join(dir, "bin"));
+        fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), JSON.stringify({ config: { ...stackKeysOf(BASE), "kubernetes:namespace": "team" } }));
+        const r = await renderStack("s", dir);
+        assert.ok(r.summary.includes("  front URL: http://helloworld.team.svc.cluster.local:8000"), r.summary.join("\n"));
+        assert.ok(r.summary.some((l) => l.startsWith("note: Secret team/helloworld-sigsci-credentials-")), r.summary.join("\n"));
+        assert.ok(r.summary.includes("  kubectl create namespace team"), r.summary.join("\n"));
     });
 
     it("the render refuses a blank plain-text agent key as pulumi up does, and names the current namespace of an existing Secret", async () => {

@@ -134,9 +134,9 @@ const ERRORS: [string, Record<string, string>, string][] = [
         'sigsci-envoy: config "sigsci-envoy:agentMinReplicas" is 5: expected at most agentMaxReplicas (3). Fix it with: pulumi config set agentMinReplicas 2'],
     ["a bad namespace", { ...DEV, ...CREDS, namespace: "Web" },
         'sigsci-envoy: config "sigsci-envoy:namespace" is "Web": expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit. Fix it with: pulumi config set namespace default'],
-    ["a misspelt key", { ...DEV, ...CREDS, appport: "3000" }, 'sigsci-envoy: config "sigsci-envoy:appport" is not a setting of this program: did you mean appPort? Fix it with: pulumi config rm appport && pulumi config set appPort 3000'],
+    ["a misspelt key", { ...DEV, ...CREDS, appport: "3000" }, 'sigsci-envoy: config "sigsci-envoy:appport" is not a setting of this program: did you mean appPort? (appPort is set already). Fix it with: pulumi config rm appport'],
     ["a misspelt key whose value would not pass where it belongs", { ...DEV, ...CREDS, agentGrpcPrt: "8080" },
-        'sigsci-envoy: config "sigsci-envoy:agentGrpcPrt" is not a setting of this program: did you mean agentGrpcPort? Fix it with: pulumi config rm agentGrpcPrt'],
+        'sigsci-envoy: config "sigsci-envoy:agentGrpcPrt" is not a setting of this program: did you mean agentGrpcPort? (agentGrpcPort is set already). Fix it with: pulumi config rm agentGrpcPrt'],
     ["a misspelt agent key (its value never shown)", { ...DEV, accessKeyID: "AKID-0123456789", secretAccessKey: "SECRET-abcdefghij" },
         'sigsci-envoy: config "sigsci-envoy:accessKeyID" is not a setting of this program: did you mean accessKeyId? Fix it with: pulumi config rm accessKeyID && pulumi config set --secret accessKeyId <Agent Access Key>'],
 ];
@@ -256,7 +256,7 @@ const MULTI_ERRORS: [string, Record<string, string>, string][] = [
     ["an agent image for an app of the fleet", several([{ ...SHOP, agentImage: "signalsciences/sigsci-agent:4.84.0" }]),
         'sigsci-envoy: config "sigsci-envoy:apps[0].agentImage" is set for an app of the shared agent fleet (agentLayout "service"): set agentImage at the top level. Fix it with: pulumi config rm --path \'apps[0].agentImage\''],
     ["an app that disagrees with the fleet's integration", several([SHOP, { ...SHOP, appName: "api", integration: "ext_proc" }]),
-        'sigsci-envoy: config "sigsci-envoy:apps[1].integration" is "ext_proc": expected "ext_authz", as the shared agent Service runs (agentService.integration). Fix it with: pulumi config rm --path \'apps[1].integration\''],
+        'sigsci-envoy: config "sigsci-envoy:apps[1].integration" is "ext_proc": expected "ext_authz", as the shared agent Service runs (integration). Fix it with: pulumi config rm --path \'apps[1].integration\''],
     ["a shared agent fleet of zero pods", several([SHOP], { agentReplicas: "0" }),
         // Refused by the component's own rule, named as the stack key.
         'sigsci-envoy: config "sigsci-envoy:agentReplicas" is 0: expected a whole number from 1 to 1000. Fix it with: pulumi config set agentReplicas 2'],

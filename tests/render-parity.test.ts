@@ -25,13 +25,13 @@ type Form = [yaml: string, cli: string];
 
 // The first form of each key is a good one, and drawn most often, so that many stacks deploy.
 const FORMS: Record<string, Form[]> = {
-    appPort: [["8080", "8080"], ["0x1F90", "0x1F90"], ["'3000'", "3000"], ["9999", "9999"], ["~", ""]],
+    appPort: [["8080", "8080"], ["0x1F90", "0x1F90"], ["'3000'", "3000"], ["9999", "9999"], ["~", ""], ["!!int 8081", "8081"], ["!!str 8082", "8082"], ["!!int 0x1F90", "0x1F90"]],
     replicas: [["2", "2"], [".inf", ".inf"], ["1.0", "1.0"], ["-1", "-1"]],
     failOpen: [["false", "false"], ["True", "True"], ["yes", "yes"], ['"false"', "false"]],
     appArgs: [['["localhost:8080"]', '["localhost:8080"]'], ["[localhost:8080, 5]", '["localhost:8080",5]'], ["localhost:8080", "localhost:8080"]],
     inspectionTimeout: [["0.2s", "0.2s"], ["0.000000001s", "0.000000001s"], ["200ms", "200ms"]],
     accessKeyId: [['"AKID-PARITY"', "AKID-PARITY"], ["{secure: v1:AAAA}", "AKID-FROM-SECRETS"], ['"  "', "  "]],
-    podLabels: [["{team: payments}", '{"team":"payments"}'], ["{team: yes}", '{"team":true}'], ['{"app.kubernetes.io/name": x}', '{"app.kubernetes.io/name":"x"}']],
+    podLabels: [["{team: payments}", '{"team":"payments"}'], ["{team: yes}", '{"team":true}'], ['{"app.kubernetes.io/name": x}', '{"app.kubernetes.io/name":"x"}'], ["{team: !!str yes}", '{"team":"yes"}'], ["{team: !!int 0x10}", '{"team":16}']],
 };
 
 const form = (forms: Form[]) => fc.oneof({ weight: 4, arbitrary: fc.constant(forms[0]) }, { weight: 1, arbitrary: fc.constantFrom(...forms.slice(1)) });
@@ -107,6 +107,20 @@ describe("the render and pulumi up read a stack alike (fast-check)", () => {
             assert.deepStrictEqual(read.encrypted, secretKeys);
             assert.deepStrictEqual(read.config, Object.fromEntries(Object.entries(cli).filter(([k]) => !secretKeys.includes(k))));
         }
+    });
+
+    it("reads every form of every key as the CLI hands it to the program", () => {
+        for (const [key, forms] of Object.entries(FORMS)) {
+            for (const [yaml, cli] of forms) {
+                if (yaml.startsWith("{secure:")) continue;
+                assert.deepStrictEqual(stackConfigOf(`config:\n  ${PROJECT}:${key}: ${yaml}\n`, PROJECT).config, { [`${PROJECT}:${key}`]: cli }, yaml);
+            }
+        }
+    });
+
+    it("keeps the last of a key given twice, as yaml.v2 does, and refuses a tag whose text is not of its type", () => {
+        assert.deepStrictEqual(stackConfigOf(`config:\n  ${PROJECT}:appPort: 8080\n  ${PROJECT}:appPort: 8081\n`, PROJECT).config, { [`${PROJECT}:appPort`]: "8081" });
+        assert.throws(() => stackConfigOf(`config:\n  ${PROJECT}:appPort: !!int eighty\n`, PROJECT), /cannot resolve a node with !<tag:yaml.org,2002:int> explicit tag/);
     });
 
     it("gives the same verdict for the same random stack", async function () {

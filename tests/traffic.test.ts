@@ -5,6 +5,7 @@ import fc from "fast-check";
 import * as path from "path";
 import { AgentService, AgentServiceArgs, EnvoyApp, EnvoyAppArgs, Finding, verifyTraffic, analyzeTraffic } from "../sdk";
 import { resolveAppSettings } from "../sdk/settings/envoy-app";
+import { renderMentions } from "../sdk/settings/errors";
 import { GUIDE_KEYS, guideArgs } from "../tools/fixtures";
 import { REPO } from "../tools/paths";
 import { stackNames } from "../tools/render/render";
@@ -253,7 +254,8 @@ describe("linking a shared agent Service", () => {
     it("logs a warning when an app's own paired fleet may outgrow its Envoy pods", async () => {
         const run = await runProgram(() => new EnvoyApp("web", guideArgs({ replicas: 2, agentService: { create: { autoscaling: { maxReplicas: 5 } } } })));
         assert.deepStrictEqual(run.errors, []);
-        const expected = resolveAppSettings("web", guideArgs({ replicas: 2, agentService: { create: { autoscaling: { maxReplicas: 5 } } } }) as any).warnings;
+        // The settings' warnings mark the values of inputs they show (hidden if one was a secret).
+        const expected = resolveAppSettings("web", guideArgs({ replicas: 2, agentService: { create: { autoscaling: { maxReplicas: 5 } } } }) as any).warnings.map((w) => renderMentions(w));
         assert.strictEqual(expected.length, 1);
         assert.match(expected[0], /^agentService\.create\.autoscaling\.maxReplicas: /);
         assert.deepStrictEqual(run.warnings, expected);

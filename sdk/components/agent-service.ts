@@ -6,7 +6,7 @@ import { AgentCredentials, AgentServiceArgs, AgentServiceLink, Integration } fro
 import { agentServiceChildren, agentServiceShape, AgentServiceShape, namedObjects } from "../kube/plan";
 import { clusterDomainName, endpointText, resolveAgentServiceSettings } from "../settings/agent-service";
 import { AgentServiceSettings } from "../settings/types";
-import { claim, Owner } from "./claims";
+import { claim, Owner, providerNamespace } from "./claims";
 import { checkedSettings, credentialsInput, Resolved } from "./inputs";
 import { childName, childNamespace, credentialsSecret, registerChildren } from "./register";
 
@@ -33,14 +33,16 @@ export function agentServiceClaims(s: AgentServiceSettings) {
 }
 
 /** The objects an agent Service names, with their owner as messages name it. */
-export function serviceClaims(name: string, s: AgentServiceSettings): [Owner, ReturnType<typeof agentServiceClaims>] {
-    return [{ label: `AgentService "${name}"` }, agentServiceClaims(s)];
+export function serviceClaims(name: string, s: AgentServiceSettings, instance: object): [Owner, ReturnType<typeof agentServiceClaims>] {
+    return [{ label: `AgentService "${name}"`, instance }, agentServiceClaims(s)];
 }
 
-function prepare(name: string, args: AgentServiceArgs): Prepared {
+function prepare(name: string, args: AgentServiceArgs, opts: pulumi.ComponentResourceOptions | undefined): Prepared {
+    const instance = {};
+    const fallback = providerNamespace(opts);
     const settings = checkedSettings(args, (plain) => resolveAgentServiceSettings(name, plain), (s) => {
-        const [owner, objects] = serviceClaims(name, s);
-        claim(owner, name, objects);
+        const [owner, objects] = serviceClaims(name, s, instance);
+        claim(owner, name, objects, fallback);
     });
     return { settings, credentials: credentialsInput(args) };
 }
@@ -86,7 +88,7 @@ export class AgentService extends pulumi.ComponentResource {
 
     constructor(name: string, args: AgentServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         // Everything known is checked before the component itself is registered.
-        const p = ownServices.get(args) ?? prepare(name, args);
+        const p = ownServices.get(args) ?? prepare(name, args, opts);
         // Pulumi stores a component's inputs in state: this one keeps none (the credentials above
         // all); its children hold everything worth diffing.
         super(AGENT_SERVICE_TYPE, name, p.settings.componentInputs(), opts);

@@ -5,29 +5,31 @@ import * as pulumi from "@pulumi/pulumi";
 import { EnvoyAppArgs } from "../args";
 import { agentListenAddress } from "../kube/containers";
 import { appChildren, appShape, AppShape, EVERY_APP_CHILD, findingText, NamedObject, namedObjects, ownConfigFindings } from "../kube/plan";
-import { refuseAs } from "../settings/errors";
+import { renderMentions, refuseAs } from "../settings/errors";
 import { clusterDomainName, endpointText } from "../settings/agent-service";
 import { agentServiceNameFor, resolveAppSettings } from "../settings/envoy-app";
 import { isPending } from "../settings/pending";
 import { AgentServiceSettings, AppSettings } from "../settings/types";
 import { agentServiceClaims, ownAgentService } from "./agent-service";
-import { claim, Owner } from "./claims";
+import { claim, Owner, providerNamespace } from "./claims";
 import { checkedSettings, credentialsInput, Resolved } from "./inputs";
 import { childName, childNamespace, credentialsSecret, registerChildren } from "./register";
 
 export const ENVOY_APP_TYPE = "sigsci-envoy:index:EnvoyApp";
 
 /** The objects an app names: its own, and its own agent Service's (each with its owner, as messages name it). */
-export function appClaims(name: string, s: AppSettings): [Owner, NamedObject[]][] {
-    const claims: [Owner, NamedObject[]][] = [[{ label: `EnvoyApp "${name}"` }, namedObjects(s, appChildren(name, EVERY_APP_CHILD))]];
+export function appClaims(name: string, s: AppSettings, instance: object): [Owner, NamedObject[]][] {
+    const claims: [Owner, NamedObject[]][] = [[{ label: `EnvoyApp "${name}"`, instance }, namedObjects(s, appChildren(name, EVERY_APP_CHILD))]];
     const own = s.agentService?.create;
-    if (own && !isPending(own)) claims.push([{ label: `EnvoyApp "${name}" (its own agent Service)` }, agentServiceClaims(own)]);
+    if (own && !isPending(own)) claims.push([{ label: `EnvoyApp "${name}" (its own agent Service)`, instance }, agentServiceClaims(own)]);
     return claims;
 }
 
-function prepare(name: string, args: EnvoyAppArgs): Resolved<AppSettings> {
+function prepare(name: string, args: EnvoyAppArgs, opts: pulumi.ComponentResourceOptions | undefined): Resolved<AppSettings> {
+    const instance = {};
+    const fallback = providerNamespace(opts);
     return checkedSettings(args, (plain) => resolveAppSettings(name, plain), (s) => {
-        for (const [owner, objects] of appClaims(name, s)) claim(owner, name, objects);
+        for (const [owner, objects] of appClaims(name, s, instance)) claim(owner, name, objects, fallback);
         // A bootstrap of the user's: built only if the verifier proves it, or the user acknowledges what it finds.
         const findings = ownConfigFindings(s);
         if (findings.length > 0 && !isPending(s.envoy) && s.envoy.acknowledgeVerifierFindings !== true) {
@@ -74,14 +76,14 @@ export class EnvoyApp extends pulumi.ComponentResource {
 
     constructor(name: string, args: EnvoyAppArgs, opts?: pulumi.ComponentResourceOptions) {
         // Everything known is checked before the component itself is registered.
-        const settings = prepare(name, args);
+        const settings = prepare(name, args, opts);
         // Pulumi stores a component's inputs in state: this one keeps none (the credentials above
         // all); its children hold everything worth diffing.
         super(ENVOY_APP_TYPE, name, settings.componentInputs(), opts);
         // Which children exist is decided from what is known (now, or once outputs resolve); their
         // inputs wait for every check, so none is registered when one fails.
         const children = settings.register(appShape, (shape) => registerAll(this, name, args, settings, shape));
-        settings.map((s) => s.warnings.forEach((w) => pulumi.log.warn(w, this)));
+        settings.map((s) => s.warnings.forEach((w) => pulumi.log.warn(renderMentions(w), this)));
 
         // The namespace as the provider reports it (the one given, or the provider's), once the Service exists.
         this.namespace = children.output((c) => childNamespace(c?.Service));

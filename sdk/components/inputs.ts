@@ -4,12 +4,41 @@ import * as pulumi from "@pulumi/pulumi";
 import { AgentCredentials } from "../args";
 import { InputError } from "../settings/errors";
 import { isPending, PENDING } from "../settings/pending";
-import { credentialChecks, isOutputLike, knownNow, readArgs, redact, scrub, Secrets, settle } from "./read";
+import { credentialChecks, isOutputLike, knownNow, MAX_DEPTH, readArgs, redact, Secrets, settle, shownMessage } from "./read";
 
 function containsPending(value: unknown): boolean {
     if (isPending(value)) return true;
     if (typeof value !== "object" || value === null) return false;
     return Object.values(value).some(containsPending);
+}
+
+/**
+ * An output that resolves (to nothing) once every output and promise in `tree` has, carrying
+ * their resources as dependencies, nested outputs inside their values too. A value the SDK
+ * cannot lift (a cycle, or deeper than any input may be) is not lifted: the args' reader refuses
+ * it, by its path, where the SDK would throw its own error.
+ */
+function dependenciesOf(tree: unknown): pulumi.Output<undefined> {
+    const liftable = (v: unknown) => (isPlainData(v) ? v : undefined);
+    const leaves = outputLeaves(tree).map((leaf) =>
+        pulumi.Output.isInstance(leaf) ? (leaf as pulumi.Output<unknown>).apply(liftable) : pulumi.output(Promise.resolve(leaf).then(liftable)),
+    );
+    return pulumi.unsecret(pulumi.all(leaves)).apply(() => undefined);
+}
+
+/** The outputs and promises of a tree read by {@link readArgs}. */
+function outputLeaves(tree: unknown): unknown[] {
+    if (isOutputLike(tree)) return pulumi.isUnknown(tree) ? [] : [tree];
+    if (typeof tree !== "object" || tree === null) return [];
+    return Object.values(tree).flatMap(outputLeaves);
+}
+
+/** No cycle, and no deeper than an input may be: the SDK can lift it. */
+function isPlainData(v: unknown, ancestors: object[] = []): boolean {
+    if (typeof v !== "object" || v === null) return true;
+    if (ancestors.includes(v) || ancestors.length > MAX_DEPTH) return false;
+    const inside = [...ancestors, v];
+    return Object.values(v).every((x) => isPlainData(x, inside));
 }
 
 /**
@@ -72,7 +101,7 @@ export class Resolved<S> {
             try {
                 const s = resolve(r.tree) as S & { warnings?: string[] };
                 // Warnings are messages too.
-                if (Array.isArray(s?.warnings)) s.warnings = s.warnings.map((w) => scrub(w, r.secrets));
+                if (Array.isArray(s?.warnings)) s.warnings = s.warnings.map((w) => shownMessage(w, r.secrets));
                 return s as S;
             } catch (e) {
                 throw e instanceof InputError ? redact(e, r.secrets) : e;
@@ -84,7 +113,7 @@ export class Resolved<S> {
         // It waits for `settled` too: a refusal found there is this output's error, the same object
         // (reported once); and it is `settled` itself once that knew every value (it always does but
         // in a preview, where this apply runs only if nothing was unknown after all).
-        const later = pulumi.all([pulumi.unsecret(pulumi.output(read.tree)), pulumi.output(settled.then(() => undefined)), ...checks]).apply(async () => {
+        const later = pulumi.all([dependenciesOf(read.tree), pulumi.output(settled.then(() => undefined)), ...checks]).apply(async () => {
             let r = await read2;
             let s: S = (await settled) as S;
             if (containsPending(r.tree)) s = resolveSettled((r = await settle(read.tree)));
@@ -179,6 +208,11 @@ export function checkedSettings<S>(args: unknown, resolve: (plain: any) => S, th
 
 /** The credentials as given, whatever form the args take (a whole output of args too). */
 export function credentialsInput(args: unknown): pulumi.Input<AgentCredentials> | undefined {
-    if (isOutputLike(args)) return pulumi.output(args as pulumi.Input<{ credentials?: AgentCredentials }>).apply((a) => a?.credentials as any);
+    if (isOutputLike(args)) {
+        // Not lifted whole: the args may hold what the SDK cannot lift (their reader refuses it).
+        const credentials = (a: any) => (isPlainData(a?.credentials) ? a?.credentials : undefined);
+        if (pulumi.Output.isInstance(args)) return (args as pulumi.Output<unknown>).apply(credentials);
+        return pulumi.output(Promise.resolve(args).then(credentials));
+    }
     return typeof args === "object" && args !== null ? ((args as { credentials?: AgentCredentials }).credentials) : undefined;
 }

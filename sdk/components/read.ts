@@ -5,15 +5,14 @@
 // registration. The agent keys are taken out on the way (the settings see only that they were
 // given), and every value that arrived as a secret is recorded, so that no message shows it.
 import * as pulumi from "@pulumi/pulumi";
-import { InputError, show } from "../settings/errors";
+import { InputError, renderMentions, SECRET_SHOWN, show, withArticle } from "../settings/errors";
 import { PENDING } from "../settings/pending";
+import { FIELD_NAMES } from "../settings/fields";
 import { AGENT_KEYS, checkAgentKey } from "../settings/shared";
 
 /** Deeper than this, an input is refused (any real Envoy config or affinity is far shallower). */
 export const MAX_DEPTH = 64;
 
-/** How messages show a value that arrived as a secret. */
-export const SECRET_SHOWN = "(a secret value)";
 
 /** A Pulumi output, a promise, or the SDK's unknown: a value to come. */
 export function isOutputLike(v: unknown): boolean {
@@ -92,12 +91,30 @@ function shape(value: unknown, at: string, depth: number, ancestors: object[], w
     // A class instance is read by its fields; a built-in (Date, Map, Buffer, ...) is not data.
     const tag = Object.prototype.toString.call(obj).slice(8, -1);
     if (tag !== "Object") fail(at, `a ${tag}`, PLAIN_DATA, walk);
+    // A symbol key is no setting and has no JSON form: refused, not ignored.
+    if (Object.getOwnPropertySymbols(obj).length > 0) fail(at, "an object with a symbol key", `${PLAIN_DATA}, keyed by strings`, walk);
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(obj)) {
+    for (const key of fieldNames(obj)) {
         const v = shape(read(obj, key, childPath(at, key), walk), childPath(at, key), depth + 1, inside, walk);
-        if (v !== undefined) out[key] = v;
+        // Defined, not assigned: a key "__proto__" (JSON.parse makes one) stays a key, to be refused as unknown.
+        if (v !== undefined) Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
     }
     return out;
+}
+
+/**
+ * Every field an object holds, so that none is ignored: its own string keys (enumerable or not),
+ * and what it inherits from its own prototypes: a class's getters (`get failOpen() {...}`), and
+ * data (`Object.create({...})`), but not methods.
+ */
+function fieldNames(obj: object): string[] {
+    const names = new Set(Object.getOwnPropertyNames(obj));
+    for (let proto = Object.getPrototypeOf(obj); proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+        for (const [key, d] of Object.entries(Object.getOwnPropertyDescriptors(proto))) {
+            if (key !== "__proto__" && key !== "constructor" && (d.get !== undefined || (d.value !== undefined && typeof d.value !== "function"))) names.add(key);
+        }
+    }
+    return [...names];
 }
 
 /** The input `steps` levels above `at` (the one a cycle refers back to). */
@@ -111,19 +128,35 @@ function read(obj: object, key: string | number, at: string, walk: Walk): unknow
     try {
         return (obj as Record<string | number, unknown>)[key];
     } catch (e) {
-        return fail(at, "a value that cannot be read", `a value that can be read (reading it threw: ${e instanceof Error ? e.message : String(e)})`, walk);
+        // What it threw is not shown: it may hold anything, a secret too.
+        return fail(at, "a value that cannot be read", `a value that can be read (reading it threw ${e instanceof Error ? withArticle(e.name) : "a value"})`, walk);
     }
 }
 
 /** Paths and values that arrived as secrets: a message names them, never shows them. */
 export interface Secrets {
+    /** The inputs that arrived as secrets (a message's mention of one is hidden). */
     paths: string[];
     /**
-     * Their strings, kept out of any message text. A secret number or boolean is hidden where it
-     * is the value refused (by path): as bare text it cannot be told from the message's own words.
+     * Their strings (and the keys of their maps), kept out of any message wherever one stands as
+     * a word of its own: a name made of a secret (a namespace in an object's name) is hidden too.
      */
     texts: string[];
 }
+
+/**
+ * The strings a secret value holds, for {@link Secrets.texts}: its leaves, and the keys of its
+ * maps (a label's name is the user's; a field name of the input types is the schema's word).
+ */
+export function secretTextsOf(value: unknown): string[] {
+    if (value === undefined || value === null || value === CREDENTIAL_GIVEN) return [];
+    if (typeof value === "string") return [value];
+    if (Array.isArray(value)) return value.flatMap(secretTextsOf);
+    if (typeof value === "object") return Object.entries(value).flatMap(([k, v]) => [...secretKeyText(k), ...secretTextsOf(v)]);
+    return [];
+}
+
+const secretKeyText = (key: string): string[] => (FIELD_NAMES.has(key) ? [] : [key]);
 
 /** The args, read. */
 export interface ReadArgs {
@@ -170,7 +203,10 @@ export async function settle(tree: unknown): Promise<{ tree: unknown; secrets: S
         if (Array.isArray(v)) return Promise.all(v.map((x, i) => visit(x, childPath(at, i), depth + 1, secret)));
         if (typeof v === "object" && v !== null) {
             const out: Record<string, unknown> = {};
-            for (const [k, x] of Object.entries(v)) out[k] = await visit(x, childPath(at, k), depth + 1, secret);
+            for (const [k, x] of Object.entries(v)) {
+                if (secret) secrets.texts.push(...secretKeyText(k));
+                Object.defineProperty(out, k, { value: await visit(x, childPath(at, k), depth + 1, secret), enumerable: true, writable: true, configurable: true });
+            }
             return out;
         }
         return v;
@@ -219,20 +255,46 @@ function touches(input: string, path: string): boolean {
     return within(input, path === "" ? "args" : path) || within(path, input);
 }
 
-/** `text` without any secret's text in it. */
+const escapeRegExp = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Shorter strings are left in messages: as words they cannot be told from a message's own ("on", "web"). */
+const MIN_SCRUBBED = 4;
+
+/**
+ * `text` without any secret's string in it: quoted anywhere, or bare as a word of its own (not
+ * inside a longer word). Numbers and booleans are hidden where a message names their input
+ * (a mention, or the refused value): as bare words they cannot be told from the message's own.
+ */
 export function scrub(text: string, secrets: Secrets): string {
     let out = text;
-    // Only strings long enough not to match the message's own words and examples ("1", "true").
-    for (const t of secrets.texts.filter((x) => x.length >= 4)) out = out.split(JSON.stringify(t)).join(SECRET_SHOWN).split(t).join(SECRET_SHOWN);
+    // Longest first: a secret that holds a shorter one is hidden whole.
+    const texts = [...new Set(secrets.texts)].filter((t) => t.trim().length >= MIN_SCRUBBED).sort((a, b) => b.length - a.length);
+    for (const t of texts) {
+        out = out.split(JSON.stringify(t)).join(SECRET_SHOWN);
+        const word = new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(t)}(?![A-Za-z0-9])`, "g");
+        out = out.replace(word, (m, offset: number, whole: string) => (isInsideShown(whole, offset) ? m : SECRET_SHOWN));
+    }
     return out;
 }
 
-/** `error` as it may be shown: a secret's value replaced by {@link SECRET_SHOWN}. */
-export function redact(error: InputError, secrets: Secrets): InputError {
-    if (secrets.paths.length === 0 && secrets.texts.length === 0) return error;
-    const given = secrets.paths.some((p) => touches(error.input, p)) ? SECRET_SHOWN : scrub(error.given, secrets);
-    const accepted = scrub(error.accepted, secrets);
-    if (given === error.given && accepted === error.accepted) return error;
-    return new InputError(error.input, given, accepted, error.partial);
+/** Is `offset` inside a {@link SECRET_SHOWN} already written (a secret "secret value" must not eat the marker)? */
+function isInsideShown(text: string, offset: number): boolean {
+    for (let i = text.indexOf(SECRET_SHOWN); i >= 0; i = text.indexOf(SECRET_SHOWN, i + 1)) if (offset >= i && offset < i + SECRET_SHOWN.length) return true;
+    return false;
 }
 
+/** Was the input `input` (or a value holding it, or one it holds) given as a secret? */
+export function isSecretInput(input: string, secrets: Secrets): boolean {
+    return secrets.paths.some((p) => touches(input, p));
+}
+
+/** A message (a warning) as it may be shown: the values of secret inputs it mentions hidden, then scrubbed. */
+export function shownMessage(text: string, secrets: Secrets): string {
+    return scrub(renderMentions(text, (input) => isSecretInput(input, secrets)), secrets);
+}
+
+/** `error` as it may be shown: the value of every input that arrived as a secret hidden. */
+export function redact(error: InputError, secrets: Secrets): InputError {
+    if (secrets.paths.length === 0 && secrets.texts.length === 0) return error;
+    return error.redacted((input) => isSecretInput(input, secrets), (t) => scrub(t, secrets));
+}

@@ -4,7 +4,7 @@
 // k8s.io/kubernetes/pkg/apis/core/validation (weights, operators and their values, topology keys)
 // on top. What passes is what is written to the pod, so nothing is refused only by the cluster.
 import { refuse, refuseAs } from "./errors";
-import { closest } from "./fields";
+import { closest, didYouMean } from "./fields";
 import { isPending } from "./pending";
 
 /** A field's type: a scalar, another object type, a list of either, or a map of strings. */
@@ -73,7 +73,10 @@ function checkObject(at: string, value: unknown, typeName: string): void {
     const o = value as Record<string, unknown>;
     const names = Object.keys(t.fields);
     for (const key of Object.keys(o)) {
-        if (!(key in t.fields)) refuseAs(`${at}.${key}`, "a value", `no such field: did you mean ${at}.${closest(key, names)}? (a Kubernetes ${typeName} has ${names.join(", ")})`);
+        if (!(key in t.fields)) {
+            const near = closest(key, names);
+            refuseAs(`${at}.${key}`, "a value", `no such field${didYouMean(near === undefined ? undefined : `${at}.${near}`)} (a Kubernetes ${typeName} has ${names.join(", ")})`);
+        }
     }
     for (const key of t.required ?? []) if (o[key] === undefined) refuse(`${at}.${key}`, undefined, `a value: a ${typeName} requires ${key}`);
     for (const [key, type] of Object.entries(t.fields)) if (o[key] !== undefined) checkType(`${at}.${key}`, o[key], type);

@@ -3,7 +3,7 @@ import { AgentServiceArgs, AgentServiceLink, AgentServiceSettings as AgentServic
 import * as check from "./checks";
 import { resolvePod } from "./pod";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "./defaults";
-import { refuse } from "./errors";
+import { mention, refuse } from "./errors";
 import { FIELDS, onlyFields } from "./fields";
 import { isPending, known, PENDING } from "./pending";
 import { checkDistinctPorts, CredentialsForm, INTEGRATIONS, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveWiring, SERVICE_AGENT, standardLabels } from "./shared";
@@ -49,7 +49,7 @@ export function resolveAgentServiceParts(at: string, name: string, namespace: st
         const a = check.plainObject(`${at}autoscaling`, g.autoscaling, FIELDS.AgentAutoscaling)!;
         const maxReplicas = check.int(`${at}autoscaling.maxReplicas`, a.maxReplicas, undefined, 1, 1000);
         const minReplicas = check.int(`${at}autoscaling.minReplicas`, a.minReplicas, known(maxReplicas) ? Math.min(AGENT_SERVICE_DEFAULTS.minReplicas, maxReplicas) : PENDING, 1, 1000);
-        if (known(minReplicas, maxReplicas) && minReplicas > maxReplicas) refuse(`${at}autoscaling.minReplicas`, minReplicas, `at most ${at}autoscaling.maxReplicas (${maxReplicas})`);
+        if (known(minReplicas, maxReplicas) && minReplicas > maxReplicas) refuse(`${at}autoscaling.minReplicas`, minReplicas, `at most ${at}autoscaling.maxReplicas (${mention(`${at}autoscaling.maxReplicas`, maxReplicas)})`);
         const memoryUtilization = a.memoryUtilization === undefined ? undefined : check.int(`${at}autoscaling.memoryUtilization`, a.memoryUtilization, undefined, 1, 1000);
         const cpuDefault = memoryUtilization === undefined ? AGENT_SERVICE_DEFAULTS.cpuUtilization : undefined;
         const cpuUtilization = a.cpuUtilization === undefined ? cpuDefault : check.int(`${at}autoscaling.cpuUtilization`, a.cpuUtilization, undefined, 1, 1000);
@@ -124,6 +124,8 @@ export function resolveAgentServiceSettings(name: string, args: Plain<AgentServi
     onlyFields("", args, FIELDS.AgentServiceArgs);
     const credentials = resolveCredentials("credentials", args.credentials);
     const namespace = args.namespace === undefined ? undefined : check.dns1123Label("namespace", args.namespace);
+    // The tls object's own keys first: a misspelt one is the mistake to name, not the namespace.
+    check.plainObject("tls", args.tls, FIELDS.AgentTls);
     if (namespace === undefined && args.tls !== undefined && !isPending(args.tls)) refuse("namespace", undefined, "a namespace when tls is given: Envoy verifies the agent's certificate by the Service's full DNS name, <name>.<namespace>.svc.cluster.local");
     const integration = check.oneOf("integration", args.integration, INTEGRATIONS, DEFAULTS.inspection.integration);
     const wiring = resolveWiring("expectResponseData", integration, args.expectResponseData);

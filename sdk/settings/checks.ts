@@ -1,6 +1,6 @@
 // Readers for single inputs: each returns the value (or the default when the input is left
 // out) and refuses anything else with a message naming the input. Resolvers are built from these.
-import { refuse, refuseAs } from "./errors";
+import { kindOf, refuse, refuseAs } from "./errors";
 import { onlyFields } from "./fields";
 import { isPending } from "./pending";
 
@@ -76,6 +76,15 @@ export function dns1123Label(input: string, value: unknown, fallback?: string): 
     if (value === undefined && fallback !== undefined) return fallback;
     if (typeof value !== "string" || value.length > 63 || !DNS1123_LABEL.test(value)) {
         refuse(input, value, "a DNS-1123 label: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit");
+    }
+    return value;
+}
+
+/** A key of a Secret or ConfigMap, as the API server accepts it (k8s.io/apimachinery's IsConfigMapKey). */
+export function configKey(input: string, value: unknown): string {
+    if (isPending(value)) return value as never;
+    if (typeof value !== "string" || value.length > 253 || !/^[-._a-zA-Z0-9]+$/.test(value) || value === "." || value === ".." || value.startsWith("..")) {
+        refuse(input, value, "a key of a Secret: at most 253 letters, digits, '-', '_' and '.', not . or .. or starting with ..");
     }
     return value;
 }
@@ -221,7 +230,7 @@ export function absolutePath(input: string, value: unknown, fallback: string): s
 export function secretString(input: string, value: unknown, what: string): string {
     if (isPending(value)) return value as never;
     if (typeof value === "string" && value.trim() !== "" && !CONTROL.test(value)) return value;
-    const kind = value === undefined ? "nothing" : value === null ? "null" : typeof value === "string" ? (value.trim() === "" ? "an empty string" : "a string with control characters") : `a ${Array.isArray(value) ? "list" : typeof value}`;
+    const kind = typeof value === "string" ? (value.trim() === "" ? "an empty string" : "a string with control characters") : kindOf(value);
     return refuseAs(input, kind, `${what}, a non-empty string`);
 }
 

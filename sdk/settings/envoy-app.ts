@@ -5,7 +5,7 @@ import * as check from "./checks";
 import { resolvePod } from "./pod";
 import { DEFAULTS, ENVOY_IMAGE, NAMES } from "./defaults";
 import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
-import { refuse, refuseAs } from "./errors";
+import { kindOf, mention, refuse, refuseAs, sameAs } from "./errors";
 import { FIELDS, onlyFields } from "./fields";
 import { isPending, known, PENDING } from "./pending";
 import { defaultPullPolicy, pullPolicy } from "./images";
@@ -45,7 +45,8 @@ function resolveEnv(given: Plain<EnvVar>[] | undefined): EnvVarSetting[] {
     if (given === undefined) return [];
     if (isPending(given)) return PENDING;
     if (!Array.isArray(given)) refuse("app.env", given, "a list of {name, value} or {name, secretName, secretKey}");
-    const seen = new Set<string>();
+    /** Each name, by the entry that has it. */
+    const seen = new Map<string, number>();
     return given.map((e, i) => {
         const at = `app.env[${i}]`;
         if (isPending(e)) return PENDING;
@@ -54,15 +55,20 @@ function resolveEnv(given: Plain<EnvVar>[] | undefined): EnvVarSetting[] {
         const name = check.str(`${at}.name`, e.name);
         if (isPending(name)) return PENDING;
         if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) refuse(`${at}.name`, name, "an environment variable name (letters, digits, '_', '-', '.', not starting with a digit)");
-        if (seen.has(name)) refuse(`${at}.name`, name, "a name not already used by another app.env entry");
-        seen.add(name);
+        if (seen.has(name)) refuse(`${at}.name`, name, `a name not already used by another app.env entry (app.env[${seen.get(name)}])${sameAs(`app.env[${seen.get(name)}].name`)}`);
+        seen.set(name, i);
         const fromSecret = e.secretName !== undefined || e.secretKey !== undefined;
         if (fromSecret === (e.value !== undefined)) refuse(at, { name }, "either value, or secretName with secretKey");
-        if (!fromSecret) return { name, value: check.str(`${at}.value`, e.value, "") };
+        if (!fromSecret) {
+            const value = check.str(`${at}.value`, e.value, "");
+            // A process's environment is NUL-terminated strings: the container would not start.
+            if (!isPending(value) && value.includes("\u0000")) refuseAs(`${at}.value`, "a string with a NUL character", "a value without NUL characters (a process environment cannot hold one)");
+            return { name, value };
+        }
         return {
             name,
             secretName: check.dns1123Subdomain(`${at}.secretName`, e.secretName),
-            secretKey: check.str(`${at}.secretKey`, e.secretKey),
+            secretKey: check.configKey(`${at}.secretKey`, e.secretKey),
         };
     });
 }
@@ -77,7 +83,7 @@ function resolveApp(given: Plain<AppContainer> | undefined, envoyPreStopSleepSec
         pullPolicy: pullPolicy("app.imagePullPolicy", g.imagePullPolicy, image, defaultPullPolicy),
         port: check.port("app.port", g.port, DEFAULTS.appPort),
         args: check.stringList("app.args", g.args),
-        command: check.stringList("app.command", g.command),
+        command: command(g.command),
         env: resolveEnv(g.env),
         resources: resolveResources("app.resources", g.resources, DEFAULTS.resources.app),
         runAsUser: check.int("app.runAsUser", g.runAsUser, DEFAULTS.appRunAsUser, 1, 2147483647),
@@ -88,10 +94,17 @@ function resolveApp(given: Plain<AppContainer> | undefined, envoyPreStopSleepSec
     };
 }
 
+/** The container's command: its first word is the program run, which cannot be empty. */
+function command(value: unknown): string[] | undefined {
+    const list = check.stringList("app.command", value);
+    if (list !== undefined && !isPending(list) && list[0] === "") refuse("app.command[0]", "", "the program to run, a non-empty string");
+    return list;
+}
+
 /** The app outlives Envoy's drain, so no request in flight through Envoy loses its upstream. */
 function appPreStopSleep(given: unknown, envoySeconds: number): number {
     const seconds = check.int("app.preStopSleepSeconds", given, known(envoySeconds) ? envoySeconds + DEFAULTS.appOutlivesEnvoySeconds : PENDING, 1, 3600);
-    if (known(seconds, envoySeconds) && seconds <= envoySeconds) refuse("app.preStopSleepSeconds", seconds, `more seconds than envoy.preStopSleepSeconds (${envoySeconds}), so the app outlives Envoy's drain`);
+    if (known(seconds, envoySeconds) && seconds <= envoySeconds) refuse("app.preStopSleepSeconds", seconds, `more seconds than envoy.preStopSleepSeconds (${mention("envoy.preStopSleepSeconds", envoySeconds)}), so the app outlives Envoy's drain`);
     return seconds;
 }
 
@@ -121,7 +134,7 @@ function configOverride(value: unknown): string | undefined {
         const reason = e instanceof YAMLException ? `${e.reason}, line ${(e.mark?.line ?? 0) + 1}` : String(e);
         refuseAs("envoy.configOverride", `a text that does not parse (${reason})`, "an Envoy bootstrap in YAML or JSON");
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) refuseAs("envoy.configOverride", `a text that parses to ${parsed === null ? "nothing" : Array.isArray(parsed) ? "a list" : `a ${typeof parsed}`}`, "an Envoy bootstrap in YAML or JSON: a mapping of its fields");
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) refuseAs("envoy.configOverride", `a text that parses to ${parsed === null ? "nothing" : kindOf(parsed)}`, "an Envoy bootstrap in YAML or JSON: a mapping of its fields");
     return text;
 }
 
@@ -162,7 +175,10 @@ function resolveAgentServiceLink(name: string, namespace: string | undefined, ar
         if (tlsKnown && parts.tlsSecretName !== undefined && tlsCaSecretName === undefined) refuse("agentService.tlsCaSecretName", undefined, "the Secret with ca.crt that signs agentService.create.tls, so Envoy can verify the agent");
         if (tlsKnown && parts.tlsSecretName === undefined && tlsCaSecretName !== undefined) refuse("agentService.tlsCaSecretName", tlsCaSecretName, "nothing unless agentService.create.tls is given (the agent would not speak TLS)");
         const replicas = check.int("replicas", args.replicas, DEFAULTS.replicas, 0, 10000);
-        const idle = parts.agent.expectResponseData === true && parts.autoscaling && known(parts.autoscaling.maxReplicas, replicas) ? pairedFleetWarning(`Service ${namespace === undefined ? "" : `${namespace}/`}${childName}`, parts.autoscaling.maxReplicas, replicas) : undefined;
+        const maxAgents = parts.autoscaling ? parts.autoscaling.maxReplicas : undefined;
+        const service = `Service ${namespace === undefined ? "" : `${mention("namespace", namespace, namespace)}/`}${childName}`;
+        const shown = { maxAgents: mention("agentService.create.autoscaling.maxReplicas", maxAgents), envoyPods: mention("replicas", replicas) };
+        const idle = parts.agent.expectResponseData === true && maxAgents !== undefined && known(maxAgents, replicas) ? pairedFleetWarning(service, maxAgents, replicas, shown) : undefined;
         if (idle) warnings.push(`agentService.create.autoscaling.maxReplicas: ${idle}`);
         return { endpoint: parts.endpoint, clientLabels: parts.clientLabels, tlsCaSecretName, create: parts };
     }
@@ -170,11 +186,11 @@ function resolveAgentServiceLink(name: string, namespace: string | undefined, ar
     // The link's own values first: a comparison with a bad one would blame the app's.
     const serviceIntegration = link.integration === undefined ? undefined : check.oneOf("agentService.integration", link.integration, INTEGRATIONS, inspection.integration);
     if (serviceIntegration !== undefined && known(serviceIntegration, inspection.integration) && serviceIntegration !== inspection.integration) {
-        refuse("inspection.integration", inspection.integration, `${JSON.stringify(serviceIntegration)}, as the shared agent Service runs (agentService.integration)`);
+        refuse("inspection.integration", inspection.integration, `${mention("agentService.integration", serviceIntegration)}, as the shared agent Service runs (agentService.integration)${sameAs("agentService.integration")}`);
     }
     const expects = link.expectResponseData === undefined ? undefined : check.bool("agentService.expectResponseData", link.expectResponseData, false);
     if (expects !== undefined && known(expects, inspection.expectResponseData) && expects !== inspection.expectResponseData) {
-        refuse("inspection.expectResponseData", inspection.expectResponseData, `${expects}, as the shared agent Service expects (agentService.expectResponseData)`);
+        refuse("inspection.expectResponseData", inspection.expectResponseData, `${mention("agentService.expectResponseData", expects)}, as the shared agent Service expects (agentService.expectResponseData)${sameAs("agentService.expectResponseData")}`);
     }
     const endpoint = parseEndpoint("agentService.endpoint", link.endpoint);
     if (link.clientNamespaces !== undefined) {
@@ -186,8 +202,8 @@ function resolveAgentServiceLink(name: string, namespace: string | undefined, ar
                 "namespace",
                 namespace,
                 namespace === undefined
-                    ? `one of the namespaces the shared agent Service at ${endpointText(endpoint)} admits (its clientNamespaces: ${JSON.stringify(admitted)}): give app "${name}" its namespace`
-                    : `a namespace the shared agent Service at ${endpointText(endpoint)} admits (its clientNamespaces: ${JSON.stringify(admitted)}): add "${namespace}" to that AgentService's clientNamespaces, or deploy app "${name}" into one of them`,
+                    ? `one of the namespaces the shared agent Service at ${mention("agentService.endpoint", endpoint, endpointText(endpoint))} admits (its clientNamespaces: ${mention("agentService.clientNamespaces", admitted)}): give app "${name}" its namespace`
+                    : `a namespace the shared agent Service at ${mention("agentService.endpoint", endpoint, endpointText(endpoint))} admits (its clientNamespaces: ${mention("agentService.clientNamespaces", admitted)}): add ${mention("namespace", namespace)} to that AgentService's clientNamespaces, or deploy app "${name}" into one of them`,
             );
         }
     }
@@ -263,7 +279,7 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
     ]);
     // Shutdown order: Envoy drains, the app outlives it, the agent outlives both.
     if (agent && known(agent.preStopSleepSeconds, app.preStopSleepSeconds) && agent.preStopSleepSeconds < app.preStopSleepSeconds) {
-        refuse("agent.preStopSleepSeconds", agent.preStopSleepSeconds, `at least app.preStopSleepSeconds (${app.preStopSleepSeconds}), so the agent outlives Envoy's drain and the app`);
+        refuse("agent.preStopSleepSeconds", agent.preStopSleepSeconds, `at least app.preStopSleepSeconds (${mention("app.preStopSleepSeconds", app.preStopSleepSeconds)}), so the agent outlives Envoy's drain and the app`);
     }
     // Container names are unique in a pod.
     const taken = [NAMES.envoyContainer, ...(agent ? [NAMES.agentContainer] : [])];

@@ -32,6 +32,9 @@ export const FIELDS = {
     AgentCredentials: fieldsOf<args.AgentCredentials>()(["accessKeyId", "secretAccessKey", "existingSecretName"]),
 };
 
+/** Every field name of the input types: the schema's own words, not a user's. */
+export const FIELD_NAMES: ReadonlySet<string> = new Set(Object.values(FIELDS).flat());
+
 /** Levenshtein distance, case-insensitive: how far a misspelt name is from a known one. */
 export function distance(a: string, b: string): number {
     const x = a.toLowerCase();
@@ -45,9 +48,23 @@ export function distance(a: string, b: string): number {
     return row[y.length];
 }
 
-/** The known name closest to `name` (the first of equals, in the order given). */
-export function closest(name: string, known: readonly string[]): string {
-    return known.reduce((best, k) => (distance(name, k) < distance(name, best) ? k : best), known[0]);
+/**
+ * The known name `name` is most likely a misspelling of (the first of equals, in the order
+ * given); none when even the closest is too far to be one (`envoyCpu` is no `envoyImage`): a
+ * wrong guess sends the user, and a fix command, to the wrong setting.
+ */
+export function closest(name: string, known: readonly string[]): string | undefined {
+    const best = known.reduce((b, k) => (distance(name, k) < distance(name, b) ? k : b), known[0]);
+    if (best === undefined) return undefined;
+    const d = distance(name, best);
+    const [a, b] = [name.toLowerCase(), best.toLowerCase()];
+    const prefix = Math.min(a.length, b.length) >= 3 && (a.startsWith(b) || b.startsWith(a));
+    return d <= 2 || d <= best.length / 3 || prefix ? best : undefined;
+}
+
+/** ` did you mean X?` for the closest known name, or nothing. */
+export function didYouMean(meant: string | undefined): string {
+    return meant === undefined ? "" : `: did you mean ${meant}?`;
 }
 
 /**
@@ -62,7 +79,8 @@ export function onlyFields(at: string, value: unknown, known: readonly string[])
         const where = at === "" ? "the args" : at;
         // An agent key beside the credentials instead of in them.
         const credential = at === "" ? FIELDS.AgentCredentials.find((f) => f.toLowerCase() === key.toLowerCase()) : undefined;
-        const meant = credential !== undefined && known.includes("credentials") ? `credentials.${credential}` : `${at === "" ? "" : `${at}.`}${closest(key, known)}`;
-        refuseAs(path, "a value", `no such setting: did you mean ${meant}? (${where} has ${known.join(", ")})`);
+        const near = closest(key, known);
+        const meant = credential !== undefined && known.includes("credentials") ? `credentials.${credential}` : near === undefined ? undefined : `${at === "" ? "" : `${at}.`}${near}`;
+        refuseAs(path, "a value", `no such setting${didYouMean(meant)} (${where} has ${known.join(", ")})`);
     }
 }

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AgentContainer, ContainerResources, Integration as IntegrationValues } from "../args";
 import * as check from "./checks";
 import { AGENT_IMAGE, AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "./defaults";
-import { refuse } from "./errors";
+import { mention, refuse, sameAs } from "./errors";
 import { FIELDS, onlyFields } from "./fields";
 import { isPending, known, PENDING } from "./pending";
 import { agentPullPolicy, imageVersion, pullPolicy } from "./images";
@@ -46,13 +46,15 @@ export function resolveResources(input: string, given: Plain<ContainerResources>
         };
     };
     const resources = { requests: part("requests"), limits: part("limits") };
-    // Kubernetes refuses a request above its limit.
+    // Kubernetes refuses a request above its limit. A request left to its default follows a
+    // lower limit given (as Kubernetes defaults a request to its limit); one given is refused.
     for (const r of ["cpu", "memory"] as const) {
         const request = resources.requests[r];
         const limit = resources.limits[r];
-        if (request !== undefined && limit !== undefined && known(request, limit) && check.quantityValue(request) > check.quantityValue(limit)) {
-            refuse(`${input}.requests.${r}`, request, `at most ${input}.limits.${r} (${JSON.stringify(limit)})`);
-        }
+        if (request === undefined || limit === undefined || !known(request, limit) || check.quantityValue(request) <= check.quantityValue(limit)) continue;
+        const requestGiven = known(g, g?.requests) && (g?.requests as { cpu?: unknown; memory?: unknown } | undefined)?.[r] !== undefined;
+        if (!requestGiven) resources.requests[r] = limit;
+        else refuse(`${input}.requests.${r}`, request, `at most ${input}.limits.${r} (${mention(`${input}.limits.${r}`, limit)}${limit === defaults.limits[r] ? ", its default" : ""})`);
     }
     return resources;
 }
@@ -120,7 +122,7 @@ export function resolveAgent(at: string, given: Plain<AgentContainer> | undefine
 /** The grace period: given, or the longest preStop sleep plus a margin; always longer than that sleep. */
 export function resolveGrace(at: string, given: unknown, preStopSleepSeconds: number, sleepInput: string): number {
     const grace = check.int(at, given, known(preStopSleepSeconds) ? preStopSleepSeconds + DEFAULTS.terminationGraceMarginSeconds : PENDING, 1, 86400);
-    if (known(grace, preStopSleepSeconds) && grace <= preStopSleepSeconds) refuse(at, grace, `more seconds than ${sleepInput} (${preStopSleepSeconds}), so the drain ends before the pod is killed`);
+    if (known(grace, preStopSleepSeconds) && grace <= preStopSleepSeconds) refuse(at, grace, `more seconds than ${sleepInput} (${mention(sleepInput, preStopSleepSeconds)}), so the drain ends before the pod is killed`);
     return grace;
 }
 
@@ -135,8 +137,8 @@ export function checkDistinctPorts(ports: [input: string, port: number | undefin
         if (p === undefined || isPending(p)) continue;
         const other = owner.get(p);
         if (other !== undefined) {
-            if (!given && other.given) refuse(other.input, p, `a port not already used by "${input}" (its default) in the same pod`);
-            refuse(input, p, `a port not already used by "${other.input}"${other.given ? "" : " (its default)"} in the same pod`);
+            if (!given && other.given) refuse(other.input, p, `a port not already used by "${input}" (its default) in the same pod${sameAs(input)}`);
+            refuse(input, p, `a port not already used by "${other.input}"${other.given ? "" : " (its default)"} in the same pod${sameAs(other.input)}`);
         }
         owner.set(p, { input, given });
     }

@@ -375,7 +375,9 @@ export function envoyModel(bootstrap: any): EnvoyModel {
             } else if (ad.pipe !== undefined) addresses.push({ address: `unix:${ad.pipe?.path}`, port: 0, network: false });
             else if (ad.envoy_internal_address !== undefined) addresses.push({ address: "internal", port: 0, network: false });
         };
-        addressOf(l.address, `${lat}.address`);
+        // Envoy refuses a listener with no address (only an internal listener goes without one).
+        if (l.address === undefined && l.internal_listener === undefined && l.api_listener === undefined) r.refuse(lat, "a listener with no address: Envoy refuses the bootstrap");
+        else addressOf(l.address, `${lat}.address`);
         r.list(l.additional_addresses, `${lat}.additional_addresses`).forEach((x: any, k: number) => addressOf(r.read(x, `${lat}.additional_addresses[${k}]`, "additionalAddress").address, `${lat}.additional_addresses[${k}].address`));
         const binds = !FALSE_VALUE(l.bind_to_port);
         const exposed = binds && addresses.some((a) => a.network && !isLoopback(a.address));

@@ -125,9 +125,9 @@ export interface VerifyTracer {
  * With ext_authz and the access log, `sessionAffinity: ClientIP` keeps each Envoy pod on one
  * agent pod: an autoscaler that may run more agent pods than there are Envoy pods wastes them.
  */
-export function pairedFleetWarning(service: string, maxAgents: number, envoyPods: number): string | undefined {
+export function pairedFleetWarning(service: string, maxAgents: number, envoyPods: number, shown = { maxAgents: String(maxAgents), envoyPods: String(envoyPods) }): string | undefined {
     if (maxAgents <= envoyPods) return undefined;
-    return `its autoscaler may run ${maxAgents} agent pods, but with ext_authz and the access log each Envoy pod keeps one agent pod (${service}, sessionAffinity: ClientIP) and at most ${envoyPods} Envoy ${envoyPods === 1 ? "pod reaches" : "pods reach"} it: lower maxReplicas to ${envoyPods} or use ext_proc`;
+    return `its autoscaler may run ${shown.maxAgents} agent pods, but with ext_authz and the access log each Envoy pod keeps one agent pod (${service}, sessionAffinity: ClientIP) and at most ${shown.envoyPods} Envoy ${envoyPods === 1 ? "pod reaches" : "pods reach"} it: lower maxReplicas to ${shown.envoyPods} or use ext_proc`;
 }
 
 /** Admin paths a pod-facing listener may forward, by exact match: they only read. */

@@ -1,13 +1,15 @@
 // A Pulumi plugin process (a component host, a policy pack) as the CLI talks to it: started,
 // its gRPC port read from its first line of output, a client made for it.
 import { spawn } from "child_process";
+import { scratchDir } from "./scratch";
 
 /**
  * Starts a Pulumi plugin process (a component host or a policy pack), which prints the port of
  * its gRPC server, runs `use` with a client of `service` at that port, then stops it.
  */
 export async function withServer<T>(args: string[], cwd: string, service: any, use: (client: any, stderr: () => string) => Promise<T>): Promise<T> {
-    const host = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    // Its temporary files (ts-node's cache, for a component host) go where the run's scratch goes.
+    const host = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TMPDIR: scratchDir("plugin-tmp") } });
     let stderr = "";
     host.stderr.on("data", (d) => (stderr += d));
     try {

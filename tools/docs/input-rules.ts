@@ -75,7 +75,7 @@ export const INPUT_RULES: BadInput[] = [
     { rule: "a malformed quantity", component: "EnvoyApp", args: () => guideArgs({ agent: { resources: { limits: { memory: "lots" } } } }),
         message: 'sigsci-envoy: invalid "agent.resources.limits.memory": got "lots"; expected a Kubernetes quantity such as "250m", "1", "512Mi" or "1Gi" (not negative)' },
     { rule: "a request above its limit", component: "EnvoyApp", args: () => guideArgs({ app: { image: "a:1", resources: { requests: { memory: "1Gi" } } } }),
-        message: 'sigsci-envoy: invalid "app.resources.requests.memory": got "1Gi"; expected at most app.resources.limits.memory ("256Mi")' },
+        message: 'sigsci-envoy: invalid "app.resources.requests.memory": got "1Gi"; expected at most app.resources.limits.memory ("256Mi", its default)' },
     // images and pull policies
     { rule: "an image that is not an image reference", component: "EnvoyApp", args: () => guideArgs({ app: { image: "Not An Image" } }),
         message: 'sigsci-envoy: invalid "app.image": got "Not An Image"; expected an image reference such as "signalsciences/sigsci-agent:4.60.0" or "registry.example.com/team/app@sha256:<64 hex>"' },
@@ -169,7 +169,7 @@ export const INPUT_RULES: BadInput[] = [
         args: () => ({ app: { image: "a:1" }, agentService: { endpoint: "agents.waf:9999", clientLabels: { "sigsci-envoy/agent-service": "agents" } }, pod: { labels: { "sigsci-envoy/agent-service": "other" } } }),
         message: 'sigsci-envoy: invalid "pod.labels.sigsci-envoy/agent-service": got "other"; expected a label the component does not rely on: it selects its pods (and admits them to the agents) by this one' },
     { rule: "an affinity that is not one", component: "EnvoyApp", args: () => guideArgs({ pod: { affinity: { nodeSelector: { pool: "web" } } } }),
-        message: 'sigsci-envoy: invalid "pod.affinity.nodeSelector": got a value; expected no such field: did you mean pod.affinity.nodeAffinity? (a Kubernetes Affinity has nodeAffinity, podAffinity, podAntiAffinity)' },
+        message: 'sigsci-envoy: invalid "pod.affinity.nodeSelector": got a value; expected no such field (a Kubernetes Affinity has nodeAffinity, podAffinity, podAntiAffinity)' },
     { rule: "an annotation key Kubernetes refuses", component: "EnvoyApp", args: () => guideArgs({ pod: { annotations: { "prometheus io/scrape": "true" } } }),
         message: 'sigsci-envoy: invalid "pod.annotations key": got "prometheus io/scrape"; expected an annotation name: an optional DNS subdomain and \'/\', then at most 63 letters, digits, \'-\', \'_\' and \'.\'' },
     { rule: "a pull Secret name that is not one", component: "EnvoyApp", args: () => guideArgs({ pod: { imagePullSecrets: ["Registry Creds"] } }),

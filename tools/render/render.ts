@@ -61,11 +61,14 @@ export async function renderStack(stack: string, projectDir = REPO): Promise<Ren
     delete require.cache[require.resolve(main)];
     // The program is told which keys are secret, as pulumi up tells it: their values are never shown.
     const secretKeys = [...s.encrypted, ...(placeholders ? credentialKeys : [])];
-    const { result, resources, warnings, errors } = await evaluate(() => require(main), { config, secretKeys, project: s.project, stack, nameByContent: true });
+    // Objects given no namespace go to the default provider's: `kubernetes:namespace`, else the
+    // kubeconfig context's, which the render cannot know (it assumes `default` where it must).
+    const providerNamespace: string | undefined = config["kubernetes:namespace"] || undefined;
+    const { result, resources, warnings, errors } = await evaluate(() => require(main), { config, secretKeys, project: s.project, stack, nameByContent: true, providerNamespace });
     // What pulumi up would stop on, the render stops on too.
     if (errors.length > 0) throw errors[0];
     const objects = sortObjects(redactedObjects(resources));
-    const traffic = analyzeTraffic(objects);
+    const traffic = analyzeTraffic(objects, { defaultNamespace: providerNamespace ?? "default" });
     const exports = result as Record<string, unknown>;
     const output = async (name: string) => (pulumi.Output.isInstance(exports[name]) ? await (exports[name] as any).promise() : exports[name]);
 
@@ -92,15 +95,16 @@ export async function renderStack(stack: string, projectDir = REPO): Promise<Ren
         ...notes,
     ];
     // The components create no Namespace: the objects' own must exist before anything applies (default always does).
-    const namespaces = [...new Set(objects.map((o) => o.metadata.namespace).filter((n) => n !== undefined && n !== "default"))].sort();
+    const namespaceOf = (o: any): string | undefined => o.metadata.namespace ?? providerNamespace;
+    const namespaces = [...new Set(objects.map(namespaceOf).filter((n): n is string => n !== undefined && n !== "default"))].sort();
     if (namespaces.length > 0) {
         summary.push(`note: the components create no Namespace; before applying, create ${namespaces.length === 1 ? "it" : "them"}:`, ...namespaces.map((n) => `  kubectl create namespace ${n}`));
     }
     const createSecret = (name: string, namespace: string | undefined) => `  kubectl ${namespace === undefined ? "" : `-n ${namespace} `}create secret generic ${name} --from-literal=accesskeyid=<Agent Access Key> --from-literal=secretaccesskey=<Agent Secret Key>`;
     for (const secret of secrets) {
         summary.push(
-            `note: Secret ${secret.metadata.namespace ?? "(the current namespace)"}/${secret.metadata.name} is not in the output (the render never holds the agent keys); before applying, create it:`,
-            createSecret(secret.metadata.name, secret.metadata.namespace),
+            `note: Secret ${namespaceOf(secret) ?? "(the current namespace)"}/${secret.metadata.name} is not in the output (the render never holds the agent keys); before applying, create it:`,
+            createSecret(secret.metadata.name, namespaceOf(secret)),
             "  or deploy with pulumi up after pulumi config set --secret accessKeyId/secretAccessKey",
         );
     }
@@ -108,7 +112,7 @@ export async function renderStack(stack: string, projectDir = REPO): Promise<Ren
         // It must be where the agents read it: the namespaces of the workloads that name it.
         const name = config[`${s.project}:existingSecretName`];
         const readsIt = (v: any): boolean => typeof v === "object" && v !== null && (v.secretKeyRef?.name === name || Object.values(v).some(readsIt));
-        const readers = [...new Set(objects.filter((o) => readsIt(o.spec)).map((o) => o.metadata.namespace))].sort();
+        const readers = [...new Set(objects.filter((o) => readsIt(o.spec)).map(namespaceOf))].sort();
         const where = readers.map((ns) => (ns === undefined ? "the current namespace" : `namespace ${ns}`));
         summary.push(`note: the credentials Secret "${name}" is yours, not rendered: it must exist${where.length > 0 ? ` in ${where.join(", ")}` : ""} with the keys accesskeyid and secretaccesskey, e.g.:`, ...readers.map((ns) => createSecret(name, ns)));
     }

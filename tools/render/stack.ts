@@ -7,6 +7,10 @@
 //     `017` is 15), keys in sorted order (Go's json.Marshal); one holding .inf or .nan cannot be
 //     written as JSON, and the CLI refuses the stack file;
 //   - merge keys (`<<: *anchor`) are expanded, as yaml.v2 does;
+//   - a scalar with an explicit standard tag (`!!int 8081`, `!!str`, `!!bool`, `!!float`,
+//     `!!null`, `!!binary`) is that type (a scalar config value: its source text; `!!binary`:
+//     the bytes it encodes), and text that is not of its tag is refused, as yaml.v2 refuses it;
+//   - a key given twice keeps its last value (yaml.v2's Unmarshal is not strict);
 //   - an encrypted value (`secure:`, or an object with a `secure:` leaf) cannot be decrypted
 //     without the CLI and the stack's secrets provider: it is reported, and its key is secret.
 import * as fs from "fs";
@@ -68,10 +72,42 @@ const YAML11_SCALAR = new Type("tag:yaml.org,2002:yaml11", {
     construct: (data: string) => yaml11Scalar(data),
 });
 
+/** The value of a scalar yaml.v2 reads with an explicit standard tag (`!!int 8081`); undefined when its text is not of that tag. */
+const EXPLICIT: Record<string, (data: string) => unknown> = {
+    int: (d) => {
+        const v = yaml11Scalar(d);
+        return typeof v === "number" && Number.isInteger(v) ? v : undefined;
+    },
+    float: (d) => {
+        const v = yaml11Scalar(d);
+        return typeof v === "number" ? v : undefined;
+    },
+    bool: (d) => {
+        const v = yaml11Scalar(d);
+        return typeof v === "boolean" ? v : undefined;
+    },
+    null: (d) => (yaml11Scalar(d) === null ? null : undefined),
+    binary: (d) => (/^[A-Za-z0-9+/=\s]*$/.test(d) ? Buffer.from(d.replace(/\s/g, ""), "base64").toString("latin1") : undefined),
+};
+
+/** The explicit standard tags: typed, or (`asText`) the text a scalar config value gets, as yaml.v2 decodes one into a string. */
+function explicitTags(asText: boolean): Type[] {
+    return Object.entries(EXPLICIT).map(
+        ([tag, value]) =>
+            new Type(`tag:yaml.org,2002:${tag}`, {
+                kind: "scalar",
+                resolve: (data: string | null) => value(data ?? "") !== undefined,
+                construct: (data: string | null) => (asText && tag !== "binary" && tag !== "null" ? (data ?? "") : value(data ?? "")),
+            }),
+    );
+}
+
 /** Plain scalars typed as YAML 1.1, merge keys expanded: the values yaml.v2 decodes. */
-const TYPED: Schema = FAILSAFE_SCHEMA.extend({ implicit: [MERGE, YAML11_SCALAR] });
+const TYPED: Schema = FAILSAFE_SCHEMA.extend({ implicit: [MERGE, YAML11_SCALAR], explicit: explicitTags(false) });
 /** Every scalar as its text, merge keys expanded: what a scalar config value is to the CLI. */
-const TEXT: Schema = FAILSAFE_SCHEMA.extend({ implicit: [MERGE] });
+const TEXT: Schema = FAILSAFE_SCHEMA.extend({ implicit: [MERGE], explicit: explicitTags(true) });
+/** yaml.v2 keeps the last of a key given twice: js-yaml does so in its JSON-compatible mode. */
+const LAST_KEY_WINS = { json: true };
 
 /** JSON as Go's json.Marshal writes a decoded YAML value: keys sorted; no JSON for .inf or .nan. */
 function goJson(v: unknown, at: string): string {
@@ -110,8 +146,8 @@ export function stackNames(projectDir: string): string[] {
 
 /** The `config:` of a stack file's text, as the CLI hands it to the program. */
 export function stackConfigOf(text: string, project: string): { config: Record<string, string>; encrypted: string[] } {
-    const typed = (load(text, { schema: TYPED }) as { config?: Record<string, unknown> } | null)?.config ?? {};
-    const texts = (load(text, { schema: TEXT }) as { config?: Record<string, unknown> } | null)?.config ?? {};
+    const typed = (load(text, { schema: TYPED, ...LAST_KEY_WINS }) as { config?: Record<string, unknown> } | null)?.config ?? {};
+    const texts = (load(text, { schema: TEXT, ...LAST_KEY_WINS }) as { config?: Record<string, unknown> } | null)?.config ?? {};
     const config: Record<string, string> = {};
     const encrypted: string[] = [];
     for (const [rawKey, value] of Object.entries(typed)) {
@@ -130,5 +166,10 @@ export function readStack(projectDir: string, stack: string): StackConfig {
     if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !fs.existsSync(stackFile)) {
         throw new Error(`no stack "${stack}": expected one of ${stackNames(projectDir).join(", ")} (a Pulumi.<stack>.yaml beside Pulumi.yaml)`);
     }
-    return { project: project.name, main: project.main, ...stackConfigOf(fs.readFileSync(stackFile, "utf8"), project.name) };
+    try {
+        return { project: project.name, main: project.main, ...stackConfigOf(fs.readFileSync(stackFile, "utf8"), project.name) };
+    } catch (e) {
+        // A YAML error: the Pulumi CLI refuses the file too ("invalid YAML file").
+        throw new Error(`${path.basename(stackFile)} is not a stack file the Pulumi CLI reads: ${e instanceof Error ? e.message : String(e)}`);
+    }
 }
