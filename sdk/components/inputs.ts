@@ -18,7 +18,7 @@ function containsPending(value: unknown): boolean {
  * cannot lift (a cycle, or deeper than any input may be) is not lifted: the args' reader refuses
  * it, by its path, where the SDK would throw its own error.
  */
-function dependenciesOf(tree: unknown): pulumi.Output<undefined> {
+function dependenciesOf(tree: unknown): pulumi.Output<unknown> {
     const liftable = (v: unknown) => (isPlainData(v) ? v : undefined);
     const leaves = outputLeaves(tree).map((leaf) =>
         pulumi.Output.isInstance(leaf) ? (leaf as pulumi.Output<unknown>).apply(liftable) : pulumi.output(Promise.resolve(leaf).then(liftable)),
