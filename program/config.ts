@@ -671,8 +671,8 @@ function fixFor(values: Values, problem: Problem): string | undefined {
     };
     const set = (at: At, value: string, secret = isSecretAt(values, at)) => {
         const k = keyOf(at.key)!;
-        // Structured values are JSON: quoted for the shell.
-        const shown = ["list", "map", "object", "objects"].includes(k.kind) ? `'${value}'` : value;
+        // A value is one word for the shell (a placeholder, <...>, is left for the user to replace).
+        const shown = /^<[^>]*>$/.test(value) || /^'<[^>]*>'$/.test(value) ? value : shellWord(value, ["list", "map", "object", "objects"].includes(k.kind));
         const flag = secret || k.secret ? "--secret " : "";
         return at.app === undefined ? `pulumi config set ${flag}${at.key} ${shown}` : `pulumi config set ${flag}--path '${pathOf(at)}' ${shown}`;
     };
@@ -709,10 +709,18 @@ function fixFor(values: Values, problem: Problem): string | undefined {
             return false;
         }
     };
-    if ((k.kind === "map" || k.kind === "object") && parses(valueAt(values, at)) && removes()) return rm(at);
+    // Likewise a list of the user's (arguments, CIDRs, tolerations): no example can stand in for
+    // it. The apps themselves are not removed by a fix: the user mends them.
+    if (k.kind !== "string" && k.kind !== "number" && k.kind !== "boolean" && parses(valueAt(values, at))) return k.key !== "apps" && removes() ? rm(at) : undefined;
     for (const candidate of candidates(k, valueAt(values, at))) if (passes(withValue(values, at, candidate))) return set(at, candidate);
     if (removes()) return rm(at);
     return undefined;
+}
+
+/** `value` as one shell word: as it is when nothing in it is special to a shell (and `quote` is not asked), else in single quotes. */
+function shellWord(value: string, quote = false): string {
+    if (!quote && /^[A-Za-z0-9_./:@%+=,-]+$/.test(value)) return value;
+    return `'${value.replace(/'/g, "'\\''")}'`;
 }
 
 /** Values to try for a key: its example, then (for numbers) others near it. */

@@ -101,6 +101,16 @@ const ROWS: Row[] = [
         error: 'sigsci-envoy: invalid "inspection.failOpen": got a value that cannot be read; expected a value that can be read (reading it threw a TypeError)' },
     { kind: "form", what: "a cyclic value behind a promise, refused once by its path", program: app(guideArgs({ pod: { affinity: Promise.resolve(cyclic()) } })),
         error: 'sigsci-envoy: invalid "pod.affinity.admin.again": got a value that contains itself; expected a value without cycles: this one refers back to pod.affinity' },
+    { kind: "form", what: "args given as a list, whose keys are never shown", program: app([guideArgs({ credentials: KEYS })]), secrets: [KEYS.accessKeyId, KEYS.secretAccessKey],
+        error: 'sigsci-envoy: invalid "args": got a list; expected an object with at least {app, credentials}' },
+    { kind: "form", what: "a revoked proxy", program: app(guideArgs({ inspection: (() => { const p = Proxy.revocable({}, {}); p.revoke(); return p.proxy; })() as any })),
+        error: 'sigsci-envoy: invalid "inspection": got a value that cannot be read; expected a value that can be read (reading it threw a TypeError)' },
+    { kind: "form", what: "a proxy whose trap throws, whose text is never shown", program: app(guideArgs({ inspection: new Proxy({}, { ownKeys() { throw new Error("SECRET-TRAP-12"); } }) as any })), secrets: ["SECRET-TRAP-12"],
+        error: 'sigsci-envoy: invalid "inspection": got a value that cannot be read; expected a value that can be read (reading it threw an Error)' },
+    { kind: "form", what: "a promise that fails, named by its path", program: app(guideArgs({ replicas: Promise.reject(new Error("SECRET-REJECTED-13")) as any })), secrets: ["SECRET-REJECTED-13"],
+        error: 'sigsci-envoy: invalid "replicas": got a promise that failed; expected a promise that resolves to a value (it failed with an Error, not shown here)' },
+    { kind: "form", what: "an output that fails, named by its path", program: app(guideArgs({ replicas: pulumi.output(Promise.reject(new Error("SECRET-REJECTED-14"))) as any })), secrets: ["SECRET-REJECTED-14"],
+        error: 'sigsci-envoy: invalid "replicas": got an output that failed; expected an output that resolves to a value (it failed with an Error, not shown here)' },
     // 4. unknown keys, at every level
     { kind: "unknown key", what: "inspection.failopen", program: app(guideArgs({ inspection: { failopen: false } as any })),
         error: 'sigsci-envoy: invalid "inspection.failopen": got a value; expected no such setting: did you mean inspection.failOpen? (inspection has integration, failOpen, timeout, maxRequestBytes, allowPartialMessage, expectResponseData)' },
@@ -122,6 +132,20 @@ const ROWS: Row[] = [
         error: 'sigsci-envoy: invalid "envoy.cpus": got a value; expected no such setting (envoy has image, imagePullPolicy, logLevel, adminPort, readinessPort, metrics, preStopSleepSeconds, gracefulDrain, concurrency, resources, extraConfig, configOverride, acknowledgeVerifierFindings)' },
     { kind: "unknown key", what: "a misspelt tls key of an AgentService without a namespace: the key is named first", program: () => void new AgentService("agents", { credentials: KEYS, tls: { secretNme: "agent-tls" } } as any),
         error: 'sigsci-envoy: invalid "tls.secretNme": got a value; expected no such setting: did you mean tls.secretName? (tls has secretName)' },
+    { kind: "unknown key", what: "a shared agent Service's field beside agentService.create", program: app(guideArgs({ credentials: KEYS, agentService: { create: {}, integration: "ext_proc" } })),
+        error: 'sigsci-envoy: invalid "agentService.integration": got "(set)"; expected nothing with agentService.create: it describes a shared agent Service (the app\'s own follows inspection.integration)' },
+    { kind: "unknown key", what: "a startup probe port for no startup probe", program: app(guideArgs({ agent: { startupProbePort: 3000 } })),
+        error: 'sigsci-envoy: invalid "agent.startupProbePort": got 3000; expected nothing unless agent.startupProbe is true (no listener serves it otherwise)' },
+    { kind: "unknown key", what: "a label the component sets itself", program: app(guideArgs({ labels: { "app.kubernetes.io/component": "mine" } })),
+        error: 'sigsci-envoy: invalid "labels.app.kubernetes.io/component": got "mine"; expected a label the component does not set itself (it sets app.kubernetes.io/component)' },
+    { kind: "unknown key", what: "a pod label that contradicts labels", program: app(guideArgs({ labels: { team: "a" }, pod: { labels: { team: "b" } } })),
+        error: 'sigsci-envoy: invalid "pod.labels.team": got "b"; expected the value labels.team gives every object ("a"), or no pod.labels.team: a pod has one value per label' },
+    { kind: "unknown key", what: "a setting of the generated bootstrap beside envoy.configOverride", program: app(guideArgs({ inspection: { failOpen: false }, envoy: { configOverride: "admin: {}", acknowledgeVerifierFindings: true } })),
+        error: 'sigsci-envoy: invalid "inspection.failOpen": got false; expected nothing with envoy.configOverride: your bootstrap sets it (inspection.integration and expectResponseData still set the agent\'s side)' },
+    { kind: "unknown key", what: "an admin port other than envoy.configOverride's", program: app(guideArgs({ envoy: { adminPort: 9333, configOverride: "admin:\n  address:\n    socket_address: {address: 127.0.0.1, port_value: 9901}\n", acknowledgeVerifierFindings: true } })),
+        error: 'sigsci-envoy: invalid "envoy.adminPort": got 9333; expected 9901, the admin port of envoy.configOverride (the preStop drain calls it there), or nothing' },
+    { kind: "secret shown", what: "a key of a secret map in the refused path", program: app(guideArgs({ pod: { nodeSelector: pulumi.secret({ "acmecorp-pool": "bad value!" }) as any } })), secrets: ["acmecorp-pool"],
+        error: 'sigsci-envoy: invalid "pod.nodeSelector.(a secret value)": got (a secret value); expected a label value: at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit' },
     // 3. name clashes, across parents, providers and derived names
     { kind: "clash", what: "two EnvoyApps of one name under different parents, in one namespace", alone: () => {
             new EnvoyApp("web", guideArgs({ credentials: KEYS, namespace: "shop" }));
@@ -195,6 +219,12 @@ const ROWS: Row[] = [
         error: 'sigsci-envoy: invalid "envoy.resources.limits.cpu": got "2000"; expected at most 1024 cores ("1024"), as Envoy runs one worker per core of its limit ("2000m" is two cores); or set envoy.concurrency' },
     { kind: "refused later", what: 'envoy.resources.limits.cpu "2000m": two workers', program: app(guideArgs({ envoy: { resources: { limits: { cpu: "2000m" } } } })),
         objects: (o) => assert.ok(container(o, "envoy").args.join(" ").includes("--concurrency 2"), container(o, "envoy").args.join(" ")) },
+    { kind: "refused later", what: "a node selector of no terms", program: app(guideArgs({ pod: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } } } })),
+        error: 'sigsci-envoy: invalid "pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms": got []; expected at least one term (a node selector with none matches no node)' },
+    { kind: "refused later", what: "matchLabelKeys that are no label names", program: app(guideArgs({ pod: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname", labelSelector: {}, matchLabelKeys: ["Bad Key!"] }] } } } })),
+        error: 'sigsci-envoy: invalid "pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys[0]": got "Bad Key!"; expected a label name: an optional DNS subdomain and \'/\', then at most 63 letters, digits, \'-\', \'_\' and \'.\'' },
+    { kind: "refused later", what: "matchLabelKeys without a labelSelector", program: app(guideArgs({ pod: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname", matchLabelKeys: ["pod-template-hash"] }] } } } })),
+        error: 'sigsci-envoy: invalid "pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys": got ["pod-template-hash"]; expected nothing without a labelSelector (the keys add to it)' },
     { kind: "refused later", what: "a Secret key the API server refuses", program: app(guideArgs({ app: { image: "a:1", env: [{ name: "A", secretName: "s", secretKey: "bad key/!" }] } })),
         error: 'sigsci-envoy: invalid "app.env[0].secretKey": got "bad key/!"; expected a key of a Secret: at most 253 letters, digits, \'-\', \'_\' and \'.\', not . or .. or starting with ..' },
     { kind: "refused later", what: "an env value with a NUL character", program: app(guideArgs({ app: { image: "a:1", env: [{ name: "A", value: "a\u0000b" }] } })),
@@ -360,7 +390,7 @@ const STACK_ROWS: StackRow[] = [
     { kind: "secret in a hint", what: "a bad label in a secret map: its name and value", values: { ...BASE, podLabels: JSON.stringify({ "team-secret": "Top Secret Team" }) }, secret: ["podLabels"],
         error: 'sigsci-envoy: config "sigsci-envoy:podLabels" has (a secret value) (a secret value): expected a label value: at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit. Fix it with: pulumi config rm podLabels' },
     { kind: "secret in a hint", what: "a bad toleration in a secret list", values: { ...BASE, tolerations: JSON.stringify([{ key: "k", operator: "Exists", value: "tenant-secret-11" }]) }, secret: ["tolerations"],
-        error: 'sigsci-envoy: config "sigsci-envoy:tolerations" has [0].value (a secret value): expected nothing with operator (a secret value) (it tolerates any value). Fix it with: pulumi config set --secret tolerations \'[{"key":"pool","operator":"Equal","value":"web","effect":"NoSchedule"}]\'' },
+        error: 'sigsci-envoy: config "sigsci-envoy:tolerations" has [0].value (a secret value): expected nothing with operator (a secret value) (it tolerates any value). Fix it with: pulumi config rm tolerations' },
     { kind: "secret in a hint", what: "an empty secret value is hidden whole, not garbled", values: { ...BASE, namespace: "" }, secret: ["namespace"],
         error: 'sigsci-envoy: config "sigsci-envoy:namespace" is (a secret value): expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit. Fix it with: pulumi config set --secret namespace default' },
     { kind: "secret in a hint", what: "a secret app name: resource names are never secret", values: { ...BASE, appName: "hidden-app" }, secret: ["appName"],
@@ -371,6 +401,10 @@ const STACK_ROWS: StackRow[] = [
         error: 'sigsci-envoy: config "sigsci-envoy:envoyCpu" is not a setting of this program (docs/reference.md lists them all). Fix it with: pulumi config rm envoyCpu' },
     { kind: "secret in a hint", what: "a misspelt key meaning one already set: the set one is never overwritten", values: { ...BASE, appimage: "other:1" },
         error: 'sigsci-envoy: config "sigsci-envoy:appimage" is not a setting of this program: did you mean appImage? (appImage is set already). Fix it with: pulumi config rm appimage' },
+    { kind: "fix", what: "a list of the user's with a bad element: removed, never replaced by an example", values: { ...BASE, loadBalancerSourceRanges: JSON.stringify(["10.0.0.0/8", "192.168.0.0/33"]) },
+        error: 'sigsci-envoy: config "sigsci-envoy:loadBalancerSourceRanges" has [1] "192.168.0.0/33": expected a network in CIDR notation, such as "203.0.113.0/24" or "2001:db8::/32". Fix it with: pulumi config rm loadBalancerSourceRanges' },
+    { kind: "fix", what: "a moved value with a quote in it, quoted for the shell", values: { ...BASE, podannotations: JSON.stringify({ note: "it's fine" }) },
+        error: 'sigsci-envoy: config "sigsci-envoy:podannotations" is not a setting of this program: did you mean podAnnotations? Fix it with: pulumi config rm podannotations && pulumi config set podAnnotations \'{"note":"it\'\\\'\'s fine"}\'' },
     { kind: "secret in a hint", what: "a blank agent key", values: { ...BASE, secretAccessKey: "   " },
         error: 'sigsci-envoy: config "sigsci-envoy:secretAccessKey" is an empty string: expected the Agent Secret Key, a non-empty string. Fix it with: pulumi config set --secret secretAccessKey <Agent Secret Key>' },
     // 3. name clashes, before anything registers, on the key that caused them
@@ -394,7 +428,7 @@ const STACK_ROWS: StackRow[] = [
     { kind: "blame", what: "fixed agent replicas beside the autoscaler, named by keys", values: { ...BASE, agentLayout: "service", agentReplicas: "2", agentMaxReplicas: "4" },
         error: 'sigsci-envoy: config "sigsci-envoy:agentReplicas" is 2: expected nothing when agentMaxReplicas is given (the autoscaler owns the replica count). Fix it with: pulumi config rm agentReplicas' },
     { kind: "not data", what: "apps nested deeper than any input may be", values: { accessKeyId: BASE.accessKeyId, secretAccessKey: BASE.secretAccessKey, apps: `[{"appName":"shop","appImage":"a:1","affinity":${"[".repeat(5000)}${"]".repeat(5000)}}]` },
-        error: 'sigsci-envoy: config "sigsci-envoy:apps" nests more than 64 levels deep: expected a JSON list of objects, at most 64 levels deep. Fix it with: pulumi config set apps \'[{"appName":"shop","appImage":"registry.example.com/shop:1.0"}]\'' },
+        error: 'sigsci-envoy: config "sigsci-envoy:apps" nests more than 64 levels deep: expected a JSON list of objects, at most 64 levels deep' },
     { kind: "blame", what: "an app port on the agent's default port, in an app", values: { accessKeyId: BASE.accessKeyId, secretAccessKey: BASE.secretAccessKey, apps: JSON.stringify([{ appName: "shop", appImage: "a:1", appPort: 9999 }]) },
         error: "sigsci-envoy: config \"sigsci-envoy:apps[0].appPort\" is 9999: expected a port not already used by \"agentGrpcPort\" (its default) in the same pod. Fix it with: pulumi config set --path 'apps[0].appPort' 8080" },
 ];
@@ -441,6 +475,31 @@ describe("every caller, every input: the stack program's table", () => {
         assert.ok(r.summary.includes("  front URL: http://helloworld.team.svc.cluster.local:8000"), r.summary.join("\n"));
         assert.ok(r.summary.some((l) => l.startsWith("note: Secret team/helloworld-sigsci-credentials-")), r.summary.join("\n"));
         assert.ok(r.summary.includes("  kubectl create namespace team"), r.summary.join("\n"));
+    });
+
+    it("the render merges the project's own config (Pulumi.yaml config:) as pulumi up does, and refuses what it cannot read offline", async () => {
+        const dir = scratchDir("every-caller");
+        fs.symlinkSync(path.join(REPO, "bin"), path.join(dir, "bin"));
+        const project = (config: string) => fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `${fs.readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8")}config:\n${config}`);
+        const stack = (text: string) => fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), text);
+        const { appImage: _i, ...noImage } = BASE;
+        // A default for a key the stack does not set; the stack's own value wins over another.
+        project("  appImage: nginx:1.27\n  replicas:\n    type: integer\n    default: 3\n");
+        stack(JSON.stringify({ config: stackKeysOf(noImage) }));
+        const r = await renderStack("s", dir);
+        const deployment = r.objects.find((o) => o.kind === "Deployment");
+        assert.strictEqual(deployment.spec.replicas, 3);
+        assert.strictEqual(deployment.spec.template.spec.containers.find((c: any) => c.name === "app").image, "nginx:1.27");
+        stack(JSON.stringify({ config: stackKeysOf({ ...noImage, replicas: "two" }) }));
+        await assert.rejects(renderStack("s", dir), { message: "Stack 's' with configuration key 'replicas' must be of type 'integer'" });
+        // A key the project declares without a default must be set by the stack.
+        project("  appImage:\n    type: string\n");
+        stack(JSON.stringify({ config: stackKeysOf(noImage) }));
+        await assert.rejects(renderStack("s", dir), { message: "Stack 's' is missing configuration value 'appImage'" });
+        // Pulumi ESC environments are opened by Pulumi Cloud, never offline.
+        project("  appImage: nginx:1.27\n");
+        stack(`environment:\n  - team/waf-prod\n${JSON.stringify({ config: stackKeysOf(noImage) }).replace(/^\{|\}$/g, "").replace(/^"config":/, "config: ")}\n`);
+        await assert.rejects(renderStack("s", dir), /imports Pulumi ESC environments \(environment:\), which the render cannot open offline/);
     });
 
     it("the render refuses a blank plain-text agent key as pulumi up does, and names the current namespace of an existing Secret", async () => {

@@ -21,7 +21,8 @@ function containsPending(value: unknown): boolean {
 function dependenciesOf(tree: unknown): pulumi.Output<unknown> {
     const liftable = (v: unknown) => (isPlainData(v) ? v : undefined);
     const leaves = outputLeaves(tree).map((leaf) =>
-        pulumi.Output.isInstance(leaf) ? (leaf as pulumi.Output<unknown>).apply(liftable) : pulumi.output(Promise.resolve(leaf).then(liftable)),
+        // A promise that fails is the reader's to refuse, by its path.
+        pulumi.Output.isInstance(leaf) ? (leaf as pulumi.Output<unknown>).apply(liftable) : pulumi.output(Promise.resolve(leaf).then(liftable, () => undefined)),
     );
     return pulumi.unsecret(pulumi.all(leaves)).apply(() => undefined);
 }
@@ -33,12 +34,16 @@ function outputLeaves(tree: unknown): unknown[] {
     return Object.values(tree).flatMap(outputLeaves);
 }
 
-/** No cycle, and no deeper than an input may be: the SDK can lift it. */
+/** No cycle, no deeper than an input may be, and readable: the SDK can lift it. */
 function isPlainData(v: unknown, ancestors: object[] = []): boolean {
     if (typeof v !== "object" || v === null) return true;
     if (ancestors.includes(v) || ancestors.length > MAX_DEPTH) return false;
     const inside = [...ancestors, v];
-    return Object.values(v).every((x) => isPlainData(x, inside));
+    try {
+        return Object.values(v).every((x) => isPlainData(x, inside));
+    } catch {
+        return false; // a revoked proxy, a throwing getter: the reader names it
+    }
 }
 
 /**
@@ -110,16 +115,20 @@ export class Resolved<S> {
         const read2 = settle(read.tree);
         const settled = read2.then(resolveSettled);
         // Every output of the args is a dependency; the settings are secret when a value in them was.
-        // It waits for `settled` too: a refusal found there is this output's error, the same object
-        // (reported once); and it is `settled` itself once that knew every value (it always does but
-        // in a preview, where this apply runs only if nothing was unknown after all).
-        const later = pulumi.all([dependenciesOf(read.tree), pulumi.output(settled.then(() => undefined)), ...checks]).apply(async () => {
-            let r = await read2;
-            let s: S = (await settled) as S;
-            if (containsPending(r.tree)) s = resolveSettled((r = await settle(read.tree)));
-            // Secret credentials leave only which keys were given in the settings: they stay plain.
-            return r.secrets.paths.some((p) => p !== "credentials" && !p.startsWith("credentials.")) ? pulumi.secret(s) : s;
-        });
+        // `settled` comes first: what it refuses (a promise that failed, a value the SDK cannot lift)
+        // is this output's error, the same object (reported once), never the raw error of an output
+        // it read. It is the settings too once it knew every value (it always does but in a
+        // preview, where this apply runs only if nothing was unknown after all).
+        const later = pulumi
+            .output(settled.then(() => undefined))
+            .apply(() => pulumi.all([dependenciesOf(read.tree), ...checks]))
+            .apply(async () => {
+                let r = await read2;
+                let s: S = (await settled) as S;
+                if (containsPending(r.tree)) s = resolveSettled((r = await settle(read.tree)));
+                // Secret credentials leave only which keys were given in the settings: they stay plain.
+                return r.secrets.paths.some((p) => p !== "credentials" && !p.startsWith("credentials.")) ? pulumi.secret(s) : s;
+            });
         return Resolved.later(later as unknown as pulumi.Output<S>, settings, settled);
     }
 

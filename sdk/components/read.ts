@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { InputError, renderMentions, SECRET_SHOWN, show, withArticle } from "../settings/errors";
 import { PENDING } from "../settings/pending";
+import { AFFINITY_TYPES } from "../settings/affinity";
 import { FIELD_NAMES } from "../settings/fields";
 import { AGENT_KEYS, checkAgentKey } from "../settings/shared";
 
@@ -64,42 +65,56 @@ function shape(value: unknown, at: string, depth: number, ancestors: object[], w
     // The credentials' other fields, and credentials that are no object, may hold a key too:
     // the settings see what kind of thing was given, never the value.
     if (at.startsWith("credentials.") && at !== "credentials.existingSecretName" && value !== undefined) return CREDENTIAL_GIVEN;
-    if (at === "credentials" && (typeof value === "string" || typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" || Array.isArray(value))) {
-        return `(a ${Array.isArray(value) ? "list" : typeof value})`;
-    }
+    if (at === "credentials" && (typeof value === "string" || typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")) return `(a ${typeof value})`;
     if (value === undefined || value === null || typeof value === "string" || typeof value === "boolean") return value;
     if (typeof value === "number") return Number.isFinite(value) ? value : fail(at, show(value), "a finite number", walk);
     if (typeof value === "bigint") fail(at, `${show(value)} (a BigInt)`, "a plain number: a BigInt has no JSON form", walk);
     if (typeof value === "symbol") fail(at, "a symbol", PLAIN_DATA, walk);
-    if (isOutputLike(value)) return value;
+    // What it is, asked once: a revoked proxy, or one whose traps throw, cannot even say.
+    const kind = probe(value as object, at, walk);
+    if (at === "credentials" && kind.array) return "(a list)";
+    if (kind.output) return value;
     if (typeof value === "function") fail(at, "a function", PLAIN_DATA, walk);
     if (depth >= MAX_DEPTH) fail(at, `a value nested more than ${MAX_DEPTH} levels deep`, `at most ${MAX_DEPTH} levels of nesting`, walk);
     const obj = value as object;
     const back = ancestors.indexOf(obj);
     if (back >= 0) fail(at, "a value that contains itself", `a value without cycles: this one refers back to ${pathBack(at, ancestors.length - back)}`, walk);
     const inside = [...ancestors, obj];
-    if (Array.isArray(obj)) {
+    if (kind.array) {
+        const list = obj as unknown[];
         const out: unknown[] = [];
-        for (let i = 0; i < obj.length; i++) {
-            if (!(i in obj)) fail(childPath(at, i), "an empty slot of a sparse list", "a value at every position of the list", walk);
-            const item = read(obj, i, childPath(at, i), walk);
+        for (let i = 0; i < list.length; i++) {
+            if (!(i in list)) fail(childPath(at, i), "an empty slot of a sparse list", "a value at every position of the list", walk);
+            const item = read(list, i, childPath(at, i), walk);
             if (item === undefined) fail(childPath(at, i), "undefined", "a value at every position of the list (undefined is none)", walk);
             out.push(shape(item, childPath(at, i), depth + 1, inside, walk));
         }
         return out;
     }
     // A class instance is read by its fields; a built-in (Date, Map, Buffer, ...) is not data.
-    const tag = Object.prototype.toString.call(obj).slice(8, -1);
-    if (tag !== "Object") fail(at, `a ${tag}`, PLAIN_DATA, walk);
+    if (kind.tag !== "Object") fail(at, `a ${kind.tag}`, PLAIN_DATA, walk);
     // A symbol key is no setting and has no JSON form: refused, not ignored.
-    if (Object.getOwnPropertySymbols(obj).length > 0) fail(at, "an object with a symbol key", `${PLAIN_DATA}, keyed by strings`, walk);
+    if (kind.symbols) fail(at, "an object with a symbol key", `${PLAIN_DATA}, keyed by strings`, walk);
     const out: Record<string, unknown> = {};
-    for (const key of fieldNames(obj)) {
+    for (const key of kind.fields) {
         const v = shape(read(obj, key, childPath(at, key), walk), childPath(at, key), depth + 1, inside, walk);
         // Defined, not assigned: a key "__proto__" (JSON.parse makes one) stays a key, to be refused as unknown.
         if (v !== undefined) Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
     }
     return out;
+}
+
+/** What an object is, asked of it once; its reading refused (by path, never showing what it threw) where asking throws. */
+function probe(obj: object, at: string, walk: Walk): { output: boolean; array: boolean; tag: string; symbols: boolean; fields: string[] } {
+    try {
+        if (isOutputLike(obj)) return { output: true, array: false, tag: "", symbols: false, fields: [] };
+        const array = Array.isArray(obj);
+        const tag = Object.prototype.toString.call(obj).slice(8, -1);
+        const plain = !array && tag === "Object";
+        return { output: false, array, tag, symbols: plain && Object.getOwnPropertySymbols(obj).length > 0, fields: plain ? fieldNames(obj) : [] };
+    } catch (e) {
+        return fail(at, "a value that cannot be read", `a value that can be read (reading it threw ${e instanceof Error ? withArticle(e.name) : "a value"})`, walk);
+    }
 }
 
 /**
@@ -156,7 +171,10 @@ export function secretTextsOf(value: unknown): string[] {
     return [];
 }
 
-const secretKeyText = (key: string): string[] => (FIELD_NAMES.has(key) ? [] : [key]);
+/** The schema's own words: field names of the args and of a Kubernetes Affinity. */
+const SCHEMA_WORDS: ReadonlySet<string> = new Set([...FIELD_NAMES, ...Object.values(AFFINITY_TYPES).flatMap((t) => Object.keys(t.fields))]);
+
+const secretKeyText = (key: string): string[] => (SCHEMA_WORDS.has(key) ? [] : [key]);
 
 /** The args, read. */
 export interface ReadArgs {
@@ -191,7 +209,11 @@ export async function settle(tree: unknown): Promise<{ tree: unknown; secrets: S
     const checks: Promise<void>[] = [];
     const visit = async (v: unknown, at: string, depth: number, secret: boolean): Promise<unknown> => {
         if (isOutputLike(v)) {
-            const { value, known, isSecret } = await valueOf(v);
+            const { value, known, isSecret } = await valueOf(v).catch((e: unknown) => {
+                // An output or promise of the caller's that failed: named by its path (its error's text may hold anything).
+                const what = pulumi.Output.isInstance(v) ? "output" : "promise";
+                return fail(at, `${withArticle(what)} that failed`, `${withArticle(what)} that resolves to a value (it failed with ${e instanceof Error ? withArticle(e.name) : "a value"}, not shown here)`, { credentials: [], secret });
+            });
             if (!known) return PENDING;
             const walk: Walk = { credentials: [], secret: secret || isSecret };
             if (walk.secret && !secret) secrets.paths.push(at);

@@ -90,6 +90,9 @@ function checkObject(at: string, value: unknown, typeName: string): void {
 const RULES: Record<string, (at: string, o: Record<string, any>) => void> = {
     PreferredSchedulingTerm: weight,
     WeightedPodAffinityTerm: weight,
+    NodeSelector: (at, o) => {
+        if (Array.isArray(o.nodeSelectorTerms) && o.nodeSelectorTerms.length === 0) refuse(`${at}.nodeSelectorTerms`, o.nodeSelectorTerms, "at least one term (a node selector with none matches no node)");
+    },
     NodeSelectorTerm: (at, o) => {
         (o.matchFields ?? []).forEach((r: any, i: number) => {
             // The only field a node selector can match (validateNodeFieldSelectorRequirement).
@@ -119,6 +122,16 @@ const RULES: Record<string, (at: string, o: Record<string, any>) => void> = {
         (o.namespaces ?? []).forEach((n: string, i: number) => {
             if (!DNS1123_LABEL.test(n) || n.length > 63) refuse(`${at}.namespaces[${i}]`, n, "a namespace name: a DNS-1123 label");
         });
+        // validateMatchLabelKeysAndMismatchLabelKeys: label names, each in one list, and only beside a labelSelector.
+        for (const field of ["matchLabelKeys", "mismatchLabelKeys"]) {
+            const keys: string[] = o[field] ?? [];
+            if (keys.length > 0 && o.labelSelector === undefined) refuse(`${at}.${field}`, keys, "nothing without a labelSelector (the keys add to it)");
+            keys.forEach((k, i) => {
+                if (!isQualifiedName(k)) refuse(`${at}.${field}[${i}]`, k, "a label name: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'");
+            });
+        }
+        const both = (o.matchLabelKeys ?? []).find((k: string) => (o.mismatchLabelKeys ?? []).includes(k));
+        if (both !== undefined) refuse(`${at}.mismatchLabelKeys`, both, "a key not also in matchLabelKeys");
     },
 };
 

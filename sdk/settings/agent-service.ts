@@ -3,7 +3,7 @@ import { AgentServiceArgs, AgentServiceLink, AgentServiceSettings as AgentServic
 import * as check from "./checks";
 import { resolvePod } from "./pod";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "./defaults";
-import { mention, refuse } from "./errors";
+import { mention, refuse, refuseKind } from "./errors";
 import { FIELDS, onlyFields } from "./fields";
 import { isPending, known, PENDING } from "./pending";
 import { checkDistinctPorts, CredentialsForm, INTEGRATIONS, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveWiring, SERVICE_AGENT, standardLabels } from "./shared";
@@ -89,7 +89,7 @@ export function agentServiceSettings(
 ): AgentServiceSettings {
     const parts = resolveAgentServiceParts(at, name, namespace, g, wiring);
     const { labels, selectorLabels } = standardLabels(name, NAMES.agentServiceKind, parts.agent.image, extraLabels);
-    const pod = resolvePod(`${at}pod`, g?.pod, Object.keys(selectorLabels));
+    const pod = resolvePod(`${at}pod`, g?.pod, Object.keys(selectorLabels), labels);
     const serviceAccountName = g?.serviceAccountName === undefined ? undefined : check.dns1123Subdomain(`${at}serviceAccountName`, g.serviceAccountName);
     const serviceAnnotations = check.annotations(`${at}serviceAnnotations`, g?.serviceAnnotations);
     return {
@@ -120,7 +120,7 @@ export function plainLink(s: AgentServiceSettings, tlsCaSecretName?: string): Pl
 
 export function resolveAgentServiceSettings(name: string, args: Plain<AgentServiceArgs>): AgentServiceSettings {
     check.dns1035Label("name", name);
-    if (typeof args !== "object" || args === null || Array.isArray(args)) refuse("args", args, "an object with at least {credentials}");
+    if (typeof args !== "object" || args === null || Array.isArray(args)) refuseKind("args", args, "an object with at least {credentials}");
     onlyFields("", args, FIELDS.AgentServiceArgs);
     const credentials = resolveCredentials("credentials", args.credentials);
     const namespace = args.namespace === undefined ? undefined : check.dns1123Label("namespace", args.namespace);

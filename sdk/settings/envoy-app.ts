@@ -5,7 +5,7 @@ import * as check from "./checks";
 import { resolvePod } from "./pod";
 import { DEFAULTS, ENVOY_IMAGE, NAMES } from "./defaults";
 import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
-import { kindOf, mention, refuse, refuseAs, sameAs } from "./errors";
+import { kindOf, mention, refuse, refuseAs, refuseKind, sameAs } from "./errors";
 import { FIELDS, onlyFields } from "./fields";
 import { isPending, known, PENDING } from "./pending";
 import { defaultPullPolicy, pullPolicy } from "./images";
@@ -122,11 +122,31 @@ function defaultConcurrency(cpuLimit: string | undefined, given: unknown): numbe
     return workers;
 }
 
-/** Envoy reads a bootstrap in YAML (JSON is YAML too): one it cannot parse never starts. */
-function configOverride(value: unknown): string | undefined {
-    if (value === undefined) return undefined;
+/** The settings of a bootstrap that the generated one would hold: with the user's own, they would be ignored. */
+const GENERATED_ONLY = ["inspection.failOpen", "inspection.timeout", "inspection.maxRequestBytes", "inspection.allowPartialMessage"];
+
+/**
+ * Envoy's admin port: given, or the default; with a bootstrap of the user's, the one it names
+ * (the preStop drain calls it), and a given one must agree.
+ */
+function resolveAdminPort(given: unknown, inOverride: number | undefined): number {
+    const port = check.port("envoy.adminPort", given, inOverride ?? DEFAULTS.envoyAdminPort);
+    if (inOverride !== undefined && known(port) && port !== inOverride) refuse("envoy.adminPort", port, `${inOverride}, the admin port of envoy.configOverride (the preStop drain calls it there), or nothing`);
+    return port;
+}
+
+/**
+ * A bootstrap of the user's (`envoy.configOverride`), and the admin port it names. Envoy reads
+ * a bootstrap in YAML (JSON is YAML too): one it cannot parse never starts.
+ */
+function configOverride(value: unknown, inspection: Record<string, unknown> | undefined): { text?: string; adminPort?: number } {
+    if (value === undefined) return {};
     const text = check.str("envoy.configOverride", value);
-    if (isPending(text)) return text;
+    if (isPending(text)) return { text };
+    for (const input of GENERATED_ONLY) {
+        const field = input.slice("inspection.".length);
+        if (inspection !== undefined && !isPending(inspection) && inspection[field] !== undefined) refuse(input, inspection[field], "nothing with envoy.configOverride: your bootstrap sets it (inspection.integration and expectResponseData still set the agent's side)");
+    }
     let parsed: unknown;
     try {
         parsed = load(text, { schema: CORE_SCHEMA });
@@ -135,7 +155,8 @@ function configOverride(value: unknown): string | undefined {
         refuseAs("envoy.configOverride", `a text that does not parse (${reason})`, "an Envoy bootstrap in YAML or JSON");
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) refuseAs("envoy.configOverride", `a text that parses to ${parsed === null ? "nothing" : kindOf(parsed)}`, "an Envoy bootstrap in YAML or JSON: a mapping of its fields");
-    return text;
+    const port = (parsed as any).admin?.address?.socket_address?.port_value;
+    return { text, adminPort: typeof port === "number" && Number.isInteger(port) ? port : undefined };
 }
 
 /** The official distroless Envoy images hold no shell for the admin drain. */
@@ -166,6 +187,11 @@ function resolveAgentServiceLink(name: string, namespace: string | undefined, ar
     if ((link.create === undefined) === (link.endpoint === undefined)) refuse("agentService", link, "either agentService.create or agentService.endpoint");
     const tlsCaSecretName = link.tlsCaSecretName === undefined ? undefined : check.dns1123Subdomain("agentService.tlsCaSecretName", link.tlsCaSecretName);
     if (link.create !== undefined) {
+        // What describes a shared agent Service has no say over the app's own: refused, not ignored.
+        const own: Record<string, string> = { integration: "inspection.integration", expectResponseData: "inspection.expectResponseData", clientLabels: "labels", clientNamespaces: "namespace" };
+        for (const [field, instead] of Object.entries(own)) {
+            if ((link as Record<string, unknown>)[field] !== undefined) refuse(`agentService.${field}`, "(set)", `nothing with agentService.create: it describes a shared agent Service (the app's own follows ${instead})`);
+        }
         const credentials = resolveCredentials("credentials", args.credentials);
         const create = check.plainObject("agentService.create", link.create, FIELDS.AgentServiceSettings) as Plain<AgentServiceSettingsArgs>;
         const childName = agentServiceNameFor(name);
@@ -235,7 +261,7 @@ function resolveFrontService(s: Record<string, unknown>, frontPort: number): App
 
 export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): AppSettings {
     check.dns1035Label("name", name);
-    if (typeof args !== "object" || args === null || Array.isArray(args)) refuse("args", args, "an object with at least {app, credentials}");
+    if (typeof args !== "object" || args === null || Array.isArray(args)) refuseKind("args", args, "an object with at least {app, credentials}");
     onlyFields("", args, FIELDS.EnvoyAppArgs);
     const namespace = args.namespace === undefined ? undefined : check.dns1123Label("namespace", args.namespace);
     const inspection = resolveInspection(args.inspection);
@@ -247,11 +273,12 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
     const e = check.plainObject("envoy", args.envoy, FIELDS.EnvoyProxy) ?? {};
     const envoyImage = check.image("envoy.image", e.image, ENVOY_IMAGE);
     const envoyResources = resolveResources("envoy.resources", e.resources as Plain<ContainerResources>, DEFAULTS.resources.envoy);
+    const override = configOverride(e.configOverride, args.inspection as Record<string, unknown> | undefined);
     const envoy: AppSettings["envoy"] = {
         image: envoyImage,
         pullPolicy: pullPolicy("envoy.imagePullPolicy", e.imagePullPolicy, envoyImage, defaultPullPolicy),
         logLevel: check.oneOf("envoy.logLevel", e.logLevel, ENVOY_LOG_LEVELS, DEFAULTS.envoyLogLevel),
-        adminPort: check.port("envoy.adminPort", e.adminPort, DEFAULTS.envoyAdminPort),
+        adminPort: resolveAdminPort(e.adminPort, override.adminPort),
         readinessPort: check.port("envoy.readinessPort", e.readinessPort, DEFAULTS.envoyReadinessPort),
         metrics: check.bool("envoy.metrics", e.metrics, DEFAULTS.envoyMetrics),
         preStopSleepSeconds: check.int("envoy.preStopSleepSeconds", e.preStopSleepSeconds, DEFAULTS.envoyPreStopSleepSeconds, 0, 3600),
@@ -259,7 +286,7 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         concurrency: check.int("envoy.concurrency", e.concurrency, defaultConcurrency(envoyResources.limits.cpu, e.concurrency), 1, MAX_CONCURRENCY),
         resources: envoyResources,
         extraConfig: check.plainObject("envoy.extraConfig", e.extraConfig),
-        configOverride: configOverride(e.configOverride),
+        configOverride: override.text,
         acknowledgeVerifierFindings: check.bool("envoy.acknowledgeVerifierFindings", e.acknowledgeVerifierFindings, DEFAULTS.acknowledgeVerifierFindings),
     };
     const app = resolveApp(args.app, envoy.preStopSleepSeconds);
@@ -288,7 +315,11 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         ? resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, agent.preStopSleepSeconds, "agent.preStopSleepSeconds")
         : resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, app.preStopSleepSeconds, "app.preStopSleepSeconds");
     const s = check.plainObject("service", args.service, FIELDS.FrontService) ?? {};
-    const extraLabels = { ...check.labels("labels", args.labels), ...(agentService?.clientLabels ?? {}) };
+    const userLabels = check.labels("labels", args.labels);
+    // The shared agents admit the app by their client label: the app cannot label itself otherwise.
+    const clientLabels = agentService?.clientLabels ?? {};
+    if (known(userLabels, clientLabels)) for (const key of Object.keys(userLabels)) if (key in clientLabels) refuse(`labels.${key}`, userLabels[key], `a label other than ${key}, which the shared agent Service admits the app's pods by`);
+    const extraLabels = { ...userLabels, ...clientLabels };
     const { labels, selectorLabels } = standardLabels(name, NAMES.envoyAppKind, app.image, extraLabels);
     return {
         name,
@@ -309,7 +340,7 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         agent,
         agentService,
         service: resolveFrontService(s, frontPort),
-        pod: resolvePod("pod", args.pod, [...Object.keys(selectorLabels), ...Object.keys(agentService?.clientLabels ?? {})]),
+        pod: resolvePod("pod", args.pod, [...Object.keys(selectorLabels), ...Object.keys(agentService?.clientLabels ?? {})], labels),
         warnings,
     };
 }

@@ -81,8 +81,10 @@ export class InputError extends pulumi.RunError {
         const hideGiven = secret(this.input) || equalsSecret(this.acceptedText, secret);
         const given = hideGiven ? SECRET_SHOWN : scrub(renderMentions(this.givenText, secret));
         const accepted = scrub(renderMentions(this.acceptedText, secret));
-        if (given === this.given && accepted === this.accepted) return this;
-        return new InputError(this.input, given, accepted, this.partial);
+        // The path too: a key of a secret map is part of it (`pod.nodeSelector.<key>`).
+        const input = scrub(this.input);
+        if (input === this.input && given === this.given && accepted === this.accepted) return this;
+        return new InputError(input, given, accepted, this.partial);
     }
 }
 
@@ -126,4 +128,9 @@ export function refuse(input: string, value: unknown, accepted: string): never {
 /** Throws an {@link InputError} that shows `shown` instead of the value (for secrets). */
 export function refuseAs(input: string, shown: string, accepted: string): never {
     throw new InputError(input, shown, accepted);
+}
+
+/** Throws an {@link InputError} that shows only what kind of thing `value` is (it may hold anything, the agent keys too). */
+export function refuseKind(input: string, value: unknown, accepted: string): never {
+    throw new InputError(input, kindOf(value), accepted, holdsPending(value));
 }

@@ -3,7 +3,7 @@
 // them. Nothing is set by default.
 import { PodOptions, TaintEffect, Toleration, TolerationOperator } from "../args";
 import * as check from "./checks";
-import { refuse } from "./errors";
+import { mention, refuse } from "./errors";
 import { checkAffinity } from "./affinity";
 import { FIELDS } from "./fields";
 import { isPending } from "./pending";
@@ -35,7 +35,7 @@ function resolveToleration(at: string, given: unknown): TolerationSetting {
  * `reservedLabels` are the labels the component relies on (its selector, the agents'
  * NetworkPolicy): extra pod labels may not set them.
  */
-export function resolvePod(at: string, given: Plain<PodOptions> | undefined, reservedLabels: string[]): PodSettings {
+export function resolvePod(at: string, given: Plain<PodOptions> | undefined, reservedLabels: string[], objectLabels: Record<string, string> = {}): PodSettings {
     const p = check.plainObject(at, given, FIELDS.PodOptions) as Plain<PodOptions> | undefined;
     if (isPending(p)) return p as never;
     if (p === undefined) return { annotations: {}, labels: {} };
@@ -46,6 +46,12 @@ export function resolvePod(at: string, given: Plain<PodOptions> | undefined, res
     const labels = check.labels(`${at}.labels`, p.labels);
     if (!isPending(labels)) {
         for (const key of Object.keys(labels)) if (reservedLabels.includes(key)) refuse(`${at}.labels.${key}`, labels[key], "a label the component does not rely on: it selects its pods (and admits them to the agents) by this one");
+        // The component's other labels, and labels that every object gets, are on the pods already: one value each.
+        for (const key of Object.keys(labels)) {
+            if (!(key in objectLabels) || objectLabels[key] === labels[key]) continue;
+            if (key.startsWith("app.kubernetes.io/")) refuse(`${at}.labels.${key}`, labels[key], `a label the component does not set itself (it sets ${key})`);
+            refuse(`${at}.labels.${key}`, labels[key], `the value labels.${key} gives every object (${mention(`labels.${key}`, objectLabels[key])}), or no ${at}.labels.${key}: a pod has one value per label`);
+        }
     }
     const nodeSelector = p.nodeSelector === undefined ? undefined : check.labels(`${at}.nodeSelector`, p.nodeSelector);
     const imagePullSecrets = check.stringList(`${at}.imagePullSecrets`, p.imagePullSecrets);

@@ -87,6 +87,7 @@ export function resolveAgent(at: string, given: Plain<AgentContainer> | undefine
     const image = check.image(`${at}.image`, g?.image, AGENT_IMAGE);
     const tmpMountPath = check.absolutePath(`${at}.tmpMountPath`, g?.tmpMountPath, DEFAULTS.agentTmpMountPath);
     const startup = check.bool(`${at}.startupProbe`, g?.startupProbe, DEFAULTS.agentStartupProbe);
+    if (known(startup) && startup === false && g?.startupProbePort !== undefined) refuse(`${at}.startupProbePort`, g.startupProbePort, `nothing unless ${at}.startupProbe is true (no listener serves it otherwise)`);
     const options: Record<string, string> = {};
     const givenOptions = check.plainObject(`${at}.options`, g?.options) ?? {};
     for (const [name, value] of Object.entries(givenOptions)) {
@@ -149,20 +150,19 @@ export function checkDistinctPorts(ports: [input: string, port: number | undefin
  * stable pair (name, instance): a Deployment's selector cannot change, and a version in it
  * would orphan the old pods at every upgrade.
  */
-export function standardLabels(name: string, kind: { name: string; component: string }, image: string, extra: Record<string, string>) {
+export function standardLabels(name: string, kind: { name: string; component: string }, image: string, extra: Record<string, string>, input = "labels") {
     const selectorLabels = { "app.kubernetes.io/name": kind.name, "app.kubernetes.io/instance": name };
     const version = isPending(image) ? undefined : imageVersion(image);
-    return {
-        selectorLabels,
-        labels: {
-            ...extra,
-            ...selectorLabels,
-            "app.kubernetes.io/component": kind.component,
-            ...(version !== undefined ? { "app.kubernetes.io/version": version } : {}),
-            "app.kubernetes.io/part-of": "sigsci-envoy",
-            "app.kubernetes.io/managed-by": "pulumi",
-        },
+    const own: Record<string, string> = {
+        ...selectorLabels,
+        "app.kubernetes.io/component": kind.component,
+        ...(version !== undefined ? { "app.kubernetes.io/version": version } : {}),
+        "app.kubernetes.io/part-of": "sigsci-envoy",
+        "app.kubernetes.io/managed-by": "pulumi",
     };
+    // The component's own labels are not the user's to set: one given would be silently replaced.
+    if (!isPending(extra)) for (const key of Object.keys(extra)) if (key in own || key === "app.kubernetes.io/version") refuse(`${input}.${key}`, extra[key], `a label the component does not set itself (it sets ${key})`);
+    return { selectorLabels, labels: { ...extra, ...own } };
 }
 
 /** The agent keys, and what each is called in messages. */

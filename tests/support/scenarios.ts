@@ -54,7 +54,8 @@ export const scenario: fc.Arbitrary<Scenario> = fc
             grpcPort: grpc,
             tmpMountPath: c.tmpMountPath,
             startupProbe: c.startupProbe,
-            startupProbePort: startup,
+            // A port only for a probe that is on (one for none is refused).
+            ...(c.startupProbe ? { startupProbePort: startup } : {}),
             preStopSleepSeconds: c.preStop,
             ...(c.maxProcs ? { options: { "max-procs": c.maxProcs } } : {}),
         };

@@ -145,31 +145,118 @@ export function stackNames(projectDir: string): string[] {
 }
 
 /** The `config:` of a stack file's text, as the CLI hands it to the program. */
-export function stackConfigOf(text: string, project: string): { config: Record<string, string>; encrypted: string[] } {
-    const typed = (load(text, { schema: TYPED, ...LAST_KEY_WINS }) as { config?: Record<string, unknown> } | null)?.config ?? {};
+export function stackConfigOf(text: string, project: string): { config: Record<string, string>; encrypted: string[]; objects: string[]; environments: boolean } {
+    const doc = load(text, { schema: TYPED, ...LAST_KEY_WINS }) as { config?: Record<string, unknown>; environment?: unknown } | null;
+    const typed = doc?.config ?? {};
     const texts = (load(text, { schema: TEXT, ...LAST_KEY_WINS }) as { config?: Record<string, unknown> } | null)?.config ?? {};
     const config: Record<string, string> = {};
     const encrypted: string[] = [];
+    const objects: string[] = [];
     for (const [rawKey, value] of Object.entries(typed)) {
         const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
         if (holdsSecure(value)) encrypted.push(key);
         else if (value === null) config[key] = "";
-        else if (typeof value === "object") config[key] = goJson(value, key);
-        else config[key] = String(texts[rawKey]);
+        else if (typeof value === "object") {
+            config[key] = goJson(value, key);
+            objects.push(key);
+        } else config[key] = String(texts[rawKey]);
     }
-    return { config, encrypted };
+    const environments = doc?.environment !== undefined && doc.environment !== null && !(Array.isArray(doc.environment) && doc.environment.length === 0);
+    return { config, encrypted, objects, environments };
+}
+
+// ---- the project's own config (Pulumi.yaml `config:`), as the CLI merges it ----------------
+// pulumi/pulumi: sdk/go/common/workspace/project.go (RewriteShorthandConfigValues, Validate,
+// ValidateConfigValue) and pkg/workspace/config.go (mergeConfig, validateStackConfigValue).
+
+interface ProjectConfigType {
+    type?: string;
+    items?: { type: string; items?: unknown };
+    default?: unknown;
+    value?: unknown;
+    secret?: boolean;
+}
+
+const isPrimitive = (v: unknown) => typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isInteger(v));
+
+/** A project's `config:` with the shorthand written out: a bare value is a default of the project's key, a value of another's. */
+function projectConfigTypes(raw: unknown, project: string): Record<string, ProjectConfigType> {
+    if (raw === undefined || raw === null) return {};
+    if (typeof raw !== "object" || Array.isArray(raw)) throw new Error("Pulumi.yaml: config must be a map of configuration keys");
+    const out: Record<string, ProjectConfigType> = {};
+    for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+        const own = !key.includes(":") || key.startsWith(`${project}:`);
+        const t: ProjectConfigType = isPrimitive(value) || Array.isArray(value) ? (own ? { default: value } : { value }) : ((value ?? {}) as ProjectConfigType);
+        if (t.default !== undefined && t.value !== undefined) throw new Error(`Pulumi.yaml: project config '${key}' cannot have both a 'default' and 'value' attribute`);
+        if (!own && (t.type !== undefined || t.default !== undefined || t.value === undefined)) throw new Error(`Pulumi.yaml: configuration key '${key}' is not namespaced by the project: it takes only a 'value'`);
+        if (own && t.type === "array" && t.items === undefined) throw new Error(`Pulumi.yaml: the configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`);
+        out[key] = t;
+    }
+    return out;
+}
+
+/** Go's ValidateConfigValue: is `value` (a stack's string, or its parsed JSON) of the declared type? */
+function ofType(type: string | undefined, items: ProjectConfigType["items"], value: unknown): boolean {
+    switch (type) {
+        case "string":
+            return typeof value === "string";
+        case "integer":
+            return (typeof value === "number" && Number.isInteger(value)) || (typeof value === "string" && /^[+-]?\d+$/.test(value));
+        case "boolean":
+            return typeof value === "boolean" || value === "true" || value === "false";
+        case "object":
+            return typeof value === "object" && value !== null && !Array.isArray(value);
+        default:
+            return Array.isArray(value) && items !== undefined && value.every((x) => ofType(items.type, items.items as ProjectConfigType["items"], x));
+    }
+}
+
+/**
+ * The stack's config with the project's merged in, as `pulumi up` does: a key the stack does not
+ * set takes the project's default or value; a key of the project's declared without either must
+ * be set; a typed key's value must be of its type, and a secret one encrypted.
+ */
+export function mergeProjectConfig(stackName: string, project: string, rawProjectConfig: unknown, stack: { config: Record<string, string>; encrypted: string[]; objects: string[] }): Record<string, string> {
+    const types = projectConfigTypes(rawProjectConfig, project);
+    const config = { ...stack.config };
+    const missing: string[] = [];
+    for (const key of Object.keys(types).sort()) {
+        const t = types[key];
+        const full = key.includes(":") ? key : `${project}:${key}`;
+        const onStack = full in config || stack.encrypted.includes(full);
+        const given = t.default !== undefined ? t.default : t.value;
+        if (!onStack && given === undefined) {
+            if (full.startsWith(`${project}:`)) missing.push(key);
+            continue;
+        }
+        // createConfigValue: a string, whole number or boolean as Go prints it; anything else as JSON.
+        if (!onStack) config[full] = isPrimitive(given) ? String(given) : goJson(given, full);
+        if (t.type === undefined) continue;
+        if (t.secret && !stack.encrypted.includes(full)) throw new Error(`Stack '${stackName}' with configuration key '${key}' must be encrypted as it's secret`);
+        if (stack.encrypted.includes(full)) continue; // its value cannot be read offline
+        const value = !onStack ? (isPrimitive(given) ? String(given) : given) : stack.objects.includes(full) ? JSON.parse(config[full]) : config[full];
+        if (!ofType(t.type, t.items, value)) throw new Error(`Stack '${stackName}' with configuration key '${key}' must be of type '${t.items ? `array<${t.items.type}>` : t.type}'`);
+    }
+    if (missing.length > 0) throw new Error(`Stack '${stackName}' is missing configuration value${missing.length > 1 ? "s" : ""} ${missing.map((k) => `'${k}'`).join(", ")}`);
+    return config;
 }
 
 export function readStack(projectDir: string, stack: string): StackConfig {
-    const project = load(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8"), { schema: TYPED }) as { name: string; main?: string };
-    const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
+    const projectFile = load(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8"), { schema: TYPED, ...LAST_KEY_WINS }) as { name: string; main?: string; stackConfigDir?: string; config?: unknown };
+    const stackDir = path.join(projectDir, projectFile.stackConfigDir ?? ".");
+    const stackFile = path.join(stackDir, `Pulumi.${stack}.yaml`);
     if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !fs.existsSync(stackFile)) {
-        throw new Error(`no stack "${stack}": expected one of ${stackNames(projectDir).join(", ")} (a Pulumi.<stack>.yaml beside Pulumi.yaml)`);
+        throw new Error(`no stack "${stack}": expected one of ${stackNames(stackDir).join(", ")} (a Pulumi.<stack>.yaml ${projectFile.stackConfigDir ? `in ${projectFile.stackConfigDir}` : "beside Pulumi.yaml"})`);
     }
+    let read: ReturnType<typeof stackConfigOf>;
     try {
-        return { project: project.name, main: project.main, ...stackConfigOf(fs.readFileSync(stackFile, "utf8"), project.name) };
+        read = stackConfigOf(fs.readFileSync(stackFile, "utf8"), projectFile.name);
     } catch (e) {
         // A YAML error: the Pulumi CLI refuses the file too ("invalid YAML file").
         throw new Error(`${path.basename(stackFile)} is not a stack file the Pulumi CLI reads: ${e instanceof Error ? e.message : String(e)}`);
     }
+    // Pulumi ESC environments are opened by the Pulumi Cloud: offline, their values are unknown.
+    if (read.environments) throw new Error(`${path.basename(stackFile)} imports Pulumi ESC environments (environment:), which the render cannot open offline: render a stack that sets its values itself, or deploy with pulumi up`);
+    const config = mergeProjectConfig(stack, projectFile.name, projectFile.config, read);
+    return { project: projectFile.name, main: projectFile.main, config, encrypted: read.encrypted };
 }
