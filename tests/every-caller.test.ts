@@ -236,7 +236,7 @@ const ROWS: Row[] = [
     { kind: "blame", what: "a limit under the default request: the request follows it, as Kubernetes defaults a request to its limit", program: app(guideArgs({ app: { image: "a:1", resources: { limits: { memory: "64Mi", cpu: "50m" } } } })),
         objects: (o) => assert.deepStrictEqual(container(o, "app").resources, { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "50m", memory: "64Mi" } }) },
     { kind: "refused later", what: 'inspection.timeout "0.000000001s"', program: app(guideArgs({ inspection: { timeout: "0.000000001s" } })),
-        error: 'sigsci-envoy: invalid "inspection.timeout": got "0.000000001s"; expected a duration of whole milliseconds in seconds such as "0.2s" or "1s", from 0.001s to 315576000000s (protobuf\'s limit)' },
+        error: 'sigsci-envoy: invalid "inspection.timeout": got "0.000000001s"; expected a duration of whole milliseconds in seconds such as "0.2s" or "1s", from 0.001s to 4294967.295s (Envoy reads ext_authz\'s timeout as 32-bit milliseconds)' },
     { kind: "refused later", what: 'inspection.timeout "0.001s" and "0.250s"', program: app(guideArgs({ inspection: { timeout: "0.250s" } })),
         objects: (o) => assert.strictEqual(envoyJson(o).static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.grpc_service.timeout, "0.250s") },
     // 8. a value that arrived as a secret is named, never shown

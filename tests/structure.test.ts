@@ -1,7 +1,8 @@
 // The shape of the repository, checked: which folder may import which, no import loops, and
 // the package importing only its own dependencies.
 //
-//   sdk/        the package: traffic (the request-path model) and args at the bottom, guide
+//   sdk/        the package: vocabulary (Envoy's, the agent's and Kubernetes' names and
+//               limits, one home each), traffic (the request-path model) and args at the bottom, guide
 //               (Fastly's guide: its values, checked on plain objects) over traffic, then
 //               settings, envoy, kube, components; nothing outside sdk/
 //   policy/     the policy pack: the package only by its name (it is published on its own)
@@ -58,20 +59,22 @@ function layer(file: string): string {
 
 /** What each layer may import (besides itself). */
 const ALLOWED: Record<string, string[]> = {
-    "sdk/traffic": [],
-    "sdk/guide": ["sdk/traffic"],
+    // The one vocabulary (Envoy's names and limits, the agent's, Kubernetes'): writer and checker alike import it.
+    "sdk/vocabulary": ["sdk/args"],
+    "sdk/traffic": ["sdk/vocabulary"],
+    "sdk/guide": ["sdk/traffic", "sdk/vocabulary"],
     "sdk/args": [],
-    "sdk/settings": ["sdk/args", "sdk/traffic", "sdk/guide"],
-    "sdk/envoy": ["sdk/settings", "sdk/args"],
-    "sdk/kube": ["sdk/envoy", "sdk/settings", "sdk/args", "sdk/traffic"],
-    "sdk/components": ["sdk/kube", "sdk/envoy", "sdk/settings", "sdk/args", "sdk/traffic"],
+    "sdk/settings": ["sdk/args", "sdk/traffic", "sdk/guide", "sdk/vocabulary"],
+    "sdk/envoy": ["sdk/settings", "sdk/args", "sdk/vocabulary"],
+    "sdk/kube": ["sdk/envoy", "sdk/settings", "sdk/args", "sdk/traffic", "sdk/vocabulary"],
+    "sdk/components": ["sdk/kube", "sdk/envoy", "sdk/settings", "sdk/args", "sdk/traffic", "sdk/vocabulary"],
     "sdk/index": ["sdk/components", "sdk/args", "sdk/settings", "sdk/traffic"],
     // The entry point of the multi-language component host.
     "index.ts": ["sdk/index"],
     program: ["sdk/index", "sdk/args", "sdk/settings", "sdk/components"],
-    tools: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "program"],
+    tools: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/vocabulary", "program"],
     scripts: ["tools", "sdk/index", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "policy"],
-    tests: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/guide", "sdk/components", "program", "policy", "tools"],
+    tests: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/guide", "sdk/components", "sdk/vocabulary", "program", "policy", "tools"],
     examples: [],
     policy: [],
 };

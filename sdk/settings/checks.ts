@@ -17,8 +17,6 @@ const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+
 // A Kubernetes resource quantity, as resource.ParseQuantity reads it (k8s.io/apimachinery/pkg/api/resource):
 // a number, then a binary-SI, decimal-SI or exponent suffix. Resources are never negative.
 const QUANTITY = /^(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
-// The longest duration protobuf can hold (google.protobuf.Duration): 10,000 years.
-const MAX_DURATION_SECONDS = 315576000000;
 // Control characters (newlines, tabs, NUL, DEL) have no place in a name or path.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -160,12 +158,15 @@ export function cidrList(input: string, value: unknown): string[] | undefined {
     return list;
 }
 
-/** A timeout Envoy reads in whole milliseconds (it drops the rest: "0.0005s" would be no time at all). */
-export function duration(input: string, value: unknown, fallback: string): string {
+/**
+ * A timeout Envoy reads in whole milliseconds (it drops the rest: "0.0005s" would be no time at
+ * all), up to the limit of the field it lands in (`limit`: Envoy's, from sdk/envoy/limits.ts).
+ */
+export function duration(input: string, value: unknown, fallback: string, limit: { max: number; why: string }): string {
     if (isPending(value)) return value as never;
     if (value === undefined) return fallback;
-    if (typeof value !== "string" || !DURATION.test(value) || !/^\d+(\.\d{1,3}0*)?s$/.test(value) || Number(value.slice(0, -1)) < 0.001 || Number(value.slice(0, -1)) > MAX_DURATION_SECONDS) {
-        refuse(input, value, `a duration of whole milliseconds in seconds such as "0.2s" or "1s", from 0.001s to ${MAX_DURATION_SECONDS}s (protobuf's limit)`);
+    if (typeof value !== "string" || !DURATION.test(value) || !/^\d+(\.\d{1,3}0*)?s$/.test(value) || Number(value.slice(0, -1)) < 0.001 || Number(value.slice(0, -1)) > limit.max) {
+        refuse(input, value, `a duration of whole milliseconds in seconds such as "0.2s" or "1s", from 0.001s to ${limit.max}s (${limit.why})`);
     }
     return value;
 }

@@ -11,6 +11,7 @@ import { isPending, known, PENDING } from "./pending";
 import { defaultPullPolicy, pullPolicy } from "./images";
 import { checkDistinctPorts, INTEGRATIONS, IPV4, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveResources, resolveWiring, SIDECAR_AGENT, standardLabels } from "./shared";
 import { pairedFleetWarning } from "../traffic/verify";
+import { INSPECTION_TIMEOUT_LIMITS } from "../vocabulary/envoy";
 import { AgentEndpointSettings, AgentServiceLinkSettings, AppSettings, EnvVarSetting, InspectionSettings } from "./types";
 
 const ENVOY_LOG_LEVELS = Object.values(EnvoyLogLevel);
@@ -33,7 +34,7 @@ export function resolveInspection(given: Plain<WafInspection> | undefined): Insp
     return {
         integration,
         failOpen: check.bool("inspection.failOpen", g?.failOpen, d.failOpen),
-        timeout: check.duration("inspection.timeout", g?.timeout, d.timeout),
+        timeout: check.duration("inspection.timeout", g?.timeout, d.timeout, INSPECTION_TIMEOUT_LIMITS[integration] ?? INSPECTION_TIMEOUT_LIMITS.ext_authz),
         // Envoy buffers this much per request in memory; 8 MiB is a generous ceiling.
         maxRequestBytes: check.int("inspection.maxRequestBytes", g?.maxRequestBytes, extProc ? d.extProcMaxRequestBytes : d.maxRequestBytes, 1, 8 * 1024 * 1024),
         allowPartialMessage: extProc ? false : check.bool("inspection.allowPartialMessage", g?.allowPartialMessage, d.allowPartialMessage),
