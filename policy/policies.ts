@@ -5,15 +5,16 @@
 // finding with the object it is about and the fix. This module only describes the policies:
 // index.ts serves them (constructing a PolicyPack starts a server), and tests call them directly.
 import { EnforcementLevel, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { checkAgentContainers, checkAgentKeysInConfigMaps, failOpenPaths, GuideCode, GuideFinding } from "sigsci-envoy/guide";
-import { Finding } from "sigsci-envoy/traffic";
+import { checkAgentContainers, checkAgentKeysInConfigMaps, failOpenPaths, GuideCode } from "sigsci-envoy/guide";
+import { Finding, WORKLOAD_KINDS } from "sigsci-envoy/traffic";
 import { judgeStack, kubeObjectOf, StackJudgement, unknownForResourceCheck } from "./resources";
 
 export const PACK_NAME = "sigsci-envoy";
 
-type Check = (objects: any[]) => GuideFinding[];
+type Check = (objects: any[]) => Finding[];
 
-const WORKLOADS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod"];
+/** The findings a resource policy reports for every agent container, whichever path it is on: the stack policies leave them to it (one report per defect). */
+const GUIDE_OWNED: readonly string[] = ["agent-no-prestop", "agent-grace-short"];
 
 /** Each resource converted once per preview, for every resource policy (the SDK hands each the same props). */
 const conversions = new WeakMap<object, ReturnType<typeof kubeObjectOf>>();
@@ -24,7 +25,7 @@ function convertedOnce(args: ResourceValidationArgs): ReturnType<typeof kubeObje
 }
 
 /** A policy over each Kubernetes resource of `kinds` on its own, reporting the findings of `codes`. */
-function resourcePolicy(name: string, description: string, enforcementLevel: EnforcementLevel, kinds: string[], check: Check, codes: GuideCode[]): ResourceValidationPolicy {
+function resourcePolicy(name: string, description: string, enforcementLevel: EnforcementLevel, kinds: readonly string[], check: Check, codes: GuideCode[]): ResourceValidationPolicy {
     return {
         name,
         description,
@@ -36,16 +37,16 @@ function resourcePolicy(name: string, description: string, enforcementLevel: Enf
             // that this policy cannot judge this object yet (advisory), naming it.
             const unknown = unknownForResourceCheck(converted);
             if (unknown) throw unknown;
-            for (const f of check([converted.object])) if (codes.includes(f.code)) reportViolation(`${f.object}: ${f.message} [${f.code}]`);
+            for (const f of check([converted.object])) if ((codes as string[]).includes(f.code)) reportViolation(`${f.object}: ${f.message} [${f.code}]`);
         },
     };
 }
 
-const report = (reportViolation: ReportViolation) => (f: GuideFinding | Finding) => reportViolation(`${f.object}: ${f.message} [${f.code}]`);
+const report = (reportViolation: ReportViolation) => (f: Finding) => reportViolation(`${f.object}: ${f.message} [${f.code}]`);
 
 /** A finding with the scope of the traffic model it was made in (the Envoy workload followed; undefined for the whole). */
 interface Scoped {
-    finding: GuideFinding | Finding;
+    finding: Finding;
     scope: string | undefined;
 }
 
@@ -92,7 +93,7 @@ export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
         (j, config) => {
             const exempt: string[] = Array.isArray(config.exemptNamespaces) ? config.exemptNamespaces : [];
             const judged = (scope: string | undefined) => scope === undefined || !exempt.includes(namespaceOf(scope));
-            return { findings: traffic(j, (f) => f.severity === "error" && f.code !== "admin-exposed" && judged(f.object)), judges: judged };
+            return { findings: traffic(j, (f) => f.severity === "error" && f.code !== "admin-exposed" && !GUIDE_OWNED.includes(f.code) && judged(f.object)), judges: judged };
         },
         { properties: { exemptNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose Envoy pods front no WAF and are not judged" } } },
     ),
@@ -122,7 +123,7 @@ export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
         "sigsci-agent-credentials",
         "The agent reads SIGSCI_ACCESSKEYID and SIGSCI_SECRETACCESSKEY from a Secret (valueFrom.secretKeyRef), never from literal values.",
         "mandatory",
-        WORKLOADS,
+        WORKLOAD_KINDS,
         checkAgentContainers,
         ["agent-key-literal"],
     ),
@@ -130,7 +131,7 @@ export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
         "sigsci-agent-filesystem",
         "The agent runs with a read-only root filesystem and a writable volume where it writes its RPC socket and cache (/sigsci/tmp by default).",
         "mandatory",
-        WORKLOADS,
+        WORKLOAD_KINDS,
         checkAgentContainers,
         ["agent-root-writable", "agent-tmp-missing"],
     ),
@@ -138,7 +139,7 @@ export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
         "sigsci-agent-shutdown",
         "The agent has a preStop sleep (the guide's 30 s), and the pod's grace period is longer than it.",
         "mandatory",
-        WORKLOADS,
+        WORKLOAD_KINDS,
         checkAgentContainers,
         ["agent-no-prestop", "agent-grace-short"],
     ),
@@ -146,7 +147,7 @@ export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
         "sigsci-agent-image-pull",
         "An agent image tagged latest (or untagged) is not pulled IfNotPresent, which leaves each node on the first latest it pulled.",
         "advisory",
-        WORKLOADS,
+        WORKLOAD_KINDS,
         checkAgentContainers,
         ["agent-pull-policy"],
     ),
@@ -154,7 +155,7 @@ export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
         "sigsci-agent-resources",
         "The agent requests CPU and memory, so the scheduler places it where it gets them and it is not the first evicted.",
         "advisory",
-        WORKLOADS,
+        WORKLOAD_KINDS,
         checkAgentContainers,
         ["agent-no-requests"],
     ),

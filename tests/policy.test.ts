@@ -89,13 +89,11 @@ describe("policy pack: planted faults fail with the object and the fix", () => {
             "sigsci-agent-credentials": ["Deployment default/helloworld: container sigsci-agent: SIGSCI_ACCESSKEYID is a literal value, so the agent key stands in plain text in the manifest and in every copy of it; read it from a Secret (valueFrom.secretKeyRef, as the guide shows) [agent-key-literal]"],
         }],
         ["a missing preStop", (o) => delete agentOf(o).lifecycle, {
+            // One defect, one report: the traffic model finds it too, with the same finding, and leaves it to this policy.
             "sigsci-agent-shutdown": ['Deployment default/helloworld: container sigsci-agent: no preStop sleep, so the agent stops at once while Envoy still sends it requests; add lifecycle.preStop.exec.command ["sleep", "30"] (the guide) [agent-no-prestop]'],
-            // The traffic model sees the same gap as a shutdown order the app outlives.
-            "waf-coverage": ["Deployment default/helloworld: agent container sigsci-agent gets SIGTERM after 0 s, before the 20 s the other containers serve: their last requests pass uninspected; its preStop sleep must be at least 20 s [shutdown-order]"],
         }],
         ["a grace period shorter than the agent's preStop", (o) => (find(o, "Deployment", "helloworld").spec.template.spec.terminationGracePeriodSeconds = 25), {
             "sigsci-agent-shutdown": ["Deployment default/helloworld: container sigsci-agent: its preStop sleeps 30 s but the pod's terminationGracePeriodSeconds is 25, so it is killed before its drain ends; give the pod more than 30 s [agent-grace-short]"],
-            "waf-coverage": ["Deployment default/helloworld: terminationGracePeriodSeconds 25 does not outlast the longest preStop hook (30 s): the pod is killed mid-drain [shutdown-order]"],
         }],
         ["a writable root filesystem", (o) => (agentOf(o).securityContext.readOnlyRootFilesystem = false), {
             "sigsci-agent-filesystem": ["Deployment default/helloworld: container sigsci-agent: its root filesystem is writable; set securityContext.readOnlyRootFilesystem: true, with an emptyDir mounted at /sigsci/tmp for the agent's temporary files (the guide) [agent-root-writable]"],

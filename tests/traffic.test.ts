@@ -104,8 +104,11 @@ describe("traffic-path verifier: planted faults", () => {
         ["a sidecar agent that stops before the app", "guide", (o) => (container(find(o, "Deployment", "helloworld"), "sigsci-agent").lifecycle.preStop.exec.command = ["sleep", "10"]), () => [
             error(GUIDE, "shutdown-order", "agent container sigsci-agent gets SIGTERM after 10 s, before the 20 s the other containers serve: their last requests pass uninspected; its preStop sleep must be at least 20 s"),
         ]],
-        ["a grace period the drain does not fit in", "guide", (o) => (find(o, "Deployment", "helloworld").spec.template.spec.terminationGracePeriodSeconds = 30), () => [
-            error(GUIDE, "shutdown-order", "terminationGracePeriodSeconds 30 does not outlast the longest preStop hook (30 s): the pod is killed mid-drain"),
+        ["a grace period the agent's drain does not fit in", "guide", (o) => (find(o, "Deployment", "helloworld").spec.template.spec.terminationGracePeriodSeconds = 30), () => [
+            error(GUIDE, "agent-grace-short", "container sigsci-agent: its preStop sleeps 30 s but the pod's terminationGracePeriodSeconds is 30, so it is killed before its drain ends; give the pod more than 30 s"),
+        ]],
+        ["a sidecar agent with no preStop at all: one finding", "guide", (o) => delete container(find(o, "Deployment", "helloworld"), "sigsci-agent").lifecycle, () => [
+            error(GUIDE, "agent-no-prestop", 'container sigsci-agent: no preStop sleep, so the agent stops at once while Envoy still sends it requests; add lifecycle.preStop.exec.command ["sleep", "30"] (the guide)'),
         ]],
         ["Envoy's admin interface on the pod address, and a listener forwarding all of it", "guide", (o) => editEnvoyConfig(o, undefined, (c) => {
             c.admin.address.socket_address.address = "0.0.0.0";

@@ -5,8 +5,9 @@
 // Field names follow Envoy's v3 API (checked against its protos by the tests).
 import { DEFAULTS, NAMES } from "../settings/defaults";
 import { InspectionSettings } from "../settings/types";
+import { AGENT_NAME } from "../vocabulary/agent";
+import { ENVOY_ADMIN_PATHS, ENVOY_EXTENSIONS, ENVOY_TYPES, typeUrl } from "../vocabulary/envoy";
 
-const TYPE = "type.googleapis.com/envoy.";
 const LOOPBACK = NAMES.loopback;
 const ANY_ADDRESS = NAMES.anyAddress;
 
@@ -62,9 +63,9 @@ function staticCluster(name: string, host: string, port: number, resolveByDns: b
 
 function upstreamTls(host: string, caFile: string) {
     return {
-        name: "envoy.transport_sockets.tls",
+        name: ENVOY_EXTENSIONS.tls,
         typed_config: {
-            "@type": `${TYPE}extensions.transport_sockets.tls.v3.UpstreamTlsContext`,
+            "@type": typeUrl(ENVOY_TYPES.upstreamTls),
             sni: host,
             common_tls_context: {
                 alpn_protocols: ["h2"],
@@ -102,7 +103,7 @@ function agentCluster(agent: AgentEndpoint, integration: InspectionSettings["int
         health_checks: [agentHealthCheck(integration)],
         typed_extension_protocol_options: {
             "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
-                "@type": `${TYPE}extensions.upstreams.http.v3.HttpProtocolOptions`,
+                "@type": typeUrl(ENVOY_TYPES.httpProtocolOptions),
                 explicit_http_config: { http2_protocol_options: {} },
             },
         },
@@ -115,9 +116,9 @@ function agentGrpcService(timeout: string) {
 
 function extAuthzFilter(inspection: InspectionSettings) {
     return {
-        name: "envoy.filters.http.ext_authz",
+        name: ENVOY_EXTENSIONS.extAuthz,
         typed_config: {
-            "@type": `${TYPE}extensions.filters.http.ext_authz.v3.ExtAuthz`,
+            "@type": typeUrl(ENVOY_TYPES.extAuthz),
             transport_api_version: "V3",
             grpc_service: agentGrpcService(inspection.timeout),
             failure_mode_allow: inspection.failOpen,
@@ -139,13 +140,13 @@ function extAuthzFilter(inspection: InspectionSettings) {
 function extProcFilters(inspection: InspectionSettings) {
     return [
         {
-            name: "envoy.filters.http.buffer",
-            typed_config: { "@type": `${TYPE}extensions.filters.http.buffer.v3.Buffer`, max_request_bytes: inspection.maxRequestBytes },
+            name: ENVOY_EXTENSIONS.buffer,
+            typed_config: { "@type": typeUrl(ENVOY_TYPES.buffer), max_request_bytes: inspection.maxRequestBytes },
         },
         {
-            name: "envoy.filters.http.ext_proc",
+            name: ENVOY_EXTENSIONS.extProc,
             typed_config: {
-                "@type": `${TYPE}extensions.filters.http.ext_proc.v3.ExternalProcessor`,
+                "@type": typeUrl(ENVOY_TYPES.extProc),
                 grpc_service: { envoy_grpc: { cluster_name: NAMES.agentCluster } },
                 failure_mode_allow: inspection.failOpen,
                 message_timeout: inspection.timeout,
@@ -173,11 +174,11 @@ function inspectionChain(inspection: InspectionSettings): { filters: unknown[]; 
 
 function agentAccessLog(timeout: string) {
     return {
-        name: "envoy.access_loggers.http_grpc",
+        name: ENVOY_EXTENSIONS.grpcAccessLog,
         typed_config: {
-            "@type": `${TYPE}extensions.access_loggers.grpc.v3.HttpGrpcAccessLogConfig`,
+            "@type": typeUrl(ENVOY_TYPES.grpcAccessLog),
             common_config: {
-                log_name: "sigsci-agent",
+                log_name: AGENT_NAME,
                 transport_api_version: "V3",
                 grpc_service: agentGrpcService(timeout),
             },
@@ -189,16 +190,16 @@ function agentAccessLog(timeout: string) {
 
 function httpConnectionManager(statPrefix: string, routeConfig: unknown, httpFilters: unknown[], accessLog: unknown[]) {
     return {
-        name: "envoy.filters.network.http_connection_manager",
+        name: ENVOY_EXTENSIONS.hcm,
         typed_config: {
-            "@type": `${TYPE}extensions.filters.network.http_connection_manager.v3.HttpConnectionManager`,
+            "@type": typeUrl(ENVOY_TYPES.hcm),
             stat_prefix: statPrefix,
             ...(accessLog.length > 0 ? { access_log: accessLog } : {}),
             route_config: routeConfig,
             http_filters: [
                 ...httpFilters,
                 // The router must be last: it sends the request upstream.
-                { name: "envoy.filters.http.router", typed_config: { "@type": `${TYPE}extensions.filters.http.router.v3.Router` } },
+                { name: ENVOY_EXTENSIONS.router, typed_config: { "@type": typeUrl(ENVOY_TYPES.router) } },
             ],
         },
     };
@@ -215,9 +216,9 @@ function routeConfig(name: string, matches: ({ prefix: string } | { path: string
  */
 function inspectionReadyFilter() {
     return {
-        name: "envoy.filters.http.health_check",
+        name: ENVOY_EXTENSIONS.healthCheck,
         typed_config: {
-            "@type": `${TYPE}extensions.filters.http.health_check.v3.HealthCheck`,
+            "@type": typeUrl(ENVOY_TYPES.healthCheck),
             pass_through_mode: false,
             headers: [{ name: ":path", string_match: { exact: NAMES.inspectionReadyPath } }],
             cluster_min_healthy_percentages: { [NAMES.agentCluster]: { value: DEFAULTS.agentMinHealthyPercent } },
@@ -243,7 +244,7 @@ export function envoyBootstrap(input: BootstrapInput) {
     // /ready path (503 while Envoy starts or drains) for the readiness probe, and answers the
     // startup probe's path from the agent cluster's health; with metrics, also the read-only
     // stats path for Prometheus. Exact paths: nothing else of the admin API is reachable.
-    const adminPaths = [{ path: "/ready" }, ...(input.metrics ? [{ path: DEFAULTS.envoyMetricsPath }] : [])];
+    const adminPaths = [{ path: ENVOY_ADMIN_PATHS.ready }, ...(input.metrics ? [{ path: ENVOY_ADMIN_PATHS.prometheus }] : [])];
     const readiness = {
         name: "readiness",
         address: socketAddress(ANY_ADDRESS, input.readinessPort),

@@ -2,38 +2,24 @@
 // Kubernetes objects however they were made (these components, hand-written resources, the
 // guide's own YAML): plain functions over plain objects, like the traffic model beside them.
 // The policy pack (policy/) enforces them; nothing here imports Pulumi.
-import { agentVariable, isAgentContainer } from "../traffic/agent";
+import { agentShutdownFindings, isAgentContainer } from "../traffic/agent";
+import { AGENT_KEY_OPTIONS, AGENT_OPTIONS, AGENT_PRESTOP_SECONDS, AGENT_TMP_DIR, agentVariable } from "../vocabulary/agent";
 import { commandLine, optionValue } from "../traffic/process";
-import { allContainers, graceSeconds, imageTag, KubeObject, literalEnv, preStopSeconds } from "../traffic/kube";
+import { allContainers, imageTag, KubeObject, literalEnv } from "../traffic/kube";
 import { workloads } from "../traffic/objects";
-import { analyzeTraffic, TrafficReport, VerifyOptions } from "../traffic/verify";
+import { analyzeTraffic, Finding, FindingCode, TrafficReport, VerifyOptions } from "../traffic/verify";
 
-export type GuideCode =
-    | "agent-key-literal"
-    | "agent-root-writable"
-    | "agent-tmp-missing"
-    | "agent-no-prestop"
-    | "agent-grace-short"
-    | "agent-pull-policy"
-    | "agent-no-requests"
-    | "agent-keys-in-configmap"
-    | "inspection-fail-open";
+/** The codes of the guide's findings (one finding model with the traffic model's: {@link Finding}). */
+export type GuideCode = Extract<FindingCode, "agent-key-literal" | "agent-root-writable" | "agent-tmp-missing" | "agent-no-prestop" | "agent-grace-short" | "agent-pull-policy" | "agent-no-requests" | "agent-keys-in-configmap" | "inspection-fail-open">;
 
-export interface GuideFinding {
-    code: GuideCode;
-    /** The object the finding is about, e.g. `Deployment shop/web`. */
-    object: string;
-    /** What goes wrong, and what fixes it. */
-    message: string;
-}
+/** What the guide advises rather than requires: a warning. */
+const ADVICE: readonly GuideCode[] = ["agent-pull-policy", "agent-no-requests"];
+const finding = (code: GuideCode, object: string, message: string): Finding => ({ code, severity: ADVICE.includes(code) ? "warning" : "error", object, message });
 
-/** The agent's credential options, and their variables (guide: "These variables must be set or the agent will not start"). */
-export const AGENT_KEY_OPTIONS = ["accesskeyid", "secretaccesskey"];
+// The guide's values, from the package's one vocabulary (published here as before).
+export { AGENT_KEY_OPTIONS, AGENT_PRESTOP_SECONDS, AGENT_TMP_DIR };
+/** The agent keys' variables (guide: "These variables must be set or the agent will not start"). */
 export const AGENT_KEY_VARIABLES = AGENT_KEY_OPTIONS.map(agentVariable);
-/** guide: the agent image's temporary volume, where rpc-address and shared-cache-dir default to files. */
-export const AGENT_TMP_DIR = "/sigsci/tmp";
-/** guide: `preStop: exec: command: ["sleep", "30"]`. */
-export const AGENT_PRESTOP_SECONDS = 30;
 
 function dirOf(file: string): string {
     return file.includes("/") ? file.slice(0, file.lastIndexOf("/")) || "/" : ".";
@@ -42,8 +28,9 @@ function dirOf(file: string): string {
 /** Where the agent writes: the directory of its RPC socket and shared cache (guide defaults: /sigsci/tmp). */
 function agentWriteDirs(container: any): string[] {
     const env = literalEnv(container);
-    const socket = env.SIGSCI_RPC_ADDRESS && !env.SIGSCI_RPC_ADDRESS.includes(":") ? dirOf(env.SIGSCI_RPC_ADDRESS) : AGENT_TMP_DIR;
-    const cache = env.SIGSCI_SHARED_CACHE_DIR ?? AGENT_TMP_DIR;
+    const rpc = env[agentVariable(AGENT_OPTIONS.rpcAddress)];
+    const socket = rpc && !rpc.includes(":") ? dirOf(rpc) : AGENT_TMP_DIR;
+    const cache = env[agentVariable(AGENT_OPTIONS.sharedCacheDir)] ?? AGENT_TMP_DIR;
     return [...new Set([socket, cache])];
 }
 
@@ -56,11 +43,11 @@ function mounted(container: any, dir: string): boolean {
 }
 
 /** Each agent container of each workload, checked against the guide. */
-export function checkAgentContainers(objects: KubeObject[], options: VerifyOptions = {}): GuideFinding[] {
-    const findings: GuideFinding[] = [];
+export function checkAgentContainers(objects: KubeObject[], options: VerifyOptions = {}): Finding[] {
+    const findings: Finding[] = [];
     for (const w of workloads(objects, options.defaultNamespace ?? "default")) {
         for (const c of allContainers(w.pod).filter(isAgentContainer)) {
-            const add = (code: GuideCode, message: string) => findings.push({ code, object: w.ref, message: `container ${c.name}: ${message}` });
+            const add = (code: GuideCode, message: string) => findings.push(finding(code, w.ref, `container ${c.name}: ${message}`));
             for (const e of c.env ?? []) {
                 if (AGENT_KEY_VARIABLES.includes(e?.name) && e.value !== undefined) {
                     add("agent-key-literal", `${e.name} is a literal value, so the agent key stands in plain text in the manifest and in every copy of it; read it from a Secret (valueFrom.secretKeyRef, as the guide shows)`);
@@ -82,12 +69,7 @@ export function checkAgentContainers(objects: KubeObject[], options: VerifyOptio
                     if (!mounted(c, dir)) add("agent-tmp-missing", `its root filesystem is read-only but nothing writable is mounted at ${dir}, where the agent writes its RPC socket and cache; mount an emptyDir there (the guide's sigsci-tmp)`);
                 }
             }
-            const sleep = preStopSeconds(c);
-            if (sleep === 0) {
-                add("agent-no-prestop", `no preStop sleep, so the agent stops at once while Envoy still sends it requests; add lifecycle.preStop.exec.command ["sleep", "${AGENT_PRESTOP_SECONDS}"] (the guide)`);
-            } else if (graceSeconds(w.pod) <= sleep) {
-                add("agent-grace-short", `its preStop sleeps ${sleep} s but the pod's terminationGracePeriodSeconds is ${graceSeconds(w.pod)}, so it is killed before its drain ends; give the pod more than ${sleep} s`);
-            }
+            for (const f of agentShutdownFindings(c, w.pod)) findings.push(finding(f.code, w.ref, f.message));
             const image = String(c.image ?? "");
             const tag = imageTag(image);
             const latest = !image.includes("@") && (tag === undefined || tag === "latest");
@@ -111,8 +93,8 @@ const KEY_NAME = /^(sigsci[_.-]?)?(accesskeyid|secretaccesskey)$/i;
 const EMBEDDED_KEY = new RegExp(`(\\b(${AGENT_KEY_VARIABLES.join("|")})\\s*[=:]|^\\s*(${AGENT_KEY_OPTIONS.join("|")})\\s*=)\\s*["']?[A-Za-z0-9_-]{8,}`, "im");
 
 /** ConfigMaps that hold agent keys: their data is not secret (readable by anyone who may read ConfigMaps, and not encrypted at rest). */
-export function checkAgentKeysInConfigMaps(objects: KubeObject[], options: VerifyOptions = {}): GuideFinding[] {
-    const findings: GuideFinding[] = [];
+export function checkAgentKeysInConfigMaps(objects: KubeObject[], options: VerifyOptions = {}): Finding[] {
+    const findings: Finding[] = [];
     for (const o of objects.filter((x) => x.kind === "ConfigMap")) {
         // binaryData is base64 of the very bytes a pod reads.
         const decoded = Object.entries<unknown>(o.binaryData ?? {}).map(([k, v]) => [k, typeof v === "string" ? Buffer.from(v, "base64").toString("utf8") : v] as const);
@@ -120,29 +102,27 @@ export function checkAgentKeysInConfigMaps(objects: KubeObject[], options: Verif
         const named = entries.filter(([k]) => KEY_NAME.test(k)).map(([k]) => k);
         const embedded = entries.filter(([k, v]) => !KEY_NAME.test(k) && typeof v === "string" && EMBEDDED_KEY.test(v)).map(([k]) => k);
         for (const key of [...named, ...embedded]) {
-            findings.push({
-                code: "agent-keys-in-configmap",
-                object: `ConfigMap ${o.metadata?.namespace ?? options.defaultNamespace ?? "default"}/${o.metadata?.name ?? "(unnamed)"}`,
-                message: `data key ${key} holds an agent key, readable by anyone who may read ConfigMaps; keep the keys in a Secret (accesskeyid and secretaccesskey, the guide) and rotate these`,
-            });
+            findings.push(
+                finding(
+                    "agent-keys-in-configmap",
+                    `ConfigMap ${o.metadata?.namespace ?? options.defaultNamespace ?? "default"}/${o.metadata?.name ?? "(unnamed)"}`,
+                    `data key ${key} holds an agent key, readable by anyone who may read ConfigMaps; keep the keys in a Secret (accesskeyid and secretaccesskey, the guide) and rotate these`,
+                ),
+            );
         }
     }
     return findings;
 }
 
 /** Envoy pods in `namespaces` whose inspection lets requests through when no agent answers. */
-export function checkFailClosed(objects: KubeObject[], namespaces: string[], options: VerifyOptions = {}): GuideFinding[] {
+export function checkFailClosed(objects: KubeObject[], namespaces: string[], options: VerifyOptions = {}): Finding[] {
     if (namespaces.length === 0) return [];
     return failOpenPaths(analyzeTraffic(objects, options), namespaces);
 }
 
 /** The same, from a traffic report already made. */
-export function failOpenPaths(report: TrafficReport, namespaces: string[]): GuideFinding[] {
+export function failOpenPaths(report: TrafficReport, namespaces: string[]): Finding[] {
     return report.paths
         .filter((p) => p.failOpen && namespaces.includes(p.namespace))
-        .map((p) => ({
-            code: "inspection-fail-open" as const,
-            object: p.envoy,
-            message: `${p.integration} on listener ${p.listener} fails open (failure_mode_allow: true): when no agent answers, requests reach the app uninspected, and namespace ${p.namespace} requires fail-closed; set failure_mode_allow: false (inspection.failOpen: false)`,
-        }));
+        .map((p) => finding("inspection-fail-open", p.envoy, `${p.integration} on listener ${p.listener} fails open (failure_mode_allow: true): when no agent answers, requests reach the app uninspected, and namespace ${p.namespace} requires fail-closed; set failure_mode_allow: false (inspection.failOpen: false)`));
 }

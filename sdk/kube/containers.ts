@@ -2,7 +2,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "../settings/defaults";
-import { agentOptionEnvName } from "../settings/shared";
+import { AGENT_OPTIONS, agentVariable } from "../vocabulary/agent";
+import { ADDRESSES } from "../vocabulary/envoy";
 import { AgentSettings, Resources } from "../settings/types";
 
 type Container = k8s.types.input.core.v1.Container;
@@ -54,25 +55,26 @@ function secretEnv(name: string, secretName: ObjectName, key: string): EnvVar {
 /** The agent's environment: credentials from the Secret, the Envoy listener, then extra options. */
 export function agentEnv(agent: AgentSettings, secretName: ObjectName, tls: boolean): EnvVar[] {
     const env: EnvVar[] = [
-        secretEnv("SIGSCI_ACCESSKEYID", secretName, NAMES.accessKeyIdKey),
-        secretEnv("SIGSCI_SECRETACCESSKEY", secretName, NAMES.secretAccessKeyKey),
+        secretEnv(agentVariable(AGENT_OPTIONS.accessKeyId), secretName, NAMES.accessKeyIdKey),
+        secretEnv(agentVariable(AGENT_OPTIONS.secretAccessKey), secretName, NAMES.secretAccessKeyKey),
     ];
     // Set if and only if Envoy sends the access log; otherwise the agent would hold every
     // request until its context expires, waiting for a response that never comes.
-    if (agent.expectResponseData) env.push({ name: "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", value: "1" });
-    if (agent.integration === "ext_proc") env.push({ name: "SIGSCI_ENVOY_EXTPROC_ENABLED", value: "true" });
-    env.push({ name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: agentListenAddress(agent) });
+    const set = (option: string, value: string) => env.push({ name: agentVariable(option), value });
+    if (agent.expectResponseData) set(AGENT_OPTIONS.expectResponseData, "1");
+    if (agent.integration === "ext_proc") set(AGENT_OPTIONS.extProc, "true");
+    set(AGENT_OPTIONS.grpcAddress, agentListenAddress(agent));
     if (tls) {
-        env.push({ name: "SIGSCI_ENVOY_GRPC_CERT", value: `${AGENT_SERVICE_DEFAULTS.tlsMountPath}/tls.crt` });
-        env.push({ name: "SIGSCI_ENVOY_GRPC_KEY", value: `${AGENT_SERVICE_DEFAULTS.tlsMountPath}/tls.key` });
+        set(AGENT_OPTIONS.grpcCert, `${AGENT_SERVICE_DEFAULTS.tlsMountPath}/tls.crt`);
+        set(AGENT_OPTIONS.grpcKey, `${AGENT_SERVICE_DEFAULTS.tlsMountPath}/tls.key`);
     }
     if (agent.tmpMountPath !== DEFAULTS.agentTmpMountPath) {
         // The guide: these two default to files in the image's temp volume and must follow a moved mount.
-        env.push({ name: "SIGSCI_RPC_ADDRESS", value: `${agent.tmpMountPath}/sigsci.sock` });
-        env.push({ name: "SIGSCI_SHARED_CACHE_DIR", value: `${agent.tmpMountPath}/cache` });
+        set(AGENT_OPTIONS.rpcAddress, `${agent.tmpMountPath}/sigsci.sock`);
+        set(AGENT_OPTIONS.sharedCacheDir, `${agent.tmpMountPath}/cache`);
     }
-    if (agent.startupProbe) env.push({ name: "SIGSCI_STARTUP_PROBE_LISTENER", value: `0.0.0.0:${agent.startupProbe.port}` });
-    for (const name of Object.keys(agent.options).sort()) env.push({ name: agentOptionEnvName(name), value: agent.options[name] });
+    if (agent.startupProbe) set(AGENT_OPTIONS.startupListener, `${ADDRESSES.any}:${agent.startupProbe.port}`);
+    for (const name of Object.keys(agent.options).sort()) set(name, agent.options[name]);
     return env;
 }
 

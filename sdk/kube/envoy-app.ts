@@ -4,6 +4,7 @@ import { envoyConfigFile, envoyConfigPath } from "../envoy/config";
 import { DEFAULTS, NAMES } from "../settings/defaults";
 import { AppSettings, EnvVarSetting } from "../settings/types";
 import { agentContainer, agentTmpVolume, containerResources, nativePreStopSleep, ObjectName, restrictedContainerSecurity } from "./containers";
+import { ADDRESSES, ENVOY_ADMIN_PATHS } from "../vocabulary/envoy";
 import { autoNamedMeta, disruptionBudget, hardenedDeployment, namedMeta, spreadOverNodesAndZones, withAnnotations } from "./workload";
 
 /** The Envoy config's ConfigMap. Immutable: a changed config is a new ConfigMap, and the pods roll. */
@@ -32,8 +33,8 @@ export interface PodRefs {
  * Services. bash's /dev/tcp is the HTTP client: the image has no curl.
  */
 export function envoyDrainCommand(adminPort: number, seconds: number): string[] {
-    const post = `admin() { exec 3<>/dev/tcp/127.0.0.1/${adminPort} && printf 'POST %s HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n' "$1" >&3 && read -t 2 -r _ <&3; exec 3<&-; }`;
-    return ["/bin/bash", "-c", `${post}; admin /healthcheck/fail; admin '/drain_listeners?graceful'; sleep ${seconds}`];
+    const post = `admin() { exec 3<>/dev/tcp/${ADDRESSES.loopback}/${adminPort} && printf 'POST %s HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n' "$1" >&3 && read -t 2 -r _ <&3; exec 3<&-; }`;
+    return ["/bin/bash", "-c", `${post}; admin ${ENVOY_ADMIN_PATHS.healthcheckFail}; admin '${ENVOY_ADMIN_PATHS.drainListeners}?graceful'; sleep ${seconds}`];
 }
 
 function envoyPreStop(s: AppSettings) {
@@ -63,7 +64,7 @@ export function envoyContainer(s: AppSettings): k8s.types.input.core.v1.Containe
             periodSeconds: DEFAULTS.inspectionStartupPeriodSeconds,
             failureThreshold: DEFAULTS.inspectionStartupFailureThreshold,
         },
-        readinessProbe: { httpGet: { path: "/ready", port: "envoy-ready" }, ...DEFAULTS.readinessProbe },
+        readinessProbe: { httpGet: { path: ENVOY_ADMIN_PATHS.ready, port: "envoy-ready" }, ...DEFAULTS.readinessProbe },
         ...envoyPreStop(s),
         resources: containerResources(s.envoy.resources),
         securityContext: restrictedContainerSecurity(DEFAULTS.envoyRunAsUser),

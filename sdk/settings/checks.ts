@@ -1,6 +1,7 @@
 // Readers for single inputs: each returns the value (or the default when the input is left
 // out) and refuses anything else with a message naming the input. Resolvers are built from these.
 import { kindOf, refuse, refuseAs } from "./errors";
+import { IPV4_ADDRESS } from "../vocabulary/kubernetes";
 import { onlyFields } from "./fields";
 import { isPending } from "./pending";
 
@@ -145,7 +146,7 @@ export function annotations(input: string, value: unknown): Record<string, strin
 }
 
 // An IPv4 or IPv6 network in CIDR notation, as net.ParseCIDR reads it.
-const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
+const IPV4_CIDR = new RegExp(`^${IPV4_ADDRESS.source.slice(1, -1)}\\/(3[0-2]|[12]?\\d)$`);
 const IPV6_CIDR = /^[0-9a-fA-F:]*:[0-9a-fA-F:.]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 
 /** A list of CIDRs (`10.0.0.0/8`, `2001:db8::/32`). */

@@ -3,7 +3,8 @@
 // Values marked "guide" come from Fastly's Kubernetes Envoy guide. `INPUT_DEFAULTS` says which
 // input each default belongs to: the `@default` tags of args.ts and the reference tables quote it,
 // and a test holds the three together.
-import { AGENT_PRESTOP_SECONDS, AGENT_TMP_DIR } from "../guide";
+import { AGENT_NAME, AGENT_PRESTOP_SECONDS, AGENT_SECRET_KEYS, AGENT_TMP_DIR } from "../vocabulary/agent";
+import { ADDRESSES, ENVOY_ADMIN_PATHS } from "../vocabulary/envoy";
 
 /** The pinned Envoy release used when `envoy.image` is not given. */
 export const ENVOY_IMAGE = "envoyproxy/envoy:v1.39.5";
@@ -36,7 +37,7 @@ export const DEFAULTS = {
     /** A bootstrap of the user's that the verifier rejects is refused unless acknowledged. */
     acknowledgeVerifierFindings: false,
     /** Envoy's admin path for its statistics in Prometheus' text format. */
-    envoyMetricsPath: "/stats/prometheus",
+    envoyMetricsPath: ENVOY_ADMIN_PATHS.prometheus,
     /** Envoy needs no user of its image: it reads its config and writes nothing. A uid above 10000 stays clear of host users. */
     envoyRunAsUser: 10101,
     /**
@@ -105,11 +106,11 @@ export const NAMES = {
      * the IPv4 loopback itself (the guide's `localhost` resolves to it, but may resolve to `::1`
      * first, where nothing listens).
      */
-    loopback: "127.0.0.1",
+    loopback: ADDRESSES.loopback,
     /** Every address of the pod: Envoy's listeners and an agent Service's pods. */
-    anyAddress: "0.0.0.0",
+    anyAddress: ADDRESSES.any,
     envoyContainer: "envoy",
-    agentContainer: "sigsci-agent",
+    agentContainer: AGENT_NAME,
     /** guide: the temp volume is called sigsci-tmp. */
     agentTmpVolume: "sigsci-tmp",
     envoyConfigVolume: "envoy-config",
@@ -127,17 +128,17 @@ export const NAMES = {
     appTmpVolume: "app-tmp",
     /** Envoy cluster names. */
     appCluster: "app",
-    agentCluster: "sigsci-agent",
+    agentCluster: AGENT_NAME,
     adminCluster: "envoy-admin",
     /**
      * The recommended `app.kubernetes.io/name` (a selector label: never changes) and
      * `component` labels of each component's objects.
      */
     envoyAppKind: { name: "envoy-app", component: "envoy-app" },
-    agentServiceKind: { name: "sigsci-agent", component: "agent" },
+    agentServiceKind: { name: AGENT_NAME, component: "agent" },
     /** Keys of the credentials Secret (guide). */
-    accessKeyIdKey: "accesskeyid",
-    secretAccessKeyKey: "secretaccesskey",
+    accessKeyIdKey: AGENT_SECRET_KEYS.accessKeyId,
+    secretAccessKeyKey: AGENT_SECRET_KEYS.secretAccessKey,
 } as const;
 
 export const AGENT_SERVICE_DEFAULTS = {

@@ -9,7 +9,8 @@ import { kindOf, mention, refuse, refuseAs, refuseKind, sameAs } from "./errors"
 import { FIELDS, onlyFields } from "./fields";
 import { isPending, known, PENDING } from "./pending";
 import { defaultPullPolicy, pullPolicy } from "./images";
-import { checkDistinctPorts, INTEGRATIONS, IPV4, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveResources, resolveWiring, SIDECAR_AGENT, standardLabels } from "./shared";
+import { IPV4_ADDRESS } from "../vocabulary/kubernetes";
+import { checkDistinctPorts, INTEGRATIONS, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveResources, resolveWiring, SIDECAR_AGENT, standardLabels } from "./shared";
 import { pairedFleetWarning } from "../traffic/verify";
 import { INSPECTION_TIMEOUT_LIMITS } from "../vocabulary/envoy";
 import { AgentEndpointSettings, AgentServiceLinkSettings, AppSettings, EnvVarSetting, InspectionSettings } from "./types";
@@ -34,7 +35,8 @@ export function resolveInspection(given: Plain<WafInspection> | undefined): Insp
     return {
         integration,
         failOpen: check.bool("inspection.failOpen", g?.failOpen, d.failOpen),
-        timeout: check.duration("inspection.timeout", g?.timeout, d.timeout, INSPECTION_TIMEOUT_LIMITS[integration] ?? INSPECTION_TIMEOUT_LIMITS.ext_authz),
+        // Its limit is the integration's: checked once that is known (the message names the limit).
+        timeout: isPending(integration) ? PENDING : check.duration("inspection.timeout", g?.timeout, d.timeout, INSPECTION_TIMEOUT_LIMITS[integration]),
         // Envoy buffers this much per request in memory; 8 MiB is a generous ceiling.
         maxRequestBytes: check.int("inspection.maxRequestBytes", g?.maxRequestBytes, extProc ? d.extProcMaxRequestBytes : d.maxRequestBytes, 1, 8 * 1024 * 1024),
         allowPartialMessage: extProc ? false : check.bool("inspection.allowPartialMessage", g?.allowPartialMessage, d.allowPartialMessage),
@@ -173,7 +175,7 @@ export function parseEndpoint(at: string, value: unknown): AgentEndpointSettings
     if (!m) refuse(at, value, accepted);
     const [, host, portText] = m;
     const port = Number(portText);
-    if (!(IPV4.test(host) || check.isDns1123Subdomain(host)) || port < 1 || port > 65535) refuse(at, value, accepted);
+    if (!(IPV4_ADDRESS.test(host) || check.isDns1123Subdomain(host)) || port < 1 || port > 65535) refuse(at, value, accepted);
     return { host, port };
 }
 

@@ -10,31 +10,25 @@ import { FIELDS, onlyFields } from "./fields";
 import { isPending, known, PENDING } from "./pending";
 import { agentPullPolicy, imageVersion, pullPolicy } from "./images";
 import { AgentSettings, Integration, Resources } from "./types";
+import { AGENT_OPTION_NAME, AGENT_OPTIONS } from "../vocabulary/agent";
+import { IPV4_ADDRESS } from "../vocabulary/kubernetes";
 
 /** Args as the resolvers see them: every Pulumi output already resolved. */
 export type Plain<T> = pulumi.Unwrap<T>;
 
-/** Agent option names: lower-case words joined by dashes, as in Fastly's agent configuration reference. */
-const AGENT_OPTION_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-
 /** Options the components set themselves, and the input that controls each. */
 const MANAGED_AGENT_OPTIONS: Readonly<Record<string, string>> = {
-    "accesskeyid": "credentials",
-    "secretaccesskey": "credentials",
-    "envoy-grpc-address": "agent.grpcPort",
-    "envoy-expect-response-data": "inspection.expectResponseData",
-    "envoy-extproc-enabled": "inspection.integration",
-    "rpc-address": "agent.tmpMountPath",
-    "shared-cache-dir": "agent.tmpMountPath",
-    "startup-probe-listener": "agent.startupProbe",
-    "envoy-grpc-cert": "tls",
-    "envoy-grpc-key": "tls",
+    [AGENT_OPTIONS.accessKeyId]: "credentials",
+    [AGENT_OPTIONS.secretAccessKey]: "credentials",
+    [AGENT_OPTIONS.grpcAddress]: "agent.grpcPort",
+    [AGENT_OPTIONS.expectResponseData]: "inspection.expectResponseData",
+    [AGENT_OPTIONS.extProc]: "inspection.integration",
+    [AGENT_OPTIONS.rpcAddress]: "agent.tmpMountPath",
+    [AGENT_OPTIONS.sharedCacheDir]: "agent.tmpMountPath",
+    [AGENT_OPTIONS.startupListener]: "agent.startupProbe",
+    [AGENT_OPTIONS.grpcCert]: "tls",
+    [AGENT_OPTIONS.grpcKey]: "tls",
 };
-
-/** An agent option's environment variable, by the guide's rule: `max-procs` -> `SIGSCI_MAX_PROCS`. */
-export function agentOptionEnvName(option: string): string {
-    return `SIGSCI_${option.toUpperCase().replace(/-/g, "_")}`;
-}
 
 export function resolveResources(input: string, given: Plain<ContainerResources> | undefined, defaults: Resources): Resources {
     const g = check.plainObject(input, given, FIELDS.ContainerResources) as Plain<ContainerResources> | undefined;
@@ -197,8 +191,7 @@ export function resolveCredentials(at: string, given: unknown): CredentialsForm 
     return hasExisting ? { existingSecretName: check.dns1123Subdomain(`${at}.existingSecretName`, g?.existingSecretName), createSecret: false } : { createSecret: true };
 }
 
-export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 export function isIpAddress(host: string): boolean {
-    return IPV4.test(host);
+    return IPV4_ADDRESS.test(host);
 }

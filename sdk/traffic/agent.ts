@@ -3,24 +3,12 @@
 // underscores) over its config file (`agent.conf`, at SIGSCI_CONFIG or /etc/sigsci/agent.conf):
 // where it listens for Envoy, in which mode, with or without TLS, and how Kubernetes can tell
 // that it is up. A setting whose value the objects do not show is unknown, never assumed.
-import { allContainers, isLoopback } from "./kube";
+import { AGENT_CONFIG_FILE, AGENT_NAME, AGENT_OPTIONS, AGENT_PRESTOP_SECONDS, AGENT_VARIABLE_PREFIX, agentVariable } from "../vocabulary/agent";
+import { ADDRESSES } from "../vocabulary/envoy";
+import { allContainers, graceSeconds, isLoopback, preStopSeconds } from "./kube";
 import { ObjectIndex } from "./objects";
 import { commandLine, ContainerEnv, containerEnv, envValue, EnvValue, isKnown, mountedFile, optionValue, programName } from "./process";
 
-/** The agent's options the model reads, by their command-line names. */
-export const AGENT_OPTIONS = {
-    grpcAddress: "envoy-grpc-address",
-    extProc: "envoy-extproc-enabled",
-    expectResponseData: "envoy-expect-response-data",
-    grpcCert: "envoy-grpc-cert",
-    startupListener: "startup-probe-listener",
-    config: "config",
-} as const;
-
-/** An option's environment variable: `envoy-grpc-address` -> `SIGSCI_ENVOY_GRPC_ADDRESS`. */
-export const agentVariable = (option: string) => `SIGSCI_${option.toUpperCase().replace(/-/g, "_")}`;
-
-const DEFAULT_CONFIG_FILE = "/etc/sigsci/agent.conf";
 
 export interface AgentListener {
     container: any;
@@ -41,12 +29,29 @@ export function parseListenAddress(value: string): { host: string; port: number 
     return { host: m[1] ?? m[2] ?? "", port: Number(m[3]) };
 }
 
+/**
+ * An agent container's own shutdown, as Fastly's guide prescribes it: a preStop sleep, and a
+ * grace period longer than it. One check, for the guide (every agent) and the traffic model
+ * (the agents on an inspection path) alike, so a defect is one finding.
+ */
+export function agentShutdownFindings(container: any, pod: any): { code: "agent-no-prestop" | "agent-grace-short"; message: string }[] {
+    const sleep = preStopSeconds(container);
+    if (sleep === 0) {
+        return [{ code: "agent-no-prestop", message: `container ${container.name}: no preStop sleep, so the agent stops at once while Envoy still sends it requests; add lifecycle.preStop.exec.command ["sleep", "${AGENT_PRESTOP_SECONDS}"] (the guide)` }];
+    }
+    const grace = graceSeconds(pod);
+    if (grace <= sleep) {
+        return [{ code: "agent-grace-short", message: `container ${container.name}: its preStop sleeps ${sleep} s but the pod's terminationGracePeriodSeconds is ${grace}, so it is killed before its drain ends; give the pod more than ${sleep} s` }];
+    }
+    return [];
+}
+
 /** Is this container the agent? Its image, its program, or a SIGSCI_ variable it sets. */
 export function isAgentContainer(container: any): boolean {
-    if (/sigsci-agent/.test(String(container?.image ?? ""))) return true;
-    if ((Array.isArray(container?.env) ? container.env : []).some((e: any) => /^SIGSCI_/.test(String(e?.name)))) return true;
-    if ((Array.isArray(container?.envFrom) ? container.envFrom : []).some((e: any) => /^SIGSCI_/.test(String(e?.prefix ?? "")))) return true;
-    return commandLine(container).argv.some((w) => programName(w) === "sigsci-agent");
+    if (String(container?.image ?? "").includes(AGENT_NAME)) return true;
+    if ((Array.isArray(container?.env) ? container.env : []).some((e: any) => String(e?.name).startsWith(AGENT_VARIABLE_PREFIX))) return true;
+    if ((Array.isArray(container?.envFrom) ? container.envFrom : []).some((e: any) => String(e?.prefix ?? "").startsWith(AGENT_VARIABLE_PREFIX))) return true;
+    return commandLine(container).argv.some((w) => programName(w) === AGENT_NAME);
 }
 
 const TRUE = ["1", "true", "TRUE", "True", "yes", "on"];
@@ -73,7 +78,7 @@ export class AgentSettings {
         const cl = commandLine(container, this.env);
         this.argv = cl.argv;
         this.argvUnknown = cl.unknown;
-        const path = this.flag(AGENT_OPTIONS.config) ?? envValue(this.env, agentVariable(AGENT_OPTIONS.config)) ?? { value: DEFAULT_CONFIG_FILE };
+        const path = this.flag(AGENT_OPTIONS.config) ?? envValue(this.env, agentVariable(AGENT_OPTIONS.config)) ?? { value: AGENT_CONFIG_FILE };
         if (!isKnown(path)) this.file = { opaque: `the config file's path is ${path.unknown}` };
         else {
             const f = mountedFile(index, namespace, pod, container, path.value);
@@ -151,7 +156,7 @@ export function listensOnPodAddress(a: AgentListener): boolean {
 
 /** Does a dial to `address` inside the pod reach this listener? */
 export function answersLoopback(a: AgentListener, address: string): boolean {
-    if (a.host === "" || a.host === "0.0.0.0" || a.host === "::") return true;
+    if (a.host === "" || a.host === ADDRESSES.any || a.host === ADDRESSES.anyV6) return true;
     const v4Loopback = (x: string) => x === "localhost" || /^127\./.test(x) || /^::ffff:127\./i.test(x) || x === "0.0.0.0";
     return a.host === address || (v4Loopback(a.host) && v4Loopback(address));
 }

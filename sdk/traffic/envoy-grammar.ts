@@ -7,6 +7,8 @@
 // reported as "cannot verify", never skipped. The tests hold every table against the protos:
 // each name exists there, and each proto field of each message is classified.
 
+import { ENVOY_TYPES } from "../vocabulary/envoy";
+
 export interface MessageGrammar {
     /** The proto message, e.g. `envoy.config.listener.v3.Listener`. */
     proto: string;
@@ -54,7 +56,7 @@ export const MESSAGES = {
     address: message("envoy.config.core.v3.Address", "socket_address pipe envoy_internal_address", ""),
     socketAddress: message("envoy.config.core.v3.SocketAddress", "protocol address port_value", "ipv4_compat", { named_port: "a named port, resolved by a resolver the model does not follow", resolver_name: "a custom address resolver" }),
     hcm: message(
-        "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+        ENVOY_TYPES.hcm,
         "stat_prefix route_config http_filters access_log upgrade_configs",
         "codec_type add_user_agent tracing common_http_protocol_options http_protocol_options http2_protocol_options http3_protocol_options server_name server_header_transformation scheme_header_transformation max_request_headers_kb stream_idle_timeout request_timeout request_headers_timeout drain_timeout delayed_close_timeout access_log_flush_interval flush_access_log_on_new_request access_log_options use_remote_address xff_num_trusted_hops original_ip_detection_extensions internal_address_config skip_xff_append via generate_request_id preserve_external_request_id always_set_request_id_in_response forward_client_cert_details set_current_client_cert_details proxy_100_continue represent_ipv4_remote_address_as_ipv4_mapped_ipv6 normalize_path merge_slashes path_with_escaped_slashes_action request_id_extension local_reply_config strip_matching_host_port strip_any_host_port stream_error_on_invalid_http_message path_normalization_options strip_trailing_host_dot proxy_status_config typed_header_validation_config append_x_forwarded_port append_local_overload add_proxy_protocol_connection_state",
         {
@@ -101,21 +103,21 @@ export const MESSAGES = {
         { cluster_header: "a request header names the cluster, so a client picks where its request goes" },
     ),
     mirrorPolicy: message("envoy.config.route.v3.RouteAction.RequestMirrorPolicy", "cluster", "runtime_fraction trace_sampled disable_shadow_host_suffix_append", { cluster_header: "a request header names the cluster the copy goes to" }),
-    filterConfig: message("envoy.config.route.v3.FilterConfig", "config disabled", "is_optional"),
+    filterConfig: message(ENVOY_TYPES.filterConfig, "config disabled", "is_optional"),
     extAuthz: message(
-        "envoy.extensions.filters.http.ext_authz.v3.ExtAuthz",
+        ENVOY_TYPES.extAuthz,
         "grpc_service http_service transport_api_version failure_mode_allow filter_enabled deny_at_disable",
         "failure_mode_allow_header_add with_request_body clear_route_cache status_on_error validate_mutations metadata_context_namespaces typed_metadata_context_namespaces route_metadata_context_namespaces route_typed_metadata_context_namespaces include_peer_certificate stat_prefix bootstrap_metadata_labels_key allowed_headers disallowed_headers include_tls_session charge_cluster_response_stats encode_raw_headers decoder_header_mutation_rules enable_dynamic_metadata_ingestion",
         { filter_enabled_metadata: "each request's dynamic metadata decides whether the filter runs" },
     ),
-    extAuthzPerRoute: message("envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute", "disabled check_settings", ""),
+    extAuthzPerRoute: message(ENVOY_TYPES.extAuthzPerRoute, "disabled check_settings", ""),
     checkSettings: message("envoy.extensions.filters.http.ext_authz.v3.CheckSettings", "", "context_extensions disable_request_body_buffering with_request_body"),
     extProc: message(
-        "envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor",
+        ENVOY_TYPES.extProc,
         "grpc_service failure_mode_allow processing_mode disable_immediate_response observability_mode",
         "request_attributes response_attributes message_timeout stat_prefix mutation_rules max_message_timeout forward_rules filter_metadata allow_mode_override metadata_options disable_clear_route_cache route_cache_action deferred_close_timeout",
     ),
-    extProcPerRoute: message("envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", "disabled overrides", ""),
+    extProcPerRoute: message(ENVOY_TYPES.extProcPerRoute, "disabled overrides", ""),
     extProcOverrides: message(
         "envoy.extensions.filters.http.ext_proc.v3.ExtProcOverrides",
         // failure_mode_allow: Envoy 1.32+; modeled, though the protos vendored here predate it.
@@ -126,15 +128,15 @@ export const MESSAGES = {
     processingMode: message("envoy.extensions.filters.http.ext_proc.v3.ProcessingMode", "request_header_mode", "response_header_mode request_body_mode response_body_mode request_trailer_mode response_trailer_mode"),
     grpcService: message("envoy.config.core.v3.GrpcService", "envoy_grpc", "timeout initial_metadata retry_policy", { google_grpc: "the Google gRPC client dials a target of its own, outside Envoy's clusters" }),
     envoyGrpc: message("envoy.config.core.v3.GrpcService.EnvoyGrpc", "cluster_name", "authority retry_policy max_receive_message_length skip_envoy_headers"),
-    healthCheckFilter: message("envoy.extensions.filters.http.health_check.v3.HealthCheck", "pass_through_mode cluster_min_healthy_percentages headers", "cache_time"),
+    healthCheckFilter: message(ENVOY_TYPES.healthCheck, "pass_through_mode cluster_min_healthy_percentages headers", "cache_time"),
     router: message(
-        "envoy.extensions.filters.http.router.v3.Router",
+        ENVOY_TYPES.router,
         "",
         "dynamic_stats start_child_span upstream_log upstream_log_options suppress_envoy_headers strict_check_headers respect_expected_rq_timeout suppress_grpc_request_failure_code_stats",
         { upstream_http_filters: "upstream HTTP filters run on each forwarded request" },
     ),
     accessLog: message("envoy.config.accesslog.v3.AccessLog", "name typed_config", "filter"),
-    httpGrpcAccessLog: message("envoy.extensions.access_loggers.grpc.v3.HttpGrpcAccessLogConfig", "common_config", "additional_request_headers_to_log additional_response_headers_to_log additional_response_trailers_to_log"),
+    httpGrpcAccessLog: message(ENVOY_TYPES.grpcAccessLog, "common_config", "additional_request_headers_to_log additional_response_headers_to_log additional_response_trailers_to_log"),
     commonGrpcAccessLog: message("envoy.extensions.access_loggers.grpc.v3.CommonGrpcAccessLogConfig", "grpc_service", "log_name transport_api_version buffer_flush_interval buffer_size_bytes filter_state_objects_to_log grpc_stream_retry_policy custom_tags"),
     cluster: message(
         "envoy.config.cluster.v3.Cluster",
@@ -154,7 +156,7 @@ export const MESSAGES = {
     localityEndpoints: message("envoy.config.endpoint.v3.LocalityLbEndpoints", "lb_endpoints", "locality metadata load_balancing_weight priority proximity", { load_balancer_endpoints: "endpoints from LEDS (xDS)", leds_cluster_locality_config: "endpoints from LEDS (xDS)" }),
     lbEndpoint: message("envoy.config.endpoint.v3.LbEndpoint", "endpoint", "health_status metadata load_balancing_weight", { endpoint_name: "an endpoint named elsewhere" }),
     endpoint: message("envoy.config.endpoint.v3.Endpoint", "address additional_addresses", "health_check_config hostname"),
-    httpProtocolOptions: message("envoy.extensions.upstreams.http.v3.HttpProtocolOptions", "explicit_http_config auto_config use_downstream_protocol_config", "common_http_protocol_options upstream_http_protocol_options header_validation_config", { http_filters: "upstream HTTP filters run on each forwarded request" }),
+    httpProtocolOptions: message(ENVOY_TYPES.httpProtocolOptions, "explicit_http_config auto_config use_downstream_protocol_config", "common_http_protocol_options upstream_http_protocol_options header_validation_config", { http_filters: "upstream HTTP filters run on each forwarded request" }),
     layeredRuntime: message("envoy.config.bootstrap.v3.LayeredRuntime", "layers", ""),
     runtimeLayer: message("envoy.config.bootstrap.v3.RuntimeLayer", "name static_layer disk_layer admin_layer rtds_layer", ""),
     runtimeFraction: message("envoy.config.core.v3.RuntimeFractionalPercent", "default_value runtime_key", ""),
@@ -192,19 +194,19 @@ export type TypeRole =
  * connection manager or close it.
  */
 export const TYPE_ROLES: Record<string, TypeRole> = {
-    "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager": "hcm",
-    "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy": "tcp_proxy",
+    [ENVOY_TYPES.hcm]: "hcm",
+    [ENVOY_TYPES.tcpProxy]: "tcp_proxy",
     "envoy.extensions.filters.network.rbac.v3.RBAC": "network-neutral",
     "envoy.extensions.filters.network.local_ratelimit.v3.LocalRateLimit": "network-neutral",
     "envoy.extensions.filters.network.connection_limit.v3.ConnectionLimit": "network-neutral",
     "envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector": "listener-neutral",
     "envoy.extensions.filters.listener.http_inspector.v3.HttpInspector": "listener-neutral",
     "envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol": "listener-neutral",
-    "envoy.extensions.filters.http.ext_authz.v3.ExtAuthz": "ext_authz",
-    "envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor": "ext_proc",
-    "envoy.extensions.filters.http.router.v3.Router": "router",
-    "envoy.extensions.filters.http.health_check.v3.HealthCheck": "health_check",
-    "envoy.extensions.filters.http.buffer.v3.Buffer": "http-neutral",
+    [ENVOY_TYPES.extAuthz]: "ext_authz",
+    [ENVOY_TYPES.extProc]: "ext_proc",
+    [ENVOY_TYPES.router]: "router",
+    [ENVOY_TYPES.healthCheck]: "health_check",
+    [ENVOY_TYPES.buffer]: "http-neutral",
     "envoy.extensions.filters.http.cors.v3.Cors": "http-neutral",
     "envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit": "http-neutral",
     "envoy.extensions.filters.http.rbac.v3.RBAC": "http-neutral",
@@ -213,20 +215,20 @@ export const TYPE_ROLES: Record<string, TypeRole> = {
     "envoy.extensions.filters.http.compressor.v3.Compressor": "http-neutral",
     "envoy.extensions.filters.http.decompressor.v3.Decompressor": "http-neutral",
     "envoy.extensions.filters.http.fault.v3.HTTPFault": "http-neutral",
-    "envoy.extensions.access_loggers.grpc.v3.HttpGrpcAccessLogConfig": "grpc-access-log",
+    [ENVOY_TYPES.grpcAccessLog]: "grpc-access-log",
     "envoy.extensions.access_loggers.file.v3.FileAccessLog": "access-log-neutral",
     "envoy.extensions.access_loggers.stream.v3.StdoutAccessLog": "access-log-neutral",
     "envoy.extensions.access_loggers.stream.v3.StderrAccessLog": "access-log-neutral",
     "envoy.extensions.access_loggers.grpc.v3.TcpGrpcAccessLogConfig": "access-log-neutral",
     "envoy.extensions.access_loggers.open_telemetry.v3.OpenTelemetryAccessLogConfig": "access-log-neutral",
-    "envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext": "downstream-tls",
-    "envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext": "upstream-tls",
-    "envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer": "raw-buffer",
-    "envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute": "ext_authz-per-route",
-    "envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute": "ext_proc-per-route",
-    "envoy.config.route.v3.FilterConfig": "filter-config",
-    "xds.type.v3.TypedStruct": "typed-struct",
-    "udpa.type.v1.TypedStruct": "typed-struct",
+    [ENVOY_TYPES.downstreamTls]: "downstream-tls",
+    [ENVOY_TYPES.upstreamTls]: "upstream-tls",
+    [ENVOY_TYPES.rawBuffer]: "raw-buffer",
+    [ENVOY_TYPES.extAuthzPerRoute]: "ext_authz-per-route",
+    [ENVOY_TYPES.extProcPerRoute]: "ext_proc-per-route",
+    [ENVOY_TYPES.filterConfig]: "filter-config",
+    [ENVOY_TYPES.typedStruct]: "typed-struct",
+    [ENVOY_TYPES.udpaTypedStruct]: "typed-struct",
 };
 
 /** The message name of a type URL (`type.googleapis.com/envoy.x.v3.Y` -> `envoy.x.v3.Y`); Envoy reads whatever precedes the last `/` as the host. */

@@ -6,6 +6,7 @@
 // is closed: everything it reads goes through the allowlist of envoy-grammar.ts, and whatever
 // is not on it is recorded as "cannot verify" with its field path, never taken as harmless.
 import { CORE_SCHEMA, load } from "js-yaml";
+import { ENVOY_TYPES } from "../vocabulary/envoy";
 import { jsonName, MessageName, MESSAGES, TYPE_ROLES, TypeRole, typeName } from "./envoy-grammar";
 import { allContainers, isLoopback } from "./kube";
 import { ObjectIndex } from "./objects";
@@ -453,7 +454,7 @@ function clusterModel(r: Reader, raw: any, at: string): ClusterModel {
     let http2 = c.http2_protocol_options !== undefined;
     for (const [key, options] of Object.entries<any>(c.typed_extension_protocol_options ?? {})) {
         const t = typeName(options?.["@type"]) ?? key;
-        if (t !== "envoy.extensions.upstreams.http.v3.HttpProtocolOptions") continue;
+        if (t !== ENVOY_TYPES.httpProtocolOptions) continue;
         const o = r.read(Object.fromEntries(Object.entries(options ?? {}).filter(([k]) => k !== "@type")), `${at}.typed_extension_protocol_options["${key}"]`, "httpProtocolOptions");
         const explicit = o.explicit_http_config ?? o.explicitHttpConfig;
         if (explicit?.http2_protocol_options !== undefined || explicit?.http2ProtocolOptions !== undefined) http2 = true;

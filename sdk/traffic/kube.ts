@@ -3,6 +3,8 @@
 // long each container of a stopping pod lives. Plain functions over plain objects (the shape
 // `kubectl get -o yaml` prints); nothing here talks to a cluster or imports Pulumi.
 
+import { ADDRESSES } from "../vocabulary/envoy";
+
 /** A Kubernetes object as plain data. */
 export interface KubeObject {
     apiVersion?: string;
@@ -16,8 +18,6 @@ export interface LabelSelector {
     matchExpressions?: { key: string; operator: string; values?: string[] }[];
 }
 
-/** The label Kubernetes puts on every namespace (1.21+), naming it. */
-export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
 /** A selector as the API server reads it: every matchLabels pair and every expression must hold; `{}` selects everything. */
 export function selects(selector: LabelSelector | undefined | null, labels: Record<string, string> | undefined): boolean {
@@ -53,8 +53,6 @@ export function serviceSelects(selector: Record<string, string> | undefined, lab
     return selects({ matchLabels: selector }, labels);
 }
 
-/** The kinds whose pods the model knows how to run. */
-export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod"];
 
 /** The pods one workload object runs: their namespace, labels and spec. */
 export interface Workload {
@@ -145,7 +143,7 @@ export function serviceForHost(host: string, clientNamespace: string, clusterDom
 /** An address only the pod itself reaches: loopback, in IPv4, IPv6 or IPv4-mapped IPv6 form. */
 export function isLoopback(address: string): boolean {
     const a = address.toLowerCase().replace(/^\[|\]$/g, "");
-    return a === "localhost" || /^127\./.test(a) || a === "::1" || a === "0:0:0:0:0:0:0:1" || /^::ffff:127\./.test(a);
+    return a === "localhost" || /^127\./.test(a) || a === ADDRESSES.loopbackV6 || a === "0:0:0:0:0:0:0:1" || /^::ffff:127\./.test(a);
 }
 
 /**
@@ -154,7 +152,6 @@ export function isLoopback(address: string): boolean {
  */
 export function dialsOwnPod(address: string): boolean {
     const a = address.toLowerCase().replace(/^\[|\]$/g, "");
-    return isLoopback(a) || a === "0.0.0.0" || a === "::" || a === "0:0:0:0:0:0:0:0" || a === "::ffff:0.0.0.0";
+    return isLoopback(a) || a === ADDRESSES.any || a === ADDRESSES.anyV6 || a === "0:0:0:0:0:0:0:0" || a === `::ffff:${ADDRESSES.any}`;
 }
 
-export const IPV4_ADDRESS = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;

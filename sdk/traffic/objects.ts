@@ -3,7 +3,8 @@
 // `stringData` over its `data`, and indexes by namespace, so that each question the model asks
 // ("the Services of this namespace", "the autoscaler of this Deployment") costs a lookup, not a
 // pass over every object: the verifier stays linear in the number of apps.
-import { KubeObject, NAMESPACE_NAME_LABEL, objectRef, podTemplateOf, Workload, WORKLOAD_KINDS } from "./kube";
+import { NAMESPACE_NAME_LABEL, SCALED_KINDS, WORKLOAD_KINDS } from "../vocabulary/kubernetes";
+import { KubeObject, objectRef, podTemplateOf, Workload } from "./kube";
 
 /** Kinds without a namespace: their objects are keyed by name alone. */
 const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass", "CustomResourceDefinition", "PriorityClass", "IngressClass"]);
@@ -131,7 +132,7 @@ export class ObjectIndex {
      */
     private replicasOf(o: KubeObject): number | undefined {
         if (o.kind === "Pod") return 1;
-        if (!["Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"].includes(o.kind)) return undefined;
+        if (!SCALED_KINDS.includes(o.kind)) return undefined;
         const r = o.spec?.replicas;
         return r === undefined || r === null ? 1 : Number(r);
     }
