@@ -5,7 +5,7 @@
 // same per-app keys; the top-level per-app keys are then every app's defaults, and one shared
 // agent fleet (an AgentService) serves every app whose agentLayout is `service`.
 import * as pulumi from "@pulumi/pulumi";
-import { AgentServiceArgs, EnvoyAppArgs, ExternalTrafficPolicy, InputError, Integration, PodOptions, ServiceType } from "../sdk";
+import { AgentServiceArgs, EnvoyAppArgs, ExternalTrafficPolicy, InputError, Integration, IpFamily, PodOptions, ServiceType } from "../sdk";
 import { plainLink, resolveAgentServiceSettings } from "../sdk/settings/agent-service";
 import { resolveAppSettings } from "../sdk/settings/envoy-app";
 import { serviceClaims } from "../sdk/components/agent-service";
@@ -57,6 +57,8 @@ export const CONFIG_KEYS: Key[] = [
     { key: "port", kind: "number", scope: "app", example: "8000", input: each("port"), doc: "Envoy's front port" },
     { key: "envoyImage", kind: "string", scope: "app", example: "envoyproxy/envoy:v1.39.5", input: each("envoy.image"), doc: "Envoy's image" },
     { key: "envoyMetrics", kind: "boolean", scope: "app", example: "true", input: each("envoy.metrics"), doc: "Serve Envoy's Prometheus stats on the readiness port, with scrape annotations" },
+    { key: "xffTrustedHops", kind: "number", scope: "app", example: "1", input: each("envoy.xffTrustedHops"), doc: "Proxies in front of Envoy that append to X-Forwarded-For (an ingress: 1); the agent judges the address the last of them saw" },
+    { key: "ipFamily", kind: "string", scope: "app", example: "DualStack", input: { ...each("ipFamily"), fleet: "ipFamily" }, doc: "`IPv4`, `IPv6` or `DualStack`: the addresses the pods answer on and the Services' families; at the top level beside `apps`, also the shared fleet's" },
     { key: "integration", kind: "string", scope: "app", example: "ext_proc", input: { ...each("inspection.integration"), fleet: "integration" }, doc: "How Envoy consults the agent: `ext_authz` (with the access log) or `ext_proc`; at the top level beside `apps`, also the shared fleet's" },
     { key: "failOpen", kind: "boolean", scope: "app", example: "false", input: each("inspection.failOpen"), doc: "Let requests through when the agent cannot answer" },
     { key: "inspectionTimeout", kind: "string", scope: "app", example: "0.2s", input: each("inspection.timeout"), doc: "How long Envoy waits for the agent" },
@@ -448,7 +450,8 @@ function appPlan(v: Record<string, string | undefined>, credentials: EnvoyAppArg
         replicas: read("replicas") as number | undefined,
         port: read("port") as number | undefined,
         app: { image: read("appImage") as string, port: read("appPort") as number | undefined, args: read("appArgs") as string[] | undefined },
-        envoy: { image: read("envoyImage") as string | undefined, metrics: read("envoyMetrics") as boolean | undefined },
+        ipFamily: read("ipFamily") as IpFamily | undefined,
+        envoy: { image: read("envoyImage") as string | undefined, metrics: read("envoyMetrics") as boolean | undefined, xffTrustedHops: read("xffTrustedHops") as number | undefined },
         inspection: {
             integration: read("integration") as Integration | undefined,
             failOpen: read("failOpen") as boolean | undefined,
@@ -566,6 +569,7 @@ function multiPlan(values: Values, entries: Record<string, unknown>[], credentia
         namespace,
         integration: read("integration") as Integration | undefined,
         expectResponseData: read("expectResponseData") as boolean | undefined,
+        ipFamily: read("ipFamily") as IpFamily | undefined,
         clientNamespaces,
         ...agentServiceSettings(top, atTop, agent),
     });

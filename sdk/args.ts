@@ -22,6 +22,10 @@ export type ImagePullPolicy = (typeof ImagePullPolicy)[keyof typeof ImagePullPol
 export const EnvoyLogLevel = { Trace: "trace", Debug: "debug", Info: "info", Warning: "warning", Warn: "warn", Error: "error", Critical: "critical", Off: "off" } as const;
 export type EnvoyLogLevel = (typeof EnvoyLogLevel)[keyof typeof EnvoyLogLevel];
 
+/** The IP families the pods listen on: the cluster's. */
+export const IpFamily = { IPv4: "IPv4", IPv6: "IPv6", DualStack: "DualStack" } as const;
+export type IpFamily = (typeof IpFamily)[keyof typeof IpFamily];
+
 /** How a Service is exposed. */
 export const ServiceType = { ClusterIP: "ClusterIP", NodePort: "NodePort", LoadBalancer: "LoadBalancer" } as const;
 export type ServiceType = (typeof ServiceType)[keyof typeof ServiceType];
@@ -211,6 +215,19 @@ export interface EnvoyProxy {
      */
     resources?: ContainerResources;
     /**
+     * How many proxies in front of Envoy append the client's address to X-Forwarded-For (Envoy's
+     * `xff_num_trusted_hops`, with `use_remote_address`): Envoy trusts the address that many
+     * entries from the right, and only that one, so a client cannot choose the address the WAF
+     * sees by sending its own header. 0: the connection's own peer, right for a LoadBalancer or
+     * NodePort Service with `externalTrafficPolicy: Local` (the client connects directly); 1:
+     * behind an ingress controller or a cloud HTTP load balancer; 2: behind a cloud load balancer
+     * and an ingress. Envoy writes the address it trusts to the header the agent reads
+     * (`x-sigsci-client-ip`, the agent's `client-ip-header`). Too few hops is safe (the WAF sees a
+     * proxy's address); too many lets a client choose its address.
+     * @default 0
+     */
+    xffTrustedHops?: pulumi.Input<number>;
+    /**
      * Extra top-level bootstrap settings, merged over the generated configuration (objects are
      * merged key by key, anything else replaces), in Envoy's v3 YAML/JSON form.
      */
@@ -308,8 +325,10 @@ export interface AgentContainer {
     preStopSleepSeconds?: pulumi.Input<number>;
     /**
      * Enable the agent's own startup probe (agent 4.51.0+): `SIGSCI_STARTUP_PROBE_LISTENER` serves
-     * `GET /startup`, 200 once the rules are loaded (the guide: the agent starts fast otherwise).
-     * @default false
+     * `GET /startup`, 200 once the rules are loaded, and the pod is not Ready before (the agent
+     * answers Envoy before it has its rules otherwise). On by default where the image is known
+     * to have it; set true for a custom tag of such an agent.
+     * @default true for `latest`, untagged or 4.51.0+ images, else false
      */
     startupProbe?: pulumi.Input<boolean>;
     /**
@@ -392,6 +411,14 @@ export interface PodOptions {
     annotations?: { [key: string]: pulumi.Input<string> };
     /** Extra labels on the pods only; the labels the component selects its pods by cannot be overridden. */
     labels?: { [key: string]: pulumi.Input<string> };
+    /**
+     * Inject the environment variables Kubernetes derives from the namespace's Services
+     * (`<SERVICE>_SERVICE_HOST`, ...; `enableServiceLinks`). Off: a Service named `sigsci...`
+     * would otherwise put `SIGSCI_*` variables, which the agent reads as its options, into its
+     * container. Turn on only for an app that reads them.
+     * @default false
+     */
+    enableServiceLinks?: pulumi.Input<boolean>;
 }
 
 /** Scaling of an agent Service: an autoscaler between `minReplicas` and `maxReplicas`. */
@@ -457,6 +484,12 @@ export interface AgentServiceSettings {
     serviceAccountName?: pulumi.Input<string>;
     /** Annotations on the agent Service. */
     serviceAnnotations?: { [key: string]: pulumi.Input<string> };
+    /**
+     * The IP families the agent pods listen on and the Service serves: `IPv4`, `IPv6` or
+     * `DualStack` (the agent listens on `[::]`, the Service prefers both families).
+     * @default "IPv4", or the app's with agentService.create
+     */
+    ipFamily?: pulumi.Input<IpFamily>;
 }
 
 /** Inputs of an {@link AgentService}. */
@@ -583,4 +616,11 @@ export interface EnvoyAppArgs {
     service?: FrontService;
     /** Where and how the app's pods run: scheduling, pull secrets, pod metadata. */
     pod?: PodOptions;
+    /**
+     * The IP families Envoy listens on and the front Service serves: `IPv4` (`0.0.0.0`), `IPv6`
+     * (`::`, for IPv6-only clusters) or `DualStack` (both; the Service prefers both families).
+     * Envoy's listeners fail to bind `::` where the pod has no IPv6, so it is not the default.
+     * @default "IPv4"
+     */
+    ipFamily?: pulumi.Input<IpFamily>;
 }

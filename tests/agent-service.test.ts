@@ -31,9 +31,16 @@ describe("AgentService", () => {
             { name: "SIGSCI_SECRETACCESSKEY", valueFrom: { secretKeyRef: { name: secret, key: "secretaccesskey" } } },
             { name: "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", value: "1" },
             { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "0.0.0.0:9999" },
+            // Fastly's startup probe (agent 4.51.0+): /startup answers 200 once the rules are loaded.
+            { name: "SIGSCI_STARTUP_PROBE_LISTENER", value: "0.0.0.0:2024" },
+            // The client IP comes from the header each Envoy writes from its own trusted address, never X-Forwarded-For.
+            { name: "SIGSCI_CLIENT_IP_HEADER", value: "x-sigsci-client-ip" },
         ]);
         assert.strictEqual(agent.securityContext.readOnlyRootFilesystem, true);
+        assert.deepStrictEqual(agent.startupProbe, { httpGet: { path: "/startup", port: "startup" }, periodSeconds: 2, failureThreshold: 90 });
         assert.deepStrictEqual(agent.readinessProbe, { tcpSocket: { port: "grpc" }, periodSeconds: 5, failureThreshold: 3 });
+        // No Service in the namespace can inject SIGSCI_* variables the agent would read as options.
+        assert.strictEqual(pod.enableServiceLinks, false);
         // The guide's 30 s, raised to 40 so every Envoy drops the pod from DNS first (30 s CoreDNS cache + 5 s refresh + margin).
         assert.deepStrictEqual(agent.lifecycle.preStop.exec.command, ["sleep", "40"]);
         assert.deepStrictEqual(pod.volumes, [{ name: "sigsci-tmp", emptyDir: {} }]);
@@ -49,6 +56,8 @@ describe("AgentService", () => {
             selector: labels,
             ports: [{ name: "grpc", port: 9999, targetPort: "grpc", protocol: "TCP", appProtocol: "kubernetes.io/h2c" }],
             sessionAffinity: "ClientIP",
+            ipFamilies: ["IPv4"],
+            ipFamilyPolicy: "SingleStack",
         });
         assert.deepStrictEqual(r.one("PodDisruptionBudget").spec, { maxUnavailable: 1, selector: { matchLabels: labels } });
         assert.deepStrictEqual(r.one("NetworkPolicy").spec, {

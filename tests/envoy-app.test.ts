@@ -107,14 +107,22 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
             { name: "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", value: "1" },
             // The guide's localhost, as the IPv4 loopback Envoy dials (localhost may resolve to ::1 first).
             { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "127.0.0.1:9999" },
+            // The guide's optional startup probe (agent 4.51.0+, which latest is), on so the pod waits for the rules.
+            { name: "SIGSCI_STARTUP_PROBE_LISTENER", value: "0.0.0.0:2024" },
+            // The agent's client-ip-header, moved off its X-Forwarded-For default to the header Envoy overwrites.
+            { name: "SIGSCI_CLIENT_IP_HEADER", value: "x-sigsci-client-ip" },
         ]);
         assert.strictEqual(agent.image, "signalsciences/sigsci-agent:latest");
         assert.strictEqual(agent.imagePullPolicy, "Always", "the guide: latest with Always keeps the agent current");
-        assert.deepStrictEqual(agent.ports, [{ name: "grpc", containerPort: 9999, protocol: "TCP" }]);
+        assert.deepStrictEqual(agent.ports, [
+            { name: "grpc", containerPort: 9999, protocol: "TCP" },
+            { name: "startup", containerPort: 2024, protocol: "TCP" },
+        ]);
         assert.strictEqual(agent.securityContext.readOnlyRootFilesystem, true);
         assert.deepStrictEqual(agent.volumeMounts, [{ name: "sigsci-tmp", mountPath: "/sigsci/tmp" }]);
         assert.deepStrictEqual(agent.lifecycle, { preStop: { exec: { command: ["sleep", "30"] } } });
-        assert.strictEqual(agent.startupProbe, undefined, "the guide: quick start-up unless a startup probe is asked for");
+        // Fastly's startup-probe example: httpGet /startup every 2 s, up to 90 times.
+        assert.deepStrictEqual(agent.startupProbe, { httpGet: { path: "/startup", port: "startup" }, failureThreshold: 90, periodSeconds: 2 });
         assert.deepStrictEqual(agent.resources, { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } });
     });
 
@@ -177,8 +185,8 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
 
     it("asks the agent about every request with ext_authz over gRPC, then routes (router last)", () => {
         const filters = frontFilters(r.envoyConfig);
-        assert.deepStrictEqual(filters.map((f: any) => f.name), ["envoy.filters.http.ext_authz", "envoy.filters.http.router"]);
-        assert.deepStrictEqual(filters[0].typed_config, {
+        assert.deepStrictEqual(filters.map((f: any) => f.name), ["envoy.filters.http.header_mutation", "envoy.filters.http.ext_authz", "envoy.filters.http.router"]);
+        assert.deepStrictEqual(filters[1].typed_config, {
             "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthz",
             transport_api_version: "V3",
             grpc_service: { envoy_grpc: { cluster_name: "sigsci-agent" }, timeout: "0.2s" },
@@ -228,6 +236,9 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
             type: "ClusterIP",
             selector: { "app.kubernetes.io/name": "envoy-app", "app.kubernetes.io/instance": "helloworld" },
             ports: [{ name: "http", port: 8000, targetPort: "http", protocol: "TCP" }],
+            // Envoy listens on 0.0.0.0: a cluster that would give the Service an IPv6 address refuses it instead.
+            ipFamilies: ["IPv4"],
+            ipFamilyPolicy: "SingleStack",
         });
         const target = r.containers.envoy.ports.find((p: any) => p.name === service.spec.ports[0].targetPort);
         assert.strictEqual(target.containerPort, 8000);
@@ -291,17 +302,37 @@ describe("EnvoyApp inputs", () => {
         assert.strictEqual(env.SIGSCI_SHARED_CACHE_DIR, "/var/sigsci/cache");
     });
 
-    it("adds the startup probe, other agent options by their documented names, and a longer preStop", () => {
-        const r = appRun(guideArgs({ agent: { startupProbe: true, preStopSleepSeconds: 60, options: { "max-procs": "2", "upload-interval": "60s" } } }));
+    it("turns the agent's startup probe on only for images known to serve it, and off when asked", () => {
+        const probeOf = (agent: Record<string, unknown>) => appRun(guideArgs({ agent })).containers["sigsci-agent"];
+        // Fastly: "Startup probes are available in agent versions 4.51.0 and above".
+        for (const image of ["signalsciences/sigsci-agent", "signalsciences/sigsci-agent:latest", "signalsciences/sigsci-agent:4.51.0", "signalsciences/sigsci-agent:4.70.0", "registry.example.com:5000/sigsci-agent:v5.0"]) {
+            assert.ok(probeOf({ image }).startupProbe, image);
+        }
+        // Older, unknown tags and digests: the listener may not exist, and the pod would never start.
+        for (const image of ["signalsciences/sigsci-agent:4.50.9", "signalsciences/sigsci-agent:3.99.0", "signalsciences/sigsci-agent:stable", "signalsciences/sigsci-agent@sha256:" + "a".repeat(64)]) {
+            const agent = probeOf({ image });
+            assert.strictEqual(agent.startupProbe, undefined, image);
+            assert.ok(!agent.env.some((e: any) => e.name === "SIGSCI_STARTUP_PROBE_LISTENER"), image);
+            assert.deepStrictEqual(agent.ports.map((p: any) => p.name), ["grpc"], image);
+        }
+        assert.ok(probeOf({ image: "signalsciences/sigsci-agent:stable", startupProbe: true }).startupProbe);
+        const off = probeOf({ startupProbe: false });
+        assert.strictEqual(off.startupProbe, undefined);
+        assert.ok(!off.env.some((e: any) => e.name === "SIGSCI_STARTUP_PROBE_LISTENER"));
+    });
+
+    it("keeps the startup probe on a port of choice, other agent options by their documented names, and a longer preStop", () => {
+        const r = appRun(guideArgs({ agent: { startupProbePort: 2100, preStopSleepSeconds: 60, options: { "max-procs": "2", "upload-interval": "60s" } } }));
         const agent = r.containers["sigsci-agent"];
         const env = agent.env.slice(4);
         assert.deepStrictEqual(env, [
-            { name: "SIGSCI_STARTUP_PROBE_LISTENER", value: "0.0.0.0:2024" },
+            { name: "SIGSCI_STARTUP_PROBE_LISTENER", value: "0.0.0.0:2100" },
+            { name: "SIGSCI_CLIENT_IP_HEADER", value: "x-sigsci-client-ip" },
             { name: "SIGSCI_MAX_PROCS", value: "2" },
             { name: "SIGSCI_UPLOAD_INTERVAL", value: "60s" },
         ]);
         assert.deepStrictEqual(agent.startupProbe, { httpGet: { path: "/startup", port: "startup" }, failureThreshold: 90, periodSeconds: 2 });
-        assert.deepStrictEqual(agent.ports[1], { name: "startup", containerPort: 2024, protocol: "TCP" });
+        assert.deepStrictEqual(agent.ports[1], { name: "startup", containerPort: 2100, protocol: "TCP" });
         assert.deepStrictEqual(agent.lifecycle.preStop.exec.command, ["sleep", "60"]);
         // The app keeps its default (Envoy's 15 s + 5); only the agent and the grace period grow.
         assert.strictEqual(r.byKind("Deployment").spec.template.spec.terminationGracePeriodSeconds, 75);
@@ -317,7 +348,7 @@ describe("EnvoyApp inputs", () => {
 
     it("fails closed with 503 when asked, so an agent outage is told apart from a block", () => {
         const r = appRun(guideArgs({ inspection: { failOpen: false, timeout: "0.5s", maxRequestBytes: 65536, allowPartialMessage: false } }));
-        const authz = frontFilters(r.envoyConfig)[0].typed_config;
+        const authz = frontFilters(r.envoyConfig)[1].typed_config;
         assert.strictEqual(authz.failure_mode_allow, false);
         assert.deepStrictEqual(authz.status_on_error, { code: "ServiceUnavailable" });
         assert.deepStrictEqual(authz.with_request_body, { max_request_bytes: 65536, allow_partial_message: false });
@@ -373,7 +404,7 @@ describe("EnvoyApp inputs", () => {
     it("merges extra Envoy settings over the generated config", () => {
         const r = appRun(guideArgs({ envoy: { extraConfig: { layered_runtime: { layers: [{ name: "static", static_layer: { "overload.global_downstream_max_connections": 50000 } }] } } } }));
         assert.deepStrictEqual(r.envoyConfig.layered_runtime.layers[0].name, "static");
-        assert.strictEqual(frontFilters(r.envoyConfig)[0].name, "envoy.filters.http.ext_authz");
+        assert.deepStrictEqual(frontFilters(r.envoyConfig).map((f: any) => f.name), ["envoy.filters.http.header_mutation", "envoy.filters.http.ext_authz", "envoy.filters.http.router"]);
         validateEnvoyConfig(r.envoyText);
     });
 

@@ -41,7 +41,7 @@ const HCM = "$.static_resources.listeners[0].filter_chains[0].filters[0].typed_c
 const PLANTS: Plant[] = [
     // In the generated bootstraps (the issue's own cases first).
     { kinds: ["duration.lte"], what: "an ext_proc message_timeout over an hour", problems: bootstrap("ext_proc", (b) => (filter(b, "envoy.filters.http.ext_proc").message_timeout = "7200s")),
-        expect: [`${HCM}.http_filters[1].typed_config.message_timeout: must be at most 3600s, got 7200s`] },
+        expect: [`${HCM}.http_filters[2].typed_config.message_timeout: must be at most 3600s, got 7200s`] },
     { kinds: ["duration.gt"], what: "a connect_timeout of zero", problems: bootstrap("ext_authz", (b) => (cluster(b, AGENT_CLUSTER).connect_timeout = "0s")),
         expect: ["$.static_resources.clusters[1].connect_timeout: must be greater than 0s, got 0s"] },
     { kinds: ["envoy.duration"], what: "a negative connect_timeout", problems: bootstrap("ext_authz", (b) => (cluster(b, AGENT_CLUSTER).connect_timeout = "-1s")),
@@ -59,13 +59,13 @@ const PLANTS: Plant[] = [
             delete front(b).stat_prefix;
             delete filter(b, "envoy.filters.http.ext_authz").grpc_service.envoy_grpc.cluster_name;
         }),
-        expect: [`${HCM}.stat_prefix: at least 1 characters (the field is required)`, `${HCM}.http_filters[0].typed_config.grpc_service.envoy_grpc.cluster_name: at least 1 characters (the field is required)`] },
+        expect: [`${HCM}.stat_prefix: at least 1 characters (the field is required)`, `${HCM}.http_filters[1].typed_config.grpc_service.envoy_grpc.cluster_name: at least 1 characters (the field is required)`] },
     { kinds: ["message.required"], what: "a buffer filter without its limit", problems: bootstrap("ext_proc", (b) => delete filter(b, "envoy.filters.http.buffer").max_request_bytes),
-        expect: [`${HCM}.http_filters[0].typed_config.max_request_bytes: required`] },
+        expect: [`${HCM}.http_filters[1].typed_config.max_request_bytes: required`] },
     { kinds: ["slot"], what: "an HTTP connection manager given as an HTTP filter", problems: bootstrap("ext_authz", (b) => front(b).http_filters.unshift({ name: "hcm", typed_config: { ...front(b), "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager", http_filters: [] } })),
         expect: [`${HCM}.http_filters[0].typed_config: @type envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager is not an extension of envoy.filters.http, which this field takes: Envoy finds no factory for it`] },
     { kinds: ["enum.deprecated"], what: "transport_api_version V2", problems: bootstrap("ext_authz", (b) => (filter(b, "envoy.filters.http.ext_authz").transport_api_version = "V2")),
-        expect: [`${HCM}.http_filters[0].typed_config.transport_api_version: ApiVersion value V2 is deprecated (Envoy refuses it)`] },
+        expect: [`${HCM}.http_filters[1].typed_config.transport_api_version: ApiVersion value V2 is deprecated (Envoy refuses it)`] },
     { kinds: ["protocol-options-key"], what: "protocol options under another name than what they configure", problems: bootstrap("ext_authz", (b) => {
             const c = cluster(b, AGENT_CLUSTER);
             c.typed_extension_protocol_options = { "envoy.upstreams.http.tcp": c.typed_extension_protocol_options["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"] };

@@ -14,6 +14,7 @@ import { REPO } from "../tools/paths";
 import { evaluate } from "../tools/render/evaluate";
 import { renderStack } from "../tools/render/render";
 import { kubernetesObjects, plainStrings, runProgram } from "./support/pulumi-mocks";
+import { frontFilters } from "./support/objects";
 import { scratchDir } from "./support/scratch";
 
 const KEYS = { accessKeyId: "AKID-EVERY-CALLER-1", secretAccessKey: "SECRET-EVERY-CALLER-2" };
@@ -69,6 +70,7 @@ class Group extends pulumi.ComponentResource {
 const deployment = (objects: any[]) => objects.find((o) => o.kind === "Deployment");
 const container = (objects: any[], name: string) => deployment(objects).spec.template.spec.containers.find((c: any) => c.name === name);
 const envoyJson = (objects: any[]) => JSON.parse(objects.find((o) => o.kind === "ConfigMap").data["envoy.json"]);
+const extAuthzOf = (objects: any[]) => frontFilters(envoyJson(objects)).find((f: any) => f.name === "envoy.filters.http.ext_authz").typed_config;
 
 const ROWS: Row[] = [
     // 2. args that are not plain objects: read one way
@@ -90,9 +92,9 @@ const ROWS: Row[] = [
     { kind: "form", what: "an output nested in an output's value, deeper than the SDK unwraps", program: app(guideArgs({ credentials: KEYS, envoy: { extraConfig: { layered_runtime: pulumi.output(1).apply(() => ({ layers: [{ name: "static", static_layer: { "re2.max_program_size.error_level": pulumi.output(200) } }] })) } } })),
         objects: (o) => assert.deepStrictEqual(envoyJson(o).layered_runtime.layers, [{ name: "static", static_layer: { "re2.max_program_size.error_level": 200 } }]) },
     { kind: "form", what: "a class whose getter sets a field", program: app(guideArgs({ credentials: KEYS, inspection: new (class { get failOpen() { return false; } })() as any })),
-        objects: (o) => assert.strictEqual(envoyJson(o).static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.failure_mode_allow, false) },
+        objects: (o) => assert.strictEqual(extAuthzOf(o).failure_mode_allow, false) },
     { kind: "form", what: "a field that is not enumerable", program: app(guideArgs({ credentials: KEYS, inspection: Object.defineProperty({}, "failOpen", { value: false, enumerable: false }) as any })),
-        objects: (o) => assert.strictEqual(envoyJson(o).static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.failure_mode_allow, false) },
+        objects: (o) => assert.strictEqual(extAuthzOf(o).failure_mode_allow, false) },
     { kind: "form", what: "args inherited from a prototype (Object.create)", program: app(Object.create(guideArgs({ credentials: KEYS, replicas: 2 }))), secrets: [KEYS.accessKeyId, KEYS.secretAccessKey],
         objects: (o) => assert.strictEqual(deployment(o).spec.replicas, 2) },
     { kind: "form", what: "a symbol key", program: app(guideArgs({ inspection: { [Symbol("failOpen")]: false } as any })),
@@ -117,24 +119,24 @@ const ROWS: Row[] = [
     { kind: "unknown key", what: "app.prot", program: app(guideArgs({ app: { image: "a:1", prot: 3000 } as any })),
         error: 'sigsci-envoy: invalid "app.prot": got a value; expected no such setting: did you mean app.port? (app has image, port, args, command, env, resources, imagePullPolicy, runAsUser, readOnlyRootFilesystem, tmpVolume, readinessProbePath, containerName, preStopSleepSeconds)' },
     { kind: "unknown key", what: "envoy.configoverride", program: app(guideArgs({ envoy: { configoverride: "admin: {}" } as any })),
-        error: 'sigsci-envoy: invalid "envoy.configoverride": got a value; expected no such setting: did you mean envoy.configOverride? (envoy has image, imagePullPolicy, logLevel, adminPort, readinessPort, metrics, preStopSleepSeconds, gracefulDrain, concurrency, resources, extraConfig, configOverride, acknowledgeVerifierFindings)' },
+        error: 'sigsci-envoy: invalid "envoy.configoverride": got a value; expected no such setting: did you mean envoy.configOverride? (envoy has image, imagePullPolicy, logLevel, adminPort, readinessPort, metrics, preStopSleepSeconds, gracefulDrain, concurrency, resources, xffTrustedHops, extraConfig, configOverride, acknowledgeVerifierFindings)' },
     { kind: "unknown key", what: "agent.grpcport", program: app(guideArgs({ agent: { grpcport: 9998 } as any })),
         error: 'sigsci-envoy: invalid "agent.grpcport": got a value; expected no such setting: did you mean agent.grpcPort? (agent has image, imagePullPolicy, grpcPort, tmpMountPath, preStopSleepSeconds, startupProbe, startupProbePort, resources, options)' },
     { kind: "unknown key", what: "AgentService replica", program: () => void new AgentService("agents", { credentials: KEYS, replica: 5 } as any),
-        error: 'sigsci-envoy: invalid "replica": got a value; expected no such setting: did you mean replicas? (the args has credentials, namespace, labels, expectResponseData, integration, agent, replicas, autoscaling, maxUnavailable, tls, clientNamespaces, terminationGracePeriodSeconds, pod, serviceAccountName, serviceAnnotations)' },
+        error: 'sigsci-envoy: invalid "replica": got a value; expected no such setting: did you mean replicas? (the args has credentials, namespace, labels, expectResponseData, integration, agent, replicas, autoscaling, maxUnavailable, tls, clientNamespaces, terminationGracePeriodSeconds, pod, serviceAccountName, serviceAnnotations, ipFamily)' },
     { kind: "unknown key", what: "app.env[0].valueFrom", program: app(guideArgs({ app: { image: "a:1", env: [{ name: "A", valueFrom: { secretKeyRef: { name: "s", key: "k" } } } as any] } })),
         error: 'sigsci-envoy: invalid "app.env[0].valueFrom": got a value; expected no such setting: did you mean app.env[0].value? (app.env[0] has name, value, secretName, secretKey)' },
     { kind: "unknown key", what: "a misplaced credential key, whose value is never shown", program: app(guideArgs({ credentials: KEYS, secretaccesskey: "SECRET-MISPLACED-4" } as any)), secrets: ["SECRET-MISPLACED-4"],
-        error: 'sigsci-envoy: invalid "secretaccesskey": got a value; expected no such setting: did you mean credentials.secretAccessKey? (the args has app, credentials, namespace, replicas, port, labels, maxUnavailable, networkPolicy, serviceAccountName, automountServiceAccountToken, terminationGracePeriodSeconds, envoy, inspection, agent, agentService, service, pod)' },
+        error: 'sigsci-envoy: invalid "secretaccesskey": got a value; expected no such setting: did you mean credentials.secretAccessKey? (the args has app, credentials, namespace, replicas, port, labels, maxUnavailable, networkPolicy, serviceAccountName, automountServiceAccountToken, terminationGracePeriodSeconds, envoy, inspection, agent, agentService, service, pod, ipFamily)' },
     { kind: "unknown key", what: "a __proto__ key (as JSON.parse makes one)", program: app(guideArgs({ app: JSON.parse('{"image":"a:1","__proto__":{"port":3000}}') })),
         error: 'sigsci-envoy: invalid "app.__proto__": got a value; expected no such setting (app has image, port, args, command, env, resources, imagePullPolicy, runAsUser, readOnlyRootFilesystem, tmpVolume, readinessProbePath, containerName, preStopSleepSeconds)' },
     { kind: "unknown key", what: "a key too far from any to guess", program: app(guideArgs({ envoy: { cpus: 2 } as any })),
-        error: 'sigsci-envoy: invalid "envoy.cpus": got a value; expected no such setting (envoy has image, imagePullPolicy, logLevel, adminPort, readinessPort, metrics, preStopSleepSeconds, gracefulDrain, concurrency, resources, extraConfig, configOverride, acknowledgeVerifierFindings)' },
+        error: 'sigsci-envoy: invalid "envoy.cpus": got a value; expected no such setting (envoy has image, imagePullPolicy, logLevel, adminPort, readinessPort, metrics, preStopSleepSeconds, gracefulDrain, concurrency, resources, xffTrustedHops, extraConfig, configOverride, acknowledgeVerifierFindings)' },
     { kind: "unknown key", what: "a misspelt tls key of an AgentService without a namespace: the key is named first", program: () => void new AgentService("agents", { credentials: KEYS, tls: { secretNme: "agent-tls" } } as any),
         error: 'sigsci-envoy: invalid "tls.secretNme": got a value; expected no such setting: did you mean tls.secretName? (tls has secretName)' },
     { kind: "unknown key", what: "a shared agent Service's field beside agentService.create", program: app(guideArgs({ credentials: KEYS, agentService: { create: {}, integration: "ext_proc" } })),
         error: 'sigsci-envoy: invalid "agentService.integration": got "(set)"; expected nothing with agentService.create: it describes a shared agent Service (the app\'s own follows inspection.integration)' },
-    { kind: "unknown key", what: "a startup probe port for no startup probe", program: app(guideArgs({ agent: { startupProbePort: 3000 } })),
+    { kind: "unknown key", what: "a startup probe port for no startup probe", program: app(guideArgs({ agent: { startupProbe: false, startupProbePort: 3000 } })),
         error: 'sigsci-envoy: invalid "agent.startupProbePort": got 3000; expected nothing unless agent.startupProbe is true (no listener serves it otherwise)' },
     { kind: "unknown key", what: "a label the component sets itself", program: app(guideArgs({ labels: { "app.kubernetes.io/component": "mine" } })),
         error: 'sigsci-envoy: invalid "labels.app.kubernetes.io/component": got "mine"; expected a label the component does not set itself (it sets app.kubernetes.io/component)' },
@@ -236,9 +238,9 @@ const ROWS: Row[] = [
     { kind: "blame", what: "a limit under the default request: the request follows it, as Kubernetes defaults a request to its limit", program: app(guideArgs({ app: { image: "a:1", resources: { limits: { memory: "64Mi", cpu: "50m" } } } })),
         objects: (o) => assert.deepStrictEqual(container(o, "app").resources, { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "50m", memory: "64Mi" } }) },
     { kind: "refused later", what: 'inspection.timeout "0.000000001s"', program: app(guideArgs({ inspection: { timeout: "0.000000001s" } })),
-        error: 'sigsci-envoy: invalid "inspection.timeout": got "0.000000001s"; expected a duration of whole milliseconds in seconds such as "0.2s" or "1s", from 0.001s to 4294967.295s (Envoy reads ext_authz\'s timeout as 32-bit milliseconds)' },
+        error: 'sigsci-envoy: invalid "inspection.timeout": got "0.000000001s"; expected a duration of whole milliseconds in seconds such as "0.2s" or "1s", from 0.001s to 4294967.295s (Envoy reads the check\'s gRPC timeout as 32-bit milliseconds)' },
     { kind: "refused later", what: 'inspection.timeout "0.001s" and "0.250s"', program: app(guideArgs({ inspection: { timeout: "0.250s" } })),
-        objects: (o) => assert.strictEqual(envoyJson(o).static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.grpc_service.timeout, "0.250s") },
+        objects: (o) => assert.strictEqual(extAuthzOf(o).grpc_service.timeout, "0.250s") },
     // 8. a value that arrived as a secret is named, never shown
     { kind: "secret shown", what: "a secret in app.args beside a number", program: app(guideArgs({ app: { image: "a:1", args: [pulumi.secret("TOPSECRET-ARG-5"), 5 as any] } })), secrets: ["TOPSECRET-ARG-5"],
         error: 'sigsci-envoy: invalid "app.args": got (a secret value); expected a list of strings' },

@@ -79,18 +79,24 @@ describe("ext_proc integration", () => {
     it("sidecar: buffer then ext_proc then the router, no access log, the agent in ext_proc mode", () => {
         const [authz, proc] = both(guideArgs());
         const filters = frontFilters(proc.envoyConfig);
-        assert.deepStrictEqual(filters.map((f: any) => f.name), ["envoy.filters.http.buffer", "envoy.filters.http.ext_proc", "envoy.filters.http.router"]);
-        assert.deepStrictEqual(filters[0].typed_config, { "@type": "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.Buffer", max_request_bytes: 1048576 });
-        assert.deepStrictEqual(filters[1].typed_config, EXT_PROC);
+        // The client-IP header is written first, so ext_proc sends the agent the address Envoy trusts.
+        assert.deepStrictEqual(filters.map((f: any) => f.name), ["envoy.filters.http.header_mutation", "envoy.filters.http.buffer", "envoy.filters.http.ext_proc", "envoy.filters.http.router"]);
+        assert.deepStrictEqual(filters[0], frontFilters(authz.envoyConfig)[0]);
+        assert.deepStrictEqual(filters[1].typed_config, { "@type": "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.Buffer", max_request_bytes: 1048576 });
+        assert.deepStrictEqual(filters[2].typed_config, EXT_PROC);
         assert.strictEqual(frontManager(proc.envoyConfig).access_log, undefined);
         const envOf = (r: AppRun) => agentEnv(r).slice(2);
         assert.deepStrictEqual(envOf(authz), [
             { name: "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", value: "1" },
             { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "127.0.0.1:9999" },
+            { name: "SIGSCI_STARTUP_PROBE_LISTENER", value: "0.0.0.0:2024" },
+            { name: "SIGSCI_CLIENT_IP_HEADER", value: "x-sigsci-client-ip" },
         ]);
         assert.deepStrictEqual(envOf(proc), [
             { name: "SIGSCI_ENVOY_EXTPROC_ENABLED", value: "true" },
             { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "127.0.0.1:9999" },
+            { name: "SIGSCI_STARTUP_PROBE_LISTENER", value: "0.0.0.0:2024" },
+            { name: "SIGSCI_CLIENT_IP_HEADER", value: "x-sigsci-client-ip" },
         ]);
         // Envoy checks the agent with gRPC health (ext_proc mode serves it) or a TCP connect.
         const healthCheck = (r: AppRun) => (parse(r.envoyText) as any).static_resources.clusters.find((c: any) => c.name === "sigsci-agent").health_checks;
@@ -113,13 +119,13 @@ describe("ext_proc integration", () => {
         assert.strictEqual(service(proc).spec.clusterIP, "None", "every ready agent pod is one DNS answer: Envoy balances over all of them");
         assert.ok(agentEnv(proc, agents(proc)).some((e: any) => e.name === "SIGSCI_ENVOY_EXTPROC_ENABLED" && e.value === "true"));
         assert.ok(!agentEnv(proc, agents(proc)).some((e: any) => e.name === "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA"));
-        assert.deepStrictEqual(frontFilters(proc.envoyConfig)[1].typed_config, EXT_PROC);
+        assert.deepStrictEqual(frontFilters(proc.envoyConfig)[2].typed_config, EXT_PROC);
         assert.deepStrictEqual(withoutIntegrationParts(proc), withoutIntegrationParts(authz));
     });
 
     it("takes the message timeout, fail mode and body limit from the inputs", () => {
         const r = appRun(guideArgs({ inspection: { integration: "ext_proc", timeout: "0.5s", failOpen: false, maxRequestBytes: 65536 } }));
-        const [buffer, extProc] = frontFilters(r.envoyConfig);
+        const [, buffer, extProc] = frontFilters(r.envoyConfig);
         assert.strictEqual(buffer.typed_config.max_request_bytes, 65536);
         assert.strictEqual(extProc.typed_config.message_timeout, "0.5s");
         assert.strictEqual(extProc.typed_config.failure_mode_allow, false);
@@ -143,7 +149,7 @@ describe("ext_proc integration", () => {
         for (const o of r.objects) validateKubernetesObject(o);
         const configMap = r.objects.find((o) => o.kind === "ConfigMap");
         validateEnvoyConfig(envoyText(configMap));
-        assert.deepStrictEqual(frontFilters(envoyConfigOf(configMap)).map((f: any) => f.name), ["envoy.filters.http.buffer", "envoy.filters.http.ext_proc", "envoy.filters.http.router"]);
+        assert.deepStrictEqual(frontFilters(envoyConfigOf(configMap)).map((f: any) => f.name), ["envoy.filters.http.header_mutation", "envoy.filters.http.buffer", "envoy.filters.http.ext_proc", "envoy.filters.http.router"]);
         const agents = r.objects.find((o) => o.kind === "Deployment" && o.metadata.name === "helloworld-agent");
         assert.deepStrictEqual(agents.spec.template.spec.containers[0].readinessProbe.grpc, { port: 9999 });
     });

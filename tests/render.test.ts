@@ -55,7 +55,13 @@ describe("committed stacks", () => {
         assert.deepStrictEqual(pod.containers.map((c: any) => c.name), ["envoy", "app", "sigsci-agent"]);
         assert.deepStrictEqual(pod.containers[1].args, ["localhost:8080"]);
         const env = Object.fromEntries(pod.containers[2].env.filter((e: any) => e.value).map((e: any) => [e.name, e.value]));
-        assert.deepStrictEqual(env, { SIGSCI_ENVOY_EXPECT_RESPONSE_DATA: "1", SIGSCI_ENVOY_GRPC_ADDRESS: "127.0.0.1:9999" });
+        // The guide's two settings, the startup probe it offers, and the client IP from Envoy's own header.
+        assert.deepStrictEqual(env, {
+            SIGSCI_ENVOY_EXPECT_RESPONSE_DATA: "1",
+            SIGSCI_ENVOY_GRPC_ADDRESS: "127.0.0.1:9999",
+            SIGSCI_STARTUP_PROBE_LISTENER: "0.0.0.0:2024",
+            SIGSCI_CLIENT_IP_HEADER: "x-sigsci-client-ip",
+        });
         assert.ok(r.summary.includes("  agent gRPC endpoint: 127.0.0.1:9999"), r.summary.join("\n"));
     });
 

@@ -26,6 +26,13 @@ const SHARED_SERVICE: Spec = [
 ];
 
 const error = (object: string, code: Finding["code"], message: string): Finding => ({ code, severity: "error", object, message });
+const warning = (object: string, code: Finding["code"], message: string): Finding => ({ code, severity: "warning", object, message });
+const CLIENT_RISK = "a client can choose the address the WAF's IP rules, rate limits and reports see; have a header_mutation filter before it set the header the agent reads (SIGSCI_CLIENT_IP_HEADER, e.g. x-sigsci-client-ip) to %DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT% with append_action OVERWRITE_IF_EXISTS_OR_ADD, and set use_remote_address: true (with xff_num_trusted_hops for the proxies in front)";
+const agentEnv = (o: any[], name: string) => container(find(o, "Deployment", "helloworld"), "sigsci-agent").env.find((e: any) => e.name === name);
+const removeAgentEnv = (o: any[], name: string) => {
+    const agent = container(find(o, "Deployment", "helloworld"), "sigsci-agent");
+    agent.env = agent.env.filter((e: any) => e.name !== name);
+};
 const GUIDE = "Deployment default/helloworld";
 const SHOP = "Deployment shop/shop";
 // The shop pods' labels, sorted: the recommended ones (version from the image tag 1.0) and the one the agents admit.
@@ -67,8 +74,45 @@ describe("traffic-path verifier: planted faults", () => {
         ["a Service target port no agent container has", "shared", (o) => (find(o, "Service", "agents").spec.ports[0].targetPort = "gprc"), () => [
             error(SHOP, "agent-target-port", 'Service waf/agents forwards port 9999 to target port "gprc", which names no container port of Deployment waf/agents: those pods get no traffic'),
         ]],
-        ["a sidecar listening on another port", "guide", (o) => (container(find(o, "Deployment", "helloworld"), "sigsci-agent").env.find((e: any) => e.name === "SIGSCI_ENVOY_GRPC_ADDRESS").value = "localhost:9998"), () => [
-            error(GUIDE, "agent-not-listening", `ext_authz on ${FRONT} dials 127.0.0.1:9999 in the pod, but no agent container listens there (SIGSCI_ENVOY_GRPC_ADDRESS: localhost:9998)`),
+        ["a sidecar listening on another port", "guide", (o) => (agentEnv(o, "SIGSCI_ENVOY_GRPC_ADDRESS").value = "127.0.0.1:9998"), () => [
+            error(GUIDE, "agent-not-listening", `ext_authz on ${FRONT} dials 127.0.0.1:9999 in the pod, but no agent container listens there (SIGSCI_ENVOY_GRPC_ADDRESS: 127.0.0.1:9998)`),
+        ]],
+        // The guide's own localhost: the agent resolves it, and it may listen on ::1 where Envoy dials 127.0.0.1.
+        ["a sidecar listening on a host name", "guide", (o) => (agentEnv(o, "SIGSCI_ENVOY_GRPC_ADDRESS").value = "localhost:9999"), () => [
+            error(GUIDE, "agent-unverifiable", `ext_authz on ${FRONT} dials 127.0.0.1:9999 in the pod, but the agent container sigsci-agent's envoy-grpc-address (SIGSCI_ENVOY_GRPC_ADDRESS) names the host "localhost", which the agent resolves itself (localhost may be 127.0.0.1 or ::1); give an address such as 127.0.0.1: whether it listens there cannot be verified`),
+        ]],
+        ["Envoy dialing its sidecar by a host name", "guide", (o) => editEnvoyConfig(o, undefined, (c) => {
+            const cluster = clusterOf(c, "sigsci-agent");
+            cluster.type = "STRICT_DNS";
+            cluster.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address = "localhost";
+        }), () => [
+            error(GUIDE, "dns-unverifiable", `ext_authz on ${FRONT} dials localhost:9999, a name Envoy resolves itself (localhost may be ::1 or 127.0.0.1, by the cluster's dns_lookup_family): which agent listener it reaches cannot be verified; dial 127.0.0.1`),
+        ]],
+        // Whose address the agent judges: still inspected (warnings), but a client could choose it.
+        ["an agent reading the client's address from X-Forwarded-For", "guide", (o) => removeAgentEnv(o, "SIGSCI_CLIENT_IP_HEADER"), () => [
+            warning(GUIDE, "client-address-unproven", `ext_authz on ${FRONT} asks the agent of ${GUIDE} (container sigsci-agent), which takes the client's address from X-Forwarded-For (its default client-ip-header), whose entries a client writes: ${CLIENT_RISK}`),
+        ]],
+        ["no filter writing the header the agent reads", "guide", (o) => editEnvoyConfig(o, undefined, (c) => hcmOf(c, "front").http_filters.shift()), () => [
+            warning(GUIDE, "client-address-unproven", `ext_authz on ${FRONT} asks the agent of ${GUIDE} (container sigsci-agent), which takes the client's address from x-sigsci-client-ip, a header nothing before envoy.filters.http.ext_authz is shown to write from the address Envoy trusts: ${CLIENT_RISK}`),
+        ]],
+        ["the header written after the agent is asked", "guide", (o) => editEnvoyConfig(o, undefined, (c) => {
+            const filters = hcmOf(c, "front").http_filters;
+            filters.splice(1, 0, filters.shift());
+        }), () => [
+            warning(GUIDE, "client-address-unproven", `ext_authz on ${FRONT} asks the agent of ${GUIDE} (container sigsci-agent), which takes the client's address from x-sigsci-client-ip, a header nothing before envoy.filters.http.ext_authz is shown to write from the address Envoy trusts: ${CLIENT_RISK}`),
+        ]],
+        ["the header appended to what a client sent", "guide", (o) => editEnvoyConfig(o, undefined, (c) => (hcmOf(c, "front").http_filters[0].typed_config.mutations.request_mutations[0].append.append_action = "APPEND_IF_EXISTS_OR_ADD")), () => [
+            warning(GUIDE, "client-address-unproven", `ext_authz on ${FRONT} asks the agent of ${GUIDE} (container sigsci-agent), which takes the client's address from x-sigsci-client-ip, a header nothing before envoy.filters.http.ext_authz is shown to write from the address Envoy trusts: ${CLIENT_RISK}`),
+        ]],
+        ["the header filter configured per route", "guide", (o) => editEnvoyConfig(o, undefined, (c) => {
+            hcmOf(c, "front").route_config.virtual_hosts[0].routes[0].typed_per_filter_config = {
+                "envoy.filters.http.header_mutation": { "@type": "type.googleapis.com/envoy.extensions.filters.http.header_mutation.v3.HeaderMutationPerRoute", mutations: {} },
+            };
+        }), () => [
+            warning(GUIDE, "client-address-unproven", `ext_authz on ${FRONT} asks the agent of ${GUIDE} (container sigsci-agent), which takes the client's address from x-sigsci-client-ip, a header nothing before envoy.filters.http.ext_authz is shown to write from the address Envoy trusts: ${CLIENT_RISK}`),
+        ]],
+        ["Envoy trusting the last X-Forwarded-For entry", "guide", (o) => editEnvoyConfig(o, undefined, (c) => delete hcmOf(c, "front").use_remote_address), () => [
+            warning(GUIDE, "client-address-unproven", `ext_authz on ${FRONT} asks the agent of ${GUIDE} (container sigsci-agent), which takes the client's address from x-sigsci-client-ip, written from the address Envoy trusts, but without use_remote_address Envoy trusts the last X-Forwarded-For entry, which a client writes: ${CLIENT_RISK}`),
         ]],
         ["an agent in ext_proc mode behind ext_authz", "guide", (o) => container(find(o, "Deployment", "helloworld"), "sigsci-agent").env.push({ name: "SIGSCI_ENVOY_EXTPROC_ENABLED", value: "true" }), () => [
             error(GUIDE, "agent-mode-mismatch", "Envoy's ext_authz filter calls the agent of Deployment default/helloworld (container sigsci-agent), which runs in ext_proc mode: its calls fail and requests pass uninspected"),
@@ -95,7 +139,11 @@ describe("traffic-path verifier: planted faults", () => {
         ["a Service port straight to the app", "guide", (o) => find(o, "Service", "helloworld").spec.ports.push({ name: "direct", port: 8080, targetPort: "app" }), () => [
             error(GUIDE, "app-bypass", "Service default/helloworld forwards port 8080 straight to the app's port 8080, around Envoy: target Envoy's listener"),
         ]],
-        ["a pod that turns Ready without waiting for the agent", "guide", (o) => delete container(find(o, "Deployment", "helloworld"), "envoy").startupProbe, () => [
+        ["a pod that turns Ready without waiting for the agent", "guide", (o) => {
+            // Both gates go: Envoy's probe on its agent health check and the agent's own /startup probe.
+            delete container(find(o, "Deployment", "helloworld"), "envoy").startupProbe;
+            delete container(find(o, "Deployment", "helloworld"), "sigsci-agent").startupProbe;
+        }, () => [
             error(GUIDE, "ready-before-inspection", "the pod can turn Ready before its agent answers: no probe waits for cluster sigsci-agent (an Envoy probe on a health_check filter that requires it healthy under active health checks, or an agent probe on /startup or a reachable gRPC port), so the first requests can pass uninspected"),
         ]],
         ["an app that stops before Envoy has drained", "guide", (o) => delete container(find(o, "Deployment", "helloworld"), "app").lifecycle, () => [
@@ -164,14 +212,16 @@ describe("traffic-path verifier: planted faults", () => {
 
     it("accepts the agent's own startup probe as the readiness gate of a sidecar", () => {
         const objects = copy(guide);
-        const pod = find(objects, "Deployment", "helloworld").spec.template.spec;
         delete container(find(objects, "Deployment", "helloworld"), "envoy").startupProbe;
         const agent = container(find(objects, "Deployment", "helloworld"), "sigsci-agent");
-        agent.env.push({ name: "SIGSCI_STARTUP_PROBE_LISTENER", value: "0.0.0.0:2024" });
-        agent.ports.push({ name: "startup", containerPort: 2024, protocol: "TCP" });
-        agent.startupProbe = { httpGet: { path: "/startup", port: "startup" }, periodSeconds: 2, failureThreshold: 90 };
-        assert.ok(pod.containers.includes(agent));
+        // Fastly's startup-probe guide: the listener variable, its port, and httpGet /startup.
+        assert.ok(agent.env.some((e: any) => e.name === "SIGSCI_STARTUP_PROBE_LISTENER" && e.value === "0.0.0.0:2024"));
+        assert.ok(agent.ports.some((p: any) => p.name === "startup" && p.containerPort === 2024));
+        assert.deepStrictEqual(agent.startupProbe, { httpGet: { path: "/startup", port: "startup" }, periodSeconds: 2, failureThreshold: 90 });
         assert.deepStrictEqual(verifyTraffic(objects), []);
+        // Pointing the probe at another path leaves nothing that waits for the rules.
+        agent.startupProbe.httpGet.path = "/healthz";
+        assert.deepStrictEqual(verifyTraffic(objects).map((f) => f.code), ["ready-before-inspection"]);
     });
 
     it("resolves a Service name the way the pod's resolver expands it, and a numeric target port", () => {

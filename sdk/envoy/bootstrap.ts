@@ -4,9 +4,9 @@
 // the pod's startup probe waits for, and the admin interface on loopback only.
 // Field names follow Envoy's v3 API (checked against its protos by the tests).
 import { DEFAULTS, NAMES } from "../settings/defaults";
-import { InspectionSettings } from "../settings/types";
-import { AGENT_NAME } from "../vocabulary/agent";
-import { ENVOY_ADMIN_PATHS, ENVOY_EXTENSIONS, ENVOY_TYPES, typeUrl } from "../vocabulary/envoy";
+import { InspectionSettings, IpFamily } from "../settings/types";
+import { AGENT_NAME, CLIENT_IP_HEADER } from "../vocabulary/agent";
+import { ADDRESSES, ENVOY_ADMIN_PATHS, ENVOY_EXTENSIONS, ENVOY_TYPES, TRUSTED_CLIENT_ADDRESS, typeUrl } from "../vocabulary/envoy";
 
 const LOOPBACK = NAMES.loopback;
 const ANY_ADDRESS = NAMES.anyAddress;
@@ -32,6 +32,10 @@ export interface BootstrapInput {
     appPort: number;
     agent: AgentEndpoint;
     inspection: InspectionSettings;
+    /** The families the pod-facing listeners bind: `0.0.0.0`, `::`, or both. */
+    ipFamily: IpFamily;
+    /** Proxies in front of Envoy that append to X-Forwarded-For (`xff_num_trusted_hops`). */
+    xffTrustedHops: number;
 }
 
 /**
@@ -188,12 +192,39 @@ function agentAccessLog(timeout: string) {
     };
 }
 
-function httpConnectionManager(statPrefix: string, routeConfig: unknown, httpFilters: unknown[], accessLog: unknown[]) {
+/**
+ * The client address as Envoy trusts it, written over whatever a client sent into the header the
+ * agent reads it from, before any inspection filter: a forged X-Forwarded-For (or a forged copy of
+ * this header) cannot choose the address the WAF judges.
+ */
+function clientAddressFilter() {
+    return {
+        name: ENVOY_EXTENSIONS.headerMutation,
+        typed_config: {
+            "@type": typeUrl(ENVOY_TYPES.headerMutation),
+            mutations: {
+                request_mutations: [{ append: { header: { key: CLIENT_IP_HEADER, value: TRUSTED_CLIENT_ADDRESS }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" } }],
+            },
+        },
+    };
+}
+
+/** The pod-facing address of a listener, by family; with both, IPv6 as an additional address. */
+function podAddresses(ipFamily: IpFamily, port: number) {
+    if (ipFamily === "IPv6") return { address: socketAddress(ADDRESSES.anyV6, port) };
+    const v4 = { address: socketAddress(ANY_ADDRESS, port) };
+    return ipFamily === "DualStack" ? { ...v4, additional_addresses: [{ address: socketAddress(ADDRESSES.anyV6, port) }] } : v4;
+}
+
+function httpConnectionManager(statPrefix: string, routeConfig: unknown, httpFilters: unknown[], accessLog: unknown[], clientAddress?: { xffTrustedHops: number }) {
     return {
         name: ENVOY_EXTENSIONS.hcm,
         typed_config: {
             "@type": typeUrl(ENVOY_TYPES.hcm),
             stat_prefix: statPrefix,
+            // Envoy is the edge of the pod: the client is the connection's peer, or the address
+            // the trusted proxies in front of it appended to X-Forwarded-For, never what a client wrote there.
+            ...(clientAddress ? { use_remote_address: true, ...(clientAddress.xffTrustedHops > 0 ? { xff_num_trusted_hops: clientAddress.xffTrustedHops } : {}) } : {}),
             ...(accessLog.length > 0 ? { access_log: accessLog } : {}),
             route_config: routeConfig,
             http_filters: [
@@ -231,11 +262,11 @@ export function envoyBootstrap(input: BootstrapInput) {
     const chain = inspectionChain(input.inspection);
     const front = {
         name: "front",
-        address: socketAddress(ANY_ADDRESS, input.frontPort),
+        ...podAddresses(input.ipFamily, input.frontPort),
         filter_chains: [
             {
                 filters: [
-                    httpConnectionManager("front", routeConfig("app", [{ prefix: "/" }], NAMES.appCluster), chain.filters, chain.accessLog),
+                    httpConnectionManager("front", routeConfig("app", [{ prefix: "/" }], NAMES.appCluster), [clientAddressFilter(), ...chain.filters], chain.accessLog, { xffTrustedHops: input.xffTrustedHops }),
                 ],
             },
         ],
@@ -247,7 +278,7 @@ export function envoyBootstrap(input: BootstrapInput) {
     const adminPaths = [{ path: ENVOY_ADMIN_PATHS.ready }, ...(input.metrics ? [{ path: ENVOY_ADMIN_PATHS.prometheus }] : [])];
     const readiness = {
         name: "readiness",
-        address: socketAddress(ANY_ADDRESS, input.readinessPort),
+        ...podAddresses(input.ipFamily, input.readinessPort),
         filter_chains: [{ filters: [httpConnectionManager("readiness", routeConfig("readiness", adminPaths, NAMES.adminCluster), [inspectionReadyFilter()], [])] }],
     };
     return {

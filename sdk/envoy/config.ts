@@ -28,6 +28,8 @@ export function envoyConfigObject(s: AppSettings): unknown {
         appPort: s.app.port,
         agent: agentEndpoint(s),
         inspection: s.inspection,
+        ipFamily: s.ipFamily,
+        xffTrustedHops: s.envoy.xffTrustedHops,
     });
     return s.envoy.extraConfig ? mergeConfig(generated, s.envoy.extraConfig) : generated;
 }

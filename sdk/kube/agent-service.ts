@@ -2,7 +2,7 @@
 import { DEFAULTS, NAMES } from "../settings/defaults";
 import { AgentServiceSettings } from "../settings/types";
 import { agentContainer, agentTmpVolume, ObjectName } from "./containers";
-import { disruptionBudget, hardenedDeployment, namedMeta, spreadOverNodesAndZones, withAnnotations } from "./workload";
+import { disruptionBudget, hardenedDeployment, namedMeta, serviceIpFamilies, spreadOverNodesAndZones, withAnnotations } from "./workload";
 
 /**
  * Ready once the gRPC listener answers: a gRPC health check with ext_proc (as in Fastly's
@@ -40,6 +40,7 @@ export function agentServiceObject(s: AgentServiceSettings) {
             ...(s.agent.expectResponseData ? { sessionAffinity: "ClientIP" } : { clusterIP: "None" }),
             selector: s.selectorLabels,
             ports: [{ name: "grpc", port: s.agent.grpcPort, targetPort: "grpc", protocol: "TCP", appProtocol: "kubernetes.io/h2c" }],
+            ...serviceIpFamilies(s.ipFamily),
         },
     };
 }

@@ -2,8 +2,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "../settings/defaults";
-import { AGENT_OPTIONS, agentVariable } from "../vocabulary/agent";
-import { ADDRESSES } from "../vocabulary/envoy";
+import { AGENT_OPTIONS, AGENT_STARTUP_PATH, agentVariable, CLIENT_IP_HEADER } from "../vocabulary/agent";
 import { AgentSettings, Resources } from "../settings/types";
 
 type Container = k8s.types.input.core.v1.Container;
@@ -43,9 +42,14 @@ export function containerResources(r: Resources): k8s.types.input.core.v1.Resour
     return { requests: pick(r.requests), limits: pick(r.limits) };
 }
 
+/** `host:port`, an IPv6 host in brackets, as the agent's listen options take it. */
+function hostPort(host: string, port: number): string {
+    return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 /** The agent's address for Envoy, as `SIGSCI_ENVOY_GRPC_ADDRESS` takes it. */
 export function agentListenAddress(agent: AgentSettings): string {
-    return `${agent.listenHost}:${agent.grpcPort}`;
+    return hostPort(agent.listenHost, agent.grpcPort);
 }
 
 function secretEnv(name: string, secretName: ObjectName, key: string): EnvVar {
@@ -73,7 +77,10 @@ export function agentEnv(agent: AgentSettings, secretName: ObjectName, tls: bool
         set(AGENT_OPTIONS.rpcAddress, `${agent.tmpMountPath}/sigsci.sock`);
         set(AGENT_OPTIONS.sharedCacheDir, `${agent.tmpMountPath}/cache`);
     }
-    if (agent.startupProbe) set(AGENT_OPTIONS.startupListener, `${ADDRESSES.any}:${agent.startupProbe.port}`);
+    // The kubelet probes the pod's address: every address, of the families the agent listens on.
+    if (agent.startupProbe) set(AGENT_OPTIONS.startupListener, hostPort(agent.probeHost, agent.startupProbe.port));
+    // The client's address from the header Envoy writes over anything a client sent, not X-Forwarded-For.
+    set(AGENT_OPTIONS.clientIpHeader, CLIENT_IP_HEADER);
     for (const name of Object.keys(agent.options).sort()) set(name, agent.options[name]);
     return env;
 }
@@ -95,7 +102,7 @@ export function agentContainer(agent: AgentSettings, secretName: ObjectName, tls
         ...(agent.startupProbe
             ? {
                   startupProbe: {
-                      httpGet: { path: "/startup", port: "startup" },
+                      httpGet: { path: AGENT_STARTUP_PATH, port: "startup" },
                       failureThreshold: agent.startupProbe.failureThreshold,
                       periodSeconds: agent.startupProbe.periodSeconds,
                   },

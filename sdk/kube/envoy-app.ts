@@ -5,7 +5,7 @@ import { DEFAULTS, NAMES } from "../settings/defaults";
 import { AppSettings, EnvVarSetting } from "../settings/types";
 import { agentContainer, agentTmpVolume, containerResources, nativePreStopSleep, ObjectName, restrictedContainerSecurity } from "./containers";
 import { ADDRESSES, ENVOY_ADMIN_PATHS } from "../vocabulary/envoy";
-import { autoNamedMeta, disruptionBudget, hardenedDeployment, namedMeta, spreadOverNodesAndZones, withAnnotations } from "./workload";
+import { autoNamedMeta, disruptionBudget, hardenedDeployment, namedMeta, serviceIpFamilies, spreadOverNodesAndZones, withAnnotations } from "./workload";
 
 /** The Envoy config's ConfigMap. Immutable: a changed config is a new ConfigMap, and the pods roll. */
 export function envoyConfigMap(s: AppSettings) {
@@ -150,6 +150,7 @@ export function frontService(s: AppSettings) {
             type: s.service.type,
             selector: s.selectorLabels,
             ports: [{ name: "http", port: s.service.port, targetPort: "http", protocol: "TCP" }],
+            ...serviceIpFamilies(s.ipFamily),
             ...(loadBalancerSourceRanges !== undefined ? { loadBalancerSourceRanges } : {}),
             ...(externalTrafficPolicy !== undefined ? { externalTrafficPolicy } : {}),
         },

@@ -1,6 +1,6 @@
 // Metadata and the Deployment shape shared by the app and agent workloads.
 import * as k8s from "@pulumi/kubernetes";
-import { PodSettings } from "../settings/types";
+import { IpFamily, PodSettings } from "../settings/types";
 import { restrictedPodSecurity } from "./containers";
 
 type ObjectMeta = k8s.types.input.meta.v1.ObjectMeta;
@@ -57,6 +57,16 @@ export function spreadOverNodesAndZones(selectorLabels: Record<string, string>) 
     return [spread("kubernetes.io/hostname"), spread("topology.kubernetes.io/zone")];
 }
 
+/**
+ * A Service's IP families, the ones the pods listen on (`spec.ipFamilies` / `ipFamilyPolicy`):
+ * one family, stated so a cluster whose default is the other gives an error instead of a Service
+ * whose address no listener answers; or both where the cluster has them.
+ */
+export function serviceIpFamilies(ipFamily: IpFamily): { ipFamilies?: string[]; ipFamilyPolicy: string } {
+    if (ipFamily === "DualStack") return { ipFamilyPolicy: "PreferDualStack" };
+    return { ipFamilies: [ipFamily], ipFamilyPolicy: "SingleStack" };
+}
+
 /** Metadata of a pod template: the workload's labels plus extra pod labels, and pod annotations. */
 function podMeta(s: Identity, options: PodSettings): ObjectMeta {
     const annotations = Object.keys(options.annotations).length > 0 ? { annotations: options.annotations } : {};
@@ -96,6 +106,7 @@ export function hardenedDeployment(
                 spec: {
                     // No API token unless the workload asks for one: neither Envoy nor the agent needs it.
                     automountServiceAccountToken: false,
+                    enableServiceLinks: options.enableServiceLinks,
                     securityContext: restrictedPodSecurity,
                     terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
                     ...pod,

@@ -6,8 +6,8 @@ import { AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "./defaults";
 import { mention, refuse, refuseKind } from "./errors";
 import { FIELDS, onlyFields } from "./fields";
 import { isPending, known, PENDING } from "./pending";
-import { checkDistinctPorts, CredentialsForm, INTEGRATIONS, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveWiring, SERVICE_AGENT, standardLabels } from "./shared";
-import { AgentEndpointSettings, AgentServiceSettings, Integration } from "./types";
+import { checkDistinctPorts, CredentialsForm, INTEGRATIONS, IP_FAMILIES, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveWiring, serviceAgent, standardLabels } from "./shared";
+import { AgentEndpointSettings, AgentServiceSettings, Integration, IpFamily } from "./types";
 
 /** The in-cluster DNS name of a Service. */
 export function clusterDomainName(service: string, namespace: string): string {
@@ -37,8 +37,16 @@ export function clientLabelsFor(name: string): Record<string, string> {
 }
 
 /** The shared part of an agent Service's settings; `at` prefixes the input paths (e.g. `agentService.create.`). */
-export function resolveAgentServiceParts(at: string, name: string, namespace: string | undefined, g: Plain<AgentServiceSettingsArgs> | undefined, wiring: { integration: Integration; expectResponseData: boolean }) {
-    const agent = resolveAgent(`${at}agent`, g?.agent, SERVICE_AGENT, wiring);
+export function resolveAgentServiceParts(
+    at: string,
+    name: string,
+    namespace: string | undefined,
+    g: Plain<AgentServiceSettingsArgs> | undefined,
+    wiring: { integration: Integration; expectResponseData: boolean },
+    defaultIpFamily: IpFamily = DEFAULTS.ipFamily,
+) {
+    const ipFamily = check.oneOf(`${at}ipFamily`, g?.ipFamily, IP_FAMILIES, defaultIpFamily);
+    const agent = resolveAgent(`${at}agent`, g?.agent, isPending(ipFamily) ? { ...serviceAgent("IPv4"), listenHost: PENDING, probeHost: PENDING } : serviceAgent(ipFamily), wiring);
     const givenAgent = (g?.agent ?? {}) as Record<string, unknown>;
     checkDistinctPorts([[`${at}agent.grpcPort`, agent.grpcPort, givenAgent.grpcPort !== undefined], [`${at}agent.startupProbePort`, agent.startupProbe?.port, givenAgent.startupProbePort !== undefined]]);
     if (known(g) && g?.replicas !== undefined && g?.autoscaling !== undefined) refuse(`${at}replicas`, g.replicas, `nothing when ${at}autoscaling is given (the autoscaler owns the replica count)`);
@@ -64,6 +72,7 @@ export function resolveAgentServiceParts(at: string, name: string, namespace: st
     clientNamespaces?.forEach((n, i) => check.dns1123Label(`${at}clientNamespaces[${i}]`, n));
     return {
         agent,
+        ipFamily,
         replicas,
         autoscaling,
         maxUnavailable: check.int(`${at}maxUnavailable`, g?.maxUnavailable, DEFAULTS.maxUnavailable, 1, 1000),
@@ -86,8 +95,9 @@ export function agentServiceSettings(
     credentials: CredentialsForm,
     g: Plain<AgentServiceSettingsArgs> | undefined,
     wiring: { integration: Integration; expectResponseData: boolean },
+    defaultIpFamily: IpFamily = DEFAULTS.ipFamily,
 ): AgentServiceSettings {
-    const parts = resolveAgentServiceParts(at, name, namespace, g, wiring);
+    const parts = resolveAgentServiceParts(at, name, namespace, g, wiring, defaultIpFamily);
     const { labels, selectorLabels } = standardLabels(name, NAMES.agentServiceKind, parts.agent.image, extraLabels);
     const pod = resolvePod(`${at}pod`, g?.pod, Object.keys(selectorLabels), labels);
     const serviceAccountName = g?.serviceAccountName === undefined ? undefined : check.dns1123Subdomain(`${at}serviceAccountName`, g.serviceAccountName);

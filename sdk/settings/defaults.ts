@@ -57,7 +57,6 @@ export const DEFAULTS = {
     agentPreStopSleepSeconds: AGENT_PRESTOP_SECONDS,
     /** Grace added to the longest preStop sleep, so every process can still exit cleanly after it. */
     terminationGraceMarginSeconds: 15,
-    agentStartupProbe: false,
     agentStartupProbePort: 2024,
     /** Fastly's startup probe example: 90 tries, 2 s apart (3 minutes to load rules). */
     agentStartupProbeFailureThreshold: 90,
@@ -69,6 +68,12 @@ export const DEFAULTS = {
     readinessProbe: READINESS,
     serviceType: "ClusterIP",
     networkPolicy: true,
+    /** Trust only the connection's peer: no client can choose the address the WAF sees. */
+    xffTrustedHops: 0,
+    /** IPv4: Envoy cannot bind `::` where a pod has no IPv6. */
+    ipFamily: "IPv4",
+    /** No variables from the namespace's Services: the agent would read `SIGSCI_*` ones as its options. */
+    enableServiceLinks: false,
     automountServiceAccountToken: false,
     inspection: {
         failOpen: true,
@@ -189,6 +194,7 @@ export const INPUT_DEFAULTS: Record<string, unknown> = {
     "EnvoyProxy.acknowledgeVerifierFindings": DEFAULTS.acknowledgeVerifierFindings,
     "EnvoyProxy.preStopSleepSeconds": DEFAULTS.envoyPreStopSleepSeconds,
     "EnvoyProxy.gracefulDrain": derived("true, false for `distroless` images"),
+    "EnvoyProxy.xffTrustedHops": DEFAULTS.xffTrustedHops,
     "EnvoyProxy.concurrency": derived("the CPU limit, rounded up (at least 1)"),
     "EnvoyProxy.resources": r.envoy,
     "WafInspection.integration": DEFAULTS.inspection.integration,
@@ -204,7 +210,7 @@ export const INPUT_DEFAULTS: Record<string, unknown> = {
     "AgentContainer.preStopSleepSeconds": derived(
         `${DEFAULTS.agentPreStopSleepSeconds} for the sidecar (or app.preStopSleepSeconds, if longer), ${AGENT_SERVICE_DEFAULTS.preStopSleepSeconds} in an agent Service`,
     ),
-    "AgentContainer.startupProbe": DEFAULTS.agentStartupProbe,
+    "AgentContainer.startupProbe": derived("true for `latest`, untagged or 4.51.0+ images, else false"),
     "AgentContainer.startupProbePort": DEFAULTS.agentStartupProbePort,
     "AgentContainer.resources": r.agent,
     "FrontService.type": DEFAULTS.serviceType,
@@ -213,6 +219,8 @@ export const INPUT_DEFAULTS: Record<string, unknown> = {
     "AgentAutoscaling.cpuUtilization": derived(`${AGENT_SERVICE_DEFAULTS.cpuUtilization} when no memory target is given`),
     "AgentServiceSettings.replicas": derived(`${AGENT_SERVICE_DEFAULTS.replicas}, unless autoscaling is given`),
     "AgentServiceSettings.maxUnavailable": DEFAULTS.maxUnavailable,
+    "AgentServiceSettings.ipFamily": derived(`"${DEFAULTS.ipFamily}", or the app's with agentService.create`),
+    "PodOptions.enableServiceLinks": DEFAULTS.enableServiceLinks,
     "AgentServiceSettings.clientNamespaces": derived("the agent Service's own namespace"),
     "AgentServiceSettings.terminationGracePeriodSeconds": derived(`agent.preStopSleepSeconds + ${DEFAULTS.terminationGraceMarginSeconds}`),
     "AgentServiceArgs.namespace": derived("the Kubernetes provider's namespace"),
@@ -223,6 +231,7 @@ export const INPUT_DEFAULTS: Record<string, unknown> = {
     "EnvoyAppArgs.port": DEFAULTS.frontPort,
     "EnvoyAppArgs.maxUnavailable": DEFAULTS.maxUnavailable,
     "EnvoyAppArgs.networkPolicy": DEFAULTS.networkPolicy,
+    "EnvoyAppArgs.ipFamily": DEFAULTS.ipFamily,
     "EnvoyAppArgs.automountServiceAccountToken": DEFAULTS.automountServiceAccountToken,
     "EnvoyAppArgs.terminationGracePeriodSeconds": derived(
         `the longest preStop sleep (the sidecar agent's, else app.preStopSleepSeconds) + ${DEFAULTS.terminationGraceMarginSeconds}`,

@@ -10,10 +10,11 @@ import { FIELDS, onlyFields } from "./fields";
 import { isPending, known, PENDING } from "./pending";
 import { defaultPullPolicy, pullPolicy } from "./images";
 import { IPV4_ADDRESS } from "../vocabulary/kubernetes";
-import { checkDistinctPorts, INTEGRATIONS, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveResources, resolveWiring, SIDECAR_AGENT, standardLabels } from "./shared";
+import { CLIENT_IP_HEADER } from "../vocabulary/agent";
+import { checkDistinctPorts, INTEGRATIONS, IP_FAMILIES, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveResources, resolveWiring, sidecarAgent, standardLabels } from "./shared";
 import { pairedFleetWarning } from "../traffic/verify";
-import { INSPECTION_TIMEOUT_LIMITS } from "../vocabulary/envoy";
-import { AgentEndpointSettings, AgentServiceLinkSettings, AppSettings, EnvVarSetting, InspectionSettings } from "./types";
+import { INSPECTION_TIMEOUT_LIMITS, MAX_XFF_TRUSTED_HOPS } from "../vocabulary/envoy";
+import { AgentEndpointSettings, AgentServiceLinkSettings, AppSettings, EnvVarSetting, InspectionSettings, IpFamily } from "./types";
 
 const ENVOY_LOG_LEVELS = Object.values(EnvoyLogLevel);
 
@@ -179,7 +180,7 @@ export function parseEndpoint(at: string, value: unknown): AgentEndpointSettings
     return { host, port };
 }
 
-function resolveAgentServiceLink(name: string, namespace: string | undefined, args: Plain<EnvoyAppArgs>, inspection: InspectionSettings, warnings: string[]): AgentServiceLinkSettings {
+function resolveAgentServiceLink(name: string, namespace: string | undefined, ipFamily: IpFamily, args: Plain<EnvoyAppArgs>, inspection: InspectionSettings, warnings: string[]): AgentServiceLinkSettings {
     if (isPending(args.agentService)) {
         // The whole link still to come: which kind of agent Service it names is not known yet.
         if (args.agent !== undefined) refuse("agent", "(set)", "nothing when agentService is given: the agent runs in the agent Service (set agentService.create.agent)");
@@ -198,7 +199,8 @@ function resolveAgentServiceLink(name: string, namespace: string | undefined, ar
         const credentials = resolveCredentials("credentials", args.credentials);
         const create = check.plainObject("agentService.create", link.create, FIELDS.AgentServiceSettings) as Plain<AgentServiceSettingsArgs>;
         const childName = agentServiceNameFor(name);
-        const parts = agentServiceSettings("agentService.create.", childName, namespace, check.labels("labels", args.labels), credentials, create, inspection);
+        // The app's own agents serve the families its Envoy speaks, unless told otherwise.
+        const parts = agentServiceSettings("agentService.create.", childName, namespace, check.labels("labels", args.labels), credentials, create, inspection, ipFamily);
         const tlsKnown = known(parts.tlsSecretName);
         if (tlsKnown && parts.tlsSecretName !== undefined && known(args.namespace) && namespace === undefined) refuse("namespace", undefined, "a namespace when agentService.create.tls is given: Envoy verifies the agent's certificate by the Service's full DNS name, <name>-agent.<namespace>.svc.cluster.local");
         if (tlsKnown && parts.tlsSecretName !== undefined && tlsCaSecretName === undefined) refuse("agentService.tlsCaSecretName", undefined, "the Secret with ca.crt that signs agentService.create.tls, so Envoy can verify the agent");
@@ -267,11 +269,12 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
     if (typeof args !== "object" || args === null || Array.isArray(args)) refuseKind("args", args, "an object with at least {app, credentials}");
     onlyFields("", args, FIELDS.EnvoyAppArgs);
     const namespace = args.namespace === undefined ? undefined : check.dns1123Label("namespace", args.namespace);
+    const ipFamily = check.oneOf("ipFamily", args.ipFamily, IP_FAMILIES, DEFAULTS.ipFamily);
     const inspection = resolveInspection(args.inspection);
     const useService = args.agentService !== undefined;
     const credentials = useService ? { createSecret: false } : resolveCredentials("credentials", args.credentials);
     const warnings: string[] = [];
-    const agentService = useService ? resolveAgentServiceLink(name, namespace, args, inspection, warnings) : undefined;
+    const agentService = useService ? resolveAgentServiceLink(name, namespace, ipFamily, args, inspection, warnings) : undefined;
     const frontPort = check.port("port", args.port, DEFAULTS.frontPort);
     const e = check.plainObject("envoy", args.envoy, FIELDS.EnvoyProxy) ?? {};
     const envoyImage = check.image("envoy.image", e.image, ENVOY_IMAGE);
@@ -288,16 +291,19 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         gracefulDrain: check.bool("envoy.gracefulDrain", e.gracefulDrain, defaultGracefulDrain(envoyImage)),
         concurrency: check.int("envoy.concurrency", e.concurrency, defaultConcurrency(envoyResources.limits.cpu, e.concurrency), 1, MAX_CONCURRENCY),
         resources: envoyResources,
+        xffTrustedHops: check.int("envoy.xffTrustedHops", e.xffTrustedHops, DEFAULTS.xffTrustedHops, 0, MAX_XFF_TRUSTED_HOPS),
         extraConfig: check.plainObject("envoy.extraConfig", e.extraConfig),
         configOverride: override.text,
         acknowledgeVerifierFindings: check.bool("envoy.acknowledgeVerifierFindings", e.acknowledgeVerifierFindings, DEFAULTS.acknowledgeVerifierFindings),
     };
     const app = resolveApp(args.app, envoy.preStopSleepSeconds);
     // The sidecar outlives the app by default: the guide's 30 s, or longer when the app stays longer.
-    const sidecar = { ...SIDECAR_AGENT, preStopSleepSeconds: known(app.preStopSleepSeconds) ? Math.max(SIDECAR_AGENT.preStopSleepSeconds, app.preStopSleepSeconds) : PENDING };
+    const sidecarStop = known(app.preStopSleepSeconds) ? Math.max(DEFAULTS.agentPreStopSleepSeconds, app.preStopSleepSeconds) : PENDING;
+    const sidecar = isPending(ipFamily) ? { ...sidecarAgent("IPv4", sidecarStop), probeHost: PENDING } : sidecarAgent(ipFamily, sidecarStop);
     const agent = useService ? undefined : resolveAgent("agent", args.agent, sidecar, inspection);
     // Whether both are given is known once the envoy object is.
     if (!isPending(e) && e.extraConfig !== undefined && e.configOverride !== undefined) refuse("envoy.extraConfig", "(set)", "nothing when envoy.configOverride is given (merge your settings into that config)");
+    if (!isPending(e) && e.xffTrustedHops !== undefined && e.configOverride !== undefined) refuse("envoy.xffTrustedHops", e.xffTrustedHops, `nothing when envoy.configOverride is given: your bootstrap sets xff_num_trusted_hops, and must write the ${CLIENT_IP_HEADER} header the agent reads`);
     const givenAgent = (args.agent ?? {}) as Record<string, unknown>;
     checkDistinctPorts([
         ["port", frontPort, args.port !== undefined],
@@ -335,6 +341,7 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         labels,
         selectorLabels,
         frontPort,
+        ipFamily,
         terminationGracePeriodSeconds: grace,
         ...credentials,
         app,

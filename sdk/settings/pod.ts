@@ -3,6 +3,7 @@
 // them. Nothing is set by default.
 import { PodOptions, TaintEffect, Toleration, TolerationOperator } from "../args";
 import * as check from "./checks";
+import { DEFAULTS } from "./defaults";
 import { mention, refuse } from "./errors";
 import { checkAffinity } from "./affinity";
 import { FIELDS } from "./fields";
@@ -38,7 +39,7 @@ function resolveToleration(at: string, given: unknown): TolerationSetting {
 export function resolvePod(at: string, given: Plain<PodOptions> | undefined, reservedLabels: string[], objectLabels: Record<string, string> = {}): PodSettings {
     const p = check.plainObject(at, given, FIELDS.PodOptions) as Plain<PodOptions> | undefined;
     if (isPending(p)) return p as never;
-    if (p === undefined) return { annotations: {}, labels: {} };
+    if (p === undefined) return { annotations: {}, labels: {}, enableServiceLinks: DEFAULTS.enableServiceLinks };
     const tolerationList = p.tolerations;
     if (tolerationList !== undefined && !isPending(tolerationList) && !Array.isArray(tolerationList)) refuse(`${at}.tolerations`, tolerationList, "a list of tolerations");
     const affinity = p.affinity;
@@ -64,5 +65,6 @@ export function resolvePod(at: string, given: Plain<PodOptions> | undefined, res
         ...(imagePullSecrets !== undefined ? { imagePullSecrets } : {}),
         annotations: check.annotations(`${at}.annotations`, p.annotations),
         labels,
+        enableServiceLinks: check.bool(`${at}.enableServiceLinks`, p.enableServiceLinks, DEFAULTS.enableServiceLinks),
     };
 }

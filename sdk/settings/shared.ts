@@ -2,7 +2,9 @@
 // labels, grace periods and the port and address rules. Inputs arrive with every Pulumi
 // output resolved; every check refuses with the input's path.
 import * as pulumi from "@pulumi/pulumi";
-import { AgentContainer, ContainerResources, Integration as IntegrationValues } from "../args";
+import { AgentContainer, ContainerResources, Integration as IntegrationValues, IpFamily, IpFamily as IpFamilyValues } from "../args";
+import { imageTag } from "../traffic/kube";
+import { ADDRESSES } from "../vocabulary/envoy";
 import * as check from "./checks";
 import { AGENT_IMAGE, AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "./defaults";
 import { mention, refuse, sameAs } from "./errors";
@@ -10,7 +12,7 @@ import { FIELDS, onlyFields } from "./fields";
 import { isPending, known, PENDING } from "./pending";
 import { agentPullPolicy, imageVersion, pullPolicy } from "./images";
 import { AgentSettings, Integration, Resources } from "./types";
-import { AGENT_OPTION_NAME, AGENT_OPTIONS } from "../vocabulary/agent";
+import { AGENT_OPTION_NAME, AGENT_OPTIONS, AGENT_STARTUP_PROBE_SINCE } from "../vocabulary/agent";
 import { IPV4_ADDRESS } from "../vocabulary/kubernetes";
 
 /** Args as the resolvers see them: every Pulumi output already resolved. */
@@ -26,6 +28,7 @@ const MANAGED_AGENT_OPTIONS: Readonly<Record<string, string>> = {
     [AGENT_OPTIONS.rpcAddress]: "agent.tmpMountPath",
     [AGENT_OPTIONS.sharedCacheDir]: "agent.tmpMountPath",
     [AGENT_OPTIONS.startupListener]: "agent.startupProbe",
+    [AGENT_OPTIONS.clientIpHeader]: "envoy.xffTrustedHops",
     [AGENT_OPTIONS.grpcCert]: "tls",
     [AGENT_OPTIONS.grpcKey]: "tls",
 };
@@ -67,20 +70,44 @@ export function resolveWiring(at: string, integration: Integration, expectRespon
 /** Where an agent runs: what it listens on, and how long it keeps serving when stopped. */
 export interface AgentPlacement {
     listenHost: string;
+    /** What the kubelet-probed startup listener binds: every address of the pod's families (the kubelet probes the pod's address). */
+    probeHost: string;
     preStopSleepSeconds: number;
 }
 
-/** The sidecar answers only its own pod. */
-export const SIDECAR_AGENT: AgentPlacement = { listenHost: NAMES.loopback, preStopSleepSeconds: DEFAULTS.agentPreStopSleepSeconds };
-/** An agent Service's pods answer on the pod address. */
-export const SERVICE_AGENT: AgentPlacement = { listenHost: NAMES.anyAddress, preStopSleepSeconds: AGENT_SERVICE_DEFAULTS.preStopSleepSeconds };
+/** Every address of the families a pod listens on: `0.0.0.0`, or `::` (both families, as the agent binds it) with IPv6. */
+export const anyAddressOf = (ipFamily: IpFamily): string => (ipFamily === "IPv4" ? NAMES.anyAddress : ADDRESSES.anyV6);
+
+/** The sidecar answers only its own pod; its startup probe, the kubelet on the pod's address. */
+export function sidecarAgent(ipFamily: IpFamily, preStopSleepSeconds: number): AgentPlacement {
+    return { listenHost: NAMES.loopback, probeHost: anyAddressOf(ipFamily), preStopSleepSeconds };
+}
+/** An agent Service's pods answer on every address of the pod: IPv4's, or (with IPv6) both families'. */
+export function serviceAgent(ipFamily: IpFamily): AgentPlacement {
+    return { listenHost: anyAddressOf(ipFamily), probeHost: anyAddressOf(ipFamily), preStopSleepSeconds: AGENT_SERVICE_DEFAULTS.preStopSleepSeconds };
+}
+
+/** Does the agent image serve the startup probe (4.51.0+)? `latest` and untagged do; a custom tag or a digest cannot be told. */
+export function hasStartupProbe(image: string): boolean {
+    if (image.includes("@")) return false;
+    const tag = imageTag(image);
+    if (tag === undefined || tag === "latest") return true;
+    const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(tag);
+    if (!m) return false;
+    const version = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+    const since = AGENT_STARTUP_PROBE_SINCE;
+    for (let i = 0; i < 3; i++) if (version[i] !== since[i]) return version[i] > since[i];
+    return true;
+}
+
+export const IP_FAMILIES: readonly IpFamily[] = Object.values(IpFamilyValues);
 
 /** Settings of the agent container shared by the sidecar and the agent Service; `at` is the input's path. */
 export function resolveAgent(at: string, given: Plain<AgentContainer> | undefined, placement: AgentPlacement, wiring: { integration: Integration; expectResponseData: boolean }): AgentSettings {
     const g = check.plainObject(at, given, FIELDS.AgentContainer) as Plain<AgentContainer> | undefined;
     const image = check.image(`${at}.image`, g?.image, AGENT_IMAGE);
     const tmpMountPath = check.absolutePath(`${at}.tmpMountPath`, g?.tmpMountPath, DEFAULTS.agentTmpMountPath);
-    const startup = check.bool(`${at}.startupProbe`, g?.startupProbe, DEFAULTS.agentStartupProbe);
+    const startup = check.bool(`${at}.startupProbe`, g?.startupProbe, known(image) ? hasStartupProbe(image) : PENDING);
     if (known(startup) && startup === false && g?.startupProbePort !== undefined) refuse(`${at}.startupProbePort`, g.startupProbePort, `nothing unless ${at}.startupProbe is true (no listener serves it otherwise)`);
     const options: Record<string, string> = {};
     const givenOptions = check.plainObject(`${at}.options`, g?.options) ?? {};
@@ -96,6 +123,7 @@ export function resolveAgent(at: string, given: Plain<AgentContainer> | undefine
         image,
         pullPolicy: pullPolicy(`${at}.imagePullPolicy`, g?.imagePullPolicy, image, agentPullPolicy),
         listenHost: placement.listenHost,
+        probeHost: placement.probeHost,
         grpcPort: check.port(`${at}.grpcPort`, g?.grpcPort, DEFAULTS.agentGrpcPort),
         tmpMountPath,
         preStopSleepSeconds: check.int(`${at}.preStopSleepSeconds`, g?.preStopSleepSeconds, placement.preStopSleepSeconds, 0, 3600),

@@ -14,8 +14,8 @@ export interface EnvVarSetting {
     secretKey?: string;
 }
 
-export type { Integration } from "../args";
-import type { Integration } from "../args";
+export type { Integration, IpFamily } from "../args";
+import type { Integration, IpFamily } from "../args";
 
 export interface InspectionSettings {
     integration: Integration;
@@ -29,8 +29,10 @@ export interface InspectionSettings {
 export interface AgentSettings {
     image: string;
     pullPolicy: PullPolicy;
-    /** Where the agent listens for Envoy: `localhost` in the sidecar, the pod address in a Service. */
+    /** Where the agent listens for Envoy: the loopback in the sidecar, every address of the pod in a Service (`0.0.0.0`, or `::` with IPv6). */
     listenHost: string;
+    /** What the startup listener binds: every address of the pod's families, where the kubelet probes it. */
+    probeHost: string;
     grpcPort: number;
     tmpMountPath: string;
     preStopSleepSeconds: number;
@@ -61,6 +63,7 @@ export interface PodSettings {
     annotations: Record<string, string>;
     /** Extra labels on the pod template only. */
     labels: Record<string, string>;
+    enableServiceLinks: boolean;
 }
 
 export interface AppSettings {
@@ -75,6 +78,7 @@ export interface AppSettings {
     labels: Record<string, string>;
     selectorLabels: Record<string, string>;
     frontPort: number;
+    ipFamily: IpFamily;
     terminationGracePeriodSeconds: number;
     /** The credentials Secret the sidecar reads, when the user manages it. */
     existingSecretName?: string;
@@ -106,6 +110,7 @@ export interface AppSettings {
         gracefulDrain: boolean;
         concurrency: number;
         resources: Resources;
+        xffTrustedHops: number;
         extraConfig?: Record<string, unknown>;
         configOverride?: string;
         acknowledgeVerifierFindings: boolean;
@@ -160,4 +165,5 @@ export interface AgentServiceSettings {
     pod: PodSettings;
     serviceAccountName?: string;
     serviceAnnotations: Record<string, string>;
+    ipFamily: IpFamily;
 }

@@ -3,8 +3,9 @@
 // underscores) over its config file (`agent.conf`, at SIGSCI_CONFIG or /etc/sigsci/agent.conf):
 // where it listens for Envoy, in which mode, with or without TLS, and how Kubernetes can tell
 // that it is up. A setting whose value the objects do not show is unknown, never assumed.
-import { AGENT_CONFIG_FILE, AGENT_NAME, AGENT_OPTIONS, AGENT_PRESTOP_SECONDS, AGENT_VARIABLE_PREFIX, agentVariable } from "../vocabulary/agent";
+import { AGENT_CONFIG_FILE, AGENT_DEFAULT_CLIENT_IP_HEADER, AGENT_NAME, AGENT_OPTIONS, AGENT_PRESTOP_SECONDS, AGENT_VARIABLE_PREFIX, agentVariable } from "../vocabulary/agent";
 import { ADDRESSES } from "../vocabulary/envoy";
+import { IPV4_ADDRESS } from "../vocabulary/kubernetes";
 import { allContainers, graceSeconds, isLoopback, preStopSeconds } from "./kube";
 import { ObjectIndex } from "./objects";
 import { commandLine, ContainerEnv, containerEnv, envValue, EnvValue, isKnown, mountedFile, optionValue, programName } from "./process";
@@ -20,6 +21,8 @@ export interface AgentListener {
     tls: boolean;
     /** Port of the startup probe listener, when set. */
     startupPort?: number;
+    /** The request header it takes the client's address from (lower case), or why the objects do not show it. */
+    clientIpHeader: string | { unknown: string };
 }
 
 /** `host:port`, `:port` or `[v6]:port`. */
@@ -112,6 +115,10 @@ export function agentListener(settings: AgentSettings): AgentListener | { unknow
     if (!isKnown(address)) return { unknown: `${AGENT_OPTIONS.grpcAddress} (${agentVariable(AGENT_OPTIONS.grpcAddress)}) is ${address.unknown}` };
     const listen = parseListenAddress(address.value);
     if (!listen) return undefined;
+    // A name is resolved by the agent itself (localhost: 127.0.0.1 or ::1), so where it listens is not in the objects.
+    if (listen.host !== "" && !IPV4_ADDRESS.test(listen.host) && !listen.host.includes(":")) {
+        return { unknown: `${AGENT_OPTIONS.grpcAddress} (${agentVariable(AGENT_OPTIONS.grpcAddress)}) names the host ${JSON.stringify(listen.host)}, which the agent resolves itself (localhost may be 127.0.0.1 or ::1); give an address such as ${ADDRESSES.loopback}` };
+    }
     for (const o of [AGENT_OPTIONS.extProc, AGENT_OPTIONS.expectResponseData, AGENT_OPTIONS.grpcCert]) {
         const v = read(o);
         if (v !== undefined && !isKnown(v)) return { unknown: `${o} (${agentVariable(o)}) is ${v.unknown}` };
@@ -121,6 +128,7 @@ export function agentListener(settings: AgentSettings): AgentListener | { unknow
         return v !== undefined && isKnown(v) ? v.value : undefined;
     };
     const startup = value(AGENT_OPTIONS.startupListener);
+    const header = read(AGENT_OPTIONS.clientIpHeader) ?? { value: AGENT_DEFAULT_CLIENT_IP_HEADER };
     return {
         container: settings.container,
         ...listen,
@@ -128,6 +136,7 @@ export function agentListener(settings: AgentSettings): AgentListener | { unknow
         expectsResponseData: TRUE.includes(value(AGENT_OPTIONS.expectResponseData) ?? ""),
         tls: (value(AGENT_OPTIONS.grpcCert) ?? "") !== "",
         startupPort: startup === undefined ? undefined : parseListenAddress(startup)?.port,
+        clientIpHeader: isKnown(header) ? header.value.toLowerCase() : { unknown: `${AGENT_OPTIONS.clientIpHeader} (${agentVariable(AGENT_OPTIONS.clientIpHeader)}) is ${header.unknown}` },
     };
 }
 

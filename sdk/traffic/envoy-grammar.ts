@@ -57,8 +57,8 @@ export const MESSAGES = {
     socketAddress: message("envoy.config.core.v3.SocketAddress", "protocol address port_value", "ipv4_compat", { named_port: "a named port, resolved by a resolver the model does not follow", resolver_name: "a custom address resolver" }),
     hcm: message(
         ENVOY_TYPES.hcm,
-        "stat_prefix route_config http_filters access_log upgrade_configs",
-        "codec_type add_user_agent tracing common_http_protocol_options http_protocol_options http2_protocol_options http3_protocol_options server_name server_header_transformation scheme_header_transformation max_request_headers_kb stream_idle_timeout request_timeout request_headers_timeout drain_timeout delayed_close_timeout access_log_flush_interval flush_access_log_on_new_request access_log_options use_remote_address xff_num_trusted_hops original_ip_detection_extensions internal_address_config skip_xff_append via generate_request_id preserve_external_request_id always_set_request_id_in_response forward_client_cert_details set_current_client_cert_details proxy_100_continue represent_ipv4_remote_address_as_ipv4_mapped_ipv6 normalize_path merge_slashes path_with_escaped_slashes_action request_id_extension local_reply_config strip_matching_host_port strip_any_host_port stream_error_on_invalid_http_message path_normalization_options strip_trailing_host_dot proxy_status_config typed_header_validation_config append_x_forwarded_port append_local_overload add_proxy_protocol_connection_state",
+        "stat_prefix route_config http_filters access_log upgrade_configs use_remote_address xff_num_trusted_hops original_ip_detection_extensions",
+        "codec_type add_user_agent tracing common_http_protocol_options http_protocol_options http2_protocol_options http3_protocol_options server_name server_header_transformation scheme_header_transformation max_request_headers_kb stream_idle_timeout request_timeout request_headers_timeout drain_timeout delayed_close_timeout access_log_flush_interval flush_access_log_on_new_request access_log_options internal_address_config skip_xff_append via generate_request_id preserve_external_request_id always_set_request_id_in_response forward_client_cert_details set_current_client_cert_details proxy_100_continue represent_ipv4_remote_address_as_ipv4_mapped_ipv6 normalize_path merge_slashes path_with_escaped_slashes_action request_id_extension local_reply_config strip_matching_host_port strip_any_host_port stream_error_on_invalid_http_message path_normalization_options strip_trailing_host_dot proxy_status_config typed_header_validation_config append_x_forwarded_port append_local_overload add_proxy_protocol_connection_state",
         {
             rds: "its routes come from RDS (xDS), which the objects do not hold",
             scoped_routes: "its routes come from scoped route configurations, chosen per request by a key the model does not follow",
@@ -128,6 +128,12 @@ export const MESSAGES = {
     processingMode: message("envoy.extensions.filters.http.ext_proc.v3.ProcessingMode", "request_header_mode", "response_header_mode request_body_mode response_body_mode request_trailer_mode response_trailer_mode"),
     grpcService: message("envoy.config.core.v3.GrpcService", "envoy_grpc", "timeout initial_metadata retry_policy", { google_grpc: "the Google gRPC client dials a target of its own, outside Envoy's clusters" }),
     envoyGrpc: message("envoy.config.core.v3.GrpcService.EnvoyGrpc", "cluster_name", "authority retry_policy max_receive_message_length skip_envoy_headers"),
+    // The header filter that writes the client's address for the agent: which headers it sets, from what.
+    headerMutationFilter: message(ENVOY_TYPES.headerMutation, "mutations", "most_specific_header_mutations_wins"),
+    headerMutations: message("envoy.extensions.filters.http.header_mutation.v3.Mutations", "request_mutations", "response_mutations"),
+    headerMutationRule: message("envoy.config.common.mutation_rules.v3.HeaderMutation", "remove append", ""),
+    headerValueOption: message("envoy.config.core.v3.HeaderValueOption", "header append append_action", "keep_empty_value"),
+    headerValue: message("envoy.config.core.v3.HeaderValue", "key value raw_value", ""),
     healthCheckFilter: message(ENVOY_TYPES.healthCheck, "pass_through_mode cluster_min_healthy_percentages headers", "cache_time"),
     router: message(
         ENVOY_TYPES.router,
@@ -207,6 +213,8 @@ export const TYPE_ROLES: Record<string, TypeRole> = {
     [ENVOY_TYPES.router]: "router",
     [ENVOY_TYPES.healthCheck]: "health_check",
     [ENVOY_TYPES.buffer]: "http-neutral",
+    // It writes headers (the client address the agent reads); it never answers or forwards.
+    [ENVOY_TYPES.headerMutation]: "http-neutral",
     "envoy.extensions.filters.http.cors.v3.Cors": "http-neutral",
     "envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit": "http-neutral",
     "envoy.extensions.filters.http.rbac.v3.RBAC": "http-neutral",

@@ -6,7 +6,7 @@
 // is closed: everything it reads goes through the allowlist of envoy-grammar.ts, and whatever
 // is not on it is recorded as "cannot verify" with its field path, never taken as harmless.
 import { CORE_SCHEMA, load } from "js-yaml";
-import { ENVOY_TYPES } from "../vocabulary/envoy";
+import { ENVOY_TYPES, TRUSTED_CLIENT_ADDRESS } from "../vocabulary/envoy";
 import { jsonName, MessageName, MESSAGES, TYPE_ROLES, TypeRole, typeName } from "./envoy-grammar";
 import { allContainers, isLoopback } from "./kube";
 import { ObjectIndex } from "./objects";
@@ -231,6 +231,8 @@ export interface InspectionFilter {
     partial?: string;
     /** `disabled: true` in the chain: it runs only where a route turns it on. */
     offByDefault: boolean;
+    /** Request headers a header_mutation filter before it overwrites with the address Envoy trusts: header (lower case) -> that filter's name. */
+    clientHeaders: Map<string, string>;
 }
 
 /** What a per-route config does to one inspection filter. */
@@ -269,8 +271,18 @@ export interface ChainModel {
     afterRouter: string[];
 }
 
+/** Which address the connection manager trusts as the client's (Envoy's X-Forwarded-For rules). */
+export interface ClientAddressModel {
+    /** `use_remote_address`: the peer (or the trusted hops' entry), not what X-Forwarded-For says. */
+    useRemoteAddress: boolean;
+    xffTrustedHops: number;
+    /** `original_ip_detection_extensions` decide it: the model does not follow them. */
+    detection: boolean;
+}
+
 export interface HcmModel {
     statPrefix: string;
+    clientAddress: ClientAddressModel;
     chains: ChainModel[];
     accessLogClusters: string[];
     routes: RouteModel[];
@@ -473,6 +485,8 @@ function chainModel(r: Reader, runtime: Runtime, raw: any, at: string, label: st
     const inspection: InspectionFilter[] = [];
     const afterRouter: string[] = [];
     let routerSeen = false;
+    /** Headers proven written with the trusted client address so far: header -> writing filter. */
+    const written = new Map<string, string>();
     filters.forEach((f: any, i: number) => {
         const fat = `${at}[${i}]`;
         const hf = r.read(f, fat, "httpFilter");
@@ -489,6 +503,7 @@ function chainModel(r: Reader, runtime: Runtime, raw: any, at: string, label: st
             case "ext_proc": {
                 const ins = t.role === "ext_authz" ? extAuthzFilter(r, runtime, t.config, cat, name) : extProcFilter(r, t.config, cat, name);
                 ins.offByDefault = off;
+                ins.clientHeaders = new Map(written);
                 if (routerSeen) afterRouter.push(name);
                 else inspection.push(ins);
                 return;
@@ -507,12 +522,38 @@ function chainModel(r: Reader, runtime: Runtime, raw: any, at: string, label: st
                 return;
             }
             case "http-neutral":
+                if (t.type === ENVOY_TYPES.headerMutation && !routerSeen) headerWrites(r, t.config, cat, name, off, written);
                 return;
             default:
                 if (!routerSeen) r.refuse(fat, `an HTTP filter the model does not know (${t.type ?? "no @type"}): it may answer requests or send them elsewhere by itself`);
         }
     });
     return { label, inspection, afterRouter };
+}
+
+/**
+ * What a header_mutation filter does to the request headers the agent may read: a header set to
+ * the trusted client address, over any value a client sent, is proven written; any other change
+ * to a header (another value, an append, a removal, or the filter off by default) unproves it.
+ */
+function headerWrites(r: Reader, raw: any, at: string, name: string, off: boolean, written: Map<string, string>): void {
+    const c = r.read(raw, at, "headerMutationFilter");
+    const m = r.read(c.mutations, `${at}.mutations`, "headerMutations");
+    r.list(m.request_mutations, `${at}.mutations.request_mutations`).forEach((x: any, i: number) => {
+        const mat = `${at}.mutations.request_mutations[${i}]`;
+        const rule = r.read(x, mat, "headerMutationRule");
+        if (typeof rule.remove === "string") {
+            written.delete(rule.remove.toLowerCase());
+            return;
+        }
+        const option = r.read(rule.append, `${mat}.append`, "headerValueOption");
+        const header = r.read(option.header, `${mat}.append.header`, "headerValue");
+        if (typeof header.key !== "string") return;
+        const key = header.key.toLowerCase();
+        const overwrites = option.append_action === "OVERWRITE_IF_EXISTS_OR_ADD" && option.append === undefined;
+        if (!off && overwrites && header.value === TRUSTED_CLIENT_ADDRESS && header.raw_value === undefined) written.set(key, name);
+        else written.delete(key);
+    });
 }
 
 function extAuthzFilter(r: Reader, runtime: Runtime, raw: any, at: string, name: string): InspectionFilter {
@@ -541,7 +582,7 @@ function extAuthzFilter(r: Reader, runtime: Runtime, raw: any, at: string, name:
         }
         if (pct < 100 && !deny) partial ??= `filter_enabled lets only ${pct}% of requests through it${typeof fe.runtime_key === "string" ? ` (runtime key ${fe.runtime_key})` : ""}`;
     }
-    return { name, integration: "ext_authz", cluster, failOpen: TRUE_VALUE(c.failure_mode_allow), partial, offByDefault: false };
+    return { name, integration: "ext_authz", cluster, failOpen: TRUE_VALUE(c.failure_mode_allow), partial, offByDefault: false, clientHeaders: new Map() };
 }
 
 function extProcFilter(r: Reader, raw: any, at: string, name: string): InspectionFilter {
@@ -555,7 +596,7 @@ function extProcFilter(r: Reader, raw: any, at: string, name: string): Inspectio
             ? "processing_mode skips the request headers"
             : undefined;
     const cluster = c.grpc_service !== undefined ? grpcCluster(r, c.grpc_service, `${at}.grpc_service`) : undefined;
-    return { name, integration: "ext_proc", cluster, failOpen: TRUE_VALUE(c.failure_mode_allow), partial, offByDefault: false };
+    return { name, integration: "ext_proc", cluster, failOpen: TRUE_VALUE(c.failure_mode_allow), partial, offByDefault: false, clientHeaders: new Map() };
 }
 
 /** What a per-filter config (at any level) does to the inspection filter `filter`. */
@@ -617,10 +658,15 @@ function hcmModel(r: Reader, runtime: Runtime, raw: any, at: string): HcmModel {
     const routes: RouteModel[] = [];
     const rat = `${at}.route_config`;
     const rc = r.read(c.route_config, rat, "routeConfiguration");
+    /** Filters a route configures: a header writer configured per route may write something else there. */
+    const configuredPerRoute = new Set<string>();
     /** Per-filter configs for inspection filters only: others cannot turn inspection off. */
     const perFilter = (raw: any, pat: string): Map<string, { raw: any; at: string }> => {
         const m = new Map<string, { raw: any; at: string }>();
-        for (const [name, cfg] of Object.entries<any>(raw ?? {})) if (inspection.some((f) => f.name === name)) m.set(name, { raw: cfg, at: `${pat}["${name}"]` });
+        for (const [name, cfg] of Object.entries<any>(raw ?? {})) {
+            configuredPerRoute.add(name);
+            if (inspection.some((f) => f.name === name)) m.set(name, { raw: cfg, at: `${pat}["${name}"]` });
+        }
         return m;
     };
     const effects = (...levels: Map<string, { raw: any; at: string }>[]) => {
@@ -669,5 +715,11 @@ function hcmModel(r: Reader, runtime: Runtime, raw: any, at: string): HcmModel {
             }
         });
     });
-    return { statPrefix: String(c.stat_prefix ?? ""), chains, accessLogClusters, routes, healthChecks };
+    for (const f of inspection) for (const [header, writer] of [...f.clientHeaders]) if (configuredPerRoute.has(writer)) f.clientHeaders.delete(header);
+    const clientAddress: ClientAddressModel = {
+        useRemoteAddress: TRUE_VALUE(c.use_remote_address),
+        xffTrustedHops: Number(c.xff_num_trusted_hops ?? 0),
+        detection: r.list(c.original_ip_detection_extensions, `${at}.original_ip_detection_extensions`).length > 0,
+    };
+    return { statPrefix: String(c.stat_prefix ?? ""), clientAddress, chains, accessLogClusters, routes, healthChecks };
 }

@@ -23,6 +23,7 @@ export type FindingCode =
     | "ready-before-inspection"
     | "shutdown-order"
     | "agent-fleet-unused"
+    | "client-address-unproven"
     // The agent container as Fastly's guide prescribes it (sigsci-envoy/guide checks every one;
     // the traffic model those on an inspection path, with the same findings).
     | "agent-key-literal"

@@ -48,3 +48,16 @@ export const AGENT_SECRET_KEYS = { accessKeyId: "accesskeyid", secretAccessKey: 
 
 /** The agent's startup probe path (agent 4.51+): 503 until its rules are loaded, then 200. */
 export const AGENT_STARTUP_PATH = "/startup";
+
+/** The first agent release with the startup probe listener (Fastly: "agent versions 4.51.0 and above"). */
+export const AGENT_STARTUP_PROBE_SINCE = [4, 51, 0] as const;
+
+/**
+ * The request header the agent takes the client's address from (its `client-ip-header`): one
+ * Envoy writes itself, over anything a client sent, with the address it trusts (the agent's
+ * default, X-Forwarded-For, holds whatever a client put there).
+ */
+export const CLIENT_IP_HEADER = "x-sigsci-client-ip";
+
+/** The agent's own `client-ip-header` when none is set (Fastly's agent configuration reference). */
+export const AGENT_DEFAULT_CLIENT_IP_HEADER = "X-Forwarded-For";

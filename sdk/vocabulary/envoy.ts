@@ -59,6 +59,12 @@ export const READ_ONLY_ADMIN_PATHS: readonly string[] = [ENVOY_ADMIN_PATHS.ready
 /** The addresses that matter: loopback (what only the pod reaches) and every address, each family. */
 export const ADDRESSES = { loopback: "127.0.0.1", any: "0.0.0.0", loopbackV6: "::1", anyV6: "::" } as const;
 
+/** Envoy's substitution for the client address it trusts (after X-Forwarded-For and the trusted hops), without the port. */
+export const TRUSTED_CLIENT_ADDRESS = "%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%";
+
+/** The most proxies in front of Envoy the package lets it trust (`envoy.xffTrustedHops`): more is no topology anyone runs. */
+export const MAX_XFF_TRUSTED_HOPS = 8;
+
 /** A field an input lands in: the proto field, and the most Envoy takes there. */
 export interface EnvoyLimit {
     /** `<message>.<field>` of Envoy's v3 API. */
@@ -72,6 +78,6 @@ export interface EnvoyLimit {
 export const INSPECTION_TIMEOUT_LIMITS: Record<Integration, EnvoyLimit> = {
     // ext_authz reads the gRPC timeout into 32-bit milliseconds (PROTOBUF_GET_MS_OR_DEFAULT into a
     // uint32_t, source/extensions/filters/http/ext_authz/config.cc): more would wrap around.
-    ext_authz: { field: "envoy.config.core.v3.GrpcService.timeout", max: 4294967.295, why: "Envoy reads ext_authz's timeout as 32-bit milliseconds" },
-    ext_proc: { field: "envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor.message_timeout", max: 3600, why: "ext_proc's message_timeout is at most an hour" },
+    ext_authz: { field: "envoy.config.core.v3.GrpcService.timeout", max: 4294967.295, why: "Envoy reads the check's gRPC timeout as 32-bit milliseconds" },
+    ext_proc: { field: "envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor.message_timeout", max: 3600, why: "Envoy allows a message_timeout of at most an hour" },
 };

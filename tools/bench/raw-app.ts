@@ -23,6 +23,7 @@ static_resources:
               typed_config:
                 "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
                 stat_prefix: front
+                use_remote_address: true
                 access_log:
                   - name: envoy.access_loggers.http_grpc
                     typed_config:
@@ -44,6 +45,14 @@ static_resources:
                         - match: { prefix: / }
                           route: { cluster: app }
                 http_filters:
+                  - name: envoy.filters.http.header_mutation
+                    typed_config:
+                      "@type": type.googleapis.com/envoy.extensions.filters.http.header_mutation.v3.HeaderMutation
+                      mutations:
+                        request_mutations:
+                          - append:
+                              header: { key: x-sigsci-client-ip, value: "%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%" }
+                              append_action: OVERWRITE_IF_EXISTS_OR_ADD
                   - name: envoy.filters.http.ext_authz
                     typed_config:
                       "@type": type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthz
@@ -150,7 +159,7 @@ export function rawApp(name: string, keys: { accessKeyId: pulumi.Input<string>; 
     const config = new k8s.core.v1.ConfigMap(`${name}-envoy-config`, { metadata: { labels }, immutable: true, data: { "envoy.yaml": envoyYaml(name) } }, opts);
     new k8s.core.v1.Service(name, {
         metadata: { name, labels },
-        spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: 8000, targetPort: "http", protocol: "TCP" }] },
+        spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: 8000, targetPort: "http", protocol: "TCP" }], ipFamilies: ["IPv4"], ipFamilyPolicy: "SingleStack" },
     }, opts);
     const spread = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } });
     const keyRef = (key: string) => ({ secretKeyRef: { name: secret.metadata.name, key } });
@@ -163,6 +172,7 @@ export function rawApp(name: string, keys: { accessKeyId: pulumi.Input<string>; 
                 metadata: { labels },
                 spec: {
                     automountServiceAccountToken: false,
+                    enableServiceLinks: false,
                     securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
                     terminationGracePeriodSeconds: 45,
                     topologySpreadConstraints: [spread("kubernetes.io/hostname"), spread("topology.kubernetes.io/zone")],
@@ -203,8 +213,14 @@ export function rawApp(name: string, keys: { accessKeyId: pulumi.Input<string>; 
                                 { name: "SIGSCI_SECRETACCESSKEY", valueFrom: keyRef("secretaccesskey") },
                                 { name: "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", value: "1" },
                                 { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "127.0.0.1:9999" },
+                                { name: "SIGSCI_STARTUP_PROBE_LISTENER", value: "0.0.0.0:2024" },
+                                { name: "SIGSCI_CLIENT_IP_HEADER", value: "x-sigsci-client-ip" },
                             ],
-                            ports: [{ name: "grpc", containerPort: 9999, protocol: "TCP" }],
+                            ports: [
+                                { name: "grpc", containerPort: 9999, protocol: "TCP" },
+                                { name: "startup", containerPort: 2024, protocol: "TCP" },
+                            ],
+                            startupProbe: { httpGet: { path: "/startup", port: "startup" }, periodSeconds: 2, failureThreshold: 90 },
                             lifecycle: { preStop: { exec: { command: ["sleep", "30"] } } },
                             resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
                             securityContext: hardened(65534),

@@ -17,6 +17,7 @@ export const ENVOY_PROTO_FILES = [
     "envoy/extensions/filters/http/ext_authz/v3/ext_authz.proto",
     "envoy/extensions/filters/http/ext_proc/v3/ext_proc.proto",
     "envoy/extensions/filters/http/buffer/v3/buffer.proto",
+    "envoy/extensions/filters/http/header_mutation/v3/header_mutation.proto",
     "envoy/extensions/filters/http/router/v3/router.proto",
     "envoy/extensions/filters/http/health_check/v3/health_check.proto",
     "envoy/extensions/access_loggers/grpc/v3/als.proto",

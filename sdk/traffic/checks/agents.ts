@@ -6,6 +6,7 @@ import { EnvoyScope, labelsText, plural, ResolvedCluster, TrafficContext } from 
 import { InspectionPath } from "../findings";
 import { containerPortNumber, dialsOwnPod, KubeObject, serviceForHost, Workload } from "../kube";
 import { egressAllows, egressAllowsDns, ingressAdmits, PodEnd } from "../network-policy";
+import { checkClientAddress } from "./client-address";
 import { listenerText, Routes } from "./routes";
 import { AGENT_OPTIONS, agentVariable } from "../../vocabulary/agent";
 import { ADDRESSES } from "../../vocabulary/envoy";
@@ -41,6 +42,8 @@ export function checkInspectionCalls(ctx: TrafficContext, scope: EnvoyScope, rou
         }
         // Proven: every route of the listener inspected, and every call reaching an agent.
         if (!gaps.has(u.listener) && calls.every((c) => c.agents.length > 0)) ctx.paths.push({ envoy: scope.at, namespace: scope.w.namespace, listener: `${u.listener.name} ${u.listener.address}:${u.listener.port}`, integration: u.integration, failOpen: u.failOpen, calls });
+
+        checkClientAddress(ctx, scope, u, filter.agents);
 
         // The agent must run the integration Envoy speaks, and expect response data exactly when Envoy sends it.
         const sendsResponseData = logs.length > 0;
@@ -107,6 +110,11 @@ function resolveCluster(ctx: TrafficContext, scope: EnvoyScope, role: string, na
     const dnsOverride = dnsOverrideOf(w.pod);
     for (const e of cluster.endpoints) {
         if (dialsOwnPod(e.address)) {
+            // Envoy resolves a name by the cluster's dns_lookup_family (AUTO tries IPv6 first): localhost may be ::1.
+            if (!IPV4_ADDRESS.test(e.address) && !e.address.includes(":")) {
+                ctx.add("dns-unverifiable", at, `${role} dials ${e.address}:${e.port}, a name Envoy resolves itself (localhost may be ::1 or 127.0.0.1, by the cluster's dns_lookup_family): which agent listener it reaches cannot be verified; dial ${ADDRESSES.loopback}`);
+                continue;
+            }
             const pod = agentListeners(index, w.namespace, w.pod);
             for (const u of pod.unknown) ctx.add("agent-unverifiable", at, `${role} dials ${e.address}:${e.port} in the pod, but the agent container ${u.container.name}'s ${u.why}: whether it listens there cannot be verified`);
             const listeners = pod.listeners.filter((a) => a.port === e.port && answersLoopback(a, e.address));

@@ -1,7 +1,7 @@
 // Each listener Envoy exposes, route by route: which requests an inspection filter sees, which
 // pass uninspected, what reaches Envoy's admin interface, and where the app listens.
 import { TrafficContext, EnvoyScope, plural } from "../context";
-import { InspectionFilter, Integration, ListenerModel, PerRouteEffect } from "../envoy";
+import { ClientAddressModel, InspectionFilter, Integration, ListenerModel, PerRouteEffect } from "../envoy";
 import { dialsOwnPod, isLoopback } from "../kube";
 import { ADDRESSES, READ_ONLY_ADMIN_PATHS } from "../../vocabulary/envoy";
 
@@ -12,6 +12,11 @@ export interface InspectionUse {
     failOpen: boolean;
     filterCluster?: string;
     logClusters: string[];
+    /** The filter's name in the chain. */
+    filterName: string;
+    /** Headers written with the trusted client address before the filter (every chain running it), and which address the connection manager trusts. */
+    clientHeaders: string[];
+    clientAddress: ClientAddressModel;
 }
 
 /** What the routes of one Envoy lead to. */
@@ -93,8 +98,24 @@ export function followRoutes(ctx: TrafficContext, scope: EnvoyScope): Routes {
                 for (const f of chain.inspection.filter((x) => x.partial === undefined)) {
                     const overrides = hcm.routes.flatMap((r) => r.targets.map((t) => t.effects.get(f.name)?.failOpen)).filter((x): x is boolean => x !== undefined);
                     const failOpen = f.failOpen || overrides.includes(true);
-                    if (!uses.some((u) => u.listener === l && u.filterCluster === f.cluster && u.integration === f.integration)) {
-                        uses.push({ listener: l, integration: f.integration, failOpen, filterCluster: f.cluster, logClusters: f.integration === "ext_authz" ? hcm.accessLogClusters : [] });
+                    const same = uses.find((u) => u.listener === l && u.filterCluster === f.cluster && u.integration === f.integration);
+                    // A header counts only where every chain that inspects writes it.
+                    if (same) {
+                        same.clientHeaders = same.clientHeaders.filter((h) => f.clientHeaders.has(h));
+                        const [a, b] = [same.clientAddress, hcm.clientAddress];
+                        if (a !== b) same.clientAddress = { useRemoteAddress: a.useRemoteAddress && b.useRemoteAddress, xffTrustedHops: Math.max(a.xffTrustedHops, b.xffTrustedHops), detection: a.detection || b.detection };
+                    }
+                    else {
+                        uses.push({
+                            listener: l,
+                            integration: f.integration,
+                            failOpen,
+                            filterCluster: f.cluster,
+                            logClusters: f.integration === "ext_authz" ? hcm.accessLogClusters : [],
+                            filterName: f.name,
+                            clientHeaders: [...f.clientHeaders.keys()],
+                            clientAddress: hcm.clientAddress,
+                        });
                     }
                 }
             }
