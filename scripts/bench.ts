@@ -25,7 +25,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EnvoyApp } from "../sdk";
 import { rawApp, rawAppInComponent } from "../tools/bench/raw-app";
 import { REPO } from "../tools/paths";
-import { evaluate } from "../tools/render/evaluate";
+import { evaluate } from "../sdk/render/evaluate";
 import { verifierBench } from "./bench-verifier";
 
 type Side = "component" | "raw" | "floor";

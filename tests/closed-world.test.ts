@@ -11,7 +11,7 @@ import { kubernetesObjects, runProgram, valueOf } from "./support/pulumi-mocks";
 import { analyzeTraffic, CANNOT_VERIFY, Finding, verdictOf } from "../sdk/traffic";
 import { MESSAGES } from "../sdk/traffic/envoy-grammar";
 import { GUIDE_KEYS, guideArgs } from "../tools/fixtures";
-import { trafficVerdict } from "../tools/render/render";
+import { trafficVerdict } from "../tools/render";
 import { Spec } from "../tools/scenarios";
 import { envoyConfigProblems, parseConfigText } from "./support/envoy-schema";
 import { validateKubernetesObject } from "./support/kube-schema";

@@ -11,8 +11,8 @@ import { currentStack, readStackPlan } from "../program/config";
 import { AgentService, EnvoyApp, InputError } from "../sdk";
 import { guideArgs } from "../tools/fixtures";
 import { REPO } from "../tools/paths";
-import { evaluate } from "../tools/render/evaluate";
-import { renderStack } from "../tools/render/render";
+import { evaluate } from "../sdk/render/evaluate";
+import { renderStack } from "../tools/render";
 import { kubernetesObjects, plainStrings, runProgram } from "./support/pulumi-mocks";
 import { frontFilters } from "./support/objects";
 import { scratchDir } from "./support/scratch";
@@ -474,7 +474,7 @@ describe("every caller, every input: the stack program's table", () => {
         fs.symlinkSync(path.join(REPO, "bin"), path.join(dir, "bin"));
         fs.writeFileSync(path.join(dir, "Pulumi.s.yaml"), JSON.stringify({ config: { ...stackKeysOf(BASE), "kubernetes:namespace": "team" } }));
         const r = await renderStack("s", dir);
-        assert.ok(r.summary.includes("  front URL: http://helloworld.team.svc.cluster.local:8000"), r.summary.join("\n"));
+        assert.ok(r.summary.includes("  output frontUrl: http://helloworld.team.svc.cluster.local:8000"), r.summary.join("\n"));
         assert.ok(r.summary.some((l) => l.startsWith("note: Secret team/helloworld-sigsci-credentials-")), r.summary.join("\n"));
         assert.ok(r.summary.includes("  kubectl create namespace team"), r.summary.join("\n"));
     });
@@ -514,7 +514,7 @@ describe("every caller, every input: the stack program's table", () => {
         const { accessKeyId: _a, secretAccessKey: _s, ...plain } = BASE;
         write({ ...plain, existingSecretName: "sigsci-keys" });
         const r = await renderStack("s", dir);
-        assert.ok(r.summary.includes('note: the credentials Secret "sigsci-keys" is yours, not rendered: it must exist in the current namespace with the keys accesskeyid and secretaccesskey, e.g.:'), r.summary.join("\n"));
+        assert.ok(r.summary.includes("note: Secret sigsci-keys (in the current namespace) is read by the pods (keys accesskeyid, secretaccesskey) but not created by the program: it must exist before they start, e.g.:"), r.summary.join("\n"));
         assert.ok(r.summary.includes("  kubectl create secret generic sigsci-keys --from-literal=accesskeyid=<Agent Access Key> --from-literal=secretaccesskey=<Agent Secret Key>"), r.summary.join("\n"));
     });
 });

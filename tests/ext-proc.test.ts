@@ -7,7 +7,7 @@ import { load as parse } from "js-yaml";
 import { EnvoyAppArgs } from "../sdk";
 import { guideArgs } from "../tools/fixtures";
 import { REPO } from "../tools/paths";
-import { renderStack } from "../tools/render/render";
+import { renderStack } from "../tools/render";
 import { validateEnvoyConfig } from "./support/envoy-schema";
 import { appRun, AppRun, envoyConfigOf, envoyText, frontFilters, frontManager } from "./support/objects";
 import { validateKubernetesObject } from "./support/kube-schema";

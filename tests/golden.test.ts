@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import { committedGoldenFiles, goldenFiles } from "../tools/golden";
 import { SCENARIOS } from "../tools/scenarios";
-import { stackNames } from "../tools/render/render";
+import { stackNames } from "../tools/render";
 
 describe("golden files (npm run golden rewrites them)", () => {
     let now: Map<string, string>;

@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import { AgentService, EnvoyApp, InputError, verifyTraffic } from "../sdk";
-import { manifestStream, redactedObjects } from "../tools/render/manifests";
+import { manifestStream, redactedObjects } from "../sdk/render/manifests";
 import { EXTERNAL_SECRETS, SCENARIOS, Spec, specProgram } from "../tools/scenarios";
 import { validateEnvoyConfig } from "./support/envoy-schema";
 import { validateKubernetesObject } from "./support/kube-schema";

@@ -3,7 +3,13 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { spawnSync } from "child_process";
+import * as ts from "typescript";
+import { objectYaml } from "../sdk/render/manifests";
+import { guideArgs } from "../tools/fixtures";
 import { REPO } from "../tools/paths";
+import { objectsOf } from "./support/objects";
+import { scratchDir } from "./support/scratch";
 
 const README = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
 const SCRIPTS = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).scripts as Record<string, string>;
@@ -18,6 +24,26 @@ function headings(markdown: string): string[] {
 }
 
 describe("README", () => {
+    it("shows a verifier snippet that runs as written", () => {
+        const block = /In code \(a CI step of your own, a test of your manifests\), it is one call on plain objects:\n\n```typescript\n([\s\S]*?)```/.exec(README);
+        assert.ok(block, "the snippet is in the README");
+        const js = ts.transpileModule(block![1].replace('"sigsci-envoy/traffic"', JSON.stringify(path.join(REPO, "bin/sdk/traffic"))), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+        const dir = scratchDir("readme");
+        fs.writeFileSync(path.join(dir, "snippet.js"), js);
+        const run = (objects: any[]) => {
+            fs.writeFileSync(path.join(dir, "manifests.yaml"), objects.map((o) => `---\n${objectYaml(o)}`).join(""));
+            const r = spawnSync(process.execPath, ["snippet.js"], { cwd: dir, encoding: "utf8", env: { ...process.env, NODE_PATH: path.join(REPO, "node_modules") } });
+            return { status: r.status, lines: r.stdout.split("\n").filter(Boolean), stderr: r.stderr };
+        };
+        const guide = objectsOf([{ component: "EnvoyApp", name: "helloworld", args: guideArgs() }]);
+        assert.deepStrictEqual(run(guide), { status: 0, lines: ["inspected: Deployment default/helloworld front 0.0.0.0:8000 (ext_authz)"], stderr: "" });
+        const open = JSON.parse(JSON.stringify(guide));
+        delete open.find((o: any) => o.kind === "NetworkPolicy").spec.ingress[0].ports;
+        const failed = run(open);
+        assert.strictEqual(failed.status, 1, failed.stderr);
+        assert.ok(failed.lines.some((l) => l.startsWith("error app-bypass: Deployment default/helloworld:")), failed.lines.join("\n"));
+    });
+
     it("shows only npm scripts that exist", () => {
         const used = [...README.matchAll(/npm run (?:-s )?([\w:-]+)/g)].map((m) => m[1]);
         assert.ok(used.length >= 8, used.join(", "));

@@ -7,10 +7,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as fc from "fast-check";
 import { REPO } from "../tools/paths";
-import { evaluate } from "../tools/render/evaluate";
-import { redactedObjects, sortObjects } from "../tools/render/manifests";
-import { renderStack } from "../tools/render/render";
-import { stackConfigOf } from "../tools/render/stack";
+import { evaluate } from "../sdk/render/evaluate";
+import { redactedObjects, sortObjects } from "../sdk/render/manifests";
+import { renderStack } from "../tools/render";
+import { stackConfigOf } from "../sdk/render/stack-file";
 import { scratchDir } from "./support/scratch";
 
 const PROJECT = "sigsci-envoy";

@@ -4,10 +4,10 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { load as parse, loadAll } from "js-yaml";
-import { evaluate } from "../tools/render/evaluate";
+import { evaluate } from "../sdk/render/evaluate";
 import { REPO } from "../tools/paths";
-import { renderStack, stackNames } from "../tools/render/render";
-import { renderCommand } from "../tools/render/command";
+import { renderStack, repoRenderSetup, stackNames } from "../tools/render";
+import { RENDER_USAGE, renderCommand } from "../sdk/cli/render";
 import { validateEnvoyConfig } from "./support/envoy-schema";
 import { validateKubernetesObject } from "./support/kube-schema";
 import { envoyText } from "./support/objects";
@@ -62,7 +62,7 @@ describe("committed stacks", () => {
             SIGSCI_STARTUP_PROBE_LISTENER: "0.0.0.0:2024",
             SIGSCI_CLIENT_IP_HEADER: "x-sigsci-client-ip",
         });
-        assert.ok(r.summary.includes("  agent gRPC endpoint: 127.0.0.1:9999"), r.summary.join("\n"));
+        assert.ok(r.summary.includes("  output agentGrpcEndpoint: 127.0.0.1:9999"), r.summary.join("\n"));
     });
 
     it("prod runs pinned images, an autoscaled agent Service and several app replicas, with the existing Secret", async () => {
@@ -78,7 +78,7 @@ describe("committed stacks", () => {
         // ext_authz with response data: no more agents than the 4 Envoy pods that each keep one.
         assert.deepStrictEqual(r.objects.find((o) => o.kind === "HorizontalPodAutoscaler").spec.maxReplicas, 4);
         // The existing Secret must be where the agents read it, and the summary says how to make it.
-        assert.ok(r.summary.includes('note: the credentials Secret "sigsci.production-site" is yours, not rendered: it must exist in namespace web with the keys accesskeyid and secretaccesskey, e.g.:'), r.summary.join("\n"));
+        assert.ok(r.summary.includes("note: Secret web/sigsci.production-site is read by the pods (keys accesskeyid, secretaccesskey) but not created by the program: it must exist before they start, e.g.:"), r.summary.join("\n"));
         assert.ok(r.summary.includes("  kubectl -n web create secret generic sigsci.production-site --from-literal=accesskeyid=<Agent Access Key> --from-literal=secretaccesskey=<Agent Secret Key>"));
         assert.ok(r.summary.includes("  kubectl create namespace web"));
     });
@@ -117,14 +117,18 @@ describe("render and secrets", () => {
     it("renders encrypted agent keys as placeholders and says so", async () => {
         const dir = scratchProject({ ...DEV, "sigsci-envoy:accessKeyId": { secure: "v1:AAAA" }, "sigsci-envoy:secretAccessKey": { secure: "v1:BBBB" } });
         const r = await renderStack("scratch", dir);
-        assert.ok(r.summary.includes('note: "sigsci-envoy:accessKeyId" is encrypted (it cannot be decrypted offline); the render checks the credentials Secret with <redacted> placeholders and leaves it out of the output'));
+        assert.ok(r.summary.includes('note: "sigsci-envoy:accessKeyId" is encrypted (it cannot be decrypted offline): the program read <redacted> in its place'), r.summary.join("\n"));
+        // Only the Secret holds them, and it stays out of the output.
+        assert.ok(!r.yaml.includes("<redacted>"));
         assert.ok(!r.yaml.includes("v1:AAAA"));
     });
 
-    it("refuses another encrypted value with a clear message", async () => {
+    it("refuses an encrypted value the program cannot do without, saying it read a placeholder", async () => {
         const dir = scratchProject({ ...DEV, "sigsci-envoy:appImage": { secure: "v1:CCCC" } });
         await assert.rejects(renderStack("scratch", dir), {
-            message: 'config "sigsci-envoy:appImage" is encrypted and cannot be decrypted offline: the render accepts encrypted values only for accessKeyId and secretAccessKey. Set it in plain text for this stack, or deploy with pulumi up',
+            message:
+                'sigsci-envoy: config "sigsci-envoy:appImage" is (a secret value): expected an image reference such as "signalsciences/sigsci-agent:4.60.0" or "registry.example.com/team/app@sha256:<64 hex>". Fix it with: pulumi config set --secret appImage signalsciences/example-helloworld:latest\n' +
+                '(the program read <redacted> for "sigsci-envoy:appImage": encrypted values cannot be decrypted offline; render a stack that sets it in plain text, or deploy with pulumi up)',
         });
     });
 
@@ -149,7 +153,7 @@ describe("stack layouts", () => {
 async function command(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = "";
     let stderr = "";
-    const code = await renderCommand(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    const code = await renderCommand(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, repoRenderSetup());
     return { code, stdout, stderr };
 }
 
@@ -161,7 +165,7 @@ describe("render command", () => {
         // The placeholder Secret never reaches kubectl apply: the summary says how to create the real one.
         assert.ok(r.stdout.startsWith("---\napiVersion: v1\nkind: ConfigMap\n"));
         assert.ok(!/^kind: Secret$/m.test(r.stdout) && !r.stdout.includes("<redacted>"));
-        assert.match(r.stderr, /^sigsci-envoy render: stack "dev", 5 objects to apply \(ConfigMap 1, Service 1, Deployment 1, PodDisruptionBudget 1, NetworkPolicy 1\), and 1 credentials Secret to create \(below\)$/m);
+        assert.match(r.stderr, /^sigsci-envoy render: stack "dev", 5 objects to apply \(ConfigMap 1, Service 1, Deployment 1, PodDisruptionBudget 1, NetworkPolicy 1\), and 1 Secret to create \(below\)$/m);
         const secret = (await renderedStack("dev")).objects.find((o) => o.kind === "Secret").metadata.name;
         assert.ok(r.stderr.includes(`note: Secret default/${secret} is not in the output`), r.stderr);
         assert.ok(r.stderr.includes(`  kubectl -n default create secret generic ${secret} --from-literal=accesskeyid=<Agent Access Key> --from-literal=secretaccesskey=<Agent Secret Key>\n`), r.stderr);
@@ -171,8 +175,22 @@ describe("render command", () => {
     });
 
     it("says how to use it, and names a stack that is not there", async () => {
-        assert.deepStrictEqual(await command([]), { code: 2, stdout: "", stderr: "usage: npm run -s render -- --stack <name> [--out <dir>]\n" });
-        assert.deepStrictEqual(await command(["--stack", "dev", "--bogus"]), { code: 2, stdout: "", stderr: "usage: npm run -s render -- --stack <name> [--out <dir>]\n" });
+        // Without --stack (and no PULUMI_STACK or selected stack), it names the stacks to choose from.
+        const env = process.env.PULUMI_STACK;
+        delete process.env.PULUMI_STACK;
+        const home = process.env.PULUMI_HOME;
+        process.env.PULUMI_HOME = scratchDir("pulumi-home");
+        try {
+            assert.deepStrictEqual(await command([]), { code: 2, stdout: "", stderr: "no stack given, and the project has 3 stacks and none is selected: give --stack <name> (dev, prod, staging)\n" });
+            assert.deepStrictEqual(await command(["--list"]), { code: 0, stdout: "dev\nprod\nstaging\n", stderr: "" });
+        } finally {
+            if (env !== undefined) process.env.PULUMI_STACK = env;
+            if (home === undefined) delete process.env.PULUMI_HOME;
+            else process.env.PULUMI_HOME = home;
+        }
+        const bogus = await command(["--stack", "dev", "--bogus"]);
+        assert.deepStrictEqual([bogus.code, bogus.stdout, bogus.stderr.split("\n")[0]], [2, "", "Unknown option '--bogus'"]);
+        assert.ok(bogus.stderr.includes(RENDER_USAGE));
         assert.deepStrictEqual(await command(["--stack", "qa"]), { code: 1, stdout: "", stderr: 'no stack "qa": expected one of dev, prod, staging (a Pulumi.<stack>.yaml beside Pulumi.yaml)\n' });
     });
 

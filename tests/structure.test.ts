@@ -4,7 +4,9 @@
 //   sdk/        the package: vocabulary (Envoy's, the agent's and Kubernetes' names and
 //               limits, one home each), traffic (the request-path model) and args at the bottom, guide
 //               (Fastly's guide: its values, checked on plain objects) over traffic, then
-//               settings, envoy, kube, components; nothing outside sdk/
+//               settings, envoy, kube, components; render (a Pulumi program's objects, offline)
+//               and pack (the policy pack's rules) over traffic; cli (the command line) over
+//               render and pack; nothing outside sdk/
 //   policy/     the policy pack: the package only by its name (it is published on its own)
 //   program/    the root Pulumi program (stack config -> components): sdk, program
 //   tools/      repository tools (render, scenarios, docs, schemas): sdk, program, tools
@@ -69,12 +71,16 @@ const ALLOWED: Record<string, string[]> = {
     "sdk/kube": ["sdk/envoy", "sdk/settings", "sdk/args", "sdk/traffic", "sdk/vocabulary"],
     "sdk/components": ["sdk/kube", "sdk/envoy", "sdk/settings", "sdk/args", "sdk/traffic", "sdk/vocabulary"],
     "sdk/index": ["sdk/components", "sdk/args", "sdk/settings", "sdk/traffic"],
+    // The offline render, the policy pack's rules and the command line over them.
+    "sdk/render": ["sdk/traffic", "sdk/vocabulary"],
+    "sdk/pack": ["sdk/guide", "sdk/traffic", "sdk/vocabulary"],
+    "sdk/cli": ["sdk/render", "sdk/pack", "sdk/traffic"],
     // The entry point of the multi-language component host.
     "index.ts": ["sdk/index"],
     program: ["sdk/index", "sdk/args", "sdk/settings", "sdk/components"],
-    tools: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/vocabulary", "program"],
-    scripts: ["tools", "sdk/index", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "policy"],
-    tests: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/guide", "sdk/components", "sdk/vocabulary", "program", "policy", "tools"],
+    tools: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/vocabulary", "sdk/render", "sdk/cli", "program"],
+    scripts: ["tools", "sdk/index", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/render", "sdk/cli", "policy"],
+    tests: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/guide", "sdk/components", "sdk/vocabulary", "sdk/render", "sdk/pack", "sdk/cli", "program", "policy", "tools"],
     examples: [],
     policy: [],
 };
@@ -135,7 +141,7 @@ describe("repository structure", () => {
     it("the policy pack imports the package only by its name and its public entry points, as a published pack does", () => {
         for (const [file, { packages }] of graph) {
             if (!file.startsWith(`policy${path.sep}`)) continue;
-            for (const p of packages.filter((x) => x.startsWith("sigsci-envoy"))) assert.ok(["sigsci-envoy", "sigsci-envoy/traffic", "sigsci-envoy/guide"].includes(p), `${file} -> ${p}`);
+            for (const p of packages.filter((x) => x.startsWith("sigsci-envoy"))) assert.ok(["sigsci-envoy", "sigsci-envoy/traffic", "sigsci-envoy/guide", "sigsci-envoy/pack"].includes(p), `${file} -> ${p}`);
             const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "policy/package.json"), "utf8"));
             for (const p of packages) {
                 const name = p.startsWith("@") ? p.split("/").slice(0, 2).join("/") : p.split("/")[0];

@@ -10,9 +10,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { REPO } from "./paths";
-import { autoName } from "./render/evaluate";
-import { manifestStream, redactSecretData, sortObjects } from "./render/manifests";
-import { renderStack, stackNames } from "./render/render";
+import { autoName } from "../sdk/render/evaluate";
+import { manifestStream, redactSecretData, sortObjects } from "../sdk/render/manifests";
+import { renderStack, stackNames } from "./render";
 import { SCENARIOS, specObjects } from "./scenarios";
 
 export const GOLDEN_DIR = path.join(REPO, "tests/golden");

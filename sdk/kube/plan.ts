@@ -13,6 +13,7 @@ import { appDeployment, appDisruptionBudget, appNetworkPolicy, envoyConfigMap, f
 import { ObjectName } from "./containers";
 import { credentialsSecretObject } from "./workload";
 import { analyzeTraffic, Finding, FindingCode } from "../traffic";
+import { ACKNOWLEDGED_FINDINGS_ANNOTATION } from "../vocabulary/package";
 
 /** An object a component names itself; `namespace` undefined: the provider's. */
 export interface NamedObject {
@@ -81,7 +82,7 @@ export function appShape(s: AppSettings): AppShape | undefined {
 }
 
 /** The annotation that carries the verifier findings an app acknowledged (`envoy.acknowledgeVerifierFindings`). */
-export const ACKNOWLEDGED_FINDINGS_ANNOTATION = "sigsci-envoy/acknowledged-findings";
+export { ACKNOWLEDGED_FINDINGS_ANNOTATION } from "../vocabulary/package";
 
 /** The app's children after its credentials Secret and its own agent Service (which the component registers itself). */
 export function appChildren(name: string, shape: AppShape, annotate = true): Child<AppSettings>[] {

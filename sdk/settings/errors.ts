@@ -2,6 +2,7 @@
 // what is accepted, so a user can fix a stack without reading this package's source.
 import * as pulumi from "@pulumi/pulumi";
 import { holdsPending } from "./pending";
+import { SECRET_SHOWN } from "../vocabulary/package";
 
 // A message may show the value of an input other than the one it refuses ("more seconds than
 // envoy.preStopSleepSeconds (15)"). Such a value is written with {@link mention}, which marks
@@ -14,7 +15,7 @@ const SAME = "\u0004";
 const MENTION = new RegExp(`${OPEN}(${SAME}?)([^${SEP}]*)${SEP}([^${CLOSE}]*)${CLOSE}`, "g");
 
 /** How a message shows a value that arrived as a secret. */
-export const SECRET_SHOWN = "(a secret value)";
+export { SECRET_SHOWN };
 
 /** The value of input `input`, as a message shows it (`shown`: in other words): hidden where that input arrived as a secret. */
 export function mention(input: string, value: unknown, shown = show(value)): string {

@@ -4,3 +4,4 @@
 export * from "./agent";
 export * from "./envoy";
 export * from "./kubernetes";
+export * from "./package";

@@ -126,6 +126,19 @@ describe("the package, installed from a tarball of a fresh clone", function () {
         assert.strictEqual(node(consumer, ["run.mjs"]).trim(), "function function function function");
     });
 
+    it("installs the sigsci-envoy command: it renders a TypeScript program of the consumer's offline, and verifies what it rendered", () => {
+        const app = path.join(consumer, "app");
+        fs.mkdirSync(app);
+        fs.writeFileSync(path.join(app, "Pulumi.yaml"), "name: consumer\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n");
+        fs.writeFileSync(path.join(app, "Pulumi.dev.yaml"), "config:\n  consumer:accessKeyId:\n    secure: v1:AAAA\n  consumer:secretAccessKey:\n    secure: v1:BBBB\n");
+        fs.writeFileSync(path.join(app, "index.ts"), CONSUMER_TS);
+        const bin = path.join(consumer, "node_modules/.bin/sigsci-envoy");
+        const yaml = execFileSync(bin, ["render", "--dir", app], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        assert.ok(yaml.includes("kind: Deployment"), yaml);
+        const verified = execFileSync(bin, ["verify", "--json", "-"], { input: yaml, encoding: "utf8" });
+        assert.deepStrictEqual(JSON.parse(verified).passed, true);
+    });
+
     it("serves its policy pack, compiled, as pulumi preview --policy-pack runs it from the pack's directory", async () => {
         const pack = path.join(work, "policy-pack");
         fs.cpSync(path.join(consumer, "node_modules/sigsci-envoy/policy"), pack, { recursive: true });

@@ -4,7 +4,7 @@
 import { AgentServiceArgs, AgentServiceLink, EnvoyAppArgs } from "../../sdk";
 import { resolveAgentServiceSettings } from "../../sdk/settings/agent-service";
 import { AgentServiceSettings } from "../../sdk/settings/types";
-import { autoName } from "../../tools/render/evaluate";
+import { autoName } from "../../sdk/render/evaluate";
 import { linkOf, Spec, specObjects } from "../../tools/scenarios";
 import { parseConfigText } from "./envoy-schema";
 

@@ -1,6 +1,6 @@
 // Test helpers over the mock-runtime evaluator (tools/render/evaluate.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { autoName, evaluate, isWrappedSecret, kubernetesObjects as objectsOf, mapSecrets, Registered } from "../../tools/render/evaluate";
+import { autoName, evaluate, isWrappedSecret, kubernetesObjects as objectsOf, mapSecrets, Registered } from "../../sdk/render/evaluate";
 
 export { autoName, isWrappedSecret, Registered };
 

@@ -1,6 +1,6 @@
 // The committed stacks rendered once per test run, for the tests that only read the result
 // (the render's determinism is tested by rendering again, and by the golden files).
-import { Rendered, renderStack } from "../../tools/render/render";
+import { Rendered, renderStack } from "../../tools/render";
 
 const rendered = new Map<string, Promise<Rendered>>();
 

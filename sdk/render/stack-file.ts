@@ -18,6 +18,7 @@ import * as path from "path";
 import * as jsYaml from "js-yaml";
 import { FAILSAFE_SCHEMA, load, Schema, Type } from "js-yaml";
 
+
 // js-yaml's own merge-key type (`<<`); its typings leave `types` out.
 const MERGE = (jsYaml as unknown as { types: { merge: Type } }).types.merge;
 
@@ -103,11 +104,11 @@ function explicitTags(asText: boolean): Type[] {
 }
 
 /** Plain scalars typed as YAML 1.1, merge keys expanded: the values yaml.v2 decodes. */
-const TYPED: Schema = FAILSAFE_SCHEMA.extend({ implicit: [MERGE, YAML11_SCALAR], explicit: explicitTags(false) });
+export const TYPED: Schema = FAILSAFE_SCHEMA.extend({ implicit: [MERGE, YAML11_SCALAR], explicit: explicitTags(false) });
 /** Every scalar as its text, merge keys expanded: what a scalar config value is to the CLI. */
 const TEXT: Schema = FAILSAFE_SCHEMA.extend({ implicit: [MERGE], explicit: explicitTags(true) });
 /** yaml.v2 keeps the last of a key given twice: js-yaml does so in its JSON-compatible mode. */
-const LAST_KEY_WINS = { json: true };
+export const LAST_KEY_WINS = { json: true };
 
 /** JSON as Go's json.Marshal writes a decoded YAML value: keys sorted; no JSON for .inf or .nan. */
 function goJson(v: unknown, at: string): string {
@@ -137,11 +138,6 @@ export interface StackConfig {
     config: Record<string, string>;
     /** Keys whose values are encrypted (`secure:`, or an object holding one), as `project:key`. */
     encrypted: string[];
-}
-
-/** The stacks of the project in `projectDir`: one `Pulumi.<stack>.yaml` each. */
-export function stackNames(projectDir: string): string[] {
-    return fs.readdirSync(projectDir).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice("Pulumi.".length, -".yaml".length)).sort();
 }
 
 /** The `config:` of a stack file's text, as the CLI hands it to the program. */
@@ -241,22 +237,41 @@ export function mergeProjectConfig(stackName: string, project: string, rawProjec
     return config;
 }
 
-export function readStack(projectDir: string, stack: string): StackConfig {
-    const projectFile = load(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8"), { schema: TYPED, ...LAST_KEY_WINS }) as { name: string; main?: string; stackConfigDir?: string; config?: unknown };
-    const stackDir = path.join(projectDir, projectFile.stackConfigDir ?? ".");
-    const stackFile = path.join(stackDir, `Pulumi.${stack}.yaml`);
-    if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !fs.existsSync(stackFile)) {
-        throw new Error(`no stack "${stack}": expected one of ${stackNames(stackDir).join(", ")} (a Pulumi.<stack>.yaml ${projectFile.stackConfigDir ? `in ${projectFile.stackConfigDir}` : "beside Pulumi.yaml"})`);
+/** The stacks in `stackDir`: one Pulumi.<stack>.yaml each. */
+export function stacksIn(stackDir: string): string[] {
+    if (!fs.existsSync(stackDir)) return [];
+    return fs
+        .readdirSync(stackDir)
+        .filter((f) => /^Pulumi\..+\.ya?ml$/.test(f))
+        .map((f) => f.replace(/^Pulumi\./, "").replace(/\.ya?ml$/, ""))
+        .sort();
+}
+
+/** What reading a stack needs of its project (sdk/render/project.ts reads the rest). */
+export interface StackProject {
+    dir: string;
+    name: string;
+    main?: string;
+    stackDir: string;
+    /** Pulumi.yaml's `config:`. */
+    config?: unknown;
+}
+
+export function readStack(project: StackProject, stack: string): StackConfig {
+    const stackFile = ["yaml", "yml"].map((ext) => path.join(project.stackDir, `Pulumi.${stack}.${ext}`)).find((f) => fs.existsSync(f));
+    if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !stackFile) {
+        const stacks = stacksIn(project.stackDir);
+        throw new Error(`no stack "${stack}": ${stacks.length > 0 ? `expected one of ${stacks.join(", ")}` : "the project has no stack file"} (a Pulumi.<stack>.yaml ${project.stackDir !== project.dir ? `in ${path.relative(project.dir, project.stackDir)}` : "beside Pulumi.yaml"})`);
     }
     let read: ReturnType<typeof stackConfigOf>;
     try {
-        read = stackConfigOf(fs.readFileSync(stackFile, "utf8"), projectFile.name);
+        read = stackConfigOf(fs.readFileSync(stackFile, "utf8"), project.name);
     } catch (e) {
         // A YAML error: the Pulumi CLI refuses the file too ("invalid YAML file").
         throw new Error(`${path.basename(stackFile)} is not a stack file the Pulumi CLI reads: ${e instanceof Error ? e.message : String(e)}`);
     }
     // Pulumi ESC environments are opened by the Pulumi Cloud: offline, their values are unknown.
     if (read.environments) throw new Error(`${path.basename(stackFile)} imports Pulumi ESC environments (environment:), which the render cannot open offline: render a stack that sets its values itself, or deploy with pulumi up`);
-    const config = mergeProjectConfig(stack, projectFile.name, projectFile.config, read);
-    return { project: projectFile.name, main: projectFile.main, config, encrypted: read.encrypted };
+    const config = mergeProjectConfig(stack, project.name, project.config, read);
+    return { project: project.name, main: project.main, config, encrypted: read.encrypted };
 }

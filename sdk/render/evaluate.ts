@@ -1,8 +1,9 @@
 // Evaluates a Pulumi program in-process under the SDK's mock runtime - no CLI, no cluster, no
-// network - and records every resource it registers. The offline render and the tests use it;
-// it is a tool of this repository, not part of the package.
+// network - and records every resource it registers. The offline render (and its command line,
+// `sigsci-envoy render`) and the tests use it.
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import * as path from "path";
 
 export interface Registered {
     /** Resource type token, e.g. `kubernetes:apps/v1:Deployment`. */
@@ -81,11 +82,17 @@ export interface EvaluateOptions {
     providerNamespace?: string;
     /** Record each registration's inputs (default); without, only the count (the benchmark's lean mode). */
     record?: boolean;
+    /**
+     * The `@pulumi/pulumi` module the program registers its resources with (default: this
+     * package's): a user's program has its own copy, and the mocks must be set on that one.
+     */
+    pulumi?: typeof pulumi;
 }
 
 export async function evaluate<T>(program: () => T, options: EvaluateOptions = {}): Promise<Evaluation<T>> {
-    pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
-    await pulumi.runtime.setMocks(
+    const sdk = options.pulumi ?? pulumi;
+    sdk.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
+    await sdk.runtime.setMocks(
         {
             newResource(args) {
                 const inputs = args.inputs;
@@ -113,7 +120,7 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
     const record = options.record ?? true;
     let registrations = 0;
     type Callback = (err: unknown, response: any) => void;
-    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, callback: Callback): unknown };
+    const monitor = sdk.runtime.getMonitor() as unknown as { registerResource(req: any, callback: Callback): unknown };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: Callback) =>
         register(req, (err: unknown, response: any) => {
@@ -121,7 +128,7 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
             if (!err && record) resources.push({
                     type: req.getType(),
                     name: req.getName(),
-                    inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+                    inputs: sdk.runtime.deserializeProperties(req.getObject()),
                     urn: response.getUrn(),
                     custom: req.getCustom(),
                     aliases: req.getAliasesList().map((a: any) => a.getSpec()?.getName()).filter((n: string | undefined) => n),
@@ -157,18 +164,24 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
         // the SDK's work is all promise callbacks, so the next turn of the event loop starts
         // only once every one that could still run has run.
         const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-        await Promise.race([pulumi.runtime.disconnect(), failure.then(turn)]);
+        await Promise.race([sdk.runtime.disconnect(), failure.then(turn)]);
         // Rejections nobody handled are reported once the current turn ends.
         await turn();
         // A registration whose inputs failed leaves the SDK's own promises for that resource
         // pending; `pulumi up` logs the error and so skips its leak report at exit. This collects
         // the error instead: forget them, or the report would be printed when the process exits.
         // (The SDK's internal store: there is no public way to say an error was reported.)
-        if (errors.length > 0) (require("@pulumi/pulumi/runtime/state") as any).getStore().leakCandidates.clear();
+        if (errors.length > 0) runtimeState(sdk)?.getStore().leakCandidates.clear();
         return { result, resources, registrations, warnings, errors };
     } finally {
         restore();
     }
+}
+
+/** The SDK's internal state module, of the `@pulumi/pulumi` copy `sdk` is (found by where that copy was loaded from). */
+function runtimeState(sdk: typeof pulumi): any {
+    const main = Object.keys(require.cache).find((file) => require.cache[file]?.exports === sdk);
+    return main ? require(path.join(path.dirname(main), "runtime", "state")) : undefined;
 }
 
 /** Kubernetes objects of an evaluation, as the cluster would receive them; `reveal` decides what a secret shows. */

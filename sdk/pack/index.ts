@@ -1,0 +1,167 @@
+// The policy pack's rules as plain data and functions: which findings of the traffic model and
+// of Fastly's guide each policy reports, and how strictly. The Pulumi policy pack (policy/)
+// serves them at preview time; `sigsci-envoy verify` applies them to any manifest stream. One
+// table, so the two never disagree.
+import { checkAgentContainers, checkAgentKeysInConfigMaps, failOpenPaths, GuideCode } from "../guide";
+import { analyzeTraffic, Finding, KubeObject, TrafficReport, VerifyOptions } from "../traffic";
+import { WORKLOAD_KINDS } from "../vocabulary/kubernetes";
+
+export type EnforcementLevel = "mandatory" | "advisory";
+
+/** A JSON schema of a policy's configuration (the pack's `configSchema`). */
+export interface RuleConfigSchema {
+    properties: Record<string, { type: string; items?: { type: string }; default?: unknown; description: string }>;
+}
+
+/** A rule over all objects together (the traffic model needs them together). */
+export interface StackRule {
+    kind: "stack";
+    name: string;
+    description: string;
+    enforcementLevel: EnforcementLevel;
+    configSchema?: RuleConfigSchema;
+    /** The findings this rule reports, from the traffic model's report. */
+    findings(report: TrafficReport, config: Record<string, any>): Finding[];
+    /** Does the rule judge this scope (an Envoy workload, `undefined` for the whole)? What it does not judge holds nothing back. */
+    judges(scope: string | undefined, config: Record<string, any>): boolean;
+}
+
+/** A rule over each object of `kinds` on its own. */
+export interface ResourceRule {
+    kind: "resource";
+    name: string;
+    description: string;
+    enforcementLevel: EnforcementLevel;
+    kinds: readonly string[];
+    check: (objects: KubeObject[], options?: VerifyOptions) => Finding[];
+    codes: GuideCode[];
+}
+
+export type PackRule = StackRule | ResourceRule;
+
+export const PACK_NAME = "sigsci-envoy";
+
+/** Findings a resource rule reports for every agent container, whichever path it is on: the stack rules leave them to it (one report per defect). */
+const GUIDE_OWNED: readonly string[] = ["agent-no-prestop", "agent-grace-short"];
+
+/** The namespace of a scope (`Deployment shop/web` -> `shop`). */
+export const namespaceOfScope = (scope: string) => scope.split(" ")[1]?.split("/")[0];
+
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+
+export const PACK_RULES: PackRule[] = [
+    {
+        kind: "stack",
+        name: "waf-coverage",
+        description:
+            "Every listener of every Envoy pod inspects each request (ext_authz or ext_proc before the router) and reaches a listening agent in the mode it speaks, through Services and NetworkPolicies that let it through; no NetworkPolicy or Service lets traffic reach the app around Envoy; no pod turns Ready before its inspection path answers. Envoy pods in `exemptNamespaces` (Envoys that front no WAF) are not judged.",
+        enforcementLevel: "mandatory",
+        configSchema: { properties: { exemptNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose Envoy pods front no WAF and are not judged" } } },
+        findings: (report, config) => report.findings.filter((f) => f.severity === "error" && f.code !== "admin-exposed" && !GUIDE_OWNED.includes(f.code) && !list(config.exemptNamespaces).includes(namespaceOfScope(f.object))),
+        judges: (scope, config) => scope === undefined || !list(config.exemptNamespaces).includes(namespaceOfScope(scope)),
+    },
+    {
+        kind: "stack",
+        name: "waf-coverage-verifiable",
+        description: "No agent pod is left idle, and no other warning of the traffic-path verifier (what it cannot verify is an error of waf-coverage).",
+        enforcementLevel: "advisory",
+        findings: (report) => report.findings.filter((f) => f.severity === "warning"),
+        judges: () => true,
+    },
+    {
+        kind: "stack",
+        name: "envoy-admin-loopback",
+        description: "Envoy's admin interface listens on loopback only, and a listener on the pod's address forwards nothing of it but the read-only paths /ready and /stats/prometheus.",
+        enforcementLevel: "mandatory",
+        findings: (report) => report.findings.filter((f) => f.severity === "error" && f.code === "admin-exposed"),
+        judges: () => true,
+    },
+    {
+        kind: "stack",
+        name: "envoy-fail-closed",
+        description: "In the namespaces the pack's config lists (`namespaces`), Envoy refuses requests when no agent answers (failure_mode_allow: false) instead of passing them uninspected.",
+        enforcementLevel: "mandatory",
+        configSchema: { properties: { namespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose Envoy pods must fail closed" } } },
+        findings: (report, config) => failOpenPaths(report, list(config.namespaces)),
+        judges: (scope, config) => list(config.namespaces).length > 0 && (scope === undefined || list(config.namespaces).includes(namespaceOfScope(scope))),
+    },
+    {
+        kind: "resource",
+        name: "sigsci-agent-credentials",
+        description: "The agent reads SIGSCI_ACCESSKEYID and SIGSCI_SECRETACCESSKEY from a Secret (valueFrom.secretKeyRef), never from literal values.",
+        enforcementLevel: "mandatory",
+        kinds: WORKLOAD_KINDS,
+        check: checkAgentContainers,
+        codes: ["agent-key-literal"],
+    },
+    {
+        kind: "resource",
+        name: "sigsci-agent-filesystem",
+        description: "The agent runs with a read-only root filesystem and a writable volume where it writes its RPC socket and cache (/sigsci/tmp by default).",
+        enforcementLevel: "mandatory",
+        kinds: WORKLOAD_KINDS,
+        check: checkAgentContainers,
+        codes: ["agent-root-writable", "agent-tmp-missing"],
+    },
+    {
+        kind: "resource",
+        name: "sigsci-agent-shutdown",
+        description: "The agent has a preStop sleep (the guide's 30 s), and the pod's grace period is longer than it.",
+        enforcementLevel: "mandatory",
+        kinds: WORKLOAD_KINDS,
+        check: checkAgentContainers,
+        codes: ["agent-no-prestop", "agent-grace-short"],
+    },
+    {
+        kind: "resource",
+        name: "sigsci-agent-image-pull",
+        description: "An agent image tagged latest (or untagged) is not pulled IfNotPresent, which leaves each node on the first latest it pulled.",
+        enforcementLevel: "advisory",
+        kinds: WORKLOAD_KINDS,
+        check: checkAgentContainers,
+        codes: ["agent-pull-policy"],
+    },
+    {
+        kind: "resource",
+        name: "sigsci-agent-resources",
+        description: "The agent requests CPU and memory, so the scheduler places it where it gets them and it is not the first evicted.",
+        enforcementLevel: "advisory",
+        kinds: WORKLOAD_KINDS,
+        check: checkAgentContainers,
+        codes: ["agent-no-requests"],
+    },
+    {
+        kind: "resource",
+        name: "sigsci-agent-keys-not-in-configmaps",
+        description: "No ConfigMap holds an agent key: they belong in a Secret.",
+        enforcementLevel: "mandatory",
+        kinds: ["ConfigMap"],
+        check: checkAgentKeysInConfigMaps,
+        codes: ["agent-keys-in-configmap"],
+    },
+];
+
+/** What one rule reports over a set of objects. */
+export interface RuleViolations {
+    rule: string;
+    enforcementLevel: EnforcementLevel;
+    findings: Finding[];
+}
+
+/**
+ * Every rule applied to plain objects, as the pack applies them to a stack whose values are all
+ * known: the stack rules to the traffic model's report, each resource rule to each object of its
+ * kinds on its own. `config` is the pack's configuration, by rule name.
+ */
+export function applyRules(objects: KubeObject[], config: Record<string, Record<string, any>> = {}, options: VerifyOptions = {}): { report: TrafficReport; violations: RuleViolations[] } {
+    const report = analyzeTraffic(objects, options);
+    const violations = PACK_RULES.map((rule) => {
+        const own = config[rule.name] ?? {};
+        const findings =
+            rule.kind === "stack"
+                ? rule.findings(report, own)
+                : objects.filter((o) => rule.kinds.includes(String(o?.kind))).flatMap((o) => rule.check([o], options).filter((f) => (rule.codes as string[]).includes(f.code)));
+        return { rule: rule.name, enforcementLevel: rule.enforcementLevel, findings };
+    });
+    return { report, violations };
+}

@@ -1,0 +1,8 @@
+// The package's own names that several layers share: what it writes on objects, and how its
+// messages stand in for a value they must not show.
+
+/** The annotation on a Deployment whose app acknowledged verifier findings (envoy.acknowledgeVerifierFindings): their codes, comma-separated. */
+export const ACKNOWLEDGED_FINDINGS_ANNOTATION = "sigsci-envoy/acknowledged-findings";
+
+/** What a message shows in place of a value that arrived as a secret. */
+export const SECRET_SHOWN = "(a secret value)";
