@@ -7,6 +7,7 @@ import { spawnSync } from "child_process";
 import * as ts from "typescript";
 import { objectYaml } from "../sdk/render/manifests";
 import { guideArgs } from "../tools/fixtures";
+import { withDefaultsTable } from "../tools/docs/defaults";
 import { REPO } from "../tools/paths";
 import { objectsOf } from "./support/objects";
 import { scratchDir } from "./support/scratch";
@@ -42,6 +43,10 @@ describe("README", () => {
         const failed = run(open);
         assert.strictEqual(failed.status, 1, failed.stderr);
         assert.ok(failed.lines.some((l) => l.startsWith("error app-bypass: Deployment default/helloworld:")), failed.lines.join("\n"));
+    });
+
+    it("shows every default as the code has it (npm run docs writes the table)", () => {
+        assert.strictEqual(README, withDefaultsTable(README));
     });
 
     it("shows only npm scripts that exist", () => {

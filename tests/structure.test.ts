@@ -77,7 +77,7 @@ const ALLOWED: Record<string, string[]> = {
     "sdk/cli": ["sdk/render", "sdk/pack", "sdk/traffic"],
     // The entry point of the multi-language component host.
     "index.ts": ["sdk/index"],
-    program: ["sdk/index", "sdk/args", "sdk/settings", "sdk/components"],
+    program: ["sdk/index", "sdk/args", "sdk/settings", "sdk/components", "sdk/vocabulary"],
     tools: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/vocabulary", "sdk/render", "sdk/cli", "program"],
     scripts: ["tools", "sdk/index", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/render", "sdk/cli", "policy"],
     tests: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/guide", "sdk/components", "sdk/vocabulary", "sdk/render", "sdk/pack", "sdk/cli", "program", "policy", "tools"],

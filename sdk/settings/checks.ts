@@ -2,7 +2,7 @@
 // out) and refuses anything else with a message naming the input. Resolvers are built from these.
 import { kindOf, refuse, refuseAs } from "./errors";
 import { IPV4_ADDRESS } from "../vocabulary/kubernetes";
-import { onlyFields } from "./fields";
+import { closest, didYouMean, onlyFields } from "./fields";
 import { isPending } from "./pending";
 
 // Kubernetes' DNS-1123 / DNS-1035 rules (k8s.io/apimachinery/pkg/util/validation).
@@ -56,8 +56,14 @@ export function port(input: string, value: unknown, fallback?: number): number {
 export function oneOf<T extends string>(input: string, value: unknown, allowed: readonly T[], fallback: T): T {
     if (isPending(value)) return value as never;
     if (value === undefined) return fallback;
-    if (!allowed.includes(value as T)) refuse(input, value, `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`);
+    if (!allowed.includes(value as T)) refuse(input, value, oneOfText(allowed, value));
     return value as T;
+}
+
+/** `one of "a", "b"`, with the allowed value a given one is closest to, when it is near one (`ipv6`: `"IPv6"`). */
+export function oneOfText(allowed: readonly string[], value: unknown): string {
+    const near = typeof value === "string" ? closest(value, allowed) : undefined;
+    return `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}${didYouMean(near === undefined ? undefined : JSON.stringify(near))}`;
 }
 
 /** A Service or other object named as a DNS-1035 label (starts with a letter, at most 63 characters). */

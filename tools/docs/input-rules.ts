@@ -149,7 +149,7 @@ export const INPUT_RULES: BadInput[] = [
     { rule: "more trusted proxy hops than a request path has", component: "EnvoyApp", args: () => guideArgs({ envoy: { xffTrustedHops: 9 } }),
         message: 'sigsci-envoy: invalid "envoy.xffTrustedHops": got 9; expected a whole number from 0 to 8' },
     { rule: "an IP family by another spelling", component: "EnvoyApp", args: () => guideArgs({ ipFamily: "ipv6" as never }),
-        message: 'sigsci-envoy: invalid "ipFamily": got "ipv6"; expected one of "IPv4", "IPv6", "DualStack"' },
+        message: 'sigsci-envoy: invalid "ipFamily": got "ipv6"; expected one of "IPv4", "IPv6", "DualStack": did you mean "IPv6"?' },
     { rule: "a negative quantity", component: "EnvoyApp", args: () => guideArgs({ envoy: { resources: { requests: { cpu: "-1" } } } }),
         message: 'sigsci-envoy: invalid "envoy.resources.requests.cpu": got "-1"; expected a Kubernetes quantity such as "250m", "1", "512Mi" or "1Gi" (not negative)' },
     { rule: "a quantity with two decimal points", component: "EnvoyApp", args: () => guideArgs({ app: { image: "a:1", resources: { limits: { cpu: "1.2.3" } } } }),
