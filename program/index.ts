@@ -17,5 +17,7 @@ export const frontUrl = single?.frontUrl;
 export const namespace = single?.namespace;
 export const deploymentName = single?.deploymentName;
 export const apps = plan.multi
-    ? pulumi.output(Object.fromEntries(components.map((c, i) => [plan.apps[i].name, { frontUrl: c.frontUrl, agentGrpcEndpoint: c.agentGrpcEndpoint, namespace: c.namespace, deploymentName: c.deploymentName }])))
+    ? pulumi.output(
+          Object.fromEntries(components.map((c, i) => [plan.apps[i].name, { frontUrl: c.frontUrl, agentGrpcEndpoint: c.agentGrpcEndpoint, namespace: c.namespace, deploymentName: c.deploymentName }])),
+      )
     : undefined;

@@ -4,7 +4,21 @@
 // the components' own rules are checked by problems.ts on the plan.
 import * as pulumi from "@pulumi/pulumi";
 import { AgentServiceArgs, EnvoyAppArgs, PodOptions } from "../sdk";
-import { AGENT_POD_KEYS, AGENT_SCALING_KEYS, CONFIG_KEYS, INTEGRATION_VALUES, IP_FAMILY_VALUES, keyOf, Layout, LAYOUTS, meantKey, MULTI_ONLY, POD_KEYS, SERVICE_TYPE_VALUES, TRAFFIC_POLICY_VALUES } from "./keys";
+import {
+    AGENT_POD_KEYS,
+    AGENT_SCALING_KEYS,
+    CONFIG_KEYS,
+    INTEGRATION_VALUES,
+    IP_FAMILY_VALUES,
+    keyOf,
+    Layout,
+    LAYOUTS,
+    meantKey,
+    MULTI_ONLY,
+    POD_KEYS,
+    SERVICE_TYPE_VALUES,
+    TRAFFIC_POLICY_VALUES,
+} from "./keys";
 import { At, isSecretAt, Problem, Reader, readValue, text, Values } from "./values";
 
 /** One app of the stack. `shared`: it uses the stack's agent fleet (its args then get the fleet's link). */
@@ -39,14 +53,25 @@ export function planOf(values: Values, credential: (key: string) => pulumi.Input
     for (const key of ["appName", "agentServiceName"]) {
         // Names of Pulumi resources are in every URN, output and log line: no secret can be one.
         if (top[key] !== undefined && values.secret.has(key)) {
-            throw new Problem({ key }, "is set as a secret, but it names Pulumi resources, which show in every URN and log line: set it as a plain value", undefined, `pulumi config rm ${key} && pulumi config set ${key} <the value of ${key}>`);
+            throw new Problem(
+                { key },
+                "is set as a secret, but it names Pulumi resources, which show in every URN and log line: set it as a plain value",
+                undefined,
+                `pulumi config rm ${key} && pulumi config set ${key} <the value of ${key}>`,
+            );
         }
     }
     if (top.apps !== undefined) readValue({ key: "apps" }, top.apps);
     const credentials = readCredentials(top, credential);
     if (values.apps === undefined) {
         for (const key of MULTI_ONLY) if (top[key] !== undefined) throw new Problem({ key }, "is set, but apps is not (it belongs to the agent fleet several apps share)");
-        const app = appPlan(top, credentials, false, (key) => ({ key }), (at) => isSecretAt(values, at));
+        const app = appPlan(
+            top,
+            credentials,
+            false,
+            (key) => ({ key }),
+            (at) => isSecretAt(values, at),
+        );
         return { multi: false, apps: [app] };
     }
     return multiPlan(values, values.apps, credentials);
@@ -78,7 +103,8 @@ function appPlan(v: Record<string, string | undefined>, credentials: EnvoyAppArg
     const shared = multi && layout === "service";
     if (layout === "sidecar" && !multi) {
         for (const key of [...AGENT_SCALING_KEYS, ...AGENT_POD_KEYS]) {
-            if (v[key] !== undefined) throw new Problem(atOf(key), `is set but agentLayout is "sidecar" (the sidecar ${AGENT_POD_KEYS.includes(key) ? "runs in the app's pod" : "scales with the app"})`);
+            if (v[key] !== undefined)
+                throw new Problem(atOf(key), `is set but agentLayout is "sidecar" (the sidecar ${AGENT_POD_KEYS.includes(key) ? "runs in the app's pod" : "scales with the app"})`);
         }
     }
     const common: EnvoyAppArgs = dropUndefined({
@@ -157,7 +183,8 @@ function multiPlan(values: Values, entries: Record<string, unknown>[], credentia
                 const near = meantKey(key);
                 if (near === undefined) throw new Problem({ app: i, key }, "is not a setting of an app (docs/reference.md lists them all)");
                 const meant = keyOf(near)!;
-                if (meant.scope === "stack") throw new Problem({ app: i, key }, `is not a setting of an app: did you mean ${meant.key}, a setting of the whole stack (at the top level)?`, { key: meant.key });
+                if (meant.scope === "stack")
+                    throw new Problem({ app: i, key }, `is not a setting of an app: did you mean ${meant.key}, a setting of the whole stack (at the top level)?`, { key: meant.key });
                 throw new Problem({ app: i, key }, `is not a setting of an app: did you mean ${meant.key}?`, { app: i, key: meant.key });
             }
             if (k.scope === "stack") throw new Problem({ app: i, key }, `is set for one app, but it is a setting of the whole stack: set ${key} at the top level`, { key });
@@ -171,7 +198,8 @@ function multiPlan(values: Values, entries: Record<string, unknown>[], credentia
         const first = apps.findIndex((a) => a.name === plan.name);
         if (first >= 0) throw new Problem(atOf("appName"), `is ${JSON.stringify(plan.name)}, which apps[${first}] already uses: expected a name of its own`);
         if (plan.shared) {
-            for (const key of ["agentImage", "agentGrpcPort"]) if (entry[key] !== undefined) throw new Problem({ app: i, key }, `is set for an app of the shared agent fleet (agentLayout "service"): set ${key} at the top level`);
+            for (const key of ["agentImage", "agentGrpcPort"])
+                if (entry[key] !== undefined) throw new Problem({ app: i, key }, `is set for an app of the shared agent fleet (agentLayout "service"): set ${key} at the top level`);
         }
         apps.push(plan);
     }
@@ -189,7 +217,11 @@ function multiPlan(values: Values, entries: Record<string, unknown>[], credentia
     // The fleet admits its apps' namespaces by name; with none given anywhere, all are the provider's, which it admits as its own.
     const unnamed = sharing.findIndex((a) => a.args.namespace === undefined);
     const allUnnamed = namespace === undefined && sharing.every((a) => a.args.namespace === undefined);
-    if (unnamed >= 0 && !allUnnamed) throw new Problem({ app: apps.indexOf(sharing[unnamed]), key: "namespace" }, "is not set, but the shared agent fleet admits its apps' namespaces by name: give each app of the fleet its namespace");
+    if (unnamed >= 0 && !allUnnamed)
+        throw new Problem(
+            { app: apps.indexOf(sharing[unnamed]), key: "namespace" },
+            "is not set, but the shared agent fleet admits its apps' namespaces by name: give each app of the fleet its namespace",
+        );
     const clientNamespaces = allUnnamed ? undefined : [...new Set(sharing.map((a) => a.args.namespace as string))];
     const agent = { image: read.string("agentImage"), grpcPort: read.number("agentGrpcPort") };
     const args: AgentServiceArgs = dropUndefined({

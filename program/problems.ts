@@ -32,7 +32,6 @@ function secretTexts(values: Values): string[] {
     return [...values.secret].flatMap((key) => ofKey(key).flatMap(secretTextsOf));
 }
 
-
 /** A problem's text as it may be shown: the value of a secret key named, never shown. */
 export function shownText(values: Values, problem: Problem): string {
     let text = problem.text;
@@ -94,8 +93,16 @@ export function findProblem(values: Values): Problem | undefined {
 
 /** Inputs no key sets by itself, as a message names them to a stack: by the key that makes them. */
 const INPUT_ALIASES: Partial<Record<Layout | "fleet", [string, string][]>> = {
-    service: [["agentService.create.autoscaling", "agentMaxReplicas"], ["agentService.integration", "integration"], ["agentService.expectResponseData", "expectResponseData"], ["agentService.clientNamespaces", "the namespaces of the apps of the shared fleet"]],
-    fleet: [["autoscaling", "agentMaxReplicas"], ["clientNamespaces", "the namespaces of the apps of the shared fleet"]],
+    service: [
+        ["agentService.create.autoscaling", "agentMaxReplicas"],
+        ["agentService.integration", "integration"],
+        ["agentService.expectResponseData", "expectResponseData"],
+        ["agentService.clientNamespaces", "the namespaces of the apps of the shared fleet"],
+    ],
+    fleet: [
+        ["autoscaling", "agentMaxReplicas"],
+        ["clientNamespaces", "the namespaces of the apps of the shared fleet"],
+    ],
 };
 
 /**
@@ -210,7 +217,12 @@ function candidates(k: Key, current: string | undefined): string[] {
 
 /** `value` made a DNS name of the rule (`Team_A` -> `team-a`), if anything of it is left. */
 function dnsNames(value: string, rule: "dns1123" | "dns1035"): string[] {
-    let name = value.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").slice(0, 63).replace(/^-+|-+$/g, "");
+    let name = value
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/-+/g, "-")
+        .slice(0, 63)
+        .replace(/^-+|-+$/g, "");
     if (rule === "dns1035") name = name.replace(/^[0-9-]+/, "");
     return name === "" ? [] : [name];
 }

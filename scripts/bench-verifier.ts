@@ -24,10 +24,17 @@ const cpuMs = (f: () => void) => {
 };
 
 function packOnce(objects: any[]): void {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { POLICIES } = require("../policy/policies");
     const typeOf = (o: any) => `kubernetes:${o.apiVersion.includes("/") ? o.apiVersion : `core/${o.apiVersion}`}:${o.kind}`;
-    const resources = objects.map((o) => ({ type: typeOf(o), props: unknownCheckingProxy(o), urn: `urn:pulumi:b::p::${typeOf(o)}::${o.metadata.name}`, name: o.metadata.name, opts: {}, dependencies: [], propertyDependencies: {} }));
+    const resources = objects.map((o) => ({
+        type: typeOf(o),
+        props: unknownCheckingProxy(o),
+        urn: `urn:pulumi:b::p::${typeOf(o)}::${o.metadata.name}`,
+        name: o.metadata.name,
+        opts: {},
+        dependencies: [],
+        propertyDependencies: {},
+    }));
     for (const p of POLICIES) {
         if ("validateStack" in p) p.validateStack({ resources, getConfig: () => ({}) }, () => undefined);
         else for (const r of resources) p.validateResource({ ...r, getConfig: () => ({}), notApplicable: () => undefined }, () => undefined);

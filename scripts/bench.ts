@@ -146,7 +146,16 @@ function renderCost(rounds: number): string {
 }
 
 function main(quick: boolean) {
-    const plan: [number, number][] = quick ? [[10, 5], [100, 3]] : [[10, 15], [100, 9], [1000, 3]];
+    const plan: [number, number][] = quick
+        ? [
+              [10, 5],
+              [100, 3],
+          ]
+        : [
+              [10, 15],
+              [100, 9],
+              [1000, 3],
+          ];
     const rows = [
         "| apps | objects | CPU ms/app: component | raw | floor | component / raw: median (lowest-highest) | component / floor | peak RSS MiB/app: component | raw |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -162,7 +171,9 @@ function main(quick: boolean) {
     }
     const render = `${renderCost(quick ? 4 : 12)}\n\n${verifierBench(quick ? 2 : 3)}`;
     const cpus = require("os").cpus();
-    process.stdout.write(`${rows.join("\n")}\n\n${render}\n\nNode.js ${process.version}, @pulumi/pulumi ${require("@pulumi/pulumi/package.json").version}, ${cpus.length} x ${cpus[0]?.model ?? "CPU"}\n`);
+    process.stdout.write(
+        `${rows.join("\n")}\n\n${render}\n\nNode.js ${process.version}, @pulumi/pulumi ${require("@pulumi/pulumi/package.json").version}, ${cpus.length} x ${cpus[0]?.model ?? "CPU"}\n`,
+    );
 }
 
 async function entry(argv: string[]) {

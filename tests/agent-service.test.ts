@@ -65,13 +65,21 @@ describe("AgentService", () => {
             policyTypes: ["Ingress"],
             ingress: [
                 {
-                    from: [{ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["waf"] }] }, podSelector: { matchLabels: { "sigsci-envoy/agent-service": "agents" } } }],
+                    from: [
+                        {
+                            namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["waf"] }] },
+                            podSelector: { matchLabels: { "sigsci-envoy/agent-service": "agents" } },
+                        },
+                    ],
                     ports: [{ protocol: "TCP", port: 9999 }],
                 },
             ],
         });
         // One naming rule: every object but the provider-named Secret carries the component's name.
-        assert.deepStrictEqual(r.objects.filter((o) => o.kind !== "Secret").map((o) => o.metadata.name), ["agents", "agents", "agents", "agents"]);
+        assert.deepStrictEqual(
+            r.objects.filter((o) => o.kind !== "Secret").map((o) => o.metadata.name),
+            ["agents", "agents", "agents", "agents"],
+        );
     });
 
     it("scales with an autoscaler and then leaves replicas to it", () => {
@@ -200,7 +208,13 @@ describe("EnvoyApp with an agent Service", () => {
         ]);
         for (const o of objects) validateKubernetesObject(o);
         assert.strictEqual(objects.filter((o) => o.kind === "Secret").length, 1);
-        assert.deepStrictEqual(objects.filter((o) => o.kind === "Deployment").map((d) => d.metadata.name).sort(), ["agents", "blog", "shop"]);
+        assert.deepStrictEqual(
+            objects
+                .filter((o) => o.kind === "Deployment")
+                .map((d) => d.metadata.name)
+                .sort(),
+            ["agents", "blog", "shop"],
+        );
         const policy = one(objects, "NetworkPolicy", "agents").spec.ingress[0].from[0];
         for (const app of ["shop", "blog"]) {
             const cm = objects.find((o) => o.kind === "ConfigMap" && o.metadata.namespace === app);
@@ -208,7 +222,10 @@ describe("EnvoyApp with an agent Service", () => {
             const address = cluster(envoyConfigOf(cm), "sigsci-agent").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address;
             assert.deepStrictEqual(address, { address: "agents.waf.svc.cluster.local", port_value: 9999 });
             const d = objects.find((o) => o.kind === "Deployment" && o.metadata.name === app);
-            assert.deepStrictEqual(d.spec.template.spec.containers.map((c: any) => c.name), ["envoy", "app"]);
+            assert.deepStrictEqual(
+                d.spec.template.spec.containers.map((c: any) => c.name),
+                ["envoy", "app"],
+            );
             for (const [k, v] of Object.entries(policy.podSelector.matchLabels)) assert.strictEqual(d.spec.template.metadata.labels[k], v, `${app} pod lacks ${k}`);
             assert.ok(policy.namespaceSelector.matchExpressions[0].values.includes(d.metadata.namespace));
         }

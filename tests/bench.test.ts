@@ -34,7 +34,10 @@ describe("the benchmark's baseline", () => {
         const run = await runProgram(() => rawAppInComponent("helloworld", GUIDE_KEYS));
         assert.deepStrictEqual(comparable(kubernetesObjects(run)), comparable(objectsOf(SCENARIOS["sidecar-ext-authz"])));
         const wrapper = run.resources.filter((r) => !r.custom);
-        assert.deepStrictEqual(wrapper.map((r) => `${r.type} ${r.name}`), ["bench:index:Wrapper helloworld"]);
+        assert.deepStrictEqual(
+            wrapper.map((r) => `${r.type} ${r.name}`),
+            ["bench:index:Wrapper helloworld"],
+        );
         assert.ok(run.resources.filter((r) => r.custom).every((r) => r.urn.includes("bench:index:Wrapper$")));
     });
 });

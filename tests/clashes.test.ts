@@ -26,7 +26,10 @@ async function clash(first: () => unknown, second: () => unknown, config: Record
 
 describe("name clashes between components of one program", () => {
     it("refuses an AgentService named like an EnvoyApp of the same namespace", async () => {
-        const r = await clash(() => new EnvoyApp("web", { app, credentials: keys }), () => new AgentService("web", { credentials: keys }));
+        const r = await clash(
+            () => new EnvoyApp("web", { app, credentials: keys }),
+            () => new AgentService("web", { credentials: keys }),
+        );
         assert.deepStrictEqual(r.errors, [
             'sigsci-envoy: invalid "name": got "web"; expected a name no other component of this program uses in the provider\'s namespace (default): AgentService "web" would create Deployment web, Service web, PodDisruptionBudget web and NetworkPolicy web, which EnvoyApp "web" already creates',
         ]);
@@ -46,14 +49,23 @@ describe("name clashes between components of one program", () => {
     });
 
     it("allows the same name in different namespaces, and in separate programs", async () => {
-        const r = await clash(() => new EnvoyApp("web", { app, credentials: keys, namespace: "shop" }), () => new AgentService("web", { credentials: keys, namespace: "waf" }));
+        const r = await clash(
+            () => new EnvoyApp("web", { app, credentials: keys, namespace: "shop" }),
+            () => new AgentService("web", { credentials: keys, namespace: "waf" }),
+        );
         assert.deepStrictEqual(r.errors, []);
-        const again = await clash(() => new EnvoyApp("web", { app, credentials: keys, namespace: "shop" }), () => undefined);
+        const again = await clash(
+            () => new EnvoyApp("web", { app, credentials: keys, namespace: "shop" }),
+            () => undefined,
+        );
         assert.deepStrictEqual(again.errors, []);
     });
 
     it("refuses a clash found only when namespaces given as outputs resolve, with nothing of the second registered", async () => {
-        const r = await clash(() => new EnvoyApp("web", { app, credentials: keys, namespace: pulumi.output("shop") }), () => new AgentService("web", { credentials: keys, namespace: pulumi.output("shop") }));
+        const r = await clash(
+            () => new EnvoyApp("web", { app, credentials: keys, namespace: pulumi.output("shop") }),
+            () => new AgentService("web", { credentials: keys, namespace: pulumi.output("shop") }),
+        );
         assert.deepStrictEqual(r.errors, [
             'sigsci-envoy: invalid "name": got "web"; expected a name no other component of this program uses in namespace shop: AgentService "web" would create Deployment shop/web, Service shop/web, PodDisruptionBudget shop/web and NetworkPolicy shop/web, which EnvoyApp "web" already creates',
         ]);
@@ -62,15 +74,26 @@ describe("name clashes between components of one program", () => {
     });
 
     it("takes objects given no namespace to be in the provider's, so they clash with the same ones named there", async () => {
-        const r = await clash(() => new AgentService("x", { credentials: keys }), () => new EnvoyApp("x", { app, credentials: keys, namespace: "default" }));
+        const r = await clash(
+            () => new AgentService("x", { credentials: keys }),
+            () => new EnvoyApp("x", { app, credentials: keys, namespace: "default" }),
+        );
         assert.deepStrictEqual(r.errors, [
             'sigsci-envoy: invalid "name": got "x"; expected a name no other component of this program uses in namespace default: EnvoyApp "x" would create Deployment default/x, Service default/x, PodDisruptionBudget default/x and NetworkPolicy default/x, which AgentService "x" already creates',
         ]);
         assert.ok(!r.names.some((n) => n.startsWith("sigsci-envoy:index:EnvoyApp")), "the second registers nothing");
         // The default provider's namespace is kubernetes:namespace when the stack sets it.
-        const elsewhere = await clash(() => new AgentService("x", { credentials: keys }), () => new EnvoyApp("x", { app, credentials: keys, namespace: "default" }), { "kubernetes:namespace": "waf" });
+        const elsewhere = await clash(
+            () => new AgentService("x", { credentials: keys }),
+            () => new EnvoyApp("x", { app, credentials: keys, namespace: "default" }),
+            { "kubernetes:namespace": "waf" },
+        );
         assert.deepStrictEqual(elsewhere.errors, []);
-        const there = await clash(() => new AgentService("x", { credentials: keys }), () => new EnvoyApp("x", { app, credentials: keys, namespace: "waf" }), { "kubernetes:namespace": "waf" });
+        const there = await clash(
+            () => new AgentService("x", { credentials: keys }),
+            () => new EnvoyApp("x", { app, credentials: keys, namespace: "waf" }),
+            { "kubernetes:namespace": "waf" },
+        );
         assert.strictEqual(there.errors.length, 1);
         assert.match(there.errors[0], /in namespace waf: EnvoyApp "x" would create Deployment waf\/x/);
     });

@@ -108,7 +108,10 @@ describe("sigsci-envoy verify", () => {
         const failClosed = file(dir, "fail-closed.json", JSON.stringify({ "envoy-fail-closed": { namespaces: ["default"] } }));
         const f = await run(["verify", "--json", "--config", failClosed, file(dir, "guide.yaml", helmStream(GUIDE))]);
         assert.strictEqual(f.code, 1);
-        assert.deepStrictEqual((JSON.parse(f.stdout) as VerifyResult).violations.map((v) => [v.rule, v.findings.map((x) => x.code)]), [["envoy-fail-closed", ["inspection-fail-open"]]]);
+        assert.deepStrictEqual(
+            (JSON.parse(f.stdout) as VerifyResult).violations.map((v) => [v.rule, v.findings.map((x) => x.code)]),
+            [["envoy-fail-closed", ["inspection-fail-open"]]],
+        );
         // What cannot be verified, as warnings: the example still breaks the guide's mandatory rules.
         const w = await run(["verify", "--json", "--unverifiable", "warning", example]);
         const violations = (JSON.parse(w.stdout) as VerifyResult).violations.map((v) => v.rule);
@@ -123,7 +126,10 @@ describe("sigsci-envoy verify", () => {
             [["verify", file(dir, "bad.yaml", "kind: [\n")], `${path.join(dir, "bad.yaml")}: not YAML or JSON: unexpected end of the stream within a flow collection (2:1)`],
             [["verify", file(dir, "two.yaml", "apiVersion: v1\nkind: ConfigMap\n---\n- a\n")], `${path.join(dir, "two.yaml")} document 2: not a Kubernetes object (a list)`],
             [["verify", file(dir, "nokind.yaml", "apiVersion: v1\nmetadata: {}\n")], `${path.join(dir, "nokind.yaml")}: not a Kubernetes object (no kind)`],
-            [["verify", "--config", file(dir, "c.json", '{"waf-coverge": "advisory"}'), FASTLY_EXAMPLE], `--config ${path.join(dir, "c.json")}: no rule "waf-coverge" (the pack has waf-coverage, waf-coverage-verifiable, envoy-admin-loopback, envoy-fail-closed, sigsci-agent-credentials, sigsci-agent-filesystem, sigsci-agent-shutdown, sigsci-agent-image-pull, sigsci-agent-resources, sigsci-agent-keys-not-in-configmaps)`],
+            [
+                ["verify", "--config", file(dir, "c.json", '{"waf-coverge": "advisory"}'), FASTLY_EXAMPLE],
+                `--config ${path.join(dir, "c.json")}: no rule "waf-coverge" (the pack has waf-coverage, waf-coverage-verifiable, envoy-admin-loopback, envoy-fail-closed, sigsci-agent-credentials, sigsci-agent-filesystem, sigsci-agent-shutdown, sigsci-agent-image-pull, sigsci-agent-resources, sigsci-agent-keys-not-in-configmaps)`,
+            ],
             [["verify", "--unverifiable", "ignore", FASTLY_EXAMPLE], "--unverifiable ignore: expected warning or error"],
             [["verify", "--bogus", FASTLY_EXAMPLE], "Unknown option '--bogus'"],
             [["frobnicate"], 'unknown command "frobnicate"'],
@@ -171,14 +177,10 @@ describe("sigsci-envoy render", () => {
         const r = await run(["render", "--dir", dir]);
         assert.strictEqual(r.code, 0, r.stderr);
         const objects = loadAll(r.stdout) as any[];
-        assert.deepStrictEqual(objects.map((o) => `${o.kind} ${o.metadata.name.replace(/-[0-9a-f]{8}$/, "-<hash>")}`), [
-            "ConfigMap settings-<hash>",
-            "ConfigMap shop-envoy-config-<hash>",
-            "Service shop",
-            "Deployment shop",
-            "PodDisruptionBudget shop",
-            "NetworkPolicy shop",
-        ]);
+        assert.deepStrictEqual(
+            objects.map((o) => `${o.kind} ${o.metadata.name.replace(/-[0-9a-f]{8}$/, "-<hash>")}`),
+            ["ConfigMap settings-<hash>", "ConfigMap shop-envoy-config-<hash>", "Service shop", "Deployment shop", "PodDisruptionBudget shop", "NetworkPolicy shop"],
+        );
         assert.strictEqual(find(objects, "ConfigMap", "settings").data.mode, "production");
         assert.strictEqual(container(find(objects, "Deployment", "shop"), "app").image, "registry.example.com/shop:1.2.3");
         const secret = r.stderr.match(/Secret shop\/(shop-sigsci-credentials-[0-9a-f]{8}) is not in the output/)![1];
@@ -224,7 +226,10 @@ describe("sigsci-envoy render", () => {
             process.env.PULUMI_STACK = "acme/shop/dev";
             assert.strictEqual(await image([]), "shop:1");
         } finally {
-            for (const [k, v] of [["PULUMI_STACK", saved.stack], ["PULUMI_HOME", saved.home]] as const) {
+            for (const [k, v] of [
+                ["PULUMI_STACK", saved.stack],
+                ["PULUMI_HOME", saved.home],
+            ] as const) {
                 if (v === undefined) delete process.env[k];
                 else process.env[k] = v;
             }
@@ -236,7 +241,10 @@ describe("sigsci-envoy render", () => {
         const dir = userProject({ dev: { "shop:image": "shop:1", "shop:mode": { secure: "v1:CCCC" }, ...KEYS } }, secretData);
         const r = await run(["render", "--dir", dir]);
         assert.strictEqual(r.code, 1);
-        assert.match(r.stderr, /^ConfigMap shop\/settings-[0-9a-f]{8} holds a secret value at data\.mode \(from a secret or encrypted config value\), which the render never prints: its manifest would be wrong; deploy this stack with pulumi up\n$/);
+        assert.match(
+            r.stderr,
+            /^ConfigMap shop\/settings-[0-9a-f]{8} holds a secret value at data\.mode \(from a secret or encrypted config value\), which the render never prints: its manifest would be wrong; deploy this stack with pulumi up\n$/,
+        );
         const bad = userProject({ dev: { "shop:image": "Not An Image", ...KEYS } }, PROGRAM);
         const b = await run(["render", "--dir", bad]);
         assert.deepStrictEqual([b.code, b.stdout], [1, ""]);
@@ -249,12 +257,20 @@ describe("sigsci-envoy render", () => {
         assert.deepStrictEqual([r.code, r.stderr], [2, `no Pulumi.yaml project file found (searching upwards from ${empty})\n`]);
         const python = userProject({ dev: {} }, "");
         file(python, "Pulumi.yaml", "name: shop\nruntime: python\n");
-        assert.deepStrictEqual(await run(["render", "--dir", python]), { code: 1, stdout: "", stderr: `${path.join(python, "Pulumi.yaml")}: runtime python: the offline render runs Node.js programs (TypeScript or JavaScript) only\n` });
+        assert.deepStrictEqual(await run(["render", "--dir", python]), {
+            code: 1,
+            stdout: "",
+            stderr: `${path.join(python, "Pulumi.yaml")}: runtime python: the offline render runs Node.js programs (TypeScript or JavaScript) only\n`,
+        });
         const esm = userProject({ dev: {} }, "");
         file(esm, "package.json", JSON.stringify({ name: "shop", type: "module" }));
         fs.rmSync(path.join(esm, "index.ts"));
         file(esm, "index.js", "export const x = 1;\n");
-        assert.deepStrictEqual(await run(["render", "--dir", esm]), { code: 1, stdout: "", stderr: `${path.join(esm, "package.json")}: an ES module program ("type": "module") cannot be rendered offline; render a CommonJS program, or deploy with pulumi up\n` });
+        assert.deepStrictEqual(await run(["render", "--dir", esm]), {
+            code: 1,
+            stdout: "",
+            stderr: `${path.join(esm, "package.json")}: an ES module program ("type": "module") cannot be rendered offline; render a CommonJS program, or deploy with pulumi up\n`,
+        });
     });
 });
 

@@ -122,7 +122,10 @@ describe("Service links", () => {
     it("are off in every pod, so no Service can put SIGSCI_* variables into the agent; an app that reads them turns them on", () => {
         const objects = objectsOf([{ component: "EnvoyApp", name: "helloworld", args: guideArgs({ agentService: { create: {} } }) }]);
         const pods = objects.filter((o) => o.kind === "Deployment").map((d) => d.spec.template.spec);
-        assert.deepStrictEqual(pods.map((p) => p.enableServiceLinks), [false, false]);
+        assert.deepStrictEqual(
+            pods.map((p) => p.enableServiceLinks),
+            [false, false],
+        );
         const on = appRun(guideArgs({ pod: { enableServiceLinks: true } }));
         assert.strictEqual(on.byKind("Deployment").spec.template.spec.enableServiceLinks, true);
     });

@@ -78,26 +78,95 @@ interface Fault {
 
 const FAULTS: Fault[] = [
     // ---- ext_authz switched off in forms the model must read
-    { name: "ext_authz off in the route table's typed_per_filter_config", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (front(c).route_config.typed_per_filter_config = { [EXT_AUTHZ]: AUTHZ_OFF })) },
-    { name: "ext_authz off for a virtual host", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (front(c).route_config.virtual_hosts[0].typed_per_filter_config = { [EXT_AUTHZ]: AUTHZ_OFF })) },
+    {
+        name: "ext_authz off in the route table's typed_per_filter_config",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (front(c).route_config.typed_per_filter_config = { [EXT_AUTHZ]: AUTHZ_OFF })),
+    },
+    {
+        name: "ext_authz off for a virtual host",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (front(c).route_config.virtual_hosts[0].typed_per_filter_config = { [EXT_AUTHZ]: AUTHZ_OFF })),
+    },
     {
         name: "ext_authz off for one weighted cluster",
         base: "sidecar",
         codes: ["listener-uninspected"],
         plant: (o) =>
             editEnvoyConfig(o, undefined, (c) => {
-                frontRoute(c).route = { weighted_clusters: { clusters: [{ name: "app", weight: 99 }, { name: "app", weight: 1, typed_per_filter_config: { [EXT_AUTHZ]: AUTHZ_OFF } }] } };
+                frontRoute(c).route = {
+                    weighted_clusters: {
+                        clusters: [
+                            { name: "app", weight: 99 },
+                            { name: "app", weight: 1, typed_per_filter_config: { [EXT_AUTHZ]: AUTHZ_OFF } },
+                        ],
+                    },
+                };
             }),
     },
-    { name: "ext_authz off through a FilterConfig wrapper", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: { "@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig", disabled: true } })) },
-    { name: "ext_authz off inside a FilterConfig's config", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: { "@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig", config: AUTHZ_OFF } })) },
-    { name: "ext_authz off through a TypedStruct", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: typedStruct("envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute", { disabled: true }) })) },
-    { name: "ext_authz switched by dynamic metadata (filter_enabled_metadata)", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled_metadata = { filter: "x", path: [{ key: "skip" }], value: { bool_match: true } })) },
-    { name: "ext_authz filter_enabled at 0%", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled = { default_value: { numerator: 0 } })) },
-    { name: "ext_authz filter_enabled set to 0 by a static runtime layer", base: "sidecar", codes: ["listener-uninspected"], plant: runtimeSwitched([{ name: "static", static_layer: { waf: { enabled: 0 } } }]) },
-    { name: "ext_authz filter_enabled under an RTDS runtime layer", base: "sidecar", codes: ["envoy-unverifiable"], plant: runtimeSwitched([{ name: "rtds", rtds_layer: { name: "waf", rtds_config: { ads: {} } } }]) },
-    { name: "ext_authz filter_enabled under a disk runtime layer", base: "sidecar", codes: ["envoy-unverifiable"], plant: runtimeSwitched([{ name: "disk", disk_layer: { symlink_root: "/srv/runtime" } }]) },
-    { name: "ext_authz disabled in the chain (HttpFilter.disabled)", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_AUTHZ).disabled = true)) },
+    {
+        name: "ext_authz off through a FilterConfig wrapper",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: { "@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig", disabled: true } })),
+    },
+    {
+        name: "ext_authz off inside a FilterConfig's config",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: { "@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig", config: AUTHZ_OFF } })),
+    },
+    {
+        name: "ext_authz off through a TypedStruct",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) =>
+            editEnvoyConfig(
+                o,
+                undefined,
+                (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: typedStruct("envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute", { disabled: true }) }),
+            ),
+    },
+    {
+        name: "ext_authz switched by dynamic metadata (filter_enabled_metadata)",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled_metadata = { filter: "x", path: [{ key: "skip" }], value: { bool_match: true } })),
+    },
+    {
+        name: "ext_authz filter_enabled at 0%",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled = { default_value: { numerator: 0 } })),
+    },
+    {
+        name: "ext_authz filter_enabled set to 0 by a static runtime layer",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: runtimeSwitched([{ name: "static", static_layer: { waf: { enabled: 0 } } }]),
+    },
+    {
+        name: "ext_authz filter_enabled under an RTDS runtime layer",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: runtimeSwitched([{ name: "rtds", rtds_layer: { name: "waf", rtds_config: { ads: {} } } }]),
+    },
+    {
+        name: "ext_authz filter_enabled under a disk runtime layer",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: runtimeSwitched([{ name: "disk", disk_layer: { symlink_root: "/srv/runtime" } }]),
+    },
+    {
+        name: "ext_authz disabled in the chain (HttpFilter.disabled)",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_AUTHZ).disabled = true)),
+    },
     {
         name: "ext_authz calling an HTTP service",
         base: "sidecar",
@@ -109,12 +178,33 @@ const FAULTS: Fault[] = [
                 t.http_service = { server_uri: { uri: "http://127.0.0.1:9999", cluster: "sigsci-agent", timeout: "0.2s" } };
             }),
     },
-    { name: "an ExtProcPerRoute on an ext_authz filter", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", disabled: true } })) },
+    {
+        name: "an ExtProcPerRoute on an ext_authz filter",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) =>
+            editEnvoyConfig(
+                o,
+                undefined,
+                (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", disabled: true } }),
+            ),
+    },
     {
         name: "a websocket upgrade with its own filter list",
         base: "sidecar",
         codes: ["listener-uninspected"],
-        plant: (o) => editEnvoyConfig(o, undefined, (c) => (front(c).upgrade_configs = [{ upgrade_type: "websocket", filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } }] }])),
+        plant: (o) =>
+            editEnvoyConfig(
+                o,
+                undefined,
+                (c) =>
+                    (front(c).upgrade_configs = [
+                        {
+                            upgrade_type: "websocket",
+                            filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } }],
+                        },
+                    ]),
+            ),
     },
     {
         name: "scoped routes",
@@ -124,7 +214,12 @@ const FAULTS: Fault[] = [
             editEnvoyConfig(o, undefined, (c) => {
                 const h = front(c);
                 delete h.route_config;
-                h.scoped_routes = { name: "scopes", scope_key_builder: { fragments: [{ header_value_extractor: { name: "x-scope", index: 0 } }] }, rds_config_source: { ads: {} }, scoped_rds: { scoped_rds_config_source: { ads: {} } } };
+                h.scoped_routes = {
+                    name: "scopes",
+                    scope_key_builder: { fragments: [{ header_value_extractor: { name: "x-scope", index: 0 } }] },
+                    rds_config_source: { ads: {} },
+                    scoped_rds: { scoped_rds_config_source: { ads: {} } },
+                };
             }),
     },
     {
@@ -138,42 +233,133 @@ const FAULTS: Fault[] = [
                 h.rds = { route_config_name: "front", config_source: { ads: {} } };
             }),
     },
-    { name: "listeners from LDS (dynamic_resources)", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (c.dynamic_resources = { lds_config: { ads: {} }, ads_config: { api_type: "GRPC", transport_api_version: "V3", grpc_services: [{ envoy_grpc: { cluster_name: "sigsci-agent" } }] } })) },
+    {
+        name: "listeners from LDS (dynamic_resources)",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) =>
+            editEnvoyConfig(
+                o,
+                undefined,
+                (c) =>
+                    (c.dynamic_resources = {
+                        lds_config: { ads: {} },
+                        ads_config: { api_type: "GRPC", transport_api_version: "V3", grpc_services: [{ envoy_grpc: { cluster_name: "sigsci-agent" } }] },
+                    }),
+            ),
+    },
     {
         name: "a Lua filter before ext_authz that answers by itself",
         base: "sidecar",
         codes: ["envoy-unverifiable"],
         plant: (o) =>
             editEnvoyConfig(o, undefined, (c) =>
-                front(c).http_filters.unshift({ name: "envoy.filters.http.lua", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua", default_source_code: { inline_string: 'function envoy_on_request(h) local hd, body = h:httpCall("app", {[":method"]="GET",[":path"]="/",[":authority"]="app"}, "", 1000) h:respond({[":status"]="200"}, body) end' } } }),
+                front(c).http_filters.unshift({
+                    name: "envoy.filters.http.lua",
+                    typed_config: {
+                        "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua",
+                        default_source_code: {
+                            inline_string:
+                                'function envoy_on_request(h) local hd, body = h:httpCall("app", {[":method"]="GET",[":path"]="/",[":authority"]="app"}, "", 1000) h:respond({[":status"]="200"}, body) end',
+                        },
+                    },
+                }),
             ),
     },
-    { name: "an HTTP filter of a type the model does not know", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => front(c).http_filters.unshift({ name: "custom", typed_config: typedStruct("example.com.CustomFilter", { forward_to: "app" }) })) },
+    {
+        name: "an HTTP filter of a type the model does not know",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => front(c).http_filters.unshift({ name: "custom", typed_config: typedStruct("example.com.CustomFilter", { forward_to: "app" }) })),
+    },
     {
         name: "an HTTP filter from ECDS",
         base: "sidecar",
         codes: ["envoy-unverifiable"],
-        plant: (o) => editEnvoyConfig(o, undefined, (c) => front(c).http_filters.unshift({ name: "ecds", config_discovery: { config_source: { ads: {} }, type_urls: ["type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua"] } })),
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) =>
+                front(c).http_filters.unshift({ name: "ecds", config_discovery: { config_source: { ads: {} }, type_urls: ["type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua"] } }),
+            ),
     },
-    { name: "a field the model does not know (a typo Envoy would refuse)", base: "sidecar", codes: ["envoy-unverifiable"], unchecked: "Envoy refuses the unknown field: the pod crash-loops, which is also a finding", plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_AUTHZ).typed_config.failure_mode_alow = false)) },
+    {
+        name: "a field the model does not know (a typo Envoy would refuse)",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        unchecked: "Envoy refuses the unknown field: the pod crash-loops, which is also a finding",
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_AUTHZ).typed_config.failure_mode_alow = false)),
+    },
     // ---- ext_proc that can no longer block
-    { name: "ext_proc skipping the request headers", base: "extproc", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_PROC).typed_config.processing_mode = { request_header_mode: "SKIP" })) },
-    { name: "ext_proc in observability_mode", base: "extproc", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_PROC).typed_config.observability_mode = true)) },
-    { name: "ext_proc with disable_immediate_response", base: "extproc", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_PROC).typed_config.disable_immediate_response = true)) },
+    {
+        name: "ext_proc skipping the request headers",
+        base: "extproc",
+        codes: ["listener-uninspected"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_PROC).typed_config.processing_mode = { request_header_mode: "SKIP" })),
+    },
+    {
+        name: "ext_proc in observability_mode",
+        base: "extproc",
+        codes: ["listener-uninspected"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_PROC).typed_config.observability_mode = true)),
+    },
+    {
+        name: "ext_proc with disable_immediate_response",
+        base: "extproc",
+        codes: ["listener-uninspected"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_PROC).typed_config.disable_immediate_response = true)),
+    },
     {
         name: "a per-route ext_proc mode that skips the request headers",
         base: "extproc",
         codes: ["listener-uninspected"],
-        plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_PROC]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", overrides: { processing_mode: { request_header_mode: "SKIP" } } } })),
+        plant: (o) =>
+            editEnvoyConfig(
+                o,
+                undefined,
+                (c) =>
+                    (frontRoute(c).typed_per_filter_config = {
+                        [EXT_PROC]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", overrides: { processing_mode: { request_header_mode: "SKIP" } } },
+                    }),
+            ),
     },
-    { name: "a per-route ext_proc async_mode", base: "extproc", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_PROC]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", overrides: { async_mode: true } } })) },
+    {
+        name: "a per-route ext_proc async_mode",
+        base: "extproc",
+        codes: ["listener-uninspected"],
+        plant: (o) =>
+            editEnvoyConfig(
+                o,
+                undefined,
+                (c) =>
+                    (frontRoute(c).typed_per_filter_config = {
+                        [EXT_PROC]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", overrides: { async_mode: true } },
+                    }),
+            ),
+    },
     {
         name: "a per-route ext_proc processor of its own",
         base: "extproc",
         codes: ["envoy-unverifiable"],
-        plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_PROC]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", overrides: { grpc_service: { envoy_grpc: { cluster_name: "app" } } } } })),
+        plant: (o) =>
+            editEnvoyConfig(
+                o,
+                undefined,
+                (c) =>
+                    (frontRoute(c).typed_per_filter_config = {
+                        [EXT_PROC]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", overrides: { grpc_service: { envoy_grpc: { cluster_name: "app" } } } },
+                    }),
+            ),
     },
-    { name: "ext_proc disabled for the route", base: "extproc", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_PROC]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", disabled: true } })) },
+    {
+        name: "ext_proc disabled for the route",
+        base: "extproc",
+        codes: ["listener-uninspected"],
+        plant: (o) =>
+            editEnvoyConfig(
+                o,
+                undefined,
+                (c) => (frontRoute(c).typed_per_filter_config = { [EXT_PROC]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", disabled: true } }),
+            ),
+    },
     // ---- ways into the pod the model must see
     {
         name: "a loopback listener with an additional address on the pod's",
@@ -186,12 +372,23 @@ const FAULTS: Fault[] = [
                 c.static_resources.listeners.push(l);
             }),
     },
-    { name: "a listener on an IPv6 address", base: "sidecar", codes: ["listener-uninspected"], plant: (o) => editEnvoyConfig(o, undefined, (c) => c.static_resources.listeners.push(uninspectedListener(c, "::"))) },
+    {
+        name: "a listener on an IPv6 address",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => c.static_resources.listeners.push(uninspectedListener(c, "::"))),
+    },
     {
         name: "a network filter the model does not know before the HTTP connection manager",
         base: "sidecar",
         codes: ["envoy-unverifiable"],
-        plant: (o) => editEnvoyConfig(o, undefined, (c) => listener(c, "front").filter_chains[0].filters.unshift({ name: "custom", typed_config: typedStruct("envoy.extensions.filters.network.redis_proxy.v3.RedisProxy", { stat_prefix: "r" }) })),
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) =>
+                listener(c, "front").filter_chains[0].filters.unshift({
+                    name: "custom",
+                    typed_config: typedStruct("envoy.extensions.filters.network.redis_proxy.v3.RedisProxy", { stat_prefix: "r" }),
+                }),
+            ),
     },
     {
         name: "a raw TCP proxy on the pod's address",
@@ -200,23 +397,71 @@ const FAULTS: Fault[] = [
         plant: (o) =>
             editEnvoyConfig(o, undefined, (c) => {
                 const l = uninspectedListener(c, "0.0.0.0");
-                l.filter_chains[0].filters = [{ name: "tcp", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy", stat_prefix: "tcp", cluster: "app" } }];
+                l.filter_chains[0].filters = [
+                    { name: "tcp", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy", stat_prefix: "tcp", cluster: "app" } },
+                ];
                 c.static_resources.listeners.push(l);
             }),
     },
-    { name: "an original-destination listener filter", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (listener(c, "front").listener_filters = [{ name: "odst", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst" } }])) },
-    { name: "use_original_dst handing connections to other listeners", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (listener(c, "front").use_original_dst = true)) },
-    { name: "a downstream transport socket the model does not know", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (listener(c, "front").filter_chains[0].transport_socket = { name: "alts", typed_config: typedStruct("envoy.extensions.transport_sockets.alts.v3.Alts", {}) })) },
-    { name: "an access logger the model does not know", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => front(c).access_log.push({ name: "custom", typed_config: typedStruct("example.com.Logger", {}) })) },
+    {
+        name: "an original-destination listener filter",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) =>
+            editEnvoyConfig(
+                o,
+                undefined,
+                (c) => (listener(c, "front").listener_filters = [{ name: "odst", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst" } }]),
+            ),
+    },
+    {
+        name: "use_original_dst handing connections to other listeners",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (listener(c, "front").use_original_dst = true)),
+    },
+    {
+        name: "a downstream transport socket the model does not know",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) =>
+            editEnvoyConfig(
+                o,
+                undefined,
+                (c) => (listener(c, "front").filter_chains[0].transport_socket = { name: "alts", typed_config: typedStruct("envoy.extensions.transport_sockets.alts.v3.Alts", {}) }),
+            ),
+    },
+    {
+        name: "an access logger the model does not know",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => front(c).access_log.push({ name: "custom", typed_config: typedStruct("example.com.Logger", {}) })),
+    },
     {
         name: "admin reached through a front route",
         base: "sidecar",
         codes: ["admin-exposed"],
-        plant: (o) => editEnvoyConfig(o, undefined, (c) => front(c).route_config.virtual_hosts[0].routes.unshift({ match: { prefix: "/admin/" }, route: { cluster: "envoy-admin", prefix_rewrite: "/" } })),
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => front(c).route_config.virtual_hosts[0].routes.unshift({ match: { prefix: "/admin/" }, route: { cluster: "envoy-admin", prefix_rewrite: "/" } })),
     },
-    { name: "a rewrite to admin on the readiness listener", base: "sidecar", codes: ["admin-exposed"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (hcmOf(c, "readiness").route_config.virtual_hosts[0].routes[0].route.prefix_rewrite = "/quitquitquit")) },
-    { name: "requests mirrored to admin", base: "sidecar", codes: ["admin-exposed"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).route.request_mirror_policies = [{ cluster: "envoy-admin" }])) },
-    { name: "a client picking the cluster by header", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).route = { cluster_header: "x-cluster" })) },
+    {
+        name: "a rewrite to admin on the readiness listener",
+        base: "sidecar",
+        codes: ["admin-exposed"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (hcmOf(c, "readiness").route_config.virtual_hosts[0].routes[0].route.prefix_rewrite = "/quitquitquit")),
+    },
+    {
+        name: "requests mirrored to admin",
+        base: "sidecar",
+        codes: ["admin-exposed"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).route.request_mirror_policies = [{ cluster: "envoy-admin" }])),
+    },
+    {
+        name: "a client picking the cluster by header",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).route = { cluster_header: "x-cluster" })),
+    },
     {
         name: "an app cluster at 0.0.0.0 with the app's port open",
         base: "sidecar",
@@ -235,12 +480,25 @@ const FAULTS: Fault[] = [
             delete find(o, "NetworkPolicy", "helloworld").spec.ingress[0].ports;
         },
     },
-    { name: "an agent cluster from EDS", base: "sidecar", codes: ["envoy-unverifiable"], plant: (o) => editEnvoyConfig(o, undefined, (c) => Object.assign(clusterOf(c, "sigsci-agent"), { type: "EDS", eds_cluster_config: { eds_config: { ads: {} } } })) },
+    {
+        name: "an agent cluster from EDS",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => Object.assign(clusterOf(c, "sigsci-agent"), { type: "EDS", eds_cluster_config: { eds_config: { ads: {} } } })),
+    },
     {
         name: "an agent cluster whose hosts pick their own transport",
         base: "sidecar",
         codes: ["envoy-unverifiable"],
-        plant: (o) => editEnvoyConfig(o, undefined, (c) => (clusterOf(c, "sigsci-agent").transport_socket_matches = [{ name: "plain", match: {}, transport_socket: { name: "raw", typed_config: { "@type": "type.googleapis.com/envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer" } } }])),
+        plant: (o) =>
+            editEnvoyConfig(
+                o,
+                undefined,
+                (c) =>
+                    (clusterOf(c, "sigsci-agent").transport_socket_matches = [
+                        { name: "plain", match: {}, transport_socket: { name: "raw", typed_config: { "@type": "type.googleapis.com/envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer" } } },
+                    ]),
+            ),
     },
     // ---- Envoy found by what runs
     {
@@ -284,7 +542,12 @@ const FAULTS: Fault[] = [
         codes: ["agent-no-pods"],
         plant: (o) => {
             find(o, "Deployment", "agents").spec.replicas = 0;
-            o.push({ apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name: "agents", namespace: "waf" }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "agents" }, minReplicas: 1, maxReplicas: 1 } });
+            o.push({
+                apiVersion: "autoscaling/v2",
+                kind: "HorizontalPodAutoscaler",
+                metadata: { name: "agents", namespace: "waf" },
+                spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "agents" }, minReplicas: 1, maxReplicas: 1 },
+            });
         },
     },
     { name: "an agent flag over its environment", base: "sidecar", codes: ["agent-not-listening"], plant: (o) => (agentOf(o).args = ["--envoy-grpc-address=127.0.0.1:9998"]) },
@@ -351,7 +614,13 @@ const FAULTS: Fault[] = [
             const [key] = Object.keys(cm.data);
             const broken = parseConfigText(cm.data[key]) as any;
             withoutExtAuthz(broken);
-            o.splice(o.indexOf(cm), 1, { apiVersion: "v1", kind: "Secret", metadata: { name: cm.metadata.name, labels: cm.metadata.labels }, data: { [key]: Buffer.from(cm.data[key]).toString("base64") }, stringData: { [key]: JSON.stringify(broken) } });
+            o.splice(o.indexOf(cm), 1, {
+                apiVersion: "v1",
+                kind: "Secret",
+                metadata: { name: cm.metadata.name, labels: cm.metadata.labels },
+                data: { [key]: Buffer.from(cm.data[key]).toString("base64") },
+                stringData: { [key]: JSON.stringify(broken) },
+            });
             const volume = find(o, "Deployment", "helloworld").spec.template.spec.volumes.find((v: any) => v.configMap?.name === cm.metadata.name);
             volume.secret = { secretName: cm.metadata.name };
             delete volume.configMap;
@@ -367,11 +636,26 @@ const FAULTS: Fault[] = [
             o.push(np);
         },
     },
-    { name: "Envoy's pod on the node's network", base: "sidecar", codes: ["app-bypass"], plant: (o) => Object.assign(find(o, "Deployment", "helloworld").spec.template.spec, { hostNetwork: true, dnsPolicy: "ClusterFirstWithHostNet" }) },
+    {
+        name: "Envoy's pod on the node's network",
+        base: "sidecar",
+        codes: ["app-bypass"],
+        plant: (o) => Object.assign(find(o, "Deployment", "helloworld").spec.template.spec, { hostNetwork: true, dnsPolicy: "ClusterFirstWithHostNet" }),
+    },
     { name: "the app's port mapped to a host port", base: "sidecar", codes: ["app-bypass"], plant: (o) => (container(find(o, "Deployment", "helloworld"), "app").ports[0].hostPort = 8080) },
     { name: "an agent Service publishing unready agents", base: "shared", codes: ["agent-unready-endpoints"], plant: (o) => (find(o, "Service", "agents").spec.publishNotReadyAddresses = true) },
-    { name: "hostAliases sending the agent's name elsewhere", base: "shared", codes: ["dns-unverifiable"], plant: (o) => (find(o, "Deployment", "shop").spec.template.spec.hostAliases = [{ ip: "10.0.0.9", hostnames: ["agents.waf.svc.cluster.local"] }]) },
-    { name: "resolvers of the pod's own (dnsPolicy None)", base: "shared", codes: ["dns-unverifiable"], plant: (o) => Object.assign(find(o, "Deployment", "shop").spec.template.spec, { dnsPolicy: "None", dnsConfig: { nameservers: ["10.0.0.53"] } }) },
+    {
+        name: "hostAliases sending the agent's name elsewhere",
+        base: "shared",
+        codes: ["dns-unverifiable"],
+        plant: (o) => (find(o, "Deployment", "shop").spec.template.spec.hostAliases = [{ ip: "10.0.0.9", hostnames: ["agents.waf.svc.cluster.local"] }]),
+    },
+    {
+        name: "resolvers of the pod's own (dnsPolicy None)",
+        base: "shared",
+        codes: ["dns-unverifiable"],
+        plant: (o) => Object.assign(find(o, "Deployment", "shop").spec.template.spec, { dnsPolicy: "None", dnsConfig: { nameservers: ["10.0.0.53"] } }),
+    },
     {
         name: "the agent fleet as an Argo Rollout",
         base: "shared",
@@ -384,9 +668,28 @@ const FAULTS: Fault[] = [
         base: "sidecar",
         codes: ["app-bypass"],
         plant: (o) => {
-            editEnvoyConfig(o, undefined, (c) => Object.assign(clusterOf(c, "app"), { type: "STRICT_DNS", load_assignment: { cluster_name: "app", endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "backend.default.svc.cluster.local", port_value: 8080 } } } }] }] } }));
+            editEnvoyConfig(o, undefined, (c) =>
+                Object.assign(clusterOf(c, "app"), {
+                    type: "STRICT_DNS",
+                    load_assignment: {
+                        cluster_name: "app",
+                        endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "backend.default.svc.cluster.local", port_value: 8080 } } } }] }],
+                    },
+                }),
+            );
             o.push(
-                { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "backend", namespace: "default" }, spec: { selector: { matchLabels: { app: "backend" } }, template: { metadata: { labels: { app: "backend" } }, spec: { containers: [{ name: "app", image: "registry.example.com/backend:1.0", ports: [{ name: "http", containerPort: 8080 }] }] } } } },
+                {
+                    apiVersion: "apps/v1",
+                    kind: "Deployment",
+                    metadata: { name: "backend", namespace: "default" },
+                    spec: {
+                        selector: { matchLabels: { app: "backend" } },
+                        template: {
+                            metadata: { labels: { app: "backend" } },
+                            spec: { containers: [{ name: "app", image: "registry.example.com/backend:1.0", ports: [{ name: "http", containerPort: 8080 }] }] },
+                        },
+                    },
+                },
                 { apiVersion: "v1", kind: "Service", metadata: { name: "backend", namespace: "default" }, spec: { selector: { app: "backend" }, ports: [{ port: 8080, targetPort: "http" }] } },
             );
         },
@@ -396,7 +699,13 @@ const FAULTS: Fault[] = [
         base: "sidecar",
         codes: ["patch-unverifiable"],
         unchecked: "a Pulumi patch resource, not a Kubernetes kind",
-        plant: (o) => o.push({ apiVersion: "apps/v1", kind: "DeploymentPatch", metadata: { name: "helloworld", namespace: "default" }, spec: { template: { spec: { containers: [{ name: "envoy", image: "envoyproxy/envoy:v1.39.5" }] } } } }),
+        plant: (o) =>
+            o.push({
+                apiVersion: "apps/v1",
+                kind: "DeploymentPatch",
+                metadata: { name: "helloworld", namespace: "default" },
+                spec: { template: { spec: { containers: [{ name: "envoy", image: "envoyproxy/envoy:v1.39.5" }] } } },
+            }),
     },
     {
         name: "a ConfigMapPatch rewriting Envoy's bootstrap",
@@ -429,7 +738,11 @@ describe("closed world: planted faults", () => {
 
     it(`plants at least 50 faults, in every family`, () => {
         assert.ok(FAULTS.length >= 50, `${FAULTS.length} faults`);
-        for (const code of CANNOT_VERIFY) assert.ok(FAULTS.some((f) => f.codes.includes(code)), `no fault ends in ${code}`);
+        for (const code of CANNOT_VERIFY)
+            assert.ok(
+                FAULTS.some((f) => f.codes.includes(code)),
+                `no fault ends in ${code}`,
+            );
     });
 
     for (const fault of FAULTS) {
@@ -455,16 +768,34 @@ describe("closed world: planted faults", () => {
             plant(objects);
             return trafficVerdict(analyzeTraffic(objects));
         };
-        assert.strictEqual(line(() => undefined), "  traffic paths: 1 inspected listener verified, no findings");
-        assert.strictEqual(line((o) => editEnvoyConfig(o, undefined, (c) => (listener(c, "front").use_original_dst = true))), "  traffic paths: 1 inspected listener verified; not every path can be verified: 1 finding (1 cannot verify)");
-        assert.strictEqual(line((o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: AUTHZ_OFF }))), "  traffic paths: 0 inspected listeners verified; some requests pass uninspected: 1 finding");
+        assert.strictEqual(
+            line(() => undefined),
+            "  traffic paths: 1 inspected listener verified, no findings",
+        );
+        assert.strictEqual(
+            line((o) => editEnvoyConfig(o, undefined, (c) => (listener(c, "front").use_original_dst = true))),
+            "  traffic paths: 1 inspected listener verified; not every path can be verified: 1 finding (1 cannot verify)",
+        );
+        assert.strictEqual(
+            line((o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: AUTHZ_OFF }))),
+            "  traffic paths: 0 inspected listeners verified; some requests pass uninspected: 1 finding",
+        );
     });
 
     it("reports an unverifiable construct as a warning only when asked to", () => {
         const objects = copy(baseObjects.sidecar);
         editEnvoyConfig(objects, undefined, (c) => (listener(c, "front").use_original_dst = true));
         const f = analyzeTraffic(objects, { unverifiable: "warning" }).findings;
-        assert.deepStrictEqual(f.map((x) => [x.code, x.severity, x.path]), [["envoy-unverifiable", "warning", `ConfigMap default/${find(objects, "ConfigMap", "helloworld-envoy-config").metadata.name} key envoy.json: static_resources.listeners[0].use_original_dst`]]);
+        assert.deepStrictEqual(
+            f.map((x) => [x.code, x.severity, x.path]),
+            [
+                [
+                    "envoy-unverifiable",
+                    "warning",
+                    `ConfigMap default/${find(objects, "ConfigMap", "helloworld-envoy-config").metadata.name} key envoy.json: static_resources.listeners[0].use_original_dst`,
+                ],
+            ],
+        );
         assert.strictEqual(analyzeTraffic(objects, { unverifiable: "warning" }).verdict, "inspected");
     });
 
@@ -473,11 +804,16 @@ describe("closed world: planted faults", () => {
         editEnvoyConfig(objects, undefined, (c) => {
             filterNamed(c, EXT_PROC).typed_config.failure_mode_allow = false;
             // Envoy 1.32+; newer than the protos vendored here, so not proto-checked.
-            frontRoute(c).typed_per_filter_config = { [EXT_PROC]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", overrides: { failure_mode_allow: true } } };
+            frontRoute(c).typed_per_filter_config = {
+                [EXT_PROC]: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", overrides: { failure_mode_allow: true } },
+            };
         });
         const report = analyzeTraffic(objects);
         assert.deepStrictEqual(report.findings, []);
-        assert.deepStrictEqual(report.paths.map((p) => [p.listener, p.failOpen]), [["front 0.0.0.0:8000", true]]);
+        assert.deepStrictEqual(
+            report.paths.map((p) => [p.listener, p.failOpen]),
+            [["front 0.0.0.0:8000", true]],
+        );
     });
 });
 
@@ -508,7 +844,12 @@ describe("closed world: correct hand-written variants stay at zero findings", ()
             "sidecar",
             (o) => {
                 const cm = find(o, "ConfigMap", "helloworld-envoy-config");
-                o.splice(o.indexOf(cm), 1, { apiVersion: "v1", kind: "Secret", metadata: { name: cm.metadata.name }, data: Object.fromEntries(Object.entries<string>(cm.data).map(([k, v]) => [k, Buffer.from(v).toString("base64")])) });
+                o.splice(o.indexOf(cm), 1, {
+                    apiVersion: "v1",
+                    kind: "Secret",
+                    metadata: { name: cm.metadata.name },
+                    data: Object.fromEntries(Object.entries<string>(cm.data).map(([k, v]) => [k, Buffer.from(v).toString("base64")])),
+                });
                 const volume = find(o, "Deployment", "helloworld").spec.template.spec.volumes.find((v: any) => v.configMap?.name === cm.metadata.name);
                 volume.secret = { secretName: cm.metadata.name };
                 delete volume.configMap;
@@ -532,11 +873,23 @@ describe("closed world: correct hand-written variants stay at zero findings", ()
             (o) =>
                 editEnvoyConfig(o, undefined, (c) => {
                     filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled = { default_value: { numerator: 0 }, runtime_key: "waf.enabled" };
-                    c.layered_runtime = { layers: [{ name: "static", static_layer: { "waf.enabled": 100 } }, { name: "admin", admin_layer: {} }] };
+                    c.layered_runtime = {
+                        layers: [
+                            { name: "static", static_layer: { "waf.enabled": 100 } },
+                            { name: "admin", admin_layer: {} },
+                        ],
+                    };
                 }),
         ],
         ["a websocket upgrade that runs the default chain", "sidecar", (o) => editEnvoyConfig(o, undefined, (c) => (front(c).upgrade_configs = [{ upgrade_type: "websocket" }]))],
-        ["a file access log beside the gRPC one", "sidecar", (o) => editEnvoyConfig(o, undefined, (c) => front(c).access_log.push({ name: "stdout", typed_config: { "@type": "type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog" } }))],
+        [
+            "a file access log beside the gRPC one",
+            "sidecar",
+            (o) =>
+                editEnvoyConfig(o, undefined, (c) =>
+                    front(c).access_log.push({ name: "stdout", typed_config: { "@type": "type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog" } }),
+                ),
+        ],
         ["the same objects listed in another order", "shared", (o) => o.reverse()],
     ];
     for (const [name, base, plant] of VARIANTS) {
@@ -585,8 +938,14 @@ describe("closed world: the component refuses to build what the verifier rejects
         withoutExtAuthz(broken);
         const run = await runProgram(() => new EnvoyApp("helloworld", guideArgs({ envoy: { configOverride: pulumi.output(JSON.stringify(broken)) } })));
         assert.strictEqual(run.errors.length, 1);
-        assert.match(run.errors[0].message, /^sigsci-envoy: invalid "envoy\.configOverride": got a bootstrap the traffic-path verifier rejects \(listener-uninspected Deployment default\/helloworld: listener front \(0\.0\.0\.0:8000\) forwards prefix \/ \(virtual host app\) to cluster app uninspected: no ext_authz or ext_proc filter runs before the router/);
-        assert.deepStrictEqual(run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:core/v1:Secret"), []);
+        assert.match(
+            run.errors[0].message,
+            /^sigsci-envoy: invalid "envoy\.configOverride": got a bootstrap the traffic-path verifier rejects \(listener-uninspected Deployment default\/helloworld: listener front \(0\.0\.0\.0:8000\) forwards prefix \/ \(virtual host app\) to cluster app uninspected: no ext_authz or ext_proc filter runs before the router/,
+        );
+        assert.deepStrictEqual(
+            run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:core/v1:Secret"),
+            [],
+        );
     });
 
     it("accepts the generated bootstrap given back as a configOverride", async () => {
@@ -605,7 +964,10 @@ describe("closed world: the component refuses to build what the verifier rejects
         const deployment = kubernetesObjects(run).find((o) => o.kind === "Deployment");
         assert.deepStrictEqual(deployment.metadata.annotations, { [ACKNOWLEDGED_FINDINGS_ANNOTATION]: "envoy-unverifiable" });
         // The verifier itself still reports it: acknowledging is the component's, not the policy pack's.
-        assert.deepStrictEqual(analyzeTraffic(kubernetesObjects(run)).findings.map((f) => [f.code, f.severity]), [["envoy-unverifiable", "error"]]);
+        assert.deepStrictEqual(
+            analyzeTraffic(kubernetesObjects(run)).findings.map((f) => [f.code, f.severity]),
+            [["envoy-unverifiable", "error"]],
+        );
     });
 
     it("refuses an agent fleet of zero pods", () => {

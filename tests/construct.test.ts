@@ -34,7 +34,11 @@ interface Outcome {
 async function viaProvider(args: () => Promise<Record<string, unknown>>): Promise<Outcome> {
     const provider = await schemaProvider();
     const thrown: unknown[] = [];
-    const run = await runProgram(() => args().then((inputs) => provider.construct("helloworld", TYPE, inputs as pulumi.Inputs, {})).catch((e) => thrown.push(e)));
+    const run = await runProgram(() =>
+        args()
+            .then((inputs) => provider.construct("helloworld", TYPE, inputs as pulumi.Inputs, {}))
+            .catch((e) => thrown.push(e)),
+    );
     await run.result;
     return outcome([...thrown, ...run.errors], run);
 }
@@ -65,7 +69,11 @@ describe("the multi-language construct path", () => {
         ["secret agent keys", guideArgs({ credentials: { accessKeyId: pulumi.secret(keys.accessKeyId), secretAccessKey: pulumi.secret(keys.secretAccessKey) } })],
         ["one secret credentials object", guideArgs({ credentials: pulumi.secret(keys) as any })],
         ["an agent Service whose settings depend on another resource (one output)", guideArgs({ credentials: keys, agentService: { create: { replicas: 3 } } }), ["agentService"]],
-        ["a namespace output and a secret port", guideArgs({ credentials: keys, namespace: pulumi.output("shop"), app: { image: "a:1", port: pulumi.secret(3000), args: ["localhost:3000"] } }), ["namespace"]],
+        [
+            "a namespace output and a secret port",
+            guideArgs({ credentials: keys, namespace: pulumi.output("shop"), app: { image: "a:1", port: pulumi.secret(3000), args: ["localhost:3000"] } }),
+            ["namespace"],
+        ],
     ];
     for (const [what, args, deps] of CASES) {
         it(`gives the same children as TypeScript: ${what}`, async () => {
@@ -79,7 +87,9 @@ describe("the multi-language construct path", () => {
 
     it("keeps the agent keys secret", async () => {
         const provider = await schemaProvider();
-        const run = await runProgram(() => asDelivered(guideArgs({ credentials: pulumi.secret(keys) as any }) as any).then((inputs) => provider.construct("helloworld", TYPE, inputs as pulumi.Inputs, {})));
+        const run = await runProgram(() =>
+            asDelivered(guideArgs({ credentials: pulumi.secret(keys) as any }) as any).then((inputs) => provider.construct("helloworld", TYPE, inputs as pulumi.Inputs, {})),
+        );
         await run.result;
         const secret = run.resources.find((r) => r.type === "kubernetes:core/v1:Secret")!;
         assert.ok(isWrappedSecret(secret.inputs.stringData));

@@ -30,17 +30,14 @@ describe("EnvoyApp component, the guide's example, under the Pulumi runtime", ()
 
     it("registers its six objects as children of the component, named from its name", () => {
         const children = run.resources.filter((x) => x.type !== COMPONENT);
-        assert.deepStrictEqual(
-            children.map((c) => `${c.type} ${c.name}`).sort(),
-            [
-                "kubernetes:apps/v1:Deployment helloworld",
-                "kubernetes:core/v1:ConfigMap helloworld-envoy-config",
-                "kubernetes:core/v1:Secret helloworld-sigsci-credentials",
-                "kubernetes:core/v1:Service helloworld",
-                "kubernetes:networking.k8s.io/v1:NetworkPolicy helloworld",
-                "kubernetes:policy/v1:PodDisruptionBudget helloworld",
-            ],
-        );
+        assert.deepStrictEqual(children.map((c) => `${c.type} ${c.name}`).sort(), [
+            "kubernetes:apps/v1:Deployment helloworld",
+            "kubernetes:core/v1:ConfigMap helloworld-envoy-config",
+            "kubernetes:core/v1:Secret helloworld-sigsci-credentials",
+            "kubernetes:core/v1:Service helloworld",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy helloworld",
+            "kubernetes:policy/v1:PodDisruptionBudget helloworld",
+        ]);
         for (const c of children) assert.ok(c.urn.includes(`::${COMPONENT}$${c.type}::`), `${c.urn} is not parented to the component`);
     });
 
@@ -136,7 +133,10 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
         assert.strictEqual(pod.terminationGracePeriodSeconds, 45);
         assert.strictEqual(pod.automountServiceAccountToken, false);
         assert.deepStrictEqual(pod.securityContext, { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
-        assert.deepStrictEqual(pod.containers.map((c: any) => c.name), ["envoy", "app", "sigsci-agent"]);
+        assert.deepStrictEqual(
+            pod.containers.map((c: any) => c.name),
+            ["envoy", "app", "sigsci-agent"],
+        );
     });
 
     it("runs the app as the guide does: helloworld with its listen address, behind Envoy", () => {
@@ -175,9 +175,7 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
     it("listens on 0.0.0.0:8000 and routes every request to the app on 127.0.0.1:8080", () => {
         const front = r.envoyConfig.static_resources.listeners.find((l: any) => l.name === "front");
         assert.deepStrictEqual(front.address, { socket_address: { address: "0.0.0.0", port_value: 8000 } });
-        assert.deepStrictEqual(frontManager(r.envoyConfig).route_config.virtual_hosts, [
-            { name: "app", domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: "app" } }] },
-        ]);
+        assert.deepStrictEqual(frontManager(r.envoyConfig).route_config.virtual_hosts, [{ name: "app", domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: "app" } }] }]);
         assert.deepStrictEqual(cluster(r.envoyConfig, "app").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address, {
             socket_address: { address: "127.0.0.1", port_value: 8080 },
         });
@@ -185,7 +183,10 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
 
     it("asks the agent about every request with ext_authz over gRPC, then routes (router last)", () => {
         const filters = frontFilters(r.envoyConfig);
-        assert.deepStrictEqual(filters.map((f: any) => f.name), ["envoy.filters.http.header_mutation", "envoy.filters.http.ext_authz", "envoy.filters.http.router"]);
+        assert.deepStrictEqual(
+            filters.map((f: any) => f.name),
+            ["envoy.filters.http.header_mutation", "envoy.filters.http.ext_authz", "envoy.filters.http.router"],
+        );
         assert.deepStrictEqual(filters[1].typed_config, {
             "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthz",
             transport_api_version: "V3",
@@ -266,7 +267,6 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
         assert.strictEqual(pod.volumes[0].configMap.name, r.byKind("ConfigMap").metadata.name);
         assert.strictEqual(r.containers["sigsci-agent"].env[0].valueFrom.secretKeyRef.name, r.byKind("Secret").metadata.name);
     });
-
 });
 
 describe("EnvoyApp inputs", () => {
@@ -287,7 +287,10 @@ describe("EnvoyApp inputs", () => {
         const args = guideArgs({ agent: { grpcPort: 9100 } });
         const r = appRun(args);
         const agent = r.containers["sigsci-agent"];
-        assert.deepStrictEqual(agent.env.find((e: any) => e.name === "SIGSCI_ENVOY_GRPC_ADDRESS"), { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "127.0.0.1:9100" });
+        assert.deepStrictEqual(
+            agent.env.find((e: any) => e.name === "SIGSCI_ENVOY_GRPC_ADDRESS"),
+            { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "127.0.0.1:9100" },
+        );
         assert.strictEqual(agent.ports[0].containerPort, 9100);
         assert.strictEqual(cluster(r.envoyConfig, "sigsci-agent").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value, 9100);
         assert.strictEqual((await registered(args)).outputs.agentGrpcEndpoint, "127.0.0.1:9100");
@@ -305,15 +308,30 @@ describe("EnvoyApp inputs", () => {
     it("turns the agent's startup probe on only for images known to serve it, and off when asked", () => {
         const probeOf = (agent: Record<string, unknown>) => appRun(guideArgs({ agent })).containers["sigsci-agent"];
         // Fastly: "Startup probes are available in agent versions 4.51.0 and above".
-        for (const image of ["signalsciences/sigsci-agent", "signalsciences/sigsci-agent:latest", "signalsciences/sigsci-agent:4.51.0", "signalsciences/sigsci-agent:4.70.0", "registry.example.com:5000/sigsci-agent:v5.0"]) {
+        for (const image of [
+            "signalsciences/sigsci-agent",
+            "signalsciences/sigsci-agent:latest",
+            "signalsciences/sigsci-agent:4.51.0",
+            "signalsciences/sigsci-agent:4.70.0",
+            "registry.example.com:5000/sigsci-agent:v5.0",
+        ]) {
             assert.ok(probeOf({ image }).startupProbe, image);
         }
         // Older, unknown tags and digests: the listener may not exist, and the pod would never start.
-        for (const image of ["signalsciences/sigsci-agent:4.50.9", "signalsciences/sigsci-agent:3.99.0", "signalsciences/sigsci-agent:stable", "signalsciences/sigsci-agent@sha256:" + "a".repeat(64)]) {
+        for (const image of [
+            "signalsciences/sigsci-agent:4.50.9",
+            "signalsciences/sigsci-agent:3.99.0",
+            "signalsciences/sigsci-agent:stable",
+            "signalsciences/sigsci-agent@sha256:" + "a".repeat(64),
+        ]) {
             const agent = probeOf({ image });
             assert.strictEqual(agent.startupProbe, undefined, image);
             assert.ok(!agent.env.some((e: any) => e.name === "SIGSCI_STARTUP_PROBE_LISTENER"), image);
-            assert.deepStrictEqual(agent.ports.map((p: any) => p.name), ["grpc"], image);
+            assert.deepStrictEqual(
+                agent.ports.map((p: any) => p.name),
+                ["grpc"],
+                image,
+            );
         }
         assert.ok(probeOf({ image: "signalsciences/sigsci-agent:stable", startupProbe: true }).startupProbe);
         const off = probeOf({ startupProbe: false });
@@ -368,7 +386,10 @@ describe("EnvoyApp inputs", () => {
                 image: "registry.example.com/shop/api:2.4.1",
                 port: 3000,
                 command: ["/api"],
-                env: [{ name: "MODE", value: "prod" }, { name: "DB_PASSWORD", secretName: "db", secretKey: "password" }],
+                env: [
+                    { name: "MODE", value: "prod" },
+                    { name: "DB_PASSWORD", secretName: "db", secretKey: "password" },
+                ],
                 resources: { limits: { memory: "1Gi" } },
                 readOnlyRootFilesystem: false,
             },
@@ -404,7 +425,10 @@ describe("EnvoyApp inputs", () => {
     it("merges extra Envoy settings over the generated config", () => {
         const r = appRun(guideArgs({ envoy: { extraConfig: { layered_runtime: { layers: [{ name: "static", static_layer: { "overload.global_downstream_max_connections": 50000 } }] } } } }));
         assert.deepStrictEqual(r.envoyConfig.layered_runtime.layers[0].name, "static");
-        assert.deepStrictEqual(frontFilters(r.envoyConfig).map((f: any) => f.name), ["envoy.filters.http.header_mutation", "envoy.filters.http.ext_authz", "envoy.filters.http.router"]);
+        assert.deepStrictEqual(
+            frontFilters(r.envoyConfig).map((f: any) => f.name),
+            ["envoy.filters.http.header_mutation", "envoy.filters.http.ext_authz", "envoy.filters.http.router"],
+        );
         validateEnvoyConfig(r.envoyText);
     });
 

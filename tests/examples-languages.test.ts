@@ -96,7 +96,11 @@ describe("the Pulumi YAML example", () => {
 });
 
 /** The Python SDK's name of a schema property (Pulumi's codegen: snake_case). */
-const snake = (camel: string) => camel.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2").toLowerCase();
+const snake = (camel: string) =>
+    camel
+        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+        .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+        .toLowerCase();
 /** The Python SDK's name of an enum member (upper snake case of its name). */
 const upperSnake = (name: string) => snake(name).toUpperCase();
 
@@ -156,7 +160,8 @@ describe("the Python example", () => {
         for (const m of used.members) {
             const t = schema.types[`${PACKAGE}${m.type}`];
             if (!t?.enum) problems.push(`sigsci.${m.type}: no such enum`);
-            else if (!t.enum.map((e: any) => upperSnake(e.name)).includes(m.member)) problems.push(`sigsci.${m.type}.${m.member}: no such member (there are ${t.enum.map((e: any) => upperSnake(e.name)).join(", ")})`);
+            else if (!t.enum.map((e: any) => upperSnake(e.name)).includes(m.member))
+                problems.push(`sigsci.${m.type}.${m.member}: no such member (there are ${t.enum.map((e: any) => upperSnake(e.name)).join(", ")})`);
         }
         for (const a of used.attrs) {
             const names = Object.keys(resource(a.resource)?.properties ?? {}).map(snake);
@@ -164,7 +169,16 @@ describe("the Python example", () => {
         }
         assert.deepStrictEqual(problems, []);
         // It uses both components, object args, an enum and outputs: the check has something to check.
-        assert.deepStrictEqual([...new Set(used.calls.map((c: any) => c.callee))].sort(), ["AgentAutoscalingArgs", "AgentContainerArgs", "AgentCredentialsArgs", "AgentService", "AgentServiceLinkArgs", "AppContainerArgs", "EnvoyApp", "WafInspectionArgs"]);
+        assert.deepStrictEqual([...new Set(used.calls.map((c: any) => c.callee))].sort(), [
+            "AgentAutoscalingArgs",
+            "AgentContainerArgs",
+            "AgentCredentialsArgs",
+            "AgentService",
+            "AgentServiceLinkArgs",
+            "AppContainerArgs",
+            "EnvoyApp",
+            "WafInspectionArgs",
+        ]);
         assert.ok(used.members.length > 0 && used.attrs.length > 0);
     });
 

@@ -80,7 +80,10 @@ describe("ext_proc integration", () => {
         const [authz, proc] = both(guideArgs());
         const filters = frontFilters(proc.envoyConfig);
         // The client-IP header is written first, so ext_proc sends the agent the address Envoy trusts.
-        assert.deepStrictEqual(filters.map((f: any) => f.name), ["envoy.filters.http.header_mutation", "envoy.filters.http.buffer", "envoy.filters.http.ext_proc", "envoy.filters.http.router"]);
+        assert.deepStrictEqual(
+            filters.map((f: any) => f.name),
+            ["envoy.filters.http.header_mutation", "envoy.filters.http.buffer", "envoy.filters.http.ext_proc", "envoy.filters.http.router"],
+        );
         assert.deepStrictEqual(filters[0], frontFilters(authz.envoyConfig)[0]);
         assert.deepStrictEqual(filters[1].typed_config, { "@type": "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.Buffer", max_request_bytes: 1048576 });
         assert.deepStrictEqual(filters[2].typed_config, EXT_PROC);
@@ -144,12 +147,18 @@ describe("ext_proc integration", () => {
         fs.symlinkSync(path.join(REPO, "bin"), path.join(dir, "bin"));
         const dev = (parse(fs.readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8")) as any).config;
         delete dev["sigsci-envoy:expectResponseData"];
-        fs.writeFileSync(path.join(dir, "Pulumi.extproc.yaml"), JSON.stringify({ config: { ...dev, "sigsci-envoy:integration": "ext_proc", "sigsci-envoy:agentLayout": "service", "sigsci-envoy:agentMaxReplicas": 4 } }));
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.extproc.yaml"),
+            JSON.stringify({ config: { ...dev, "sigsci-envoy:integration": "ext_proc", "sigsci-envoy:agentLayout": "service", "sigsci-envoy:agentMaxReplicas": 4 } }),
+        );
         const r = await renderStack("extproc", dir);
         for (const o of r.objects) validateKubernetesObject(o);
         const configMap = r.objects.find((o) => o.kind === "ConfigMap");
         validateEnvoyConfig(envoyText(configMap));
-        assert.deepStrictEqual(frontFilters(envoyConfigOf(configMap)).map((f: any) => f.name), ["envoy.filters.http.header_mutation", "envoy.filters.http.buffer", "envoy.filters.http.ext_proc", "envoy.filters.http.router"]);
+        assert.deepStrictEqual(
+            frontFilters(envoyConfigOf(configMap)).map((f: any) => f.name),
+            ["envoy.filters.http.header_mutation", "envoy.filters.http.buffer", "envoy.filters.http.ext_proc", "envoy.filters.http.router"],
+        );
         const agents = r.objects.find((o) => o.kind === "Deployment" && o.metadata.name === "helloworld-agent");
         assert.deepStrictEqual(agents.spec.template.spec.containers[0].readinessProbe.grpc, { port: 9999 });
     });

@@ -66,7 +66,10 @@ describe("random valid configurations (fast-check)", () => {
                 validateEnvoyConfig(envoyText(configMap));
                 const config = envoyConfigOf(configMap);
                 // Every request reaches an agent (the traffic-path verifier: tests/traffic.test.ts).
-                assert.deepStrictEqual(verifyTraffic(objects).filter((f) => f.severity === "error"), []);
+                assert.deepStrictEqual(
+                    verifyTraffic(objects).filter((f) => f.severity === "error"),
+                    [],
+                );
                 const pod = deployment.spec.template.spec;
                 const envoy = pod.containers.find((c: any) => c.name === "envoy");
                 // Envoy's listener port = the container port = the Service's target port.
@@ -115,7 +118,11 @@ describe("random valid configurations (fast-check)", () => {
                 assert.deepStrictEqual(sorted(kubernetesObjects(run)), sorted(objectsOf(specOf(s))));
                 // Secrets audit: registered inputs, outputs, rendered YAML.
                 const rendered = manifestStream(redactedObjects(run.resources));
-                const outputs = await Promise.all(Object.values({ ...run.result }).filter((v) => v && typeof (v as any).apply === "function").map((v) => valueOf(v as any)));
+                const outputs = await Promise.all(
+                    Object.values({ ...run.result })
+                        .filter((v) => v && typeof (v as any).apply === "function")
+                        .map((v) => valueOf(v as any)),
+                );
                 for (const secret of s.plaintexts) {
                     for (const r of run.resources) for (const [at, text] of plainStrings(r.inputs)) assert.ok(!text.includes(secret), `${r.type} ${r.name} ${at}`);
                     assert.ok(!rendered.includes(secret), "rendered YAML");

@@ -50,7 +50,10 @@ describe("inputs that are Pulumi outputs", () => {
 
     it("are checked when they resolve, with the same message", async () => {
         const run = await runProgram(() => new EnvoyApp("helloworld", guideArgs({ agent: { grpcPort: pulumi.output(70000) } })));
-        assert.deepStrictEqual(run.errors.map((e) => e.message), ['sigsci-envoy: invalid "agent.grpcPort": got 70000; expected a port number from 1 to 65535']);
+        assert.deepStrictEqual(
+            run.errors.map((e) => e.message),
+            ['sigsci-envoy: invalid "agent.grpcPort": got 70000; expected a port number from 1 to 65535'],
+        );
         assert.deepStrictEqual(run.resources, [], "nothing registered");
     });
 });
@@ -61,13 +64,39 @@ describe("multi-language component schema (docs/schema.json; npm run test:packag
     it("has the components' inputs and outputs, every input documented", () => {
         const app = schema.resources["sigsci-envoy:index:EnvoyApp"];
         assert.deepStrictEqual(app.requiredInputs, ["app"]);
-        assert.deepStrictEqual(Object.keys(app.properties).sort(), ["acknowledgedFindings", "agentGrpcEndpoint", "configMapName", "deploymentName", "frontUrl", "namespace", "secretName", "serviceName"]);
+        assert.deepStrictEqual(Object.keys(app.properties).sort(), [
+            "acknowledgedFindings",
+            "agentGrpcEndpoint",
+            "configMapName",
+            "deploymentName",
+            "frontUrl",
+            "namespace",
+            "secretName",
+            "serviceName",
+        ]);
         const agents = schema.resources["sigsci-envoy:index:AgentService"];
         assert.deepStrictEqual(agents.requiredInputs, ["credentials"]);
         assert.deepStrictEqual(Object.keys(agents.properties).sort(), [
-            "autoscalerName", "clientLabels", "clientNamespaces", "deploymentName", "disruptionBudgetName", "expectResponseData", "grpcEndpoint", "integration", "namespace", "networkPolicyName", "secretName", "serviceName",
+            "autoscalerName",
+            "clientLabels",
+            "clientNamespaces",
+            "deploymentName",
+            "disruptionBudgetName",
+            "expectResponseData",
+            "grpcEndpoint",
+            "integration",
+            "namespace",
+            "networkPolicyName",
+            "secretName",
+            "serviceName",
         ]);
-        const described = [["EnvoyApp", app.inputProperties], ["AgentService", agents.inputProperties], ...Object.entries(schema.types).filter(([, t]: [string, any]) => t.properties).map(([k, t]: [string, any]) => [k, t.properties])];
+        const described = [
+            ["EnvoyApp", app.inputProperties],
+            ["AgentService", agents.inputProperties],
+            ...Object.entries(schema.types)
+                .filter(([, t]: [string, any]) => t.properties)
+                .map(([k, t]: [string, any]) => [k, t.properties]),
+        ];
         for (const [owner, props] of described) {
             for (const [prop, spec] of Object.entries(props as Record<string, any>)) assert.ok(spec.description, `${owner}.${prop} has no doc comment`);
         }

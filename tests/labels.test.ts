@@ -43,7 +43,10 @@ describe("recommended labels", () => {
             assert.deepStrictEqual(labels, expected, `${o.kind} ${o.metadata.name}`);
             if (o.kind === "Deployment") {
                 // The pods carry them too; the selector keeps only the stable pair, so an upgrade rolls the pods and orphans none.
-                assert.deepStrictEqual(o.spec.selector.matchLabels, { "app.kubernetes.io/name": expected["app.kubernetes.io/name"], "app.kubernetes.io/instance": expected["app.kubernetes.io/instance"] });
+                assert.deepStrictEqual(o.spec.selector.matchLabels, {
+                    "app.kubernetes.io/name": expected["app.kubernetes.io/name"],
+                    "app.kubernetes.io/instance": expected["app.kubernetes.io/instance"],
+                });
                 for (const [k, v] of Object.entries(expected)) assert.strictEqual(o.spec.template.metadata.labels[k], v, `${o.metadata.name} pod ${k}`);
             }
         }

@@ -34,9 +34,19 @@ describe("Envoy metrics (opt in)", () => {
 
     it("annotate the pods for annotation-based scraping, on the named readiness port, and admit that port in the NetworkPolicy", () => {
         assert.deepStrictEqual(on.byKind("Deployment").spec.template.metadata.annotations, { "prometheus.io/scrape": "true", "prometheus.io/port": "9902", "prometheus.io/path": "/stats/prometheus" });
-        assert.deepStrictEqual(on.containers.envoy.ports.find((p: any) => p.containerPort === 9902), { name: "envoy-ready", containerPort: 9902, protocol: "TCP" });
+        assert.deepStrictEqual(
+            on.containers.envoy.ports.find((p: any) => p.containerPort === 9902),
+            { name: "envoy-ready", containerPort: 9902, protocol: "TCP" },
+        );
         const objects = envoyAppObjects("helloworld", guideArgs({ envoy: { metrics: true } }));
-        assert.deepStrictEqual(one(objects, "NetworkPolicy").spec.ingress, [{ ports: [{ protocol: "TCP", port: 8000 }, { protocol: "TCP", port: 9902 }] }]);
+        assert.deepStrictEqual(one(objects, "NetworkPolicy").spec.ingress, [
+            {
+                ports: [
+                    { protocol: "TCP", port: 8000 },
+                    { protocol: "TCP", port: 9902 },
+                ],
+            },
+        ]);
         for (const o of objects) validateKubernetesObject(o);
         // The extra port reaches only Envoy's read-only admin paths, never the app: every request is still inspected.
         assert.deepStrictEqual(verifyTraffic(objects), []);
@@ -44,7 +54,12 @@ describe("Envoy metrics (opt in)", () => {
 
     it("follow a moved readiness port, and let the user's own annotations win", () => {
         const moved = appRun(guideArgs({ envoy: { metrics: true, readinessPort: 15090 }, pod: { annotations: { "prometheus.io/scrape": "false", team: "web" } } }));
-        assert.deepStrictEqual(moved.byKind("Deployment").spec.template.metadata.annotations, { "prometheus.io/scrape": "false", "prometheus.io/port": "15090", "prometheus.io/path": "/stats/prometheus", team: "web" });
+        assert.deepStrictEqual(moved.byKind("Deployment").spec.template.metadata.annotations, {
+            "prometheus.io/scrape": "false",
+            "prometheus.io/port": "15090",
+            "prometheus.io/path": "/stats/prometheus",
+            team: "web",
+        });
         assert.strictEqual(moved.envoyConfig.static_resources.listeners.find((l: any) => l.name === "readiness").address.socket_address.port_value, 15090);
     });
 

@@ -54,7 +54,10 @@ describe("namespace from the provider", () => {
             { component: "EnvoyApp", name: "shop", args: { namespace: "shop", app: helloworld }, linkTo: "agents" },
         ]);
         const findings = verifyTraffic(objects);
-        assert.deepStrictEqual(findings.map((f) => `${f.code} ${f.object}`), ["agent-unresolved Deployment shop/shop"]);
+        assert.deepStrictEqual(
+            findings.map((f) => `${f.code} ${f.object}`),
+            ["agent-unresolved Deployment shop/shop"],
+        );
         // The startup probe waits for an agent that passes Envoy's health check: none ever does here.
         const envoy = one(objects, "Deployment", "shop").spec.template.spec.containers.find((c: any) => c.name === "envoy");
         assert.strictEqual(envoy.startupProbe.httpGet.path, "/inspection-ready");

@@ -18,7 +18,12 @@ const objectsOf = (run: Attempt["run"]) => withoutNulls(kubernetesObjects(run)).
 
 function withoutNulls(v: any): any {
     if (Array.isArray(v)) return v.map(withoutNulls);
-    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)]));
+    if (typeof v === "object" && v !== null)
+        return Object.fromEntries(
+            Object.entries(v)
+                .filter(([, x]) => x !== null)
+                .map(([k, x]) => [k, withoutNulls(x)]),
+        );
     return v;
 }
 
@@ -59,33 +64,70 @@ const agents = (args: any) => () => new AgentService("agents", args);
 
 /** Inputs that turn out bad only when their outputs resolve (or that are known in a preview). */
 const LATE: [string, () => unknown, string, boolean?][] = [
-    ["an output that resolves to a bad port, with an agent Service of the app's own", app(guideArgs({ app: { image: "a:1", port: out(70000) }, agentService: { create: {} } })),
-        'sigsci-envoy: invalid "app.port": got 70000; expected a port number from 1 to 65535'],
-    ["a known bad port beside an unknown one, in a preview", app(guideArgs({ port: unknown(), agent: { grpcPort: 70000 } })),
-        'sigsci-envoy: invalid "agent.grpcPort": got 70000; expected a port number from 1 to 65535', true],
-    ["a known bad port beside a whole unknown object, in a preview", app({ ...guideArgs({ agent: { grpcPort: 70000 } }), envoy: unknown() }),
-        'sigsci-envoy: invalid "agent.grpcPort": got 70000; expected a port number from 1 to 65535', true],
-    ["a promise of a bad namespace", app(guideArgs({ namespace: Promise.resolve("Shop_1") })),
-        'sigsci-envoy: invalid "namespace": got "Shop_1"; expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit'],
-    ["a secret agent key that resolves empty", app(guideArgs({ credentials: { accessKeyId: pulumi.secret(""), secretAccessKey: pulumi.secret("s") } })),
-        'sigsci-envoy: invalid "credentials.accessKeyId": got an empty string; expected the Agent Access Key, a non-empty string'],
-    ["one secret credentials object holding a null key", app(guideArgs({ credentials: pulumi.secret({ accessKeyId: null, secretAccessKey: "s" }) as any })),
-        'sigsci-envoy: invalid "credentials.accessKeyId": got null; expected the Agent Access Key, a non-empty string'],
+    [
+        "an output that resolves to a bad port, with an agent Service of the app's own",
+        app(guideArgs({ app: { image: "a:1", port: out(70000) }, agentService: { create: {} } })),
+        'sigsci-envoy: invalid "app.port": got 70000; expected a port number from 1 to 65535',
+    ],
+    [
+        "a known bad port beside an unknown one, in a preview",
+        app(guideArgs({ port: unknown(), agent: { grpcPort: 70000 } })),
+        'sigsci-envoy: invalid "agent.grpcPort": got 70000; expected a port number from 1 to 65535',
+        true,
+    ],
+    [
+        "a known bad port beside a whole unknown object, in a preview",
+        app({ ...guideArgs({ agent: { grpcPort: 70000 } }), envoy: unknown() }),
+        'sigsci-envoy: invalid "agent.grpcPort": got 70000; expected a port number from 1 to 65535',
+        true,
+    ],
+    [
+        "a promise of a bad namespace",
+        app(guideArgs({ namespace: Promise.resolve("Shop_1") })),
+        'sigsci-envoy: invalid "namespace": got "Shop_1"; expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit',
+    ],
+    [
+        "a secret agent key that resolves empty",
+        app(guideArgs({ credentials: { accessKeyId: pulumi.secret(""), secretAccessKey: pulumi.secret("s") } })),
+        'sigsci-envoy: invalid "credentials.accessKeyId": got an empty string; expected the Agent Access Key, a non-empty string',
+    ],
+    [
+        "one secret credentials object holding a null key",
+        app(guideArgs({ credentials: pulumi.secret({ accessKeyId: null, secretAccessKey: "s" }) as any })),
+        'sigsci-envoy: invalid "credentials.accessKeyId": got null; expected the Agent Access Key, a non-empty string',
+    ],
     // The Secret's name arrived as a secret too: the message names the input, never a value from it.
-    ["one secret credentials object with both forms", app(guideArgs({ credentials: pulumi.secret({ ...keys, existingSecretName: "s" }) as any })),
-        'sigsci-envoy: invalid "credentials": got (a secret value); expected either both credentials.accessKeyId and credentials.secretAccessKey, or credentials.existingSecretName'],
-    ["a whole agentService output that names a bad replica count", app(guideArgs({ agentService: out({ create: { replicas: -1 } }) as any })),
-        'sigsci-envoy: invalid "agentService.create.replicas": got -1; expected a whole number from 1 to 1000'],
-    ["a whole agentService output beside a sidecar setting", app(guideArgs({ agent: { grpcPort: 9100 }, agentService: out({ create: {} }) as any })),
-        'sigsci-envoy: invalid "agent": got "(set)"; expected nothing when agentService is given: the agent runs in the agent Service (set agentService.create.agent)'],
-    ["a shared agent Service whose namespaces resolve without the app's", app({ namespace: "shop", app: { image: "a:1" }, agentService: { endpoint: out("agents.waf.svc.cluster.local:9999"), clientNamespaces: out(["waf"]) } }),
-        'sigsci-envoy: invalid "namespace": got "shop"; expected a namespace the shared agent Service at agents.waf.svc.cluster.local:9999 admits (its clientNamespaces: ["waf"]): add "shop" to that AgentService\'s clientNamespaces, or deploy app "helloworld" into one of them'],
-    ["an agent Service whose replica output resolves negative", agents({ credentials: keys, replicas: out(-1) }),
-        'sigsci-envoy: invalid "replicas": got -1; expected a whole number from 1 to 1000'],
-    ["an agent Service whose whole credentials output is empty", agents({ credentials: out({}) }),
-        'sigsci-envoy: invalid "credentials": got {}; expected either both credentials.accessKeyId and credentials.secretAccessKey, or credentials.existingSecretName'],
-    ["an agent Service whose autoscaling output has its minimum above its maximum", agents({ credentials: keys, autoscaling: out({ minReplicas: 5, maxReplicas: 3 }) }),
-        'sigsci-envoy: invalid "autoscaling.minReplicas": got 5; expected at most autoscaling.maxReplicas (3)'],
+    [
+        "one secret credentials object with both forms",
+        app(guideArgs({ credentials: pulumi.secret({ ...keys, existingSecretName: "s" }) as any })),
+        'sigsci-envoy: invalid "credentials": got (a secret value); expected either both credentials.accessKeyId and credentials.secretAccessKey, or credentials.existingSecretName',
+    ],
+    [
+        "a whole agentService output that names a bad replica count",
+        app(guideArgs({ agentService: out({ create: { replicas: -1 } }) as any })),
+        'sigsci-envoy: invalid "agentService.create.replicas": got -1; expected a whole number from 1 to 1000',
+    ],
+    [
+        "a whole agentService output beside a sidecar setting",
+        app(guideArgs({ agent: { grpcPort: 9100 }, agentService: out({ create: {} }) as any })),
+        'sigsci-envoy: invalid "agent": got "(set)"; expected nothing when agentService is given: the agent runs in the agent Service (set agentService.create.agent)',
+    ],
+    [
+        "a shared agent Service whose namespaces resolve without the app's",
+        app({ namespace: "shop", app: { image: "a:1" }, agentService: { endpoint: out("agents.waf.svc.cluster.local:9999"), clientNamespaces: out(["waf"]) } }),
+        'sigsci-envoy: invalid "namespace": got "shop"; expected a namespace the shared agent Service at agents.waf.svc.cluster.local:9999 admits (its clientNamespaces: ["waf"]): add "shop" to that AgentService\'s clientNamespaces, or deploy app "helloworld" into one of them',
+    ],
+    ["an agent Service whose replica output resolves negative", agents({ credentials: keys, replicas: out(-1) }), 'sigsci-envoy: invalid "replicas": got -1; expected a whole number from 1 to 1000'],
+    [
+        "an agent Service whose whole credentials output is empty",
+        agents({ credentials: out({}) }),
+        'sigsci-envoy: invalid "credentials": got {}; expected either both credentials.accessKeyId and credentials.secretAccessKey, or credentials.existingSecretName',
+    ],
+    [
+        "an agent Service whose autoscaling output has its minimum above its maximum",
+        agents({ credentials: keys, autoscaling: out({ minReplicas: 5, maxReplicas: 3 }) }),
+        'sigsci-envoy: invalid "autoscaling.minReplicas": got 5; expected at most autoscaling.maxReplicas (3)',
+    ],
 ];
 
 describe("inputs as outputs: one clear error, nothing registered", () => {
@@ -98,7 +140,11 @@ describe("inputs as outputs: one clear error, nothing registered", () => {
     }
 
     it("never shows a credential, whatever form it was given in", async () => {
-        for (const credentials of [pulumi.secret({ accessKeyId: 42, secretAccessKey: "SECRET-abcdefghij" }), { accessKeyId: out(["AKID-0123456789"]), secretAccessKey: "SECRET-abcdefghij" }, "AKID-0123456789"]) {
+        for (const credentials of [
+            pulumi.secret({ accessKeyId: 42, secretAccessKey: "SECRET-abcdefghij" }),
+            { accessKeyId: out(["AKID-0123456789"]), secretAccessKey: "SECRET-abcdefghij" },
+            "AKID-0123456789",
+        ]) {
             const a = await attempt(app(guideArgs({ credentials: credentials as any })));
             assert.strictEqual(a.errors.length, 1);
             assert.ok(!a.errors[0].includes("AKID-0123456789") && !a.errors[0].includes("SECRET-abcdefghij"), a.errors[0]);
@@ -128,7 +174,9 @@ describe("whole objects as outputs", () => {
     it("credentials as one output naming an existing Secret: no Secret is created, the pod reads that one", async () => {
         const a = await registered(app(guideArgs({ credentials: out({ existingSecretName: "sigsci.site" }) as any })));
         assert.ok(!a.registered.some((r) => r.startsWith("kubernetes:core/v1:Secret")));
-        const agent = kubernetesObjects(a.run).find((o) => o.kind === "Deployment").spec.template.spec.containers.find((c: any) => c.name === "sigsci-agent");
+        const agent = kubernetesObjects(a.run)
+            .find((o) => o.kind === "Deployment")
+            .spec.template.spec.containers.find((c: any) => c.name === "sigsci-agent");
         assert.strictEqual(agent.env[0].valueFrom.secretKeyRef.name, "sigsci.site");
     });
 
@@ -165,7 +213,11 @@ function mix(value: unknown, pick: (path: string, leaf: boolean, inStructuralOut
     const form = path === "" || path === "networkPolicy" ? "plain" : pick(path, leaf, inStructuralOutput);
     const before = secrets.length;
     const below = inStructuralOutput || (form !== "plain" && STRUCTURAL.test(path));
-    const inner = leaf ? value : Array.isArray(value) ? value.map((v, i) => mix(v, pick, `${path}[${i}]`, below, secrets)) : Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, mix(v, pick, path ? `${path}.${k}` : k, below, secrets)]));
+    const inner = leaf
+        ? value
+        : Array.isArray(value)
+          ? value.map((v, i) => mix(v, pick, `${path}[${i}]`, below, secrets))
+          : Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, mix(v, pick, path ? `${path}.${k}` : k, below, secrets)]));
     // pulumi.output() lifts a secret inside into the whole output, as the SDK does everywhere.
     if (form === "secret" || (form === "output" && secrets.length > before)) secrets.push(path);
     switch (form) {
@@ -203,13 +255,18 @@ describe("random mixes of plain, output, secret, promise and unknown inputs (fas
     it("a valid program registers the same children as with plain values, and raises no error", async function () {
         this.timeout(120000);
         await fc.assert(
-            fc.asyncProperty(scenario.filter((s) => !s.shared), forms, fc.boolean(), async (s, list, preview) => {
-                const plain = await attempt(() => new EnvoyApp(s.name, s.args), preview);
-                const mixed = await attempt(() => new EnvoyApp(s.name, mix(s.args, picker(list, preview))), preview);
-                assert.deepStrictEqual(mixed.errors, []);
-                assert.deepStrictEqual(mixed.registered, plain.registered);
-                if (!preview) assert.deepStrictEqual(objectsOf(mixed.run), objectsOf(plain.run));
-            }),
+            fc.asyncProperty(
+                scenario.filter((s) => !s.shared),
+                forms,
+                fc.boolean(),
+                async (s, list, preview) => {
+                    const plain = await attempt(() => new EnvoyApp(s.name, s.args), preview);
+                    const mixed = await attempt(() => new EnvoyApp(s.name, mix(s.args, picker(list, preview))), preview);
+                    assert.deepStrictEqual(mixed.errors, []);
+                    assert.deepStrictEqual(mixed.registered, plain.registered);
+                    if (!preview) assert.deepStrictEqual(objectsOf(mixed.run), objectsOf(plain.run));
+                },
+            ),
             { numRuns: 8 },
         );
     });
@@ -217,32 +274,56 @@ describe("random mixes of plain, output, secret, promise and unknown inputs (fas
     it("an invalid one raises exactly the plain value's error and registers nothing, never a TypeError", async function () {
         this.timeout(120000);
         await fc.assert(
-            fc.asyncProperty(scenario.filter((s) => !s.shared), corruption, forms, fc.boolean(), async (s, [, corrupt, paths], list, preview) => {
-                const args: any = JSON.parse(JSON.stringify(s.args));
-                corrupt(args);
-                const plain = await attempt(() => new EnvoyApp(s.name, args));
-                assert.strictEqual(plain.errors.length, 1);
-                const secrets: string[] = [];
-                const mixed = await attempt(() => new EnvoyApp(s.name, mix(args, picker(list, preview, paths), "", false, secrets)), preview);
-                // The same refusal; a value that arrived as a secret (the refused one, or one holding it) is named, never shown.
-                const [, input, given, accepted] = /^sigsci-envoy: invalid "([^"]+)": got (.*?); expected (.*)$/s.exec(plain.errors[0])!;
-                const within = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`) || a.startsWith(`${b} `);
-                const hidden = secrets.some((p) => within(input, p) || within(p, input));
-                // A refused value that may equal another input's (the corruption touches both) is hidden when that one is secret.
-                const related = paths.length > 1 && secrets.some((p) => paths.some((t) => within(t, p) || within(p, t)));
-                // What the plain message shows in place of a value ("(set)", nothing) reveals none: it may stay.
-                const shown = hidden ? ["(a secret value)", ...(/^("\(set\)"|nothing)$/.test(given) ? [given] : [])] : related ? [given, "(a secret value)"] : [given];
-                assert.strictEqual(mixed.errors.length, 1);
-                assert.ok(shown.map((g) => `sigsci-envoy: invalid "${input}": got ${g}; expected ${accepted}`).includes(mixed.errors[0]), `${mixed.errors[0]}\nnot one of: ${shown.join(", ")} (plain: ${plain.errors[0]})`);
-                assert.deepStrictEqual(mixed.registered, []);
-            }),
+            fc.asyncProperty(
+                scenario.filter((s) => !s.shared),
+                corruption,
+                forms,
+                fc.boolean(),
+                async (s, [, corrupt, paths], list, preview) => {
+                    const args: any = JSON.parse(JSON.stringify(s.args));
+                    corrupt(args);
+                    const plain = await attempt(() => new EnvoyApp(s.name, args));
+                    assert.strictEqual(plain.errors.length, 1);
+                    const secrets: string[] = [];
+                    const mixed = await attempt(() => new EnvoyApp(s.name, mix(args, picker(list, preview, paths), "", false, secrets)), preview);
+                    // The same refusal; a value that arrived as a secret (the refused one, or one holding it) is named, never shown.
+                    const [, input, given, accepted] = /^sigsci-envoy: invalid "([^"]+)": got (.*?); expected (.*)$/s.exec(plain.errors[0])!;
+                    const within = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`) || a.startsWith(`${b} `);
+                    const hidden = secrets.some((p) => within(input, p) || within(p, input));
+                    // A refused value that may equal another input's (the corruption touches both) is hidden when that one is secret.
+                    const related = paths.length > 1 && secrets.some((p) => paths.some((t) => within(t, p) || within(p, t)));
+                    // What the plain message shows in place of a value ("(set)", nothing) reveals none: it may stay.
+                    const shown = hidden ? ["(a secret value)", ...(/^("\(set\)"|nothing)$/.test(given) ? [given] : [])] : related ? [given, "(a secret value)"] : [given];
+                    assert.strictEqual(mixed.errors.length, 1);
+                    assert.ok(
+                        shown.map((g) => `sigsci-envoy: invalid "${input}": got ${g}; expected ${accepted}`).includes(mixed.errors[0]),
+                        `${mixed.errors[0]}\nnot one of: ${shown.join(", ")} (plain: ${plain.errors[0]})`,
+                    );
+                    assert.deepStrictEqual(mixed.registered, []);
+                },
+            ),
             { numRuns: 16 },
         );
     });
 
     it("refuses anything at all, at any depth, with an InputError", async function () {
         this.timeout(120000);
-        const paths = ["app", "app.port", "app.env", "credentials", "credentials.accessKeyId", "agent", "agent.options", "agentService", "agentService.create", "inspection", "envoy", "envoy.resources", "labels", "service"];
+        const paths = [
+            "app",
+            "app.port",
+            "app.env",
+            "credentials",
+            "credentials.accessKeyId",
+            "agent",
+            "agent.options",
+            "agentService",
+            "agentService.create",
+            "inspection",
+            "envoy",
+            "envoy.resources",
+            "labels",
+            "service",
+        ];
         await fc.assert(
             fc.asyncProperty(fc.constantFrom(...paths), fc.anything({ withNullPrototype: true, withObjectString: true }), fc.boolean(), async (path, junk, asOutput) => {
                 const args: any = guideArgs({ agentService: path.startsWith("agentService") ? { create: {} } : undefined });

@@ -57,7 +57,10 @@ describe("pod and Service options", () => {
         const service: Partial<AgentServiceArgs> = { pod: POD, serviceAccountName: "sigsci-agent", serviceAnnotations: { "service.kubernetes.io/topology-mode": "Auto" } };
         const standalone = objectsOf([{ component: "AgentService", name: "agents", args: { credentials: GUIDE_KEYS, ...service } }]);
         const own = objectsOf([{ component: "EnvoyApp", name: "helloworld", args: guideArgs({ agentService: { create: service } }) }]);
-        for (const [objects, name] of [[standalone, "agents"], [own, "helloworld-agent"]] as const) {
+        for (const [objects, name] of [
+            [standalone, "agents"],
+            [own, "helloworld-agent"],
+        ] as const) {
             const t = template(one(objects, "Deployment", name));
             for (const [field, value] of Object.entries(KUBERNETES_POD_FIELDS)) assert.deepStrictEqual(t.spec[field], value, `${name} ${field}`);
             assert.strictEqual(t.spec.serviceAccountName, "sigsci-agent");
@@ -73,7 +76,12 @@ describe("pod and Service options", () => {
 
     it("make the front Service a load balancer with its annotations, source ranges and traffic policy", () => {
         const args: EnvoyAppArgs = guideArgs({
-            service: { type: "LoadBalancer", annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" }, loadBalancerSourceRanges: ["203.0.113.0/24", "2001:db8::/32"], externalTrafficPolicy: "Local" },
+            service: {
+                type: "LoadBalancer",
+                annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" },
+                loadBalancerSourceRanges: ["203.0.113.0/24", "2001:db8::/32"],
+                externalTrafficPolicy: "Local",
+            },
         });
         const svc = one(objectsOf([{ component: "EnvoyApp", name: "helloworld", args }]), "Service", "helloworld");
         assert.deepStrictEqual(svc.metadata.annotations, { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" });

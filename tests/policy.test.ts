@@ -22,7 +22,15 @@ const typeOf = (o: any) => `kubernetes:${o.apiVersion.includes("/") ? o.apiVersi
 
 /** What the policy SDK hands a policy for each object: props behind its unknown-checking proxy. */
 function resourcesOf(objects: any[], deps: (o: any) => Record<string, any[] | undefined> = () => ({})): PolicyResource[] {
-    const resources = objects.map((o) => ({ type: typeOf(o), props: unknownCheckingProxy(copy(o)), urn: `urn:pulumi:test::p::${typeOf(o)}::${o.metadata.name}`, name: o.metadata.name, opts: {} as any, dependencies: [], propertyDependencies: {} as Record<string, PolicyResource[]> })) as any[];
+    const resources = objects.map((o) => ({
+        type: typeOf(o),
+        props: unknownCheckingProxy(copy(o)),
+        urn: `urn:pulumi:test::p::${typeOf(o)}::${o.metadata.name}`,
+        name: o.metadata.name,
+        opts: {} as any,
+        dependencies: [],
+        propertyDependencies: {} as Record<string, PolicyResource[]>,
+    })) as any[];
     objects.forEach((o, i) => {
         for (const [key, targets] of Object.entries(deps(o))) resources[i].propertyDependencies[key] = (targets ?? []).map((t) => resources[objects.indexOf(t)]);
     });
@@ -36,7 +44,12 @@ function violations(objects: any[], config: Record<string, Record<string, unknow
         const found: string[] = [];
         const report: ReportViolation = (message: string) => found.push(message);
         if ("validateStack" in p) (p as StackValidationPolicy).validateStack({ resources, getConfig: () => config[p.name] ?? {} } as any, report);
-        else for (const r of resources) ((p as ResourceValidationPolicy).validateResource as (args: any, report: ReportViolation) => void)({ ...r, stackTags: new Map(), isType: () => false, asType: () => undefined, getConfig: () => ({}), notApplicable: () => undefined } as any, report);
+        else
+            for (const r of resources)
+                ((p as ResourceValidationPolicy).validateResource as (args: any, report: ReportViolation) => void)(
+                    { ...r, stackTags: new Map(), isType: () => false, asType: () => undefined, getConfig: () => ({}), notApplicable: () => undefined } as any,
+                    report,
+                );
         if (found.length > 0) out[p.name] = found;
     }
     return out;
@@ -78,65 +91,175 @@ describe("policy pack: the policies", () => {
         assert.deepStrictEqual(kubernetesKind("kubernetes:apps/v1:Deployment"), { apiVersion: "apps/v1", kind: "Deployment" });
         assert.deepStrictEqual(kubernetesKind("kubernetes:core/v1:ConfigMap"), { apiVersion: "v1", kind: "ConfigMap" });
         assert.deepStrictEqual(kubernetesKind("kubernetes:networking.k8s.io/v1:NetworkPolicy"), { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy" });
-        for (const t of ["kubernetes:yaml/v2:ConfigGroup", "kubernetes:yaml:ConfigFile", "kubernetes:helm.sh/v3:Release", "pulumi:providers:kubernetes", "sigsci-envoy:index:EnvoyApp", "aws:s3/bucket:Bucket"]) assert.strictEqual(kubernetesKind(t), undefined, t);
+        for (const t of [
+            "kubernetes:yaml/v2:ConfigGroup",
+            "kubernetes:yaml:ConfigFile",
+            "kubernetes:helm.sh/v3:Release",
+            "pulumi:providers:kubernetes",
+            "sigsci-envoy:index:EnvoyApp",
+            "aws:s3/bucket:Bucket",
+        ])
+            assert.strictEqual(kubernetesKind(t), undefined, t);
     });
 });
 
 describe("policy pack: planted faults fail with the object and the fix", () => {
     const agentOf = (o: any[]) => container(find(o, "Deployment", "helloworld"), "sigsci-agent");
     const FAULTS: [string, (o: any[]) => void, Record<string, string[]>][] = [
-        ["a literal agent key (its value never shown)", (o) => (agentOf(o).env.find((e: any) => e.name === "SIGSCI_ACCESSKEYID").valueFrom = undefined, (agentOf(o).env.find((e: any) => e.name === "SIGSCI_ACCESSKEYID").value = "AKID-LITERAL-0123456789")), {
-            "sigsci-agent-credentials": ["Deployment default/helloworld: container sigsci-agent: SIGSCI_ACCESSKEYID is a literal value, so the agent key stands in plain text in the manifest and in every copy of it; read it from a Secret (valueFrom.secretKeyRef, as the guide shows) [agent-key-literal]"],
-        }],
-        ["a missing preStop", (o) => delete agentOf(o).lifecycle, {
-            // One defect, one report: the traffic model finds it too, with the same finding, and leaves it to this policy.
-            "sigsci-agent-shutdown": ['Deployment default/helloworld: container sigsci-agent: no preStop sleep, so the agent stops at once while Envoy still sends it requests; add lifecycle.preStop.exec.command ["sleep", "30"] (the guide) [agent-no-prestop]'],
-        }],
-        ["a grace period shorter than the agent's preStop", (o) => (find(o, "Deployment", "helloworld").spec.template.spec.terminationGracePeriodSeconds = 25), {
-            "sigsci-agent-shutdown": ["Deployment default/helloworld: container sigsci-agent: its preStop sleeps 30 s but the pod's terminationGracePeriodSeconds is 25, so it is killed before its drain ends; give the pod more than 30 s [agent-grace-short]"],
-        }],
-        ["a writable root filesystem", (o) => (agentOf(o).securityContext.readOnlyRootFilesystem = false), {
-            "sigsci-agent-filesystem": ["Deployment default/helloworld: container sigsci-agent: its root filesystem is writable; set securityContext.readOnlyRootFilesystem: true, with an emptyDir mounted at /sigsci/tmp for the agent's temporary files (the guide) [agent-root-writable]"],
-        }],
-        ["Envoy's admin interface on 0.0.0.0", (o) => editEnvoyConfig(o, undefined, (c) => (c.admin.address.socket_address.address = "0.0.0.0")), {
-            "envoy-admin-loopback": ["Deployment default/helloworld: Envoy's admin interface listens on 0.0.0.0:9901, reachable on the pod's address: anyone who reaches it can reconfigure or stop Envoy; bind it to 127.0.0.1 [admin-exposed]"],
-        }],
-        ["an unreachable agent", (o) => (agentOf(o).env.find((e: any) => e.name === "SIGSCI_ENVOY_GRPC_ADDRESS").value = "127.0.0.1:9998"), {
-            "waf-coverage": ["Deployment default/helloworld: ext_authz on listener front (0.0.0.0:8000) dials 127.0.0.1:9999 in the pod, but no agent container listens there (SIGSCI_ENVOY_GRPC_ADDRESS: 127.0.0.1:9998) [agent-not-listening]"],
-        }],
-        ["a NetworkPolicy that lets traffic bypass Envoy", (o) => delete find(o, "NetworkPolicy", "helloworld").spec.ingress[0].ports, {
-            "waf-coverage": ["Deployment default/helloworld: NetworkPolicy default/helloworld admits the app's port 8080, around Envoy: admit only Envoy's listener port [app-bypass]"],
-        }],
-        ["an agent key in a ConfigMap", (o) => o.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "agent-env", namespace: "default" }, data: { accesskeyid: "AKID-IN-A-CONFIGMAP" } }), {
-            "sigsci-agent-keys-not-in-configmaps": ["ConfigMap default/agent-env: data key accesskeyid holds an agent key, readable by anyone who may read ConfigMaps; keep the keys in a Secret (accesskeyid and secretaccesskey, the guide) and rotate these [agent-keys-in-configmap]"],
-        }],
-        ["an agent key read from a ConfigMap key", (o) => (agentOf(o).env.find((e: any) => e.name === "SIGSCI_SECRETACCESSKEY").valueFrom = { configMapKeyRef: { name: "agent-env", key: "secret" } }), {
-            "sigsci-agent-credentials": ["Deployment default/helloworld: container sigsci-agent: SIGSCI_SECRETACCESSKEY is read from ConfigMap agent-env (key secret), whose data is plain text to anyone who may read ConfigMaps; read it from a Secret (valueFrom.secretKeyRef, as the guide shows) [agent-key-literal]"],
-        }],
-        ["an agent key as a flag", (o) => (agentOf(o).args = ["--secretaccesskey=FLAG-SECRET-0123456789"]), {
-            "sigsci-agent-credentials": ["Deployment default/helloworld: container sigsci-agent: the agent key is given on its command line (--secretaccesskey), in plain text in the manifest; read it from a Secret into SIGSCI_SECRETACCESSKEY (valueFrom.secretKeyRef, as the guide shows) [agent-key-literal]"],
-        }],
-        ["agent keys in an agent.conf in a ConfigMap's binaryData", (o) => o.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "agent-conf", namespace: "default" }, binaryData: { "agent.conf": Buffer.from('accesskeyid = "AKID-IN-AGENT-CONF"\n').toString("base64") } }), {
-            "sigsci-agent-keys-not-in-configmaps": ["ConfigMap default/agent-conf: data key agent.conf holds an agent key, readable by anyone who may read ConfigMaps; keep the keys in a Secret (accesskeyid and secretaccesskey, the guide) and rotate these [agent-keys-in-configmap]"],
-        }],
-        ["agent keys for envFrom in a ConfigMap", (o) => o.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "agent-env", namespace: "default" }, data: { SIGSCI_ACCESSKEYID: "AKID-FOR-ENVFROM" } }), {
-            "sigsci-agent-keys-not-in-configmaps": ["ConfigMap default/agent-env: data key SIGSCI_ACCESSKEYID holds an agent key, readable by anyone who may read ConfigMaps; keep the keys in a Secret (accesskeyid and secretaccesskey, the guide) and rotate these [agent-keys-in-configmap]"],
-        }],
-        ["a DeploymentPatch over the judged Deployment", (o) => o.push({ apiVersion: "apps/v1", kind: "DeploymentPatch", metadata: { name: "helloworld", namespace: "default" }, spec: { replicas: 3 } }), {
-            "waf-coverage": ["DeploymentPatch default/helloworld: a DeploymentPatch rewrites Deployment default/helloworld after it is applied, so what the model judges may not be what runs; fold the change into the object itself [patch-unverifiable]"],
-        }],
-        ["latest pulled IfNotPresent, and no requests", (o) => {
-            agentOf(o).imagePullPolicy = "IfNotPresent";
-            delete agentOf(o).resources.requests;
-        }, {
-            "sigsci-agent-image-pull": ["Deployment default/helloworld: container sigsci-agent: image signalsciences/sigsci-agent:latest with imagePullPolicy IfNotPresent: each node keeps the first latest it pulled, so agents differ and never update; use Always (or Never with a manually updated image), or pin a version with IfNotPresent (the guide) [agent-pull-policy]"],
-            "sigsci-agent-resources": ["Deployment default/helloworld: container sigsci-agent: no cpu or memory request, so the scheduler may place it where it cannot get them and it is evicted first under pressure; request what it needs (Fastly suggests a full core and 512Mi to start, then load-testing) [agent-no-requests]"],
-        }],
-        ["an Envoy route with inspection turned off", (o) => editEnvoyConfig(o, undefined, (c) => {
-            hcmOf(c, "front").route_config.virtual_hosts[0].routes[0].typed_per_filter_config = { "envoy.filters.http.ext_authz": { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute", disabled: true } };
-        }), {
-            "waf-coverage": ["Deployment default/helloworld: listener front (0.0.0.0:8000) forwards prefix / (virtual host app) to cluster app uninspected: envoy.filters.http.ext_authz is turned off for this route [listener-uninspected]"],
-        }],
+        [
+            "a literal agent key (its value never shown)",
+            (o) => (
+                (agentOf(o).env.find((e: any) => e.name === "SIGSCI_ACCESSKEYID").valueFrom = undefined),
+                (agentOf(o).env.find((e: any) => e.name === "SIGSCI_ACCESSKEYID").value = "AKID-LITERAL-0123456789")
+            ),
+            {
+                "sigsci-agent-credentials": [
+                    "Deployment default/helloworld: container sigsci-agent: SIGSCI_ACCESSKEYID is a literal value, so the agent key stands in plain text in the manifest and in every copy of it; read it from a Secret (valueFrom.secretKeyRef, as the guide shows) [agent-key-literal]",
+                ],
+            },
+        ],
+        [
+            "a missing preStop",
+            (o) => delete agentOf(o).lifecycle,
+            {
+                // One defect, one report: the traffic model finds it too, with the same finding, and leaves it to this policy.
+                "sigsci-agent-shutdown": [
+                    'Deployment default/helloworld: container sigsci-agent: no preStop sleep, so the agent stops at once while Envoy still sends it requests; add lifecycle.preStop.exec.command ["sleep", "30"] (the guide) [agent-no-prestop]',
+                ],
+            },
+        ],
+        [
+            "a grace period shorter than the agent's preStop",
+            (o) => (find(o, "Deployment", "helloworld").spec.template.spec.terminationGracePeriodSeconds = 25),
+            {
+                "sigsci-agent-shutdown": [
+                    "Deployment default/helloworld: container sigsci-agent: its preStop sleeps 30 s but the pod's terminationGracePeriodSeconds is 25, so it is killed before its drain ends; give the pod more than 30 s [agent-grace-short]",
+                ],
+            },
+        ],
+        [
+            "a writable root filesystem",
+            (o) => (agentOf(o).securityContext.readOnlyRootFilesystem = false),
+            {
+                "sigsci-agent-filesystem": [
+                    "Deployment default/helloworld: container sigsci-agent: its root filesystem is writable; set securityContext.readOnlyRootFilesystem: true, with an emptyDir mounted at /sigsci/tmp for the agent's temporary files (the guide) [agent-root-writable]",
+                ],
+            },
+        ],
+        [
+            "Envoy's admin interface on 0.0.0.0",
+            (o) => editEnvoyConfig(o, undefined, (c) => (c.admin.address.socket_address.address = "0.0.0.0")),
+            {
+                "envoy-admin-loopback": [
+                    "Deployment default/helloworld: Envoy's admin interface listens on 0.0.0.0:9901, reachable on the pod's address: anyone who reaches it can reconfigure or stop Envoy; bind it to 127.0.0.1 [admin-exposed]",
+                ],
+            },
+        ],
+        [
+            "an unreachable agent",
+            (o) => (agentOf(o).env.find((e: any) => e.name === "SIGSCI_ENVOY_GRPC_ADDRESS").value = "127.0.0.1:9998"),
+            {
+                "waf-coverage": [
+                    "Deployment default/helloworld: ext_authz on listener front (0.0.0.0:8000) dials 127.0.0.1:9999 in the pod, but no agent container listens there (SIGSCI_ENVOY_GRPC_ADDRESS: 127.0.0.1:9998) [agent-not-listening]",
+                ],
+            },
+        ],
+        [
+            "a NetworkPolicy that lets traffic bypass Envoy",
+            (o) => delete find(o, "NetworkPolicy", "helloworld").spec.ingress[0].ports,
+            {
+                "waf-coverage": ["Deployment default/helloworld: NetworkPolicy default/helloworld admits the app's port 8080, around Envoy: admit only Envoy's listener port [app-bypass]"],
+            },
+        ],
+        [
+            "an agent key in a ConfigMap",
+            (o) => o.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "agent-env", namespace: "default" }, data: { accesskeyid: "AKID-IN-A-CONFIGMAP" } }),
+            {
+                "sigsci-agent-keys-not-in-configmaps": [
+                    "ConfigMap default/agent-env: data key accesskeyid holds an agent key, readable by anyone who may read ConfigMaps; keep the keys in a Secret (accesskeyid and secretaccesskey, the guide) and rotate these [agent-keys-in-configmap]",
+                ],
+            },
+        ],
+        [
+            "an agent key read from a ConfigMap key",
+            (o) => (agentOf(o).env.find((e: any) => e.name === "SIGSCI_SECRETACCESSKEY").valueFrom = { configMapKeyRef: { name: "agent-env", key: "secret" } }),
+            {
+                "sigsci-agent-credentials": [
+                    "Deployment default/helloworld: container sigsci-agent: SIGSCI_SECRETACCESSKEY is read from ConfigMap agent-env (key secret), whose data is plain text to anyone who may read ConfigMaps; read it from a Secret (valueFrom.secretKeyRef, as the guide shows) [agent-key-literal]",
+                ],
+            },
+        ],
+        [
+            "an agent key as a flag",
+            (o) => (agentOf(o).args = ["--secretaccesskey=FLAG-SECRET-0123456789"]),
+            {
+                "sigsci-agent-credentials": [
+                    "Deployment default/helloworld: container sigsci-agent: the agent key is given on its command line (--secretaccesskey), in plain text in the manifest; read it from a Secret into SIGSCI_SECRETACCESSKEY (valueFrom.secretKeyRef, as the guide shows) [agent-key-literal]",
+                ],
+            },
+        ],
+        [
+            "agent keys in an agent.conf in a ConfigMap's binaryData",
+            (o) =>
+                o.push({
+                    apiVersion: "v1",
+                    kind: "ConfigMap",
+                    metadata: { name: "agent-conf", namespace: "default" },
+                    binaryData: { "agent.conf": Buffer.from('accesskeyid = "AKID-IN-AGENT-CONF"\n').toString("base64") },
+                }),
+            {
+                "sigsci-agent-keys-not-in-configmaps": [
+                    "ConfigMap default/agent-conf: data key agent.conf holds an agent key, readable by anyone who may read ConfigMaps; keep the keys in a Secret (accesskeyid and secretaccesskey, the guide) and rotate these [agent-keys-in-configmap]",
+                ],
+            },
+        ],
+        [
+            "agent keys for envFrom in a ConfigMap",
+            (o) => o.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "agent-env", namespace: "default" }, data: { SIGSCI_ACCESSKEYID: "AKID-FOR-ENVFROM" } }),
+            {
+                "sigsci-agent-keys-not-in-configmaps": [
+                    "ConfigMap default/agent-env: data key SIGSCI_ACCESSKEYID holds an agent key, readable by anyone who may read ConfigMaps; keep the keys in a Secret (accesskeyid and secretaccesskey, the guide) and rotate these [agent-keys-in-configmap]",
+                ],
+            },
+        ],
+        [
+            "a DeploymentPatch over the judged Deployment",
+            (o) => o.push({ apiVersion: "apps/v1", kind: "DeploymentPatch", metadata: { name: "helloworld", namespace: "default" }, spec: { replicas: 3 } }),
+            {
+                "waf-coverage": [
+                    "DeploymentPatch default/helloworld: a DeploymentPatch rewrites Deployment default/helloworld after it is applied, so what the model judges may not be what runs; fold the change into the object itself [patch-unverifiable]",
+                ],
+            },
+        ],
+        [
+            "latest pulled IfNotPresent, and no requests",
+            (o) => {
+                agentOf(o).imagePullPolicy = "IfNotPresent";
+                delete agentOf(o).resources.requests;
+            },
+            {
+                "sigsci-agent-image-pull": [
+                    "Deployment default/helloworld: container sigsci-agent: image signalsciences/sigsci-agent:latest with imagePullPolicy IfNotPresent: each node keeps the first latest it pulled, so agents differ and never update; use Always (or Never with a manually updated image), or pin a version with IfNotPresent (the guide) [agent-pull-policy]",
+                ],
+                "sigsci-agent-resources": [
+                    "Deployment default/helloworld: container sigsci-agent: no cpu or memory request, so the scheduler may place it where it cannot get them and it is evicted first under pressure; request what it needs (Fastly suggests a full core and 512Mi to start, then load-testing) [agent-no-requests]",
+                ],
+            },
+        ],
+        [
+            "an Envoy route with inspection turned off",
+            (o) =>
+                editEnvoyConfig(o, undefined, (c) => {
+                    hcmOf(c, "front").route_config.virtual_hosts[0].routes[0].typed_per_filter_config = {
+                        "envoy.filters.http.ext_authz": { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute", disabled: true },
+                    };
+                }),
+            {
+                "waf-coverage": [
+                    "Deployment default/helloworld: listener front (0.0.0.0:8000) forwards prefix / (virtual host app) to cluster app uninspected: envoy.filters.http.ext_authz is turned off for this route [listener-uninspected]",
+                ],
+            },
+        ],
     ];
     for (const [name, plant, expected] of FAULTS) {
         it(name, () => {
@@ -151,7 +274,9 @@ describe("policy pack: planted faults fail with the object and the fix", () => {
     it("envoy-fail-closed holds the namespaces its config lists, and only those", () => {
         const config = { "envoy-fail-closed": { namespaces: ["default"] } };
         assert.deepStrictEqual(violations(GUIDE, config), {
-            "envoy-fail-closed": ["Deployment default/helloworld: ext_authz on listener front 0.0.0.0:8000 fails open (failure_mode_allow: true): when no agent answers, requests reach the app uninspected, and namespace default requires fail-closed; set failure_mode_allow: false (inspection.failOpen: false) [inspection-fail-open]"],
+            "envoy-fail-closed": [
+                "Deployment default/helloworld: ext_authz on listener front 0.0.0.0:8000 fails open (failure_mode_allow: true): when no agent answers, requests reach the app uninspected, and namespace default requires fail-closed; set failure_mode_allow: false (inspection.failOpen: false) [inspection-fail-open]",
+            ],
         });
         assert.deepStrictEqual(violations(GUIDE, { "envoy-fail-closed": { namespaces: ["payments"] } }), {});
         assert.deepStrictEqual(violations(objectsOf([{ component: "EnvoyApp", name: "helloworld", args: guideArgs({ inspection: { failOpen: false } }) }]), config), {});
@@ -172,14 +297,24 @@ describe("policy pack: the guide's own YAML, loaded as plain resources", () => {
         const agent = "Deployment default/helloworld: container sigsci-agent";
         assert.deepStrictEqual(violations(objects), {
             // What cannot be verified is not covered: mandatory, like a proven gap.
-            "waf-coverage": ["Deployment default/helloworld: container envoy-frontproxy runs Envoy with /etc/envoy/envoy.yaml, which no ConfigMap or Secret among the objects provides (it may be baked into the image): its inspection path cannot be verified; mount the bootstrap from a ConfigMap or Secret among the objects [envoy-config-unreadable]"],
+            "waf-coverage": [
+                "Deployment default/helloworld: container envoy-frontproxy runs Envoy with /etc/envoy/envoy.yaml, which no ConfigMap or Secret among the objects provides (it may be baked into the image): its inspection path cannot be verified; mount the bootstrap from a ConfigMap or Secret among the objects [envoy-config-unreadable]",
+            ],
             // The example defines the sigsci-tmp volume but mounts it in no container.
-            "sigsci-agent-filesystem": [`${agent}: its root filesystem is read-only but nothing writable is mounted at /sigsci/tmp, where the agent writes its RPC socket and cache; mount an emptyDir there (the guide's sigsci-tmp) [agent-tmp-missing]`],
+            "sigsci-agent-filesystem": [
+                `${agent}: its root filesystem is read-only but nothing writable is mounted at /sigsci/tmp, where the agent writes its RPC socket and cache; mount an emptyDir there (the guide's sigsci-tmp) [agent-tmp-missing]`,
+            ],
             // The guide advises preStop sleep 30 in its text, not in the example.
-            "sigsci-agent-shutdown": [`${agent}: no preStop sleep, so the agent stops at once while Envoy still sends it requests; add lifecycle.preStop.exec.command ["sleep", "30"] (the guide) [agent-no-prestop]`],
+            "sigsci-agent-shutdown": [
+                `${agent}: no preStop sleep, so the agent stops at once while Envoy still sends it requests; add lifecycle.preStop.exec.command ["sleep", "30"] (the guide) [agent-no-prestop]`,
+            ],
             // The example pulls latest IfNotPresent, which the guide's own text warns leaves agents stagnant.
-            "sigsci-agent-image-pull": [`${agent}: image signalsciences/sigsci-agent:latest with imagePullPolicy IfNotPresent: each node keeps the first latest it pulled, so agents differ and never update; use Always (or Never with a manually updated image), or pin a version with IfNotPresent (the guide) [agent-pull-policy]`],
-            "sigsci-agent-resources": [`${agent}: no cpu or memory request, so the scheduler may place it where it cannot get them and it is evicted first under pressure; request what it needs (Fastly suggests a full core and 512Mi to start, then load-testing) [agent-no-requests]`],
+            "sigsci-agent-image-pull": [
+                `${agent}: image signalsciences/sigsci-agent:latest with imagePullPolicy IfNotPresent: each node keeps the first latest it pulled, so agents differ and never update; use Always (or Never with a manually updated image), or pin a version with IfNotPresent (the guide) [agent-pull-policy]`,
+            ],
+            "sigsci-agent-resources": [
+                `${agent}: no cpu or memory request, so the scheduler may place it where it cannot get them and it is evicted first under pressure; request what it needs (Fastly suggests a full core and 512Mi to start, then load-testing) [agent-no-requests]`,
+            ],
         });
     });
 
@@ -227,7 +362,8 @@ describe("policy pack: a preview, with names a provider picks at creation still 
         const p = POLICIES.find((x) => x.name === "waf-coverage") as StackValidationPolicy;
         assert.throws(
             () => p.validateStack({ resources, getConfig: () => ({}) } as any, () => assert.fail("no verdict on a guess")),
-            (e: unknown) => e instanceof UnknownValueError && (e as Error).message === "Deployment default/helloworld: string value at .spec.template.spec.volumes.0.configMap.name can't be known during preview",
+            (e: unknown) =>
+                e instanceof UnknownValueError && (e as Error).message === "Deployment default/helloworld: string value at .spec.template.spec.volumes.0.configMap.name can't be known during preview",
         );
     });
 
@@ -253,10 +389,18 @@ describe("policy pack: a preview, with names a provider picks at creation still 
         delete np.spec.ingress[0].ports; // a known violation: the app's port open around Envoy
         const deployment = find(noisy, "Deployment", "helloworld");
         const rs = resourcesOf(noisy, (o) => (o === deployment ? { spec: [find(noisy, "ConfigMap", "*"), find(noisy, "Secret", "*")] } : {}));
-        assert.deepStrictEqual(judge(rs), { found: ["Deployment default/helloworld: NetworkPolicy default/helloworld admits the app's port 8080, around Envoy: admit only Envoy's listener port [app-bypass]"], held: undefined });
+        assert.deepStrictEqual(judge(rs), {
+            found: ["Deployment default/helloworld: NetworkPolicy default/helloworld admits the app's port 8080, around Envoy: admit only Envoy's listener port [app-bypass]"],
+            held: undefined,
+        });
         // A workload whose image is unknown may run Envoy: it alone is held back (advisory,
         // naming the value), and the known violation is still reported.
-        const batch = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "batch", namespace: "jobs" }, spec: { selector: { matchLabels: { app: "batch" } }, template: { metadata: { labels: { app: "batch" } }, spec: { containers: [{ name: "worker", image: UNKNOWN_STRING }] } } } };
+        const batch = {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name: "batch", namespace: "jobs" },
+            spec: { selector: { matchLabels: { app: "batch" } }, template: { metadata: { labels: { app: "batch" } }, spec: { containers: [{ name: "worker", image: UNKNOWN_STRING }] } } },
+        };
         assert.deepStrictEqual(judge([...rs, ...resourcesOf([batch])]), {
             found: ["Deployment default/helloworld: NetworkPolicy default/helloworld admits the app's port 8080, around Envoy: admit only Envoy's listener port [app-bypass]"],
             held: "Deployment jobs/batch: string value at .spec.template.spec.containers.0.image can't be known during preview",
@@ -281,7 +425,9 @@ describe("policy pack: a preview, with names a provider picks at creation still 
         const keys = resourcesOf([{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: UNKNOWN_STRING, namespace: "default" }, data: { accesskeyid: "AKID-0123456789" } }]);
         (keys[0] as any).name = "agent-env";
         assert.deepStrictEqual(violations([], {}, keys), {
-            "sigsci-agent-keys-not-in-configmaps": ["ConfigMap default/agent-env-(named at creation): data key accesskeyid holds an agent key, readable by anyone who may read ConfigMaps; keep the keys in a Secret (accesskeyid and secretaccesskey, the guide) and rotate these [agent-keys-in-configmap]"],
+            "sigsci-agent-keys-not-in-configmaps": [
+                "ConfigMap default/agent-env-(named at creation): data key accesskeyid holds an agent key, readable by anyone who may read ConfigMaps; keep the keys in a Secret (accesskeyid and secretaccesskey, the guide) and rotate these [agent-keys-in-configmap]",
+            ],
         });
         assert.ok(cm);
     });
@@ -293,7 +439,9 @@ describe("policy pack: a preview, with names a provider picks at creation still 
         container(find(agent, "Deployment", "helloworld"), "sigsci-agent").securityContext.readOnlyRootFilesystem = UNKNOWN_STRING;
         const p = POLICIES.find((x) => x.name === "sigsci-agent-filesystem") as ResourceValidationPolicy;
         const [deployment] = resourcesOf([find(agent, "Deployment", "helloworld")]);
-        assert.throws(() => (p.validateResource as any)(deployment, () => assert.fail("no verdict on a guess")), { message: "Deployment default/helloworld: string value at .spec.template.spec.containers.2.securityContext.readOnlyRootFilesystem can't be known during preview" });
+        assert.throws(() => (p.validateResource as any)(deployment, () => assert.fail("no verdict on a guess")), {
+            message: "Deployment default/helloworld: string value at .spec.template.spec.containers.2.securityContext.readOnlyRootFilesystem can't be known during preview",
+        });
     });
 });
 

@@ -78,7 +78,16 @@ describe("stack configuration keys reach the args", () => {
 
 // ---- errors: each names its key, and its fix, applied, makes that check pass -------------------
 
-const DEV: Record<string, string> = { appName: "helloworld", namespace: "default", appImage: "signalsciences/example-helloworld:latest", appPort: "8080", appArgs: '["localhost:8080"]', agentLayout: "sidecar", agentGrpcPort: "9999", expectResponseData: "true" };
+const DEV: Record<string, string> = {
+    appName: "helloworld",
+    namespace: "default",
+    appImage: "signalsciences/example-helloworld:latest",
+    appPort: "8080",
+    appArgs: '["localhost:8080"]',
+    agentLayout: "sidecar",
+    agentGrpcPort: "9999",
+    expectResponseData: "true",
+};
 const CREDS = { accessKeyId: "AKID-0123456789", secretAccessKey: "SECRET-abcdefghij" };
 
 /** The ConfigError that reading `values` (one app's args, or the whole stack's plan) raises, if any. */
@@ -108,43 +117,123 @@ function applied(values: Record<string, string>, fix: string): Record<string, st
 const without = (key: string) => Object.fromEntries(Object.entries({ ...DEV, ...CREDS }).filter(([k]) => k !== key));
 const ERRORS: [string, Record<string, string>, string][] = [
     ["no app name", without("appName"), 'sigsci-envoy: config "sigsci-envoy:appName" is not set. Fix it with: pulumi config set appName helloworld'],
-    ["an empty app name", { ...DEV, ...CREDS, appName: "" },
-        'sigsci-envoy: config "sigsci-envoy:appName" is "": expected a DNS-1035 label: at most 63 lower-case letters, digits and \'-\', starting with a letter and ending with a letter or digit. Fix it with: pulumi config set appName helloworld'],
+    [
+        "an empty app name",
+        { ...DEV, ...CREDS, appName: "" },
+        'sigsci-envoy: config "sigsci-envoy:appName" is "": expected a DNS-1035 label: at most 63 lower-case letters, digits and \'-\', starting with a letter and ending with a letter or digit. Fix it with: pulumi config set appName helloworld',
+    ],
     ["no app image", without("appImage"), 'sigsci-envoy: config "sigsci-envoy:appImage" is not set. Fix it with: pulumi config set appImage signalsciences/example-helloworld:latest'],
-    ["no credentials", DEV, 'sigsci-envoy: config "sigsci-envoy:accessKeyId" is not set (give both agent keys as secrets, or existingSecretName). Fix it with: pulumi config set --secret accessKeyId <Agent Access Key>'],
-    ["one agent key without the other", { ...DEV, accessKeyId: "AKID-0123456789" },
-        'sigsci-envoy: config "sigsci-envoy:secretAccessKey" is not set (give both agent keys as secrets, or existingSecretName). Fix it with: pulumi config set --secret secretAccessKey <Agent Secret Key>'],
-    ["an empty agent key (never shown)", { ...DEV, ...CREDS, secretAccessKey: " " },
-        'sigsci-envoy: config "sigsci-envoy:secretAccessKey" is an empty string: expected the Agent Secret Key, a non-empty string. Fix it with: pulumi config set --secret secretAccessKey <Agent Secret Key>'],
-    ["keys and an existing Secret", { ...DEV, ...CREDS, existingSecretName: "s" },
-        'sigsci-envoy: config "sigsci-envoy:existingSecretName" is set together with accessKeyId/secretAccessKey: give one or the other. Fix it with: pulumi config rm existingSecretName'],
-    ["a port that is not a number", { ...DEV, ...CREDS, appPort: "80a" }, 'sigsci-envoy: config "sigsci-envoy:appPort" is "80a": expected a number in decimal notation. Fix it with: pulumi config set appPort 8080'],
-    ["a flag that is not a boolean", { ...DEV, ...CREDS, failOpen: "yes" }, 'sigsci-envoy: config "sigsci-envoy:failOpen" is "yes": expected true or false. Fix it with: pulumi config set failOpen false'],
-    ["args that are not a list", { ...DEV, ...CREDS, appArgs: "localhost:8080" }, 'sigsci-envoy: config "sigsci-envoy:appArgs" is "localhost:8080": expected a JSON list of strings. Fix it with: pulumi config set appArgs \'["localhost:8080"]\''],
-    ["an unknown layout", { ...DEV, ...CREDS, agentLayout: "daemonset" }, 'sigsci-envoy: config "sigsci-envoy:agentLayout" is "daemonset": expected one of "sidecar", "service". Fix it with: pulumi config set agentLayout service'],
+    [
+        "no credentials",
+        DEV,
+        'sigsci-envoy: config "sigsci-envoy:accessKeyId" is not set (give both agent keys as secrets, or existingSecretName). Fix it with: pulumi config set --secret accessKeyId <Agent Access Key>',
+    ],
+    [
+        "one agent key without the other",
+        { ...DEV, accessKeyId: "AKID-0123456789" },
+        'sigsci-envoy: config "sigsci-envoy:secretAccessKey" is not set (give both agent keys as secrets, or existingSecretName). Fix it with: pulumi config set --secret secretAccessKey <Agent Secret Key>',
+    ],
+    [
+        "an empty agent key (never shown)",
+        { ...DEV, ...CREDS, secretAccessKey: " " },
+        'sigsci-envoy: config "sigsci-envoy:secretAccessKey" is an empty string: expected the Agent Secret Key, a non-empty string. Fix it with: pulumi config set --secret secretAccessKey <Agent Secret Key>',
+    ],
+    [
+        "keys and an existing Secret",
+        { ...DEV, ...CREDS, existingSecretName: "s" },
+        'sigsci-envoy: config "sigsci-envoy:existingSecretName" is set together with accessKeyId/secretAccessKey: give one or the other. Fix it with: pulumi config rm existingSecretName',
+    ],
+    [
+        "a port that is not a number",
+        { ...DEV, ...CREDS, appPort: "80a" },
+        'sigsci-envoy: config "sigsci-envoy:appPort" is "80a": expected a number in decimal notation. Fix it with: pulumi config set appPort 8080',
+    ],
+    [
+        "a flag that is not a boolean",
+        { ...DEV, ...CREDS, failOpen: "yes" },
+        'sigsci-envoy: config "sigsci-envoy:failOpen" is "yes": expected true or false. Fix it with: pulumi config set failOpen false',
+    ],
+    [
+        "args that are not a list",
+        { ...DEV, ...CREDS, appArgs: "localhost:8080" },
+        'sigsci-envoy: config "sigsci-envoy:appArgs" is "localhost:8080": expected a JSON list of strings. Fix it with: pulumi config set appArgs \'["localhost:8080"]\'',
+    ],
+    [
+        "an unknown layout",
+        { ...DEV, ...CREDS, agentLayout: "daemonset" },
+        'sigsci-envoy: config "sigsci-envoy:agentLayout" is "daemonset": expected one of "sidecar", "service". Fix it with: pulumi config set agentLayout service',
+    ],
     // A fix offers what was meant, not merely something that passes.
-    ["a layout spelt another way", { ...DEV, ...CREDS, agentLayout: "side-car" }, 'sigsci-envoy: config "sigsci-envoy:agentLayout" is "side-car": expected one of "sidecar", "service": did you mean "sidecar"? Fix it with: pulumi config set agentLayout sidecar'],
-    ["an IP family in lower case", { ...DEV, ...CREDS, ipFamily: "ipv6" }, 'sigsci-envoy: config "sigsci-envoy:ipFamily" is "ipv6": expected one of "IPv4", "IPv6", "DualStack": did you mean "IPv6"? Fix it with: pulumi config set ipFamily IPv6'],
-    ["the front port by the name users reach for", { ...DEV, ...CREDS, frontPort: "8443" }, 'sigsci-envoy: config "sigsci-envoy:frontPort" is not a setting of this program: did you mean port? Fix it with: pulumi config rm frontPort && pulumi config set port 8443'],
-    ["a namespace made a DNS label", { ...DEV, ...CREDS, namespace: "Team_A" },
-        'sigsci-envoy: config "sigsci-envoy:namespace" is "Team_A": expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit. Fix it with: pulumi config set namespace team-a'],
-    ["agent scaling with a sidecar", { ...DEV, ...CREDS, agentMaxReplicas: "4" },
-        'sigsci-envoy: config "sigsci-envoy:agentMaxReplicas" is set but agentLayout is "sidecar" (the sidecar scales with the app). Fix it with: pulumi config rm agentMaxReplicas'],
-    ["an autoscaler minimum without its maximum", { ...DEV, ...CREDS, agentLayout: "service", agentMinReplicas: "3" },
-        'sigsci-envoy: config "sigsci-envoy:agentMinReplicas" is set, but agentMaxReplicas, which turns the autoscaler on, is not. Fix it with: pulumi config rm agentMinReplicas'],
-    ["a port the component refuses", { ...DEV, ...CREDS, agentGrpcPort: "70000" }, 'sigsci-envoy: config "sigsci-envoy:agentGrpcPort" is 70000: expected a port number from 1 to 65535. Fix it with: pulumi config set agentGrpcPort 9999'],
-    ["two listeners on one port", { ...DEV, ...CREDS, agentGrpcPort: "8080" }, 'sigsci-envoy: config "sigsci-envoy:agentGrpcPort" is 8080: expected a port not already used by "appPort" in the same pod. Fix it with: pulumi config set agentGrpcPort 9999'],
-    ["two listeners on one port, where the example would clash too", { ...DEV, ...CREDS, appPort: "9999", appArgs: '["localhost:9999"]', agentGrpcPort: "9999" },
-        'sigsci-envoy: config "sigsci-envoy:agentGrpcPort" is 9999: expected a port not already used by "appPort" in the same pod. Fix it with: pulumi config set agentGrpcPort 10000'],
-    ["min above max", { ...DEV, ...CREDS, agentLayout: "service", agentMinReplicas: "5", agentMaxReplicas: "3" },
-        'sigsci-envoy: config "sigsci-envoy:agentMinReplicas" is 5: expected at most agentMaxReplicas (3). Fix it with: pulumi config set agentMinReplicas 2'],
-    ["a bad namespace", { ...DEV, ...CREDS, namespace: "Web" },
-        'sigsci-envoy: config "sigsci-envoy:namespace" is "Web": expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit. Fix it with: pulumi config set namespace web'],
-    ["a misspelt key", { ...DEV, ...CREDS, appport: "3000" }, 'sigsci-envoy: config "sigsci-envoy:appport" is not a setting of this program: did you mean appPort? (appPort is set already). Fix it with: pulumi config rm appport'],
-    ["a misspelt key whose value would not pass where it belongs", { ...DEV, ...CREDS, agentGrpcPrt: "8080" },
-        'sigsci-envoy: config "sigsci-envoy:agentGrpcPrt" is not a setting of this program: did you mean agentGrpcPort? (agentGrpcPort is set already). Fix it with: pulumi config rm agentGrpcPrt'],
-    ["a misspelt agent key (its value never shown)", { ...DEV, accessKeyID: "AKID-0123456789", secretAccessKey: "SECRET-abcdefghij" },
-        'sigsci-envoy: config "sigsci-envoy:accessKeyID" is not a setting of this program: did you mean accessKeyId? Fix it with: pulumi config rm accessKeyID && pulumi config set --secret accessKeyId <Agent Access Key>'],
+    [
+        "a layout spelt another way",
+        { ...DEV, ...CREDS, agentLayout: "side-car" },
+        'sigsci-envoy: config "sigsci-envoy:agentLayout" is "side-car": expected one of "sidecar", "service": did you mean "sidecar"? Fix it with: pulumi config set agentLayout sidecar',
+    ],
+    [
+        "an IP family in lower case",
+        { ...DEV, ...CREDS, ipFamily: "ipv6" },
+        'sigsci-envoy: config "sigsci-envoy:ipFamily" is "ipv6": expected one of "IPv4", "IPv6", "DualStack": did you mean "IPv6"? Fix it with: pulumi config set ipFamily IPv6',
+    ],
+    [
+        "the front port by the name users reach for",
+        { ...DEV, ...CREDS, frontPort: "8443" },
+        'sigsci-envoy: config "sigsci-envoy:frontPort" is not a setting of this program: did you mean port? Fix it with: pulumi config rm frontPort && pulumi config set port 8443',
+    ],
+    [
+        "a namespace made a DNS label",
+        { ...DEV, ...CREDS, namespace: "Team_A" },
+        'sigsci-envoy: config "sigsci-envoy:namespace" is "Team_A": expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit. Fix it with: pulumi config set namespace team-a',
+    ],
+    [
+        "agent scaling with a sidecar",
+        { ...DEV, ...CREDS, agentMaxReplicas: "4" },
+        'sigsci-envoy: config "sigsci-envoy:agentMaxReplicas" is set but agentLayout is "sidecar" (the sidecar scales with the app). Fix it with: pulumi config rm agentMaxReplicas',
+    ],
+    [
+        "an autoscaler minimum without its maximum",
+        { ...DEV, ...CREDS, agentLayout: "service", agentMinReplicas: "3" },
+        'sigsci-envoy: config "sigsci-envoy:agentMinReplicas" is set, but agentMaxReplicas, which turns the autoscaler on, is not. Fix it with: pulumi config rm agentMinReplicas',
+    ],
+    [
+        "a port the component refuses",
+        { ...DEV, ...CREDS, agentGrpcPort: "70000" },
+        'sigsci-envoy: config "sigsci-envoy:agentGrpcPort" is 70000: expected a port number from 1 to 65535. Fix it with: pulumi config set agentGrpcPort 9999',
+    ],
+    [
+        "two listeners on one port",
+        { ...DEV, ...CREDS, agentGrpcPort: "8080" },
+        'sigsci-envoy: config "sigsci-envoy:agentGrpcPort" is 8080: expected a port not already used by "appPort" in the same pod. Fix it with: pulumi config set agentGrpcPort 9999',
+    ],
+    [
+        "two listeners on one port, where the example would clash too",
+        { ...DEV, ...CREDS, appPort: "9999", appArgs: '["localhost:9999"]', agentGrpcPort: "9999" },
+        'sigsci-envoy: config "sigsci-envoy:agentGrpcPort" is 9999: expected a port not already used by "appPort" in the same pod. Fix it with: pulumi config set agentGrpcPort 10000',
+    ],
+    [
+        "min above max",
+        { ...DEV, ...CREDS, agentLayout: "service", agentMinReplicas: "5", agentMaxReplicas: "3" },
+        'sigsci-envoy: config "sigsci-envoy:agentMinReplicas" is 5: expected at most agentMaxReplicas (3). Fix it with: pulumi config set agentMinReplicas 2',
+    ],
+    [
+        "a bad namespace",
+        { ...DEV, ...CREDS, namespace: "Web" },
+        'sigsci-envoy: config "sigsci-envoy:namespace" is "Web": expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit. Fix it with: pulumi config set namespace web',
+    ],
+    [
+        "a misspelt key",
+        { ...DEV, ...CREDS, appport: "3000" },
+        'sigsci-envoy: config "sigsci-envoy:appport" is not a setting of this program: did you mean appPort? (appPort is set already). Fix it with: pulumi config rm appport',
+    ],
+    [
+        "a misspelt key whose value would not pass where it belongs",
+        { ...DEV, ...CREDS, agentGrpcPrt: "8080" },
+        'sigsci-envoy: config "sigsci-envoy:agentGrpcPrt" is not a setting of this program: did you mean agentGrpcPort? (agentGrpcPort is set already). Fix it with: pulumi config rm agentGrpcPrt',
+    ],
+    [
+        "a misspelt agent key (its value never shown)",
+        { ...DEV, accessKeyID: "AKID-0123456789", secretAccessKey: "SECRET-abcdefghij" },
+        'sigsci-envoy: config "sigsci-envoy:accessKeyID" is not a setting of this program: did you mean accessKeyId? Fix it with: pulumi config rm accessKeyID && pulumi config set --secret accessKeyId <Agent Access Key>',
+    ],
 ];
 
 describe("stack configuration errors", () => {
@@ -178,11 +267,14 @@ describe("several apps per stack", () => {
     it("makes each entry an app over the top-level defaults, and one fleet for the apps in the service layout", () => {
         const plan = readPlan(several([SHOP, { ...SHOP, appName: "api", appPort: 8081 }, BLOG], { integration: "ext_proc", replicas: "2", agentMaxReplicas: "6", agentNamespace: "waf" }));
         assert.strictEqual(plan.multi, true);
-        assert.deepStrictEqual(plan.apps.map((a) => [a.name, a.layout, a.shared, a.args.namespace, a.args.replicas, a.args.inspection?.integration]), [
-            ["shop", "service", true, "shop", 2, "ext_proc"],
-            ["api", "service", true, "shop", 2, "ext_proc"],
-            ["blog", "sidecar", false, "blog", 2, "ext_proc"],
-        ]);
+        assert.deepStrictEqual(
+            plan.apps.map((a) => [a.name, a.layout, a.shared, a.args.namespace, a.args.replicas, a.args.inspection?.integration]),
+            [
+                ["shop", "service", true, "shop", 2, "ext_proc"],
+                ["api", "service", true, "shop", 2, "ext_proc"],
+                ["blog", "sidecar", false, "blog", 2, "ext_proc"],
+            ],
+        );
         assert.strictEqual(plan.apps[1].args.app.port, 8081);
         // The apps of the fleet hold no credentials and no agent; the sidecar app both.
         assert.strictEqual(plan.apps[0].args.credentials, undefined);
@@ -198,7 +290,10 @@ describe("several apps per stack", () => {
     it("has no fleet when every app runs a sidecar", () => {
         const plan = readPlan(several([BLOG, { ...BLOG, appName: "docs" }]));
         assert.strictEqual(plan.fleet, undefined);
-        assert.deepStrictEqual(plan.apps.map((a) => a.layout), ["sidecar", "sidecar"]);
+        assert.deepStrictEqual(
+            plan.apps.map((a) => a.layout),
+            ["sidecar", "sidecar"],
+        );
     });
 
     for (const key of CONFIG_KEYS.filter((k) => k.input.fleet !== undefined && !k.secret)) {
@@ -245,38 +340,83 @@ function appliedPath(values: Record<string, string>, fix: string): Record<string
 const problemOfPlan = (values: Record<string, string>) => problemOf(values, readPlan);
 
 const MULTI_ERRORS: [string, Record<string, string>, string][] = [
-    ["a port that is not a number, in one app", several([BLOG, { ...BLOG, appName: "docs", appPort: "80a" }]),
-        'sigsci-envoy: config "sigsci-envoy:apps[1].appPort" is "80a": expected a number in decimal notation. Fix it with: pulumi config set --path \'apps[1].appPort\' 8080'],
-    ["a value the component refuses, in one app", several([BLOG, { ...BLOG, appName: "docs", replicas: -2 }]),
-        'sigsci-envoy: config "sigsci-envoy:apps[1].replicas" is -2: expected a whole number from 0 to 10000. Fix it with: pulumi config set --path \'apps[1].replicas\' 3'],
-    ["a bad top-level default, named at the top level", several([BLOG], { appPort: "70000" }),
-        'sigsci-envoy: config "sigsci-envoy:appPort" is 70000: expected a port number from 1 to 65535. Fix it with: pulumi config set appPort 8080'],
-    ["an app without a name", several([BLOG, { appImage: "a:1" }]),
-        'sigsci-envoy: config "sigsci-envoy:apps[1].appName" is not set. Fix it with: pulumi config set --path \'apps[1].appName\' helloworld'],
-    ["two apps of one name", several([BLOG, { ...BLOG, namespace: "shop" }]),
-        'sigsci-envoy: config "sigsci-envoy:apps[1].appName" is "blog", which apps[0] already uses: expected a name of its own. Fix it with: pulumi config set --path \'apps[1].appName\' helloworld'],
-    ["a misspelt key in an app", several([{ ...BLOG, appport: 3000 }]),
-        'sigsci-envoy: config "sigsci-envoy:apps[0].appport" is not a setting of an app: did you mean appPort? Fix it with: pulumi config rm --path \'apps[0].appport\' && pulumi config set --path \'apps[0].appPort\' 3000'],
-    ["a setting of the stack in one app", several([{ ...SHOP, agentMaxReplicas: 4 }]),
-        'sigsci-envoy: config "sigsci-envoy:apps[0].agentMaxReplicas" is set for one app, but it is a setting of the whole stack: set agentMaxReplicas at the top level. Fix it with: pulumi config rm --path \'apps[0].agentMaxReplicas\' && pulumi config set agentMaxReplicas 4'],
-    ["an agent image for an app of the fleet", several([{ ...SHOP, agentImage: "signalsciences/sigsci-agent:4.84.0" }]),
-        'sigsci-envoy: config "sigsci-envoy:apps[0].agentImage" is set for an app of the shared agent fleet (agentLayout "service"): set agentImage at the top level. Fix it with: pulumi config rm --path \'apps[0].agentImage\''],
-    ["an app that disagrees with the fleet's integration", several([SHOP, { ...SHOP, appName: "api", integration: "ext_proc" }]),
-        'sigsci-envoy: config "sigsci-envoy:apps[1].integration" is "ext_proc": expected "ext_authz", as the shared agent Service runs (integration). Fix it with: pulumi config rm --path \'apps[1].integration\''],
-    ["a shared agent fleet of zero pods", several([SHOP], { agentReplicas: "0" }),
+    [
+        "a port that is not a number, in one app",
+        several([BLOG, { ...BLOG, appName: "docs", appPort: "80a" }]),
+        'sigsci-envoy: config "sigsci-envoy:apps[1].appPort" is "80a": expected a number in decimal notation. Fix it with: pulumi config set --path \'apps[1].appPort\' 8080',
+    ],
+    [
+        "a value the component refuses, in one app",
+        several([BLOG, { ...BLOG, appName: "docs", replicas: -2 }]),
+        "sigsci-envoy: config \"sigsci-envoy:apps[1].replicas\" is -2: expected a whole number from 0 to 10000. Fix it with: pulumi config set --path 'apps[1].replicas' 3",
+    ],
+    [
+        "a bad top-level default, named at the top level",
+        several([BLOG], { appPort: "70000" }),
+        'sigsci-envoy: config "sigsci-envoy:appPort" is 70000: expected a port number from 1 to 65535. Fix it with: pulumi config set appPort 8080',
+    ],
+    [
+        "an app without a name",
+        several([BLOG, { appImage: "a:1" }]),
+        "sigsci-envoy: config \"sigsci-envoy:apps[1].appName\" is not set. Fix it with: pulumi config set --path 'apps[1].appName' helloworld",
+    ],
+    [
+        "two apps of one name",
+        several([BLOG, { ...BLOG, namespace: "shop" }]),
+        'sigsci-envoy: config "sigsci-envoy:apps[1].appName" is "blog", which apps[0] already uses: expected a name of its own. Fix it with: pulumi config set --path \'apps[1].appName\' helloworld',
+    ],
+    [
+        "a misspelt key in an app",
+        several([{ ...BLOG, appport: 3000 }]),
+        "sigsci-envoy: config \"sigsci-envoy:apps[0].appport\" is not a setting of an app: did you mean appPort? Fix it with: pulumi config rm --path 'apps[0].appport' && pulumi config set --path 'apps[0].appPort' 3000",
+    ],
+    [
+        "a setting of the stack in one app",
+        several([{ ...SHOP, agentMaxReplicas: 4 }]),
+        "sigsci-envoy: config \"sigsci-envoy:apps[0].agentMaxReplicas\" is set for one app, but it is a setting of the whole stack: set agentMaxReplicas at the top level. Fix it with: pulumi config rm --path 'apps[0].agentMaxReplicas' && pulumi config set agentMaxReplicas 4",
+    ],
+    [
+        "an agent image for an app of the fleet",
+        several([{ ...SHOP, agentImage: "signalsciences/sigsci-agent:4.84.0" }]),
+        'sigsci-envoy: config "sigsci-envoy:apps[0].agentImage" is set for an app of the shared agent fleet (agentLayout "service"): set agentImage at the top level. Fix it with: pulumi config rm --path \'apps[0].agentImage\'',
+    ],
+    [
+        "an app that disagrees with the fleet's integration",
+        several([SHOP, { ...SHOP, appName: "api", integration: "ext_proc" }]),
+        'sigsci-envoy: config "sigsci-envoy:apps[1].integration" is "ext_proc": expected "ext_authz", as the shared agent Service runs (integration). Fix it with: pulumi config rm --path \'apps[1].integration\'',
+    ],
+    [
+        "a shared agent fleet of zero pods",
+        several([SHOP], { agentReplicas: "0" }),
         // Refused by the component's own rule, named as the stack key.
-        'sigsci-envoy: config "sigsci-envoy:agentReplicas" is 0: expected a whole number from 1 to 1000. Fix it with: pulumi config set agentReplicas 2'],
-    ["fleet scaling with no app in the fleet", several([BLOG], { agentMaxReplicas: "4" }),
-        'sigsci-envoy: config "sigsci-envoy:agentMaxReplicas" is set, but no app uses the shared agent fleet (agentLayout "service"). Fix it with: pulumi config rm agentMaxReplicas'],
-    ["an app name beside apps", { ...several([BLOG]), appName: "web" },
-        'sigsci-envoy: config "sigsci-envoy:appName" is set beside apps: give each app its appName in apps. Fix it with: pulumi config rm appName'],
+        'sigsci-envoy: config "sigsci-envoy:agentReplicas" is 0: expected a whole number from 1 to 1000. Fix it with: pulumi config set agentReplicas 2',
+    ],
+    [
+        "fleet scaling with no app in the fleet",
+        several([BLOG], { agentMaxReplicas: "4" }),
+        'sigsci-envoy: config "sigsci-envoy:agentMaxReplicas" is set, but no app uses the shared agent fleet (agentLayout "service"). Fix it with: pulumi config rm agentMaxReplicas',
+    ],
+    [
+        "an app name beside apps",
+        { ...several([BLOG]), appName: "web" },
+        'sigsci-envoy: config "sigsci-envoy:appName" is set beside apps: give each app its appName in apps. Fix it with: pulumi config rm appName',
+    ],
     ["no apps in the list", { ...CREDS, apps: "[]" }, 'sigsci-envoy: config "sigsci-envoy:apps" is an empty list: expected at least one app'],
-    ["apps that are not a list of objects", { ...CREDS, apps: '"shop"' },
-        'sigsci-envoy: config "sigsci-envoy:apps" is "\\"shop\\"": expected a JSON list of objects. Fix it with: pulumi config set apps \'[{"appName":"shop","appImage":"registry.example.com/shop:1.0"}]\''],
-    ["the fleet's namespace without apps", { ...DEV, ...CREDS, agentNamespace: "waf" },
-        'sigsci-envoy: config "sigsci-envoy:agentNamespace" is set, but apps is not (it belongs to the agent fleet several apps share). Fix it with: pulumi config rm agentNamespace'],
-    ["a bad fleet namespace", several([SHOP], { agentNamespace: "WAF" }),
-        'sigsci-envoy: config "sigsci-envoy:agentNamespace" is "WAF": expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit. Fix it with: pulumi config set agentNamespace waf'],
+    [
+        "apps that are not a list of objects",
+        { ...CREDS, apps: '"shop"' },
+        'sigsci-envoy: config "sigsci-envoy:apps" is "\\"shop\\"": expected a JSON list of objects. Fix it with: pulumi config set apps \'[{"appName":"shop","appImage":"registry.example.com/shop:1.0"}]\'',
+    ],
+    [
+        "the fleet's namespace without apps",
+        { ...DEV, ...CREDS, agentNamespace: "waf" },
+        'sigsci-envoy: config "sigsci-envoy:agentNamespace" is set, but apps is not (it belongs to the agent fleet several apps share). Fix it with: pulumi config rm agentNamespace',
+    ],
+    [
+        "a bad fleet namespace",
+        several([SHOP], { agentNamespace: "WAF" }),
+        'sigsci-envoy: config "sigsci-envoy:agentNamespace" is "WAF": expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit. Fix it with: pulumi config set agentNamespace waf',
+    ],
 ];
 
 describe("stack configuration errors, several apps", () => {

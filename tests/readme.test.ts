@@ -17,7 +17,11 @@ const SCRIPTS = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf
 
 /** GitHub's anchor of a Markdown heading. */
 function anchor(heading: string): string {
-    return heading.trim().toLowerCase().replace(/[^\w\- ]/g, "").replace(/ /g, "-");
+    return heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\w\- ]/g, "")
+        .replace(/ /g, "-");
 }
 
 function headings(markdown: string): string[] {
@@ -28,7 +32,9 @@ describe("README", () => {
     it("shows a verifier snippet that runs as written", () => {
         const block = /In code \(a CI step of your own, a test of your manifests\), it is one call on plain objects:\n\n```typescript\n([\s\S]*?)```/.exec(README);
         assert.ok(block, "the snippet is in the README");
-        const js = ts.transpileModule(block![1].replace('"sigsci-envoy/traffic"', JSON.stringify(path.join(REPO, "bin/sdk/traffic"))), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+        const js = ts.transpileModule(block![1].replace('"sigsci-envoy/traffic"', JSON.stringify(path.join(REPO, "bin/sdk/traffic"))), {
+            compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+        }).outputText;
         const dir = scratchDir("readme");
         fs.writeFileSync(path.join(dir, "snippet.js"), js);
         const run = (objects: any[]) => {
@@ -42,7 +48,10 @@ describe("README", () => {
         delete open.find((o: any) => o.kind === "NetworkPolicy").spec.ingress[0].ports;
         const failed = run(open);
         assert.strictEqual(failed.status, 1, failed.stderr);
-        assert.ok(failed.lines.some((l) => l.startsWith("error app-bypass: Deployment default/helloworld:")), failed.lines.join("\n"));
+        assert.ok(
+            failed.lines.some((l) => l.startsWith("error app-bypass: Deployment default/helloworld:")),
+            failed.lines.join("\n"),
+        );
     });
 
     it("shows every default as the code has it (npm run docs writes the table)", () => {
@@ -52,15 +61,18 @@ describe("README", () => {
     it("shows only npm scripts that exist", () => {
         const used = [...README.matchAll(/npm run (?:-s )?([\w:-]+)/g)].map((m) => m[1]);
         assert.ok(used.length >= 8, used.join(", "));
-        assert.deepStrictEqual(used.filter((s) => !(s in SCRIPTS)), []);
+        assert.deepStrictEqual(
+            used.filter((s) => !(s in SCRIPTS)),
+            [],
+        );
     });
 
-    it("says what CI runs, and CI runs it: npm ci, then what npm run check runs (type check, tests, package checks)", () => {
+    it("says what CI runs, and CI runs it: npm ci, then what npm run check runs (lint, type check, tests, package checks)", () => {
         const ci = fs.readFileSync(path.join(REPO, ".ci/run"), "utf8");
         const commands = ci.split("\n").filter((l) => l.startsWith("npm "));
-        assert.deepStrictEqual(commands, ["npm ci --no-audit --no-fund", "npm run typecheck", "npm test", "npm run test:package"]);
+        assert.deepStrictEqual(commands, ["npm ci --no-audit --no-fund", "npm run lint", "npm run typecheck", "npm test", "npm run test:package"]);
         assert.strictEqual(SCRIPTS.check, commands.slice(1).join(" && "));
-        assert.match(README, /npm run check {3}# what CI runs: the type check, npm test and npm run test:package/);
+        assert.match(README, /npm run check {3}# what CI runs: the linter and formatter check, the type check, npm test and npm run test:package/);
     });
 
     it("links only to files and headings that are there", () => {

@@ -25,13 +25,50 @@ type Form = [yaml: string, cli: string];
 
 // The first form of each key is a good one, and drawn most often, so that many stacks deploy.
 const FORMS: Record<string, Form[]> = {
-    appPort: [["8080", "8080"], ["0x1F90", "0x1F90"], ["'3000'", "3000"], ["9999", "9999"], ["~", ""], ["!!int 8081", "8081"], ["!!str 8082", "8082"], ["!!int 0x1F90", "0x1F90"]],
-    replicas: [["2", "2"], [".inf", ".inf"], ["1.0", "1.0"], ["-1", "-1"]],
-    failOpen: [["false", "false"], ["True", "True"], ["yes", "yes"], ['"false"', "false"]],
-    appArgs: [['["localhost:8080"]', '["localhost:8080"]'], ["[localhost:8080, 5]", '["localhost:8080",5]'], ["localhost:8080", "localhost:8080"]],
-    inspectionTimeout: [["0.2s", "0.2s"], ["0.000000001s", "0.000000001s"], ["200ms", "200ms"]],
-    accessKeyId: [['"AKID-PARITY"', "AKID-PARITY"], ["{secure: v1:AAAA}", "AKID-FROM-SECRETS"], ['"  "', "  "]],
-    podLabels: [["{team: payments}", '{"team":"payments"}'], ["{team: yes}", '{"team":true}'], ['{"app.kubernetes.io/name": x}', '{"app.kubernetes.io/name":"x"}'], ["{team: !!str yes}", '{"team":"yes"}'], ["{team: !!int 0x10}", '{"team":16}']],
+    appPort: [
+        ["8080", "8080"],
+        ["0x1F90", "0x1F90"],
+        ["'3000'", "3000"],
+        ["9999", "9999"],
+        ["~", ""],
+        ["!!int 8081", "8081"],
+        ["!!str 8082", "8082"],
+        ["!!int 0x1F90", "0x1F90"],
+    ],
+    replicas: [
+        ["2", "2"],
+        [".inf", ".inf"],
+        ["1.0", "1.0"],
+        ["-1", "-1"],
+    ],
+    failOpen: [
+        ["false", "false"],
+        ["True", "True"],
+        ["yes", "yes"],
+        ['"false"', "false"],
+    ],
+    appArgs: [
+        ['["localhost:8080"]', '["localhost:8080"]'],
+        ["[localhost:8080, 5]", '["localhost:8080",5]'],
+        ["localhost:8080", "localhost:8080"],
+    ],
+    inspectionTimeout: [
+        ["0.2s", "0.2s"],
+        ["0.000000001s", "0.000000001s"],
+        ["200ms", "200ms"],
+    ],
+    accessKeyId: [
+        ['"AKID-PARITY"', "AKID-PARITY"],
+        ["{secure: v1:AAAA}", "AKID-FROM-SECRETS"],
+        ['"  "', "  "],
+    ],
+    podLabels: [
+        ["{team: payments}", '{"team":"payments"}'],
+        ["{team: yes}", '{"team":true}'],
+        ['{"app.kubernetes.io/name": x}', '{"app.kubernetes.io/name":"x"}'],
+        ["{team: !!str yes}", '{"team":"yes"}'],
+        ["{team: !!int 0x10}", '{"team":16}'],
+    ],
 };
 
 const form = (forms: Form[]) => fc.oneof({ weight: 4, arbitrary: fc.constant(forms[0]) }, { weight: 1, arbitrary: fc.constantFrom(...forms.slice(1)) });
@@ -40,7 +77,12 @@ const form = (forms: Form[]) => fc.oneof({ weight: 4, arbitrary: fc.constant(for
 const stacks = fc.record({
     // The agent keys are always set: a stack file without them renders with placeholders (the
     // render's one documented difference: they are set per stack with pulumi config set --secret).
-    forms: fc.record(Object.fromEntries(Object.entries(FORMS).map(([k, forms]) => [k, k === "accessKeyId" ? form(forms) : fc.option(form(forms), { nil: undefined })])) as Record<string, fc.Arbitrary<Form | undefined>>),
+    forms: fc.record(
+        Object.fromEntries(Object.entries(FORMS).map(([k, forms]) => [k, k === "accessKeyId" ? form(forms) : fc.option(form(forms), { nil: undefined })])) as Record<
+            string,
+            fc.Arbitrary<Form | undefined>
+        >,
+    ),
     merged: fc.boolean(),
 });
 
@@ -101,7 +143,10 @@ describe("the render and pulumi up read a stack alike (fast-check)", () => {
     });
 
     it("reads each hand-written form as the CLI hands it to the program", () => {
-        for (const s of [{ forms: Object.fromEntries(Object.entries(FORMS).map(([k, f]) => [k, f[1] ?? f[0]])), merged: true }, { forms: Object.fromEntries(Object.entries(FORMS).map(([k, f]) => [k, f[0]])), merged: false }]) {
+        for (const s of [
+            { forms: Object.fromEntries(Object.entries(FORMS).map(([k, f]) => [k, f[1] ?? f[0]])), merged: true },
+            { forms: Object.fromEntries(Object.entries(FORMS).map(([k, f]) => [k, f[0]])), merged: false },
+        ]) {
             const { yaml, cli, secretKeys } = stackFile(s);
             const read = stackConfigOf(yaml, PROJECT);
             assert.deepStrictEqual(read.encrypted, secretKeys);

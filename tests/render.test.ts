@@ -38,7 +38,10 @@ describe("committed stacks", () => {
             assert.strictEqual(first.yaml, second.yaml);
             const docs = loadAll(first.yaml) as any[];
             // The apply stream: every object but the credentials Secrets, which hold only placeholders.
-            assert.deepStrictEqual(docs, first.objects.filter((o) => o.kind !== "Secret"));
+            assert.deepStrictEqual(
+                docs,
+                first.objects.filter((o) => o.kind !== "Secret"),
+            );
             assert.deepStrictEqual(docs, first.applyObjects);
             for (const o of first.objects) {
                 validateKubernetesObject(o);
@@ -50,9 +53,15 @@ describe("committed stacks", () => {
 
     it("dev is Fastly's guide example: sidecar, helloworld on localhost:8080, the agent on the pod's loopback port 9999 with response data", async () => {
         const r = await renderedStack("dev");
-        assert.deepStrictEqual(r.objects.map((o) => o.kind), ["Secret", "ConfigMap", "Service", "Deployment", "PodDisruptionBudget", "NetworkPolicy"]);
+        assert.deepStrictEqual(
+            r.objects.map((o) => o.kind),
+            ["Secret", "ConfigMap", "Service", "Deployment", "PodDisruptionBudget", "NetworkPolicy"],
+        );
         const pod = r.objects.find((o) => o.kind === "Deployment").spec.template.spec;
-        assert.deepStrictEqual(pod.containers.map((c: any) => c.name), ["envoy", "app", "sigsci-agent"]);
+        assert.deepStrictEqual(
+            pod.containers.map((c: any) => c.name),
+            ["envoy", "app", "sigsci-agent"],
+        );
         assert.deepStrictEqual(pod.containers[1].args, ["localhost:8080"]);
         const env = Object.fromEntries(pod.containers[2].env.filter((e: any) => e.value).map((e: any) => [e.name, e.value]));
         // The guide's two settings, the startup probe it offers, and the client IP from Envoy's own header.
@@ -78,7 +87,12 @@ describe("committed stacks", () => {
         // ext_authz with response data: no more agents than the 4 Envoy pods that each keep one.
         assert.deepStrictEqual(r.objects.find((o) => o.kind === "HorizontalPodAutoscaler").spec.maxReplicas, 4);
         // The existing Secret must be where the agents read it, and the summary says how to make it.
-        assert.ok(r.summary.includes("note: Secret web/sigsci.production-site is read by the pods (keys accesskeyid, secretaccesskey) but not created by the program: it must exist before they start, e.g.:"), r.summary.join("\n"));
+        assert.ok(
+            r.summary.includes(
+                "note: Secret web/sigsci.production-site is read by the pods (keys accesskeyid, secretaccesskey) but not created by the program: it must exist before they start, e.g.:",
+            ),
+            r.summary.join("\n"),
+        );
         assert.ok(r.summary.includes("  kubectl -n web create secret generic sigsci.production-site --from-literal=accesskeyid=<Agent Access Key> --from-literal=secretaccesskey=<Agent Secret Key>"));
         assert.ok(r.summary.includes("  kubectl create namespace web"));
     });
@@ -95,7 +109,10 @@ describe("the staging stack: several apps, one agent fleet", () => {
         for (const name of ["shop-web", "shop-api"]) assert.deepStrictEqual(containers(apps.find((d) => d.metadata.name === name)), ["envoy", "app"]);
         // One fleet in waf, in ext_proc mode, admitting the shop namespace's Envoy pods only.
         const fleet = deployments.filter((d) => !apps.includes(d));
-        assert.deepStrictEqual(fleet.map((d) => `${d.metadata.namespace}/${d.metadata.name}`), ["waf/waf-agents"]);
+        assert.deepStrictEqual(
+            fleet.map((d) => `${d.metadata.namespace}/${d.metadata.name}`),
+            ["waf/waf-agents"],
+        );
         assert.ok(fleet[0].spec.template.spec.containers[0].env.some((e: any) => e.name === "SIGSCI_ENVOY_EXTPROC_ENABLED" && e.value === "true"));
         const policy = r.objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.namespace === "waf");
         assert.deepStrictEqual(policy.spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values, ["shop"]);
@@ -111,7 +128,10 @@ describe("render and secrets", () => {
         for (const text of [r.yaml, r.summary.join("\n")]) {
             assert.ok(!text.includes("AKID-PLAINTEXT-1234") && !text.includes("SECRET-PLAINTEXT-5678"));
         }
-        assert.ok(r.summary.some((l) => l.startsWith('warning: "sigsci-envoy:accessKeyId" is in plain text')), r.summary.join("\n"));
+        assert.ok(
+            r.summary.some((l) => l.startsWith('warning: "sigsci-envoy:accessKeyId" is in plain text')),
+            r.summary.join("\n"),
+        );
     });
 
     it("renders encrypted agent keys as placeholders and says so", async () => {
@@ -142,10 +162,16 @@ describe("stack layouts", () => {
         const config = { ...DEV, "sigsci-envoy:agentLayout": "service" };
         delete config["sigsci-envoy:agentGrpcPort"];
         const r = await renderStack("scratch", scratchProject(config));
-        const deployments = r.objects.filter((o) => o.kind === "Deployment").map((d) => d.metadata.name).sort();
+        const deployments = r.objects
+            .filter((o) => o.kind === "Deployment")
+            .map((d) => d.metadata.name)
+            .sort();
         assert.deepStrictEqual(deployments, ["helloworld", "helloworld-agent"]);
         const app = r.objects.find((o) => o.kind === "Deployment" && o.metadata.name === "helloworld");
-        assert.deepStrictEqual(app.spec.template.spec.containers.map((c: any) => c.name), ["envoy", "app"]);
+        assert.deepStrictEqual(
+            app.spec.template.spec.containers.map((c: any) => c.name),
+            ["envoy", "app"],
+        );
     });
 });
 
@@ -165,10 +191,16 @@ describe("render command", () => {
         // The placeholder Secret never reaches kubectl apply: the summary says how to create the real one.
         assert.ok(r.stdout.startsWith("---\napiVersion: v1\nkind: ConfigMap\n"));
         assert.ok(!/^kind: Secret$/m.test(r.stdout) && !r.stdout.includes("<redacted>"));
-        assert.match(r.stderr, /^sigsci-envoy render: stack "dev", 5 objects to apply \(ConfigMap 1, Service 1, Deployment 1, PodDisruptionBudget 1, NetworkPolicy 1\), and 1 Secret to create \(below\)$/m);
+        assert.match(
+            r.stderr,
+            /^sigsci-envoy render: stack "dev", 5 objects to apply \(ConfigMap 1, Service 1, Deployment 1, PodDisruptionBudget 1, NetworkPolicy 1\), and 1 Secret to create \(below\)$/m,
+        );
         const secret = (await renderedStack("dev")).objects.find((o) => o.kind === "Secret").metadata.name;
         assert.ok(r.stderr.includes(`note: Secret default/${secret} is not in the output`), r.stderr);
-        assert.ok(r.stderr.includes(`  kubectl -n default create secret generic ${secret} --from-literal=accesskeyid=<Agent Access Key> --from-literal=secretaccesskey=<Agent Secret Key>\n`), r.stderr);
+        assert.ok(
+            r.stderr.includes(`  kubectl -n default create secret generic ${secret} --from-literal=accesskeyid=<Agent Access Key> --from-literal=secretaccesskey=<Agent Secret Key>\n`),
+            r.stderr,
+        );
         // The Secret it names is the one the Deployment reads the keys from.
         const agent = (await renderedStack("dev")).objects.find((o) => o.kind === "Deployment").spec.template.spec.containers.find((c: any) => c.name === "sigsci-agent");
         assert.ok(agent.env.filter((e: any) => e.valueFrom).every((e: any) => e.valueFrom.secretKeyRef.name === secret));
@@ -237,9 +269,12 @@ describe("stack configuration errors, through the program", () => {
         const values = { ...DEV, "sigsci-envoy:accessKeyId": "a", "sigsci-envoy:secretAccessKey": "b", "sigsci-envoy:appPort": "80a" };
         // Pulumi hands the program every value as a string (structured ones as JSON).
         const config = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-        await assert.rejects(evaluate(() => require(PROGRAM), { config, project: "sigsci-envoy" }), {
-            message: 'sigsci-envoy: config "sigsci-envoy:appPort" is "80a": expected a number in decimal notation. Fix it with: pulumi config set appPort 8080',
-        });
+        await assert.rejects(
+            evaluate(() => require(PROGRAM), { config, project: "sigsci-envoy" }),
+            {
+                message: 'sigsci-envoy: config "sigsci-envoy:appPort" is "80a": expected a number in decimal notation. Fix it with: pulumi config set appPort 8080',
+            },
+        );
     });
 });
 
@@ -262,7 +297,8 @@ describe("render refuses what pulumi up would refuse", () => {
     it("one agent key without the other", async () => {
         const dir = scratchProject({ ...DEV, "sigsci-envoy:accessKeyId": { secure: "v1:AAAA" } });
         await assert.rejects(renderStack("scratch", dir), {
-            message: 'sigsci-envoy: config "sigsci-envoy:secretAccessKey" is not set (give both agent keys as secrets, or existingSecretName). Fix it with: pulumi config set --secret secretAccessKey <Agent Secret Key>',
+            message:
+                'sigsci-envoy: config "sigsci-envoy:secretAccessKey" is not set (give both agent keys as secrets, or existingSecretName). Fix it with: pulumi config set --secret secretAccessKey <Agent Secret Key>',
         });
     });
 
@@ -281,7 +317,10 @@ describe("render refuses what pulumi up would refuse", () => {
         fs.mkdirSync(path.join(dir, "bin"));
         const sdk = JSON.stringify(path.join(REPO, "bin/sdk"));
         const sdkPulumi = JSON.stringify(path.join(REPO, "node_modules/@pulumi/pulumi"));
-        fs.writeFileSync(path.join(dir, "bin", "late.js"), `const pulumi = require(${sdkPulumi});\nconst { EnvoyApp } = require(${sdk});\nnew EnvoyApp("web", { app: { image: "a:1", port: pulumi.output(70000) }, credentials: { existingSecretName: "s" } });\n`);
+        fs.writeFileSync(
+            path.join(dir, "bin", "late.js"),
+            `const pulumi = require(${sdkPulumi});\nconst { EnvoyApp } = require(${sdk});\nnew EnvoyApp("web", { app: { image: "a:1", port: pulumi.output(70000) }, credentials: { existingSecretName: "s" } });\n`,
+        );
         await assert.rejects(renderStack("scratch", dir), { message: 'sigsci-envoy: invalid "app.port": got 70000; expected a port number from 1 to 65535' });
     });
 });

@@ -80,7 +80,23 @@ const ALLOWED: Record<string, string[]> = {
     program: ["sdk/index", "sdk/args", "sdk/settings", "sdk/components", "sdk/vocabulary"],
     tools: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/vocabulary", "sdk/render", "sdk/cli", "program"],
     scripts: ["tools", "sdk/index", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/render", "sdk/cli", "policy"],
-    tests: ["sdk/index", "sdk/args", "sdk/settings", "sdk/envoy", "sdk/kube", "sdk/traffic", "sdk/guide", "sdk/components", "sdk/vocabulary", "sdk/render", "sdk/pack", "sdk/cli", "program", "policy", "tools"],
+    tests: [
+        "sdk/index",
+        "sdk/args",
+        "sdk/settings",
+        "sdk/envoy",
+        "sdk/kube",
+        "sdk/traffic",
+        "sdk/guide",
+        "sdk/components",
+        "sdk/vocabulary",
+        "sdk/render",
+        "sdk/pack",
+        "sdk/cli",
+        "program",
+        "policy",
+        "tools",
+    ],
     examples: [],
     policy: [],
 };
@@ -141,7 +157,8 @@ describe("repository structure", () => {
     it("the policy pack imports the package only by its name and its public entry points, as a published pack does", () => {
         for (const [file, { packages }] of graph) {
             if (!file.startsWith(`policy${path.sep}`)) continue;
-            for (const p of packages.filter((x) => x.startsWith("sigsci-envoy"))) assert.ok(["sigsci-envoy", "sigsci-envoy/traffic", "sigsci-envoy/guide", "sigsci-envoy/pack"].includes(p), `${file} -> ${p}`);
+            for (const p of packages.filter((x) => x.startsWith("sigsci-envoy")))
+                assert.ok(["sigsci-envoy", "sigsci-envoy/traffic", "sigsci-envoy/guide", "sigsci-envoy/pack"].includes(p), `${file} -> ${p}`);
             const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "policy/package.json"), "utf8"));
             for (const p of packages) {
                 const name = p.startsWith("@") ? p.split("/").slice(0, 2).join("/") : p.split("/")[0];
@@ -159,7 +176,12 @@ describe("repository structure", () => {
     });
 
     it("has the tests make scratch directories only through support/scratch.ts, which removes them when the run ends", () => {
-        const stray = [...graph.keys()].filter((f) => f.startsWith(`tests${path.sep}`) && ![path.join("tests", "support", "scratch.ts"), path.join("tests", "structure.test.ts")].includes(f) && /mkdtemp(Sync)?\(|os\.tmpdir\(/.test(fs.readFileSync(path.join(REPO, f), "utf8")));
+        const stray = [...graph.keys()].filter(
+            (f) =>
+                f.startsWith(`tests${path.sep}`) &&
+                ![path.join("tests", "support", "scratch.ts"), path.join("tests", "structure.test.ts")].includes(f) &&
+                /mkdtemp(Sync)?\(|os\.tmpdir\(/.test(fs.readFileSync(path.join(REPO, f), "utf8")),
+        );
         assert.deepStrictEqual(stray, []);
     });
 

@@ -31,7 +31,13 @@ describe("the Kubernetes schema check", () => {
         const schema = JSON.parse(fs.readFileSync(KUBERNETES_SCHEMA_FILE, "utf8"));
         assert.strictEqual(stampOf(schema), kubernetesModelsVersion());
         assert.deepStrictEqual(Object.keys(schema.definitions.KubeKinds.properties).sort(), [
-            "apps/v1/Deployment", "autoscaling/v2/HorizontalPodAutoscaler", "networking.k8s.io/v1/NetworkPolicy", "policy/v1/PodDisruptionBudget", "v1/ConfigMap", "v1/Secret", "v1/Service",
+            "apps/v1/Deployment",
+            "autoscaling/v2/HorizontalPodAutoscaler",
+            "networking.k8s.io/v1/NetworkPolicy",
+            "policy/v1/PodDisruptionBudget",
+            "v1/ConfigMap",
+            "v1/Secret",
+            "v1/Service",
         ]);
     });
 
@@ -91,8 +97,14 @@ describe("the Envoy proto check", () => {
         b.static_resources.clusters[0].http2_protocol_options = {};
         b.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value = 70000;
         const problems = envoyConfigProblems(b);
-        assert.ok(problems.some((p) => /http2_protocol_options: deprecated/.test(p)), problems.join("\n"));
-        assert.ok(problems.some((p) => /port_value: must be at most 65535/.test(p)), problems.join("\n"));
+        assert.ok(
+            problems.some((p) => /http2_protocol_options: deprecated/.test(p)),
+            problems.join("\n"),
+        );
+        assert.ok(
+            problems.some((p) => /port_value: must be at most 65535/.test(p)),
+            problems.join("\n"),
+        );
     });
 
     it("resolves the @type of an Any and checks the message inside", () => {
@@ -103,10 +115,13 @@ describe("the Envoy proto check", () => {
                 explicit_http_config: { http2_protocol_option: {} },
             },
         };
-        assert.deepStrictEqual(envoyConfigProblems(b), [
-            "$.static_resources.clusters[0].typed_extension_protocol_options.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.explicit_http_config: one of http_protocol_options, http2_protocol_options, http3_protocol_options is required",
-            "$.static_resources.clusters[0].typed_extension_protocol_options.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.explicit_http_config.http2_protocol_option: unknown field of envoy.extensions.upstreams.http.v3.HttpProtocolOptions.ExplicitHttpConfig",
-        ].sort());
+        assert.deepStrictEqual(
+            envoyConfigProblems(b),
+            [
+                "$.static_resources.clusters[0].typed_extension_protocol_options.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.explicit_http_config: one of http_protocol_options, http2_protocol_options, http3_protocol_options is required",
+                "$.static_resources.clusters[0].typed_extension_protocol_options.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.explicit_http_config.http2_protocol_option: unknown field of envoy.extensions.upstreams.http.v3.HttpProtocolOptions.ExplicitHttpConfig",
+            ].sort(),
+        );
     });
 
     it("refuses an unknown @type and a required field left out", () => {
@@ -114,6 +129,9 @@ describe("the Envoy proto check", () => {
         b.static_resources.clusters[0].typed_extension_protocol_options = { x: { "@type": "type.googleapis.com/envoy.Nope" } };
         delete b.static_resources.clusters[0].name;
         const problems = envoyConfigProblems(b);
-        assert.ok(problems.some((p) => /unknown @type type.googleapis.com\/envoy.Nope/.test(p)), problems.join("\n"));
+        assert.ok(
+            problems.some((p) => /unknown @type type.googleapis.com\/envoy.Nope/.test(p)),
+            problems.join("\n"),
+        );
     });
 });

@@ -66,7 +66,11 @@ export const SCENARIOS: Record<string, Spec> = {
         { component: "EnvoyApp", name: "helloworld", args: guideArgs({ credentials: { existingSecretName: "sigsci.site" }, inspection: { integration: "ext_proc" }, agent: { startupProbe: true } }) },
     ],
     "agent-service-tls": [
-        { component: "EnvoyApp", name: "helloworld", args: guideArgs({ namespace: "default", replicas: 3, agentService: { create: { autoscaling: { maxReplicas: 3 }, tls: { secretName: "agent-tls" } }, tlsCaSecretName: "agent-ca" } }) },
+        {
+            component: "EnvoyApp",
+            name: "helloworld",
+            args: guideArgs({ namespace: "default", replicas: 3, agentService: { create: { autoscaling: { maxReplicas: 3 }, tls: { secretName: "agent-tls" } }, tlsCaSecretName: "agent-ca" } }),
+        },
     ],
     "shared-agent-service": [
         { component: "AgentService", name: "agents", args: { credentials: GUIDE_KEYS, namespace: "waf", clientNamespaces: ["shop", "blog"], integration: "ext_proc", replicas: 3 } },

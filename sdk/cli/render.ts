@@ -13,7 +13,6 @@ import { RENDER_USAGE } from "./render-usage";
 
 export { RENDER_USAGE };
 
-
 /** How a repository renders its own program (the compiled entry, placeholders for keys set per developer). */
 export interface RenderSetup {
     projectDir?: string;

@@ -11,7 +11,6 @@ import { VERIFY_USAGE } from "./verify-usage";
 
 export { VERIFY_USAGE };
 
-
 export interface VerifyResult {
     /** Every mandatory rule holds. */
     passed: boolean;
@@ -63,9 +62,19 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
         io.stdout(JSON.stringify(result, null, 2) + "\n");
     } else {
         const lines = [`sigsci-envoy verify: ${objects.length} objects`, trafficVerdict(report)];
-        for (const p of report.paths) lines.push(`  inspected: ${p.envoy} listener ${p.listener} (${p.integration}${p.failOpen ? ", fails open" : ""}) -> ${[...new Set(p.calls.flatMap((c) => c.agents.map((a) => `${a.workload} ${a.listen}`)))].join(", ")}`);
+        for (const p of report.paths)
+            lines.push(
+                `  inspected: ${p.envoy} listener ${p.listener} (${p.integration}${p.failOpen ? ", fails open" : ""}) -> ${[...new Set(p.calls.flatMap((c) => c.agents.map((a) => `${a.workload} ${a.listen}`)))].join(", ")}`,
+            );
         for (const v of reported) for (const f of v.findings) lines.push(`${v.enforcementLevel} ${v.rule}: ${f.object}: ${f.message} [${f.code}]${f.path ? ` at ${f.path}` : ""}`);
-        lines.push(passed ? "passed: no mandatory rule is violated" : `failed: ${reported.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.rule).join(", ")}`);
+        lines.push(
+            passed
+                ? "passed: no mandatory rule is violated"
+                : `failed: ${reported
+                      .filter((v) => v.enforcementLevel === "mandatory")
+                      .map((v) => v.rule)
+                      .join(", ")}`,
+        );
         io.stdout(lines.join("\n") + "\n");
     }
     return passed ? 0 : 1;
@@ -88,7 +97,8 @@ function readConfig(file: string): { settings: Record<string, Record<string, any
     const settings: Record<string, Record<string, any>> = {};
     const levels: Record<string, string> = {};
     for (const [rule, value] of Object.entries(parsed)) {
-        if (!PACK_RULES.some((r) => r.name === rule) && rule !== "all") throw new ManifestError(`--config ${file}: no rule ${JSON.stringify(rule)} (the pack has ${PACK_RULES.map((r) => r.name).join(", ")})`);
+        if (!PACK_RULES.some((r) => r.name === rule) && rule !== "all")
+            throw new ManifestError(`--config ${file}: no rule ${JSON.stringify(rule)} (the pack has ${PACK_RULES.map((r) => r.name).join(", ")})`);
         const level = typeof value === "string" ? value : (value as any)?.enforcementLevel;
         if (level !== undefined && !LEVELS.includes(level)) throw new ManifestError(`--config ${file}: ${rule}: enforcement level ${JSON.stringify(level)}: expected one of ${LEVELS.join(", ")}`);
         if (level !== undefined) levels[rule] = level;

@@ -40,10 +40,14 @@ export function serviceClaims(name: string, s: AgentServiceSettings, instance: o
 function prepare(name: string, args: AgentServiceArgs, opts: pulumi.ComponentResourceOptions | undefined): Prepared {
     const instance = {};
     const fallback = providerNamespace(opts);
-    const settings = checkedSettings(args, (plain) => resolveAgentServiceSettings(name, plain), (s) => {
-        const [owner, objects] = serviceClaims(name, s, instance);
-        claim(owner, name, objects, fallback);
-    });
+    const settings = checkedSettings(
+        args,
+        (plain) => resolveAgentServiceSettings(name, plain),
+        (s) => {
+            const [owner, objects] = serviceClaims(name, s, instance);
+            claim(owner, name, objects, fallback);
+        },
+    );
     return { settings, credentials: credentialsInput(args) };
 }
 
@@ -109,7 +113,9 @@ export class AgentService extends pulumi.ComponentResource {
         // by its bare name: it resolves in the app pod's own namespace, the only one admitted (an
         // app elsewhere resolves nothing, and its pod never turns Ready).
         links.set(this, {
-            endpoint: pulumi.all([settings.output((s) => (s.namespace === undefined && s.clientNamespaces === undefined ? endpointText(s.endpoint) : undefined)), this.grpcEndpoint]).apply(([bare, full]) => bare ?? full),
+            endpoint: pulumi
+                .all([settings.output((s) => (s.namespace === undefined && s.clientNamespaces === undefined ? endpointText(s.endpoint) : undefined)), this.grpcEndpoint])
+                .apply(([bare, full]) => bare ?? full),
             clientNamespaces: settings.output((s) => s.clientNamespaces),
         });
         this.secretName = children.output((c) => c?.secretName as pulumi.Output<string>);

@@ -28,15 +28,23 @@ export function appClaims(name: string, s: AppSettings, instance: object): [Owne
 function prepare(name: string, args: EnvoyAppArgs, opts: pulumi.ComponentResourceOptions | undefined): Resolved<AppSettings> {
     const instance = {};
     const fallback = providerNamespace(opts);
-    return checkedSettings(args, (plain) => resolveAppSettings(name, plain), (s) => {
-        for (const [owner, objects] of appClaims(name, s, instance)) claim(owner, name, objects, fallback);
-        // A bootstrap of the user's: built only if the verifier proves it, or the user acknowledges what it finds.
-        const findings = ownConfigFindings(s);
-        if (findings.length > 0 && !isPending(s.envoy) && s.envoy.acknowledgeVerifierFindings !== true) {
-            const input = s.envoy.configOverride !== undefined ? "envoy.configOverride" : "envoy.extraConfig";
-            refuseAs(input, `a bootstrap the traffic-path verifier rejects (${findings.map(findingText).join("; ")})`, "one in which every request is proven inspected; or set envoy.acknowledgeVerifierFindings: true to deploy it anyway, with these findings annotated on the Deployment and in the acknowledgedFindings output");
-        }
-    });
+    return checkedSettings(
+        args,
+        (plain) => resolveAppSettings(name, plain),
+        (s) => {
+            for (const [owner, objects] of appClaims(name, s, instance)) claim(owner, name, objects, fallback);
+            // A bootstrap of the user's: built only if the verifier proves it, or the user acknowledges what it finds.
+            const findings = ownConfigFindings(s);
+            if (findings.length > 0 && !isPending(s.envoy) && s.envoy.acknowledgeVerifierFindings !== true) {
+                const input = s.envoy.configOverride !== undefined ? "envoy.configOverride" : "envoy.extraConfig";
+                refuseAs(
+                    input,
+                    `a bootstrap the traffic-path verifier rejects (${findings.map(findingText).join("; ")})`,
+                    "one in which every request is proven inspected; or set envoy.acknowledgeVerifierFindings: true to deploy it anyway, with these findings annotated on the Deployment and in the acknowledgedFindings output",
+                );
+            }
+        },
+    );
 }
 
 function registerAll(parent: EnvoyApp, name: string, args: EnvoyAppArgs, settings: Resolved<AppSettings>, shape: AppShape) {
@@ -93,7 +101,12 @@ export class EnvoyApp extends pulumi.ComponentResource {
         this.serviceName = children.output((c) => childName(c?.Service));
         this.frontUrl = pulumi.all([this.serviceName, this.namespace, settings.output((s) => s.service.port)]).apply(([svc, ns, port]) => `http://${clusterDomainName(svc, ns)}:${port}`);
         // The sidecar's address in the pod; an agent Service's by its full name, in the namespace it is in.
-        this.agentGrpcEndpoint = pulumi.all([settings.output((s) => (s.agent ? agentListenAddress(s.agent) : s.agentService!.create ? undefined : endpointText(s.agentService!.endpoint))), this.namespace, settings.output((s) => (s.agentService?.create ? { name: s.agentService.create.name, port: s.agentService.create.agent.grpcPort } : undefined))])
+        this.agentGrpcEndpoint = pulumi
+            .all([
+                settings.output((s) => (s.agent ? agentListenAddress(s.agent) : s.agentService!.create ? undefined : endpointText(s.agentService!.endpoint))),
+                this.namespace,
+                settings.output((s) => (s.agentService?.create ? { name: s.agentService.create.name, port: s.agentService.create.agent.grpcPort } : undefined)),
+            ])
             .apply(([given, ns, own]) => given ?? `${clusterDomainName(own!.name, ns)}:${own!.port}`);
         this.acknowledgedFindings = settings.output((s) => (s.envoy.acknowledgeVerifierFindings === true ? ownConfigFindings(s).map(findingText) : []));
         this.registerOutputs({

@@ -146,10 +146,14 @@ export class Resolved<S> {
     register<Shape, C>(shape: (partial: S) => Shape | undefined, register: (shape: Shape) => C): Resolved<C | undefined> {
         const now = shape(this.partial);
         if (now !== undefined) return Resolved.now(register(now));
-        return Resolved.later(pulumi.output(this.settled.then((s) => {
-            const later = shape(s);
-            return later === undefined ? undefined : register(later);
-        })) as pulumi.Output<C | undefined>);
+        return Resolved.later(
+            pulumi.output(
+                this.settled.then((s) => {
+                    const later = shape(s);
+                    return later === undefined ? undefined : register(later);
+                }),
+            ) as pulumi.Output<C | undefined>,
+        );
     }
 
     /** The value as an input to `pulumi.all` or a resource (it waits for the checks). */
@@ -223,5 +227,5 @@ export function credentialsInput(args: unknown): pulumi.Input<AgentCredentials> 
         if (pulumi.Output.isInstance(args)) return (args as pulumi.Output<unknown>).apply(credentials);
         return pulumi.output(Promise.resolve(args).then(credentials));
     }
-    return typeof args === "object" && args !== null ? ((args as { credentials?: AgentCredentials }).credentials) : undefined;
+    return typeof args === "object" && args !== null ? (args as { credentials?: AgentCredentials }).credentials : undefined;
 }

@@ -14,7 +14,6 @@ import { AGENT_KEYS, checkAgentKey } from "../settings/shared";
 /** Deeper than this, an input is refused (any real Envoy config or affinity is far shallower). */
 export const MAX_DEPTH = 64;
 
-
 /** A Pulumi output, a promise, or the SDK's unknown: a value to come. */
 export function isOutputLike(v: unknown): boolean {
     if (pulumi.Output.isInstance(v) || pulumi.isUnknown(v)) return true;
@@ -212,7 +211,12 @@ export async function settle(tree: unknown): Promise<{ tree: unknown; secrets: S
             const { value, known, isSecret } = await valueOf(v).catch((e: unknown) => {
                 // An output or promise of the caller's that failed: named by its path (its error's text may hold anything).
                 const what = pulumi.Output.isInstance(v) ? "output" : "promise";
-                return fail(at, `${withArticle(what)} that failed`, `${withArticle(what)} that resolves to a value (it failed with ${e instanceof Error ? withArticle(e.name) : "a value"}, not shown here)`, { credentials: [], secret });
+                return fail(
+                    at,
+                    `${withArticle(what)} that failed`,
+                    `${withArticle(what)} that resolves to a value (it failed with ${e instanceof Error ? withArticle(e.name) : "a value"}, not shown here)`,
+                    { credentials: [], secret },
+                );
             });
             if (!known) return PENDING;
             const walk: Walk = { credentials: [], secret: secret || isSecret };
@@ -312,11 +316,17 @@ export function isSecretInput(input: string, secrets: Secrets): boolean {
 
 /** A message (a warning) as it may be shown: the values of secret inputs it mentions hidden, then scrubbed. */
 export function shownMessage(text: string, secrets: Secrets): string {
-    return scrub(renderMentions(text, (input) => isSecretInput(input, secrets)), secrets);
+    return scrub(
+        renderMentions(text, (input) => isSecretInput(input, secrets)),
+        secrets,
+    );
 }
 
 /** `error` as it may be shown: the value of every input that arrived as a secret hidden. */
 export function redact(error: InputError, secrets: Secrets): InputError {
     if (secrets.paths.length === 0 && secrets.texts.length === 0) return error;
-    return error.redacted((input) => isSecretInput(input, secrets), (t) => scrub(t, secrets));
+    return error.redacted(
+        (input) => isSecretInput(input, secrets),
+        (t) => scrub(t, secrets),
+    );
 }

@@ -63,14 +63,15 @@ export function credentialsSecret(
 ): pulumi.Output<string> {
     // Each key as a secret of its own when the object is plain; the object as one secret when it is an output itself.
     const fields = credentials as AgentCredentials;
-    const stringData = !isOutputLike(credentials) && typeof credentials === "object" && credentials !== null
-        ? { [NAMES.accessKeyIdKey]: pulumi.secret(fields.accessKeyId as pulumi.Input<string>), [NAMES.secretAccessKeyKey]: pulumi.secret(fields.secretAccessKey as pulumi.Input<string>) }
-        : pulumi.secret(
-              pulumi.output(credentials as pulumi.Input<AgentCredentials>).apply((c) => ({
-                  [NAMES.accessKeyIdKey]: c.accessKeyId as string,
-                  [NAMES.secretAccessKeyKey]: c.secretAccessKey as string,
-              })),
-          );
+    const stringData =
+        !isOutputLike(credentials) && typeof credentials === "object" && credentials !== null
+            ? { [NAMES.accessKeyIdKey]: pulumi.secret(fields.accessKeyId as pulumi.Input<string>), [NAMES.secretAccessKeyKey]: pulumi.secret(fields.secretAccessKey as pulumi.Input<string>) }
+            : pulumi.secret(
+                  pulumi.output(credentials as pulumi.Input<AgentCredentials>).apply((c) => ({
+                      [NAMES.accessKeyIdKey]: c.accessKeyId as string,
+                      [NAMES.secretAccessKeyKey]: c.secretAccessKey as string,
+                  })),
+              );
     // The metadata waits for the checks (of the keys' values too), as every child's does.
     const metadata = settings.gated(settings.map((s) => credentialsSecretObject(s).metadata));
     const secret = new k8s.core.v1.Secret(credentialsSecretName(name), { metadata, ...CREDENTIALS_SECRET, stringData }, { parent });

@@ -266,7 +266,9 @@ export function envoyBootstrap(input: BootstrapInput) {
         filter_chains: [
             {
                 filters: [
-                    httpConnectionManager("front", routeConfig("app", [{ prefix: "/" }], NAMES.appCluster), [clientAddressFilter(), ...chain.filters], chain.accessLog, { xffTrustedHops: input.xffTrustedHops }),
+                    httpConnectionManager("front", routeConfig("app", [{ prefix: "/" }], NAMES.appCluster), [clientAddressFilter(), ...chain.filters], chain.accessLog, {
+                        xffTrustedHops: input.xffTrustedHops,
+                    }),
                 ],
             },
         ],

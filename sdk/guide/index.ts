@@ -10,7 +10,18 @@ import { workloads } from "../traffic/objects";
 import { analyzeTraffic, Finding, FindingCode, TrafficReport, VerifyOptions } from "../traffic/verify";
 
 /** The codes of the guide's findings (one finding model with the traffic model's: {@link Finding}). */
-export type GuideCode = Extract<FindingCode, "agent-key-literal" | "agent-root-writable" | "agent-tmp-missing" | "agent-no-prestop" | "agent-grace-short" | "agent-pull-policy" | "agent-no-requests" | "agent-keys-in-configmap" | "inspection-fail-open">;
+export type GuideCode = Extract<
+    FindingCode,
+    | "agent-key-literal"
+    | "agent-root-writable"
+    | "agent-tmp-missing"
+    | "agent-no-prestop"
+    | "agent-grace-short"
+    | "agent-pull-policy"
+    | "agent-no-requests"
+    | "agent-keys-in-configmap"
+    | "inspection-fail-open"
+>;
 
 /** What the guide advises rather than requires: a warning. */
 const ADVICE: readonly GuideCode[] = ["agent-pull-policy", "agent-no-requests"];
@@ -50,23 +61,40 @@ export function checkAgentContainers(objects: KubeObject[], options: VerifyOptio
             const add = (code: GuideCode, message: string) => findings.push(finding(code, w.ref, `container ${c.name}: ${message}`));
             for (const e of c.env ?? []) {
                 if (AGENT_KEY_VARIABLES.includes(e?.name) && e.value !== undefined) {
-                    add("agent-key-literal", `${e.name} is a literal value, so the agent key stands in plain text in the manifest and in every copy of it; read it from a Secret (valueFrom.secretKeyRef, as the guide shows)`);
+                    add(
+                        "agent-key-literal",
+                        `${e.name} is a literal value, so the agent key stands in plain text in the manifest and in every copy of it; read it from a Secret (valueFrom.secretKeyRef, as the guide shows)`,
+                    );
                 }
                 const cm = e?.valueFrom?.configMapKeyRef;
                 if (AGENT_KEY_VARIABLES.includes(e?.name) && cm) {
-                    add("agent-key-literal", `${e.name} is read from ConfigMap ${cm.name} (key ${cm.key}), whose data is plain text to anyone who may read ConfigMaps; read it from a Secret (valueFrom.secretKeyRef, as the guide shows)`);
+                    add(
+                        "agent-key-literal",
+                        `${e.name} is read from ConfigMap ${cm.name} (key ${cm.key}), whose data is plain text to anyone who may read ConfigMaps; read it from a Secret (valueFrom.secretKeyRef, as the guide shows)`,
+                    );
                 }
             }
             // Flags name the keys on the command line: in the manifest, and in every process listing.
             const argv = commandLine(c).argv;
             for (const option of AGENT_KEY_OPTIONS) {
-                if (optionValue(argv, [`--${option}`, `-${option}`]) !== undefined) add("agent-key-literal", `the agent key is given on its command line (--${option}), in plain text in the manifest; read it from a Secret into ${agentVariable(option)} (valueFrom.secretKeyRef, as the guide shows)`);
+                if (optionValue(argv, [`--${option}`, `-${option}`]) !== undefined)
+                    add(
+                        "agent-key-literal",
+                        `the agent key is given on its command line (--${option}), in plain text in the manifest; read it from a Secret into ${agentVariable(option)} (valueFrom.secretKeyRef, as the guide shows)`,
+                    );
             }
             if (c.securityContext?.readOnlyRootFilesystem !== true) {
-                add("agent-root-writable", `its root filesystem is writable; set securityContext.readOnlyRootFilesystem: true, with an emptyDir mounted at ${AGENT_TMP_DIR} for the agent's temporary files (the guide)`);
+                add(
+                    "agent-root-writable",
+                    `its root filesystem is writable; set securityContext.readOnlyRootFilesystem: true, with an emptyDir mounted at ${AGENT_TMP_DIR} for the agent's temporary files (the guide)`,
+                );
             } else {
                 for (const dir of agentWriteDirs(c)) {
-                    if (!mounted(c, dir)) add("agent-tmp-missing", `its root filesystem is read-only but nothing writable is mounted at ${dir}, where the agent writes its RPC socket and cache; mount an emptyDir there (the guide's sigsci-tmp)`);
+                    if (!mounted(c, dir))
+                        add(
+                            "agent-tmp-missing",
+                            `its root filesystem is read-only but nothing writable is mounted at ${dir}, where the agent writes its RPC socket and cache; mount an emptyDir there (the guide's sigsci-tmp)`,
+                        );
                 }
             }
             for (const f of agentShutdownFindings(c, w.pod)) findings.push(finding(f.code, w.ref, f.message));
@@ -75,12 +103,18 @@ export function checkAgentContainers(objects: KubeObject[], options: VerifyOptio
             const latest = !image.includes("@") && (tag === undefined || tag === "latest");
             // Kubernetes' default for latest is Always: only an explicit IfNotPresent goes stale.
             if (latest && c.imagePullPolicy === "IfNotPresent") {
-                add("agent-pull-policy", `image ${image} with imagePullPolicy IfNotPresent: each node keeps the first latest it pulled, so agents differ and never update; use Always (or Never with a manually updated image), or pin a version with IfNotPresent (the guide)`);
+                add(
+                    "agent-pull-policy",
+                    `image ${image} with imagePullPolicy IfNotPresent: each node keeps the first latest it pulled, so agents differ and never update; use Always (or Never with a manually updated image), or pin a version with IfNotPresent (the guide)`,
+                );
             }
             const requests = c.resources?.requests ?? {};
             const missing = ["cpu", "memory"].filter((r) => requests[r] === undefined);
             if (missing.length > 0) {
-                add("agent-no-requests", `no ${missing.join(" or ")} request, so the scheduler may place it where it cannot get them and it is evicted first under pressure; request what it needs (Fastly suggests a full core and 512Mi to start, then load-testing)`);
+                add(
+                    "agent-no-requests",
+                    `no ${missing.join(" or ")} request, so the scheduler may place it where it cannot get them and it is evicted first under pressure; request what it needs (Fastly suggests a full core and 512Mi to start, then load-testing)`,
+                );
             }
         }
     }
@@ -124,5 +158,11 @@ export function checkFailClosed(objects: KubeObject[], namespaces: string[], opt
 export function failOpenPaths(report: TrafficReport, namespaces: string[]): Finding[] {
     return report.paths
         .filter((p) => p.failOpen && namespaces.includes(p.namespace))
-        .map((p) => finding("inspection-fail-open", p.envoy, `${p.integration} on listener ${p.listener} fails open (failure_mode_allow: true): when no agent answers, requests reach the app uninspected, and namespace ${p.namespace} requires fail-closed; set failure_mode_allow: false (inspection.failOpen: false)`));
+        .map((p) =>
+            finding(
+                "inspection-fail-open",
+                p.envoy,
+                `${p.integration} on listener ${p.listener} fails open (failure_mode_allow: true): when no agent answers, requests reach the app uninspected, and namespace ${p.namespace} requires fail-closed; set failure_mode_allow: false (inspection.failOpen: false)`,
+            ),
+        );
 }

@@ -54,10 +54,7 @@ export function agentAutoscaler(s: AgentServiceSettings) {
             scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: s.name },
             minReplicas: a.minReplicas,
             maxReplicas: a.maxReplicas,
-            metrics: [
-                ...(a.cpuUtilization !== undefined ? [target("cpu", a.cpuUtilization)] : []),
-                ...(a.memoryUtilization !== undefined ? [target("memory", a.memoryUtilization)] : []),
-            ],
+            metrics: [...(a.cpuUtilization !== undefined ? [target("cpu", a.cpuUtilization)] : []), ...(a.memoryUtilization !== undefined ? [target("memory", a.memoryUtilization)] : [])],
         },
     };
 }
@@ -81,7 +78,9 @@ export function agentNetworkPolicy(s: AgentServiceSettings) {
                 {
                     from: [
                         {
-                            ...(s.clientNamespaces !== undefined ? { namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: s.clientNamespaces }] } } : {}),
+                            ...(s.clientNamespaces !== undefined
+                                ? { namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: s.clientNamespaces }] } }
+                                : {}),
                             podSelector: { matchLabels: s.clientLabels },
                         },
                     ],

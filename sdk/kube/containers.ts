@@ -95,10 +95,7 @@ export function agentContainer(agent: AgentSettings, secretName: ObjectName, tls
         image: agent.image,
         imagePullPolicy: agent.pullPolicy,
         env: agentEnv(agent, secretName, tls),
-        ports: [
-            { name: "grpc", containerPort: agent.grpcPort, protocol: "TCP" },
-            ...(agent.startupProbe ? [{ name: "startup", containerPort: agent.startupProbe.port, protocol: "TCP" }] : []),
-        ],
+        ports: [{ name: "grpc", containerPort: agent.grpcPort, protocol: "TCP" }, ...(agent.startupProbe ? [{ name: "startup", containerPort: agent.startupProbe.port, protocol: "TCP" }] : [])],
         ...(agent.startupProbe
             ? {
                   startupProbe: {
@@ -113,10 +110,7 @@ export function agentContainer(agent: AgentSettings, secretName: ObjectName, tls
         resources: containerResources(agent.resources),
         // The guide: read-only root, with the emptyDir as the only writable place.
         securityContext: restrictedContainerSecurity(DEFAULTS.agentRunAsUser),
-        volumeMounts: [
-            { name: NAMES.agentTmpVolume, mountPath: agent.tmpMountPath },
-            ...(tls ? [{ name: NAMES.agentTlsVolume, mountPath: AGENT_SERVICE_DEFAULTS.tlsMountPath, readOnly: true }] : []),
-        ],
+        volumeMounts: [{ name: NAMES.agentTmpVolume, mountPath: agent.tmpMountPath }, ...(tls ? [{ name: NAMES.agentTlsVolume, mountPath: AGENT_SERVICE_DEFAULTS.tlsMountPath, readOnly: true }] : [])],
     };
 }
 

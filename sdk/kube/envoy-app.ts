@@ -14,11 +14,7 @@ export function envoyConfigMap(s: AppSettings) {
 }
 
 function appEnv(env: EnvVarSetting[]): k8s.types.input.core.v1.EnvVar[] {
-    return env.map((e) =>
-        e.secretName !== undefined
-            ? { name: e.name, valueFrom: { secretKeyRef: { name: e.secretName, key: e.secretKey! } } }
-            : { name: e.name, value: e.value },
-    );
+    return env.map((e) => (e.secretName !== undefined ? { name: e.name, valueFrom: { secretKeyRef: { name: e.secretName, key: e.secretKey! } } } : { name: e.name, value: e.value }));
 }
 
 export interface PodRefs {

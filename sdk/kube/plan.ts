@@ -89,7 +89,13 @@ export function appChildren(name: string, shape: AppShape, annotate = true): Chi
     const deployment = (s: AppSettings, refs: Refs) => appDeployment(s, { configMapName: refs.configMapName!, secretName: refs.secretName ?? s.existingSecretName });
     return [
         { kind: "ConfigMap", name: `${name}-envoy-config`, named: false, needs: [], object: envoyConfigMap },
-        { kind: "Deployment", name, named: true, needs: ["configMapName", ...(shape.secret ? (["secretName"] as const) : [])], object: (s, refs) => (annotate ? acknowledged(deployment(s, refs), s) : deployment(s, refs)) },
+        {
+            kind: "Deployment",
+            name,
+            named: true,
+            needs: ["configMapName", ...(shape.secret ? (["secretName"] as const) : [])],
+            object: (s, refs) => (annotate ? acknowledged(deployment(s, refs), s) : deployment(s, refs)),
+        },
         { kind: "Service", name, named: true, needs: [], object: frontService },
         { kind: "PodDisruptionBudget", name, named: true, needs: [], object: appDisruptionBudget },
         ...(shape.networkPolicy ? [{ kind: "NetworkPolicy" as const, name, named: true, needs: [], object: appNetworkPolicy }] : []),
@@ -188,7 +194,23 @@ export function appObjects(s: AppSettings, options: PlanOptions, annotate = true
  * own objects: with such a link only the rest is judged here (the fleet's own component and the
  * policy pack judge the whole).
  */
-const FLEET_CODES: FindingCode[] = ["agent-unresolved", "agent-port-missing", "agent-no-pods", "agent-target-port", "agent-not-listening", "agent-mode-mismatch", "agent-tls-mismatch", "agent-policy-blocks", "agent-unready-endpoints", "pairing", "agent-unverifiable", "dns-unverifiable", "workload-unverifiable", "agent-fleet-unused", "envoy-egress-blocks"];
+const FLEET_CODES: FindingCode[] = [
+    "agent-unresolved",
+    "agent-port-missing",
+    "agent-no-pods",
+    "agent-target-port",
+    "agent-not-listening",
+    "agent-mode-mismatch",
+    "agent-tls-mismatch",
+    "agent-policy-blocks",
+    "agent-unready-endpoints",
+    "pairing",
+    "agent-unverifiable",
+    "dns-unverifiable",
+    "workload-unverifiable",
+    "agent-fleet-unused",
+    "envoy-egress-blocks",
+];
 
 const verified = new WeakMap<AppSettings, Finding[]>();
 

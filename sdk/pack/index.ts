@@ -57,7 +57,8 @@ export const PACK_RULES: PackRule[] = [
             "Every listener of every Envoy pod inspects each request (ext_authz or ext_proc before the router) and reaches a listening agent in the mode it speaks, through Services and NetworkPolicies that let it through; no NetworkPolicy or Service lets traffic reach the app around Envoy; no pod turns Ready before its inspection path answers. Envoy pods in `exemptNamespaces` (Envoys that front no WAF) are not judged.",
         enforcementLevel: "mandatory",
         configSchema: { properties: { exemptNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose Envoy pods front no WAF and are not judged" } } },
-        findings: (report, config) => report.findings.filter((f) => f.severity === "error" && f.code !== "admin-exposed" && !GUIDE_OWNED.includes(f.code) && !list(config.exemptNamespaces).includes(namespaceOfScope(f.object))),
+        findings: (report, config) =>
+            report.findings.filter((f) => f.severity === "error" && f.code !== "admin-exposed" && !GUIDE_OWNED.includes(f.code) && !list(config.exemptNamespaces).includes(namespaceOfScope(f.object))),
         judges: (scope, config) => scope === undefined || !list(config.exemptNamespaces).includes(namespaceOfScope(scope)),
     },
     {

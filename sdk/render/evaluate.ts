@@ -104,7 +104,11 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
                 if (args.type.startsWith("kubernetes:") && metadata) {
                     state = {
                         ...inputs,
-                        metadata: { ...metadata, name: metadata.name ?? autoName(args.name, options.nameByContent ? inputs : undefined), namespace: metadata.namespace ?? options.providerNamespace ?? "default" },
+                        metadata: {
+                            ...metadata,
+                            name: metadata.name ?? autoName(args.name, options.nameByContent ? inputs : undefined),
+                            namespace: metadata.namespace ?? options.providerNamespace ?? "default",
+                        },
                     };
                 }
                 return { id: `${args.name}-id`, state };
@@ -125,13 +129,17 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
     monitor.registerResource = (req: any, callback: Callback) =>
         register(req, (err: unknown, response: any) => {
             if (!err) registrations++;
-            if (!err && record) resources.push({
+            if (!err && record)
+                resources.push({
                     type: req.getType(),
                     name: req.getName(),
                     inputs: sdk.runtime.deserializeProperties(req.getObject()),
                     urn: response.getUrn(),
                     custom: req.getCustom(),
-                    aliases: req.getAliasesList().map((a: any) => a.getSpec()?.getName()).filter((n: string | undefined) => n),
+                    aliases: req
+                        .getAliasesList()
+                        .map((a: any) => a.getSpec()?.getName())
+                        .filter((n: string | undefined) => n),
                 });
             callback(err, response);
         });
@@ -154,7 +162,13 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
         process.off("unhandledRejection", onRejection);
     };
     process.on("unhandledRejection", onRejection);
-    console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(" ").replace(/^warning: \[runtime\] /, ""));
+    console.warn = (...args: unknown[]) =>
+        warnings.push(
+            args
+                .map(String)
+                .join(" ")
+                .replace(/^warning: \[runtime\] /, ""),
+        );
     try {
         const result = program();
         // Every registration counts from the moment it is started until it has finished (or

@@ -104,7 +104,9 @@ async function renderEntry(project: Project, options: RenderOptions, offline: Of
     const explained = (e: unknown): unknown =>
         s.encrypted.length === 0 || !(e instanceof Error) || ![REDACTED, SECRET_SHOWN].some((mark) => e.message.includes(mark))
             ? e
-            : new Error(`${e.message}\n(the program read ${REDACTED} for ${s.encrypted.map((k) => `"${k}"`).join(", ")}: encrypted values cannot be decrypted offline; render a stack that sets ${s.encrypted.length === 1 ? "it" : "them"} in plain text, or deploy with pulumi up)`);
+            : new Error(
+                  `${e.message}\n(the program read ${REDACTED} for ${s.encrypted.map((k) => `"${k}"`).join(", ")}: encrypted values cannot be decrypted offline; render a stack that sets ${s.encrypted.length === 1 ? "it" : "them"} in plain text, or deploy with pulumi up)`,
+              );
     let evaluation: Awaited<ReturnType<typeof evaluate>>;
     try {
         evaluation = await evaluate(run, { config, secretKeys: offline.secretKeys, project: s.project, stack, nameByContent: true, providerNamespace, pulumi: sdk });
@@ -122,7 +124,10 @@ async function renderEntry(project: Project, options: RenderOptions, offline: Of
     const applyObjects = objects.filter((o) => !secrets.includes(o));
     for (const o of applyObjects) {
         const at = holding(o, REDACTED);
-        if (at) throw new Error(`${o.kind} ${o.metadata?.namespace ?? "(default namespace)"}/${o.metadata?.name} holds a secret value at ${at} (from a secret or encrypted config value), which the render never prints: its manifest would be wrong; deploy this stack with pulumi up`);
+        if (at)
+            throw new Error(
+                `${o.kind} ${o.metadata?.namespace ?? "(default namespace)"}/${o.metadata?.name} holds a secret value at ${at} (from a secret or encrypted config value), which the render never prints: its manifest would be wrong; deploy this stack with pulumi up`,
+            );
     }
     const counts = new Map<string, number>();
     for (const o of applyObjects) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
@@ -130,7 +135,10 @@ async function renderEntry(project: Project, options: RenderOptions, offline: Of
         `sigsci-envoy render: stack "${stack}", ${applyObjects.length} objects to apply (${[...counts].map(([k, n]) => `${k} ${n}`).join(", ")})${secrets.length > 0 ? `, and ${secrets.length} Secret${secrets.length === 1 ? "" : "s"} to create (below)` : ""}`,
         ...(await outputLines(sdk, exports)),
         trafficVerdict(traffic),
-        ...traffic.findings.map((f) => `${acknowledgedBy(objects, f) ? `${f.severity} (acknowledged by envoy.acknowledgeVerifierFindings)` : f.severity}: ${f.object}: ${f.message} [${f.code}]${f.path ? ` at ${f.path}` : ""}`),
+        ...traffic.findings.map(
+            (f) =>
+                `${acknowledgedBy(objects, f) ? `${f.severity} (acknowledged by envoy.acknowledgeVerifierFindings)` : f.severity}: ${f.object}: ${f.message} [${f.code}]${f.path ? ` at ${f.path}` : ""}`,
+        ),
         ...warnings.map((w) => `warning: ${w}`),
         ...notes,
     ];
@@ -139,7 +147,10 @@ async function renderEntry(project: Project, options: RenderOptions, offline: Of
     const created = new Set(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name));
     const namespaces = [...new Set(objects.map(namespaceOf).filter((n): n is string => n !== undefined && n !== "default" && !created.has(n)))].sort();
     if (namespaces.length > 0) {
-        summary.push(`note: the program creates no Namespace ${namespaces.join(", ")}; before applying, create ${namespaces.length === 1 ? "it" : "them"}:`, ...namespaces.map((n) => `  kubectl create namespace ${n}`));
+        summary.push(
+            `note: the program creates no Namespace ${namespaces.join(", ")}; before applying, create ${namespaces.length === 1 ? "it" : "them"}:`,
+            ...namespaces.map((n) => `  kubectl create namespace ${n}`),
+        );
     }
     for (const secret of secrets) {
         const ns = namespaceOf(secret);
@@ -152,7 +163,10 @@ async function renderEntry(project: Project, options: RenderOptions, offline: Of
     // Secrets the pods read that the program does not create: they must exist where the pods run.
     for (const ref of referencedSecrets(objects, namespaceOf).values()) {
         if (secrets.some((s) => s.metadata.name === ref.name && namespaceOf(s) === ref.namespace)) continue;
-        summary.push(`note: Secret ${refText(ref.name, ref.namespace)} is read by the pods (keys ${[...ref.keys].sort().join(", ")}) but not created by the program: it must exist before they start, e.g.:`, createSecret(ref.name, ref.namespace, [...ref.keys].sort()));
+        summary.push(
+            `note: Secret ${refText(ref.name, ref.namespace)} is read by the pods (keys ${[...ref.keys].sort().join(", ")}) but not created by the program: it must exist before they start, e.g.:`,
+            createSecret(ref.name, ref.namespace, [...ref.keys].sort()),
+        );
     }
     return { objects, applyObjects, yaml: manifestStream(applyObjects), traffic, summary };
 }
@@ -189,7 +203,10 @@ function referencedSecrets(objects: any[], namespaceOf: (o: any) => string | und
 function holding(v: unknown, value: string, at = ""): string | undefined {
     if (v === value) return at || "(the object)";
     if (Array.isArray(v)) return v.map((x, i) => holding(x, value, `${at}[${i}]`)).find((x) => x !== undefined);
-    if (typeof v === "object" && v !== null) return Object.entries(v).map(([k, x]) => holding(x, value, at ? `${at}.${k}` : k)).find((x) => x !== undefined);
+    if (typeof v === "object" && v !== null)
+        return Object.entries(v)
+            .map(([k, x]) => holding(x, value, at ? `${at}.${k}` : k))
+            .find((x) => x !== undefined);
     return undefined;
 }
 
@@ -209,7 +226,8 @@ async function outputLines(sdk: typeof pulumi, exports: Record<string, unknown> 
         const [value, secret] = await Promise.all([o.promise(), o.isSecret]);
         // Pulumi shows no output whose value is undefined.
         if (value === undefined) continue;
-        const text = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v, (_k, x) => (typeof x === "function" ? undefined : sdk.Resource.isInstance(x) ? `${(x as any).__pulumiType} ${(x as any).__name}` : x)));
+        const text = (v: unknown) =>
+            typeof v === "string" ? v : JSON.stringify(v, (_k, x) => (typeof x === "function" ? undefined : sdk.Resource.isInstance(x) ? `${(x as any).__pulumiType} ${(x as any).__name}` : x));
         // A map (one entry per app, say): an entry per line.
         if (!secret && typeof value === "object" && value !== null && !Array.isArray(value)) lines.push(`  output ${name}:`, ...Object.entries(value).map(([k, v]) => `    ${k}: ${text(v)}`));
         else lines.push(`  output ${name}: ${secret ? "[secret]" : text(value)}`);
@@ -221,5 +239,7 @@ async function outputLines(sdk: typeof pulumi, exports: Record<string, unknown> 
 function acknowledgedBy(objects: any[], f: { code: string; object: string }): boolean {
     const [kind, ref] = f.object.split(" ");
     const o = objects.find((x) => x.kind === kind && `${x.metadata?.namespace ?? "default"}/${x.metadata?.name}` === ref);
-    return String(o?.metadata?.annotations?.[ACKNOWLEDGED_FINDINGS_ANNOTATION] ?? "").split(",").includes(f.code);
+    return String(o?.metadata?.annotations?.[ACKNOWLEDGED_FINDINGS_ANNOTATION] ?? "")
+        .split(",")
+        .includes(f.code);
 }

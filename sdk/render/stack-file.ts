@@ -18,7 +18,6 @@ import * as path from "path";
 import * as jsYaml from "js-yaml";
 import { FAILSAFE_SCHEMA, load, Schema, Type } from "js-yaml";
 
-
 // js-yaml's own merge-key type (`<<`); its typings leave `types` out.
 const MERGE = (jsYaml as unknown as { types: { merge: Type } }).types.merge;
 
@@ -27,7 +26,17 @@ const MERGE = (jsYaml as unknown as { types: { merge: Type } }).types.merge;
 const NULLS = ["~", "null", "Null", "NULL", ""];
 const TRUES = ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"];
 const FALSES = ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"];
-const INFINITIES: Record<string, number> = { ".inf": Infinity, ".Inf": Infinity, ".INF": Infinity, "+.inf": Infinity, "+.Inf": Infinity, "+.INF": Infinity, "-.inf": -Infinity, "-.Inf": -Infinity, "-.INF": -Infinity };
+const INFINITIES: Record<string, number> = {
+    ".inf": Infinity,
+    ".Inf": Infinity,
+    ".INF": Infinity,
+    "+.inf": Infinity,
+    "+.Inf": Infinity,
+    "+.INF": Infinity,
+    "-.inf": -Infinity,
+    "-.Inf": -Infinity,
+    "-.INF": -Infinity,
+};
 const NANS = [".nan", ".NaN", ".NAN"];
 
 /** Go's strconv.ParseInt(s, 0, 64): sign, then 0x / 0o / 0b / leading-0 octal, or decimal. */
@@ -113,15 +122,22 @@ export const LAST_KEY_WINS = { json: true };
 /** JSON as Go's json.Marshal writes a decoded YAML value: keys sorted; no JSON for .inf or .nan. */
 function goJson(v: unknown, at: string): string {
     const sorted = (x: unknown, where: string): unknown => {
-        if (typeof x === "number" && !Number.isFinite(x)) throw new Error(`${where} is ${x}, which JSON cannot hold: the Pulumi CLI refuses this stack file ("marshalling obj: json: unsupported value")`);
+        if (typeof x === "number" && !Number.isFinite(x))
+            throw new Error(`${where} is ${x}, which JSON cannot hold: the Pulumi CLI refuses this stack file ("marshalling obj: json: unsupported value")`);
         if (Array.isArray(x)) return x.map((y, i) => sorted(y, `${where}[${i}]`));
-        if (typeof x === "object" && x !== null) return Object.fromEntries(Object.keys(x).sort().map((k) => [k, sorted((x as Record<string, unknown>)[k], `${where}.${k}`)]));
+        if (typeof x === "object" && x !== null)
+            return Object.fromEntries(
+                Object.keys(x)
+                    .sort()
+                    .map((k) => [k, sorted((x as Record<string, unknown>)[k], `${where}.${k}`)]),
+            );
         return x;
     };
     return JSON.stringify(sorted(v, at));
 }
 
-const isSecure = (v: unknown): v is { secure: string } => typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { secure?: unknown }).secure === "string";
+const isSecure = (v: unknown): v is { secure: string } =>
+    typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { secure?: unknown }).secure === "string";
 
 function holdsSecure(v: unknown): boolean {
     return isSecure(v) || (typeof v === "object" && v !== null && Object.values(v).some(holdsSecure));
@@ -184,8 +200,10 @@ function projectConfigTypes(raw: unknown, project: string): Record<string, Proje
         const own = !key.includes(":") || key.startsWith(`${project}:`);
         const t: ProjectConfigType = isPrimitive(value) || Array.isArray(value) ? (own ? { default: value } : { value }) : ((value ?? {}) as ProjectConfigType);
         if (t.default !== undefined && t.value !== undefined) throw new Error(`Pulumi.yaml: project config '${key}' cannot have both a 'default' and 'value' attribute`);
-        if (!own && (t.type !== undefined || t.default !== undefined || t.value === undefined)) throw new Error(`Pulumi.yaml: configuration key '${key}' is not namespaced by the project: it takes only a 'value'`);
-        if (own && t.type === "array" && t.items === undefined) throw new Error(`Pulumi.yaml: the configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`);
+        if (!own && (t.type !== undefined || t.default !== undefined || t.value === undefined))
+            throw new Error(`Pulumi.yaml: configuration key '${key}' is not namespaced by the project: it takes only a 'value'`);
+        if (own && t.type === "array" && t.items === undefined)
+            throw new Error(`Pulumi.yaml: the configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`);
         out[key] = t;
     }
     return out;
@@ -212,7 +230,12 @@ function ofType(type: string | undefined, items: ProjectConfigType["items"], val
  * set takes the project's default or value; a key of the project's declared without either must
  * be set; a typed key's value must be of its type, and a secret one encrypted.
  */
-export function mergeProjectConfig(stackName: string, project: string, rawProjectConfig: unknown, stack: { config: Record<string, string>; encrypted: string[]; objects: string[] }): Record<string, string> {
+export function mergeProjectConfig(
+    stackName: string,
+    project: string,
+    rawProjectConfig: unknown,
+    stack: { config: Record<string, string>; encrypted: string[]; objects: string[] },
+): Record<string, string> {
     const types = projectConfigTypes(rawProjectConfig, project);
     const config = { ...stack.config };
     const missing: string[] = [];
@@ -261,7 +284,9 @@ export function readStack(project: StackProject, stack: string): StackConfig {
     const stackFile = ["yaml", "yml"].map((ext) => path.join(project.stackDir, `Pulumi.${stack}.${ext}`)).find((f) => fs.existsSync(f));
     if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !stackFile) {
         const stacks = stacksIn(project.stackDir);
-        throw new Error(`no stack "${stack}": ${stacks.length > 0 ? `expected one of ${stacks.join(", ")}` : "the project has no stack file"} (a Pulumi.<stack>.yaml ${project.stackDir !== project.dir ? `in ${path.relative(project.dir, project.stackDir)}` : "beside Pulumi.yaml"})`);
+        throw new Error(
+            `no stack "${stack}": ${stacks.length > 0 ? `expected one of ${stacks.join(", ")}` : "the project has no stack file"} (a Pulumi.<stack>.yaml ${project.stackDir !== project.dir ? `in ${path.relative(project.dir, project.stackDir)}` : "beside Pulumi.yaml"})`,
+        );
     }
     let read: ReturnType<typeof stackConfigOf>;
     try {
@@ -271,7 +296,10 @@ export function readStack(project: StackProject, stack: string): StackConfig {
         throw new Error(`${path.basename(stackFile)} is not a stack file the Pulumi CLI reads: ${e instanceof Error ? e.message : String(e)}`);
     }
     // Pulumi ESC environments are opened by the Pulumi Cloud: offline, their values are unknown.
-    if (read.environments) throw new Error(`${path.basename(stackFile)} imports Pulumi ESC environments (environment:), which the render cannot open offline: render a stack that sets its values itself, or deploy with pulumi up`);
+    if (read.environments)
+        throw new Error(
+            `${path.basename(stackFile)} imports Pulumi ESC environments (environment:), which the render cannot open offline: render a stack that sets its values itself, or deploy with pulumi up`,
+        );
     const config = mergeProjectConfig(stack, project.name, project.config, read);
     return { project: project.name, main: project.main, config, encrypted: read.encrypted };
 }

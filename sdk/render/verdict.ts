@@ -1,7 +1,11 @@
 // The traffic verifier's verdict as one summary line, for the render and `sigsci-envoy verify`.
 import { TrafficReport, verdictOf } from "../traffic";
 
-const VERDICTS: Record<TrafficReport["verdict"], string> = { inspected: "every request proven inspected", "not-inspected": "some requests pass uninspected", "cannot-verify": "not every path can be verified" };
+const VERDICTS: Record<TrafficReport["verdict"], string> = {
+    inspected: "every request proven inspected",
+    "not-inspected": "some requests pass uninspected",
+    "cannot-verify": "not every path can be verified",
+};
 
 /** The verifier's verdict in one line: what it proved, and how many findings of each kind. */
 export function trafficVerdict(t: TrafficReport): string {

@@ -31,11 +31,22 @@ export const AFFINITY_TYPES: Record<string, ObjectType> = {
     NodeSelector: { fields: { nodeSelectorTerms: list(object("NodeSelectorTerm")) }, required: ["nodeSelectorTerms"] },
     NodeSelectorTerm: { fields: { matchExpressions: list(object("NodeSelectorRequirement")), matchFields: list(object("NodeSelectorRequirement")) } },
     NodeSelectorRequirement: { fields: { key: "string", operator: "string", values: list("string") }, required: ["key", "operator"], enums: { operator: NODE_OPERATORS } },
-    PodAffinity: { fields: { preferredDuringSchedulingIgnoredDuringExecution: list(object("WeightedPodAffinityTerm")), requiredDuringSchedulingIgnoredDuringExecution: list(object("PodAffinityTerm")) } },
-    PodAntiAffinity: { fields: { preferredDuringSchedulingIgnoredDuringExecution: list(object("WeightedPodAffinityTerm")), requiredDuringSchedulingIgnoredDuringExecution: list(object("PodAffinityTerm")) } },
+    PodAffinity: {
+        fields: { preferredDuringSchedulingIgnoredDuringExecution: list(object("WeightedPodAffinityTerm")), requiredDuringSchedulingIgnoredDuringExecution: list(object("PodAffinityTerm")) },
+    },
+    PodAntiAffinity: {
+        fields: { preferredDuringSchedulingIgnoredDuringExecution: list(object("WeightedPodAffinityTerm")), requiredDuringSchedulingIgnoredDuringExecution: list(object("PodAffinityTerm")) },
+    },
     WeightedPodAffinityTerm: { fields: { podAffinityTerm: object("PodAffinityTerm"), weight: "integer" }, required: ["podAffinityTerm", "weight"] },
     PodAffinityTerm: {
-        fields: { labelSelector: object("LabelSelector"), matchLabelKeys: list("string"), mismatchLabelKeys: list("string"), namespaceSelector: object("LabelSelector"), namespaces: list("string"), topologyKey: "string" },
+        fields: {
+            labelSelector: object("LabelSelector"),
+            matchLabelKeys: list("string"),
+            mismatchLabelKeys: list("string"),
+            namespaceSelector: object("LabelSelector"),
+            namespaces: list("string"),
+            topologyKey: "string",
+        },
         required: ["topologyKey"],
     },
     LabelSelector: { fields: { matchExpressions: list(object("LabelSelectorRequirement")), matchLabels: "stringMap" } },
@@ -91,7 +102,8 @@ const RULES: Record<string, (at: string, o: Record<string, any>) => void> = {
     PreferredSchedulingTerm: weight,
     WeightedPodAffinityTerm: weight,
     NodeSelector: (at, o) => {
-        if (Array.isArray(o.nodeSelectorTerms) && o.nodeSelectorTerms.length === 0) refuse(`${at}.nodeSelectorTerms`, o.nodeSelectorTerms, "at least one term (a node selector with none matches no node)");
+        if (Array.isArray(o.nodeSelectorTerms) && o.nodeSelectorTerms.length === 0)
+            refuse(`${at}.nodeSelectorTerms`, o.nodeSelectorTerms, "at least one term (a node selector with none matches no node)");
     },
     NodeSelectorTerm: (at, o) => {
         (o.matchFields ?? []).forEach((r: any, i: number) => {

@@ -48,7 +48,10 @@ export function resolveAgentServiceParts(
     const ipFamily = check.oneOf(`${at}ipFamily`, g?.ipFamily, IP_FAMILIES, defaultIpFamily);
     const agent = resolveAgent(`${at}agent`, g?.agent, isPending(ipFamily) ? { ...serviceAgent("IPv4"), listenHost: PENDING, probeHost: PENDING } : serviceAgent(ipFamily), wiring);
     const givenAgent = (g?.agent ?? {}) as Record<string, unknown>;
-    checkDistinctPorts([[`${at}agent.grpcPort`, agent.grpcPort, givenAgent.grpcPort !== undefined], [`${at}agent.startupProbePort`, agent.startupProbe?.port, givenAgent.startupProbePort !== undefined]]);
+    checkDistinctPorts([
+        [`${at}agent.grpcPort`, agent.grpcPort, givenAgent.grpcPort !== undefined],
+        [`${at}agent.startupProbePort`, agent.startupProbe?.port, givenAgent.startupProbePort !== undefined],
+    ]);
     if (known(g) && g?.replicas !== undefined && g?.autoscaling !== undefined) refuse(`${at}replicas`, g.replicas, `nothing when ${at}autoscaling is given (the autoscaler owns the replica count)`);
     let autoscaling: AgentServiceSettings["autoscaling"];
     // Whether there is an autoscaler is not known while the whole settings object is to come.
@@ -57,7 +60,8 @@ export function resolveAgentServiceParts(
         const a = check.plainObject(`${at}autoscaling`, g.autoscaling, FIELDS.AgentAutoscaling)!;
         const maxReplicas = check.int(`${at}autoscaling.maxReplicas`, a.maxReplicas, undefined, 1, 1000);
         const minReplicas = check.int(`${at}autoscaling.minReplicas`, a.minReplicas, known(maxReplicas) ? Math.min(AGENT_SERVICE_DEFAULTS.minReplicas, maxReplicas) : PENDING, 1, 1000);
-        if (known(minReplicas, maxReplicas) && minReplicas > maxReplicas) refuse(`${at}autoscaling.minReplicas`, minReplicas, `at most ${at}autoscaling.maxReplicas (${mention(`${at}autoscaling.maxReplicas`, maxReplicas)})`);
+        if (known(minReplicas, maxReplicas) && minReplicas > maxReplicas)
+            refuse(`${at}autoscaling.minReplicas`, minReplicas, `at most ${at}autoscaling.maxReplicas (${mention(`${at}autoscaling.maxReplicas`, maxReplicas)})`);
         const memoryUtilization = a.memoryUtilization === undefined ? undefined : check.int(`${at}autoscaling.memoryUtilization`, a.memoryUtilization, undefined, 1, 1000);
         const cpuDefault = memoryUtilization === undefined ? AGENT_SERVICE_DEFAULTS.cpuUtilization : undefined;
         const cpuUtilization = a.cpuUtilization === undefined ? cpuDefault : check.int(`${at}autoscaling.cpuUtilization`, a.cpuUtilization, undefined, 1, 1000);
@@ -136,7 +140,8 @@ export function resolveAgentServiceSettings(name: string, args: Plain<AgentServi
     const namespace = args.namespace === undefined ? undefined : check.dns1123Label("namespace", args.namespace);
     // The tls object's own keys first: a misspelt one is the mistake to name, not the namespace.
     check.plainObject("tls", args.tls, FIELDS.AgentTls);
-    if (namespace === undefined && args.tls !== undefined && !isPending(args.tls)) refuse("namespace", undefined, "a namespace when tls is given: Envoy verifies the agent's certificate by the Service's full DNS name, <name>.<namespace>.svc.cluster.local");
+    if (namespace === undefined && args.tls !== undefined && !isPending(args.tls))
+        refuse("namespace", undefined, "a namespace when tls is given: Envoy verifies the agent's certificate by the Service's full DNS name, <name>.<namespace>.svc.cluster.local");
     const integration = check.oneOf("integration", args.integration, INTEGRATIONS, DEFAULTS.inspection.integration);
     const wiring = resolveWiring("expectResponseData", integration, args.expectResponseData);
     return agentServiceSettings("", name, namespace, check.labels("labels", args.labels), credentials, args, wiring);

@@ -233,9 +233,7 @@ export const INPUT_DEFAULTS: Record<string, unknown> = {
     "EnvoyAppArgs.networkPolicy": DEFAULTS.networkPolicy,
     "EnvoyAppArgs.ipFamily": DEFAULTS.ipFamily,
     "EnvoyAppArgs.automountServiceAccountToken": DEFAULTS.automountServiceAccountToken,
-    "EnvoyAppArgs.terminationGracePeriodSeconds": derived(
-        `the longest preStop sleep (the sidecar agent's, else app.preStopSleepSeconds) + ${DEFAULTS.terminationGraceMarginSeconds}`,
-    ),
+    "EnvoyAppArgs.terminationGracePeriodSeconds": derived(`the longest preStop sleep (the sidecar agent's, else app.preStopSleepSeconds) + ${DEFAULTS.terminationGraceMarginSeconds}`),
 };
 
 /** The text of an input's default, as args.ts's `@default` tag and the reference tables show it. */

@@ -1,5 +1,16 @@
 // Resolves an EnvoyApp's inputs into checked, defaulted settings, before any resource exists.
-import { AgentServiceLink, AgentServiceSettings as AgentServiceSettingsArgs, AppContainer, ContainerResources, EnvoyAppArgs, EnvoyLogLevel, EnvVar, ExternalTrafficPolicy, ServiceType, WafInspection } from "../args";
+import {
+    AgentServiceLink,
+    AgentServiceSettings as AgentServiceSettingsArgs,
+    AppContainer,
+    ContainerResources,
+    EnvoyAppArgs,
+    EnvoyLogLevel,
+    EnvVar,
+    ExternalTrafficPolicy,
+    ServiceType,
+    WafInspection,
+} from "../args";
 import { agentServiceSettings, endpointText } from "./agent-service";
 import * as check from "./checks";
 import { resolvePod } from "./pod";
@@ -32,7 +43,8 @@ export function resolveInspection(given: Plain<WafInspection> | undefined): Insp
     const d = DEFAULTS.inspection;
     const integration = check.oneOf("inspection.integration", g?.integration, INTEGRATIONS, d.integration);
     const extProc = integration === "ext_proc";
-    if (extProc && g?.allowPartialMessage !== undefined) refuse("inspection.allowPartialMessage", g.allowPartialMessage, 'nothing with integration "ext_proc" (the buffer filter answers 413 to larger bodies)');
+    if (extProc && g?.allowPartialMessage !== undefined)
+        refuse("inspection.allowPartialMessage", g.allowPartialMessage, 'nothing with integration "ext_proc" (the buffer filter answers 413 to larger bodies)');
     return {
         integration,
         failOpen: check.bool("inspection.failOpen", g?.failOpen, d.failOpen),
@@ -108,7 +120,8 @@ function command(value: unknown): string[] | undefined {
 /** The app outlives Envoy's drain, so no request in flight through Envoy loses its upstream. */
 function appPreStopSleep(given: unknown, envoySeconds: number): number {
     const seconds = check.int("app.preStopSleepSeconds", given, known(envoySeconds) ? envoySeconds + DEFAULTS.appOutlivesEnvoySeconds : PENDING, 1, 3600);
-    if (known(seconds, envoySeconds) && seconds <= envoySeconds) refuse("app.preStopSleepSeconds", seconds, `more seconds than envoy.preStopSleepSeconds (${mention("envoy.preStopSleepSeconds", envoySeconds)}), so the app outlives Envoy's drain`);
+    if (known(seconds, envoySeconds) && seconds <= envoySeconds)
+        refuse("app.preStopSleepSeconds", seconds, `more seconds than envoy.preStopSleepSeconds (${mention("envoy.preStopSleepSeconds", envoySeconds)}), so the app outlives Envoy's drain`);
     return seconds;
 }
 
@@ -121,7 +134,11 @@ function defaultConcurrency(cpuLimit: string | undefined, given: unknown): numbe
     const workers = cpuLimit === undefined ? 1 : Math.max(1, Math.ceil(check.quantityValue(cpuLimit)));
     // A limit of "2000" is 2000 cores (the "m" forgotten): never that many workers unasked.
     if (workers > MAX_CONCURRENCY && given === undefined) {
-        refuse("envoy.resources.limits.cpu", cpuLimit, `at most ${MAX_CONCURRENCY} cores ("${MAX_CONCURRENCY}"), as Envoy runs one worker per core of its limit ("2000m" is two cores); or set envoy.concurrency`);
+        refuse(
+            "envoy.resources.limits.cpu",
+            cpuLimit,
+            `at most ${MAX_CONCURRENCY} cores ("${MAX_CONCURRENCY}"), as Envoy runs one worker per core of its limit ("2000m" is two cores); or set envoy.concurrency`,
+        );
     }
     return workers;
 }
@@ -135,7 +152,8 @@ const GENERATED_ONLY = ["inspection.failOpen", "inspection.timeout", "inspection
  */
 function resolveAdminPort(given: unknown, inOverride: number | undefined): number {
     const port = check.port("envoy.adminPort", given, inOverride ?? DEFAULTS.envoyAdminPort);
-    if (inOverride !== undefined && known(port) && port !== inOverride) refuse("envoy.adminPort", port, `${inOverride}, the admin port of envoy.configOverride (the preStop drain calls it there), or nothing`);
+    if (inOverride !== undefined && known(port) && port !== inOverride)
+        refuse("envoy.adminPort", port, `${inOverride}, the admin port of envoy.configOverride (the preStop drain calls it there), or nothing`);
     return port;
 }
 
@@ -149,7 +167,8 @@ function configOverride(value: unknown, inspection: Record<string, unknown> | un
     if (isPending(text)) return { text };
     for (const input of GENERATED_ONLY) {
         const field = input.slice("inspection.".length);
-        if (inspection !== undefined && !isPending(inspection) && inspection[field] !== undefined) refuse(input, inspection[field], "nothing with envoy.configOverride: your bootstrap sets it (inspection.integration and expectResponseData still set the agent's side)");
+        if (inspection !== undefined && !isPending(inspection) && inspection[field] !== undefined)
+            refuse(input, inspection[field], "nothing with envoy.configOverride: your bootstrap sets it (inspection.integration and expectResponseData still set the agent's side)");
     }
     let parsed: unknown;
     try {
@@ -158,7 +177,8 @@ function configOverride(value: unknown, inspection: Record<string, unknown> | un
         const reason = e instanceof YAMLException ? `${e.reason}, line ${(e.mark?.line ?? 0) + 1}` : String(e);
         refuseAs("envoy.configOverride", `a text that does not parse (${reason})`, "an Envoy bootstrap in YAML or JSON");
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) refuseAs("envoy.configOverride", `a text that parses to ${parsed === null ? "nothing" : kindOf(parsed)}`, "an Envoy bootstrap in YAML or JSON: a mapping of its fields");
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+        refuseAs("envoy.configOverride", `a text that parses to ${parsed === null ? "nothing" : kindOf(parsed)}`, "an Envoy bootstrap in YAML or JSON: a mapping of its fields");
     const port = (parsed as any).admin?.address?.socket_address?.port_value;
     return { text, adminPort: typeof port === "number" && Number.isInteger(port) ? port : undefined };
 }
@@ -180,7 +200,14 @@ export function parseEndpoint(at: string, value: unknown): AgentEndpointSettings
     return { host, port };
 }
 
-function resolveAgentServiceLink(name: string, namespace: string | undefined, ipFamily: IpFamily, args: Plain<EnvoyAppArgs>, inspection: InspectionSettings, warnings: string[]): AgentServiceLinkSettings {
+function resolveAgentServiceLink(
+    name: string,
+    namespace: string | undefined,
+    ipFamily: IpFamily,
+    args: Plain<EnvoyAppArgs>,
+    inspection: InspectionSettings,
+    warnings: string[],
+): AgentServiceLinkSettings {
     if (isPending(args.agentService)) {
         // The whole link still to come: which kind of agent Service it names is not known yet.
         if (args.agent !== undefined) refuse("agent", "(set)", "nothing when agentService is given: the agent runs in the agent Service (set agentService.create.agent)");
@@ -194,7 +221,8 @@ function resolveAgentServiceLink(name: string, namespace: string | undefined, ip
         // What describes a shared agent Service has no say over the app's own: refused, not ignored.
         const own: Record<string, string> = { integration: "inspection.integration", expectResponseData: "inspection.expectResponseData", clientLabels: "labels", clientNamespaces: "namespace" };
         for (const [field, instead] of Object.entries(own)) {
-            if ((link as Record<string, unknown>)[field] !== undefined) refuse(`agentService.${field}`, "(set)", `nothing with agentService.create: it describes a shared agent Service (the app's own follows ${instead})`);
+            if ((link as Record<string, unknown>)[field] !== undefined)
+                refuse(`agentService.${field}`, "(set)", `nothing with agentService.create: it describes a shared agent Service (the app's own follows ${instead})`);
         }
         const credentials = resolveCredentials("credentials", args.credentials);
         const create = check.plainObject("agentService.create", link.create, FIELDS.AgentServiceSettings) as Plain<AgentServiceSettingsArgs>;
@@ -202,9 +230,16 @@ function resolveAgentServiceLink(name: string, namespace: string | undefined, ip
         // The app's own agents serve the families its Envoy speaks, unless told otherwise.
         const parts = agentServiceSettings("agentService.create.", childName, namespace, check.labels("labels", args.labels), credentials, create, inspection, ipFamily);
         const tlsKnown = known(parts.tlsSecretName);
-        if (tlsKnown && parts.tlsSecretName !== undefined && known(args.namespace) && namespace === undefined) refuse("namespace", undefined, "a namespace when agentService.create.tls is given: Envoy verifies the agent's certificate by the Service's full DNS name, <name>-agent.<namespace>.svc.cluster.local");
-        if (tlsKnown && parts.tlsSecretName !== undefined && tlsCaSecretName === undefined) refuse("agentService.tlsCaSecretName", undefined, "the Secret with ca.crt that signs agentService.create.tls, so Envoy can verify the agent");
-        if (tlsKnown && parts.tlsSecretName === undefined && tlsCaSecretName !== undefined) refuse("agentService.tlsCaSecretName", tlsCaSecretName, "nothing unless agentService.create.tls is given (the agent would not speak TLS)");
+        if (tlsKnown && parts.tlsSecretName !== undefined && known(args.namespace) && namespace === undefined)
+            refuse(
+                "namespace",
+                undefined,
+                "a namespace when agentService.create.tls is given: Envoy verifies the agent's certificate by the Service's full DNS name, <name>-agent.<namespace>.svc.cluster.local",
+            );
+        if (tlsKnown && parts.tlsSecretName !== undefined && tlsCaSecretName === undefined)
+            refuse("agentService.tlsCaSecretName", undefined, "the Secret with ca.crt that signs agentService.create.tls, so Envoy can verify the agent");
+        if (tlsKnown && parts.tlsSecretName === undefined && tlsCaSecretName !== undefined)
+            refuse("agentService.tlsCaSecretName", tlsCaSecretName, "nothing unless agentService.create.tls is given (the agent would not speak TLS)");
         const replicas = check.int("replicas", args.replicas, DEFAULTS.replicas, 0, 10000);
         const maxAgents = parts.autoscaling ? parts.autoscaling.maxReplicas : undefined;
         const service = `Service ${namespace === undefined ? "" : `${mention("namespace", namespace, namespace)}/`}${childName}`;
@@ -217,11 +252,19 @@ function resolveAgentServiceLink(name: string, namespace: string | undefined, ip
     // The link's own values first: a comparison with a bad one would blame the app's.
     const serviceIntegration = link.integration === undefined ? undefined : check.oneOf("agentService.integration", link.integration, INTEGRATIONS, inspection.integration);
     if (serviceIntegration !== undefined && known(serviceIntegration, inspection.integration) && serviceIntegration !== inspection.integration) {
-        refuse("inspection.integration", inspection.integration, `${mention("agentService.integration", serviceIntegration)}, as the shared agent Service runs (agentService.integration)${sameAs("agentService.integration")}`);
+        refuse(
+            "inspection.integration",
+            inspection.integration,
+            `${mention("agentService.integration", serviceIntegration)}, as the shared agent Service runs (agentService.integration)${sameAs("agentService.integration")}`,
+        );
     }
     const expects = link.expectResponseData === undefined ? undefined : check.bool("agentService.expectResponseData", link.expectResponseData, false);
     if (expects !== undefined && known(expects, inspection.expectResponseData) && expects !== inspection.expectResponseData) {
-        refuse("inspection.expectResponseData", inspection.expectResponseData, `${mention("agentService.expectResponseData", expects)}, as the shared agent Service expects (agentService.expectResponseData)${sameAs("agentService.expectResponseData")}`);
+        refuse(
+            "inspection.expectResponseData",
+            inspection.expectResponseData,
+            `${mention("agentService.expectResponseData", expects)}, as the shared agent Service expects (agentService.expectResponseData)${sameAs("agentService.expectResponseData")}`,
+        );
     }
     const endpoint = parseEndpoint("agentService.endpoint", link.endpoint);
     if (link.clientNamespaces !== undefined) {
@@ -302,8 +345,14 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
     const sidecar = isPending(ipFamily) ? { ...sidecarAgent("IPv4", sidecarStop), probeHost: PENDING } : sidecarAgent(ipFamily, sidecarStop);
     const agent = useService ? undefined : resolveAgent("agent", args.agent, sidecar, inspection);
     // Whether both are given is known once the envoy object is.
-    if (!isPending(e) && e.extraConfig !== undefined && e.configOverride !== undefined) refuse("envoy.extraConfig", "(set)", "nothing when envoy.configOverride is given (merge your settings into that config)");
-    if (!isPending(e) && e.xffTrustedHops !== undefined && e.configOverride !== undefined) refuse("envoy.xffTrustedHops", e.xffTrustedHops, `nothing when envoy.configOverride is given: your bootstrap sets xff_num_trusted_hops, and must write the ${CLIENT_IP_HEADER} header the agent reads`);
+    if (!isPending(e) && e.extraConfig !== undefined && e.configOverride !== undefined)
+        refuse("envoy.extraConfig", "(set)", "nothing when envoy.configOverride is given (merge your settings into that config)");
+    if (!isPending(e) && e.xffTrustedHops !== undefined && e.configOverride !== undefined)
+        refuse(
+            "envoy.xffTrustedHops",
+            e.xffTrustedHops,
+            `nothing when envoy.configOverride is given: your bootstrap sets xff_num_trusted_hops, and must write the ${CLIENT_IP_HEADER} header the agent reads`,
+        );
     const givenAgent = (args.agent ?? {}) as Record<string, unknown>;
     checkDistinctPorts([
         ["port", frontPort, args.port !== undefined],
@@ -315,11 +364,16 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
     ]);
     // Shutdown order: Envoy drains, the app outlives it, the agent outlives both.
     if (agent && known(agent.preStopSleepSeconds, app.preStopSleepSeconds) && agent.preStopSleepSeconds < app.preStopSleepSeconds) {
-        refuse("agent.preStopSleepSeconds", agent.preStopSleepSeconds, `at least app.preStopSleepSeconds (${mention("app.preStopSleepSeconds", app.preStopSleepSeconds)}), so the agent outlives Envoy's drain and the app`);
+        refuse(
+            "agent.preStopSleepSeconds",
+            agent.preStopSleepSeconds,
+            `at least app.preStopSleepSeconds (${mention("app.preStopSleepSeconds", app.preStopSleepSeconds)}), so the agent outlives Envoy's drain and the app`,
+        );
     }
     // Container names are unique in a pod.
     const taken = [NAMES.envoyContainer, ...(agent ? [NAMES.agentContainer] : [])];
-    if ((taken as string[]).includes(app.containerName)) refuse("app.containerName", app.containerName, `a name other than ${taken.map((t) => JSON.stringify(t)).join(" and ")}, which the pod's other containers use`);
+    if ((taken as string[]).includes(app.containerName))
+        refuse("app.containerName", app.containerName, `a name other than ${taken.map((t) => JSON.stringify(t)).join(" and ")}, which the pod's other containers use`);
     const grace = agent
         ? resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, agent.preStopSleepSeconds, "agent.preStopSleepSeconds")
         : resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, app.preStopSleepSeconds, "app.preStopSleepSeconds");
@@ -327,7 +381,9 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
     const userLabels = check.labels("labels", args.labels);
     // The shared agents admit the app by their client label: the app cannot label itself otherwise.
     const clientLabels = agentService?.clientLabels ?? {};
-    if (known(userLabels, clientLabels)) for (const key of Object.keys(userLabels)) if (key in clientLabels) refuse(`labels.${key}`, userLabels[key], `a label other than ${key}, which the shared agent Service admits the app's pods by`);
+    if (known(userLabels, clientLabels))
+        for (const key of Object.keys(userLabels))
+            if (key in clientLabels) refuse(`labels.${key}`, userLabels[key], `a label other than ${key}, which the shared agent Service admits the app's pods by`);
     const extraLabels = { ...userLabels, ...clientLabels };
     const { labels, selectorLabels } = standardLabels(name, NAMES.envoyAppKind, app.image, extraLabels);
     return {

@@ -6,7 +6,6 @@ import { oneOf } from "./checks";
 export const PULL_POLICIES = Object.values(ImagePullPolicy);
 export type PullPolicy = ImagePullPolicy;
 
-
 /** A Kubernetes label value: at most 63 characters, alphanumeric at both ends, `-_.` between. */
 const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 

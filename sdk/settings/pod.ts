@@ -46,12 +46,17 @@ export function resolvePod(at: string, given: Plain<PodOptions> | undefined, res
     checkAffinity(`${at}.affinity`, affinity);
     const labels = check.labels(`${at}.labels`, p.labels);
     if (!isPending(labels)) {
-        for (const key of Object.keys(labels)) if (reservedLabels.includes(key)) refuse(`${at}.labels.${key}`, labels[key], "a label the component does not rely on: it selects its pods (and admits them to the agents) by this one");
+        for (const key of Object.keys(labels))
+            if (reservedLabels.includes(key)) refuse(`${at}.labels.${key}`, labels[key], "a label the component does not rely on: it selects its pods (and admits them to the agents) by this one");
         // The component's other labels, and labels that every object gets, are on the pods already: one value each.
         for (const key of Object.keys(labels)) {
             if (!(key in objectLabels) || objectLabels[key] === labels[key]) continue;
             if (key.startsWith("app.kubernetes.io/")) refuse(`${at}.labels.${key}`, labels[key], `a label the component does not set itself (it sets ${key})`);
-            refuse(`${at}.labels.${key}`, labels[key], `the value labels.${key} gives every object (${mention(`labels.${key}`, objectLabels[key])}), or no ${at}.labels.${key}: a pod has one value per label`);
+            refuse(
+                `${at}.labels.${key}`,
+                labels[key],
+                `the value labels.${key} gives every object (${mention(`labels.${key}`, objectLabels[key])}), or no ${at}.labels.${key}: a pod has one value per label`,
+            );
         }
     }
     const nodeSelector = p.nodeSelector === undefined ? undefined : check.labels(`${at}.nodeSelector`, p.nodeSelector);
@@ -59,7 +64,9 @@ export function resolvePod(at: string, given: Plain<PodOptions> | undefined, res
     if (imagePullSecrets && !isPending(imagePullSecrets)) imagePullSecrets.forEach((s, i) => check.dns1123Subdomain(`${at}.imagePullSecrets[${i}]`, s));
     return {
         ...(nodeSelector !== undefined ? { nodeSelector } : {}),
-        ...(tolerationList !== undefined ? { tolerations: isPending(tolerationList) ? (tolerationList as never) : (tolerationList as unknown[]).map((t, i) => resolveToleration(`${at}.tolerations[${i}]`, t)) } : {}),
+        ...(tolerationList !== undefined
+            ? { tolerations: isPending(tolerationList) ? (tolerationList as never) : (tolerationList as unknown[]).map((t, i) => resolveToleration(`${at}.tolerations[${i}]`, t)) }
+            : {}),
         ...(affinity !== undefined ? { affinity } : {}),
         ...(p.priorityClassName !== undefined ? { priorityClassName: check.dns1123Subdomain(`${at}.priorityClassName`, p.priorityClassName) } : {}),
         ...(imagePullSecrets !== undefined ? { imagePullSecrets } : {}),

@@ -108,14 +108,16 @@ export function resolveAgent(at: string, given: Plain<AgentContainer> | undefine
     const image = check.image(`${at}.image`, g?.image, AGENT_IMAGE);
     const tmpMountPath = check.absolutePath(`${at}.tmpMountPath`, g?.tmpMountPath, DEFAULTS.agentTmpMountPath);
     const startup = check.bool(`${at}.startupProbe`, g?.startupProbe, known(image) ? hasStartupProbe(image) : PENDING);
-    if (known(startup) && startup === false && g?.startupProbePort !== undefined) refuse(`${at}.startupProbePort`, g.startupProbePort, `nothing unless ${at}.startupProbe is true (no listener serves it otherwise)`);
+    if (known(startup) && startup === false && g?.startupProbePort !== undefined)
+        refuse(`${at}.startupProbePort`, g.startupProbePort, `nothing unless ${at}.startupProbe is true (no listener serves it otherwise)`);
     const options: Record<string, string> = {};
     const givenOptions = check.plainObject(`${at}.options`, g?.options) ?? {};
     for (const [name, value] of Object.entries(givenOptions)) {
         if (!AGENT_OPTION_NAME.test(name)) refuse(`${at}.options key`, name, 'an agent option name in lower case with dashes, such as "max-procs"');
         // An agent key given as an option is a credential: never shown.
         const shown = MANAGED_AGENT_OPTIONS[name] === "credentials" ? "(set)" : value;
-        if (Object.prototype.hasOwnProperty.call(MANAGED_AGENT_OPTIONS, name)) refuse(`${at}.options.${name}`, shown, `no value here: the component sets it; use "${MANAGED_AGENT_OPTIONS[name].replace(/^agent\./, `${at}.`)}"`);
+        if (Object.prototype.hasOwnProperty.call(MANAGED_AGENT_OPTIONS, name))
+            refuse(`${at}.options.${name}`, shown, `no value here: the component sets it; use "${MANAGED_AGENT_OPTIONS[name].replace(/^agent\./, `${at}.`)}"`);
         if (typeof value !== "string" && !isPending(value)) refuse(`${at}.options.${name}`, value, "a string");
         options[name] = value as string;
     }
@@ -145,7 +147,8 @@ export function resolveAgent(at: string, given: Plain<AgentContainer> | undefine
 /** The grace period: given, or the longest preStop sleep plus a margin; always longer than that sleep. */
 export function resolveGrace(at: string, given: unknown, preStopSleepSeconds: number, sleepInput: string): number {
     const grace = check.int(at, given, known(preStopSleepSeconds) ? preStopSleepSeconds + DEFAULTS.terminationGraceMarginSeconds : PENDING, 1, 86400);
-    if (known(grace, preStopSleepSeconds) && grace <= preStopSleepSeconds) refuse(at, grace, `more seconds than ${sleepInput} (${mention(sleepInput, preStopSleepSeconds)}), so the drain ends before the pod is killed`);
+    if (known(grace, preStopSleepSeconds) && grace <= preStopSleepSeconds)
+        refuse(at, grace, `more seconds than ${sleepInput} (${mention(sleepInput, preStopSleepSeconds)}), so the drain ends before the pod is killed`);
     return grace;
 }
 
@@ -183,7 +186,9 @@ export function standardLabels(name: string, kind: { name: string; component: st
         "app.kubernetes.io/managed-by": "pulumi",
     };
     // The component's own labels are not the user's to set: one given would be silently replaced.
-    if (!isPending(extra)) for (const key of Object.keys(extra)) if (key in own || key === "app.kubernetes.io/version") refuse(`${input}.${key}`, extra[key], `a label the component does not set itself (it sets ${key})`);
+    if (!isPending(extra))
+        for (const key of Object.keys(extra))
+            if (key in own || key === "app.kubernetes.io/version") refuse(`${input}.${key}`, extra[key], `a label the component does not set itself (it sets ${key})`);
     return { selectorLabels, labels: { ...extra, ...own } };
 }
 
@@ -213,12 +218,15 @@ export function resolveCredentials(at: string, given: unknown): CredentialsForm 
     const hasExisting = g?.existingSecretName !== undefined;
     const accepted = `either both ${at}.accessKeyId and ${at}.secretAccessKey, or ${at}.existingSecretName`;
     // The key values are secrets: messages name which were given, never what they hold.
-    const given_ = () => ({ accessKeyId: g?.accessKeyId !== undefined ? "(set)" : undefined, secretAccessKey: g?.secretAccessKey !== undefined ? "(set)" : undefined, existingSecretName: g?.existingSecretName });
+    const given_ = () => ({
+        accessKeyId: g?.accessKeyId !== undefined ? "(set)" : undefined,
+        secretAccessKey: g?.secretAccessKey !== undefined ? "(set)" : undefined,
+        existingSecretName: g?.existingSecretName,
+    });
     if (hasKeys === hasExisting) refuse(at, given_(), accepted);
     if (hasKeys && (g?.accessKeyId === undefined || g?.secretAccessKey === undefined)) refuse(at, given_(), accepted);
     return hasExisting ? { existingSecretName: check.dns1123Subdomain(`${at}.existingSecretName`, g?.existingSecretName), createSecret: false } : { createSecret: true };
 }
-
 
 export function isIpAddress(host: string): boolean {
     return IPV4_ADDRESS.test(host);

@@ -10,7 +10,6 @@ import { allContainers, graceSeconds, isLoopback, preStopSeconds } from "./kube"
 import { ObjectIndex } from "./objects";
 import { commandLine, ContainerEnv, containerEnv, envValue, EnvValue, isKnown, mountedFile, optionValue, programName } from "./process";
 
-
 export interface AgentListener {
     container: any;
     /** `host` of the gRPC address (`""` for every address). */
@@ -40,11 +39,21 @@ export function parseListenAddress(value: string): { host: string; port: number 
 export function agentShutdownFindings(container: any, pod: any): { code: "agent-no-prestop" | "agent-grace-short"; message: string }[] {
     const sleep = preStopSeconds(container);
     if (sleep === 0) {
-        return [{ code: "agent-no-prestop", message: `container ${container.name}: no preStop sleep, so the agent stops at once while Envoy still sends it requests; add lifecycle.preStop.exec.command ["sleep", "${AGENT_PRESTOP_SECONDS}"] (the guide)` }];
+        return [
+            {
+                code: "agent-no-prestop",
+                message: `container ${container.name}: no preStop sleep, so the agent stops at once while Envoy still sends it requests; add lifecycle.preStop.exec.command ["sleep", "${AGENT_PRESTOP_SECONDS}"] (the guide)`,
+            },
+        ];
     }
     const grace = graceSeconds(pod);
     if (grace <= sleep) {
-        return [{ code: "agent-grace-short", message: `container ${container.name}: its preStop sleeps ${sleep} s but the pod's terminationGracePeriodSeconds is ${grace}, so it is killed before its drain ends; give the pod more than ${sleep} s` }];
+        return [
+            {
+                code: "agent-grace-short",
+                message: `container ${container.name}: its preStop sleeps ${sleep} s but the pod's terminationGracePeriodSeconds is ${grace}, so it is killed before its drain ends; give the pod more than ${sleep} s`,
+            },
+        ];
     }
     return [];
 }
@@ -76,7 +85,12 @@ export class AgentSettings {
     private readonly env: ContainerEnv;
     private readonly file: Map<string, string> | { opaque: string } | undefined;
 
-    constructor(index: ObjectIndex, namespace: string, pod: any, readonly container: any) {
+    constructor(
+        index: ObjectIndex,
+        namespace: string,
+        pod: any,
+        readonly container: any,
+    ) {
         this.env = containerEnv(index, namespace, container);
         const cl = commandLine(container, this.env);
         this.argv = cl.argv;
@@ -117,7 +131,9 @@ export function agentListener(settings: AgentSettings): AgentListener | { unknow
     if (!listen) return undefined;
     // A name is resolved by the agent itself (localhost: 127.0.0.1 or ::1), so where it listens is not in the objects.
     if (listen.host !== "" && !IPV4_ADDRESS.test(listen.host) && !listen.host.includes(":")) {
-        return { unknown: `${AGENT_OPTIONS.grpcAddress} (${agentVariable(AGENT_OPTIONS.grpcAddress)}) names the host ${JSON.stringify(listen.host)}, which the agent resolves itself (localhost may be 127.0.0.1 or ::1); give an address such as ${ADDRESSES.loopback}` };
+        return {
+            unknown: `${AGENT_OPTIONS.grpcAddress} (${agentVariable(AGENT_OPTIONS.grpcAddress)}) names the host ${JSON.stringify(listen.host)}, which the agent resolves itself (localhost may be 127.0.0.1 or ::1); give an address such as ${ADDRESSES.loopback}`,
+        };
     }
     for (const o of [AGENT_OPTIONS.extProc, AGENT_OPTIONS.expectResponseData, AGENT_OPTIONS.grpcCert]) {
         const v = read(o);
@@ -166,7 +182,8 @@ export function listensOnPodAddress(a: AgentListener): boolean {
 /** Does a dial to `address` inside the pod reach this listener? */
 export function answersLoopback(a: AgentListener, address: string): boolean {
     if (a.host === "" || a.host === ADDRESSES.any || a.host === ADDRESSES.anyV6) return true;
-    const v4Loopback = (x: string) => x === "localhost" || /^127\./.test(x) || /^::ffff:127\./i.test(x) || x === "0.0.0.0";
+    // Host names never get here: an agent's is unverifiable, and so is Envoy's dialing one.
+    const v4Loopback = (x: string) => /^127\./.test(x) || /^::ffff:127\./i.test(x) || x === ADDRESSES.any;
     return a.host === address || (v4Loopback(a.host) && v4Loopback(address));
 }
 

@@ -87,7 +87,13 @@ export class EnvoyScope {
 
     /** A construct of the bootstrap the model does not follow: "cannot verify", with its place. */
     unverifiable(u: Unverifiable): void {
-        this.ctx.add("envoy-unverifiable", this.at, `Envoy (container ${this.envoy.name}) has ${u.at || "its bootstrap"}: ${u.why}; whether requests there are inspected cannot be verified`, "error", `${this.source}: ${u.at}`);
+        this.ctx.add(
+            "envoy-unverifiable",
+            this.at,
+            `Envoy (container ${this.envoy.name}) has ${u.at || "its bootstrap"}: ${u.why}; whether requests there are inspected cannot be verified`,
+            "error",
+            `${this.source}: ${u.at}`,
+        );
     }
 
     /** A cluster the requests use: what the model does not follow in it is reported. */

@@ -50,11 +50,16 @@ export const MESSAGES = {
         },
     ),
     additionalAddress: message("envoy.config.listener.v3.AdditionalAddress", "address", "socket_options"),
-    filterChain: message("envoy.config.listener.v3.FilterChain", "filters transport_socket", "filter_chain_match use_proxy_proto metadata transport_socket_connect_timeout name", { on_demand_configuration: XDS }),
+    filterChain: message("envoy.config.listener.v3.FilterChain", "filters transport_socket", "filter_chain_match use_proxy_proto metadata transport_socket_connect_timeout name", {
+        on_demand_configuration: XDS,
+    }),
     networkFilter: message("envoy.config.listener.v3.Filter", "name typed_config", "", { config_discovery: XDS }),
     listenerFilter: message("envoy.config.listener.v3.ListenerFilter", "name typed_config", "filter_disabled", { config_discovery: XDS }),
     address: message("envoy.config.core.v3.Address", "socket_address pipe envoy_internal_address", ""),
-    socketAddress: message("envoy.config.core.v3.SocketAddress", "protocol address port_value", "ipv4_compat", { named_port: "a named port, resolved by a resolver the model does not follow", resolver_name: "a custom address resolver" }),
+    socketAddress: message("envoy.config.core.v3.SocketAddress", "protocol address port_value", "ipv4_compat", {
+        named_port: "a named port, resolved by a resolver the model does not follow",
+        resolver_name: "a custom address resolver",
+    }),
     hcm: message(
         ENVOY_TYPES.hcm,
         "stat_prefix route_config http_filters access_log upgrade_configs use_remote_address xff_num_trusted_hops original_ip_detection_extensions",
@@ -65,7 +70,9 @@ export const MESSAGES = {
             early_header_mutation_extensions: "extensions rewrite each request's headers before routing",
         },
     ),
-    httpFilter: message("envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter", "name typed_config disabled", "is_optional", { config_discovery: "its configuration comes from ECDS (xDS), which the objects do not hold" }),
+    httpFilter: message("envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter", "name typed_config disabled", "is_optional", {
+        config_discovery: "its configuration comes from ECDS (xDS), which the objects do not hold",
+    }),
     upgradeConfig: message("envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.UpgradeConfig", "upgrade_type filters enabled", ""),
     routeConfiguration: message(
         "envoy.config.route.v3.RouteConfiguration",
@@ -102,7 +109,9 @@ export const MESSAGES = {
         "weight metadata_match request_headers_to_add request_headers_to_remove response_headers_to_add response_headers_to_remove host_rewrite_literal",
         { cluster_header: "a request header names the cluster, so a client picks where its request goes" },
     ),
-    mirrorPolicy: message("envoy.config.route.v3.RouteAction.RequestMirrorPolicy", "cluster", "runtime_fraction trace_sampled disable_shadow_host_suffix_append", { cluster_header: "a request header names the cluster the copy goes to" }),
+    mirrorPolicy: message("envoy.config.route.v3.RouteAction.RequestMirrorPolicy", "cluster", "runtime_fraction trace_sampled disable_shadow_host_suffix_append", {
+        cluster_header: "a request header names the cluster the copy goes to",
+    }),
     filterConfig: message(ENVOY_TYPES.filterConfig, "config disabled", "is_optional"),
     extAuthz: message(
         ENVOY_TYPES.extAuthz,
@@ -125,8 +134,14 @@ export const MESSAGES = {
         "request_attributes response_attributes metadata_options grpc_initial_metadata",
         { grpc_service: "the route sends its requests to a processor of its own" },
     ),
-    processingMode: message("envoy.extensions.filters.http.ext_proc.v3.ProcessingMode", "request_header_mode", "response_header_mode request_body_mode response_body_mode request_trailer_mode response_trailer_mode"),
-    grpcService: message("envoy.config.core.v3.GrpcService", "envoy_grpc", "timeout initial_metadata retry_policy", { google_grpc: "the Google gRPC client dials a target of its own, outside Envoy's clusters" }),
+    processingMode: message(
+        "envoy.extensions.filters.http.ext_proc.v3.ProcessingMode",
+        "request_header_mode",
+        "response_header_mode request_body_mode response_body_mode request_trailer_mode response_trailer_mode",
+    ),
+    grpcService: message("envoy.config.core.v3.GrpcService", "envoy_grpc", "timeout initial_metadata retry_policy", {
+        google_grpc: "the Google gRPC client dials a target of its own, outside Envoy's clusters",
+    }),
     envoyGrpc: message("envoy.config.core.v3.GrpcService.EnvoyGrpc", "cluster_name", "authority retry_policy max_receive_message_length skip_envoy_headers"),
     // The header filter that writes the client's address for the agent: which headers it sets, from what.
     headerMutationFilter: message(ENVOY_TYPES.headerMutation, "mutations", "most_specific_header_mutations_wins"),
@@ -143,7 +158,11 @@ export const MESSAGES = {
     ),
     accessLog: message("envoy.config.accesslog.v3.AccessLog", "name typed_config", "filter"),
     httpGrpcAccessLog: message(ENVOY_TYPES.grpcAccessLog, "common_config", "additional_request_headers_to_log additional_response_headers_to_log additional_response_trailers_to_log"),
-    commonGrpcAccessLog: message("envoy.extensions.access_loggers.grpc.v3.CommonGrpcAccessLogConfig", "grpc_service", "log_name transport_api_version buffer_flush_interval buffer_size_bytes filter_state_objects_to_log grpc_stream_retry_policy custom_tags"),
+    commonGrpcAccessLog: message(
+        "envoy.extensions.access_loggers.grpc.v3.CommonGrpcAccessLogConfig",
+        "grpc_service",
+        "log_name transport_api_version buffer_flush_interval buffer_size_bytes filter_state_objects_to_log grpc_stream_retry_policy custom_tags",
+    ),
     cluster: message(
         "envoy.config.cluster.v3.Cluster",
         "name type load_assignment typed_extension_protocol_options http2_protocol_options transport_socket health_checks",
@@ -159,10 +178,18 @@ export const MESSAGES = {
         },
     ),
     loadAssignment: message("envoy.config.endpoint.v3.ClusterLoadAssignment", "endpoints", "cluster_name policy", { named_endpoints: "endpoints named elsewhere" }),
-    localityEndpoints: message("envoy.config.endpoint.v3.LocalityLbEndpoints", "lb_endpoints", "locality metadata load_balancing_weight priority proximity", { load_balancer_endpoints: "endpoints from LEDS (xDS)", leds_cluster_locality_config: "endpoints from LEDS (xDS)" }),
+    localityEndpoints: message("envoy.config.endpoint.v3.LocalityLbEndpoints", "lb_endpoints", "locality metadata load_balancing_weight priority proximity", {
+        load_balancer_endpoints: "endpoints from LEDS (xDS)",
+        leds_cluster_locality_config: "endpoints from LEDS (xDS)",
+    }),
     lbEndpoint: message("envoy.config.endpoint.v3.LbEndpoint", "endpoint", "health_status metadata load_balancing_weight", { endpoint_name: "an endpoint named elsewhere" }),
     endpoint: message("envoy.config.endpoint.v3.Endpoint", "address additional_addresses", "health_check_config hostname"),
-    httpProtocolOptions: message(ENVOY_TYPES.httpProtocolOptions, "explicit_http_config auto_config use_downstream_protocol_config", "common_http_protocol_options upstream_http_protocol_options header_validation_config", { http_filters: "upstream HTTP filters run on each forwarded request" }),
+    httpProtocolOptions: message(
+        ENVOY_TYPES.httpProtocolOptions,
+        "explicit_http_config auto_config use_downstream_protocol_config",
+        "common_http_protocol_options upstream_http_protocol_options header_validation_config",
+        { http_filters: "upstream HTTP filters run on each forwarded request" },
+    ),
     layeredRuntime: message("envoy.config.bootstrap.v3.LayeredRuntime", "layers", ""),
     runtimeLayer: message("envoy.config.bootstrap.v3.RuntimeLayer", "name static_layer disk_layer admin_layer rtds_layer", ""),
     runtimeFraction: message("envoy.config.core.v3.RuntimeFractionalPercent", "default_value runtime_key", ""),

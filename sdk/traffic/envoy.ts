@@ -13,7 +13,15 @@ import { ObjectIndex } from "./objects";
 import { commandLine, MountedFile, mountedFile, optionValue, programName } from "./process";
 
 /** Envoy's official and common distribution images (repository paths, without registry or tag). */
-const ENVOY_IMAGES = [/(^|\/)envoyproxy\/envoy(-[a-z0-9-]+)?$/, /(^|\/)istio\/proxyv2$/, /(^|\/)istio-release\/proxyv2$/, /(^|\/)bitnami\/envoy$/, /(^|\/)envoy$/, /(^|\/)signalsciences\/envoy-frontproxy$/, /(^|\/)gateway\/envoy$/];
+const ENVOY_IMAGES = [
+    /(^|\/)envoyproxy\/envoy(-[a-z0-9-]+)?$/,
+    /(^|\/)istio\/proxyv2$/,
+    /(^|\/)istio-release\/proxyv2$/,
+    /(^|\/)bitnami\/envoy$/,
+    /(^|\/)envoy$/,
+    /(^|\/)signalsciences\/envoy-frontproxy$/,
+    /(^|\/)gateway\/envoy$/,
+];
 
 function imageRepository(image: unknown): string {
     const withoutDigest = String(image ?? "").split("@")[0];
@@ -36,8 +44,42 @@ export const isEnvoyContainer = runsEnvoy;
 const DEFAULT_CONFIG_PATH = "/etc/envoy/envoy.yaml";
 
 /** Envoy's command-line options the model follows, and the ones it knows do not change a request's path. */
-const ENVOY_FLAGS_WITH_VALUE = ["--concurrency", "--base-id", "--base-id-path", "-l", "--log-level", "--component-log-level", "--log-format", "--log-path", "--service-cluster", "--service-node", "--service-zone", "--drain-time-s", "--drain-strategy", "--parent-shutdown-time-s", "--local-address-ip-version", "--file-flush-interval-msec", "--restart-epoch", "--socket-path", "--socket-mode", "--stats-tag", "--bootstrap-version"];
-const ENVOY_FLAGS_BOOLEAN = ["--disable-hot-restart", "--use-dynamic-base-id", "--cpuset-threads", "--enable-core-dump", "--enable-fine-grain-logging", "--log-format-escaped", "--skip-hot-restart-on-no-parent", "--skip-deprecated-logs", "--reject-unknown-dynamic-fields", "--ignore-unknown-dynamic-fields", "--disable-extensions"];
+const ENVOY_FLAGS_WITH_VALUE = [
+    "--concurrency",
+    "--base-id",
+    "--base-id-path",
+    "-l",
+    "--log-level",
+    "--component-log-level",
+    "--log-format",
+    "--log-path",
+    "--service-cluster",
+    "--service-node",
+    "--service-zone",
+    "--drain-time-s",
+    "--drain-strategy",
+    "--parent-shutdown-time-s",
+    "--local-address-ip-version",
+    "--file-flush-interval-msec",
+    "--restart-epoch",
+    "--socket-path",
+    "--socket-mode",
+    "--stats-tag",
+    "--bootstrap-version",
+];
+const ENVOY_FLAGS_BOOLEAN = [
+    "--disable-hot-restart",
+    "--use-dynamic-base-id",
+    "--cpuset-threads",
+    "--enable-core-dump",
+    "--enable-fine-grain-logging",
+    "--log-format-escaped",
+    "--skip-hot-restart-on-no-parent",
+    "--skip-deprecated-logs",
+    "--reject-unknown-dynamic-fields",
+    "--ignore-unknown-dynamic-fields",
+    "--disable-extensions",
+];
 
 /** How Envoy is started: the config path (`-c`, `--config-path`, the official image's default) and what on its command line the model cannot follow. */
 export function envoyCommand(container: any): { configPath: string; unverifiable: string[] } {
@@ -97,7 +139,9 @@ export function mountsEnvoyBootstrap(index: ObjectIndex, namespace: string, pod:
 
 /** The Envoy containers of a pod: by image or command line, or by the Envoy bootstrap they are started with. */
 export function envoyContainers(pod: any, index?: ObjectIndex, namespace?: string): any[] {
-    return allContainers(pod).filter((c) => runsEnvoy(c) || (index !== undefined && namespace !== undefined && (c.args !== undefined || c.command !== undefined) && mountsEnvoyBootstrap(index, namespace, pod, c)));
+    return allContainers(pod).filter(
+        (c) => runsEnvoy(c) || (index !== undefined && namespace !== undefined && (c.args !== undefined || c.command !== undefined) && mountsEnvoyBootstrap(index, namespace, pod, c)),
+    );
 }
 
 // ---- the closed-world reader ---------------------------------------------------------------
@@ -391,7 +435,9 @@ export function envoyModel(bootstrap: any): EnvoyModel {
         // Envoy refuses a listener with no address (only an internal listener goes without one).
         if (l.address === undefined && l.internal_listener === undefined && l.api_listener === undefined) r.refuse(lat, "a listener with no address: Envoy refuses the bootstrap");
         else addressOf(l.address, `${lat}.address`);
-        r.list(l.additional_addresses, `${lat}.additional_addresses`).forEach((x: any, k: number) => addressOf(r.read(x, `${lat}.additional_addresses[${k}]`, "additionalAddress").address, `${lat}.additional_addresses[${k}].address`));
+        r.list(l.additional_addresses, `${lat}.additional_addresses`).forEach((x: any, k: number) =>
+            addressOf(r.read(x, `${lat}.additional_addresses[${k}]`, "additionalAddress").address, `${lat}.additional_addresses[${k}].address`),
+        );
         const binds = !FALSE_VALUE(l.bind_to_port);
         const exposed = binds && addresses.some((a) => a.network && !isLoopback(a.address));
         const first = addresses[0] ?? { address: "", port: 0 };
@@ -559,7 +605,8 @@ function headerWrites(r: Reader, raw: any, at: string, name: string, off: boolea
 function extAuthzFilter(r: Reader, runtime: Runtime, raw: any, at: string, name: string): InspectionFilter {
     const c = r.read(raw, at, "extAuthz");
     let partial: string | undefined;
-    if (c.transport_api_version !== undefined && c.transport_api_version !== "V3") r.refuse(`${at}.transport_api_version`, `${c.transport_api_version}: Envoy speaks only the V3 ext_authz API and refuses the filter`);
+    if (c.transport_api_version !== undefined && c.transport_api_version !== "V3")
+        r.refuse(`${at}.transport_api_version`, `${c.transport_api_version}: Envoy speaks only the V3 ext_authz API and refuses the filter`);
     if (c.http_service !== undefined) partial = "it calls an HTTP service, not the agent's gRPC listener";
     const cluster = c.grpc_service !== undefined ? grpcCluster(r, c.grpc_service, `${at}.grpc_service`) : undefined;
     if (c.filter_enabled !== undefined) {
@@ -673,7 +720,10 @@ function hcmModel(r: Reader, runtime: Runtime, raw: any, at: string): HcmModel {
         const out = new Map<string, PerRouteEffect>();
         for (const f of inspection) {
             // The most specific level wins: weighted cluster, route, virtual host, route table.
-            const cfg = [...levels].reverse().find((l) => l.has(f.name))?.get(f.name);
+            const cfg = [...levels]
+                .reverse()
+                .find((l) => l.has(f.name))
+                ?.get(f.name);
             if (cfg) out.set(f.name, perRouteEffect(r, cfg.raw, cfg.at, f));
         }
         return out;
@@ -710,7 +760,8 @@ function hcmModel(r: Reader, runtime: Runtime, raw: any, at: string): HcmModel {
                 r.list(wc.clusters, `${wat}.clusters`).forEach((cw: any, j: number) => {
                     const cwat = `${wat}.clusters[${j}]`;
                     const w = r.read(cw, cwat, "clusterWeight");
-                    if (typeof w.name === "string") model.targets.push({ cluster: w.name, effects: effects(tableLevel, vhLevel, routeLevel, perFilter(w.typed_per_filter_config, `${cwat}.typed_per_filter_config`)) });
+                    if (typeof w.name === "string")
+                        model.targets.push({ cluster: w.name, effects: effects(tableLevel, vhLevel, routeLevel, perFilter(w.typed_per_filter_config, `${cwat}.typed_per_filter_config`)) });
                 });
             }
         });

@@ -47,7 +47,15 @@ export type FindingCode =
  * The codes that mean "cannot verify": the model does not understand what decides the request's
  * path there, so it refuses to vouch for it (an error unless `unverifiable: "warning"`).
  */
-export const CANNOT_VERIFY: readonly FindingCode[] = ["envoy-config-unreadable", "envoy-unverifiable", "agent-unverifiable", "workload-unverifiable", "dns-unverifiable", "patch-unverifiable", "duplicate-object"];
+export const CANNOT_VERIFY: readonly FindingCode[] = [
+    "envoy-config-unreadable",
+    "envoy-unverifiable",
+    "agent-unverifiable",
+    "workload-unverifiable",
+    "dns-unverifiable",
+    "patch-unverifiable",
+    "duplicate-object",
+];
 
 /** The verdict a finding stands for: a request proven to pass uninspected (or lost), or a path that cannot be verified. */
 export function verdictOf(f: Finding): "not-inspected" | "cannot-verify" {

@@ -18,7 +18,6 @@ export interface LabelSelector {
     matchExpressions?: { key: string; operator: string; values?: string[] }[];
 }
 
-
 /** A selector as the API server reads it: every matchLabels pair and every expression must hold; `{}` selects everything. */
 export function selects(selector: LabelSelector | undefined | null, labels: Record<string, string> | undefined): boolean {
     if (selector === undefined || selector === null) return false;
@@ -52,7 +51,6 @@ export function serviceSelects(selector: Record<string, string> | undefined, lab
     if (!selector || Object.keys(selector).length === 0) return false;
     return selects({ matchLabels: selector }, labels);
 }
-
 
 /** The pods one workload object runs: their namespace, labels and spec. */
 export interface Workload {
@@ -96,7 +94,6 @@ export function literalEnv(container: any): Record<string, string> {
     for (const e of container?.env ?? []) if (typeof e?.name === "string" && typeof e.value === "string") env[e.name] = e.value;
     return env;
 }
-
 
 /** How long a container's preStop hook keeps it alive, in seconds: a native sleep, `sleep N`, or a shell script ending in `sleep N`. */
 export function preStopSeconds(container: any): number {
@@ -154,4 +151,3 @@ export function dialsOwnPod(address: string): boolean {
     const a = address.toLowerCase().replace(/^\[|\]$/g, "");
     return isLoopback(a) || a === ADDRESSES.any || a === ADDRESSES.anyV6 || a === "0:0:0:0:0:0:0:0" || a === `::ffff:${ADDRESSES.any}`;
 }
-

@@ -73,7 +73,14 @@ export function egressAllows(index: ObjectIndex, source: PodEnd, destination: Po
 /** Whether `source` may send DNS queries (port 53) anywhere, as a pod resolving a Service name must. */
 export function egressAllowsDns(index: ObjectIndex, source: PodEnd): Admission {
     const policies = policiesSelecting(index, source, "Egress");
-    const allowsDns = (r: any) => !r.ports || r.ports.length === 0 || r.ports.some((p: any) => (p.protocol ?? "TCP") === "UDP" && (p.port === undefined || p.port === 53 || p.port === "dns" || (typeof p.port === "number" && p.endPort !== undefined && p.port <= 53 && 53 <= p.endPort)));
+    const allowsDns = (r: any) =>
+        !r.ports ||
+        r.ports.length === 0 ||
+        r.ports.some(
+            (p: any) =>
+                (p.protocol ?? "TCP") === "UDP" &&
+                (p.port === undefined || p.port === 53 || p.port === "dns" || (typeof p.port === "number" && p.endPort !== undefined && p.port <= 53 && 53 <= p.endPort)),
+        );
     const admitted = policies.length === 0 || policies.some((p) => (p.spec?.egress ?? []).some(allowsDns));
     return { admitted, policies: policies.map((p) => objectRef(p, index.defaultNamespace)) };
 }
@@ -108,7 +115,9 @@ export function ingressOnlyFrom(index: ObjectIndex, destination: PodEnd, port: n
             for (const peer of peers) {
                 if (peer.ipBlock) return { only: false, why: `${ref} admits ${peer.ipBlock.cidr} on port ${port}` };
                 const namespaces = peer.namespaceSelector === undefined ? [destination.namespace] : undefined;
-                const others = index.workloads.filter((w) => (namespaces ? namespaces.includes(w.namespace) : true) && peerMatches(index, peer, destination.namespace, w) && !sources.some((s) => s.pod === w.pod));
+                const others = index.workloads.filter(
+                    (w) => (namespaces ? namespaces.includes(w.namespace) : true) && peerMatches(index, peer, destination.namespace, w) && !sources.some((s) => s.pod === w.pod),
+                );
                 if (others.length > 0) return { only: false, why: `${ref} admits ${others.map((w) => w.ref).join(", ")} on port ${port}` };
             }
         }

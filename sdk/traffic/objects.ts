@@ -36,7 +36,10 @@ export class ObjectIndex {
     /** Workloads by namespace and each label pair of their pods. */
     private readonly labelIndex = new Map<string, Workload[]>();
 
-    constructor(input: KubeObject[], readonly defaultNamespace: string) {
+    constructor(
+        input: KubeObject[],
+        readonly defaultNamespace: string,
+    ) {
         for (const o of input) {
             if (!o || typeof o !== "object" || typeof o.kind !== "string") continue;
             const id = this.idOf(o.kind, this.namespaceOf(o), o.metadata?.name);

@@ -158,15 +158,30 @@ export function mountedFile(index: ObjectIndex, namespace: string, pod: any, con
         const volume = (Array.isArray(pod?.volumes) ? pod.volumes : []).find((v: any) => v?.name === m.name);
         const sources = volume?.projected ? (volume.projected.sources ?? []) : [volume];
         for (const source of sources) {
-            const ref = source?.configMap ? { kind: "ConfigMap" as const, name: source.configMap.name, items: source.configMap.items } : source?.secret ? { kind: "Secret" as const, name: source.secret.secretName ?? source.secret.name, items: source.secret.items } : undefined;
+            const ref = source?.configMap
+                ? { kind: "ConfigMap" as const, name: source.configMap.name, items: source.configMap.items }
+                : source?.secret
+                  ? { kind: "Secret" as const, name: source.secret.secretName ?? source.secret.name, items: source.secret.items }
+                  : undefined;
             if (!ref) {
                 if (volume?.projected) continue;
-                return { opaque: `volume ${m.name}${volume ? ` (${Object.keys(volume).filter((k) => k !== "name").join(", ") || "no source"})` : ", which the pod does not define"}, whose files are not among the objects` };
+                return {
+                    opaque: `volume ${m.name}${
+                        volume
+                            ? ` (${
+                                  Object.keys(volume)
+                                      .filter((k) => k !== "name")
+                                      .join(", ") || "no source"
+                              })`
+                            : ", which the pod does not define"
+                    }, whose files are not among the objects`,
+                };
             }
             const key = Array.isArray(ref.items) ? ref.items.find((i: any) => i?.path === rest)?.key : rest;
             if (key === undefined) continue;
             const text = index.valueOf(ref.kind, namespace, ref.name, key);
-            if (text === undefined) return index.get(ref.kind, namespace, ref.name) ? { none: true } : { opaque: `${ref.kind} ${namespace}/${ref.name} (volume ${m.name}), which is not among the objects` };
+            if (text === undefined)
+                return index.get(ref.kind, namespace, ref.name) ? { none: true } : { opaque: `${ref.kind} ${namespace}/${ref.name} (volume ${m.name}), which is not among the objects` };
             return { text, source: `${ref.kind} ${namespace}/${ref.name} key ${key}` };
         }
         return { none: true };

@@ -44,10 +44,15 @@ function followEnvoys(ctx: TrafficContext, w: Workload): void {
     const envoys = envoyContainers(w.pod, ctx.index, w.namespace);
     for (const envoy of envoys) {
         const command = envoyCommand(envoy);
-        for (const why of command.unverifiable) ctx.add("envoy-unverifiable", w.ref, `container ${envoy.name} runs Envoy with ${why}: its inspection path cannot be verified`, "error", `${w.ref} container ${envoy.name} command line`);
+        for (const why of command.unverifiable)
+            ctx.add("envoy-unverifiable", w.ref, `container ${envoy.name} runs Envoy with ${why}: its inspection path cannot be verified`, "error", `${w.ref} container ${envoy.name} command line`);
         const bootstrap: Bootstrap = envoyBootstrapOf(ctx.index, w.namespace, w.pod, envoy);
         if ("missing" in bootstrap) {
-            ctx.add("envoy-config-unreadable", w.ref, `container ${envoy.name} runs Envoy with ${bootstrap.missing}: its inspection path cannot be verified; mount the bootstrap from a ConfigMap or Secret among the objects`);
+            ctx.add(
+                "envoy-config-unreadable",
+                w.ref,
+                `container ${envoy.name} runs Envoy with ${bootstrap.missing}: its inspection path cannot be verified; mount the bootstrap from a ConfigMap or Secret among the objects`,
+            );
             continue;
         }
         if ("unreadable" in bootstrap) {

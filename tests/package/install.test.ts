@@ -29,11 +29,12 @@ function freshClone(into: string): void {
     try {
         files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\0");
     } catch {
-        const walk = (dir: string): string[] => fs.readdirSync(path.join(REPO, dir), { withFileTypes: true }).flatMap((e) => {
-            const p = path.join(dir, e.name);
-            if (["node_modules", "bin", ".git"].includes(e.name) || e.name.endsWith(".tsbuildinfo")) return [];
-            return e.isDirectory() ? walk(p) : [p];
-        });
+        const walk = (dir: string): string[] =>
+            fs.readdirSync(path.join(REPO, dir), { withFileTypes: true }).flatMap((e) => {
+                const p = path.join(dir, e.name);
+                if (["node_modules", "bin", ".git"].includes(e.name) || e.name.endsWith(".tsbuildinfo")) return [];
+                return e.isDirectory() ? walk(p) : [p];
+            });
         files = walk("");
     }
     files = files.filter((f) => f && fs.existsSync(path.join(REPO, f)));
@@ -86,26 +87,59 @@ describe("the package, installed from a tarball of a fresh clone", function () {
         tarball = path.join(work, npm(clone, ["pack", "--pack-destination", work]).trim().split("\n").pop()!);
         fs.mkdirSync(consumer);
         // What a program needs, and what the policy pack shipped in the package needs to run from its own directory.
-        const deps = { "sigsci-envoy": `file:${tarball}`, "@pulumi/pulumi": version("@pulumi/pulumi"), "@pulumi/kubernetes": version("@pulumi/kubernetes"), "@pulumi/policy": version("@pulumi/policy"), typescript: version("typescript") };
+        const deps = {
+            "sigsci-envoy": `file:${tarball}`,
+            "@pulumi/pulumi": version("@pulumi/pulumi"),
+            "@pulumi/kubernetes": version("@pulumi/kubernetes"),
+            "@pulumi/policy": version("@pulumi/policy"),
+            typescript: version("typescript"),
+        };
         fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true, dependencies: deps }, null, 2));
         // No install scripts: the Kubernetes SDK's would fetch its provider plugin, which nothing here runs.
         npm(consumer, ["install", "--prefer-offline", "--ignore-scripts"]);
     });
 
     it("ships the built code, its declarations, the TypeScript sources the component host reads, and nothing of the repository's own", () => {
-        const files = execFileSync("tar", ["tzf", tarball], { encoding: "utf8" }).split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
-        for (const f of ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "PulumiPlugin.yaml", "index.ts", "sdk/index.ts", "bin/sdk/index.js", "bin/sdk/index.d.ts", "bin/sdk/traffic/index.js", "bin/sdk/guide/index.d.ts", "docs/schema.json", "policy/PulumiPolicy.yaml", "policy/policies.ts", "policy/bin/index.js"]) {
+        const files = execFileSync("tar", ["tzf", tarball], { encoding: "utf8" })
+            .split("\n")
+            .filter(Boolean)
+            .map((f) => f.replace(/^package\//, ""));
+        for (const f of [
+            "package.json",
+            "README.md",
+            "LICENSE",
+            "CHANGELOG.md",
+            "PulumiPlugin.yaml",
+            "index.ts",
+            "sdk/index.ts",
+            "bin/sdk/index.js",
+            "bin/sdk/index.d.ts",
+            "bin/sdk/traffic/index.js",
+            "bin/sdk/guide/index.d.ts",
+            "docs/schema.json",
+            "policy/PulumiPolicy.yaml",
+            "policy/policies.ts",
+            "policy/bin/index.js",
+        ]) {
             assert.ok(files.includes(f), `${f} is shipped`);
         }
-        const stray = files.filter((f) => /^(tests|tools|scripts|program|examples)\/|^bin\/(tests|tools|scripts|program|examples|policy)\/|^Pulumi\.[^/]*\.yaml$|^Pulumi\.yaml$|^tsconfig|^\.ci\//.test(f));
+        const stray = files.filter((f) =>
+            /^(tests|tools|scripts|program|examples)\/|^bin\/(tests|tools|scripts|program|examples|policy)\/|^Pulumi\.[^/]*\.yaml$|^Pulumi\.yaml$|^tsconfig|^\.ci\//.test(f),
+        );
         assert.deepStrictEqual(stray, []);
-        assert.strictEqual(JSON.parse(fs.readFileSync(path.join(consumer, "node_modules/sigsci-envoy/package.json"), "utf8")).version, JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).version);
+        assert.strictEqual(
+            JSON.parse(fs.readFileSync(path.join(consumer, "node_modules/sigsci-envoy/package.json"), "utf8")).version,
+            JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).version,
+        );
     });
 
     for (const resolution of ["node10", "node16"]) {
         it(`type-checks a TypeScript program that uses it (moduleResolution ${resolution})`, () => {
             fs.writeFileSync(path.join(consumer, "index.ts"), CONSUMER_TS);
-            const options = { compilerOptions: { strict: true, target: "ES2022", module: resolution === "node16" ? "node16" : "commonjs", moduleResolution: resolution, noEmit: true, skipLibCheck: true, types: [] }, files: ["index.ts"] };
+            const options = {
+                compilerOptions: { strict: true, target: "ES2022", module: resolution === "node16" ? "node16" : "commonjs", moduleResolution: resolution, noEmit: true, skipLibCheck: true, types: [] },
+                files: ["index.ts"],
+            };
             fs.writeFileSync(path.join(consumer, `tsconfig.${resolution}.json`), JSON.stringify(options));
             tsc(consumer, ["-p", `tsconfig.${resolution}.json`]);
         });
@@ -116,8 +150,13 @@ describe("the package, installed from a tarball of a fresh clone", function () {
         const out = JSON.parse(node(consumer, ["run.js"]).trim());
         assert.strictEqual(out.url, "http://helloworld.default.svc.cluster.local:8000");
         assert.deepStrictEqual(out.registered, [
-            "kubernetes:apps/v1:Deployment", "kubernetes:core/v1:ConfigMap", "kubernetes:core/v1:Secret", "kubernetes:core/v1:Service",
-            "kubernetes:networking.k8s.io/v1:NetworkPolicy", "kubernetes:policy/v1:PodDisruptionBudget", "sigsci-envoy:index:EnvoyApp",
+            "kubernetes:apps/v1:Deployment",
+            "kubernetes:core/v1:ConfigMap",
+            "kubernetes:core/v1:Secret",
+            "kubernetes:core/v1:Service",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+            "kubernetes:policy/v1:PodDisruptionBudget",
+            "sigsci-envoy:index:EnvoyApp",
         ]);
     });
 
@@ -145,9 +184,16 @@ describe("the package, installed from a tarball of a fresh clone", function () {
         fs.symlinkSync(path.join(consumer, "node_modules"), path.join(pack, "node_modules"));
         const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
         const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
-        const info = await withServer([path.join(pack, "node_modules/@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:1", "."], pack, AnalyzerClient, (client) => call<any>(client, "getAnalyzerInfo", new Empty()));
+        const info = await withServer([path.join(pack, "node_modules/@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:1", "."], pack, AnalyzerClient, (client) =>
+            call<any>(client, "getAnalyzerInfo", new Empty()),
+        );
         assert.strictEqual(info.getName(), "sigsci-envoy");
-        assert.ok(info.getPoliciesList().map((p: any) => p.getName()).includes("waf-coverage"));
+        assert.ok(
+            info
+                .getPoliciesList()
+                .map((p: any) => p.getName())
+                .includes("waf-coverage"),
+        );
     });
 
     it("is served by Pulumi's component host as pulumi package add runs it: current sources, no deprecation, the committed schema", async () => {
@@ -162,7 +208,12 @@ describe("the package, installed from a tarball of a fresh clone", function () {
         const { ResourceProviderClient } = require("@pulumi/pulumi/proto/provider_grpc_pb");
         const { GetSchemaRequest } = require("@pulumi/pulumi/proto/provider_pb");
         const host = ["--trace-deprecation", path.join(dir, "node_modules/@pulumi/pulumi/cmd/run-plugin"), dir];
-        const [served, stderr] = await withServer(host, dir, ResourceProviderClient, async (client, stderr) => [JSON.parse((await call<any>(client, "getSchema", new GetSchemaRequest())).getSchema()), stderr()] as const);
+        const [served, stderr] = await withServer(
+            host,
+            dir,
+            ResourceProviderClient,
+            async (client, stderr) => [JSON.parse((await call<any>(client, "getSchema", new GetSchemaRequest())).getSchema()), stderr()] as const,
+        );
         const committed = JSON.parse(fs.readFileSync(path.join(REPO, "docs/schema.json"), "utf8"));
         assert.strictEqual(served.version, JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).version);
         delete served.version;

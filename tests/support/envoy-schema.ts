@@ -28,16 +28,51 @@ export function envoyProtos(): protobuf.Root {
 
 /** Every protoc-gen-validate rule kind this validator applies (`string.min_len`, `duration.gt`, ...). */
 export const RULE_KINDS = [
-    "string.const", "string.len", "string.min_len", "string.max_len", "string.min_bytes", "string.max_bytes", "string.pattern", "string.prefix", "string.suffix",
-    "string.contains", "string.not_contains", "string.in", "string.not_in", "string.well_known_regex", "string.strict", "string.ignore_empty",
-    "bytes.min_len", "bytes.max_len", "bool.const",
-    ...["int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64", "sfixed32", "sfixed64", "double", "float"].flatMap((t) => ["const", "lt", "lte", "gt", "gte", "in", "not_in"].map((k) => `${t}.${k}`)),
-    "enum.const", "enum.defined_only", "enum.in", "enum.not_in",
-    "message.required", "message.skip",
-    "repeated.min_items", "repeated.max_items", "repeated.unique", "repeated.items",
-    "map.min_pairs", "map.max_pairs", "map.keys", "map.values",
-    "any.required", "any.in", "any.not_in",
-    "duration.required", "duration.const", "duration.lt", "duration.lte", "duration.gt", "duration.gte",
+    "string.const",
+    "string.len",
+    "string.min_len",
+    "string.max_len",
+    "string.min_bytes",
+    "string.max_bytes",
+    "string.pattern",
+    "string.prefix",
+    "string.suffix",
+    "string.contains",
+    "string.not_contains",
+    "string.in",
+    "string.not_in",
+    "string.well_known_regex",
+    "string.strict",
+    "string.ignore_empty",
+    "bytes.min_len",
+    "bytes.max_len",
+    "bool.const",
+    ...["int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64", "sfixed32", "sfixed64", "double", "float"].flatMap((t) =>
+        ["const", "lt", "lte", "gt", "gte", "in", "not_in"].map((k) => `${t}.${k}`),
+    ),
+    "enum.const",
+    "enum.defined_only",
+    "enum.in",
+    "enum.not_in",
+    "message.required",
+    "message.skip",
+    "repeated.min_items",
+    "repeated.max_items",
+    "repeated.unique",
+    "repeated.items",
+    "map.min_pairs",
+    "map.max_pairs",
+    "map.keys",
+    "map.values",
+    "any.required",
+    "any.in",
+    "any.not_in",
+    "duration.required",
+    "duration.const",
+    "duration.lt",
+    "duration.lte",
+    "duration.gt",
+    "duration.gte",
 ];
 
 /**
@@ -57,8 +92,15 @@ export function ruleKindsOf(rules: Record<string, any>): string[] {
 
 const TYPE_URL_PREFIX = "type.googleapis.com/";
 const WRAPPERS: Record<string, string> = {
-    DoubleValue: "double", FloatValue: "float", Int64Value: "int64", UInt64Value: "uint64", Int32Value: "int32",
-    UInt32Value: "uint32", BoolValue: "bool", StringValue: "string", BytesValue: "bytes",
+    DoubleValue: "double",
+    FloatValue: "float",
+    Int64Value: "int64",
+    UInt64Value: "uint64",
+    Int32Value: "int32",
+    UInt32Value: "uint32",
+    BoolValue: "bool",
+    StringValue: "string",
+    BytesValue: "bytes",
 };
 const DURATION = /^(-?)(\d+)(\.\d{1,9})?s$/;
 /** Envoy's own limit on any duration (validateDurationUnifiedNoThrow): at most this many seconds. */
@@ -293,8 +335,18 @@ class Checker {
      * (`gte: 1s, lte: 0s`), the value must be outside the gap between them (either bound holds).
      */
     range(n: number, r: Record<string, any>, num: (x: any) => number, at: string, unit = "", note?: string) {
-        const lower = r.gt !== undefined ? { ok: n > num(r.gt), text: `greater than ${num(r.gt)}${unit}`, at: num(r.gt) } : r.gte !== undefined ? { ok: n >= num(r.gte), text: `at least ${num(r.gte)}${unit}`, at: num(r.gte) } : undefined;
-        const upper = r.lt !== undefined ? { ok: n < num(r.lt), text: `less than ${num(r.lt)}${unit}`, at: num(r.lt) } : r.lte !== undefined ? { ok: n <= num(r.lte), text: `at most ${num(r.lte)}${unit}`, at: num(r.lte) } : undefined;
+        const lower =
+            r.gt !== undefined
+                ? { ok: n > num(r.gt), text: `greater than ${num(r.gt)}${unit}`, at: num(r.gt) }
+                : r.gte !== undefined
+                  ? { ok: n >= num(r.gte), text: `at least ${num(r.gte)}${unit}`, at: num(r.gte) }
+                  : undefined;
+        const upper =
+            r.lt !== undefined
+                ? { ok: n < num(r.lt), text: `less than ${num(r.lt)}${unit}`, at: num(r.lt) }
+                : r.lte !== undefined
+                  ? { ok: n <= num(r.lte), text: `at most ${num(r.lte)}${unit}`, at: num(r.lte) }
+                  : undefined;
         const why = note ? ` (${note})` : "";
         if (lower && upper && lower.at > upper.at) {
             if (!lower.ok && !upper.ok) this.fail(at, `must be ${upper.text} or ${lower.text}, got ${n}${unit}${why}`);
@@ -387,7 +439,8 @@ class Checker {
         if (r.well_known_regex !== undefined) {
             const regex = KNOWN_REGEX[r.well_known_regex];
             if (!regex) this.fail(at, `unknown well-known regex ${r.well_known_regex}`);
-            else if (!regex[r.strict === false ? 1 : 0].test(value)) this.fail(at, `not a valid ${String(r.well_known_regex).toLowerCase().replace(/_/g, " ")}${r.strict === false ? "" : " (strict)"}`);
+            else if (!regex[r.strict === false ? 1 : 0].test(value))
+                this.fail(at, `not a valid ${String(r.well_known_regex).toLowerCase().replace(/_/g, " ")}${r.strict === false ? "" : " (strict)"}`);
         }
     }
 

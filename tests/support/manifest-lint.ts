@@ -76,7 +76,8 @@ export function lintManifests(objects: any[], options: LintOptions = {}): Proble
         // kube-score: deployment-has-poddisruptionbudget, deployment-has-host-podantiaffinity
         const scaled = objects.some((o) => o.kind === "HorizontalPodAutoscaler" && o.spec.scaleTargetRef.name === owner.metadata.name);
         if (!objects.some((o) => o.kind === "PodDisruptionBudget" && o.metadata.namespace === ns && matches(o.spec.selector?.matchLabels, labels))) problems.push(`${at}: no PodDisruptionBudget`);
-        if ((scaled || owner.spec.replicas > 1) && !(pod.topologySpreadConstraints ?? []).some((t: any) => t.topologyKey === "kubernetes.io/hostname")) problems.push(`${at}: replicas not spread over nodes`);
+        if ((scaled || owner.spec.replicas > 1) && !(pod.topologySpreadConstraints ?? []).some((t: any) => t.topologyKey === "kubernetes.io/hostname"))
+            problems.push(`${at}: replicas not spread over nodes`);
         if (scaled && owner.spec.replicas !== undefined) problems.push(`${at}: sets replicas while an autoscaler scales it`);
         // kube-score: pod-networkpolicy
         if (!objects.some((o) => o.kind === "NetworkPolicy" && o.metadata.namespace === ns && matches(o.spec.podSelector?.matchLabels, labels))) problems.push(`${at}: no NetworkPolicy`);

@@ -29,5 +29,5 @@ export async function withServer<T>(args: string[], cwd: string, service: any, u
 }
 
 /** A unary gRPC call as a promise. */
-export const call = <T>(client: any, method: string, request: unknown): Promise<T> => new Promise((resolve, reject) => client[method](request, (e: Error | null, r: T) => (e ? reject(e) : resolve(r))));
-
+export const call = <T>(client: any, method: string, request: unknown): Promise<T> =>
+    new Promise((resolve, reject) => client[method](request, (e: Error | null, r: T) => (e ? reject(e) : resolve(r))));

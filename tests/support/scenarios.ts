@@ -71,10 +71,16 @@ export const scenario: fc.Arbitrary<Scenario> = fc
         if (c.layout === "sidecar") return { name: c.name, args: { ...base, credentials, agent }, plaintexts };
         const service = c.autoscaling ? { agent, autoscaling: c.autoscaling } : { agent, replicas: c.replicas + 1 };
         if (c.layout === "create") return { name: c.name, args: { ...base, credentials, agentService: { create: service } }, plaintexts };
-        const shared: AgentServiceArgs = { ...service, credentials, namespace: "waf", clientNamespaces: [c.namespace], integration: c.integration, ...(extProc ? {} : { expectResponseData: c.expectResponseData }) };
+        const shared: AgentServiceArgs = {
+            ...service,
+            credentials,
+            namespace: "waf",
+            clientNamespaces: [c.namespace],
+            integration: c.integration,
+            ...(extProc ? {} : { expectResponseData: c.expectResponseData }),
+        };
         return { name: c.name, args: base, shared, plaintexts };
     });
-
 
 /** One input made wrong: a wrong type, out of range, or malformed. */
 /** One input made wrong, and the top-level inputs the rule it breaks reads. */

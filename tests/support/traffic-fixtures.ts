@@ -7,7 +7,9 @@ export function copy<T>(v: T): T {
 
 /** The one object of `kind` named `name` (or `name-<suffix>`, for provider-named ones; `*` for any). */
 export function find(objects: any[], kind: string, name: string, namespace?: string): any {
-    const found = objects.filter((o) => o.kind === kind && (name === "*" || o.metadata.name === name || o.metadata.name.startsWith(`${name}-`)) && (namespace === undefined || o.metadata.namespace === namespace));
+    const found = objects.filter(
+        (o) => o.kind === kind && (name === "*" || o.metadata.name === name || o.metadata.name.startsWith(`${name}-`)) && (namespace === undefined || o.metadata.namespace === namespace),
+    );
     if (found.length !== 1) throw new Error(`expected one ${kind} ${namespace ?? "*"}/${name}, found ${found.length}`);
     return found[0];
 }

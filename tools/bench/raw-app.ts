@@ -148,99 +148,121 @@ const hardened = (uid: number) => ({
 
 /** One app, its Envoy and its agent sidecar, as six hand-written resources. */
 export function rawApp(name: string, keys: { accessKeyId: pulumi.Input<string>; secretAccessKey: pulumi.Input<string> }, opts?: pulumi.CustomResourceOptions): void {
-    const labels = { "app.kubernetes.io/name": "envoy-app", "app.kubernetes.io/instance": name, "app.kubernetes.io/component": "envoy-app", "app.kubernetes.io/part-of": "sigsci-envoy", "app.kubernetes.io/managed-by": "pulumi" };
+    const labels = {
+        "app.kubernetes.io/name": "envoy-app",
+        "app.kubernetes.io/instance": name,
+        "app.kubernetes.io/component": "envoy-app",
+        "app.kubernetes.io/part-of": "sigsci-envoy",
+        "app.kubernetes.io/managed-by": "pulumi",
+    };
     const selector = { "app.kubernetes.io/name": "envoy-app", "app.kubernetes.io/instance": name };
-    const secret = new k8s.core.v1.Secret(`${name}-sigsci-credentials`, {
-        metadata: { labels },
-        immutable: true,
-        type: "Opaque",
-        stringData: { accesskeyid: keys.accessKeyId, secretaccesskey: keys.secretAccessKey },
-    }, opts);
+    const secret = new k8s.core.v1.Secret(
+        `${name}-sigsci-credentials`,
+        {
+            metadata: { labels },
+            immutable: true,
+            type: "Opaque",
+            stringData: { accesskeyid: keys.accessKeyId, secretaccesskey: keys.secretAccessKey },
+        },
+        opts,
+    );
     const config = new k8s.core.v1.ConfigMap(`${name}-envoy-config`, { metadata: { labels }, immutable: true, data: { "envoy.yaml": envoyYaml(name) } }, opts);
-    new k8s.core.v1.Service(name, {
-        metadata: { name, labels },
-        spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: 8000, targetPort: "http", protocol: "TCP" }], ipFamilies: ["IPv4"], ipFamilyPolicy: "SingleStack" },
-    }, opts);
+    new k8s.core.v1.Service(
+        name,
+        {
+            metadata: { name, labels },
+            spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: 8000, targetPort: "http", protocol: "TCP" }], ipFamilies: ["IPv4"], ipFamilyPolicy: "SingleStack" },
+        },
+        opts,
+    );
     const spread = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } });
     const keyRef = (key: string) => ({ secretKeyRef: { name: secret.metadata.name, key } });
-    new k8s.apps.v1.Deployment(name, {
-        metadata: { name, labels },
-        spec: {
-            replicas: 1,
-            selector: { matchLabels: selector },
-            template: {
-                metadata: { labels },
-                spec: {
-                    automountServiceAccountToken: false,
-                    enableServiceLinks: false,
-                    securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-                    terminationGracePeriodSeconds: 45,
-                    topologySpreadConstraints: [spread("kubernetes.io/hostname"), spread("topology.kubernetes.io/zone")],
-                    containers: [
-                        {
-                            name: "envoy",
-                            image: "envoyproxy/envoy:v1.39.5",
-                            imagePullPolicy: "IfNotPresent",
-                            args: ["-c", "/etc/envoy/envoy.yaml", "--log-level", "info", "--disable-hot-restart", "--concurrency", "1", "--drain-time-s", "15"],
-                            ports: [
-                                { name: "http", containerPort: 8000, protocol: "TCP" },
-                                { name: "envoy-ready", containerPort: 9902, protocol: "TCP" },
-                            ],
-                            startupProbe: { httpGet: { path: "/inspection-ready", port: "envoy-ready" }, periodSeconds: 2, failureThreshold: 90 },
-                            readinessProbe: { httpGet: { path: "/ready", port: "envoy-ready" }, periodSeconds: 5, failureThreshold: 3 },
-                            lifecycle: { preStop: { exec: { command: ["/bin/bash", "-c", DRAIN] } } },
-                            resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
-                            securityContext: hardened(10101),
-                            volumeMounts: [{ name: "envoy-config", mountPath: "/etc/envoy", readOnly: true }],
-                        },
-                        {
-                            name: "app",
-                            image: "signalsciences/example-helloworld:latest",
-                            imagePullPolicy: "Always",
-                            args: ["localhost:8080"],
-                            ports: [{ name: "app", containerPort: 8080, protocol: "TCP" }],
-                            lifecycle: { preStop: { sleep: { seconds: 20 } } },
-                            resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-                            securityContext: hardened(65532),
-                            volumeMounts: [{ name: "app-tmp", mountPath: "/tmp" }],
-                        },
-                        {
-                            name: "sigsci-agent",
-                            image: "signalsciences/sigsci-agent:latest",
-                            imagePullPolicy: "Always",
-                            env: [
-                                { name: "SIGSCI_ACCESSKEYID", valueFrom: keyRef("accesskeyid") },
-                                { name: "SIGSCI_SECRETACCESSKEY", valueFrom: keyRef("secretaccesskey") },
-                                { name: "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", value: "1" },
-                                { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "127.0.0.1:9999" },
-                                { name: "SIGSCI_STARTUP_PROBE_LISTENER", value: "0.0.0.0:2024" },
-                                { name: "SIGSCI_CLIENT_IP_HEADER", value: "x-sigsci-client-ip" },
-                            ],
-                            ports: [
-                                { name: "grpc", containerPort: 9999, protocol: "TCP" },
-                                { name: "startup", containerPort: 2024, protocol: "TCP" },
-                            ],
-                            startupProbe: { httpGet: { path: "/startup", port: "startup" }, periodSeconds: 2, failureThreshold: 90 },
-                            lifecycle: { preStop: { exec: { command: ["sleep", "30"] } } },
-                            resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
-                            securityContext: hardened(65534),
-                            volumeMounts: [{ name: "sigsci-tmp", mountPath: "/sigsci/tmp" }],
-                        },
-                    ],
-                    volumes: [
-                        { name: "envoy-config", configMap: { name: config.metadata.name } },
-                        { name: "app-tmp", emptyDir: { sizeLimit: "256Mi" } },
-                        { name: "sigsci-tmp", emptyDir: {} },
-                    ],
+    new k8s.apps.v1.Deployment(
+        name,
+        {
+            metadata: { name, labels },
+            spec: {
+                replicas: 1,
+                selector: { matchLabels: selector },
+                template: {
+                    metadata: { labels },
+                    spec: {
+                        automountServiceAccountToken: false,
+                        enableServiceLinks: false,
+                        securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+                        terminationGracePeriodSeconds: 45,
+                        topologySpreadConstraints: [spread("kubernetes.io/hostname"), spread("topology.kubernetes.io/zone")],
+                        containers: [
+                            {
+                                name: "envoy",
+                                image: "envoyproxy/envoy:v1.39.5",
+                                imagePullPolicy: "IfNotPresent",
+                                args: ["-c", "/etc/envoy/envoy.yaml", "--log-level", "info", "--disable-hot-restart", "--concurrency", "1", "--drain-time-s", "15"],
+                                ports: [
+                                    { name: "http", containerPort: 8000, protocol: "TCP" },
+                                    { name: "envoy-ready", containerPort: 9902, protocol: "TCP" },
+                                ],
+                                startupProbe: { httpGet: { path: "/inspection-ready", port: "envoy-ready" }, periodSeconds: 2, failureThreshold: 90 },
+                                readinessProbe: { httpGet: { path: "/ready", port: "envoy-ready" }, periodSeconds: 5, failureThreshold: 3 },
+                                lifecycle: { preStop: { exec: { command: ["/bin/bash", "-c", DRAIN] } } },
+                                resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+                                securityContext: hardened(10101),
+                                volumeMounts: [{ name: "envoy-config", mountPath: "/etc/envoy", readOnly: true }],
+                            },
+                            {
+                                name: "app",
+                                image: "signalsciences/example-helloworld:latest",
+                                imagePullPolicy: "Always",
+                                args: ["localhost:8080"],
+                                ports: [{ name: "app", containerPort: 8080, protocol: "TCP" }],
+                                lifecycle: { preStop: { sleep: { seconds: 20 } } },
+                                resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+                                securityContext: hardened(65532),
+                                volumeMounts: [{ name: "app-tmp", mountPath: "/tmp" }],
+                            },
+                            {
+                                name: "sigsci-agent",
+                                image: "signalsciences/sigsci-agent:latest",
+                                imagePullPolicy: "Always",
+                                env: [
+                                    { name: "SIGSCI_ACCESSKEYID", valueFrom: keyRef("accesskeyid") },
+                                    { name: "SIGSCI_SECRETACCESSKEY", valueFrom: keyRef("secretaccesskey") },
+                                    { name: "SIGSCI_ENVOY_EXPECT_RESPONSE_DATA", value: "1" },
+                                    { name: "SIGSCI_ENVOY_GRPC_ADDRESS", value: "127.0.0.1:9999" },
+                                    { name: "SIGSCI_STARTUP_PROBE_LISTENER", value: "0.0.0.0:2024" },
+                                    { name: "SIGSCI_CLIENT_IP_HEADER", value: "x-sigsci-client-ip" },
+                                ],
+                                ports: [
+                                    { name: "grpc", containerPort: 9999, protocol: "TCP" },
+                                    { name: "startup", containerPort: 2024, protocol: "TCP" },
+                                ],
+                                startupProbe: { httpGet: { path: "/startup", port: "startup" }, periodSeconds: 2, failureThreshold: 90 },
+                                lifecycle: { preStop: { exec: { command: ["sleep", "30"] } } },
+                                resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+                                securityContext: hardened(65534),
+                                volumeMounts: [{ name: "sigsci-tmp", mountPath: "/sigsci/tmp" }],
+                            },
+                        ],
+                        volumes: [
+                            { name: "envoy-config", configMap: { name: config.metadata.name } },
+                            { name: "app-tmp", emptyDir: { sizeLimit: "256Mi" } },
+                            { name: "sigsci-tmp", emptyDir: {} },
+                        ],
+                    },
                 },
             },
         },
-    }, opts);
+        opts,
+    );
     new k8s.policy.v1.PodDisruptionBudget(name, { metadata: { name, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } }, opts);
-    new k8s.networking.v1.NetworkPolicy(name, {
-        metadata: { name, labels },
-        spec: { podSelector: { matchLabels: selector }, policyTypes: ["Ingress"], ingress: [{ ports: [{ protocol: "TCP", port: 8000 }] }] },
-    }, opts);
+    new k8s.networking.v1.NetworkPolicy(
+        name,
+        {
+            metadata: { name, labels },
+            spec: { podSelector: { matchLabels: selector }, policyTypes: ["Ingress"], ingress: [{ ports: [{ protocol: "TCP", port: 8000 }] }] },
+        },
+        opts,
+    );
 }
 
 /** An empty component that publishes seven outputs, as an EnvoyApp does: what any component costs (one more registration, its children parented to it, its outputs). */

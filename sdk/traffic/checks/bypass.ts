@@ -12,11 +12,20 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
     const { appPorts, remoteTargets } = routes;
     const envoyPorts = new Set(scope.model.listeners.filter((l) => l.exposed).flatMap((l) => l.addresses.map((a) => a.port)));
     if (w.pod.hostNetwork === true) {
-        ctx.add("app-bypass", at, `the pod runs in the node's network namespace (hostNetwork: true): NetworkPolicies do not restrict it, and every port it listens on${appPorts.size ? `, the app's ${[...appPorts].join(", ")} too,` : ""} is open on the node's address; run it in its own network namespace`);
+        ctx.add(
+            "app-bypass",
+            at,
+            `the pod runs in the node's network namespace (hostNetwork: true): NetworkPolicies do not restrict it, and every port it listens on${appPorts.size ? `, the app's ${[...appPorts].join(", ")} too,` : ""} is open on the node's address; run it in its own network namespace`,
+        );
     }
     for (const c of allContainers(w.pod)) {
         for (const p of Array.isArray(c.ports) ? c.ports : []) {
-            if (p?.hostPort !== undefined && !envoyPorts.has(Number(p.containerPort))) ctx.add("app-bypass", at, `container ${c.name} maps port ${p.containerPort} to host port ${p.hostPort}: it is reachable on the node's address, around Envoy and past NetworkPolicies; remove the hostPort`);
+            if (p?.hostPort !== undefined && !envoyPorts.has(Number(p.containerPort)))
+                ctx.add(
+                    "app-bypass",
+                    at,
+                    `container ${c.name} maps port ${p.containerPort} to host port ${p.hostPort}: it is reachable on the node's address, around Envoy and past NetworkPolicies; remove the hostPort`,
+                );
         }
     }
     for (const port of [...appPorts].sort((a, b) => a - b)) {
@@ -34,7 +43,8 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
     for (const svc of ctx.index.selecting("Service", w.namespace, w.labels).filter((s) => serviceSelects(s.spec?.selector, w.labels))) {
         for (const sp of svc.spec?.ports ?? []) {
             const target = containerPortNumber(w.pod, sp.targetPort ?? sp.port, sp.protocol ?? "TCP");
-            if (target !== undefined && appPorts.has(target)) ctx.add("app-bypass", at, `Service ${ctx.refOf(svc)} forwards port ${sp.port} straight to the app's port ${target}, around Envoy: target Envoy's listener`);
+            if (target !== undefined && appPorts.has(target))
+                ctx.add("app-bypass", at, `Service ${ctx.refOf(svc)} forwards port ${sp.port} straight to the app's port ${target}, around Envoy: target Envoy's listener`);
         }
     }
     // The app in pods of its own, behind a Service Envoy forwards to: only Envoy may reach them.
@@ -47,7 +57,12 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
                 const port = containerPortNumber(p.pod, svc.spec?.clusterIP === "None" ? e.port : (sp?.targetPort ?? sp?.port));
                 if (port === undefined) continue;
                 const only = ingressOnlyFrom(ctx.index, { namespace: p.namespace, labels: p.labels, pod: p.pod }, port, [{ ...envoyEnd, ref: w.ref }]);
-                if (!only.only) ctx.add("app-bypass", at, `cluster ${name} forwards to ${p.ref} through Service ${ctx.refOf(svc)}, but ${only.why}: the app there can be reached around Envoy; admit only Envoy's pods to port ${port}`);
+                if (!only.only)
+                    ctx.add(
+                        "app-bypass",
+                        at,
+                        `cluster ${name} forwards to ${p.ref} through Service ${ctx.refOf(svc)}, but ${only.why}: the app there can be reached around Envoy; admit only Envoy's pods to port ${port}`,
+                    );
             }
         }
     }

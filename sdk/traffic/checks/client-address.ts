@@ -15,12 +15,18 @@ const FIX = `have a header_mutation filter before it set the header the agent re
 /** Checks that each agent `u` asks reads a client address Envoy wrote from the address it trusts. */
 export function checkClientAddress(ctx: TrafficContext, scope: EnvoyScope, u: InspectionUse, agents: { workload: { ref: string }; listener: AgentListener }[]): void {
     const where = `${u.integration} on ${listenerText(u.listener)}`;
-    const warn = (agent: string, why: string) => ctx.add("client-address-unproven", scope.at, `${where} asks the agent of ${agent}, ${why}: a client can choose the address the WAF's IP rules, rate limits and reports see; ${FIX}`, "warning");
+    const warn = (agent: string, why: string) =>
+        ctx.add("client-address-unproven", scope.at, `${where} asks the agent of ${agent}, ${why}: a client can choose the address the WAF's IP rules, rate limits and reports see; ${FIX}`, "warning");
     for (const { workload, listener: a } of agents) {
         const agent = `${workload.ref} (container ${a.container.name})`;
         const header = a.clientIpHeader;
         if (typeof header !== "string") {
-            ctx.add("client-address-unproven", scope.at, `${where} asks the agent of ${agent}, whose ${header.unknown}: whether a client can choose the address the WAF sees cannot be verified`, "warning");
+            ctx.add(
+                "client-address-unproven",
+                scope.at,
+                `${where} asks the agent of ${agent}, whose ${header.unknown}: whether a client can choose the address the WAF sees cannot be verified`,
+                "warning",
+            );
             continue;
         }
         if (header === AGENT_DEFAULT_CLIENT_IP_HEADER.toLowerCase()) {
@@ -30,6 +36,10 @@ export function checkClientAddress(ctx: TrafficContext, scope: EnvoyScope, u: In
         const { useRemoteAddress, detection } = u.clientAddress;
         if (!u.clientHeaders.includes(header)) warn(agent, `which takes the client's address from ${header}, a header nothing before ${u.filterName} is shown to write from the address Envoy trusts`);
         else if (detection) warn(agent, `which takes the client's address from ${header}, written from the address original_ip_detection_extensions choose, which the model does not follow`);
-        else if (!useRemoteAddress) warn(agent, `which takes the client's address from ${header}, written from the address Envoy trusts, but without use_remote_address Envoy trusts the last X-Forwarded-For entry, which a client writes`);
+        else if (!useRemoteAddress)
+            warn(
+                agent,
+                `which takes the client's address from ${header}, written from the address Envoy trusts, but without use_remote_address Envoy trusts the last X-Forwarded-For entry, which a client writes`,
+            );
     }
 }

@@ -16,7 +16,9 @@ export function checkReadiness(ctx: TrafficContext, scope: EnvoyScope, inspectio
             if (!hg) return false;
             const port = containerPortNumber(w.pod, hg.port);
             const listener = scope.model.listeners.find((l) => l.exposed && l.port === port);
-            return listener?.hcms.some((h) => h.healthChecks.some((hc) => hc.paths.includes(hg.path ?? "/") && clusters.every((c) => (hc.clusterMinHealthy[c] ?? 0) > 0 && scope.model.cluster(c)?.healthChecked === true)));
+            return listener?.hcms.some((h) =>
+                h.healthChecks.some((hc) => hc.paths.includes(hg.path ?? "/") && clusters.every((c) => (hc.clusterMinHealthy[c] ?? 0) > 0 && scope.model.cluster(c)?.healthChecked === true)),
+            );
         });
         const all_ = clusters.map((c) => inspection.resolved.get(c)).filter((r): r is ResolvedCluster => r !== undefined);
         const sidecarGated = all_.length > 0 && all_.every((r) => r.loopbackOnly && r.agents.length > 0 && r.agents.every((x) => agentProbeProvesListening(x.listener)));
@@ -34,7 +36,8 @@ export function checkReadiness(ctx: TrafficContext, scope: EnvoyScope, inspectio
 export function checkShutdown(ctx: TrafficContext, scope: EnvoyScope): void {
     const { w, at, envoy, envoysHere } = scope;
     const envoyStop = preStopSeconds(envoy);
-    if (envoyStop === 0) ctx.add("shutdown-order", at, `Envoy (container ${envoy.name}) has no preStop hook: it stops at once while the pod is still in its Services' endpoints, so new requests are refused`);
+    if (envoyStop === 0)
+        ctx.add("shutdown-order", at, `Envoy (container ${envoy.name}) has no preStop hook: it stops at once while the pod is still in its Services' endpoints, so new requests are refused`);
     const others = allContainers(w.pod).filter((c) => !envoysHere.includes(c));
     const apps = others.filter((c) => !isAgentContainer(c));
     const sidecars = others.filter(isAgentContainer);
@@ -42,17 +45,28 @@ export function checkShutdown(ctx: TrafficContext, scope: EnvoyScope): void {
     for (const c of apps) {
         const s = preStopSeconds(c);
         appsStop = Math.max(appsStop, s);
-        if (s <= envoyStop) ctx.add("shutdown-order", at, `container ${c.name} gets SIGTERM after ${s} s, before Envoy has drained (${envoyStop} s): requests in flight through Envoy fail; give it a preStop sleep longer than Envoy's`);
+        if (s <= envoyStop)
+            ctx.add(
+                "shutdown-order",
+                at,
+                `container ${c.name} gets SIGTERM after ${s} s, before Envoy has drained (${envoyStop} s): requests in flight through Envoy fail; give it a preStop sleep longer than Envoy's`,
+            );
     }
     for (const c of sidecars) {
         const s = preStopSeconds(c);
         // An agent with no preStop at all is agent-no-prestop (below): one finding per defect.
-        if (s > 0 && s < appsStop) ctx.add("shutdown-order", at, `agent container ${c.name} gets SIGTERM after ${s} s, before the ${appsStop} s the other containers serve: their last requests pass uninspected; its preStop sleep must be at least ${appsStop} s`);
+        if (s > 0 && s < appsStop)
+            ctx.add(
+                "shutdown-order",
+                at,
+                `agent container ${c.name} gets SIGTERM after ${s} s, before the ${appsStop} s the other containers serve: their last requests pass uninspected; its preStop sleep must be at least ${appsStop} s`,
+            );
     }
     for (const c of sidecars) for (const f of agentShutdownFindings(c, w.pod)) ctx.add(f.code, at, f.message);
     const longest = Math.max(0, ...allContainers(w.pod).map(preStopSeconds));
     const grace = graceSeconds(w.pod);
     // A grace period too short for an agent's sleep is agent-grace-short (above).
     const agentsSleepLongest = sidecars.some((c) => preStopSeconds(c) === longest);
-    if (longest > 0 && grace <= longest && !agentsSleepLongest) ctx.add("shutdown-order", at, `terminationGracePeriodSeconds ${grace} does not outlast the longest preStop hook (${longest} s): the pod is killed mid-drain`);
+    if (longest > 0 && grace <= longest && !agentsSleepLongest)
+        ctx.add("shutdown-order", at, `terminationGracePeriodSeconds ${grace} does not outlast the longest preStop hook (${longest} s): the pod is killed mid-drain`);
 }

@@ -11,15 +11,24 @@ const JUDGED_KINDS = [...WORKLOAD_KINDS, "Service", "NetworkPolicy", "ConfigMap"
 
 export function checkObjectSet(ctx: TrafficContext): void {
     const { index, ns0 } = ctx;
-    for (const d of index.duplicates) ctx.add("duplicate-object", d, `${d} is listed more than once: the API server keeps only the last, so what the earlier copies say does not hold; list each object once`);
+    for (const d of index.duplicates)
+        ctx.add("duplicate-object", d, `${d} is listed more than once: the API server keeps only the last, so what the earlier copies say does not hold; list each object once`);
     for (const o of index.objects) {
         const base = o.kind.endsWith("Patch") ? o.kind.slice(0, -"Patch".length) : undefined;
         if (base && JUDGED_KINDS.includes(base)) {
-            ctx.add("patch-unverifiable", objectRef(o, ns0), `a ${o.kind} rewrites ${base} ${index.namespaceOf({ ...o, kind: base })}/${o.metadata?.name} after it is applied, so what the model judges may not be what runs; fold the change into the object itself`);
+            ctx.add(
+                "patch-unverifiable",
+                objectRef(o, ns0),
+                `a ${o.kind} rewrites ${base} ${index.namespaceOf({ ...o, kind: base })}/${o.metadata?.name} after it is applied, so what the model judges may not be what runs; fold the change into the object itself`,
+            );
         }
     }
     for (const t of index.unknownTemplates) {
         if (!allContainers(t.pod).some((c) => isAgentContainer(c) || envoyContainers({ containers: [c] }).length > 0)) continue;
-        ctx.add("workload-unverifiable", t.ref, `a ${t.object.kind} runs an Envoy or agent pod template (${t.at}), but the model does not know how that kind runs its pods (how many, which Services it rewires): its inspection path cannot be verified; run it as a Deployment, or verify it by hand`);
+        ctx.add(
+            "workload-unverifiable",
+            t.ref,
+            `a ${t.object.kind} runs an Envoy or agent pod template (${t.at}), but the model does not know how that kind runs its pods (how many, which Services it rewires): its inspection path cannot be verified; run it as a Deployment, or verify it by hand`,
+        );
     }
 }

@@ -50,7 +50,11 @@ function notInspecting(f: InspectionFilter, e: PerRouteEffect | undefined): stri
 export function followRoutes(ctx: TrafficContext, scope: EnvoyScope): Routes {
     const { model, at } = scope;
     if (model.admin && !isLoopbackBind(model.admin.address)) {
-        ctx.add("admin-exposed", at, `Envoy's admin interface listens on ${model.admin.address}:${model.admin.port}, reachable on the pod's address: anyone who reaches it can reconfigure or stop Envoy; bind it to ${ADDRESSES.loopback}`);
+        ctx.add(
+            "admin-exposed",
+            at,
+            `Envoy's admin interface listens on ${model.admin.address}:${model.admin.port}, reachable on the pod's address: anyone who reaches it can reconfigure or stop Envoy; bind it to ${ADDRESSES.loopback}`,
+        );
     }
     const isAdminCluster = (name: string) => {
         const c = model.admin ? model.cluster(name) : undefined;
@@ -65,19 +69,27 @@ export function followRoutes(ctx: TrafficContext, scope: EnvoyScope): Routes {
         for (const hcm of l.hcms) {
             let forwards = false;
             for (const route of hcm.routes) {
-                for (const m of route.mirrors) if (isAdminCluster(m)) ctx.add("admin-exposed", at, `${listenerText(l)} mirrors ${route.ref} to Envoy's admin interface (cluster ${m}): a request there is replayed against admin`);
+                for (const m of route.mirrors)
+                    if (isAdminCluster(m)) ctx.add("admin-exposed", at, `${listenerText(l)} mirrors ${route.ref} to Envoy's admin interface (cluster ${m}): a request there is replayed against admin`);
                 for (const target of route.targets) {
                     const cluster = target.cluster;
                     if (isAdminCluster(cluster)) {
                         const path = route.match?.path;
                         if (!(typeof path === "string" && READ_ONLY_ADMIN_PATHS.includes(path)) || route.rewrites) {
-                            ctx.add("admin-exposed", at, `${listenerText(l)} forwards ${route.ref}${route.rewrites ? " with a path rewrite" : ""} to Envoy's admin interface (cluster ${cluster}): only the exact paths ${READ_ONLY_ADMIN_PATHS.join(", ")} may be exposed${route.rewrites ? ", unrewritten" : ""}`);
+                            ctx.add(
+                                "admin-exposed",
+                                at,
+                                `${listenerText(l)} forwards ${route.ref}${route.rewrites ? " with a path rewrite" : ""} to Envoy's admin interface (cluster ${cluster}): only the exact paths ${READ_ONLY_ADMIN_PATHS.join(", ")} may be exposed${route.rewrites ? ", unrewritten" : ""}`,
+                            );
                         }
                         continue;
                     }
                     forwards = true;
                     const c = scope.usedCluster(cluster);
-                    for (const e of c?.endpoints ?? []) (dialsOwnPod(e.address) ? appPorts.add(e.port) : remoteTargets.add(cluster));
+                    for (const e of c?.endpoints ?? []) {
+                        if (dialsOwnPod(e.address)) appPorts.add(e.port);
+                        else remoteTargets.add(cluster);
+                    }
                     for (const chain of hcm.chains) {
                         const active = chain.inspection.filter((f) => notInspecting(f, target.effects.get(f.name)) === undefined);
                         if (active.length > 0) continue;
@@ -103,9 +115,13 @@ export function followRoutes(ctx: TrafficContext, scope: EnvoyScope): Routes {
                     if (same) {
                         same.clientHeaders = same.clientHeaders.filter((h) => f.clientHeaders.has(h));
                         const [a, b] = [same.clientAddress, hcm.clientAddress];
-                        if (a !== b) same.clientAddress = { useRemoteAddress: a.useRemoteAddress && b.useRemoteAddress, xffTrustedHops: Math.max(a.xffTrustedHops, b.xffTrustedHops), detection: a.detection || b.detection };
-                    }
-                    else {
+                        if (a !== b)
+                            same.clientAddress = {
+                                useRemoteAddress: a.useRemoteAddress && b.useRemoteAddress,
+                                xffTrustedHops: Math.max(a.xffTrustedHops, b.xffTrustedHops),
+                                detection: a.detection || b.detection,
+                            };
+                    } else {
                         uses.push({
                             listener: l,
                             integration: f.integration,
