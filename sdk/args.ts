@@ -624,3 +624,190 @@ export interface EnvoyAppArgs {
      */
     ipFamily?: pulumi.Input<IpFamily>;
 }
+
+/** How much of a request body Envoy Gateway sends the agent (the ext_proc `processingMode.request.body`). */
+export const GatewayBodyMode = { Buffered: "Buffered", BufferedPartial: "BufferedPartial", Streamed: "Streamed" } as const;
+export type GatewayBodyMode = (typeof GatewayBodyMode)[keyof typeof GatewayBodyMode];
+
+/** The kinds of route a GatewayWaf can inspect on their own. */
+export const GatewayRouteKind = { HTTPRoute: "HTTPRoute", GRPCRoute: "GRPCRoute" } as const;
+export type GatewayRouteKind = (typeof GatewayRouteKind)[keyof typeof GatewayRouteKind];
+
+/** A route of the Gateway API, in the GatewayWaf's namespace. */
+export interface GatewayRoute {
+    /**
+     * The route's kind.
+     * @default "HTTPRoute"
+     */
+    kind?: pulumi.Input<GatewayRouteKind>;
+    /** The route's name. */
+    name: pulumi.Input<string>;
+}
+
+/** How Envoy Gateway consults the agent (an `EnvoyExtensionPolicy`'s `extProc`). */
+export interface GatewayInspection {
+    /**
+     * Let requests through when the agent cannot be reached or does not answer in time, as
+     * Fastly's modules do. Envoy Gateway then also bypasses the agent when the policy is invalid
+     * (a Service it cannot find): the traffic-path verifier checks that it is not. False: such
+     * requests get 500.
+     * @default true
+     */
+    failOpen?: pulumi.Input<boolean>;
+    /**
+     * How long Envoy waits for each message of the agent, as a protobuf duration (`"0.2s"`): the
+     * policy's `messageTimeout`.
+     * @default "0.2s"
+     */
+    timeout?: pulumi.Input<string>;
+    /**
+     * How the request body reaches the agent: `Buffered` (whole, up to `maxRequestBytes`; larger
+     * bodies get 413, as with the buffer filter of the other layouts), `BufferedPartial` (its
+     * first bytes, up to Envoy's buffer limit) or `Streamed` (in chunks as it arrives, for gRPC
+     * streams and WebSockets).
+     * @default "Buffered"
+     */
+    body?: pulumi.Input<GatewayBodyMode>;
+    /**
+     * With `Buffered`: the request-buffer limit of a `BackendTrafficPolicy` on the same targets
+     * (Envoy Gateway 1.4+), so that bodies up to it are inspected whole. It turns off HTTP upgrades
+     * (WebSocket) on those routes; use `Streamed` there.
+     * @default 1048576
+     */
+    maxRequestBytes?: pulumi.Input<number>;
+}
+
+/** Envoy Gateway's proxy pods, which the agents admit. */
+export interface GatewayProxies {
+    /**
+     * Where Envoy Gateway runs the proxies: its controller's namespace (its default deployment
+     * mode), or, with `deploy.type: GatewayNamespace`, the Gateway's own.
+     * @default "envoy-gateway-system"
+     */
+    namespace?: pulumi.Input<string>;
+    /**
+     * Labels the proxy pods carry, which the agents' NetworkPolicy admits.
+     * @default Envoy Gateway's proxy labels (`app.kubernetes.io/name: envoy`, `component: proxy`, `managed-by: envoy-gateway`), and with `gateway` its owning-gateway labels
+     */
+    labels?: { [key: string]: pulumi.Input<string> };
+}
+
+/** An agent Service created elsewhere (an `AgentService` with `integration: ext_proc`), which a GatewayWaf sends its requests to. */
+export interface ExistingAgentService {
+    /** The AgentService's name: its Service's and the selector of its pods. */
+    name: pulumi.Input<string>;
+    /**
+     * Its namespace.
+     * @default the GatewayWaf's namespace
+     */
+    namespace?: pulumi.Input<string>;
+    /**
+     * Its gRPC port.
+     * @default 9999
+     */
+    port?: pulumi.Input<number>;
+}
+
+/** Inputs of a {@link GatewayWaf}. */
+export interface GatewayWafArgs {
+    /**
+     * The namespace of the Gateway or the routes, and of the policies: Envoy Gateway attaches a
+     * policy only to targets in its own namespace.
+     * @default the Kubernetes provider's namespace
+     */
+    namespace?: pulumi.Input<string>;
+    /** Inspect every route of every HTTP listener of this Gateway, whoever attaches it. Not with `routes`. */
+    gateway?: pulumi.Input<string>;
+    /** Inspect these routes only. Not with `gateway`. */
+    routes?: GatewayRoute[];
+    /** How Envoy Gateway consults the agent. */
+    inspection?: GatewayInspection;
+    /** The agent's credentials, for the agent fleet the component creates. Not with `existingAgentService`. */
+    credentials?: AgentCredentials;
+    /** The agent fleet the component creates: an AgentService in ext_proc mode with Envoy Gateway's server flavor. */
+    agents?: AgentServiceSettings;
+    /**
+     * The namespace of the agent fleet it creates (a ReferenceGrant lets the policy reach it when it differs).
+     * @default the GatewayWaf's namespace
+     */
+    agentNamespace?: pulumi.Input<string>;
+    /** Send the requests to an agent fleet created elsewhere instead. Not with `credentials` or `agents`. */
+    existingAgentService?: ExistingAgentService;
+    /** Envoy Gateway's proxy pods. */
+    proxies?: GatewayProxies;
+    /** Extra labels on every object. */
+    labels?: { [key: string]: pulumi.Input<string> };
+}
+
+/** How Istio's sidecar consults the agent (an ext_proc filter the EnvoyFilter inserts, as in Fastly's Istio guide). */
+export interface IstioInspection {
+    /**
+     * Let requests through when the agent cannot be reached or does not answer in time, as
+     * Fastly's modules do. False: such requests get 503.
+     * @default true
+     */
+    failOpen?: pulumi.Input<boolean>;
+    /**
+     * How long the sidecar waits for each message of the agent, as a protobuf duration (`"0.2s"`).
+     * @default "0.2s"
+     */
+    timeout?: pulumi.Input<string>;
+    /**
+     * The most request-body bytes the sidecar buffers and sends to the agent (the buffer filter's limit: larger bodies get 413).
+     * @default 1048576
+     */
+    maxRequestBytes?: pulumi.Input<number>;
+}
+
+/** How the pods get Istio's sidecar. */
+export interface IstioInjection {
+    /**
+     * The revision of a revisioned control plane (`istio.io/rev`); without it the pods ask the
+     * default one (`sidecar.istio.io/inject: "true"`). Either way a namespace labelled
+     * `istio-injection: disabled` gets no sidecar, and the verifier reports it when that
+     * Namespace is among the objects.
+     */
+    revision?: pulumi.Input<string>;
+}
+
+/** Inputs of an {@link IstioApp}. */
+export interface IstioAppArgs {
+    /** The application container. It must listen on the pod's address (Istio's sidecar forwards to it there), not only on loopback. */
+    app: AppContainer;
+    /** The agent's credentials: both keys, or an existing Secret's name. */
+    credentials: AgentCredentials;
+    /**
+     * The namespace of every object (Istio applies an EnvoyFilter to the workloads of its own namespace).
+     * @default the Kubernetes provider's namespace
+     */
+    namespace?: pulumi.Input<string>;
+    /**
+     * Pod replicas.
+     * @default 1
+     */
+    replicas?: pulumi.Input<number>;
+    /** Extra labels on every object. */
+    labels?: { [key: string]: pulumi.Input<string> };
+    /**
+     * The most pods that may be down at once during voluntary disruptions.
+     * @default 1
+     */
+    maxUnavailable?: pulumi.Input<number>;
+    /** The ServiceAccount the pods run as (Istio's identity for them); no API token is mounted. */
+    serviceAccountName?: pulumi.Input<string>;
+    /**
+     * Seconds Kubernetes waits for the pod to stop; it must be longer than the longest preStop sleep.
+     * @default the agent's preStop sleep + 15
+     */
+    terminationGracePeriodSeconds?: pulumi.Input<number>;
+    /** How the sidecar consults the agent. */
+    inspection?: IstioInspection;
+    /** The sigsci-agent sidecar, beside the app and Istio's proxy. */
+    agent?: AgentContainer;
+    /** The Service in front of the app (its port is named `http`, so Istio treats it as HTTP). */
+    service?: FrontService;
+    /** Where and how the pods run: scheduling, pull secrets, pod metadata. */
+    pod?: PodOptions;
+    /** How the pods get Istio's sidecar. */
+    istio?: IstioInjection;
+}

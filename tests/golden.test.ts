@@ -4,7 +4,7 @@
 // new output is right.
 import * as assert from "assert";
 import { committedGoldenFiles, goldenFiles } from "../tools/golden";
-import { SCENARIOS } from "../tools/scenarios";
+import { LAYOUT_SCENARIOS, SCENARIOS } from "../tools/scenarios";
 import { stackNames } from "../tools/render";
 
 describe("golden files (npm run golden rewrites them)", () => {
@@ -16,7 +16,7 @@ describe("golden files (npm run golden rewrites them)", () => {
 
     it("cover every scenario and every stack, and nothing else", () => {
         const dirs = (files: Iterable<string>) => [...new Set([...files].map((f) => f.split("/")[0]))].sort();
-        assert.deepStrictEqual(dirs(now.keys()), [...Object.keys(SCENARIOS), ...stackNames().map((s) => `stack-${s}`)].sort());
+        assert.deepStrictEqual(dirs(now.keys()), [...Object.keys(SCENARIOS), ...Object.keys(LAYOUT_SCENARIOS), ...stackNames().map((s) => `stack-${s}`)].sort());
         assert.deepStrictEqual([...committed.keys()].sort(), [...now.keys()].sort());
     });
 

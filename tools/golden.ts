@@ -13,14 +13,14 @@ import { REPO } from "./paths";
 import { autoName } from "../sdk/render/evaluate";
 import { manifestStream, redactSecretData, sortObjects } from "../sdk/render/manifests";
 import { renderStack, stackNames } from "./render";
-import { SCENARIOS, specObjects } from "./scenarios";
+import { LAYOUT_SCENARIOS, SCENARIOS, specObjects } from "./scenarios";
 
 export const GOLDEN_DIR = path.join(REPO, "tests/golden");
 
 /** Each golden file's path (relative to GOLDEN_DIR) and content, as the code emits them now. */
 export async function goldenFiles(): Promise<Map<string, string>> {
     const files = new Map<string, string>();
-    for (const [name, spec] of Object.entries(SCENARIOS)) {
+    for (const [name, spec] of Object.entries({ ...SCENARIOS, ...LAYOUT_SCENARIOS })) {
         // Provider-named objects get a hash of their content, as the render names them: a change shows in the name too.
         const objects = sortObjects(redactSecretData(specObjects(spec, (resourceName, object) => autoName(resourceName, object))));
         files.set(`${name}/manifests.yaml`, manifestStream(objects));

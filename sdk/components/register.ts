@@ -3,7 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentCredentials } from "../args";
-import { Child, credentialsSecretName, Kind, Refs } from "../kube/plan";
+import { API_VERSIONS, Child, credentialsSecretName, CustomKind, Kind, Refs } from "../kube/plan";
 import { CREDENTIALS_SECRET, credentialsSecretObject } from "../kube/workload";
 import { NAMES } from "../settings/defaults";
 import { Resolved } from "./inputs";
@@ -12,6 +12,18 @@ import { isOutputLike } from "./read";
 type KubeResource = pulumi.CustomResource & { metadata: pulumi.Output<{ name: string; namespace?: string }> };
 type KubeClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => KubeResource;
 
+/**
+ * A custom resource of one kind: its type token (`kubernetes:<apiVersion>:<kind>`) must be known
+ * when it is registered, so the kind is fixed here and only metadata and spec come as inputs.
+ */
+function customResource(kind: CustomKind): KubeClass {
+    return class extends k8s.apiextensions.CustomResource {
+        constructor(name: string, args: any, opts?: pulumi.CustomResourceOptions) {
+            super(name, { apiVersion: API_VERSIONS[kind], kind, metadata: args.metadata, spec: args.spec }, opts);
+        }
+    } as unknown as KubeClass;
+}
+
 const CLASSES: Record<Kind, KubeClass> = {
     ConfigMap: k8s.core.v1.ConfigMap as unknown as KubeClass,
     Deployment: k8s.apps.v1.Deployment as unknown as KubeClass,
@@ -19,6 +31,10 @@ const CLASSES: Record<Kind, KubeClass> = {
     PodDisruptionBudget: k8s.policy.v1.PodDisruptionBudget as unknown as KubeClass,
     NetworkPolicy: k8s.networking.v1.NetworkPolicy as unknown as KubeClass,
     HorizontalPodAutoscaler: k8s.autoscaling.v2.HorizontalPodAutoscaler as unknown as KubeClass,
+    EnvoyExtensionPolicy: customResource("EnvoyExtensionPolicy"),
+    BackendTrafficPolicy: customResource("BackendTrafficPolicy"),
+    ReferenceGrant: customResource("ReferenceGrant"),
+    EnvoyFilter: customResource("EnvoyFilter"),
 };
 
 /** Registered children by kind. */

@@ -197,16 +197,25 @@ function agentAccessLog(timeout: string) {
  * agent reads it from, before any inspection filter: a forged X-Forwarded-For (or a forged copy of
  * this header) cannot choose the address the WAF judges.
  */
-function clientAddressFilter() {
+function clientAddressFilter(address = TRUSTED_CLIENT_ADDRESS) {
     return {
         name: ENVOY_EXTENSIONS.headerMutation,
         typed_config: {
             "@type": typeUrl(ENVOY_TYPES.headerMutation),
             mutations: {
-                request_mutations: [{ append: { header: { key: CLIENT_IP_HEADER, value: TRUSTED_CLIENT_ADDRESS }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" } }],
+                request_mutations: [{ append: { header: { key: CLIENT_IP_HEADER, value: address }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" } }],
             },
         },
     };
+}
+
+/**
+ * What an Envoy the package does not configure itself (Istio's sidecar, through an EnvoyFilter)
+ * needs to consult the agent: the HTTP filters to insert before its router - the client address
+ * (`address`, as that Envoy can trust it) first, then the inspection - and the agent's cluster.
+ */
+export function inspectionParts(inspection: InspectionSettings, agent: AgentEndpoint, address: string): { httpFilters: unknown[]; cluster: unknown } {
+    return { httpFilters: [clientAddressFilter(address), ...inspectionChain(inspection).filters], cluster: agentCluster(agent, inspection.integration) };
 }
 
 /** The pod-facing address of a listener, by family; with both, IPv6 as an additional address. */

@@ -2,7 +2,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "../settings/defaults";
-import { AGENT_OPTIONS, AGENT_STARTUP_PATH, agentVariable, CLIENT_IP_HEADER } from "../vocabulary/agent";
+import { AGENT_OPTIONS, AGENT_STARTUP_PATH, agentVariable } from "../vocabulary/agent";
 import { AgentSettings, Resources } from "../settings/types";
 
 type Container = k8s.types.input.core.v1.Container;
@@ -80,7 +80,7 @@ export function agentEnv(agent: AgentSettings, secretName: ObjectName, tls: bool
     // The kubelet probes the pod's address: every address, of the families the agent listens on.
     if (agent.startupProbe) set(AGENT_OPTIONS.startupListener, hostPort(agent.probeHost, agent.startupProbe.port));
     // The client's address from the header Envoy writes over anything a client sent, not X-Forwarded-For.
-    set(AGENT_OPTIONS.clientIpHeader, CLIENT_IP_HEADER);
+    set(AGENT_OPTIONS.clientIpHeader, agent.clientIpHeader);
     for (const name of Object.keys(agent.options).sort()) set(name, agent.options[name]);
     return env;
 }

@@ -68,7 +68,7 @@ export function envoyContainer(s: AppSettings): k8s.types.input.core.v1.Containe
     };
 }
 
-export function appContainer(s: AppSettings): k8s.types.input.core.v1.Container {
+export function appContainer(s: Pick<AppSettings, "app">): k8s.types.input.core.v1.Container {
     const a = s.app;
     return {
         name: a.containerName,

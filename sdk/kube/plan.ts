@@ -7,10 +7,14 @@
 // component (Deployment, Service, PodDisruptionBudget, NetworkPolicy, HorizontalPodAutoscaler)
 // carry exactly that name in Kubernetes too.
 import { holdsPending, isPending } from "../settings/pending";
-import { AgentServiceSettings, AppSettings } from "../settings/types";
+import { AgentServiceSettings, AppSettings, GatewaySettings, MeshSettings } from "../settings/types";
 import { agentAutoscaler, agentDeployment, agentDisruptionBudget, agentNetworkPolicy, agentServiceObject } from "./agent-service";
 import { appDeployment, appDisruptionBudget, appNetworkPolicy, envoyConfigMap, frontService } from "./envoy-app";
 import { ObjectName } from "./containers";
+import { agentsReferenceGrant, extensionPolicy, gatewayPolicyName, proxiesNetworkPolicy, requestBufferPolicy } from "./gateway";
+import { meshDeployment, meshDisruptionBudget, meshEnvoyFilter, meshService } from "./mesh";
+import { ENVOY_GATEWAY_API, GATEWAY_API } from "../vocabulary/gateway";
+import { ISTIO_NETWORKING_API } from "../vocabulary/istio";
 import { credentialsSecretObject } from "./workload";
 import { analyzeTraffic, Finding, FindingCode } from "../traffic";
 import { ACKNOWLEDGED_FINDINGS_ANNOTATION } from "../vocabulary/package";
@@ -22,7 +26,9 @@ export interface NamedObject {
     name: string;
 }
 
-export type Kind = "ConfigMap" | "Deployment" | "Service" | "PodDisruptionBudget" | "NetworkPolicy" | "HorizontalPodAutoscaler";
+export type Kind = "ConfigMap" | "Deployment" | "Service" | "PodDisruptionBudget" | "NetworkPolicy" | "HorizontalPodAutoscaler" | CustomKind;
+/** Kinds of the Gateway API, Envoy Gateway and Istio (custom resources). */
+export type CustomKind = "EnvoyExtensionPolicy" | "BackendTrafficPolicy" | "ReferenceGrant" | "EnvoyFilter";
 
 /** The resource name of a component's credentials Secret (provider-named: new keys, new name). */
 export function credentialsSecretName(component: string): string {
@@ -132,6 +138,10 @@ export const API_VERSIONS: Record<Kind | "Secret", string> = {
     PodDisruptionBudget: "policy/v1",
     NetworkPolicy: "networking.k8s.io/v1",
     HorizontalPodAutoscaler: "autoscaling/v2",
+    EnvoyExtensionPolicy: ENVOY_GATEWAY_API,
+    BackendTrafficPolicy: ENVOY_GATEWAY_API,
+    ReferenceGrant: GATEWAY_API.referenceGrant,
+    EnvoyFilter: ISTIO_NETWORKING_API,
 };
 
 /** A Kubernetes object of a plan, as the cluster would receive it. */
@@ -178,6 +188,76 @@ export function agentServiceObjects(s: AgentServiceSettings, options: PlanOption
     const owner = `AgentService ${s.name}`;
     const secret = shape.secret ? [secretObject(owner, s.name, s, options)] : [];
     return [...secret, ...childObjects(owner, s, agentServiceChildren(s.name, shape), { secretName: secret[0]?.object.metadata.name }, options)];
+}
+
+/** Which children a GatewayWaf has. */
+export interface GatewayShape {
+    own: AgentServiceShape | undefined;
+    buffer: boolean;
+    referenceGrant: boolean;
+}
+
+/** The shape of a GatewayWaf, or undefined while what decides it waits on an output. */
+export function gatewayShape(s: GatewaySettings): GatewayShape | undefined {
+    if (isPending(s) || isPending(s.inspection) || isPending(s.agents) || isPending(s.referenceGrant)) return undefined;
+    const own = s.agents.create === undefined ? undefined : agentServiceShape(s.agents.create);
+    if (s.agents.create !== undefined && own === undefined) return undefined;
+    return { own, buffer: s.inspection.body === "Buffered", referenceGrant: s.referenceGrant };
+}
+
+/** A GatewayWaf's children after its own agent fleet (which the component registers itself). */
+export function gatewayChildren(name: string, shape: GatewayShape): Child<GatewaySettings>[] {
+    return [
+        { kind: "EnvoyExtensionPolicy", name, named: true, needs: [], object: extensionPolicy },
+        ...(shape.buffer ? [{ kind: "BackendTrafficPolicy" as const, name, named: true, needs: [], object: requestBufferPolicy }] : []),
+        ...(shape.referenceGrant ? [{ kind: "ReferenceGrant" as const, name, named: true, needs: [], object: agentsReferenceGrant }] : []),
+        { kind: "NetworkPolicy", name: gatewayPolicyName(name), named: true, needs: [], object: proxiesNetworkPolicy },
+    ];
+}
+
+/** The objects a GatewayWaf names, each in its namespace (the policies in the component's, the rest in the agents'). */
+export function gatewayNamedObjects(s: GatewaySettings): NamedObject[] {
+    const agentsSide = new Set(["ReferenceGrant", "NetworkPolicy"]);
+    return gatewayChildren(s.name, { own: undefined, buffer: true, referenceGrant: true }).map((c) => ({
+        kind: c.kind,
+        namespace: agentsSide.has(c.kind) ? s.agents.namespace : s.namespace,
+        name: c.kind === "NetworkPolicy" ? gatewayPolicyName(s.name) : c.name,
+    }));
+}
+
+/** The objects of a GatewayWaf (its own agent fleet's included), as its component creates them. */
+export function gatewayObjects(s: GatewaySettings, options: PlanOptions): PlannedObject[] {
+    const shape = gatewayShape(s)!;
+    const own = shape.own ? agentServiceObjects(s.agents.create!, options) : [];
+    return [...own, ...childObjects(`GatewayWaf ${s.name}`, s, gatewayChildren(s.name, shape), {}, options)];
+}
+
+/** Which children an IstioApp has: its credentials Secret, unless it uses one of the user's. */
+export interface MeshShape {
+    secret: boolean;
+}
+
+export function meshShape(s: MeshSettings): MeshShape | undefined {
+    if (isPending(s) || isPending(s.createSecret)) return undefined;
+    return { secret: s.createSecret };
+}
+
+/** An IstioApp's children after its credentials Secret. */
+export function meshChildren(name: string, shape: MeshShape): Child<MeshSettings>[] {
+    return [
+        { kind: "Deployment", name, named: true, needs: shape.secret ? ["secretName"] : [], object: (s, refs) => meshDeployment(s, refs.secretName ?? s.existingSecretName!) },
+        { kind: "Service", name, named: true, needs: [], object: meshService },
+        { kind: "PodDisruptionBudget", name, named: true, needs: [], object: meshDisruptionBudget },
+        { kind: "EnvoyFilter", name, named: true, needs: [], object: meshEnvoyFilter },
+    ];
+}
+
+/** The objects of an IstioApp, as its component creates them. */
+export function meshObjects(s: MeshSettings, options: PlanOptions): PlannedObject[] {
+    const shape = meshShape(s)!;
+    const owner = `IstioApp ${s.name}`;
+    const secret = shape.secret ? [secretObject(owner, s.name, s, options)] : [];
+    return [...secret, ...childObjects(owner, s, meshChildren(s.name, shape), { secretName: secret[0]?.object.metadata.name }, options)];
 }
 
 /** The objects of an app (its own agent Service's included), as its component creates them. */

@@ -235,6 +235,14 @@ export function stringList(input: string, value: unknown): string[] | undefined 
  * An absolute path other than `/`, without control characters, `.` or `..` segments; returned in
  * its plain form (`//a//b/` -> `/a/b`), as the kubelet would mount it.
  */
+/** A list (of anything, each item checked by the caller); undefined when not given. */
+export function list(input: string, value: unknown): unknown[] | undefined {
+    if (isPending(value)) return value as never;
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value)) refuse(input, value, "a list");
+    return value;
+}
+
 export function absolutePath(input: string, value: unknown, fallback: string): string {
     if (isPending(value)) return value as never;
     if (value === undefined) return fallback;

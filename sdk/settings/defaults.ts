@@ -5,6 +5,7 @@
 // and a test holds the three together.
 import { AGENT_NAME, AGENT_PRESTOP_SECONDS, AGENT_SECRET_KEYS, AGENT_TMP_DIR } from "../vocabulary/agent";
 import { ADDRESSES, ENVOY_ADMIN_PATHS } from "../vocabulary/envoy";
+import { ENVOY_GATEWAY_NAMESPACE } from "../vocabulary/gateway";
 
 /** The pinned Envoy release used when `envoy.image` is not given. */
 export const ENVOY_IMAGE = "envoyproxy/envoy:v1.39.5";
@@ -141,6 +142,8 @@ export const NAMES = {
      */
     envoyAppKind: { name: "envoy-app", component: "envoy-app" },
     agentServiceKind: { name: AGENT_NAME, component: "agent" },
+    gatewayWafKind: { name: "gateway-waf", component: "waf-policy" },
+    istioAppKind: { name: "istio-app", component: "istio-app" },
     /** Keys of the credentials Secret (guide). */
     accessKeyIdKey: AGENT_SECRET_KEYS.accessKeyId,
     secretAccessKeyKey: AGENT_SECRET_KEYS.secretAccessKey,
@@ -234,6 +237,24 @@ export const INPUT_DEFAULTS: Record<string, unknown> = {
     "EnvoyAppArgs.ipFamily": DEFAULTS.ipFamily,
     "EnvoyAppArgs.automountServiceAccountToken": DEFAULTS.automountServiceAccountToken,
     "EnvoyAppArgs.terminationGracePeriodSeconds": derived(`the longest preStop sleep (the sidecar agent's, else app.preStopSleepSeconds) + ${DEFAULTS.terminationGraceMarginSeconds}`),
+    "GatewayWafArgs.namespace": derived("the Kubernetes provider's namespace"),
+    "GatewayWafArgs.agentNamespace": derived("the GatewayWaf's namespace"),
+    "GatewayInspection.failOpen": DEFAULTS.inspection.failOpen,
+    "GatewayInspection.timeout": DEFAULTS.inspection.timeout,
+    "GatewayInspection.body": "Buffered",
+    "GatewayInspection.maxRequestBytes": DEFAULTS.inspection.extProcMaxRequestBytes,
+    "GatewayRoute.kind": "HTTPRoute",
+    "GatewayProxies.namespace": ENVOY_GATEWAY_NAMESPACE,
+    "GatewayProxies.labels": derived("Envoy Gateway's proxy labels (`app.kubernetes.io/name: envoy`, `component: proxy`, `managed-by: envoy-gateway`), and with `gateway` its owning-gateway labels"),
+    "ExistingAgentService.namespace": derived("the GatewayWaf's namespace"),
+    "ExistingAgentService.port": DEFAULTS.agentGrpcPort,
+    "IstioAppArgs.namespace": derived("the Kubernetes provider's namespace"),
+    "IstioAppArgs.replicas": DEFAULTS.replicas,
+    "IstioAppArgs.maxUnavailable": DEFAULTS.maxUnavailable,
+    "IstioAppArgs.terminationGracePeriodSeconds": derived(`the agent's preStop sleep + ${DEFAULTS.terminationGraceMarginSeconds}`),
+    "IstioInspection.failOpen": DEFAULTS.inspection.failOpen,
+    "IstioInspection.timeout": DEFAULTS.inspection.timeout,
+    "IstioInspection.maxRequestBytes": DEFAULTS.inspection.extProcMaxRequestBytes,
 };
 
 /** The text of an input's default, as args.ts's `@default` tag and the reference tables show it. */

@@ -89,7 +89,7 @@ function resolveEnv(given: Plain<EnvVar>[] | undefined): EnvVarSetting[] {
     });
 }
 
-function resolveApp(given: Plain<AppContainer> | undefined, envoyPreStopSleepSeconds: number): AppSettings["app"] {
+export function resolveApp(given: Plain<AppContainer> | undefined, envoyPreStopSleepSeconds: number): AppSettings["app"] {
     if (given === undefined) refuse("app", given, "the application container, at least {image}");
     const g = check.plainObject("app", given, FIELDS.AppContainer) as Plain<AppContainer>;
     const image = check.image("app.image", g.image);
@@ -292,7 +292,7 @@ export function agentServiceNameFor(appName: string): string {
 }
 
 /** The Service in front of Envoy: its type decides which of the load-balancer settings apply. */
-function resolveFrontService(s: Record<string, unknown>, frontPort: number): AppSettings["service"] {
+export function resolveFrontService(s: Record<string, unknown>, frontPort: number): AppSettings["service"] {
     const type = check.oneOf("service.type", s.type, SERVICE_TYPES, DEFAULTS.serviceType);
     const ranges = check.cidrList("service.loadBalancerSourceRanges", s.loadBalancerSourceRanges);
     if (ranges !== undefined && known(type) && type !== "LoadBalancer") refuse("service.loadBalancerSourceRanges", ranges, 'nothing unless service.type is "LoadBalancer"');

@@ -107,6 +107,28 @@ export const FIELDS = {
     AgentAutoscaling: fieldsOf<args.AgentAutoscaling>()(["minReplicas", "maxReplicas", "cpuUtilization", "memoryUtilization"]),
     AgentTls: fieldsOf<args.AgentTls>()(["secretName"]),
     AgentCredentials: fieldsOf<args.AgentCredentials>()(["accessKeyId", "secretAccessKey", "existingSecretName"]),
+    GatewayWafArgs: fieldsOf<args.GatewayWafArgs>()(["namespace", "gateway", "routes", "inspection", "credentials", "agents", "agentNamespace", "existingAgentService", "proxies", "labels"]),
+    GatewayRoute: fieldsOf<args.GatewayRoute>()(["kind", "name"]),
+    GatewayInspection: fieldsOf<args.GatewayInspection>()(["failOpen", "timeout", "body", "maxRequestBytes"]),
+    GatewayProxies: fieldsOf<args.GatewayProxies>()(["namespace", "labels"]),
+    ExistingAgentService: fieldsOf<args.ExistingAgentService>()(["name", "namespace", "port"]),
+    IstioAppArgs: fieldsOf<args.IstioAppArgs>()([
+        "app",
+        "credentials",
+        "namespace",
+        "replicas",
+        "labels",
+        "maxUnavailable",
+        "serviceAccountName",
+        "terminationGracePeriodSeconds",
+        "inspection",
+        "agent",
+        "service",
+        "pod",
+        "istio",
+    ]),
+    IstioInspection: fieldsOf<args.IstioInspection>()(["failOpen", "timeout", "maxRequestBytes"]),
+    IstioInjection: fieldsOf<args.IstioInjection>()(["revision"]),
 };
 
 /** Every field name of the input types: the schema's own words, not a user's. */

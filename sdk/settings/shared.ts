@@ -12,7 +12,7 @@ import { FIELDS, onlyFields } from "./fields";
 import { isPending, known, PENDING } from "./pending";
 import { agentPullPolicy, imageVersion, pullPolicy } from "./images";
 import { AgentSettings, Integration, Resources } from "./types";
-import { AGENT_OPTION_NAME, AGENT_OPTIONS, AGENT_STARTUP_PROBE_SINCE } from "../vocabulary/agent";
+import { AGENT_OPTION_NAME, AGENT_OPTIONS, AGENT_STARTUP_PROBE_SINCE, CLIENT_IP_HEADER } from "../vocabulary/agent";
 import { IPV4_ADDRESS } from "../vocabulary/kubernetes";
 
 /** Args as the resolvers see them: every Pulumi output already resolved. */
@@ -126,6 +126,7 @@ export function resolveAgent(at: string, given: Plain<AgentContainer> | undefine
         pullPolicy: pullPolicy(`${at}.imagePullPolicy`, g?.imagePullPolicy, image, agentPullPolicy),
         listenHost: placement.listenHost,
         probeHost: placement.probeHost,
+        clientIpHeader: CLIENT_IP_HEADER,
         grpcPort: check.port(`${at}.grpcPort`, g?.grpcPort, DEFAULTS.agentGrpcPort),
         tmpMountPath,
         preStopSleepSeconds: check.int(`${at}.preStopSleepSeconds`, g?.preStopSleepSeconds, placement.preStopSleepSeconds, 0, 3600),

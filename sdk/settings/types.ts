@@ -33,6 +33,8 @@ export interface AgentSettings {
     listenHost: string;
     /** What the startup listener binds: every address of the pod's families, where the kubelet probes it. */
     probeHost: string;
+    /** The request header the agent takes the client's address from: one its Envoy writes. */
+    clientIpHeader: string;
     grpcPort: number;
     tmpMountPath: string;
     preStopSleepSeconds: number;
@@ -166,4 +168,61 @@ export interface AgentServiceSettings {
     serviceAccountName?: string;
     serviceAnnotations: Record<string, string>;
     ipFamily: IpFamily;
+}
+
+/** A Gateway API object a GatewayWaf's policies attach to. */
+export interface GatewayTargetSettings {
+    kind: "Gateway" | "HTTPRoute" | "GRPCRoute";
+    name: string;
+}
+
+/** The checked inputs of a GatewayWaf. */
+export interface GatewaySettings {
+    name: string;
+    /** Undefined: the Kubernetes provider's namespace. */
+    namespace?: string;
+    labels: Record<string, string>;
+    targets: GatewayTargetSettings[];
+    inspection: {
+        failOpen: boolean;
+        /** The policy's `messageTimeout`, a Gateway API duration (`200ms`). */
+        messageTimeout: string;
+        body: "Buffered" | "BufferedPartial" | "Streamed";
+        /** The request buffer's limit, with `Buffered`. */
+        maxRequestBytes?: number;
+    };
+    /** The agent fleet: the one the component creates, or one created elsewhere. */
+    agents: {
+        create?: AgentServiceSettings;
+        service: string;
+        /** Undefined: the Kubernetes provider's namespace, the GatewayWaf's own. */
+        namespace?: string;
+        port: number;
+        /** The agent pods, which the proxies' NetworkPolicy selects. */
+        selectorLabels: Record<string, string>;
+    };
+    /** A ReferenceGrant in the agents' namespace lets the policy reach their Service. */
+    referenceGrant: boolean;
+    proxies: { namespace: string; labels: Record<string, string> };
+}
+
+/** The checked inputs of an IstioApp. */
+export interface MeshSettings {
+    name: string;
+    namespace?: string;
+    labels: Record<string, string>;
+    selectorLabels: Record<string, string>;
+    replicas: number;
+    maxUnavailable: number;
+    serviceAccountName?: string;
+    terminationGracePeriodSeconds: number;
+    existingSecretName?: string;
+    createSecret: boolean;
+    app: AppSettings["app"];
+    agent: AgentSettings;
+    inspection: InspectionSettings;
+    service: AppSettings["service"];
+    pod: PodSettings;
+    /** The label that asks Istio's injector for the sidecar. */
+    injection: Record<string, string>;
 }

@@ -6,7 +6,7 @@
 // is closed: everything it reads goes through the allowlist of envoy-grammar.ts, and whatever
 // is not on it is recorded as "cannot verify" with its field path, never taken as harmless.
 import { CORE_SCHEMA, load } from "js-yaml";
-import { ENVOY_TYPES, TRUSTED_CLIENT_ADDRESS } from "../vocabulary/envoy";
+import { ENVOY_TYPES, PEER_ADDRESS, TRUSTED_CLIENT_ADDRESS } from "../vocabulary/envoy";
 import { jsonName, MessageName, MESSAGES, TYPE_ROLES, TypeRole, typeName } from "./envoy-grammar";
 import { allContainers, isLoopback } from "./kube";
 import { ObjectIndex } from "./objects";
@@ -277,6 +277,8 @@ export interface InspectionFilter {
     offByDefault: boolean;
     /** Request headers a header_mutation filter before it overwrites with the address Envoy trusts: header (lower case) -> that filter's name. */
     clientHeaders: Map<string, string>;
+    /** Those of them written from the connection's own peer, which no header of a client's can change. */
+    peerHeaders: Set<string>;
 }
 
 /** What a per-route config does to one inspection filter. */
@@ -533,6 +535,7 @@ function chainModel(r: Reader, runtime: Runtime, raw: any, at: string, label: st
     let routerSeen = false;
     /** Headers proven written with the trusted client address so far: header -> writing filter. */
     const written = new Map<string, string>();
+    const peer = new Set<string>();
     filters.forEach((f: any, i: number) => {
         const fat = `${at}[${i}]`;
         const hf = r.read(f, fat, "httpFilter");
@@ -550,6 +553,7 @@ function chainModel(r: Reader, runtime: Runtime, raw: any, at: string, label: st
                 const ins = t.role === "ext_authz" ? extAuthzFilter(r, runtime, t.config, cat, name) : extProcFilter(r, t.config, cat, name);
                 ins.offByDefault = off;
                 ins.clientHeaders = new Map(written);
+                ins.peerHeaders = new Set(peer);
                 if (routerSeen) afterRouter.push(name);
                 else inspection.push(ins);
                 return;
@@ -568,7 +572,7 @@ function chainModel(r: Reader, runtime: Runtime, raw: any, at: string, label: st
                 return;
             }
             case "http-neutral":
-                if (t.type === ENVOY_TYPES.headerMutation && !routerSeen) headerWrites(r, t.config, cat, name, off, written);
+                if (t.type === ENVOY_TYPES.headerMutation && !routerSeen) headerWrites(r, t.config, cat, name, off, written, peer);
                 return;
             default:
                 if (!routerSeen) r.refuse(fat, `an HTTP filter the model does not know (${t.type ?? "no @type"}): it may answer requests or send them elsewhere by itself`);
@@ -582,7 +586,7 @@ function chainModel(r: Reader, runtime: Runtime, raw: any, at: string, label: st
  * the trusted client address, over any value a client sent, is proven written; any other change
  * to a header (another value, an append, a removal, or the filter off by default) unproves it.
  */
-function headerWrites(r: Reader, raw: any, at: string, name: string, off: boolean, written: Map<string, string>): void {
+function headerWrites(r: Reader, raw: any, at: string, name: string, off: boolean, written: Map<string, string>, peer: Set<string>): void {
     const c = r.read(raw, at, "headerMutationFilter");
     const m = r.read(c.mutations, `${at}.mutations`, "headerMutations");
     r.list(m.request_mutations, `${at}.mutations.request_mutations`).forEach((x: any, i: number) => {
@@ -590,6 +594,7 @@ function headerWrites(r: Reader, raw: any, at: string, name: string, off: boolea
         const rule = r.read(x, mat, "headerMutationRule");
         if (typeof rule.remove === "string") {
             written.delete(rule.remove.toLowerCase());
+            peer.delete(rule.remove.toLowerCase());
             return;
         }
         const option = r.read(rule.append, `${mat}.append`, "headerValueOption");
@@ -597,8 +602,11 @@ function headerWrites(r: Reader, raw: any, at: string, name: string, off: boolea
         if (typeof header.key !== "string") return;
         const key = header.key.toLowerCase();
         const overwrites = option.append_action === "OVERWRITE_IF_EXISTS_OR_ADD" && option.append === undefined;
-        if (!off && overwrites && header.value === TRUSTED_CLIENT_ADDRESS && header.raw_value === undefined) written.set(key, name);
+        const trusted = header.value === TRUSTED_CLIENT_ADDRESS || header.value === PEER_ADDRESS;
+        if (!off && overwrites && trusted && header.raw_value === undefined) written.set(key, name);
         else written.delete(key);
+        if (!off && overwrites && header.value === PEER_ADDRESS && header.raw_value === undefined) peer.add(key);
+        else peer.delete(key);
     });
 }
 
@@ -629,7 +637,7 @@ function extAuthzFilter(r: Reader, runtime: Runtime, raw: any, at: string, name:
         }
         if (pct < 100 && !deny) partial ??= `filter_enabled lets only ${pct}% of requests through it${typeof fe.runtime_key === "string" ? ` (runtime key ${fe.runtime_key})` : ""}`;
     }
-    return { name, integration: "ext_authz", cluster, failOpen: TRUE_VALUE(c.failure_mode_allow), partial, offByDefault: false, clientHeaders: new Map() };
+    return { name, integration: "ext_authz", cluster, failOpen: TRUE_VALUE(c.failure_mode_allow), partial, offByDefault: false, clientHeaders: new Map(), peerHeaders: new Set() };
 }
 
 function extProcFilter(r: Reader, raw: any, at: string, name: string): InspectionFilter {
@@ -643,7 +651,7 @@ function extProcFilter(r: Reader, raw: any, at: string, name: string): Inspectio
             ? "processing_mode skips the request headers"
             : undefined;
     const cluster = c.grpc_service !== undefined ? grpcCluster(r, c.grpc_service, `${at}.grpc_service`) : undefined;
-    return { name, integration: "ext_proc", cluster, failOpen: TRUE_VALUE(c.failure_mode_allow), partial, offByDefault: false, clientHeaders: new Map() };
+    return { name, integration: "ext_proc", cluster, failOpen: TRUE_VALUE(c.failure_mode_allow), partial, offByDefault: false, clientHeaders: new Map(), peerHeaders: new Set() };
 }
 
 /** What a per-filter config (at any level) does to the inspection filter `filter`. */
@@ -766,7 +774,14 @@ function hcmModel(r: Reader, runtime: Runtime, raw: any, at: string): HcmModel {
             }
         });
     });
-    for (const f of inspection) for (const [header, writer] of [...f.clientHeaders]) if (configuredPerRoute.has(writer)) f.clientHeaders.delete(header);
+    for (const f of inspection) {
+        for (const [header, writer] of [...f.clientHeaders]) {
+            if (configuredPerRoute.has(writer)) {
+                f.clientHeaders.delete(header);
+                f.peerHeaders.delete(header);
+            }
+        }
+    }
     const clientAddress: ClientAddressModel = {
         useRemoteAddress: TRUE_VALUE(c.use_remote_address),
         xffTrustedHops: Number(c.xff_num_trusted_hops ?? 0),

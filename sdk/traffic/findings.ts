@@ -1,6 +1,7 @@
 // What the traffic-path verifier reports: one finding model for every check of the package (the
 // traffic model's and the guide's), the paths it proves inspected, and its verdict.
 import { Integration } from "./envoy";
+import type { EnvoyGatewayOptions } from "./gateway";
 
 export type FindingCode =
     | "envoy-config-unreadable"
@@ -119,6 +120,8 @@ export interface VerifyOptions {
      * passes), or `warning`, for a reviewed setup whose unverifiable parts are acknowledged.
      */
     unverifiable?: "error" | "warning";
+    /** Where Envoy Gateway runs the proxies of the Gateways among the objects (its default deployment mode otherwise). */
+    envoyGateway?: EnvoyGatewayOptions;
     /**
      * For tools that judge objects holding values not known yet (the policy pack at preview):
      * told which Envoy workload the verifier is following (`undefined`: the objects as a whole)

@@ -11,6 +11,8 @@
 import { checkInspectionCalls } from "./checks/agents";
 import { checkAppBypass } from "./checks/bypass";
 import { checkPairedFleets } from "./checks/fleets";
+import { checkGateways } from "./checks/gateway";
+import { checkMesh } from "./checks/mesh";
 import { checkReadiness, checkShutdown } from "./checks/lifecycle";
 import { checkObjectSet } from "./checks/objects";
 import { followRoutes } from "./checks/routes";
@@ -32,6 +34,8 @@ export function analyzeTraffic(objects: KubeObject[] | ObjectIndex, options: Ver
         options.tracer?.enter(w.ref);
         followEnvoys(ctx, w);
     }
+    checkGateways(ctx);
+    checkMesh(ctx);
     options.tracer?.enter(undefined);
     checkPairedFleets(ctx);
     const errors = ctx.findings.filter((f) => f.severity === "error");

@@ -62,6 +62,16 @@ export const ADDRESSES = { loopback: "127.0.0.1", any: "0.0.0.0", loopbackV6: ":
 /** Envoy's substitution for the client address it trusts (after X-Forwarded-For and the trusted hops), without the port. */
 export const TRUSTED_CLIENT_ADDRESS = "%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%";
 
+/** The connection's own peer, whatever X-Forwarded-For says: no client can choose it. */
+export const PEER_ADDRESS = "%DOWNSTREAM_DIRECT_REMOTE_ADDRESS_WITHOUT_PORT%";
+
+/**
+ * The header Envoy's connection manager itself sets to the client address it trusts, over any a
+ * client sent, when it trusts the peer (`use_remote_address`) and, since Envoy 1.33, counts no
+ * address as internal (Envoy Gateway's proxies, which set no internal_address_config).
+ */
+export const EXTERNAL_ADDRESS_HEADER = "x-envoy-external-address";
+
 /** The most proxies in front of Envoy the package lets it trust (`envoy.xffTrustedHops`): more is no topology anyone runs. */
 export const MAX_XFF_TRUSTED_HOPS = 8;
 

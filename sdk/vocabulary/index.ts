@@ -5,3 +5,5 @@ export * from "./agent";
 export * from "./envoy";
 export * from "./kubernetes";
 export * from "./package";
+export * from "./gateway";
+export * from "./istio";

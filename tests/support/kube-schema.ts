@@ -6,6 +6,7 @@
 //    `npm run schemas`), which rejects unknown fields; compiled by ajv ahead of time into
 //    tools/schemas/kubernetes.validate.js, which a test holds to the schema.
 import { KUBERNETES_VALIDATORS_FILE } from "../../tools/schemas/kubernetes";
+import { validateCustomObject } from "./crd-schema";
 
 interface StrictValidator {
     (obj: unknown): boolean;
@@ -44,4 +45,10 @@ export function validateKubernetesObject(obj: any): void {
     } catch (e) {
         throw new Error(`${where} fails kubernetes-models validation: ${(e as Error).message}`);
     }
+}
+
+/** Any object the package emits: a built-in kind by the Kubernetes schema, a custom resource by its CRD's. */
+export function validateAnyObject(obj: any): void {
+    if (MODEL_MODULES[`${obj?.apiVersion}/${obj?.kind}`]) validateKubernetesObject(obj);
+    else validateCustomObject(obj);
 }

@@ -16,6 +16,8 @@ export interface InspectionUse {
     filterName: string;
     /** Headers written with the trusted client address before the filter (every chain running it), and which address the connection manager trusts. */
     clientHeaders: string[];
+    /** Those written from the connection's own peer. */
+    peerHeaders: string[];
     clientAddress: ClientAddressModel;
 }
 
@@ -114,6 +116,7 @@ export function followRoutes(ctx: TrafficContext, scope: EnvoyScope): Routes {
                     // A header counts only where every chain that inspects writes it.
                     if (same) {
                         same.clientHeaders = same.clientHeaders.filter((h) => f.clientHeaders.has(h));
+                        same.peerHeaders = same.peerHeaders.filter((h) => f.peerHeaders.has(h));
                         const [a, b] = [same.clientAddress, hcm.clientAddress];
                         if (a !== b)
                             same.clientAddress = {
@@ -130,6 +133,7 @@ export function followRoutes(ctx: TrafficContext, scope: EnvoyScope): Routes {
                             logClusters: f.integration === "ext_authz" ? hcm.accessLogClusters : [],
                             filterName: f.name,
                             clientHeaders: [...f.clientHeaders.keys()],
+                            peerHeaders: [...f.peerHeaders],
                             clientAddress: hcm.clientAddress,
                         });
                     }

@@ -1,0 +1,313 @@
+// Envoy Gateway, followed as its translator builds Envoy's config from Gateway API objects
+// (envoyproxy/gateway v1.9.0: internal/gatewayapi, internal/xds/translator): a Gateway's HTTP
+// listeners, the HTTPRoutes and GRPCRoutes its listeners admit, and the EnvoyExtensionPolicy in
+// effect for each route rule (the most specific wins, whole: a route's policy replaces the
+// Gateway's). That becomes the same Envoy model as a bootstrap's - one HTTP connection manager
+// per listener, an ext_proc filter per policy, off by default and on for the routes it covers,
+// its cluster the agents' Service - so the same checks follow it to the agents. What the
+// translator would do that the model does not follow (other extensions, label-selected targets,
+// merged policies, two policies on one target) is "cannot verify".
+import { ClientAddressModel, ClusterModel, EnvoyModel, InspectionFilter, ListenerModel, RouteModel } from "./envoy";
+import { KubeObject, selects, Workload } from "./kube";
+import { ObjectIndex } from "./objects";
+import { EXTERNAL_ADDRESS_HEADER } from "../vocabulary/envoy";
+import { ENVOY_GATEWAY_GROUP, ENVOY_GATEWAY_NAMESPACE, ENVOY_GATEWAY_PROXY_LABELS, GATEWAY_API_GROUP, GATEWAY_KINDS, HTTP_LISTENER_PROTOCOLS, OWNING_GATEWAY_LABELS } from "../vocabulary/gateway";
+
+/** Where Envoy Gateway runs the proxies of a Gateway, as the verifier is told (its defaults otherwise). */
+export interface EnvoyGatewayOptions {
+    /** The proxies' namespace in the default deployment mode (ControllerNamespace). Default `envoy-gateway-system`. */
+    namespace?: string;
+    /** `GatewayNamespace`: each Gateway's proxies run in the Gateway's own namespace. */
+    deployment?: "ControllerNamespace" | "GatewayNamespace";
+}
+
+/** One thing the model found that a check reports: a gap, or what it cannot follow. */
+export interface GatewayNote {
+    code: "listener-uninspected" | "agent-unresolved" | "envoy-unverifiable" | "app-bypass";
+    message: string;
+    severity?: "error" | "warning";
+}
+
+/** A Gateway as Envoy sees it, with the proxies that run it. */
+export interface GatewayEnvoy {
+    gateway: KubeObject;
+    /** `Gateway shop/eg`. */
+    ref: string;
+    model: EnvoyModel;
+    proxies: Workload;
+    notes: GatewayNote[];
+    /** Listeners with a route that passes uninspected: never proven. */
+    gaps: Set<ListenerModel>;
+}
+
+const isKind = (o: KubeObject, group: string, kind: string) => o.kind === kind && typeof o.apiVersion === "string" && o.apiVersion.startsWith(`${group}/`);
+const ROUTE_KINDS = [GATEWAY_KINDS.httpRoute, GATEWAY_KINDS.grpcRoute];
+
+/** The extension kinds of a policy the model does not follow: each may answer or alter requests itself. */
+const OTHER_EXTENSIONS = ["wasm", "lua", "dynamicModule"];
+const POLICY_FIELDS = ["targetRef", "targetRefs", "targetSelectors", "extProc", "mergeType", ...OTHER_EXTENSIONS];
+const EXT_PROC_FIELDS = ["backendRefs", "backendRef", "backendSettings", "processingMode", "failOpen", "messageTimeout", "metadata", "shadowMode", "statusOnError", "allowModeOverride"];
+
+interface Target {
+    kind: string;
+    name: string;
+    namespace: string;
+    sectionName?: string;
+}
+
+interface Policy {
+    object: KubeObject;
+    ref: string;
+    namespace: string;
+    targets: Target[];
+}
+
+/** The policies of the objects, by the targets they name; what the model cannot read in one is noted. */
+function policiesOf(index: ObjectIndex, note: (n: GatewayNote) => void): Policy[] {
+    const out: Policy[] = [];
+    for (const o of index.objects.filter((x) => isKind(x, ENVOY_GATEWAY_GROUP, GATEWAY_KINDS.extensionPolicy))) {
+        const namespace = index.namespaceOf(o);
+        const ref = `EnvoyExtensionPolicy ${namespace}/${o.metadata?.name}`;
+        const spec = o.spec ?? {};
+        for (const field of Object.keys(spec)) {
+            if (!POLICY_FIELDS.includes(field))
+                note({ code: "envoy-unverifiable", message: `${ref} has spec.${field}, which the model does not know: whether the requests of its targets are inspected cannot be verified` });
+        }
+        for (const field of OTHER_EXTENSIONS) {
+            if (spec[field] !== undefined)
+                note({ code: "envoy-unverifiable", message: `${ref} has ${field} extensions, which may answer or rewrite requests themselves: whether its targets are inspected cannot be verified` });
+        }
+        if (spec.targetSelectors !== undefined)
+            note({ code: "envoy-unverifiable", message: `${ref} chooses its targets by labels (targetSelectors): which routes it covers cannot be verified; name them in targetRefs` });
+        if (spec.mergeType !== undefined) note({ code: "envoy-unverifiable", message: `${ref} merges into its parent's policy (mergeType): the merged extProc list cannot be verified` });
+        const refs = [...(Array.isArray(spec.targetRefs) ? spec.targetRefs : []), ...(spec.targetRef ? [spec.targetRef] : [])];
+        const targets = refs
+            .filter((t: any) => (t?.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP)
+            .map((t: any) => ({ kind: String(t.kind), name: String(t.name), namespace, sectionName: t.sectionName }));
+        out.push({ object: o, ref, namespace, targets });
+    }
+    return out;
+}
+
+/** The Gateway (and listener) a route's parentRef names, if it is this one. */
+function parentListeners(route: KubeObject, routeNs: string, gateway: KubeObject, gatewayNs: string): { sectionName?: string; port?: number }[] {
+    const refs = Array.isArray(route.spec?.parentRefs) ? route.spec.parentRefs : [];
+    return refs
+        .filter(
+            (p: any) =>
+                (p?.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP &&
+                (p?.kind ?? GATEWAY_KINDS.gateway) === GATEWAY_KINDS.gateway &&
+                p?.name === gateway.metadata?.name &&
+                (p?.namespace ?? routeNs) === gatewayNs,
+        )
+        .map((p: any) => ({ sectionName: p.sectionName, port: p.port }));
+}
+
+/** Does listener `l` of a Gateway in `gatewayNs` admit a route of `kind` from `routeNs`? Undefined: it cannot be told from the objects. */
+function admits(index: ObjectIndex, l: any, gatewayNs: string, kind: string, routeNs: string): boolean | undefined {
+    const kinds = l?.allowedRoutes?.kinds;
+    if (Array.isArray(kinds) && kinds.length > 0 && !kinds.some((k: any) => (k?.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP && k?.kind === kind)) return false;
+    const from = l?.allowedRoutes?.namespaces?.from ?? "Same";
+    if (from === "All") return true;
+    if (from === "Same") return routeNs === gatewayNs;
+    if (from === "Selector") {
+        if (!index.get("Namespace", "", routeNs)) return undefined;
+        return selects(l.allowedRoutes.namespaces.selector ?? {}, index.namespaceLabels(routeNs));
+    }
+    return undefined;
+}
+
+/** The cluster of one extProc entry: the agents' Service, by its DNS name, as Envoy Gateway resolves it. */
+function extProcCluster(name: string, policy: Policy, entry: any, index: ObjectIndex, note: (n: GatewayNote) => void): ClusterModel {
+    const endpoints = [];
+    const refs = Array.isArray(entry?.backendRefs) ? entry.backendRefs : [];
+    if (entry?.backendRef !== undefined)
+        note({ code: "envoy-unverifiable", message: `${policy.ref} sets extProc backendRef, which Envoy Gateway refuses ("BackendRefs must be used"): the policy is not accepted` });
+    for (const b of refs) {
+        const kind = b?.kind ?? "Service";
+        const group = b?.group ?? "";
+        const ns = b?.namespace ?? policy.namespace;
+        if (kind !== "Service" || group !== "") {
+            note({
+                code: "envoy-unverifiable",
+                message: `${policy.ref} sends its requests to a ${kind} (${group || "core"} group), whose endpoints are not among the objects: the agents behind it cannot be verified`,
+            });
+            continue;
+        }
+        if (ns !== policy.namespace && !grants(index, policy.namespace, ns, b.name)) {
+            const failOpen = entry?.failOpen === true;
+            note({
+                code: "agent-unresolved",
+                message: `${policy.ref} sends its requests to Service ${ns}/${b.name}, which no ReferenceGrant in namespace ${ns} lets an EnvoyExtensionPolicy of namespace ${policy.namespace} reach: Envoy Gateway ${failOpen ? "drops the agent and lets the requests through uninspected (failOpen)" : "answers every request of its targets with 500"}; add a ReferenceGrant`,
+            });
+        }
+        endpoints.push({ address: `${b.name}.${ns}.svc.cluster.local`, port: Number(b.port) });
+    }
+    return { name, type: "STRICT_DNS", endpoints, http2: true, tls: false, healthChecked: false, unverifiable: [], raw: entry };
+}
+
+/** Does a ReferenceGrant in `to` let EnvoyExtensionPolicies of `from` refer to Service `name`? */
+function grants(index: ObjectIndex, from: string, to: string, name: string): boolean {
+    return index.objects
+        .filter((o) => isKind(o, GATEWAY_API_GROUP, GATEWAY_KINDS.referenceGrant) && index.namespaceOf(o) === to)
+        .some(
+            (g) =>
+                (g.spec?.from ?? []).some((f: any) => f?.group === ENVOY_GATEWAY_GROUP && f?.kind === GATEWAY_KINDS.extensionPolicy && f?.namespace === from) &&
+                (g.spec?.to ?? []).some((t: any) => (t?.group ?? "") === "" && t?.kind === "Service" && (t?.name === undefined || t.name === name)),
+        );
+}
+
+/** The inspection filter of one extProc entry of a policy, named as Envoy Gateway names it. */
+function extProcFilter(policy: Policy, i: number, entry: any, note: (n: GatewayNote) => void): InspectionFilter {
+    const id = `envoyextensionpolicy/${policy.namespace}/${policy.object.metadata?.name}/extproc/${i}`;
+    for (const field of Object.keys(entry ?? {})) {
+        if (!EXT_PROC_FIELDS.includes(field))
+            note({ code: "envoy-unverifiable", message: `${policy.ref} has extProc[${i}].${field}, which the model does not know: whether its requests are inspected cannot be verified` });
+    }
+    const mode = entry?.processingMode;
+    const partial =
+        mode === undefined
+            ? "processingMode is left out, so Envoy Gateway sends the agent nothing"
+            : mode.request === undefined
+              ? "processingMode.request is left out, so the requests are not sent to the agent"
+              : entry.shadowMode === true
+                ? "shadowMode: the agent only observes, and its verdicts are never applied"
+                : undefined;
+    return {
+        name: `envoy.filters.http.ext_proc/${id}`,
+        integration: "ext_proc",
+        cluster: id,
+        failOpen: entry?.failOpen === true,
+        partial,
+        offByDefault: true,
+        clientHeaders: new Map([[EXTERNAL_ADDRESS_HEADER, "(the connection manager)"]]),
+        peerHeaders: new Set(),
+    };
+}
+
+/** The proxies Envoy Gateway runs for a Gateway, as NetworkPolicies see them. */
+function proxiesOf(gateway: KubeObject, gatewayNs: string, options: EnvoyGatewayOptions): Workload {
+    const own = options.deployment === "GatewayNamespace";
+    const namespace = own ? gatewayNs : (options.namespace ?? ENVOY_GATEWAY_NAMESPACE);
+    const labels = { ...ENVOY_GATEWAY_PROXY_LABELS, [OWNING_GATEWAY_LABELS.name]: String(gateway.metadata?.name), [OWNING_GATEWAY_LABELS.namespace]: gatewayNs };
+    const ref = `Gateway ${gatewayNs}/${gateway.metadata?.name}`;
+    return { ref, object: gateway, namespace, labels, pod: { metadata: { labels } }, replicas: undefined };
+}
+
+/** Every Gateway of the objects, as Envoy Gateway's proxies would run it. */
+export function gatewayEnvoys(index: ObjectIndex, options: EnvoyGatewayOptions = {}): GatewayEnvoy[] {
+    const shared: GatewayNote[] = [];
+    const policies = policiesOf(index, (n) => shared.push(n));
+    const routes = index.objects.filter((o) => ROUTE_KINDS.some((k) => isKind(o, GATEWAY_API_GROUP, k)));
+    const out: GatewayEnvoy[] = [];
+    for (const gateway of index.objects.filter((o) => isKind(o, GATEWAY_API_GROUP, GATEWAY_KINDS.gateway))) {
+        const gatewayNs = index.namespaceOf(gateway);
+        const ref = `Gateway ${gatewayNs}/${gateway.metadata?.name}`;
+        const notes: GatewayNote[] = [...shared];
+        const note = (n: GatewayNote) => notes.push(n);
+        const clusters = new Map<string, ClusterModel>();
+        const listeners: ListenerModel[] = [];
+        const gaps = new Set<ListenerModel>();
+        /** The policies naming `kind`/`name` (with `sectionName`, or none), of its namespace. */
+        const naming = (kind: string, name: unknown, namespace: string, sectionName?: string) =>
+            policies.filter((p) => p.namespace === namespace && p.targets.some((t) => t.kind === kind && t.name === String(name) && t.sectionName === sectionName));
+        const clientAddress: ClientAddressModel = { useRemoteAddress: true, xffTrustedHops: 0, detection: false };
+        for (const [li, l] of (Array.isArray(gateway.spec?.listeners) ? gateway.spec.listeners : []).entries()) {
+            const port = Number(l?.port ?? 0);
+            const model: ListenerModel = {
+                name: String(l?.name ?? `(listener ${li})`),
+                address: "0.0.0.0",
+                port,
+                addresses: [{ address: "0.0.0.0", port }],
+                exposed: true,
+                hcms: [],
+                tcpProxyClusters: [],
+            };
+            listeners.push(model);
+            const tlsPassthrough = l?.protocol === "TLS" && (l?.tls?.mode ?? "Terminate") === "Passthrough";
+            if (!HTTP_LISTENER_PROTOCOLS.includes(l?.protocol) || tlsPassthrough) {
+                // ext_proc is an HTTP filter: a TCP, TLS or UDP listener's traffic passes no HTTP filter.
+                model.tcpProxyClusters.push(`${l?.protocol ?? "(no protocol)"} routes`);
+                continue;
+            }
+            const filters = new Map<string, InspectionFilter>();
+            const routeModels: RouteModel[] = [];
+            for (const route of routes) {
+                const routeNs = index.namespaceOf(route);
+                const parents = parentListeners(route, routeNs, gateway, gatewayNs).filter(
+                    (p) => (p.sectionName === undefined || p.sectionName === l?.name) && (p.port === undefined || Number(p.port) === port),
+                );
+                if (parents.length === 0) continue;
+                const admitted = admits(index, l, gatewayNs, route.kind, routeNs);
+                if (admitted === false) continue;
+                const routeRef = `${route.kind} ${routeNs}/${route.metadata?.name}`;
+                if (admitted === undefined)
+                    note({
+                        code: "envoy-unverifiable",
+                        message: `listener ${model.name} of ${ref} admits routes of namespaces chosen by labels, and namespace ${routeNs} is not among the objects: whether ${routeRef} attaches cannot be verified`,
+                    });
+                const rules = Array.isArray(route.spec?.rules) ? route.spec.rules : [{}];
+                rules.forEach((rule: any, ri: number) => {
+                    // The most specific policy wins, whole: rule, route, listener, Gateway.
+                    const levels = [
+                        ...(rule?.name !== undefined ? [naming(route.kind, route.metadata?.name, routeNs, rule.name)] : []),
+                        naming(route.kind, route.metadata?.name, routeNs),
+                        naming(GATEWAY_KINDS.gateway, gateway.metadata?.name, gatewayNs, l?.name),
+                        naming(GATEWAY_KINDS.gateway, gateway.metadata?.name, gatewayNs),
+                    ];
+                    const level = levels.find((x) => x.length > 0) ?? [];
+                    if (level.length > 1)
+                        note({
+                            code: "envoy-unverifiable",
+                            message: `${level.map((p) => p.ref).join(" and ")} attach to the same target of ${routeRef}: Envoy Gateway accepts the oldest, which the objects do not show`,
+                        });
+                    const policy = level[0];
+                    const ruleRef = `${routeRef} rule ${rule?.name ?? ri}`;
+                    const entries = Array.isArray(policy?.object.spec?.extProc) ? policy!.object.spec.extProc : [];
+                    if (!policy || entries.length === 0) {
+                        note({
+                            code: "listener-uninspected",
+                            message: `listener ${model.name} (0.0.0.0:${port}) of ${ref} forwards ${ruleRef} uninspected: ${policy ? `${policy.ref}, the most specific policy for it, has no extProc (it replaces any the Gateway has)` : "no EnvoyExtensionPolicy with extProc covers it"}`,
+                        });
+                        gaps.add(model);
+                        return;
+                    }
+                    const effects = new Map<string, { enabled: true }>();
+                    entries.forEach((entry: any, ei: number) => {
+                        const f = extProcFilter(policy, ei, entry, note);
+                        if (!filters.has(f.name)) filters.set(f.name, f);
+                        if (!clusters.has(f.cluster!)) clusters.set(f.cluster!, extProcCluster(f.cluster!, policy, entry, index, note));
+                        effects.set(f.name, { enabled: true });
+                    });
+                    const targets = (Array.isArray(rule?.backendRefs) ? rule.backendRefs : []).map((b: any, bi: number) => {
+                        const cluster = `${route.kind.toLowerCase()}/${routeNs}/${route.metadata?.name}/rule/${ri}/backend/${bi}`;
+                        const ns = b?.namespace ?? routeNs;
+                        clusters.set(cluster, {
+                            name: cluster,
+                            type: "STRICT_DNS",
+                            endpoints: [{ address: `${b?.name}.${ns}.svc.cluster.local`, port: Number(b?.port ?? 0) }],
+                            http2: false,
+                            tls: false,
+                            healthChecked: false,
+                            unverifiable: [],
+                            raw: b,
+                        });
+                        return { cluster, effects };
+                    });
+                    routeModels.push({ ref: ruleRef, match: rule?.matches, targets, mirrors: [], rewrites: false });
+                });
+            }
+            model.hcms.push({
+                statPrefix: model.name,
+                clientAddress,
+                chains: [{ label: "", inspection: [...filters.values()], afterRouter: [] }],
+                accessLogClusters: [],
+                routes: routeModels,
+                healthChecks: [],
+            });
+        }
+        const model: EnvoyModel = { listeners, cluster: (name) => clusters.get(name), unverifiable: [] };
+        out.push({ gateway, ref, model, proxies: proxiesOf(gateway, gatewayNs, options), notes, gaps });
+    }
+    return out;
+}

@@ -1,0 +1,34 @@
+// Istio's names, as the package writes them and the traffic model reads them (istio/istio 1.30.3,
+// istio/api v1.30.3; sources in tools/schemas/crds/SOURCE.md).
+
+/** The API of EnvoyFilter. */
+export const ISTIO_NETWORKING_API = "networking.istio.io/v1alpha3";
+
+/** The container Istio's injector adds, and the annotation it records the injection in. */
+export const ISTIO_PROXY_CONTAINER = "istio-proxy";
+export const ISTIO_SIDECAR_STATUS = "sidecar.istio.io/status";
+
+/** Labels that decide injection: on the pod, and on its namespace (manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml). */
+export const ISTIO_LABELS = {
+    inject: "sidecar.istio.io/inject",
+    revision: "istio.io/rev",
+    namespaceInjection: "istio-injection",
+    dataplaneMode: "istio.io/dataplane-mode",
+} as const;
+
+/** Pod annotations that take inbound ports out of the sidecar's capture (annotation/annotations.yaml). */
+export const ISTIO_CAPTURE_ANNOTATIONS = {
+    includeInboundPorts: "traffic.sidecar.istio.io/includeInboundPorts",
+    excludeInboundPorts: "traffic.sidecar.istio.io/excludeInboundPorts",
+    interceptionMode: "sidecar.istio.io/interceptionMode",
+} as const;
+
+/** The names an EnvoyFilter's patches match: the inbound HTTP connection manager, and its router (which must stay last). */
+export const ISTIO_MATCH = {
+    context: "SIDECAR_INBOUND",
+    hcm: "envoy.filters.network.http_connection_manager",
+    router: "envoy.filters.http.router",
+} as const;
+
+/** Istio's config root namespace, whose EnvoyFilters apply to workloads of every namespace. */
+export const ISTIO_ROOT_NAMESPACE = "istio-system";
