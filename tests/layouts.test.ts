@@ -163,7 +163,7 @@ describe("Envoy Gateway layout (GatewayWaf)", () => {
                 }),
             [
                 error(
-                    GW,
+                    "EnvoyExtensionPolicy blog/headers",
                     "envoy-unverifiable",
                     "EnvoyExtensionPolicy blog/headers has wasm extensions, which may answer or rewrite requests themselves: whether its targets are inspected cannot be verified",
                 ),
@@ -171,6 +171,17 @@ describe("Envoy Gateway layout (GatewayWaf)", () => {
                     GW,
                     "listener-uninspected",
                     "listener http (0.0.0.0:80) of Gateway shop/eg forwards HTTPRoute blog/blog rule 0 uninspected: EnvoyExtensionPolicy blog/headers, the most specific policy for it, has no extProc (it replaces any the Gateway has)",
+                ),
+            ],
+        ],
+        [
+            "a policy whose target is not among the objects",
+            (o) => find(o, "EnvoyExtensionPolicy", "waf").spec.targetRefs.push({ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "elsewhere" }),
+            [
+                error(
+                    "EnvoyExtensionPolicy shop/waf",
+                    "envoy-unverifiable",
+                    "EnvoyExtensionPolicy shop/waf attaches to HTTPRoute shop/elsewhere, which is not among the objects: whether its requests are inspected cannot be verified; verify the policy together with the Gateway and its routes (sigsci-envoy verify)",
                 ),
             ],
         ],

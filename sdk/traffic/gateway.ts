@@ -63,7 +63,7 @@ interface Policy {
 }
 
 /** The policies of the objects, by the targets they name; what the model cannot read in one is noted. */
-function policiesOf(index: ObjectIndex, note: (n: GatewayNote) => void): Policy[] {
+function policiesOf(index: ObjectIndex, note: (object: string, n: GatewayNote) => void): Policy[] {
     const out: Policy[] = [];
     for (const o of index.objects.filter((x) => isKind(x, ENVOY_GATEWAY_GROUP, GATEWAY_KINDS.extensionPolicy))) {
         const namespace = index.namespaceOf(o);
@@ -71,15 +71,18 @@ function policiesOf(index: ObjectIndex, note: (n: GatewayNote) => void): Policy[
         const spec = o.spec ?? {};
         for (const field of Object.keys(spec)) {
             if (!POLICY_FIELDS.includes(field))
-                note({ code: "envoy-unverifiable", message: `${ref} has spec.${field}, which the model does not know: whether the requests of its targets are inspected cannot be verified` });
+                note(ref, { code: "envoy-unverifiable", message: `${ref} has spec.${field}, which the model does not know: whether the requests of its targets are inspected cannot be verified` });
         }
         for (const field of OTHER_EXTENSIONS) {
             if (spec[field] !== undefined)
-                note({ code: "envoy-unverifiable", message: `${ref} has ${field} extensions, which may answer or rewrite requests themselves: whether its targets are inspected cannot be verified` });
+                note(ref, {
+                    code: "envoy-unverifiable",
+                    message: `${ref} has ${field} extensions, which may answer or rewrite requests themselves: whether its targets are inspected cannot be verified`,
+                });
         }
         if (spec.targetSelectors !== undefined)
-            note({ code: "envoy-unverifiable", message: `${ref} chooses its targets by labels (targetSelectors): which routes it covers cannot be verified; name them in targetRefs` });
-        if (spec.mergeType !== undefined) note({ code: "envoy-unverifiable", message: `${ref} merges into its parent's policy (mergeType): the merged extProc list cannot be verified` });
+            note(ref, { code: "envoy-unverifiable", message: `${ref} chooses its targets by labels (targetSelectors): which routes it covers cannot be verified; name them in targetRefs` });
+        if (spec.mergeType !== undefined) note(ref, { code: "envoy-unverifiable", message: `${ref} merges into its parent's policy (mergeType): the merged extProc list cannot be verified` });
         const refs = [...(Array.isArray(spec.targetRefs) ? spec.targetRefs : []), ...(spec.targetRef ? [spec.targetRef] : [])];
         const targets = refs
             .filter((t: any) => (t?.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP)
@@ -194,16 +197,28 @@ function proxiesOf(gateway: KubeObject, gatewayNs: string, options: EnvoyGateway
     return { ref, object: gateway, namespace, labels, pod: { metadata: { labels } }, replicas: undefined };
 }
 
-/** Every Gateway of the objects, as Envoy Gateway's proxies would run it. */
-export function gatewayEnvoys(index: ObjectIndex, options: EnvoyGatewayOptions = {}): GatewayEnvoy[] {
-    const shared: GatewayNote[] = [];
-    const policies = policiesOf(index, (n) => shared.push(n));
+/** Every Gateway of the objects, as Envoy Gateway's proxies would run it; and what the policies alone show (each with the policy it is about). */
+export function gatewayEnvoys(index: ObjectIndex, options: EnvoyGatewayOptions = {}): { envoys: GatewayEnvoy[]; policyNotes: (GatewayNote & { object: string })[] } {
+    const policyNotes: (GatewayNote & { object: string })[] = [];
+    const policies = policiesOf(index, (object, n) => policyNotes.push({ ...n, object }));
+    // A policy whose target is not among the objects: what it covers cannot be followed.
+    for (const p of policies) {
+        for (const t of p.targets) {
+            if (!index.objects.some((o) => o.kind === t.kind && index.namespaceOf(o) === t.namespace && o.metadata?.name === t.name && String(o.apiVersion).startsWith(`${GATEWAY_API_GROUP}/`))) {
+                policyNotes.push({
+                    code: "envoy-unverifiable",
+                    object: p.ref,
+                    message: `${p.ref} attaches to ${t.kind} ${t.namespace}/${t.name}, which is not among the objects: whether its requests are inspected cannot be verified; verify the policy together with the Gateway and its routes (sigsci-envoy verify)`,
+                });
+            }
+        }
+    }
     const routes = index.objects.filter((o) => ROUTE_KINDS.some((k) => isKind(o, GATEWAY_API_GROUP, k)));
     const out: GatewayEnvoy[] = [];
     for (const gateway of index.objects.filter((o) => isKind(o, GATEWAY_API_GROUP, GATEWAY_KINDS.gateway))) {
         const gatewayNs = index.namespaceOf(gateway);
         const ref = `Gateway ${gatewayNs}/${gateway.metadata?.name}`;
-        const notes: GatewayNote[] = [...shared];
+        const notes: GatewayNote[] = [];
         const note = (n: GatewayNote) => notes.push(n);
         const clusters = new Map<string, ClusterModel>();
         const listeners: ListenerModel[] = [];
@@ -309,5 +324,5 @@ export function gatewayEnvoys(index: ObjectIndex, options: EnvoyGatewayOptions =
         const model: EnvoyModel = { listeners, cluster: (name) => clusters.get(name), unverifiable: [] };
         out.push({ gateway, ref, model, proxies: proxiesOf(gateway, gatewayNs, options), notes, gaps });
     }
-    return out;
+    return { envoys: out, policyNotes };
 }

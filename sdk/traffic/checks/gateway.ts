@@ -12,7 +12,9 @@ import { followRoutes } from "./routes";
 const EXPOSING = ["NodePort", "LoadBalancer"];
 
 export function checkGateways(ctx: TrafficContext): void {
-    for (const g of gatewayEnvoys(ctx.index, ctx.options.envoyGateway)) {
+    const { envoys, policyNotes } = gatewayEnvoys(ctx.index, ctx.options.envoyGateway);
+    for (const n of policyNotes) ctx.add(n.code, n.object, n.message, n.severity ?? "error");
+    for (const g of envoys) {
         ctx.options.tracer?.enter(g.ref);
         for (const n of g.notes) ctx.add(n.code, g.ref, n.message, n.severity ?? "error");
         const scope = new EnvoyScope(ctx, g.proxies, { name: "envoy" }, [], g.model, g.ref);
