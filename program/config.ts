@@ -11,7 +11,7 @@
 //   problems.ts  what pulumi up would refuse, as the key that set it, with a fix
 import * as pulumi from "@pulumi/pulumi";
 import { fixFor, findProblem, shownText } from "./problems";
-import { planOf, StackPlan } from "./plan";
+import { AppPlan, planOf, StackPlan } from "./plan";
 import { pathOf, valuesOf } from "./values";
 
 export { CONFIG_KEYS } from "./keys";
@@ -71,8 +71,9 @@ export function readStackPlan(stack: Stack): StackPlan {
     // What was set as a secret stays one: in the components' inputs, the objects' state and every message.
     return {
         ...plan,
-        apps: plan.apps.map((a) => ({ ...a, args: withSecrets(a.args, a.secretInputs) })),
+        apps: plan.apps.map((a) => ({ ...a, args: withSecrets(a.args, a.secretInputs) }) as AppPlan),
         fleet: plan.fleet && { ...plan.fleet, args: withSecrets(plan.fleet.args, plan.fleet.secretInputs) },
+        gateway: plan.gateway && { ...plan.gateway, args: withSecrets(plan.gateway.args, plan.gateway.secretInputs) },
     };
 }
 

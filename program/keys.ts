@@ -1,20 +1,23 @@
 // The stack configuration keys of the root program: one typed table, from which the reader,
 // the plan, the fix-it commands and docs/reference.md all work. A key sets an input of an app
 // (per agent layout) or of the shared agent fleet, or shapes the args itself.
-import { ExternalTrafficPolicy, Integration, IpFamily, PodOptions, ServiceType } from "../sdk";
+import { ExternalTrafficPolicy, GatewayBodyMode, Integration, IpFamily, PodOptions, ServiceType } from "../sdk";
 import { closest } from "../sdk/settings/fields";
 
 export type Kind = "string" | "number" | "boolean" | "list" | "map" | "object" | "objects";
 
-/** Where the agent runs: in the app's pod, or in an agent Service. */
-export type Layout = "sidecar" | "service";
-export const LAYOUTS: readonly Layout[] = ["sidecar", "service"];
+/** Where the agent runs: in the app's pod beside Envoy (EnvoyApp), in an agent Service, or in the pod of an Istio mesh app (IstioApp). */
+export type Layout = "sidecar" | "service" | "mesh";
+export const LAYOUTS: readonly Layout[] = ["sidecar", "service", "mesh"];
+/** What a key's value goes to: an app of a layout, the apps' shared agent fleet, or the stack's GatewayWaf. */
+export type Target = Layout | "fleet" | "gateway";
 
 // The closed sets of values some keys take: the components' own.
 export const INTEGRATION_VALUES: readonly Integration[] = ["ext_authz", "ext_proc"];
 export const IP_FAMILY_VALUES: readonly IpFamily[] = Object.values(IpFamily);
 export const SERVICE_TYPE_VALUES: readonly ServiceType[] = Object.values(ServiceType);
 export const TRAFFIC_POLICY_VALUES: readonly ExternalTrafficPolicy[] = Object.values(ExternalTrafficPolicy);
+export const GATEWAY_BODY_VALUES: readonly GatewayBodyMode[] = Object.values(GatewayBodyMode);
 
 export interface Key {
     /** The config key, without the project prefix. */
@@ -28,10 +31,11 @@ export interface Key {
      */
     scope: "app" | "stack";
     /**
-     * What it sets: an EnvoyApp input per agent layout of the app, and an input of the shared
-     * agent fleet (several apps); none: it shapes the args itself.
+     * What it sets: an input of the app's component per agent layout (EnvoyApp, IstioApp for
+     * `mesh`), of the shared agent fleet (several apps) and of the stack's GatewayWaf; none: it
+     * shapes the args itself. An app key without an input of the app's layout is refused there.
      */
-    input: { sidecar?: string; service?: string; fleet?: string };
+    input: Partial<Record<Target, string>>;
     /** The values a string key takes, when they are a closed set: a fix offers the closest. */
     values?: readonly string[];
     /** Names users reach for that mean this key (`frontPort` is `port`). */
@@ -46,9 +50,12 @@ export interface Key {
     doc: string;
 }
 
-const each = (path: string) => ({ sidecar: path, service: path });
-/** A setting of the agent pods: of the app's own agent Service (one app), or of the shared fleet. */
-const agentPods = (path: string) => ({ service: `agentService.create.${path}`, fleet: path });
+/** An input every app layout has, at the same path. */
+const each = (path: string) => ({ sidecar: path, service: path, mesh: path });
+/** An input of EnvoyApp's two layouts (Istio's sidecar, not Envoy of the package, runs a mesh app's proxy). */
+const envoyApp = (path: string) => ({ sidecar: path, service: path });
+/** A setting of the agent pods: of the app's own agent Service (one app), of the shared fleet, or of the GatewayWaf's agents. */
+const agentPods = (path: string) => ({ service: `agentService.create.${path}`, fleet: path, gateway: `agents.${path}` });
 
 /** Every key the program reads; docs/reference.md lists the same. */
 export const CONFIG_KEYS: Key[] = [
@@ -58,15 +65,23 @@ export const CONFIG_KEYS: Key[] = [
     { key: "appPort", aliases: ["containerPort", "targetPort"], kind: "number", scope: "app", example: "8080", input: each("app.port"), doc: "Port the app listens on inside the pod" },
     { key: "appArgs", kind: "list", scope: "app", example: '["localhost:8080"]', input: each("app.args"), doc: "The app container's arguments, a list" },
     { key: "replicas", kind: "number", scope: "app", example: "3", input: each("replicas"), doc: "App pod replicas" },
-    { key: "port", aliases: ["frontPort", "envoyPort", "listenerPort", "servicePort"], kind: "number", scope: "app", example: "8000", input: each("port"), doc: "Envoy's front port" },
-    { key: "envoyImage", kind: "string", scope: "app", example: "envoyproxy/envoy:v1.39.5", input: each("envoy.image"), doc: "Envoy's image" },
-    { key: "envoyMetrics", kind: "boolean", scope: "app", example: "true", input: each("envoy.metrics"), doc: "Serve Envoy's Prometheus stats on the readiness port, with scrape annotations" },
+    {
+        key: "port",
+        aliases: ["frontPort", "envoyPort", "listenerPort", "servicePort"],
+        kind: "number",
+        scope: "app",
+        example: "8000",
+        input: { ...envoyApp("port"), mesh: "service.port" },
+        doc: "The front Service's port (Envoy's listener; in the mesh layout the Service's port, in front of the app's)",
+    },
+    { key: "envoyImage", kind: "string", scope: "app", example: "envoyproxy/envoy:v1.39.5", input: envoyApp("envoy.image"), doc: "Envoy's image" },
+    { key: "envoyMetrics", kind: "boolean", scope: "app", example: "true", input: envoyApp("envoy.metrics"), doc: "Serve Envoy's Prometheus stats on the readiness port, with scrape annotations" },
     {
         key: "xffTrustedHops",
         kind: "number",
         scope: "app",
         example: "1",
-        input: each("envoy.xffTrustedHops"),
+        input: envoyApp("envoy.xffTrustedHops"),
         doc: "Proxies in front of Envoy that append to X-Forwarded-For (an ingress: 1); the agent judges the address the last of them saw",
     },
     {
@@ -75,8 +90,8 @@ export const CONFIG_KEYS: Key[] = [
         kind: "string",
         scope: "app",
         example: "DualStack",
-        input: { ...each("ipFamily"), fleet: "ipFamily" },
-        doc: "`IPv4`, `IPv6` or `DualStack`: the addresses the pods answer on and the Services' families; at the top level beside `apps`, also the shared fleet's",
+        input: { ...envoyApp("ipFamily"), fleet: "ipFamily", gateway: "agents.ipFamily" },
+        doc: "`IPv4`, `IPv6` or `DualStack`: the addresses the pods answer on and the Services' families; at the top level, also the shared fleet's and the Gateway's agents'",
     },
     {
         key: "integration",
@@ -84,7 +99,7 @@ export const CONFIG_KEYS: Key[] = [
         kind: "string",
         scope: "app",
         example: "ext_proc",
-        input: { ...each("inspection.integration"), fleet: "integration" },
+        input: { ...envoyApp("inspection.integration"), fleet: "integration" },
         doc: "How Envoy consults the agent: `ext_authz` (with the access log) or `ext_proc`; at the top level beside `apps`, also the shared fleet's",
     },
     { key: "failOpen", kind: "boolean", scope: "app", example: "false", input: each("inspection.failOpen"), doc: "Let requests through when the agent cannot answer" },
@@ -95,7 +110,7 @@ export const CONFIG_KEYS: Key[] = [
         kind: "boolean",
         scope: "app",
         example: "true",
-        input: { ...each("inspection.expectResponseData"), fleet: "expectResponseData" },
+        input: { ...envoyApp("inspection.expectResponseData"), fleet: "expectResponseData" },
         doc: "Send response data to the agent; at the top level beside `apps`, also the shared fleet's",
     },
     {
@@ -106,7 +121,7 @@ export const CONFIG_KEYS: Key[] = [
         example: "service",
         default: "sidecar",
         input: {},
-        doc: "`sidecar` or `service`: the agent as its own scaled Service (the app's own; beside `apps`, the shared fleet)",
+        doc: "`sidecar`, `service` (the agent as its own scaled Service: the app's own; beside `apps`, the shared fleet) or `mesh` (an app in an Istio mesh, inspected by Istio's sidecar)",
     },
     {
         key: "agentImage",
@@ -114,22 +129,38 @@ export const CONFIG_KEYS: Key[] = [
         kind: "string",
         scope: "app",
         example: "signalsciences/sigsci-agent:4.70.0",
-        input: { sidecar: "agent.image", ...agentPods("agent.image") },
+        input: { sidecar: "agent.image", mesh: "agent.image", ...agentPods("agent.image") },
         doc: "The agent's image",
     },
-    { key: "agentGrpcPort", kind: "number", scope: "app", example: "9999", input: { sidecar: "agent.grpcPort", ...agentPods("agent.grpcPort") }, doc: "The agent's gRPC port" },
+    { key: "agentGrpcPort", kind: "number", scope: "app", example: "9999", input: { sidecar: "agent.grpcPort", mesh: "agent.grpcPort", ...agentPods("agent.grpcPort") }, doc: "The agent's gRPC port" },
+    {
+        key: "istioRevision",
+        kind: "string",
+        scope: "app",
+        example: "1-30",
+        input: { mesh: "istio.revision" },
+        doc: "Mesh layout: the revision of a revisioned Istio control plane (`istio.io/rev`); without it the pods ask the default one",
+    },
     { key: "agentReplicas", kind: "number", scope: "stack", example: "2", input: agentPods("replicas"), doc: "Fixed agent pods (service layout)" },
     { key: "agentMinReplicas", kind: "number", scope: "stack", example: "2", input: agentPods("autoscaling.minReplicas"), doc: "Fewest agent pods under the autoscaler (service layout)" },
     { key: "agentMaxReplicas", kind: "number", scope: "stack", example: "10", input: agentPods("autoscaling.maxReplicas"), doc: "Most agent pods: turns the autoscaler on (service layout)" },
     { key: "agentCpuUtilization", kind: "number", scope: "stack", example: "70", input: agentPods("autoscaling.cpuUtilization"), doc: "Autoscaler CPU target in percent (service layout)" },
-    { key: "accessKeyId", kind: "string", scope: "stack", secret: true, example: "<Agent Access Key>", input: { ...each("credentials"), fleet: "credentials" }, doc: "The Agent Access Key (secret)" },
+    {
+        key: "accessKeyId",
+        kind: "string",
+        scope: "stack",
+        secret: true,
+        example: "<Agent Access Key>",
+        input: { ...each("credentials"), fleet: "credentials", gateway: "credentials" },
+        doc: "The Agent Access Key (secret)",
+    },
     {
         key: "secretAccessKey",
         kind: "string",
         scope: "stack",
         secret: true,
         example: "<Agent Secret Key>",
-        input: { ...each("credentials"), fleet: "credentials" },
+        input: { ...each("credentials"), fleet: "credentials", gateway: "credentials" },
         doc: "The Agent Secret Key (secret)",
     },
     {
@@ -137,7 +168,7 @@ export const CONFIG_KEYS: Key[] = [
         kind: "string",
         scope: "stack",
         example: "sigsci.my-site-name-here",
-        input: { ...each("credentials.existingSecretName"), fleet: "credentials.existingSecretName" },
+        input: { ...each("credentials.existingSecretName"), fleet: "credentials.existingSecretName", gateway: "credentials.existingSecretName" },
         doc: "Instead of the keys: an existing Secret with `accesskeyid` / `secretaccesskey`",
     },
     // Several apps per stack.
@@ -156,8 +187,73 @@ export const CONFIG_KEYS: Key[] = [
         kind: "string",
         scope: "stack",
         example: "waf",
-        input: { fleet: "namespace" },
-        doc: "Namespace of the shared agent fleet (with `apps`; default: the top-level `namespace`)",
+        input: { fleet: "namespace", gateway: "agentNamespace" },
+        doc: "Namespace of the shared agent fleet (with `apps`) and of the Gateway's agents (default: the top-level `namespace`)",
+    },
+    // The Envoy Gateway layout: a GatewayWaf beside (or instead of) the apps.
+    {
+        key: "gateway",
+        name: "dns1123",
+        kind: "string",
+        scope: "stack",
+        example: "eg",
+        input: { gateway: "gateway" },
+        doc: "Envoy Gateway layout: inspect every route of every HTTP listener of this Gateway (in `gatewayNamespace`); not with `gatewayRoutes`",
+    },
+    {
+        key: "gatewayRoutes",
+        kind: "objects",
+        scope: "stack",
+        example: '[{"name":"shop"}]',
+        input: { gateway: "routes" },
+        doc: 'Envoy Gateway layout: inspect these routes only, a list of `{"name": ..., "kind": "HTTPRoute" | "GRPCRoute"}`; not with `gateway`',
+    },
+    {
+        key: "gatewayWafName",
+        name: "dns1035",
+        kind: "string",
+        scope: "stack",
+        example: "sigsci-waf",
+        default: "sigsci-waf",
+        input: {},
+        doc: "Name of the GatewayWaf (with `gateway` or `gatewayRoutes`)",
+    },
+    {
+        key: "gatewayNamespace",
+        name: "dns1123",
+        kind: "string",
+        scope: "stack",
+        example: "shop",
+        input: { gateway: "namespace" },
+        doc: "Namespace of the Gateway or routes, and of their policies (default: the top-level `namespace`)",
+    },
+    { key: "gatewayFailOpen", kind: "boolean", scope: "stack", example: "true", input: { gateway: "inspection.failOpen" }, doc: "Let a Gateway's requests through when the agents cannot answer" },
+    { key: "gatewayTimeout", kind: "string", scope: "stack", example: "0.2s", input: { gateway: "inspection.timeout" }, doc: "How long Envoy Gateway waits for each message of the agent" },
+    {
+        key: "gatewayBody",
+        values: GATEWAY_BODY_VALUES,
+        kind: "string",
+        scope: "stack",
+        example: "Buffered",
+        input: { gateway: "inspection.body" },
+        doc: "How a Gateway's request bodies reach the agent: `Buffered`, `BufferedPartial` or `Streamed`",
+    },
+    {
+        key: "gatewayMaxRequestBytes",
+        kind: "number",
+        scope: "stack",
+        example: "1048576",
+        input: { gateway: "inspection.maxRequestBytes" },
+        doc: "With `Buffered`: the request buffer of the Gateway's targets",
+    },
+    {
+        key: "gatewayProxyNamespace",
+        name: "dns1123",
+        kind: "string",
+        scope: "stack",
+        example: "envoy-gateway-system",
+        input: { gateway: "proxies.namespace" },
+        doc: "Where Envoy Gateway runs its proxies, which the agents admit (its controller's namespace by default)",
     },
     // Pods and Services that fit the cluster.
     { key: "nodeSelector", kind: "map", scope: "app", example: '{"pool":"web"}', input: each("pod.nodeSelector"), doc: "Node labels the app's pods must run on" },
@@ -273,6 +369,8 @@ export const AGENT_SCALING_KEYS = ["agentReplicas", "agentMinReplicas", "agentMa
 export const AGENT_POD_KEYS = CONFIG_KEYS.filter((k) => k.input.fleet !== undefined && /^(pod\.|serviceAccountName$|serviceAnnotations$)/.test(k.input.fleet)).map((k) => k.key);
 /** Keys of the shared fleet alone. */
 export const MULTI_ONLY = ["agentServiceName", "agentNamespace"];
+/** Keys of the GatewayWaf alone (besides `gateway` and `gatewayRoutes`, which make it). */
+export const GATEWAY_ONLY = CONFIG_KEYS.filter((k) => k.key.startsWith("gateway") && k.key !== "gateway" && k.key !== "gatewayRoutes").map((k) => k.key);
 
 /** The PodOptions input field each pod key sets (the agent pods' keys: `agent` + the key, capitalized). */
 export const POD_KEYS: [keyof PodOptions, string][] = [

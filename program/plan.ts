@@ -1,43 +1,59 @@
 // The stack's values as component args: one app from the flat keys, or several from `apps` over
-// the top-level defaults, and the agent fleet the service-layout apps share. What the keys alone
+// the top-level defaults, the agent fleet the service-layout apps share, and the GatewayWaf of
+// the Envoy Gateway layout (beside the apps, or alone). What the keys alone
 // decide (a misspelt key, a missing one, a key set where it means nothing) is a Problem here;
 // the components' own rules are checked by problems.ts on the plan.
 import * as pulumi from "@pulumi/pulumi";
-import { AgentServiceArgs, EnvoyAppArgs, PodOptions } from "../sdk";
+import { AgentServiceArgs, AgentCredentials, EnvoyAppArgs, GatewayRoute, GatewayWafArgs, IstioAppArgs, PodOptions } from "../sdk";
 import {
     AGENT_POD_KEYS,
     AGENT_SCALING_KEYS,
     CONFIG_KEYS,
+    GATEWAY_BODY_VALUES,
+    GATEWAY_ONLY,
     INTEGRATION_VALUES,
     IP_FAMILY_VALUES,
     keyOf,
+    Key,
     Layout,
     LAYOUTS,
     meantKey,
     MULTI_ONLY,
     POD_KEYS,
     SERVICE_TYPE_VALUES,
+    Target,
     TRAFFIC_POLICY_VALUES,
 } from "./keys";
 import { At, isSecretAt, Problem, Reader, readValue, text, Values } from "./values";
 
-/** One app of the stack. `shared`: it uses the stack's agent fleet (its args then get the fleet's link). */
-export interface AppPlan {
+/**
+ * One app of the stack: an EnvoyApp (sidecar or service layout) or an IstioApp (mesh). `shared`:
+ * it uses the stack's agent fleet (its args then get the fleet's link).
+ */
+export type AppPlan = {
     name: string;
-    layout: Layout;
     shared: boolean;
-    args: EnvoyAppArgs;
     /** The inputs set by secret keys: the program hands them to the components as secrets. */
+    secretInputs: string[];
+} & ({ layout: "sidecar" | "service"; args: EnvoyAppArgs } | { layout: "mesh"; args: IstioAppArgs });
+
+/** A component of the stack beside its apps: its name, args, and the inputs set by secret keys. */
+export interface ComponentPlan<Args> {
+    name: string;
+    args: Args;
     secretInputs: string[];
 }
 
-/** What the stack deploys: its apps, and the agent fleet they share (several apps, any in the service layout). */
+/** What the stack deploys: its apps, the agent fleet they share (several apps, any in the service layout), and a GatewayWaf. */
 export interface StackPlan {
-    /** Several apps (`apps`), rather than the one of the flat keys. */
+    /** Several apps (`apps`), rather than the one of the flat keys (or none, beside a Gateway). */
     multi: boolean;
     apps: AppPlan[];
-    fleet?: { name: string; args: AgentServiceArgs; secretInputs: string[] };
+    fleet?: ComponentPlan<AgentServiceArgs>;
+    gateway?: ComponentPlan<GatewayWafArgs>;
 }
+
+type Credentials = AgentCredentials;
 
 /** The whole stack as component args; `credential` gives each agent key (an output for the components, plain for the checks). */
 export function planOf(values: Values, credential: (key: string) => pulumi.Input<string>): StackPlan {
@@ -63,21 +79,34 @@ export function planOf(values: Values, credential: (key: string) => pulumi.Input
     }
     if (top.apps !== undefined) readValue({ key: "apps" }, top.apps);
     const credentials = readCredentials(top, credential);
+    const gateway = gatewayPlan(values, credentials);
     if (values.apps === undefined) {
-        for (const key of MULTI_ONLY) if (top[key] !== undefined) throw new Problem({ key }, "is set, but apps is not (it belongs to the agent fleet several apps share)");
+        for (const key of MULTI_ONLY) {
+            if (top[key] !== undefined && !(gateway && keyOf(key)!.input.gateway !== undefined))
+                throw new Problem({ key }, "is set, but apps is not (it belongs to the agent fleet several apps share)");
+        }
+        // A Gateway alone: the app keys have no app to set.
+        if (gateway && top.appName === undefined) {
+            for (const k of CONFIG_KEYS) {
+                if (k.scope === "app" && top[k.key] !== undefined && k.input.gateway === undefined && k.key !== "namespace")
+                    throw new Problem({ key: k.key }, "is set, but the stack has no app (appName or apps): it is a setting of an app");
+            }
+            return { multi: false, apps: [], gateway };
+        }
         const app = appPlan(
             top,
             credentials,
             false,
             (key) => ({ key }),
             (at) => isSecretAt(values, at),
+            gateway !== undefined,
         );
-        return { multi: false, apps: [app] };
+        return { multi: false, apps: [app], gateway };
     }
-    return multiPlan(values, values.apps, credentials);
+    return { ...multiPlan(values, values.apps, credentials, gateway !== undefined), gateway };
 }
 
-function readCredentials(top: Record<string, string>, credential: (key: string) => pulumi.Input<string>): EnvoyAppArgs["credentials"] {
+function readCredentials(top: Record<string, string>, credential: (key: string) => pulumi.Input<string>): Credentials {
     const existingSecretName = new Reader(top, (key) => ({ key })).string("existingSecretName");
     const hasKeys = top.accessKeyId !== undefined || top.secretAccessKey !== undefined;
     if (existingSecretName === undefined) {
@@ -93,25 +122,59 @@ function readCredentials(top: Record<string, string>, credential: (key: string) 
 /**
  * One app from its values: the flat keys (one app), or an entry over the top-level defaults
  * (`atOf` says where each key was set). With several apps, one in the service layout shares the
- * stack's agent fleet.
+ * stack's agent fleet. `gateway`: the stack has a GatewayWaf, whose agents the agent keys set too.
  */
-function appPlan(v: Record<string, string | undefined>, credentials: EnvoyAppArgs["credentials"], multi: boolean, atOf: (key: string) => At, secretAt: (at: At) => boolean): AppPlan {
+function appPlan(v: Record<string, string | undefined>, credentials: Credentials, multi: boolean, atOf: (key: string) => At, secretAt: (at: At) => boolean, gateway: boolean): AppPlan {
     const read = new Reader(v, atOf);
     for (const k of CONFIG_KEYS) if (k.required && k.scope === "app" && v[k.key] === undefined) throw new Problem(atOf(k.key), "is not set");
     const name = read.string("appName")!;
     const layout = read.oneOf("agentLayout", LAYOUTS) ?? "sidecar";
     const shared = multi && layout === "service";
-    if (layout === "sidecar" && !multi) {
+    // A key of another layout's component means nothing here: refused where it was set for this
+    // app (a top-level default of several apps is for the apps whose layout has it).
+    for (const k of CONFIG_KEYS) {
+        const mine = !multi || atOf(k.key).app !== undefined;
+        if (mine && k.scope === "app" && v[k.key] !== undefined && Object.keys(k.input).length > 0 && k.input[layout] === undefined && !(!multi && k.input.gateway !== undefined && gateway))
+            throw new Problem(atOf(k.key), `is set but agentLayout is ${JSON.stringify(layout)}, which has no such setting (${layoutsOf(k)})`);
+    }
+    if (layout !== "service" && !multi && !gateway) {
         for (const key of [...AGENT_SCALING_KEYS, ...AGENT_POD_KEYS]) {
             if (v[key] !== undefined)
-                throw new Problem(atOf(key), `is set but agentLayout is "sidecar" (the sidecar ${AGENT_POD_KEYS.includes(key) ? "runs in the app's pod" : "scales with the app"})`);
+                throw new Problem(
+                    atOf(key),
+                    `is set but agentLayout is ${JSON.stringify(layout)} (the agent ${AGENT_POD_KEYS.includes(key) ? "runs in the app's pod" : "scales with the app"}, and the stack has no Gateway)`,
+                );
         }
+    }
+    const agent = { image: read.string("agentImage"), grpcPort: read.number("agentGrpcPort") };
+    // The inputs that secret keys set (a name and the layout shape the plan: they are not inputs).
+    const secretInputs = CONFIG_KEYS.filter((k) => !k.secret && k.input[layout] !== undefined && v[k.key] !== undefined && secretAt(atOf(k.key))).map((k) => k.input[layout]!);
+    const app = { image: read.string("appImage")!, port: read.number("appPort"), args: read.list("appArgs") };
+    const service = {
+        type: read.oneOf("serviceType", SERVICE_TYPE_VALUES),
+        annotations: read.map("serviceAnnotations"),
+        loadBalancerSourceRanges: read.list("loadBalancerSourceRanges"),
+        externalTrafficPolicy: read.oneOf("externalTrafficPolicy", TRAFFIC_POLICY_VALUES),
+    };
+    if (layout === "mesh") {
+        const args: IstioAppArgs = dropUndefined({
+            namespace: read.string("namespace"),
+            replicas: read.number("replicas"),
+            app,
+            credentials,
+            inspection: { failOpen: read.boolean("failOpen"), timeout: read.string("inspectionTimeout"), maxRequestBytes: read.number("maxRequestBytes") },
+            agent,
+            service: { ...service, port: read.number("port") },
+            pod: podOptions(read, ""),
+            istio: { revision: read.string("istioRevision") },
+        });
+        return { name, layout, shared: false, args, secretInputs };
     }
     const common: EnvoyAppArgs = dropUndefined({
         namespace: read.string("namespace"),
         replicas: read.number("replicas"),
         port: read.number("port"),
-        app: { image: read.string("appImage")!, port: read.number("appPort"), args: read.list("appArgs") },
+        app,
         ipFamily: read.oneOf("ipFamily", IP_FAMILY_VALUES),
         envoy: { image: read.string("envoyImage"), metrics: read.boolean("envoyMetrics"), xffTrustedHops: read.number("xffTrustedHops") },
         inspection: {
@@ -122,21 +185,27 @@ function appPlan(v: Record<string, string | undefined>, credentials: EnvoyAppArg
             expectResponseData: read.boolean("expectResponseData"),
         },
         pod: podOptions(read, ""),
-        service: {
-            type: read.oneOf("serviceType", SERVICE_TYPE_VALUES),
-            annotations: read.map("serviceAnnotations"),
-            loadBalancerSourceRanges: read.list("loadBalancerSourceRanges"),
-            externalTrafficPolicy: read.oneOf("externalTrafficPolicy", TRAFFIC_POLICY_VALUES),
-        },
+        service,
     });
-    const agent = { image: read.string("agentImage"), grpcPort: read.number("agentGrpcPort") };
-    // The inputs that secret keys set (a name and the layout shape the plan: they are not inputs).
-    const secretInputs = CONFIG_KEYS.filter((k) => !k.secret && k.input[layout] !== undefined && v[k.key] !== undefined && secretAt(atOf(k.key))).map((k) => k.input[layout]!);
     if (shared) return { name, layout, shared, args: common, secretInputs };
     const withCredentials = { ...common, credentials };
     if (layout === "sidecar") return { name, layout, shared, args: { ...withCredentials, ...dropUndefined({ agent }) }, secretInputs };
     // The app's own agent Service (one app): the layout's own part stays even when empty, `agentService: {create: {}}` is what makes it.
     return { name, layout, shared, args: { ...withCredentials, agentService: { create: agentServiceSettings(read, v, atOf, agent) } }, secretInputs };
+}
+
+/** The layouts (and other parts of a stack) a key sets something of, as a message names them. */
+function layoutsOf(k: Key): string {
+    const targets = Object.keys(k.input) as Target[];
+    const layouts = targets.filter((t): t is Layout => (LAYOUTS as readonly string[]).includes(t)).map((t) => JSON.stringify(t));
+    const parts = [
+        ...(layouts.length === 0
+            ? []
+            : [`the ${layouts.length === 1 ? layouts[0] : `${layouts.slice(0, -1).join(", ")} and ${layouts[layouts.length - 1]}`} layout${layouts.length === 1 ? "" : "s"}`]),
+        ...(targets.includes("fleet") ? ["the shared agent fleet"] : []),
+        ...(targets.includes("gateway") ? ["the Gateway"] : []),
+    ];
+    return `it is a setting of ${parts.join(", ")}`;
 }
 
 /** The pod options the keys give: the app's (no prefix) or the agent pods' (`agent`). */
@@ -167,7 +236,7 @@ function agentServiceSettings(read: Reader, v: Record<string, string | undefined
 }
 
 /** Several apps: each entry over the top-level defaults, and the fleet the service-layout apps share. */
-function multiPlan(values: Values, entries: Record<string, unknown>[], credentials: EnvoyAppArgs["credentials"]): StackPlan {
+function multiPlan(values: Values, entries: Record<string, unknown>[], credentials: Credentials, gateway: boolean): Omit<StackPlan, "gateway"> {
     const top = values.top;
     if (entries.length === 0) throw new Problem({ key: "apps" }, "is an empty list: expected at least one app");
     if (top.appName !== undefined) throw new Problem({ key: "appName" }, "is set beside apps: give each app its appName in apps");
@@ -193,7 +262,7 @@ function multiPlan(values: Values, entries: Record<string, unknown>[], credentia
         const merged: Record<string, string | undefined> = {};
         for (const k of appKeys) merged[k.key] = text(entry[k.key]) ?? top[k.key];
         const atOf = (key: string): At => (entry[key] !== undefined ? { app: i, key } : { key });
-        const plan = appPlan(merged, credentials, true, atOf, (at) => isSecretAt(values, at));
+        const plan = appPlan(merged, credentials, true, atOf, (at) => isSecretAt(values, at), gateway);
         // Two components of one name and type are one Pulumi resource twice (in any namespace): refuse the second by its key.
         const first = apps.findIndex((a) => a.name === plan.name);
         if (first >= 0) throw new Problem(atOf("appName"), `is ${JSON.stringify(plan.name)}, which apps[${first}] already uses: expected a name of its own`);
@@ -204,9 +273,14 @@ function multiPlan(values: Values, entries: Record<string, unknown>[], credentia
         apps.push(plan);
     }
     const sharing = apps.filter((a) => a.shared);
+    // A top-level default that no app's layout has (and no fleet or Gateway uses) sets nothing.
+    for (const k of appKeys) {
+        const used = Object.keys(k.input).length === 0 || apps.some((a) => k.input[a.layout] !== undefined) || (sharing.length > 0 && k.input.fleet) || (gateway && k.input.gateway);
+        if (top[k.key] !== undefined && !used && k.key !== "namespace") throw new Problem({ key: k.key }, `is set, but no app's agentLayout has it (${layoutsOf(k)})`);
+    }
     if (sharing.length === 0) {
         for (const key of [...AGENT_SCALING_KEYS, ...AGENT_POD_KEYS, ...MULTI_ONLY]) {
-            if (top[key] !== undefined) throw new Problem({ key }, 'is set, but no app uses the shared agent fleet (agentLayout "service")');
+            if (top[key] !== undefined && !(gateway && keyOf(key)!.input.gateway !== undefined)) throw new Problem({ key }, 'is set, but no app uses the shared agent fleet (agentLayout "service")');
         }
         return { multi: true, apps };
     }
@@ -240,6 +314,51 @@ function multiPlan(values: Values, entries: Record<string, unknown>[], credentia
         ...(sharing.some((a) => a.secretInputs.includes("namespace")) ? ["clientNamespaces"] : []),
     ];
     return { multi: true, apps, fleet: { name, args, secretInputs } };
+}
+
+/**
+ * The GatewayWaf of the Envoy Gateway layout, when `gateway` or `gatewayRoutes` is set: its
+ * namespace defaults to the top-level one, and its own agent fleet takes the stack's agent keys.
+ */
+function gatewayPlan(values: Values, credentials: Credentials): ComponentPlan<GatewayWafArgs> | undefined {
+    const top = values.top;
+    if (top.gateway === undefined && top.gatewayRoutes === undefined) {
+        for (const key of GATEWAY_ONLY) if (top[key] !== undefined) throw new Problem({ key }, "is set, but neither gateway nor gatewayRoutes is (it belongs to the Envoy Gateway layout)");
+        return undefined;
+    }
+    const atTop = (key: string): At => ({ key });
+    const read = new Reader(top, atTop);
+    for (const key of ["gatewayWafName"]) {
+        if (top[key] !== undefined && values.secret.has(key))
+            throw new Problem(
+                { key },
+                "is set as a secret, but it names Pulumi resources, which show in every URN and log line: set it as a plain value",
+                undefined,
+                `pulumi config rm ${key} && pulumi config set ${key} <the value of ${key}>`,
+            );
+    }
+    const name = read.string("gatewayWafName") ?? keyOf("gatewayWafName")!.default!;
+    const agent = { image: read.string("agentImage"), grpcPort: read.number("agentGrpcPort") };
+    const args: GatewayWafArgs = dropUndefined({
+        namespace: read.string("gatewayNamespace") ?? read.string("namespace"),
+        gateway: read.string("gateway"),
+        routes: read.objects("gatewayRoutes") as GatewayRoute[] | undefined,
+        inspection: {
+            failOpen: read.boolean("gatewayFailOpen"),
+            timeout: read.string("gatewayTimeout"),
+            body: read.oneOf("gatewayBody", GATEWAY_BODY_VALUES),
+            maxRequestBytes: read.number("gatewayMaxRequestBytes"),
+        },
+        credentials,
+        agents: { ...agentServiceSettings(read, top, atTop, agent), ipFamily: read.oneOf("ipFamily", IP_FAMILY_VALUES) },
+        agentNamespace: read.string("agentNamespace"),
+        proxies: { namespace: read.string("gatewayProxyNamespace") },
+    });
+    const secretInputs = [
+        ...CONFIG_KEYS.filter((k) => !k.secret && k.input.gateway !== undefined && top[k.key] !== undefined && values.secret.has(k.key)).map((k) => k.input.gateway!),
+        ...(top.gatewayNamespace === undefined && values.secret.has("namespace") ? ["namespace"] : []),
+    ];
+    return { name, args, secretInputs };
 }
 
 /**

@@ -2,17 +2,21 @@
 // (plan.ts) and the components' rules run on the plain values, each restated as the config key
 // that set the input, with a `pulumi config` command that was tried and makes that check pass.
 import * as pulumi from "@pulumi/pulumi";
-import { AgentServiceArgs, EnvoyAppArgs, InputError } from "../sdk";
+import { AgentServiceArgs, EnvoyAppArgs, GatewayWafArgs, InputError, IstioAppArgs } from "../sdk";
 import { serviceClaims } from "../sdk/components/agent-service";
 import { ClaimTable } from "../sdk/components/claims";
 import { appClaims } from "../sdk/components/envoy-app";
+import { gatewayClaims } from "../sdk/components/gateway-waf";
+import { meshClaims } from "../sdk/components/istio-app";
 import { isSecretInput, scrub, secretTextsOf } from "../sdk/components/read";
 import { plainLink, resolveAgentServiceSettings } from "../sdk/settings/agent-service";
 import { resolveAppSettings } from "../sdk/settings/envoy-app";
+import { resolveGatewaySettings } from "../sdk/settings/gateway";
+import { resolveMeshSettings } from "../sdk/settings/mesh";
 import { closest } from "../sdk/settings/fields";
 import { AGENT_KEYS, checkAgentKey } from "../sdk/settings/shared";
 import { SECRET_SHOWN } from "../sdk/vocabulary/package";
-import { CONFIG_KEYS, Key, keyOf, Layout } from "./keys";
+import { CONFIG_KEYS, Key, keyOf, Target } from "./keys";
 import { planOf, StackPlan } from "./plan";
 import { At, isSecretAt, pathOf, Problem, samePlace, valueAt, Values, withValue } from "./values";
 
@@ -80,6 +84,11 @@ export function findProblem(values: Values): Problem | undefined {
     for (const [i, app] of plan.apps.entries()) {
         const at: At = { app: plan.multi ? i : undefined, key: "appName" };
         try {
+            if (app.layout === "mesh") {
+                const [owner, objects] = meshClaims(app.name, resolveMeshSettings(app.name, app.args as pulumi.Unwrap<IstioAppArgs>), app);
+                names.claim(owner, app.name, objects);
+                continue;
+            }
             const args = app.shared ? { ...app.args, agentService: plainLink(fleet!) } : app.args;
             const settings = resolveAppSettings(app.name, args as pulumi.Unwrap<EnvoyAppArgs>);
             for (const [owner, objects] of appClaims(app.name, settings, app)) names.claim(owner, app.name, objects);
@@ -88,11 +97,20 @@ export function findProblem(values: Values): Problem | undefined {
             throw e;
         }
     }
+    if (plan.gateway) {
+        const { name, args } = plan.gateway;
+        try {
+            for (const [owner, objects] of gatewayClaims(name, resolveGatewaySettings(name, args as pulumi.Unwrap<GatewayWafArgs>), plan.gateway)) names.claim(owner, name, objects);
+        } catch (e) {
+            if (e instanceof InputError) return asProblem(values, { key: "gatewayWafName" }, "gateway", e);
+            throw e;
+        }
+    }
     return undefined;
 }
 
 /** Inputs no key sets by itself, as a message names them to a stack: by the key that makes them. */
-const INPUT_ALIASES: Partial<Record<Layout | "fleet", [string, string][]>> = {
+const INPUT_ALIASES: Partial<Record<Target, [string, string][]>> = {
     service: [
         ["agentService.create.autoscaling", "agentMaxReplicas"],
         ["agentService.integration", "integration"],
@@ -103,13 +121,14 @@ const INPUT_ALIASES: Partial<Record<Layout | "fleet", [string, string][]>> = {
         ["autoscaling", "agentMaxReplicas"],
         ["clientNamespaces", "the namespaces of the apps of the shared fleet"],
     ],
+    gateway: [["agents.autoscaling", "agentMaxReplicas"]],
 };
 
 /**
  * A component's refusal, restated in terms of the config key that set the input: of the app at
  * `owner` (its layout says which inputs the keys set), or of the fleet.
  */
-function asProblem(values: Values, owner: At, layout: Layout | "fleet", refusal: InputError): Problem {
+function asProblem(values: Values, owner: At, layout: Target, refusal: InputError): Problem {
     const byInput = CONFIG_KEYS.filter((k) => k.input[layout] !== undefined && !k.secret);
     // The key of an app is where that app's value was set: its entry, or the top-level default.
     const atOf = (key: string): At => (owner.app !== undefined && values.apps?.[owner.app]?.[key] !== undefined && keyOf(key)?.scope === "app" ? { app: owner.app, key } : { key });
@@ -124,7 +143,9 @@ function asProblem(values: Values, owner: At, layout: Layout | "fleet", refusal:
     // The key that sets the input, or a part of it (podLabels sets pod.labels, and so pod.labels.team).
     const within = (k: Key) => e.input === k.input[layout] || [".", "[", " "].some((c) => e.input.startsWith(`${k.input[layout]}${c}`));
     const setting = byInput.filter(within).sort((a, b) => b.input[layout]!.length - a.input[layout]!.length)[0];
-    const key = credential ?? setting?.key ?? (e.input === "name" ? (layout === "fleet" ? "agentServiceName" : "appName") : undefined);
+    const named = credential ?? setting?.key ?? (e.input === "name" ? (({ fleet: "agentServiceName", gateway: "gatewayWafName" } as Partial<Record<Target, string>>)[layout] ?? "appName") : undefined);
+    // The Gateway's namespace is the top-level one when gatewayNamespace is not set.
+    const key = named === "gatewayNamespace" && values.top.gatewayNamespace === undefined ? "namespace" : named;
     // Inputs named in the text become the keys that set them: the longest first (agentAffinity's
     // agentService.create.pod.affinity before affinity's pod.affinity), each as a whole name.
     const names: [string, string][] = [...byInput.map((k): [string, string] => [k.input[layout]!, k.key]), ...aliases];
@@ -176,7 +197,9 @@ export function fixFor(values: Values, problem: Problem): string | undefined {
     // A key the program does not read: removed (nothing shows where its value was meant to go).
     if (!k) return rm(at);
     if (k.secret) return set(at, k.example);
-    const required = k.required && (at.app !== undefined || values.apps === undefined);
+    // A Gateway alone has no app: its keys are not required then.
+    const gatewayAlone = values.apps === undefined && values.top.appName === undefined && (values.top.gateway !== undefined || values.top.gatewayRoutes !== undefined);
+    const required = k.required && (at.app !== undefined || values.apps === undefined) && !gatewayAlone;
     const removes = () => !required && passes(withValue(values, at, undefined));
     // A map or object that parses is the user's own (labels, an affinity) with a bad part: leaving
     // it out beats an example in its place.

@@ -77,6 +77,16 @@ interface Fault {
 }
 
 const FAULTS: Fault[] = [
+    // ---- the pod's Envoy gone: its agent on loopback, that only Envoy called, idles
+    {
+        name: "the Envoy container removed from the app's pod",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) => {
+            const pod = find(o, "Deployment", "helloworld").spec.template.spec;
+            pod.containers = pod.containers.filter((c: any) => c.name !== "envoy");
+        },
+    },
     // ---- ext_authz switched off in forms the model must read
     {
         name: "ext_authz off in the route table's typed_per_filter_config",

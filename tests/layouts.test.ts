@@ -461,6 +461,22 @@ describe("Istio layout (IstioApp)", () => {
                     "listener-uninspected",
                     'EnvoyFilter shop/shop inserts an inspection filter, but its workloadSelector {"app.kubernetes.io/name":"istio-app","app.kubernetes.io/instance":"web"} picks no pods among the objects of namespace shop: the workload it was meant for is not inspected; select its pods\' labels',
                 ),
+                error(
+                    APP,
+                    "listener-uninspected",
+                    "agent container sigsci-agent listens on the pod's loopback (127.0.0.1:9999), which only its own pod reaches, but nothing in the pod calls it: no Envoy container, and no EnvoyFilter puts an inspection filter into Istio's sidecar for these pods; the requests of the app beside it are not inspected",
+                ),
+            ],
+        ],
+        [
+            "an EnvoyFilter that is gone",
+            (o) => o.splice(o.indexOf(find(o, "EnvoyFilter", "shop")), 1),
+            [
+                error(
+                    APP,
+                    "listener-uninspected",
+                    "agent container sigsci-agent listens on the pod's loopback (127.0.0.1:9999), which only its own pod reaches, but nothing in the pod calls it: no Envoy container, and no EnvoyFilter puts an inspection filter into Istio's sidecar for these pods; the requests of the app beside it are not inspected",
+                ),
             ],
         ],
         [

@@ -10,7 +10,7 @@ import { POLICIES } from "../policy/policies";
 import { judgeStack, kubernetesKind } from "../policy/resources";
 import { REPO } from "../tools/paths";
 import { GUIDE_KEYS, guideArgs } from "../tools/fixtures";
-import { SCENARIOS } from "../tools/scenarios";
+import { GATEWAY_FIXTURE, LAYOUT_SCENARIOS, SCENARIOS, Spec } from "../tools/scenarios";
 import { objectsOf } from "./support/objects";
 import { renderedStack } from "./support/stacks";
 import { clusterOf, container, copy, editEnvoyConfig, find, hcmOf } from "./support/traffic-fixtures";
@@ -83,9 +83,21 @@ describe("policy pack: the policies", () => {
         it(`all pass on the components' objects: ${name}`, () => assert.deepStrictEqual(violations(objectsOf(spec)), {}));
     }
 
-    for (const stack of ["dev", "prod", "staging"]) {
+    for (const stack of ["dev", "prod", "staging", "mesh"]) {
         it(`all pass on the committed stack ${stack}, credentials Secret included`, async () => assert.deepStrictEqual(violations((await renderedStack(stack)).objects), {}));
     }
+
+    it("waf-coverage cannot pass the committed gateway stack alone (its Gateway is another stack's), and passes it with the Gateway and routes", async () => {
+        const objects = (await renderedStack("gateway")).objects;
+        assert.deepStrictEqual(violations(objects), {
+            "waf-coverage": [
+                "EnvoyExtensionPolicy shop/sigsci-waf: EnvoyExtensionPolicy shop/sigsci-waf attaches to Gateway shop/eg, which is not among the objects: whether its requests are inspected cannot be verified; verify the policy together with the Gateway and its routes (sigsci-envoy verify) [envoy-unverifiable]",
+            ],
+        });
+        assert.deepStrictEqual(violations([...objects, ...GATEWAY_FIXTURE]), {});
+    });
+
+    it("all pass on a stack mixing the three layouts: Envoy sidecar, Envoy Gateway and Istio", () => assert.deepStrictEqual(violations(mixedStack()), {}));
 
     it("reads only Kubernetes resources, by their type tokens", () => {
         assert.deepStrictEqual(kubernetesKind("kubernetes:apps/v1:Deployment"), { apiVersion: "apps/v1", kind: "Deployment" });
@@ -101,6 +113,39 @@ describe("policy pack: the policies", () => {
         ])
             assert.strictEqual(kubernetesKind(t), undefined, t);
     });
+});
+
+/** One stack of all three of Fastly's layouts: the guide's sidecar app, a GatewayWaf on Gateway shop/eg (with its routes), and an Istio app. */
+function mixedStack(): any[] {
+    const spec: Spec = [...SCENARIOS["sidecar-ext-authz"], ...LAYOUT_SCENARIOS["gateway-waf"], ...LAYOUT_SCENARIOS["istio-app"]];
+    return [...objectsOf(spec), ...copy(GATEWAY_FIXTURE)];
+}
+
+describe("policy pack: planted faults in a stack of the three layouts fail waf-coverage", () => {
+    const FAULTS: [string, (o: any[]) => void, string[]][] = [
+        [
+            "an Istio app whose EnvoyFilter is gone",
+            (o) => o.splice(o.indexOf(find(o, "EnvoyFilter", "shop")), 1),
+            [
+                "Deployment shop/shop: agent container sigsci-agent listens on the pod's loopback (127.0.0.1:9999), which only its own pod reaches, but nothing in the pod calls it: no Envoy container, and no EnvoyFilter puts an inspection filter into Istio's sidecar for these pods; the requests of the app beside it are not inspected [listener-uninspected]",
+            ],
+        ],
+        [
+            "a Gateway policy without extProc",
+            (o) => delete find(o, "EnvoyExtensionPolicy", "waf").spec.extProc,
+            [
+                "Gateway shop/eg: listener http (0.0.0.0:80) of Gateway shop/eg forwards HTTPRoute shop/web rule 0 uninspected: EnvoyExtensionPolicy shop/waf, the most specific policy for it, has no extProc [listener-uninspected]",
+                "Gateway shop/eg: listener http (0.0.0.0:80) of Gateway shop/eg forwards HTTPRoute blog/blog rule 0 uninspected: EnvoyExtensionPolicy shop/waf, the most specific policy for it, has no extProc [listener-uninspected]",
+            ],
+        ],
+    ];
+    for (const [fault, plant, expected] of FAULTS) {
+        it(`fails on ${fault}`, () => {
+            const planted = mixedStack();
+            plant(planted);
+            assert.deepStrictEqual(violations(planted)["waf-coverage"], expected);
+        });
+    }
 });
 
 describe("policy pack: planted faults fail with the object and the fix", () => {

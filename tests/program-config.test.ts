@@ -3,6 +3,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, ConfigError, currentStack, readStackPlan } from "../program/config";
+import { EnvoyAppArgs } from "../sdk";
 import { valueOf } from "./support/pulumi-mocks";
 
 const PROJECT = "sigsci-envoy";
@@ -29,7 +30,7 @@ function parsed(key: (typeof CONFIG_KEYS)[number]): unknown {
 
 describe("stack configuration keys reach the args", () => {
     for (const key of CONFIG_KEYS) {
-        for (const layout of ["sidecar", "service"] as const) {
+        for (const layout of ["sidecar", "service", "mesh"] as const) {
             const path = key.input[layout];
             if (path === undefined) continue;
             it(`${key.key} -> ${path} (${layout})`, async () => {
@@ -53,6 +54,33 @@ describe("stack configuration keys reach the args", () => {
         }
     }
 
+    for (const key of CONFIG_KEYS) {
+        const path = key.input.gateway;
+        if (path === undefined) continue;
+        it(`${key.key} -> ${path} (the GatewayWaf)`, async () => {
+            const values: Record<string, string> = { accessKeyId: "AKID", secretAccessKey: "SECRET", gateway: "eg", [key.key]: key.example };
+            if (key.key === "gatewayRoutes") delete values.gateway;
+            if (key.key === "existingSecretName") {
+                delete values.accessKeyId;
+                delete values.secretAccessKey;
+            }
+            if (["agentMinReplicas", "agentCpuUtilization"].includes(key.key)) values.agentMaxReplicas = "10";
+            // Agents in another namespace are reached through a ReferenceGrant, which names the policy's.
+            if (key.key === "agentNamespace") values.namespace = "shop";
+            pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, v])));
+            const plan = readStackPlan(currentStack(new pulumi.Config(PROJECT)));
+            assert.deepStrictEqual(plan.apps, [], "a Gateway alone: no app");
+            const args = plan.gateway!.args;
+            if (key.secret) {
+                const output = at(args, `${path}.${key.key}`) as pulumi.Output<string>;
+                assert.ok(await pulumi.isSecret(output), "kept secret");
+                assert.strictEqual(await valueOf(output), key.example);
+            } else {
+                assert.deepStrictEqual(at(args, path), parsed(key));
+            }
+        });
+    }
+
     it("appName names the app", () => assert.strictEqual(read(BASE).name, "helloworld"));
 
     it("agentLayout service alone gives the service layout (an agent Service of the app's own)", () => {
@@ -71,8 +99,8 @@ describe("stack configuration keys reach the args", () => {
     });
 
     it("covers every key: each either maps to an input or shapes the args itself", () => {
-        const shaping = CONFIG_KEYS.filter((k) => k.input.sidecar === undefined && k.input.service === undefined && k.input.fleet === undefined).map((k) => k.key);
-        assert.deepStrictEqual(shaping.sort(), ["agentLayout", "agentServiceName", "appName", "apps"]);
+        const shaping = CONFIG_KEYS.filter((k) => Object.keys(k.input).length === 0).map((k) => k.key);
+        assert.deepStrictEqual(shaping.sort(), ["agentLayout", "agentServiceName", "appName", "apps", "gatewayWafName"]);
     });
 });
 
@@ -115,6 +143,8 @@ function applied(values: Record<string, string>, fix: string): Record<string, st
 }
 
 const without = (key: string) => Object.fromEntries(Object.entries({ ...DEV, ...CREDS }).filter(([k]) => k !== key));
+/** The dev stack as a mesh app: without expectResponseData, which Istio's sidecar has no setting for. */
+const MESH_DEV = { ...without("expectResponseData"), agentLayout: "mesh" };
 const ERRORS: [string, Record<string, string>, string][] = [
     ["no app name", without("appName"), 'sigsci-envoy: config "sigsci-envoy:appName" is not set. Fix it with: pulumi config set appName helloworld'],
     [
@@ -161,13 +191,13 @@ const ERRORS: [string, Record<string, string>, string][] = [
     [
         "an unknown layout",
         { ...DEV, ...CREDS, agentLayout: "daemonset" },
-        'sigsci-envoy: config "sigsci-envoy:agentLayout" is "daemonset": expected one of "sidecar", "service". Fix it with: pulumi config set agentLayout service',
+        'sigsci-envoy: config "sigsci-envoy:agentLayout" is "daemonset": expected one of "sidecar", "service", "mesh". Fix it with: pulumi config set agentLayout service',
     ],
     // A fix offers what was meant, not merely something that passes.
     [
         "a layout spelt another way",
         { ...DEV, ...CREDS, agentLayout: "side-car" },
-        'sigsci-envoy: config "sigsci-envoy:agentLayout" is "side-car": expected one of "sidecar", "service": did you mean "sidecar"? Fix it with: pulumi config set agentLayout sidecar',
+        'sigsci-envoy: config "sigsci-envoy:agentLayout" is "side-car": expected one of "sidecar", "service", "mesh": did you mean "sidecar"? Fix it with: pulumi config set agentLayout sidecar',
     ],
     [
         "an IP family in lower case",
@@ -187,7 +217,7 @@ const ERRORS: [string, Record<string, string>, string][] = [
     [
         "agent scaling with a sidecar",
         { ...DEV, ...CREDS, agentMaxReplicas: "4" },
-        'sigsci-envoy: config "sigsci-envoy:agentMaxReplicas" is set but agentLayout is "sidecar" (the sidecar scales with the app). Fix it with: pulumi config rm agentMaxReplicas',
+        'sigsci-envoy: config "sigsci-envoy:agentMaxReplicas" is set but agentLayout is "sidecar" (the agent scales with the app, and the stack has no Gateway). Fix it with: pulumi config rm agentMaxReplicas',
     ],
     [
         "an autoscaler minimum without its maximum",
@@ -234,6 +264,52 @@ const ERRORS: [string, Record<string, string>, string][] = [
         { ...DEV, accessKeyID: "AKID-0123456789", secretAccessKey: "SECRET-abcdefghij" },
         'sigsci-envoy: config "sigsci-envoy:accessKeyID" is not a setting of this program: did you mean accessKeyId? Fix it with: pulumi config rm accessKeyID && pulumi config set --secret accessKeyId <Agent Access Key>',
     ],
+    // The mesh and Envoy Gateway layouts: a key of another layout, or of a Gateway the stack does not have.
+    [
+        "an Envoy setting in the mesh layout",
+        { ...DEV, ...CREDS, agentLayout: "mesh", expectResponseData: "false" },
+        'sigsci-envoy: config "sigsci-envoy:expectResponseData" is set but agentLayout is "mesh", which has no such setting (it is a setting of the "sidecar" and "service" layouts, the shared agent fleet). Fix it with: pulumi config rm expectResponseData',
+    ],
+    [
+        "an Istio revision in the sidecar layout",
+        { ...DEV, ...CREDS, istioRevision: "1-30" },
+        'sigsci-envoy: config "sigsci-envoy:istioRevision" is set but agentLayout is "sidecar", which has no such setting (it is a setting of the "mesh" layout). Fix it with: pulumi config rm istioRevision',
+    ],
+    [
+        "agent scaling in the mesh layout",
+        { ...MESH_DEV, agentReplicas: "2" },
+        'sigsci-envoy: config "sigsci-envoy:agentReplicas" is set but agentLayout is "mesh" (the agent scales with the app, and the stack has no Gateway). Fix it with: pulumi config rm agentReplicas',
+    ],
+    [
+        "a Gateway setting without a Gateway",
+        { ...DEV, ...CREDS, gatewayBody: "Streamed" },
+        'sigsci-envoy: config "sigsci-envoy:gatewayBody" is set, but neither gateway nor gatewayRoutes is (it belongs to the Envoy Gateway layout). Fix it with: pulumi config rm gatewayBody',
+    ],
+    [
+        "an app setting beside a Gateway alone",
+        { ...CREDS, gateway: "eg", appImage: "registry.example.com/shop:1.0" },
+        'sigsci-envoy: config "sigsci-envoy:appImage" is set, but the stack has no app (appName or apps): it is a setting of an app. Fix it with: pulumi config rm appImage',
+    ],
+    [
+        "a Gateway body mode spelt another way",
+        { ...CREDS, gateway: "eg", gatewayBody: "buffered" },
+        'sigsci-envoy: config "sigsci-envoy:gatewayBody" is "buffered": expected one of "Buffered", "BufferedPartial", "Streamed": did you mean "Buffered"? Fix it with: pulumi config set gatewayBody Buffered',
+    ],
+    [
+        "a request buffer with a streamed body",
+        { ...CREDS, gateway: "eg", gatewayBody: "Streamed", gatewayMaxRequestBytes: "1000" },
+        'sigsci-envoy: config "sigsci-envoy:gatewayMaxRequestBytes" is 1000: expected nothing with gatewayBody "Streamed" (only a Buffered body has a request buffer). Fix it with: pulumi config rm gatewayMaxRequestBytes',
+    ],
+    [
+        "a route kind Envoy Gateway cannot inspect",
+        { ...CREDS, gatewayRoutes: '[{"name":"web","kind":"TCPRoute"}]' },
+        'sigsci-envoy: config "sigsci-envoy:gatewayRoutes" has [0].kind "TCPRoute": expected one of "HTTPRoute", "GRPCRoute": did you mean "HTTPRoute"? Fix it with: pulumi config rm gatewayRoutes',
+    ],
+    [
+        "a Gateway namespace that is no DNS label",
+        { ...CREDS, gateway: "eg", namespace: "Shop" },
+        'sigsci-envoy: config "sigsci-envoy:namespace" is "Shop": expected a DNS-1123 label: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit. Fix it with: pulumi config set namespace shop',
+    ],
 ];
 
 describe("stack configuration errors", () => {
@@ -268,7 +344,7 @@ describe("several apps per stack", () => {
         const plan = readPlan(several([SHOP, { ...SHOP, appName: "api", appPort: 8081 }, BLOG], { integration: "ext_proc", replicas: "2", agentMaxReplicas: "6", agentNamespace: "waf" }));
         assert.strictEqual(plan.multi, true);
         assert.deepStrictEqual(
-            plan.apps.map((a) => [a.name, a.layout, a.shared, a.args.namespace, a.args.replicas, a.args.inspection?.integration]),
+            plan.apps.map((a) => [a.name, a.layout, a.shared, a.args.namespace, a.args.replicas, a.layout === "mesh" ? undefined : a.args.inspection?.integration]),
             [
                 ["shop", "service", true, "shop", 2, "ext_proc"],
                 ["api", "service", true, "shop", 2, "ext_proc"],
@@ -278,7 +354,7 @@ describe("several apps per stack", () => {
         assert.strictEqual(plan.apps[1].args.app.port, 8081);
         // The apps of the fleet hold no credentials and no agent; the sidecar app both.
         assert.strictEqual(plan.apps[0].args.credentials, undefined);
-        assert.strictEqual(plan.apps[0].args.agentService, undefined, "the program links the fleet");
+        assert.strictEqual((plan.apps[0].args as EnvoyAppArgs).agentService, undefined, "the program links the fleet");
         assert.ok(plan.apps[2].args.credentials);
         assert.deepStrictEqual(
             { ...plan.fleet!.args, credentials: undefined },

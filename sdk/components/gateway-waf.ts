@@ -3,12 +3,12 @@
 // objects exist and builds them from the checked settings; this registers them, parented to it.
 import * as pulumi from "@pulumi/pulumi";
 import { GatewayWafArgs } from "../args";
-import { gatewayChildren, gatewayNamedObjects, gatewayShape, GatewayShape } from "../kube/plan";
+import { gatewayChildren, gatewayNamedObjects, gatewayShape, GatewayShape, NamedObject } from "../kube/plan";
 import { clusterDomainName } from "../settings/agent-service";
 import { gatewayAgentsName, resolveGatewaySettings } from "../settings/gateway";
 import { AgentServiceSettings, GatewaySettings } from "../settings/types";
 import { agentServiceClaims, ownAgentService } from "./agent-service";
-import { claim, providerNamespace } from "./claims";
+import { claim, Owner, providerNamespace } from "./claims";
 import { checkedSettings, credentialsInput, Resolved } from "./inputs";
 import { childName, childNamespace, registerChildren } from "./register";
 
@@ -21,10 +21,16 @@ function prepare(name: string, args: GatewayWafArgs, opts: pulumi.ComponentResou
         args,
         (plain) => resolveGatewaySettings(name, plain),
         (s) => {
-            claim({ label: `GatewayWaf "${name}"`, instance }, name, gatewayNamedObjects(s), fallback);
-            if (s.agents.create) claim({ label: `GatewayWaf "${name}" (its own agent fleet)`, instance }, name, agentServiceClaims(s.agents.create), fallback);
+            for (const [owner, objects] of gatewayClaims(name, s, instance)) claim(owner, name, objects, fallback);
         },
     );
+}
+
+/** The names a GatewayWaf's objects take, and its own agent fleet's (the stack program checks them too). */
+export function gatewayClaims(name: string, s: GatewaySettings, instance: object): [Owner, NamedObject[]][] {
+    const claims: [Owner, NamedObject[]][] = [[{ label: `GatewayWaf "${name}"`, instance }, gatewayNamedObjects(s)]];
+    if (s.agents.create) claims.push([{ label: `GatewayWaf "${name}" (its own agent fleet)`, instance }, agentServiceClaims(s.agents.create)]);
+    return claims;
 }
 
 function registerAll(parent: GatewayWaf, name: string, args: GatewayWafArgs, settings: Resolved<GatewaySettings>, shape: GatewayShape) {

@@ -5,15 +5,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IstioAppArgs } from "../args";
 import { agentListenAddress } from "../kube/containers";
-import { meshChildren, meshShape, MeshShape, namedObjects } from "../kube/plan";
+import { meshChildren, meshShape, MeshShape, NamedObject, namedObjects } from "../kube/plan";
 import { clusterDomainName } from "../settings/agent-service";
 import { resolveMeshSettings } from "../settings/mesh";
 import { MeshSettings } from "../settings/types";
-import { claim, providerNamespace } from "./claims";
+import { claim, Owner, providerNamespace } from "./claims";
 import { checkedSettings, credentialsInput, Resolved } from "./inputs";
 import { childName, childNamespace, credentialsSecret, registerChildren } from "./register";
 
 export const ISTIO_APP_TYPE = "sigsci-envoy:index:IstioApp";
+
+/** The names an IstioApp's objects take (the stack program checks them too). */
+export function meshClaims(name: string, s: MeshSettings, instance: object): [Owner, NamedObject[]] {
+    return [{ label: `IstioApp "${name}"`, instance }, namedObjects(s, meshChildren(name, { secret: true }))];
+}
 
 function prepare(name: string, args: IstioAppArgs, opts: pulumi.ComponentResourceOptions | undefined): Resolved<MeshSettings> {
     const instance = {};
@@ -21,7 +26,10 @@ function prepare(name: string, args: IstioAppArgs, opts: pulumi.ComponentResourc
     return checkedSettings(
         args,
         (plain) => resolveMeshSettings(name, plain),
-        (s) => claim({ label: `IstioApp "${name}"`, instance }, name, namedObjects(s, meshChildren(name, { secret: true })), fallback),
+        (s) => {
+            const [owner, objects] = meshClaims(name, s, instance);
+            claim(owner, name, objects, fallback);
+        },
     );
 }
 

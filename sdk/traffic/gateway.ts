@@ -270,7 +270,10 @@ export function gatewayEnvoys(index: ObjectIndex, options: EnvoyGatewayOptions =
                         naming(GATEWAY_KINDS.gateway, gateway.metadata?.name, gatewayNs, l?.name),
                         naming(GATEWAY_KINDS.gateway, gateway.metadata?.name, gatewayNs),
                     ];
-                    const level = levels.find((x) => x.length > 0) ?? [];
+                    const at = levels.findIndex((x) => x.length > 0);
+                    const level = at < 0 ? [] : levels[at];
+                    // A policy on the route (or its rule) replaces the Gateway's whole; one on the Gateway is its own.
+                    const onRoute = at >= 0 && at < levels.length - 2;
                     if (level.length > 1)
                         note({
                             code: "envoy-unverifiable",
@@ -282,7 +285,7 @@ export function gatewayEnvoys(index: ObjectIndex, options: EnvoyGatewayOptions =
                     if (!policy || entries.length === 0) {
                         note({
                             code: "listener-uninspected",
-                            message: `listener ${model.name} (0.0.0.0:${port}) of ${ref} forwards ${ruleRef} uninspected: ${policy ? `${policy.ref}, the most specific policy for it, has no extProc (it replaces any the Gateway has)` : "no EnvoyExtensionPolicy with extProc covers it"}`,
+                            message: `listener ${model.name} (0.0.0.0:${port}) of ${ref} forwards ${ruleRef} uninspected: ${policy ? `${policy.ref}, the most specific policy for it, has no extProc${onRoute ? " (it replaces any the Gateway has)" : ""}` : "no EnvoyExtensionPolicy with extProc covers it"}`,
                         });
                         gaps.add(model);
                         return;

@@ -81,6 +81,18 @@ function captured(w: Workload): { all: boolean; only?: Set<number>; except: Set<
 }
 
 /** The EnvoyFilters that apply to the sidecar of `w`: its namespace's and the root namespace's whose selector picks it, root first. */
+/** Does an EnvoyFilter insert an inspection filter (ext_proc or ext_authz) into the HTTP chain? */
+function insertsInspection(f: KubeObject): boolean {
+    return (Array.isArray(f.spec?.configPatches) ? f.spec.configPatches : []).some(
+        (p: any) => p?.applyTo === "HTTP_FILTER" && [ENVOY_TYPES.extProc, ENVOY_TYPES.extAuthz].some((t) => String(p?.patch?.value?.typed_config?.["@type"] ?? "").endsWith(`/${t}`)),
+    );
+}
+
+/** Does an EnvoyFilter that inserts an inspection filter apply to the sidecar of `w`'s pods? */
+export function meshInspects(index: ObjectIndex, w: Workload): boolean {
+    return filtersFor(index, w).some(insertsInspection);
+}
+
 function filtersFor(index: ObjectIndex, w: Workload): KubeObject[] {
     return index.objects
         .filter(isEnvoyFilter)
@@ -155,12 +167,8 @@ function patched(filters: KubeObject[], port: number, note: (n: MeshNote) => voi
 
 /** An EnvoyFilter that inserts an inspection filter but selects no workload among the objects: nothing it inserts inspects anything. */
 export function idleMeshFilters(index: ObjectIndex): { ref: string; message: string }[] {
-    const inspects = (f: KubeObject) =>
-        (Array.isArray(f.spec?.configPatches) ? f.spec.configPatches : []).some(
-            (p: any) => p?.applyTo === "HTTP_FILTER" && [ENVOY_TYPES.extProc, ENVOY_TYPES.extAuthz].some((t) => String(p?.patch?.value?.typed_config?.["@type"] ?? "").endsWith(`/${t}`)),
-        );
     return index.objects
-        .filter((f) => isEnvoyFilter(f) && f.spec?.targetRefs === undefined && inspects(f))
+        .filter((f) => isEnvoyFilter(f) && f.spec?.targetRefs === undefined && insertsInspection(f))
         .filter((f) => !index.workloads.some((w) => filtersFor(index, w).includes(f)))
         .map((f) => {
             const ref = `EnvoyFilter ${index.namespaceOf(f)}/${f.metadata?.name}`;
