@@ -9,7 +9,10 @@ import { objectYaml } from "../sdk/render/manifests";
 import { guideArgs } from "../tools/fixtures";
 import { withDefaultsTable } from "../tools/docs/defaults";
 import { REPO } from "../tools/paths";
+import { verifyTraffic } from "../sdk/traffic";
+import { GATEWAY_FIXTURE } from "../tools/scenarios";
 import { objectsOf } from "./support/objects";
+import { kubernetesObjects, runProgram } from "./support/pulumi-mocks";
 import { scratchDir } from "./support/scratch";
 
 const README = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
@@ -52,6 +55,31 @@ describe("README", () => {
             failed.lines.some((l) => l.startsWith("error app-bypass: Deployment default/helloworld:")),
             failed.lines.join("\n"),
         );
+    });
+
+    it("shows Envoy Gateway and Istio programs that run as written, proven inspected with the cluster's Gateway", async () => {
+        const section = README.slice(README.indexOf("## Envoy Gateway and Istio"), README.indexOf("## Fitting your cluster"));
+        const blocks = [...section.matchAll(/```typescript\n([\s\S]*?)```/g)].map((m) => m[1]);
+        assert.strictEqual(blocks.length, 2);
+        const dir = scratchDir("readme-layouts");
+        const kinds: string[][] = [];
+        for (const [i, block] of blocks.entries()) {
+            // The package and the SDK this run's mocks are set in (one runtime).
+            const source = block.replace('"sigsci-envoy"', JSON.stringify(path.join(REPO, "bin/sdk"))).replace('"@pulumi/pulumi"', JSON.stringify(require.resolve("@pulumi/pulumi")));
+            const js = ts.transpileModule(source, {
+                compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+            }).outputText;
+            const file = path.join(dir, `layout-${i}.js`);
+            fs.writeFileSync(file, js);
+            const run = await runProgram(() => require(file), { "sigsci-envoy-test:accessKeyId": "AKID", "sigsci-envoy-test:secretAccessKey": "SECRET" });
+            assert.deepStrictEqual(run.errors, []);
+            const objects = kubernetesObjects(run);
+            kinds.push([...new Set(objects.map((o) => o.kind))].sort());
+            // The Gateway program is verified with the Gateway and routes it attaches to (the cluster's).
+            assert.deepStrictEqual(verifyTraffic([...objects, ...(i === 0 ? GATEWAY_FIXTURE : [])]), []);
+        }
+        assert.ok(kinds[0].includes("EnvoyExtensionPolicy") && kinds[0].includes("ReferenceGrant"), kinds[0].join(", "));
+        assert.ok(kinds[1].includes("EnvoyFilter"), kinds[1].join(", "));
     });
 
     it("shows every default as the code has it (npm run docs writes the table)", () => {

@@ -658,6 +658,8 @@ describe("linking a shared agent Service", () => {
 /** Each example under its own project name, with the config it reads, once per stack it knows. */
 const EXAMPLES: [string, string, Record<string, string>][] = [
     ["sidecar-basics", "dev", {}],
+    ["istio-app", "dev", {}],
+    ["gateway-waf", "dev", {}],
     ["existing-secret", "dev", {}],
     ["shared-agent-service", "dev", {}],
     ["two-environments", "staging", { appImage: "registry.example.com/web:1.0" }],
@@ -672,7 +674,9 @@ describe("traffic paths of every example and stack", () => {
             const main = path.join(REPO, "bin/examples", example, "index.js");
             delete require.cache[require.resolve(main)];
             const { resources } = await evaluate(() => require(main), { config, project, stack });
-            const report = analyzeTraffic(kubernetesObjects({ resources } as any));
+            // The Gateway the GatewayWaf attaches to is the cluster's: verified with it.
+            const cluster = example === "gateway-waf" ? GATEWAY_FIXTURE : [];
+            const report = analyzeTraffic([...kubernetesObjects({ resources } as any), ...cluster]);
             assert.deepStrictEqual(report.findings, []);
             assert.ok(report.paths.length >= 1);
         });
