@@ -88,8 +88,11 @@ export function planOf(values: Values, credential: (key: string) => pulumi.Input
         // A Gateway alone: the app keys have no app to set.
         if (gateway && top.appName === undefined) {
             for (const k of CONFIG_KEYS) {
-                if (k.scope === "app" && top[k.key] !== undefined && k.input.gateway === undefined && k.key !== "namespace")
-                    throw new Problem({ key: k.key }, "is set, but the stack has no app (appName or apps): it is a setting of an app");
+                if (k.scope !== "app" || top[k.key] === undefined || k.input.gateway !== undefined || k.key === "namespace") continue;
+                // The app's inspection keys have the Gateway's beside them: the value moves there.
+                const meant = GATEWAY_KEYS_OF_APP_KEYS[k.key];
+                if (meant !== undefined) throw new Problem({ key: k.key }, `is set, but the stack has no app (appName or apps): did you mean ${meant}, the Gateway's?`, { key: meant });
+                throw new Problem({ key: k.key }, "is set, but the stack has no app (appName or apps): it is a setting of an app");
             }
             return { multi: false, apps: [], gateway };
         }
@@ -118,6 +121,9 @@ function readCredentials(top: Record<string, string>, credential: (key: string) 
     }
     return existingSecretName !== undefined ? { existingSecretName } : { accessKeyId: credential("accessKeyId"), secretAccessKey: credential("secretAccessKey") };
 }
+
+/** The Gateway's keys for what an app's inspection keys set. */
+const GATEWAY_KEYS_OF_APP_KEYS: Record<string, string> = { failOpen: "gatewayFailOpen", inspectionTimeout: "gatewayTimeout", maxRequestBytes: "gatewayMaxRequestBytes" };
 
 /**
  * One app from its values: the flat keys (one app), or an entry over the top-level defaults

@@ -262,7 +262,7 @@ export interface WafInspection {
     /**
      * Let requests through when the agent cannot be reached or does not answer in time, as
      * Fastly's modules do: a WAF outage must not take the application down. Set false to refuse
-     * such requests with 503 (fail closed).
+     * such requests (fail closed): 503 with ext_authz, 500 with ext_proc (Envoy's ext_proc answer).
      * @default true
      */
     failOpen?: pulumi.Input<boolean>;
@@ -358,7 +358,7 @@ export interface FrontService {
     type?: pulumi.Input<ServiceType>;
     /**
      * The Service port.
-     * @default the Envoy listener port (`port`)
+     * @default the Envoy listener port (`port`); for an IstioApp, the app's port
      */
     port?: pulumi.Input<number>;
     /** Annotations on the Service, e.g. your cloud load balancer's (`service.beta.kubernetes.io/...`). */
@@ -743,7 +743,7 @@ export interface GatewayWafArgs {
 export interface IstioInspection {
     /**
      * Let requests through when the agent cannot be reached or does not answer in time, as
-     * Fastly's modules do. False: such requests get 503.
+     * Fastly's modules do. False: such requests get 500 (Envoy's ext_proc answer).
      * @default true
      */
     failOpen?: pulumi.Input<boolean>;

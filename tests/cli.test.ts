@@ -11,7 +11,8 @@ import { dump, loadAll } from "js-yaml";
 import { main } from "../sdk/cli/main";
 import { VerifyResult } from "../sdk/cli/verify";
 import { objectYaml } from "../sdk/render/manifests";
-import { guideArgs } from "../tools/fixtures";
+import { GUIDE_KEYS, guideArgs } from "../tools/fixtures";
+import { GATEWAY_FIXTURE } from "../tools/scenarios";
 import { REPO } from "../tools/paths";
 import { objectsOf } from "./support/objects";
 import { scratchDir } from "./support/scratch";
@@ -41,6 +42,24 @@ function helmStream(objects: any[]): string {
 }
 
 describe("sigsci-envoy verify", () => {
+    it("follows Envoy Gateway's proxies where it is told they run", async () => {
+        const dir = scratchDir("cli-eg");
+        // A GatewayWaf whose agents admit proxies in eg-system, with the cluster's Gateway and routes.
+        const objects = [
+            ...objectsOf([{ component: "GatewayWaf", name: "waf", args: { namespace: "shop", gateway: "eg", credentials: GUIDE_KEYS, proxies: { namespace: "eg-system" } } }]),
+            ...GATEWAY_FIXTURE,
+        ];
+        const manifests = file(dir, "eg.yaml", objects.map((o) => `---\n${objectYaml(o)}`).join(""));
+        const assumed = await run(["verify", manifests]);
+        assert.strictEqual(assumed.code, 1, assumed.stdout);
+        assert.ok(assumed.stdout.includes("[agent-policy-blocks]"), assumed.stdout);
+        const told = await run(["verify", "--envoy-gateway-namespace", "eg-system", manifests]);
+        assert.strictEqual(told.code, 0, told.stdout);
+        const bad = await run(["verify", "--envoy-gateway-deployment", "Namespace", manifests]);
+        assert.strictEqual(bad.code, 2);
+        assert.ok(bad.stderr.startsWith("--envoy-gateway-deployment Namespace: expected ControllerNamespace or GatewayNamespace\n"), bad.stderr);
+    });
+
     it("judges Fastly's own example manifest: its Envoy config is not among the objects, and its agent breaks the guide's own advice", async () => {
         const r = await run(["verify", FASTLY_EXAMPLE]);
         assert.strictEqual(r.code, 1, r.stderr);

@@ -175,6 +175,17 @@ describe("Envoy Gateway layout (GatewayWaf)", () => {
             ],
         ],
         [
+            "a Gateway that admits ListenerSets, whose listeners are not followed",
+            (o) => (find(o, "Gateway", "eg").spec.allowedListeners = { namespaces: { from: "Same" } }),
+            [
+                error(
+                    GW,
+                    "envoy-unverifiable",
+                    "Gateway shop/eg admits ListenerSets (spec.allowedListeners): their listeners, routes and the policies on them are not followed, so whether their requests are inspected cannot be verified",
+                ),
+            ],
+        ],
+        [
             "a policy whose target is not among the objects",
             (o) => find(o, "EnvoyExtensionPolicy", "waf").spec.targetRefs.push({ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "elsewhere" }),
             [

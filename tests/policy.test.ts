@@ -95,6 +95,9 @@ describe("policy pack: the policies", () => {
             ],
         });
         assert.deepStrictEqual(violations([...objects, ...GATEWAY_FIXTURE]), {});
+        // Declared another stack's, that Gateway is not judged here; any other target still is.
+        assert.deepStrictEqual(violations(objects, { "waf-coverage": { targetsElsewhere: ["Gateway shop/eg"] } }), {});
+        assert.deepStrictEqual(Object.keys(violations(objects, { "waf-coverage": { targetsElsewhere: ["Gateway shop/other", "HTTPRoute shop/eg"] } })), ["waf-coverage"]);
     });
 
     it("all pass on a stack mixing the three layouts: Envoy sidecar, Envoy Gateway and Istio", () => assert.deepStrictEqual(violations(mixedStack()), {}));

@@ -291,6 +291,11 @@ const ERRORS: [string, Record<string, string>, string][] = [
         'sigsci-envoy: config "sigsci-envoy:appImage" is set, but the stack has no app (appName or apps): it is a setting of an app. Fix it with: pulumi config rm appImage',
     ],
     [
+        "an app's fail mode beside a Gateway alone",
+        { ...CREDS, gateway: "eg", failOpen: "false" },
+        'sigsci-envoy: config "sigsci-envoy:failOpen" is set, but the stack has no app (appName or apps): did you mean gatewayFailOpen, the Gateway\'s? Fix it with: pulumi config rm failOpen && pulumi config set gatewayFailOpen false',
+    ],
+    [
         "a Gateway body mode spelt another way",
         { ...CREDS, gateway: "eg", gatewayBody: "buffered" },
         'sigsci-envoy: config "sigsci-envoy:gatewayBody" is "buffered": expected one of "Buffered", "BufferedPartial", "Streamed": did you mean "Buffered"? Fix it with: pulumi config set gatewayBody Buffered',

@@ -12,6 +12,11 @@ options:
   --unverifiable warning  report what cannot be verified as warnings (default: errors)
   --config <file>         the pack's configuration, JSON by rule name, as for
                           pulumi preview --policy-pack-config
+  --envoy-gateway-namespace <ns>
+                          where Envoy Gateway runs its proxies (default: envoy-gateway-system)
+  --envoy-gateway-deployment ControllerNamespace|GatewayNamespace
+                          its deployment mode: the proxies in its controller's namespace
+                          (default), or in each Gateway's own
 
 Exit status: 0 no mandatory rule is violated (advisory findings may be printed); 1 a mandatory
 rule is: some request passes uninspected, cannot be verified, or the agent breaks Fastly's

@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import { applyRules, PACK_RULES, RuleViolations } from "../pack";
 import { KubeObject, TrafficReport } from "../traffic";
+import type { EnvoyGatewayOptions } from "../traffic/gateway";
 import { trafficVerdict } from "../render/verdict";
 import { Io, parseArgs, UsageError } from "./io";
 import { ManifestError, manifestFiles, objectsOfStream } from "./manifests";
@@ -21,15 +22,20 @@ export interface VerifyResult {
 }
 
 /** Runs the command; returns its exit code. */
+/** Envoy Gateway's deployment modes: the proxies in its controller's namespace, or in each Gateway's. */
+const EG_DEPLOYMENTS = ["ControllerNamespace", "GatewayNamespace"];
+
 export async function verifyCommand(argv: string[], io: Io): Promise<number> {
     let objects: KubeObject[];
     let args: ReturnType<typeof parseArgs>;
     let config: ReturnType<typeof readConfig> = { settings: {}, levels: {} };
     try {
-        args = parseArgs(argv, { values: ["namespace", "cluster-domain", "unverifiable", "config"], flags: ["json"] });
+        args = parseArgs(argv, { values: ["namespace", "cluster-domain", "unverifiable", "config", "envoy-gateway-namespace", "envoy-gateway-deployment"], flags: ["json"] });
         if (args.positional.length === 0) throw new UsageError("no manifests given");
         const unverifiable = args.values.unverifiable;
         if (unverifiable !== undefined && unverifiable !== "warning" && unverifiable !== "error") throw new UsageError(`--unverifiable ${unverifiable}: expected warning or error`);
+        const deployment = args.values["envoy-gateway-deployment"];
+        if (deployment !== undefined && !EG_DEPLOYMENTS.includes(deployment)) throw new UsageError(`--envoy-gateway-deployment ${deployment}: expected ${EG_DEPLOYMENTS.join(" or ")}`);
         if (args.values.config !== undefined) config = readConfig(args.values.config);
         objects = [];
         for (const source of args.positional) {
@@ -46,6 +52,10 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
         defaultNamespace: args.values.namespace,
         clusterDomain: args.values["cluster-domain"],
         unverifiable: args.values.unverifiable as "warning" | "error" | undefined,
+        envoyGateway: {
+            namespace: args.values["envoy-gateway-namespace"],
+            deployment: args.values["envoy-gateway-deployment"] as EnvoyGatewayOptions["deployment"],
+        },
     };
     const { report, violations } = applyRules(objects, config.settings, options);
     // A level set for one rule, else for all (as the pack's config), else the rule's own; remediate is mandatory here (nothing to fix up).

@@ -4,6 +4,7 @@
 // table, so the two never disagree.
 import { checkAgentContainers, checkAgentKeysInConfigMaps, failOpenPaths, GuideCode } from "../guide";
 import { analyzeTraffic, Finding, KubeObject, TrafficReport, VerifyOptions } from "../traffic";
+import { targetElsewhere } from "../traffic/gateway";
 import { WORKLOAD_KINDS } from "../vocabulary/kubernetes";
 
 export type EnforcementLevel = "mandatory" | "advisory";
@@ -54,11 +55,29 @@ export const PACK_RULES: PackRule[] = [
         kind: "stack",
         name: "waf-coverage",
         description:
-            "Every listener of every Envoy pod inspects each request (ext_authz or ext_proc before the router) and reaches a listening agent in the mode it speaks, through Services and NetworkPolicies that let it through; no NetworkPolicy or Service lets traffic reach the app around Envoy; no pod turns Ready before its inspection path answers. Envoy pods in `exemptNamespaces` (Envoys that front no WAF) are not judged.",
+            "Every listener of every Envoy pod inspects each request (ext_authz or ext_proc before the router) and reaches a listening agent in the mode it speaks, through Services and NetworkPolicies that let it through; no NetworkPolicy or Service lets traffic reach the app around Envoy; no pod turns Ready before its inspection path answers; the same for every listener and route of an Envoy Gateway Gateway and every inbound port of an Istio workload an EnvoyFilter inspects. Envoy pods in `exemptNamespaces` (Envoys that front no WAF) are not judged; targets in `targetsElsewhere` (another stack's Gateway) are proven where they are.",
         enforcementLevel: "mandatory",
-        configSchema: { properties: { exemptNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose Envoy pods front no WAF and are not judged" } } },
+        configSchema: {
+            properties: {
+                exemptNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose Envoy pods front no WAF and are not judged" },
+                targetsElsewhere: {
+                    type: "array",
+                    items: { type: "string" },
+                    default: [],
+                    description:
+                        "Gateways and routes (`Gateway shop/eg`, `HTTPRoute shop/web`) of another stack, which a GatewayWaf of this stack attaches to: their coverage is proven where they are, or with sigsci-envoy verify, not here",
+                },
+            },
+        },
         findings: (report, config) =>
-            report.findings.filter((f) => f.severity === "error" && f.code !== "admin-exposed" && !GUIDE_OWNED.includes(f.code) && !list(config.exemptNamespaces).includes(namespaceOfScope(f.object))),
+            report.findings.filter(
+                (f) =>
+                    f.severity === "error" &&
+                    f.code !== "admin-exposed" &&
+                    !GUIDE_OWNED.includes(f.code) &&
+                    !list(config.exemptNamespaces).includes(namespaceOfScope(f.object)) &&
+                    !(f.code === "envoy-unverifiable" && list(config.targetsElsewhere).some((t) => f.message.includes(` attaches to ${targetElsewhere(t)}:`))),
+            ),
         judges: (scope, config) => scope === undefined || !list(config.exemptNamespaces).includes(namespaceOfScope(scope)),
     },
     {

@@ -217,7 +217,7 @@ export const INPUT_DEFAULTS: Record<string, unknown> = {
     "AgentContainer.startupProbePort": DEFAULTS.agentStartupProbePort,
     "AgentContainer.resources": r.agent,
     "FrontService.type": DEFAULTS.serviceType,
-    "FrontService.port": derived("the Envoy listener port (`port`)"),
+    "FrontService.port": derived("the Envoy listener port (`port`); for an IstioApp, the app's port"),
     "AgentAutoscaling.minReplicas": derived(`${AGENT_SERVICE_DEFAULTS.minReplicas}, or maxReplicas if lower`),
     "AgentAutoscaling.cpuUtilization": derived(`${AGENT_SERVICE_DEFAULTS.cpuUtilization} when no memory target is given`),
     "AgentServiceSettings.replicas": derived(`${AGENT_SERVICE_DEFAULTS.replicas}, unless autoscaling is given`),

@@ -21,6 +21,9 @@ export interface EnvoyGatewayOptions {
     deployment?: "ControllerNamespace" | "GatewayNamespace";
 }
 
+/** How a finding names a policy's target that is not among the objects (`Gateway shop/eg`): the policy pack's `targetsElsewhere` matches it. */
+export const targetElsewhere = (target: string) => `${target}, which is not among the objects`;
+
 /** One thing the model found that a check reports: a gap, or what it cannot follow. */
 export interface GatewayNote {
     code: "listener-uninspected" | "agent-unresolved" | "envoy-unverifiable" | "app-bypass";
@@ -46,6 +49,10 @@ const ROUTE_KINDS = [GATEWAY_KINDS.httpRoute, GATEWAY_KINDS.grpcRoute];
 /** The extension kinds of a policy the model does not follow: each may answer or alter requests itself. */
 const OTHER_EXTENSIONS = ["wasm", "lua", "dynamicModule"];
 const POLICY_FIELDS = ["targetRef", "targetRefs", "targetSelectors", "extProc", "mergeType", ...OTHER_EXTENSIONS];
+/** The Gateway's fields (Gateway API v1.6.1) that do not change which filters a request passes; `listeners` is modelled. */
+const GATEWAY_NEUTRAL_FIELDS = ["gatewayClassName", "addresses", "infrastructure", "tls", "listeners"];
+/** A listener's fields, all modelled (protocol, port, the routes it admits) or neutral (hostname, TLS). */
+const LISTENER_FIELDS = ["name", "hostname", "port", "protocol", "tls", "allowedRoutes"];
 const EXT_PROC_FIELDS = ["backendRefs", "backendRef", "backendSettings", "processingMode", "failOpen", "messageTimeout", "metadata", "shadowMode", "statusOnError", "allowModeOverride"];
 
 interface Target {
@@ -208,7 +215,7 @@ export function gatewayEnvoys(index: ObjectIndex, options: EnvoyGatewayOptions =
                 policyNotes.push({
                     code: "envoy-unverifiable",
                     object: p.ref,
-                    message: `${p.ref} attaches to ${t.kind} ${t.namespace}/${t.name}, which is not among the objects: whether its requests are inspected cannot be verified; verify the policy together with the Gateway and its routes (sigsci-envoy verify)`,
+                    message: `${p.ref} attaches to ${targetElsewhere(`${t.kind} ${t.namespace}/${t.name}`)}: whether its requests are inspected cannot be verified; verify the policy together with the Gateway and its routes (sigsci-envoy verify)`,
                 });
             }
         }
@@ -227,6 +234,16 @@ export function gatewayEnvoys(index: ObjectIndex, options: EnvoyGatewayOptions =
         const naming = (kind: string, name: unknown, namespace: string, sectionName?: string) =>
             policies.filter((p) => p.namespace === namespace && p.targets.some((t) => t.kind === kind && t.name === String(name) && t.sectionName === sectionName));
         const clientAddress: ClientAddressModel = { useRemoteAddress: true, xffTrustedHops: 0, detection: false };
+        // Closed world: a field the model does not know may add listeners (ListenerSets) or change the chain.
+        for (const field of Object.keys(gateway.spec ?? {}).filter((f) => !GATEWAY_NEUTRAL_FIELDS.includes(f))) {
+            note({
+                code: "envoy-unverifiable",
+                message:
+                    field === "allowedListeners"
+                        ? `${ref} admits ListenerSets (spec.allowedListeners): their listeners, routes and the policies on them are not followed, so whether their requests are inspected cannot be verified`
+                        : `${ref} has spec.${field}, which the model does not know: whether its requests are inspected cannot be verified`,
+            });
+        }
         for (const [li, l] of (Array.isArray(gateway.spec?.listeners) ? gateway.spec.listeners : []).entries()) {
             const port = Number(l?.port ?? 0);
             const model: ListenerModel = {
@@ -239,6 +256,8 @@ export function gatewayEnvoys(index: ObjectIndex, options: EnvoyGatewayOptions =
                 tcpProxyClusters: [],
             };
             listeners.push(model);
+            for (const field of Object.keys(l ?? {}).filter((f) => !LISTENER_FIELDS.includes(f)))
+                note({ code: "envoy-unverifiable", message: `listener ${model.name} of ${ref} has ${field}, which the model does not know: whether its requests are inspected cannot be verified` });
             const tlsPassthrough = l?.protocol === "TLS" && (l?.tls?.mode ?? "Terminate") === "Passthrough";
             if (!HTTP_LISTENER_PROTOCOLS.includes(l?.protocol) || tlsPassthrough) {
                 // ext_proc is an HTTP filter: a TCP, TLS or UDP listener's traffic passes no HTTP filter.

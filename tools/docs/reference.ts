@@ -58,28 +58,53 @@ function table(props: Record<string, Prop>, required: string[], owners: string[]
 
 const RESOURCE_ARGS: Record<string, string[]> = { EnvoyApp: ["EnvoyAppArgs"], AgentService: ["AgentServiceArgs", "AgentServiceSettings"] };
 
-/** Which interface an input path of EnvoyAppArgs lands in (for a stack key's default). */
-const PATH_OWNERS: [RegExp, string][] = [
-    [/^agentService\.create\.agent\./, "AgentContainer."],
-    [/^agentService\.create\.autoscaling\./, "AgentAutoscaling."],
-    [/^agentService\.create\./, "AgentServiceSettings."],
-    [/^app\./, "AppContainer."],
-    [/^envoy\./, "EnvoyProxy."],
-    [/^inspection\./, "WafInspection."],
-    [/^agent\./, "AgentContainer."],
-    [/^/, "EnvoyAppArgs."],
-];
+/** Which interface an input path lands in (for a stack key's default): of EnvoyApp's args, a GatewayWaf's, an IstioApp's. */
+const PATH_OWNERS: Record<"envoyApp" | "gateway" | "mesh", [RegExp, string][]> = {
+    envoyApp: [
+        [/^agentService\.create\.agent\./, "AgentContainer."],
+        [/^agentService\.create\.autoscaling\./, "AgentAutoscaling."],
+        [/^agentService\.create\./, "AgentServiceSettings."],
+        [/^app\./, "AppContainer."],
+        [/^envoy\./, "EnvoyProxy."],
+        [/^inspection\./, "WafInspection."],
+        [/^agent\./, "AgentContainer."],
+        [/^/, "EnvoyAppArgs."],
+    ],
+    gateway: [
+        [/^agents\.agent\./, "AgentContainer."],
+        [/^agents\.autoscaling\./, "AgentAutoscaling."],
+        [/^agents\./, "AgentServiceSettings."],
+        [/^inspection\./, "GatewayInspection."],
+        [/^proxies\./, "GatewayProxies."],
+        [/^/, "GatewayWafArgs."],
+    ],
+    mesh: [
+        [/^app\./, "AppContainer."],
+        [/^agent\./, "AgentContainer."],
+        [/^inspection\./, "IstioInspection."],
+        [/^istio\./, "IstioInjection."],
+        [/^service\./, "FrontService."],
+        [/^/, "IstioAppArgs."],
+    ],
+};
 
-function inputDefault(inputPath: string | undefined): string {
+function inputDefault(inputPath: string | undefined, of: keyof typeof PATH_OWNERS): string {
     if (!inputPath) return "";
-    const [re, owner] = PATH_OWNERS.find(([r]) => r.test(inputPath))!;
+    const [re, owner] = PATH_OWNERS[of].find(([r]) => r.test(inputPath))!;
     const key = `${owner}${inputPath.replace(re, "")}`;
     return key in INPUT_DEFAULTS ? defaultText(INPUT_DEFAULTS[key]) : "";
 }
 
+/** A key's default: of the EnvoyApp input it sets, else of the GatewayWaf's or the IstioApp's. */
+function keyDefault(k: (typeof CONFIG_KEYS)[number]): string {
+    const envoyApp = k.input.sidecar ?? k.input.service;
+    if (envoyApp) return inputDefault(envoyApp, "envoyApp");
+    return k.input.gateway ? inputDefault(k.input.gateway, "gateway") : inputDefault(k.input.mesh, "mesh");
+}
+
 export function configMarkdown(): string {
     const rows = CONFIG_KEYS.map((k) => {
-        const def = k.required ? "(required)" : (k.default ?? inputDefault(k.input.sidecar ?? k.input.service));
+        const def = k.required ? "(required)" : (k.default ?? keyDefault(k));
         const structured = ["list", "map", "object", "objects"].includes(k.kind);
         const example = `pulumi config set ${k.secret ? "--secret " : ""}${k.key} ${structured ? `'${k.example}'` : k.example}`;
         const where = k.scope === "app" ? "per app" : "stack";
