@@ -437,6 +437,19 @@ export interface AgentAutoscaling {
     cpuUtilization?: pulumi.Input<number>;
     /** Target average memory use, in percent of the request. */
     memoryUtilization?: pulumi.Input<number>;
+    /**
+     * Seconds the autoscaler waits, after load drops, before it removes agent pods (the
+     * HorizontalPodAutoscaler's `behavior.scaleDown.stabilizationWindowSeconds`): traffic that
+     * comes back within it finds its agents still there.
+     * @default 600
+     */
+    scaleDownStabilizationSeconds?: pulumi.Input<number>;
+    /**
+     * The most agent pods removed per minute, in percent of the fleet: each removal moves its
+     * Envoys' streams to the others, so the fleet shrinks in steps.
+     * @default 25
+     */
+    scaleDownPercentPerMinute?: pulumi.Input<number>;
 }
 
 /** Listener TLS of an agent Service. */

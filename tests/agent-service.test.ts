@@ -48,8 +48,9 @@ describe("AgentService", () => {
         assert.strictEqual(r.one("Deployment").spec.replicas, 2);
         const labels = { "app.kubernetes.io/name": "sigsci-agent", "app.kubernetes.io/instance": "agents" };
         assert.deepStrictEqual(pod.topologySpreadConstraints, [
-            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } },
-            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } },
+            // Only the current rollout's pods count (matchLabelKeys), so a rollout does not skew the new ones by the old ones leaving.
+            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels }, matchLabelKeys: ["pod-template-hash"] },
+            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels }, matchLabelKeys: ["pod-template-hash"] },
         ]);
         assert.deepStrictEqual(r.one("Service").spec, {
             type: "ClusterIP",
@@ -59,7 +60,8 @@ describe("AgentService", () => {
             ipFamilies: ["IPv4"],
             ipFamilyPolicy: "SingleStack",
         });
-        assert.deepStrictEqual(r.one("PodDisruptionBudget").spec, { maxUnavailable: 1, selector: { matchLabels: labels } });
+        // An agent pod that runs but is not Ready never blocks a node drain.
+        assert.deepStrictEqual(r.one("PodDisruptionBudget").spec, { maxUnavailable: 1, selector: { matchLabels: labels }, unhealthyPodEvictionPolicy: "AlwaysAllow" });
         assert.deepStrictEqual(r.one("NetworkPolicy").spec, {
             podSelector: { matchLabels: labels },
             policyTypes: ["Ingress"],
@@ -95,7 +97,16 @@ describe("AgentService", () => {
                 { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 60 } } },
                 { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
             ],
+            // Gentler than Kubernetes' default (5 minutes, all at once): each removed agent drains and moves its Envoys' streams.
+            behavior: { scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: "Percent", value: 25, periodSeconds: 60 }] } },
         });
+        const tuned = agents({ credentials, autoscaling: { maxReplicas: 12, scaleDownStabilizationSeconds: 120, scaleDownPercentPerMinute: 50 } });
+        assert.deepStrictEqual(tuned.one("HorizontalPodAutoscaler").spec.behavior, { scaleDown: { stabilizationWindowSeconds: 120, policies: [{ type: "Percent", value: 50, periodSeconds: 60 }] } });
+        for (const [autoscaling, message] of [
+            [{ maxReplicas: 4, scaleDownStabilizationSeconds: 3601 }, 'sigsci-envoy: invalid "autoscaling.scaleDownStabilizationSeconds": got 3601; expected a whole number from 0 to 3600'],
+            [{ maxReplicas: 4, scaleDownPercentPerMinute: 0 }, 'sigsci-envoy: invalid "autoscaling.scaleDownPercentPerMinute": got 0; expected a whole number from 1 to 100'],
+        ] as const)
+            assert.throws(() => agents({ credentials, autoscaling }), { message });
     });
 
     it("serves TLS from the given Secret, and is headless when no response data is expected", () => {

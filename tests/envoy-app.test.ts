@@ -235,7 +235,7 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
         const deployment = r.byKind("Deployment");
         assert.deepStrictEqual(service.spec, {
             type: "ClusterIP",
-            selector: { "app.kubernetes.io/name": "envoy-app", "app.kubernetes.io/instance": "helloworld" },
+            selector: { "app.kubernetes.io/instance": "helloworld", "app.kubernetes.io/component": "envoy-app" },
             ports: [{ name: "http", port: 8000, targetPort: "http", protocol: "TCP" }],
             // Envoy listens on 0.0.0.0: a cluster that would give the Service an IPv6 address refuses it instead.
             ipFamilies: ["IPv4"],
@@ -250,11 +250,11 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
     it("labels every object with the recommended app.kubernetes.io labels (no version from a latest tag), and leaves the namespace to the provider", () => {
         for (const o of r.objects) {
             assert.ok(!("namespace" in o.metadata), `${o.kind} ${o.metadata.name}`);
+            // The application is the app itself (Kubernetes' common labels); what it is part of is the user's to say.
             assert.deepStrictEqual(o.metadata.labels, {
-                "app.kubernetes.io/name": "envoy-app",
+                "app.kubernetes.io/name": "helloworld",
                 "app.kubernetes.io/instance": "helloworld",
                 "app.kubernetes.io/component": "envoy-app",
-                "app.kubernetes.io/part-of": "sigsci-envoy",
                 "app.kubernetes.io/managed-by": "pulumi",
             });
         }

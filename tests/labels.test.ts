@@ -5,12 +5,13 @@ import { imageVersion } from "../sdk/settings/images";
 import { GUIDE_KEYS, guideArgs } from "../tools/fixtures";
 import { objectsOf } from "./support/objects";
 
-const recommended = (instance: string, name: string, component: string, version?: string) => ({
+/** Kubernetes' common labels: `name` the application, `part-of` only where the package knows the higher-level application (the WAF's own objects). */
+const recommended = (instance: string, name: string, component: string, version?: string, partOf?: string) => ({
     "app.kubernetes.io/name": name,
     "app.kubernetes.io/instance": instance,
     "app.kubernetes.io/component": component,
     ...(version ? { "app.kubernetes.io/version": version } : {}),
-    "app.kubernetes.io/part-of": "sigsci-envoy",
+    ...(partOf ? { "app.kubernetes.io/part-of": partOf } : {}),
     "app.kubernetes.io/managed-by": "pulumi",
 });
 
@@ -38,23 +39,34 @@ describe("recommended labels", () => {
         const own = (o: any) => o.metadata.labels["app.kubernetes.io/name"] === "sigsci-agent";
         assert.ok(objects.filter(own).length >= 4 && objects.filter((o) => !own(o)).length >= 4);
         for (const o of objects) {
-            const expected = own(o) ? recommended("shop-agent", "sigsci-agent", "agent", "4.84.0") : recommended("shop", "envoy-app", "envoy-app", "2.4.1");
+            const expected = own(o) ? recommended("shop-agent", "sigsci-agent", "agent", "4.84.0", "sigsci-envoy") : recommended("shop", "shop", "envoy-app", "2.4.1");
             const { ["sigsci-envoy/agent-service"]: _client, ...labels } = o.metadata.labels;
             assert.deepStrictEqual(labels, expected, `${o.kind} ${o.metadata.name}`);
             if (o.kind === "Deployment") {
-                // The pods carry them too; the selector keeps only the stable pair, so an upgrade rolls the pods and orphans none.
-                assert.deepStrictEqual(o.spec.selector.matchLabels, {
-                    "app.kubernetes.io/name": expected["app.kubernetes.io/name"],
-                    "app.kubernetes.io/instance": expected["app.kubernetes.io/instance"],
-                });
+                // The pods carry them too; the selector keeps only a stable pair (an app's: instance and
+                // component, which its 0.2.0 pods carried too; the agents': name and instance), so a new version rolls the pods and orphans none.
+                assert.deepStrictEqual(
+                    o.spec.selector.matchLabels,
+                    own(o)
+                        ? { "app.kubernetes.io/name": "sigsci-agent", "app.kubernetes.io/instance": "shop-agent" }
+                        : { "app.kubernetes.io/instance": "shop", "app.kubernetes.io/component": "envoy-app" },
+                );
                 for (const [k, v] of Object.entries(expected)) assert.strictEqual(o.spec.template.metadata.labels[k], v, `${o.metadata.name} pod ${k}`);
             }
         }
     });
 
+    it("leave an app's part-of to the user, and refuse it where the package sets it", () => {
+        const objects = objectsOf([{ component: "EnvoyApp", name: "shop", args: guideArgs({ labels: { "app.kubernetes.io/part-of": "storefront" } }) }]);
+        for (const o of objects) assert.strictEqual(o.metadata.labels["app.kubernetes.io/part-of"], "storefront", `${o.kind} ${o.metadata.name}`);
+        assert.throws(() => objectsOf([{ component: "AgentService", name: "agents", args: { credentials: GUIDE_KEYS, labels: { "app.kubernetes.io/part-of": "storefront" } } }]), {
+            message: 'sigsci-envoy: invalid "labels.app.kubernetes.io/part-of": got "storefront"; expected a label the component does not set itself (it sets app.kubernetes.io/part-of)',
+        });
+    });
+
     it("label a standalone agent Service as the agent component, without a version for latest", () => {
         for (const o of objectsOf([{ component: "AgentService", name: "agents", args: { credentials: GUIDE_KEYS } }])) {
-            assert.deepStrictEqual(o.metadata.labels, recommended("agents", "sigsci-agent", "agent"), `${o.kind} ${o.metadata.name}`);
+            assert.deepStrictEqual(o.metadata.labels, recommended("agents", "sigsci-agent", "agent", undefined, "sigsci-envoy"), `${o.kind} ${o.metadata.name}`);
         }
     });
 });

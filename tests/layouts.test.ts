@@ -371,7 +371,7 @@ describe("Istio layout (IstioApp)", () => {
 
     it("inserts the client address, the buffer and ext_proc before the sidecar's inbound router, and the agent's cluster, for exactly these pods", () => {
         const spec = find(objects, "EnvoyFilter", "shop").spec;
-        assert.deepStrictEqual(spec.workloadSelector, { labels: { "app.kubernetes.io/name": "istio-app", "app.kubernetes.io/instance": "shop" } });
+        assert.deepStrictEqual(spec.workloadSelector, { labels: { "app.kubernetes.io/instance": "shop", "app.kubernetes.io/component": "istio-app" } });
         const match = {
             context: "SIDECAR_INBOUND",
             listener: { filterChain: { filter: { name: "envoy.filters.network.http_connection_manager", subFilter: { name: "envoy.filters.http.router" } } } },
@@ -470,7 +470,7 @@ describe("Istio layout (IstioApp)", () => {
                 error(
                     "EnvoyFilter shop/shop",
                     "listener-uninspected",
-                    'EnvoyFilter shop/shop inserts an inspection filter, but its workloadSelector {"app.kubernetes.io/name":"istio-app","app.kubernetes.io/instance":"web"} picks no pods among the objects of namespace shop: the workload it was meant for is not inspected; select its pods\' labels',
+                    'EnvoyFilter shop/shop inserts an inspection filter, but its workloadSelector {"app.kubernetes.io/instance":"web","app.kubernetes.io/component":"istio-app"} picks no pods among the objects of namespace shop: the workload it was meant for is not inspected; select its pods\' labels',
                 ),
                 error(
                     APP,

@@ -44,7 +44,7 @@ describe("pod and Service options", () => {
         assert.strictEqual(t.metadata.labels.team, "payments");
         // The selector and the Deployment's own labels are untouched; the spread stays.
         const deployment = one(objects, "Deployment", "helloworld");
-        assert.deepStrictEqual(deployment.spec.selector.matchLabels, { "app.kubernetes.io/name": "envoy-app", "app.kubernetes.io/instance": "helloworld" });
+        assert.deepStrictEqual(deployment.spec.selector.matchLabels, { "app.kubernetes.io/instance": "helloworld", "app.kubernetes.io/component": "envoy-app" });
         assert.strictEqual(deployment.metadata.labels.team, undefined);
         assert.strictEqual(t.spec.topologySpreadConstraints.length, 2);
         assert.strictEqual(t.spec.securityContext.runAsNonRoot, true);

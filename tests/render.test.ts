@@ -125,8 +125,8 @@ describe("the mesh and gateway stacks: Fastly's Istio and Envoy Gateway layouts"
     it("mesh runs the agent beside the app in a pod Istio injects, and an EnvoyFilter for exactly those pods, proven inspected", async () => {
         const r = await renderedStack("mesh");
         assert.deepStrictEqual(
-            r.objects.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`),
-            ["Secret shop/helloworld-sigsci-credentials-4f3945a3", "Service shop/helloworld", "Deployment shop/helloworld", "PodDisruptionBudget shop/helloworld", "EnvoyFilter shop/helloworld"],
+            r.objects.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`.replace(/-[0-9a-f]{8}$/, "-<content hash>")),
+            ["Secret shop/helloworld-sigsci-credentials-<content hash>", "Service shop/helloworld", "Deployment shop/helloworld", "PodDisruptionBudget shop/helloworld", "EnvoyFilter shop/helloworld"],
         );
         const deployment = r.objects.find((o) => o.kind === "Deployment");
         // Istio's injection asked by the pods themselves (its label), and no Envoy of the package's.
@@ -143,7 +143,7 @@ describe("the mesh and gateway stacks: Fastly's Istio and Envoy Gateway layouts"
 
     it("gateway attaches the policy to Gateway shop/eg with agents in waf, and says the Gateway must be verified with it", async () => {
         const r = await renderedStack("gateway");
-        assert.deepStrictEqual(r.objects.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`).sort(), [
+        assert.deepStrictEqual(r.objects.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`.replace(/-[0-9a-f]{8}$/, "-<content hash>")).sort(), [
             "BackendTrafficPolicy shop/sigsci-waf",
             "Deployment waf/sigsci-waf-agent",
             "EnvoyExtensionPolicy shop/sigsci-waf",
@@ -152,7 +152,7 @@ describe("the mesh and gateway stacks: Fastly's Istio and Envoy Gateway layouts"
             "NetworkPolicy waf/sigsci-waf-gateway-proxies",
             "PodDisruptionBudget waf/sigsci-waf-agent",
             "ReferenceGrant waf/sigsci-waf",
-            "Secret waf/sigsci-waf-agent-sigsci-credentials-6c89ada5",
+            "Secret waf/sigsci-waf-agent-sigsci-credentials-<content hash>",
             "Service waf/sigsci-waf-agent",
         ]);
         const policy = r.objects.find((o) => o.kind === "EnvoyExtensionPolicy");

@@ -38,7 +38,7 @@ const GUIDE = "Deployment default/helloworld";
 const SHOP = "Deployment shop/shop";
 // The shop pods' labels, sorted: the recommended ones (version from the image tag 1.0) and the one the agents admit.
 const SHOP_LABELS =
-    '{"app.kubernetes.io/component":"envoy-app","app.kubernetes.io/instance":"shop","app.kubernetes.io/managed-by":"pulumi","app.kubernetes.io/name":"envoy-app","app.kubernetes.io/part-of":"sigsci-envoy","app.kubernetes.io/version":"1.0","sigsci-envoy/agent-service":"agents"}';
+    '{"app.kubernetes.io/component":"envoy-app","app.kubernetes.io/instance":"shop","app.kubernetes.io/managed-by":"pulumi","app.kubernetes.io/name":"shop","app.kubernetes.io/version":"1.0","sigsci-envoy/agent-service":"agents"}';
 const FRONT = "listener front (0.0.0.0:8000)";
 
 describe("traffic-path verifier: planted faults", () => {

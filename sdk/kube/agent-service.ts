@@ -55,6 +55,9 @@ export function agentAutoscaler(s: AgentServiceSettings) {
             minReplicas: a.minReplicas,
             maxReplicas: a.maxReplicas,
             metrics: [...(a.cpuUtilization !== undefined ? [target("cpu", a.cpuUtilization)] : []), ...(a.memoryUtilization !== undefined ? [target("memory", a.memoryUtilization)] : [])],
+            behavior: {
+                scaleDown: { stabilizationWindowSeconds: a.scaleDownStabilizationSeconds, policies: [{ type: "Percent", value: a.scaleDownPercentPerMinute, periodSeconds: 60 }] },
+            },
         },
     };
 }

@@ -48,12 +48,15 @@ export const CREDENTIALS_SECRET = { immutable: true, type: "Opaque" } as const;
 
 /** At most `maxUnavailable` of the selected pods down at once during voluntary disruptions (node drains). */
 export function disruptionBudget(metadata: ObjectMeta, maxUnavailable: number, selectorLabels: Record<string, string>) {
-    return { metadata, spec: { maxUnavailable, selector: { matchLabels: selectorLabels } } };
+    // A pod that is running but not Ready (crash-looping) may be evicted whatever the budget, so
+    // it never blocks a node drain (Kubernetes 1.31 GA; beta and on since 1.27).
+    return { metadata, spec: { maxUnavailable, selector: { matchLabels: selectorLabels }, unhealthyPodEvictionPolicy: "AlwaysAllow" } };
 }
 
 /** Replicas spread over nodes, then zones, where the cluster allows (never blocking scheduling). */
 export function spreadOverNodesAndZones(selectorLabels: Record<string, string>) {
-    const spread = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selectorLabels } });
+    // matchLabelKeys: each rollout's new pods are spread among themselves, not skewed by the old ones leaving.
+    const spread = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selectorLabels }, matchLabelKeys: ["pod-template-hash"] });
     return [spread("kubernetes.io/hostname"), spread("topology.kubernetes.io/zone")];
 }
 

@@ -2,6 +2,7 @@
 import { AgentServiceArgs, AgentServiceLink, AgentServiceSettings as AgentServiceSettingsArgs } from "../args";
 import * as check from "./checks";
 import { resolvePod } from "./pod";
+import { HPA_STABILIZATION_MAX_SECONDS } from "../vocabulary/kubernetes";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "./defaults";
 import { mention, refuse, refuseKind } from "./errors";
 import { FIELDS, onlyFields } from "./fields";
@@ -65,7 +66,15 @@ export function resolveAgentServiceParts(
         const memoryUtilization = a.memoryUtilization === undefined ? undefined : check.int(`${at}autoscaling.memoryUtilization`, a.memoryUtilization, undefined, 1, 1000);
         const cpuDefault = memoryUtilization === undefined ? AGENT_SERVICE_DEFAULTS.cpuUtilization : undefined;
         const cpuUtilization = a.cpuUtilization === undefined ? cpuDefault : check.int(`${at}autoscaling.cpuUtilization`, a.cpuUtilization, undefined, 1, 1000);
-        autoscaling = { minReplicas, maxReplicas, cpuUtilization, memoryUtilization };
+        const scaleDownStabilizationSeconds = check.int(
+            `${at}autoscaling.scaleDownStabilizationSeconds`,
+            a.scaleDownStabilizationSeconds,
+            AGENT_SERVICE_DEFAULTS.scaleDownStabilizationSeconds,
+            0,
+            HPA_STABILIZATION_MAX_SECONDS,
+        );
+        const scaleDownPercentPerMinute = check.int(`${at}autoscaling.scaleDownPercentPerMinute`, a.scaleDownPercentPerMinute, AGENT_SERVICE_DEFAULTS.scaleDownPercentPerMinute, 1, 100);
+        autoscaling = { minReplicas, maxReplicas, cpuUtilization, memoryUtilization, scaleDownStabilizationSeconds, scaleDownPercentPerMinute };
     }
     // At least one: a fleet at zero answers no Envoy, and an autoscaler leaves a target at zero alone.
     const replicas = autoscaling ? undefined : check.int(`${at}replicas`, g?.replicas, AGENT_SERVICE_DEFAULTS.replicas, 1, 1000);

@@ -6,6 +6,7 @@
 import { AGENT_NAME, AGENT_PRESTOP_SECONDS, AGENT_SECRET_KEYS, AGENT_TMP_DIR } from "../vocabulary/agent";
 import { ADDRESSES, ENVOY_ADMIN_PATHS } from "../vocabulary/envoy";
 import { ENVOY_GATEWAY_NAMESPACE } from "../vocabulary/gateway";
+import { PACKAGE_PART_OF } from "../vocabulary/package";
 
 /** The pinned Envoy release used when `envoy.image` is not given. */
 export const ENVOY_IMAGE = "envoyproxy/envoy:v1.39.5";
@@ -137,19 +138,31 @@ export const NAMES = {
     agentCluster: AGENT_NAME,
     adminCluster: "envoy-admin",
     /**
-     * The recommended `app.kubernetes.io/name` (a selector label: never changes) and
-     * `component` labels of each component's objects.
+     * The recommended labels of each component's objects (Kubernetes' common labels):
+     * `app.kubernetes.io/name` is the application's name - the app's own (the component's name)
+     * for an EnvoyApp or IstioApp, the agent's for an agent fleet; `component` its part;
+     * `part-of` the higher-level application, only where the package knows it (the WAF's own
+     * objects; an app's is the user's to set). Pods are selected by `instance` with `name` (the
+     * agent fleet) or with `component` (an app: so an app upgraded from 0.2.0, whose pods were
+     * `name: envoy-app`, keeps its Service's endpoints while its Deployment is replaced).
      */
-    envoyAppKind: { name: "envoy-app", component: "envoy-app" },
-    agentServiceKind: { name: AGENT_NAME, component: "agent" },
-    gatewayWafKind: { name: "gateway-waf", component: "waf-policy" },
-    istioAppKind: { name: "istio-app", component: "istio-app" },
+    envoyAppKind: { component: "envoy-app", selectBy: "component" },
+    agentServiceKind: { name: AGENT_NAME, component: "agent", selectBy: "name", partOf: PACKAGE_PART_OF },
+    gatewayWafKind: { name: "gateway-waf", component: "waf-policy", selectBy: "name", partOf: PACKAGE_PART_OF },
+    istioAppKind: { component: "istio-app", selectBy: "component" },
     /** Keys of the credentials Secret (guide). */
     accessKeyIdKey: AGENT_SECRET_KEYS.accessKeyId,
     secretAccessKeyKey: AGENT_SECRET_KEYS.secretAccessKey,
 } as const;
 
 export const AGENT_SERVICE_DEFAULTS = {
+    /**
+     * The autoscaler removes agent pods only after 10 minutes of lower load (Kubernetes' own
+     * default is 5), at most a quarter of the fleet a minute: every removed pod drains for its
+     * preStop sleep and moves its Envoys' streams, so a fleet that flaps costs more than it saves.
+     */
+    scaleDownStabilizationSeconds: 600,
+    scaleDownPercentPerMinute: 25,
     /** Fastly's Envoy Gateway example runs two agent replicas. */
     replicas: 2,
     /**
@@ -220,6 +233,8 @@ export const INPUT_DEFAULTS: Record<string, unknown> = {
     "FrontService.port": derived("the Envoy listener port (`port`); for an IstioApp, the app's port"),
     "AgentAutoscaling.minReplicas": derived(`${AGENT_SERVICE_DEFAULTS.minReplicas}, or maxReplicas if lower`),
     "AgentAutoscaling.cpuUtilization": derived(`${AGENT_SERVICE_DEFAULTS.cpuUtilization} when no memory target is given`),
+    "AgentAutoscaling.scaleDownStabilizationSeconds": AGENT_SERVICE_DEFAULTS.scaleDownStabilizationSeconds,
+    "AgentAutoscaling.scaleDownPercentPerMinute": AGENT_SERVICE_DEFAULTS.scaleDownPercentPerMinute,
     "AgentServiceSettings.replicas": derived(`${AGENT_SERVICE_DEFAULTS.replicas}, unless autoscaling is given`),
     "AgentServiceSettings.maxUnavailable": DEFAULTS.maxUnavailable,
     "AgentServiceSettings.ipFamily": derived(`"${DEFAULTS.ipFamily}", or the app's with agentService.create`),

@@ -104,7 +104,7 @@ export const FIELDS = {
     FrontService: fieldsOf<args.FrontService>()(["type", "port", "annotations", "loadBalancerSourceRanges", "externalTrafficPolicy"]),
     PodOptions: fieldsOf<args.PodOptions>()(["nodeSelector", "tolerations", "affinity", "priorityClassName", "imagePullSecrets", "annotations", "labels", "enableServiceLinks"]),
     Toleration: fieldsOf<args.Toleration>()(["key", "operator", "value", "effect", "tolerationSeconds"]),
-    AgentAutoscaling: fieldsOf<args.AgentAutoscaling>()(["minReplicas", "maxReplicas", "cpuUtilization", "memoryUtilization"]),
+    AgentAutoscaling: fieldsOf<args.AgentAutoscaling>()(["minReplicas", "maxReplicas", "cpuUtilization", "memoryUtilization", "scaleDownStabilizationSeconds", "scaleDownPercentPerMinute"]),
     AgentTls: fieldsOf<args.AgentTls>()(["secretName"]),
     AgentCredentials: fieldsOf<args.AgentCredentials>()(["accessKeyId", "secretAccessKey", "existingSecretName"]),
     GatewayWafArgs: fieldsOf<args.GatewayWafArgs>()(["namespace", "gateway", "routes", "inspection", "credentials", "agents", "agentNamespace", "existingAgentService", "proxies", "labels"]),

@@ -176,14 +176,26 @@ export function checkDistinctPorts(ports: [input: string, port: number | undefin
  * stable pair (name, instance): a Deployment's selector cannot change, and a version in it
  * would orphan the old pods at every upgrade.
  */
-export function standardLabels(name: string, kind: { name: string; component: string }, image: string, extra: Record<string, string>, input = "labels") {
-    const selectorLabels = { "app.kubernetes.io/name": kind.name, "app.kubernetes.io/instance": name };
+/** How a component labels its objects (NAMES.envoyAppKind, ...): see there. */
+export interface ComponentKind {
+    /** The application's name; none: the component's own name. */
+    name?: string;
+    component: string;
+    selectBy: "name" | "component";
+    partOf?: string;
+}
+
+export function standardLabels(name: string, kind: ComponentKind, image: string, extra: Record<string, string>, input = "labels") {
+    const appName = kind.name ?? name;
+    const selectorLabels: Record<string, string> =
+        kind.selectBy === "name" ? { "app.kubernetes.io/name": appName, "app.kubernetes.io/instance": name } : { "app.kubernetes.io/instance": name, "app.kubernetes.io/component": kind.component };
     const version = isPending(image) ? undefined : imageVersion(image);
     const own: Record<string, string> = {
-        ...selectorLabels,
+        "app.kubernetes.io/name": appName,
+        "app.kubernetes.io/instance": name,
         "app.kubernetes.io/component": kind.component,
         ...(version !== undefined ? { "app.kubernetes.io/version": version } : {}),
-        "app.kubernetes.io/part-of": "sigsci-envoy",
+        ...(kind.partOf !== undefined ? { "app.kubernetes.io/part-of": kind.partOf } : {}),
         "app.kubernetes.io/managed-by": "pulumi",
     };
     // The component's own labels are not the user's to set: one given would be silently replaced.

@@ -159,7 +159,7 @@ export interface AgentServiceSettings {
     agent: AgentSettings;
     /** Fixed replicas; absent when an autoscaler owns the count. */
     replicas?: number;
-    autoscaling?: { minReplicas: number; maxReplicas: number; cpuUtilization?: number; memoryUtilization?: number };
+    autoscaling?: { minReplicas: number; maxReplicas: number; cpuUtilization?: number; memoryUtilization?: number; scaleDownStabilizationSeconds: number; scaleDownPercentPerMinute: number };
     maxUnavailable: number;
     tlsSecretName?: string;
     terminationGracePeriodSeconds: number;

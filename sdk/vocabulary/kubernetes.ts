@@ -11,3 +11,6 @@ export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
 /** A dotted-quad IPv4 address, each part 0-255 (as net.ParseIP reads one). */
 export const IPV4_ADDRESS = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** The longest HorizontalPodAutoscaler stabilization window the API server accepts (autoscaling/v2 validation). */
+export const HPA_STABILIZATION_MAX_SECONDS = 3600;

@@ -6,3 +6,6 @@ export const ACKNOWLEDGED_FINDINGS_ANNOTATION = "sigsci-envoy/acknowledged-findi
 
 /** What a message shows in place of a value that arrived as a secret. */
 export const SECRET_SHOWN = "(a secret value)";
+
+/** `app.kubernetes.io/part-of` of the WAF's own objects (the agent fleets, a GatewayWaf's policies). */
+export const PACKAGE_PART_OF = "sigsci-envoy";

@@ -149,13 +149,12 @@ const hardened = (uid: number) => ({
 /** One app, its Envoy and its agent sidecar, as six hand-written resources. */
 export function rawApp(name: string, keys: { accessKeyId: pulumi.Input<string>; secretAccessKey: pulumi.Input<string> }, opts?: pulumi.CustomResourceOptions): void {
     const labels = {
-        "app.kubernetes.io/name": "envoy-app",
+        "app.kubernetes.io/name": name,
         "app.kubernetes.io/instance": name,
         "app.kubernetes.io/component": "envoy-app",
-        "app.kubernetes.io/part-of": "sigsci-envoy",
         "app.kubernetes.io/managed-by": "pulumi",
     };
-    const selector = { "app.kubernetes.io/name": "envoy-app", "app.kubernetes.io/instance": name };
+    const selector = { "app.kubernetes.io/instance": name, "app.kubernetes.io/component": "envoy-app" };
     const secret = new k8s.core.v1.Secret(
         `${name}-sigsci-credentials`,
         {
@@ -175,7 +174,7 @@ export function rawApp(name: string, keys: { accessKeyId: pulumi.Input<string>; 
         },
         opts,
     );
-    const spread = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } });
+    const spread = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector }, matchLabelKeys: ["pod-template-hash"] });
     const keyRef = (key: string) => ({ secretKeyRef: { name: secret.metadata.name, key } });
     new k8s.apps.v1.Deployment(
         name,
@@ -254,7 +253,7 @@ export function rawApp(name: string, keys: { accessKeyId: pulumi.Input<string>; 
         },
         opts,
     );
-    new k8s.policy.v1.PodDisruptionBudget(name, { metadata: { name, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } }, opts);
+    new k8s.policy.v1.PodDisruptionBudget(name, { metadata: { name, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: "AlwaysAllow" } }, opts);
     new k8s.networking.v1.NetworkPolicy(
         name,
         {
