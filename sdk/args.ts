@@ -184,8 +184,9 @@ export interface EnvoyProxy {
      * port (the route forwards that one read-only admin path; the admin interface stays on
      * loopback), annotate the pods with `prometheus.io/scrape`, `port` and `path` for the common
      * annotation-based scrape setups, and let the app's NetworkPolicy admit that port. The
-     * container port is named `envoy-ready` for a PodMonitor.
-     * @default false
+     * container port is named `envoy-ready` for a PodMonitor. On by default: with fail-open an
+     * agent outage shows nowhere else. False turns all of it off.
+     * @default true
      */
     metrics?: pulumi.Input<boolean>;
     /**

@@ -223,11 +223,14 @@ describe("EnvoyApp, sidecar layout, the guide's example", () => {
         assert.strictEqual(agent.connect_timeout, "0.25s");
     });
 
-    it("keeps Envoy's admin interface on loopback and exposes only /ready for the probe", () => {
+    it("keeps Envoy's admin interface on loopback and exposes only /ready for the probe and /stats/prometheus (metrics, on by default)", () => {
         assert.deepStrictEqual(r.envoyConfig.admin, { address: { socket_address: { address: "127.0.0.1", port_value: 9901 } } });
         const readiness = r.envoyConfig.static_resources.listeners.find((l: any) => l.name === "readiness");
         const routes = readiness.filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes;
-        assert.deepStrictEqual(routes, [{ match: { path: "/ready" }, route: { cluster: "envoy-admin" } }]);
+        assert.deepStrictEqual(routes, [
+            { match: { path: "/ready" }, route: { cluster: "envoy-admin" } },
+            { match: { path: "/stats/prometheus" }, route: { cluster: "envoy-admin" } },
+        ]);
     });
 
     it("fronts Envoy with a Service whose named target port is Envoy's listener", () => {

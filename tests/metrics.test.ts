@@ -11,14 +11,14 @@ import { appRun, envoyAppObjects, one } from "./support/objects";
 
 const readinessRoutes = (config: any) => config.static_resources.listeners.find((l: any) => l.name === "readiness").filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes;
 
-describe("Envoy metrics (opt in)", () => {
-    const off = appRun(guideArgs());
-    const on = appRun(guideArgs({ envoy: { metrics: true } }));
+describe("Envoy metrics (on by default)", () => {
+    const off = appRun(guideArgs({ envoy: { metrics: false } }));
+    const on = appRun(guideArgs());
 
-    it("are off by default: the readiness listener forwards only /ready, no scrape annotations, only the front port admitted", () => {
+    it("are off with metrics: false: the readiness listener forwards only /ready, no scrape annotations, only the front port admitted", () => {
         assert.deepStrictEqual(readinessRoutes(off.envoyConfig), [{ match: { path: "/ready" }, route: { cluster: "envoy-admin" } }]);
         assert.strictEqual(off.byKind("Deployment").spec.template.metadata.annotations, undefined);
-        assert.deepStrictEqual(one(envoyAppObjects("helloworld", guideArgs()), "NetworkPolicy").spec.ingress, [{ ports: [{ protocol: "TCP", port: 8000 }] }]);
+        assert.deepStrictEqual(one(envoyAppObjects("helloworld", guideArgs({ envoy: { metrics: false } })), "NetworkPolicy").spec.ingress, [{ ports: [{ protocol: "TCP", port: 8000 }] }]);
     });
 
     it("serve /stats/prometheus from the admin cluster on the readiness port, by exact path, with the admin interface still on loopback", () => {
@@ -38,7 +38,7 @@ describe("Envoy metrics (opt in)", () => {
             on.containers.envoy.ports.find((p: any) => p.containerPort === 9902),
             { name: "envoy-ready", containerPort: 9902, protocol: "TCP" },
         );
-        const objects = envoyAppObjects("helloworld", guideArgs({ envoy: { metrics: true } }));
+        const objects = envoyAppObjects("helloworld", guideArgs());
         assert.deepStrictEqual(one(objects, "NetworkPolicy").spec.ingress, [
             {
                 ports: [

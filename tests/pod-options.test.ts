@@ -33,6 +33,9 @@ function template(deployment: any) {
     return deployment.spec.template;
 }
 
+/** The annotations annotation-based scrape jobs follow, on an app's pods while Envoy's metrics are on (the default). */
+const SCRAPE = { "prometheus.io/scrape": "true", "prometheus.io/port": "9902", "prometheus.io/path": "/stats/prometheus" };
+
 const LATEST = ["signalsciences/sigsci-agent:latest", "signalsciences/example-helloworld:latest"];
 
 describe("pod and Service options", () => {
@@ -40,7 +43,8 @@ describe("pod and Service options", () => {
         const objects = objectsOf([{ component: "EnvoyApp", name: "helloworld", args: guideArgs({ pod: POD }) }]);
         const t = template(one(objects, "Deployment", "helloworld"));
         for (const [field, value] of Object.entries(KUBERNETES_POD_FIELDS)) assert.deepStrictEqual(t.spec[field], value, field);
-        assert.deepStrictEqual(t.metadata.annotations, POD.annotations);
+        // The user's annotations beside the scrape annotations of Envoy's metrics (on by default).
+        assert.deepStrictEqual(t.metadata.annotations, { ...SCRAPE, ...POD.annotations });
         assert.strictEqual(t.metadata.labels.team, "payments");
         // The selector and the Deployment's own labels are untouched; the spread stays.
         const deployment = one(objects, "Deployment", "helloworld");
@@ -96,7 +100,7 @@ describe("pod and Service options", () => {
         assert.deepStrictEqual(objects, objectsOf([{ component: "EnvoyApp", name: "helloworld", args: guideArgs() }]));
         const t = template(one(objects, "Deployment", "helloworld"));
         for (const field of [...Object.keys(KUBERNETES_POD_FIELDS), "serviceAccountName"]) assert.ok(!(field in t.spec), field);
-        assert.ok(!("annotations" in t.metadata));
+        assert.deepStrictEqual(t.metadata.annotations, SCRAPE, "only the scrape annotations of the metrics");
         assert.ok(!("annotations" in one(objects, "Service", "helloworld").metadata));
     });
 });

@@ -34,8 +34,11 @@ export const DEFAULTS = {
     envoyAdminPort: 9901,
     envoyReadinessPort: 9902,
     envoyLogLevel: "info",
-    /** Envoy's Prometheus stats are opt in: scraping is the cluster's choice. */
-    envoyMetrics: false,
+    /**
+     * Envoy's Prometheus stats are on: with fail-open (the default) they are the only place an
+     * agent outage shows (requests keep flowing, pods stay Ready). They serve read-only paths.
+     */
+    envoyMetrics: true,
     /** A bootstrap of the user's that the verifier rejects is refused unless acknowledged. */
     acknowledgeVerifierFindings: false,
     /** Envoy's admin path for its statistics in Prometheus' text format. */

@@ -82,6 +82,8 @@ static_resources:
                       routes:
                         - match: { path: /ready }
                           route: { cluster: envoy-admin }
+                        - match: { path: /stats/prometheus }
+                          route: { cluster: envoy-admin }
                 http_filters:
                   - name: envoy.filters.http.health_check
                     typed_config:
@@ -184,7 +186,7 @@ export function rawApp(name: string, keys: { accessKeyId: pulumi.Input<string>; 
                 replicas: 1,
                 selector: { matchLabels: selector },
                 template: {
-                    metadata: { labels },
+                    metadata: { labels, annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": "9902", "prometheus.io/path": "/stats/prometheus" } },
                     spec: {
                         automountServiceAccountToken: false,
                         enableServiceLinks: false,
@@ -258,7 +260,7 @@ export function rawApp(name: string, keys: { accessKeyId: pulumi.Input<string>; 
         name,
         {
             metadata: { name, labels },
-            spec: { podSelector: { matchLabels: selector }, policyTypes: ["Ingress"], ingress: [{ ports: [{ protocol: "TCP", port: 8000 }] }] },
+            spec: { podSelector: { matchLabels: selector }, policyTypes: ["Ingress"], ingress: [{ ports: [{ protocol: "TCP", port: 8000 }, { protocol: "TCP", port: 9902 }] }] },
         },
         opts,
     );
