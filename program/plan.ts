@@ -192,6 +192,13 @@ function appPlan(v: Record<string, string | undefined>, credentials: Credentials
         },
         pod: podOptions(read, ""),
         service,
+        monitoring: {
+            podMonitor: read.boolean("podMonitor"),
+            alerts: read.boolean("prometheusAlerts"),
+            dashboard: read.boolean("grafanaDashboard"),
+            prometheusLabels: read.map("prometheusLabels"),
+            dashboardLabels: read.map("dashboardLabels"),
+        },
     });
     if (shared) return { name, layout, shared, args: common, secretInputs };
     const withCredentials = { ...common, credentials };

@@ -637,6 +637,51 @@ export interface EnvoyAppArgs {
      * @default "IPv4"
      */
     ipFamily?: pulumi.Input<IpFamily>;
+    /**
+     * Monitoring objects for the app's Envoy metrics (which need `envoy.metrics`, on by
+     * default): a Prometheus Operator PodMonitor, the alerts that mean requests pass without an
+     * agent, and a Grafana dashboard. Each is off unless switched on.
+     */
+    monitoring?: EnvoyMonitoring;
+}
+
+/**
+ * Monitoring objects of an EnvoyApp. Their expressions name the series Envoy exports for the
+ * app's own config (its connection managers' stat prefixes and its agent cluster), scraped with
+ * the pods' `app.kubernetes.io/instance` label (the PodMonitor's target label; annotation-based
+ * scrape jobs map pod labels the same way).
+ */
+export interface EnvoyMonitoring {
+    /**
+     * A `PodMonitor` (monitoring.coreos.com/v1) that scrapes the Envoy pods' `/stats/prometheus`
+     * on the `envoy-ready` port. A plain value: it decides whether the object exists.
+     * @default false
+     */
+    podMonitor?: boolean;
+    /**
+     * A `PrometheusRule` with the alerts that mean requests are, or may soon be, passing without
+     * an agent: requests let through uninspected (fail-open), failing agent calls, no healthy
+     * agent, response data dropped, and the Envoy targets gone from Prometheus. A plain value.
+     * @default false
+     */
+    alerts?: boolean;
+    /**
+     * Labels on the PodMonitor and the PrometheusRule: the ones your Prometheus selects them by
+     * (kube-prometheus-stack: `release: <its release name>`, unless its selectors are opened).
+     */
+    prometheusLabels?: { [key: string]: pulumi.Input<string> };
+    /**
+     * A Grafana dashboard of the app (requests inspected and let through, agent errors, agent
+     * call latency against the timeout, healthy agents), in a ConfigMap that Grafana's dashboard
+     * sidecar loads. A plain value.
+     * @default false
+     */
+    dashboard?: boolean;
+    /**
+     * The labels on the dashboard's ConfigMap that Grafana's sidecar looks for.
+     * @default {"grafana_dashboard":"1"}
+     */
+    dashboardLabels?: { [key: string]: pulumi.Input<string> };
 }
 
 /** How much of a request body Envoy Gateway sends the agent (the ext_proc `processingMode.request.body`). */

@@ -283,7 +283,7 @@ const ROWS: Row[] = [
         what: "a misplaced credential key, whose value is never shown",
         program: app(guideArgs({ credentials: KEYS, secretaccesskey: "SECRET-MISPLACED-4" } as any)),
         secrets: ["SECRET-MISPLACED-4"],
-        error: 'sigsci-envoy: invalid "secretaccesskey": got a value; expected no such setting: did you mean credentials.secretAccessKey? (the args has app, credentials, namespace, replicas, port, labels, maxUnavailable, networkPolicy, serviceAccountName, automountServiceAccountToken, terminationGracePeriodSeconds, envoy, inspection, agent, agentService, service, pod, ipFamily)',
+        error: 'sigsci-envoy: invalid "secretaccesskey": got a value; expected no such setting: did you mean credentials.secretAccessKey? (the args has app, credentials, namespace, replicas, port, labels, maxUnavailable, networkPolicy, serviceAccountName, automountServiceAccountToken, terminationGracePeriodSeconds, envoy, inspection, agent, agentService, service, pod, ipFamily, monitoring)',
     },
     {
         kind: "unknown key",

@@ -4,7 +4,7 @@
 //   sdk/        the package: vocabulary (Envoy's, the agent's and Kubernetes' names and
 //               limits, one home each), traffic (the request-path model) and args at the bottom, guide
 //               (Fastly's guide: its values, checked on plain objects) over traffic, then
-//               settings, envoy, kube, components; render (a Pulumi program's objects, offline)
+//               settings, envoy, monitoring (an app's alerts and dashboard), kube, components; render (a Pulumi program's objects, offline)
 //               and pack (the policy pack's rules) over traffic; cli (the command line) over
 //               render and pack; nothing outside sdk/
 //   policy/     the policy pack: the package only by its name (it is published on its own)
@@ -68,7 +68,9 @@ const ALLOWED: Record<string, string[]> = {
     "sdk/args": [],
     "sdk/settings": ["sdk/args", "sdk/traffic", "sdk/guide", "sdk/vocabulary"],
     "sdk/envoy": ["sdk/settings", "sdk/args", "sdk/vocabulary"],
-    "sdk/kube": ["sdk/envoy", "sdk/settings", "sdk/args", "sdk/traffic", "sdk/vocabulary"],
+    // An app's alerts and dashboard, from the series its own bootstrap exports.
+    "sdk/monitoring": ["sdk/settings", "sdk/traffic", "sdk/vocabulary"],
+    "sdk/kube": ["sdk/envoy", "sdk/settings", "sdk/args", "sdk/traffic", "sdk/monitoring", "sdk/vocabulary"],
     "sdk/components": ["sdk/kube", "sdk/envoy", "sdk/settings", "sdk/args", "sdk/traffic", "sdk/vocabulary"],
     "sdk/index": ["sdk/components", "sdk/args", "sdk/settings", "sdk/traffic"],
     // The offline render, the policy pack's rules and the command line over them.
@@ -88,6 +90,7 @@ const ALLOWED: Record<string, string[]> = {
         "sdk/kube",
         "sdk/traffic",
         "sdk/guide",
+        "sdk/monitoring",
         "sdk/components",
         "sdk/vocabulary",
         "sdk/render",

@@ -86,6 +86,14 @@ describe("upgrading from 0.2.0", () => {
                 "Deployment shop/shop-api": selector,
                 "ConfigMap blog/blog-envoy-config": "replace, created first",
                 "Deployment blog/blog": selector,
+                // The stack asks for monitoring since 0.2.0: created.
+                ...Object.fromEntries(
+                    ["shop/shop-web", "shop/shop-api", "blog/blog"].flatMap((app) => [
+                        [`ConfigMap ${app}-dashboard`, "create"],
+                        [`PodMonitor ${app}`, "create"],
+                        [`PrometheusRule ${app}`, "create"],
+                    ]),
+                ),
             },
         });
         // The README says so.

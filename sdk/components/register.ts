@@ -35,6 +35,8 @@ const CLASSES: Record<Kind, KubeClass> = {
     BackendTrafficPolicy: customResource("BackendTrafficPolicy"),
     ReferenceGrant: customResource("ReferenceGrant"),
     EnvoyFilter: customResource("EnvoyFilter"),
+    PodMonitor: customResource("PodMonitor"),
+    PrometheusRule: customResource("PrometheusRule"),
 };
 
 /** Registered children by kind. */
@@ -61,8 +63,9 @@ export function registerChildren<S>(parent: pulumi.Resource, settings: Resolved<
         const needed = Object.fromEntries(c.needs.map((k) => [k, names[k]!]));
         const args = settings.childArgs(needed, (s, values) => c.object(s, values as Refs));
         const resource = new CLASSES[c.kind](c.name, args, { parent, aliases: c.aliases?.map((name) => ({ name })) });
-        if (c.kind === "ConfigMap") names.configMapName = resource.metadata.name;
-        out[c.kind] = resource;
+        // The first of a kind is the component's (its Envoy ConfigMap, not a dashboard's).
+        if (c.kind === "ConfigMap" && names.configMapName === undefined) names.configMapName = resource.metadata.name;
+        out[c.kind] ??= resource;
     }
     return out;
 }

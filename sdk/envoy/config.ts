@@ -1,4 +1,5 @@
 // The Envoy config file of an EnvoyApp: generated from its settings, or the user's own.
+import { CORE_SCHEMA, load } from "js-yaml";
 import { NAMES } from "../settings/defaults";
 import { isIpAddress } from "../settings/shared";
 import { AppSettings } from "../settings/types";
@@ -48,4 +49,9 @@ export function envoyConfigPath(s: AppSettings): string {
 
 function envoyConfigFileName(s: AppSettings): string {
     return s.envoy.configOverride !== undefined ? NAMES.envoyConfigOverrideFile : NAMES.envoyConfigFile;
+}
+
+/** The bootstrap Envoy loads, as an object: the generated one, or the user's override parsed as Envoy parses it (YAML 1.2 core). */
+export function envoyConfigValue(s: AppSettings): unknown {
+    return s.envoy.configOverride !== undefined ? load(s.envoy.configOverride, { schema: CORE_SCHEMA }) : envoyConfigObject(s);
 }

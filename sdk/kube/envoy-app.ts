@@ -52,15 +52,15 @@ export function envoyContainer(s: AppSettings): k8s.types.input.core.v1.Containe
         args: ["-c", envoyConfigPath(s), "--log-level", s.envoy.logLevel, "--disable-hot-restart", "--concurrency", String(s.envoy.concurrency), ...drain],
         ports: [
             { name: "http", containerPort: s.frontPort, protocol: "TCP" },
-            { name: "envoy-ready", containerPort: s.envoy.readinessPort, protocol: "TCP" },
+            { name: NAMES.envoyReadinessPortName, containerPort: s.envoy.readinessPort, protocol: "TCP" },
         ],
         // Not Ready before an agent answers Envoy's health check: the first requests are inspected too.
         startupProbe: {
-            httpGet: { path: NAMES.inspectionReadyPath, port: "envoy-ready" },
+            httpGet: { path: NAMES.inspectionReadyPath, port: NAMES.envoyReadinessPortName },
             periodSeconds: DEFAULTS.inspectionStartupPeriodSeconds,
             failureThreshold: DEFAULTS.inspectionStartupFailureThreshold,
         },
-        readinessProbe: { httpGet: { path: ENVOY_ADMIN_PATHS.ready, port: "envoy-ready" }, ...DEFAULTS.readinessProbe },
+        readinessProbe: { httpGet: { path: ENVOY_ADMIN_PATHS.ready, port: NAMES.envoyReadinessPortName }, ...DEFAULTS.readinessProbe },
         ...envoyPreStop(s),
         resources: containerResources(s.envoy.resources),
         securityContext: restrictedContainerSecurity(DEFAULTS.envoyRunAsUser),

@@ -15,6 +15,8 @@ import { agentsReferenceGrant, extensionPolicy, gatewayPolicyName, proxiesNetwor
 import { meshDeployment, meshDisruptionBudget, meshEnvoyFilter, meshService } from "./mesh";
 import { ENVOY_GATEWAY_API, GATEWAY_API } from "../vocabulary/gateway";
 import { ISTIO_NETWORKING_API } from "../vocabulary/istio";
+import { PROMETHEUS_OPERATOR_API } from "../vocabulary/prometheus";
+import { dashboardName, envoyAlerts, envoyDashboardConfigMap, envoyPodMonitor } from "./monitoring";
 import { credentialsSecretObject } from "./workload";
 import { analyzeTraffic, Finding, FindingCode } from "../traffic";
 import { ACKNOWLEDGED_FINDINGS_ANNOTATION } from "../vocabulary/package";
@@ -28,7 +30,7 @@ export interface NamedObject {
 
 export type Kind = "ConfigMap" | "Deployment" | "Service" | "PodDisruptionBudget" | "NetworkPolicy" | "HorizontalPodAutoscaler" | CustomKind;
 /** Kinds of the Gateway API, Envoy Gateway and Istio (custom resources). */
-export type CustomKind = "EnvoyExtensionPolicy" | "BackendTrafficPolicy" | "ReferenceGrant" | "EnvoyFilter";
+export type CustomKind = "EnvoyExtensionPolicy" | "BackendTrafficPolicy" | "ReferenceGrant" | "EnvoyFilter" | "PodMonitor" | "PrometheusRule";
 
 /** The resource name of a component's credentials Secret (provider-named: new keys, new name). */
 export function credentialsSecretName(component: string): string {
@@ -63,6 +65,8 @@ export interface AppShape {
     /** An agent Service of the app's own. */
     own: AgentServiceShape | undefined;
     networkPolicy: boolean;
+    /** The monitoring objects (EnvoyMonitoring). */
+    monitoring: { podMonitor: boolean; alerts: boolean; dashboard: boolean };
 }
 
 export interface AgentServiceShape {
@@ -78,13 +82,16 @@ export function agentServiceShape(s: AgentServiceSettings): AgentServiceShape | 
 
 /** The shape of an app, or undefined while what decides it waits on an output. */
 export function appShape(s: AppSettings): AppShape | undefined {
-    if (isPending(s) || isPending(s.networkPolicy)) return undefined;
-    if (s.agentService === undefined) return isPending(s.createSecret) ? undefined : { secret: s.createSecret, own: undefined, networkPolicy: s.networkPolicy };
+    if (isPending(s) || isPending(s.networkPolicy) || isPending(s.monitoring)) return undefined;
+    const { podMonitor, alerts, dashboard } = s.monitoring;
+    if ([podMonitor, alerts, dashboard].some(isPending)) return undefined;
+    const common = { networkPolicy: s.networkPolicy, monitoring: { podMonitor, alerts, dashboard } };
+    if (s.agentService === undefined) return isPending(s.createSecret) ? undefined : { secret: s.createSecret, own: undefined, ...common };
     const create = s.agentService.create;
     if (isPending(create)) return undefined;
     const own = create === undefined ? undefined : agentServiceShape(create);
     if (create !== undefined && own === undefined) return undefined;
-    return { secret: false, own, networkPolicy: s.networkPolicy };
+    return { secret: false, own, ...common };
 }
 
 /** The annotation that carries the verifier findings an app acknowledged (`envoy.acknowledgeVerifierFindings`). */
@@ -105,6 +112,10 @@ export function appChildren(name: string, shape: AppShape, annotate = true): Chi
         { kind: "Service", name, named: true, needs: [], object: frontService },
         { kind: "PodDisruptionBudget", name, named: true, needs: [], object: appDisruptionBudget },
         ...(shape.networkPolicy ? [{ kind: "NetworkPolicy" as const, name, named: true, needs: [], object: appNetworkPolicy }] : []),
+        // Monitoring last: the dashboard's ConfigMap is not the Envoy config the pods mount.
+        ...(shape.monitoring.podMonitor ? [{ kind: "PodMonitor" as const, name, named: true, needs: [], object: envoyPodMonitor }] : []),
+        ...(shape.monitoring.alerts ? [{ kind: "PrometheusRule" as const, name, named: true, needs: [], object: envoyAlerts }] : []),
+        ...(shape.monitoring.dashboard ? [{ kind: "ConfigMap" as const, name: dashboardName(name), named: true, needs: [], object: envoyDashboardConfigMap }] : []),
     ];
 }
 
@@ -127,7 +138,8 @@ export function namedObjects<S extends { namespace?: string }>(s: S, children: C
 }
 
 /** Every child an app could have: the names it claims whatever its shape. */
-export const EVERY_APP_CHILD: AppShape = { secret: true, own: { secret: true, autoscaler: true }, networkPolicy: true };
+// (Not its monitoring objects: they take the app's own name, which its Deployment claims already.)
+export const EVERY_APP_CHILD: AppShape = { secret: true, own: { secret: true, autoscaler: true }, networkPolicy: true, monitoring: { podMonitor: false, alerts: false, dashboard: false } };
 
 /** The apiVersion of each kind the components create. */
 export const API_VERSIONS: Record<Kind | "Secret", string> = {
@@ -142,6 +154,8 @@ export const API_VERSIONS: Record<Kind | "Secret", string> = {
     BackendTrafficPolicy: ENVOY_GATEWAY_API,
     ReferenceGrant: GATEWAY_API.referenceGrant,
     EnvoyFilter: ISTIO_NETWORKING_API,
+    PodMonitor: PROMETHEUS_OPERATOR_API,
+    PrometheusRule: PROMETHEUS_OPERATOR_API,
 };
 
 /** A Kubernetes object of a plan, as the cluster would receive it. */
@@ -176,7 +190,8 @@ function childObjects<S>(owner: string, s: S, children: Child<S>[], refs: Refs, 
     const out: PlannedObject[] = [];
     for (const c of children) {
         const o = planned(owner, c.name, c.kind, c.object(s, refs), options.nameOf);
-        if (c.kind === "ConfigMap") refs = { ...refs, configMapName: o.object.metadata.name };
+        // The first ConfigMap is the one the pods mount (a dashboard's comes last).
+        if (c.kind === "ConfigMap" && refs.configMapName === undefined) refs = { ...refs, configMapName: o.object.metadata.name };
         out.push(o);
     }
     return out;

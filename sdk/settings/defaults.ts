@@ -39,6 +39,8 @@ export const DEFAULTS = {
      * agent outage shows (requests keep flowing, pods stay Ready). They serve read-only paths.
      */
     envoyMetrics: true,
+    /** Monitoring objects are opt in: they need the Prometheus Operator's CRDs, or a Grafana sidecar. */
+    monitoring: { podMonitor: false, alerts: false, dashboard: false, dashboardLabels: { grafana_dashboard: "1" } },
     /** A bootstrap of the user's that the verifier rejects is refused unless acknowledged. */
     acknowledgeVerifierFindings: false,
     /** Envoy's admin path for its statistics in Prometheus' text format. */
@@ -136,6 +138,8 @@ export const NAMES = {
     agentCaDir: "/etc/envoy/agent-ca",
     agentTlsVolume: "sigsci-tls",
     appTmpVolume: "app-tmp",
+    /** Envoy's readiness port's name: the probes and a PodMonitor name it. */
+    envoyReadinessPortName: "envoy-ready",
     /** Envoy cluster names. */
     appCluster: "app",
     agentCluster: AGENT_NAME,
@@ -236,6 +240,10 @@ export const INPUT_DEFAULTS: Record<string, unknown> = {
     "FrontService.port": derived("the Envoy listener port (`port`); for an IstioApp, the app's port"),
     "AgentAutoscaling.minReplicas": derived(`${AGENT_SERVICE_DEFAULTS.minReplicas}, or maxReplicas if lower`),
     "AgentAutoscaling.cpuUtilization": derived(`${AGENT_SERVICE_DEFAULTS.cpuUtilization} when no memory target is given`),
+    "EnvoyMonitoring.podMonitor": DEFAULTS.monitoring.podMonitor,
+    "EnvoyMonitoring.alerts": DEFAULTS.monitoring.alerts,
+    "EnvoyMonitoring.dashboard": DEFAULTS.monitoring.dashboard,
+    "EnvoyMonitoring.dashboardLabels": DEFAULTS.monitoring.dashboardLabels,
     "AgentAutoscaling.scaleDownStabilizationSeconds": AGENT_SERVICE_DEFAULTS.scaleDownStabilizationSeconds,
     "AgentAutoscaling.scaleDownPercentPerMinute": AGENT_SERVICE_DEFAULTS.scaleDownPercentPerMinute,
     "AgentServiceSettings.replicas": derived(`${AGENT_SERVICE_DEFAULTS.replicas}, unless autoscaling is given`),

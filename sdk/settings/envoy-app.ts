@@ -13,6 +13,7 @@ import {
 } from "../args";
 import { agentServiceSettings, endpointText } from "./agent-service";
 import * as check from "./checks";
+import { resolveMonitoring } from "./monitoring";
 import { resolvePod } from "./pod";
 import { DEFAULTS, ENVOY_IMAGE, NAMES } from "./defaults";
 import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
@@ -392,6 +393,7 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         replicas: check.int("replicas", args.replicas, DEFAULTS.replicas, 0, 10000),
         maxUnavailable: check.int("maxUnavailable", args.maxUnavailable, DEFAULTS.maxUnavailable, 1, 10000),
         networkPolicy: check.bool("networkPolicy", args.networkPolicy, DEFAULTS.networkPolicy),
+        monitoring: resolveMonitoring(args.monitoring, envoy.metrics),
         serviceAccountName: args.serviceAccountName === undefined ? undefined : check.dns1123Subdomain("serviceAccountName", args.serviceAccountName),
         automountServiceAccountToken: check.bool("automountServiceAccountToken", args.automountServiceAccountToken, DEFAULTS.automountServiceAccountToken),
         labels,

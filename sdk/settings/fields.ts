@@ -32,6 +32,7 @@ export const FIELDS = {
         "service",
         "pod",
         "ipFamily",
+        "monitoring",
     ]),
     AgentServiceArgs: fieldsOf<args.AgentServiceArgs>()([
         "credentials",
@@ -104,6 +105,7 @@ export const FIELDS = {
     FrontService: fieldsOf<args.FrontService>()(["type", "port", "annotations", "loadBalancerSourceRanges", "externalTrafficPolicy"]),
     PodOptions: fieldsOf<args.PodOptions>()(["nodeSelector", "tolerations", "affinity", "priorityClassName", "imagePullSecrets", "annotations", "labels", "enableServiceLinks"]),
     Toleration: fieldsOf<args.Toleration>()(["key", "operator", "value", "effect", "tolerationSeconds"]),
+    EnvoyMonitoring: fieldsOf<args.EnvoyMonitoring>()(["podMonitor", "alerts", "prometheusLabels", "dashboard", "dashboardLabels"]),
     AgentAutoscaling: fieldsOf<args.AgentAutoscaling>()(["minReplicas", "maxReplicas", "cpuUtilization", "memoryUtilization", "scaleDownStabilizationSeconds", "scaleDownPercentPerMinute"]),
     AgentTls: fieldsOf<args.AgentTls>()(["secretName"]),
     AgentCredentials: fieldsOf<args.AgentCredentials>()(["accessKeyId", "secretAccessKey", "existingSecretName"]),

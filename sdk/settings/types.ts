@@ -68,6 +68,15 @@ export interface PodSettings {
     enableServiceLinks: boolean;
 }
 
+/** An app's monitoring objects: which exist, and the labels Prometheus and Grafana select them by. */
+export interface MonitoringSettings {
+    podMonitor: boolean;
+    alerts: boolean;
+    dashboard: boolean;
+    prometheusLabels: Record<string, string>;
+    dashboardLabels: Record<string, string>;
+}
+
 export interface AppSettings {
     name: string;
     /** Undefined: the Kubernetes provider's namespace (no `metadata.namespace` on the objects). */
@@ -75,6 +84,7 @@ export interface AppSettings {
     replicas: number;
     maxUnavailable: number;
     networkPolicy: boolean;
+    monitoring: MonitoringSettings;
     serviceAccountName?: string;
     automountServiceAccountToken: boolean;
     labels: Record<string, string>;

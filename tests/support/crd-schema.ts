@@ -44,6 +44,19 @@ interface Served {
     validate?: ValidateFunction;
 }
 
+/**
+ * A CRD's `pattern` as the API server reads it: Go's RE2, whose leading inline flags (`(?i)` in
+ * the Prometheus Operator's CRDs) JavaScript has no syntax for; they become the RegExp's flags.
+ */
+function re2Pattern(pattern: string, flags: string): RegExp {
+    const inline = /^\^?\(\?([imsU]+)\)/.exec(pattern);
+    if (!inline) return new RegExp(pattern, flags);
+    if (/[^ims]/.test(inline[1])) throw new Error(`pattern ${pattern}: inline flag ${inline[1]} has no JavaScript equivalent`);
+    const rest = pattern.startsWith("^") ? `^${pattern.slice(inline[0].length)}` : pattern.slice(inline[0].length);
+    return new RegExp(rest, flags + inline[1]);
+}
+re2Pattern.code = 'require("./crd-schema").re2Pattern';
+
 let index: Map<string, Served> | undefined;
 
 /** Every served version of every vendored CRD, by `group/version/kind`. */
@@ -146,7 +159,7 @@ let ajv: Ajv | undefined;
 
 function compiler(): Ajv {
     if (ajv) return ajv;
-    ajv = new Ajv({ strict: false, allErrors: true, verbose: true, useDefaults: true, allowUnionTypes: true });
+    ajv = new Ajv({ strict: false, allErrors: true, verbose: true, useDefaults: true, allowUnionTypes: true, code: { regExp: re2Pattern } });
     ajv.addFormat("int32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 });
     ajv.addFormat("int64", { type: "number", validate: (n: number) => Number.isInteger(n) });
     ajv.addFormat("byte", /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);

@@ -260,7 +260,18 @@ export function rawApp(name: string, keys: { accessKeyId: pulumi.Input<string>; 
         name,
         {
             metadata: { name, labels },
-            spec: { podSelector: { matchLabels: selector }, policyTypes: ["Ingress"], ingress: [{ ports: [{ protocol: "TCP", port: 8000 }, { protocol: "TCP", port: 9902 }] }] },
+            spec: {
+                podSelector: { matchLabels: selector },
+                policyTypes: ["Ingress"],
+                ingress: [
+                    {
+                        ports: [
+                            { protocol: "TCP", port: 8000 },
+                            { protocol: "TCP", port: 9902 },
+                        ],
+                    },
+                ],
+            },
         },
         opts,
     );

@@ -1,0 +1,58 @@
+// An EnvoyApp's monitoring objects: the PodMonitor that scrapes its Envoys, the PrometheusRule
+// with its alerts and the ConfigMap with its Grafana dashboard. The series they name come from
+// the app's own bootstrap (sdk/monitoring/series.ts); the pods are found by the app's selector.
+import { envoyConfigValue } from "../envoy/config";
+import { alertRules } from "../monitoring/alerts";
+import { dashboard } from "../monitoring/dashboard";
+import { inspectionStats } from "../monitoring/series";
+import { NAMES } from "../settings/defaults";
+import { AppSettings } from "../settings/types";
+import { envoyModel } from "../traffic/envoy";
+import { ENVOY_ADMIN_PATHS } from "../vocabulary/envoy";
+import { namedMeta } from "./workload";
+
+/** The pod label each scraped series of an app carries, as Prometheus names it: the PodMonitor's target label, and what annotation-based scrape jobs map pod labels to. */
+export const TARGET_POD_LABEL = "app.kubernetes.io/instance";
+const prometheusLabelName = (label: string) => label.replace(/[^a-zA-Z0-9_]/g, "_");
+
+/** Where the README's runbooks are. */
+const RUNBOOK = "Runbook: the sigsci-envoy README, 'Metrics and alerts'.";
+
+function scope(s: AppSettings) {
+    return { app: s.name, namespace: s.namespace, target: { [prometheusLabelName(TARGET_POD_LABEL)]: s.name } };
+}
+
+function statsOf(s: AppSettings) {
+    return inspectionStats(envoyModel(envoyConfigValue(s)));
+}
+
+/** Scrapes each Envoy pod's read-only `/stats/prometheus` on its readiness port, with the app's instance label on every series. */
+export function envoyPodMonitor(s: AppSettings) {
+    return {
+        metadata: { ...namedMeta(s), labels: { ...s.labels, ...s.monitoring.prometheusLabels } },
+        spec: {
+            selector: { matchLabels: s.selectorLabels },
+            podTargetLabels: [TARGET_POD_LABEL],
+            podMetricsEndpoints: [{ port: NAMES.envoyReadinessPortName, path: ENVOY_ADMIN_PATHS.prometheus }],
+        },
+    };
+}
+
+export function envoyAlerts(s: AppSettings) {
+    return {
+        metadata: { ...namedMeta(s), labels: { ...s.labels, ...s.monitoring.prometheusLabels } },
+        spec: { groups: alertRules(statsOf(s), { ...scope(s), runbook: RUNBOOK }) },
+    };
+}
+
+/** The dashboard's ConfigMap: Grafana's sidecar loads every ConfigMap with its label (`grafana_dashboard: "1"` by default). */
+export function envoyDashboardConfigMap(s: AppSettings) {
+    const timeoutMs = Math.round(Number(s.inspection.timeout.replace(/s$/, "")) * 1000);
+    const json = dashboard(statsOf(s), { ...scope(s), timeoutMs });
+    return {
+        metadata: { ...namedMeta(s), name: dashboardName(s.name), labels: { ...s.labels, ...s.monitoring.dashboardLabels } },
+        data: { [`${s.name}.json`]: `${JSON.stringify(json, null, 2)}\n` },
+    };
+}
+
+export const dashboardName = (name: string) => `${name}-dashboard`;
