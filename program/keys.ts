@@ -172,6 +172,14 @@ export const CONFIG_KEYS: Key[] = [
         input: { sidecar: "agent.image", mesh: "agent.image", ...agentPods("agent.image") },
         doc: "The agent's image",
     },
+    {
+        key: "agentNativeSidecar",
+        kind: "boolean",
+        scope: "app",
+        example: "true",
+        input: { sidecar: "agent.nativeSidecar", mesh: "agent.nativeSidecar" },
+        doc: "Run the sidecar agent as a Kubernetes native sidecar (started before the app, stopped after it; needs the SidecarContainers feature)",
+    },
     { key: "agentGrpcPort", kind: "number", scope: "app", example: "9999", input: { sidecar: "agent.grpcPort", mesh: "agent.grpcPort", ...agentPods("agent.grpcPort") }, doc: "The agent's gRPC port" },
     {
         key: "istioRevision",

@@ -152,7 +152,7 @@ function appPlan(v: Record<string, string | undefined>, credentials: Credentials
                 );
         }
     }
-    const agent = { image: read.string("agentImage"), grpcPort: read.number("agentGrpcPort") };
+    const agent = { image: read.string("agentImage"), grpcPort: read.number("agentGrpcPort"), nativeSidecar: read.boolean("agentNativeSidecar") };
     // The inputs that secret keys set (a name and the layout shape the plan: they are not inputs).
     const secretInputs = CONFIG_KEYS.filter((k) => !k.secret && k.input[layout] !== undefined && v[k.key] !== undefined && secretAt(atOf(k.key))).map((k) => k.input[layout]!);
     const app = { image: read.string("appImage")!, port: read.number("appPort"), args: read.list("appArgs") };

@@ -321,9 +321,20 @@ export interface AgentContainer {
     /**
      * Seconds the agent's `preStop` hook sleeps so that drains finish (the guide's sleep): the
      * sidecar must outlive Envoy and the app, an agent Service's pod every Envoy's DNS refresh.
-     * @default 30 for the sidecar (or app.preStopSleepSeconds, if longer), 40 in an agent Service
+     * @default 30 for the sidecar (or app.preStopSleepSeconds, if longer), 0 for a native sidecar, 40 in an agent Service
      */
     preStopSleepSeconds?: pulumi.Input<number>;
+    /**
+     * Run the sidecar agent as a Kubernetes native sidecar (an init container with
+     * `restartPolicy: Always`): the kubelet starts it, and waits for its startup probe, before
+     * Envoy and the app, and stops it only after they have exited, so no preStop sleep has to
+     * approximate the order. Needs the SidecarContainers feature (on by default since Kubernetes
+     * 1.29, GA in 1.33): on a cluster where it is off, the API server drops the field and the pod
+     * never leaves Init, so it is not the default. Not for an agent Service's pods, where the agent
+     * is the main container.
+     * @default false
+     */
+    nativeSidecar?: pulumi.Input<boolean>;
     /**
      * Enable the agent's own startup probe (agent 4.51.0+): `SIGSCI_STARTUP_PROBE_LISTENER` serves
      * `GET /startup`, 200 once the rules are loaded, and the pod is not Ready before (the agent

@@ -264,7 +264,7 @@ const ROWS: Row[] = [
         kind: "unknown key",
         what: "agent.grpcport",
         program: app(guideArgs({ agent: { grpcport: 9998 } as any })),
-        error: 'sigsci-envoy: invalid "agent.grpcport": got a value; expected no such setting: did you mean agent.grpcPort? (agent has image, imagePullPolicy, grpcPort, tmpMountPath, preStopSleepSeconds, startupProbe, startupProbePort, resources, options)',
+        error: 'sigsci-envoy: invalid "agent.grpcport": got a value; expected no such setting: did you mean agent.grpcPort? (agent has image, imagePullPolicy, grpcPort, tmpMountPath, preStopSleepSeconds, nativeSidecar, startupProbe, startupProbePort, resources, options)',
     },
     {
         kind: "unknown key",

@@ -5,7 +5,7 @@
 // types, the vendored CRDs, Envoy's protos for the filters an EnvoyFilter inserts), and the one
 // traffic model follows both to the agents: each planted fault ends in its exact finding.
 import * as assert from "assert";
-import { analyzeTraffic, Finding, GatewayWaf, InputError, IstioApp, verifyTraffic } from "../sdk";
+import { analyzeTraffic, Finding, GatewayWaf, InputError, IstioApp, IstioAppArgs, verifyTraffic } from "../sdk";
 import { GATEWAY_FIXTURE, LAYOUT_SCENARIOS } from "../tools/scenarios";
 import { GUIDE_KEYS, guideArgs } from "../tools/fixtures";
 import { envoyMessageProblems } from "./support/envoy-schema";
@@ -412,6 +412,22 @@ describe("Istio layout (IstioApp)", () => {
                 calls: [{ role: "filter", cluster: "sigsci-agent", agents: [{ via: "loopback 127.0.0.1:9999", workload: APP, container: "sigsci-agent", listen: "127.0.0.1:9999" }] }],
             },
         ]);
+    });
+
+    it("runs the agent as a native sidecar when asked: before the app and after it, still proven inspected", () => {
+        const [spec] = LAYOUT_SCENARIOS["istio-app"] as { component: "IstioApp"; name: string; args: IstioAppArgs }[];
+        const native = objectsOf([{ ...spec, args: { ...spec.args, agent: { nativeSidecar: true } } }]);
+        const pod = find(native, "Deployment", "shop").spec.template.spec;
+        assert.deepStrictEqual(
+            pod.initContainers.map((c: any) => [c.name, c.restartPolicy]),
+            [["sigsci-agent", "Always"]],
+        );
+        assert.deepStrictEqual(
+            pod.containers.map((c: any) => c.name),
+            ["app"],
+        );
+        for (const o of native) validateAnyObject(o);
+        assert.deepStrictEqual(verifyTraffic(native), []);
     });
 
     const FAULTS: [string, (o: any[]) => void, Finding[]][] = [

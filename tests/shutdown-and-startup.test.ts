@@ -8,15 +8,33 @@ import { appDeployment, envoyDrainCommand } from "../sdk/kube/envoy-app";
 import { resolveAppSettings } from "../sdk/settings/envoy-app";
 import { resolveAgentServiceSettings } from "../sdk/settings/agent-service";
 import { agentDeployment } from "../sdk/kube/agent-service";
-import { preStopSeconds } from "../sdk/traffic/kube";
+import { isNativeSidecar, preStopSeconds } from "../sdk/traffic/kube";
+import { verifyTraffic } from "../sdk/traffic";
+import { validateKubernetesObject } from "./support/kube-schema";
+import { envoyAppObjects } from "./support/objects";
 import { guideArgs } from "../tools/fixtures";
 
 function pod(args: EnvoyAppArgs) {
     const s = resolveAppSettings("helloworld", args as any);
     const spec = appDeployment(s, { configMapName: "cm", secretName: "secret" }).spec.template.spec as any;
-    const c = Object.fromEntries(spec.containers.map((x: any) => [x.name, x]));
+    const c = Object.fromEntries([...(spec.initContainers ?? []), ...spec.containers].map((x: any) => [x.name, x]));
     return { s, spec, envoy: c.envoy, app: c.app, agent: c["sigsci-agent"] };
 }
+
+/**
+ * When a container gets SIGTERM after the pod starts terminating: after its preStop hook, and a
+ * native sidecar not before every regular container has exited (the kubelet's order, KEP-753).
+ */
+function sigtermAt(spec: any, container: any): number {
+    const regular = Math.max(0, ...spec.containers.map(preStopSeconds));
+    return isNativeSidecar(spec, container) ? Math.max(preStopSeconds(container), regular) : preStopSeconds(container);
+}
+
+/** The pod of both forms of the sidecar: a regular container, and a native sidecar. */
+const FORMS: [string, (args: EnvoyAppArgs) => EnvoyAppArgs][] = [
+    ["a regular sidecar", (a) => a],
+    ["a native sidecar", (a) => ({ ...a, agent: { ...a.agent, nativeSidecar: true } })],
+];
 
 describe("shutdown order", () => {
     it("sidecar defaults: Envoy drains 15 s, the app stops at 20 s, the agent at 30 s (the guide), the pod is killed at 45 s", () => {
@@ -76,6 +94,62 @@ describe("shutdown order", () => {
             const { spec } = pod(args);
             for (const c of spec.containers) if (c.lifecycle?.preStop?.sleep) assert.ok(c.lifecycle.preStop.sleep.seconds <= spec.terminationGracePeriodSeconds, c.name);
         }
+    });
+});
+
+describe("the sidecar agent in both forms: regular, and native (agent.nativeSidecar)", () => {
+    for (const [form, as] of FORMS) {
+        describe(form, () => {
+            it("orders the shutdown: Envoy drains, the app outlives it, the agent outlives both, all within the grace period", () => {
+                for (const args of [guideArgs(), guideArgs({ envoy: { preStopSleepSeconds: 40 } }), guideArgs({ app: { image: "shop:1", preStopSleepSeconds: 50 } })]) {
+                    const { envoy, app, agent, spec } = pod(as(args));
+                    const [e, a, g] = [sigtermAt(spec, envoy), sigtermAt(spec, app), sigtermAt(spec, agent)];
+                    assert.ok(e < a && a <= g && g < spec.terminationGracePeriodSeconds, `${form}: ${e} < ${a} <= ${g} < ${spec.terminationGracePeriodSeconds}`);
+                    for (const c of [...(spec.initContainers ?? []), ...spec.containers])
+                        if (c.lifecycle?.preStop?.sleep) assert.ok(c.lifecycle.preStop.sleep.seconds <= spec.terminationGracePeriodSeconds, c.name);
+                }
+            });
+
+            it("is proven inspected, schema-valid, and meets Fastly's guide (the policy pack's checks)", () => {
+                for (const args of [guideArgs(), guideArgs({ inspection: { integration: "ext_proc" } })]) {
+                    const objects = envoyAppObjects("helloworld", as(args));
+                    for (const o of objects) validateKubernetesObject(o);
+                    assert.deepStrictEqual(verifyTraffic(objects), []);
+                }
+            });
+        });
+    }
+
+    it("as a native sidecar: an init container that runs for the pod's life, started (its startup probe passed) before Envoy and the app, with no preStop sleep", () => {
+        const { spec, agent, app } = pod(guideArgs({ agent: { nativeSidecar: true } }));
+        assert.deepStrictEqual(
+            spec.initContainers.map((c: any) => [c.name, c.restartPolicy]),
+            [["sigsci-agent", "Always"]],
+        );
+        assert.deepStrictEqual(
+            spec.containers.map((c: any) => c.name),
+            ["envoy", "app"],
+        );
+        // The kubelet starts the next container once this one's startup probe passes: the agent has its rules before Envoy takes a request.
+        assert.deepStrictEqual(agent.startupProbe.httpGet, { path: "/startup", port: "startup" });
+        assert.strictEqual(agent.lifecycle, undefined, "the kubelet stops it after the others: no sleep approximates that");
+        assert.strictEqual(spec.terminationGracePeriodSeconds, preStopSeconds(app) + 15, "the app's sleep sets the grace period");
+    });
+
+    it("finds an agent init container that is not a sidecar: it would run before the pod, never beside it", () => {
+        const objects = envoyAppObjects("helloworld", guideArgs({ agent: { nativeSidecar: true } }));
+        const spec = objects.find((o) => o.kind === "Deployment").spec.template.spec;
+        delete spec.initContainers[0].restartPolicy;
+        assert.deepStrictEqual(
+            verifyTraffic(objects).map((f) => f.code),
+            ["agent-not-listening"],
+        );
+    });
+
+    it("is for a sidecar only: an agent Service's agent is its pod's main container", () => {
+        assert.throws(() => resolveAgentServiceSettings("agents", { credentials: { existingSecretName: "s" }, agent: { nativeSidecar: true } }), {
+            message: "sigsci-envoy: invalid \"agent.nativeSidecar\": got true; expected false: an agent Service's agent is its pod's main container, not a sidecar",
+        });
     });
 });
 

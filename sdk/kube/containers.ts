@@ -114,6 +114,14 @@ export function agentContainer(agent: AgentSettings, secretName: ObjectName, tls
     };
 }
 
+/**
+ * The pod's containers with the sidecar agent: beside the others, or, as a native sidecar, as an
+ * init container that runs for the pod's life (`restartPolicy: Always`), started first.
+ */
+export function withSidecarAgent(containers: k8s.types.input.core.v1.Container[], agent: k8s.types.input.core.v1.Container, native: boolean) {
+    return native ? { initContainers: [{ ...agent, restartPolicy: "Always" }], containers } : { containers: [...containers, agent] };
+}
+
 /** A `preStop` hook that runs `sleep` in the container (the guide's form), or nothing for 0 seconds. */
 export function preStopSleep(seconds: number) {
     return seconds > 0 ? { lifecycle: { preStop: { exec: { command: ["sleep", String(seconds)] } } } } : {};

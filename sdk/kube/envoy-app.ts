@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { envoyConfigFile, envoyConfigPath } from "../envoy/config";
 import { DEFAULTS, NAMES } from "../settings/defaults";
 import { AppSettings, EnvVarSetting } from "../settings/types";
-import { agentContainer, agentTmpVolume, containerResources, nativePreStopSleep, ObjectName, restrictedContainerSecurity } from "./containers";
+import { agentContainer, agentTmpVolume, containerResources, nativePreStopSleep, ObjectName, restrictedContainerSecurity, withSidecarAgent } from "./containers";
 import { ADDRESSES, ENVOY_ADMIN_PATHS } from "../vocabulary/envoy";
 import { autoNamedMeta, disruptionBudget, hardenedDeployment, namedMeta, serviceIpFamilies, spreadOverNodesAndZones, withAnnotations } from "./workload";
 
@@ -89,11 +89,11 @@ export function appContainer(s: Pick<AppSettings, "app">): k8s.types.input.core.
 
 /** The pod: Envoy in front, the app behind it, and the agent beside them unless it runs as a Service. */
 export function appDeployment(s: AppSettings, refs: PodRefs) {
-    const containers = [envoyContainer(s), appContainer(s)];
+    let containers: { initContainers?: k8s.types.input.core.v1.Container[]; containers: k8s.types.input.core.v1.Container[] } = { containers: [envoyContainer(s), appContainer(s)] };
     const volumes: k8s.types.input.core.v1.Volume[] = [{ name: NAMES.envoyConfigVolume, configMap: { name: refs.configMapName } }];
     if (s.app.tmpVolume) volumes.push({ name: NAMES.appTmpVolume, emptyDir: { sizeLimit: DEFAULTS.appTmpSizeLimit } });
     if (s.agent) {
-        containers.push(agentContainer(s.agent, refs.secretName!));
+        containers = withSidecarAgent(containers.containers, agentContainer(s.agent, refs.secretName!), s.agent.nativeSidecar);
         volumes.push(agentTmpVolume);
     }
     if (s.agentService?.tlsCaSecretName) volumes.push({ name: NAMES.agentCaVolume, secret: { secretName: s.agentService.tlsCaSecretName, items: [{ key: "ca.crt", path: "ca.crt" }] } });
@@ -101,7 +101,7 @@ export function appDeployment(s: AppSettings, refs: PodRefs) {
         topologySpreadConstraints: spreadOverNodesAndZones(s.selectorLabels),
         ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
         ...(s.automountServiceAccountToken ? { automountServiceAccountToken: true } : {}),
-        containers,
+        ...containers,
         volumes,
     });
 }

@@ -8,7 +8,7 @@ import { DEFAULTS, NAMES } from "../settings/defaults";
 import { MESH_CLIENT_ADDRESS, MESH_SERVICE_PORT_NAME } from "../settings/mesh";
 import { MeshSettings } from "../settings/types";
 import { ISTIO_MATCH, ISTIO_NETWORKING_API } from "../vocabulary/istio";
-import { agentContainer, agentTmpVolume, ObjectName } from "./containers";
+import { agentContainer, agentTmpVolume, ObjectName, withSidecarAgent } from "./containers";
 import { appContainer } from "./envoy-app";
 import { disruptionBudget, hardenedDeployment, namedMeta, serviceIpFamilies, spreadOverNodesAndZones, withAnnotations } from "./workload";
 
@@ -18,7 +18,7 @@ export function meshDeployment(s: MeshSettings, secretName: ObjectName) {
     return hardenedDeployment(s, s.replicas, s.pod, {
         topologySpreadConstraints: spreadOverNodesAndZones(s.selectorLabels),
         ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
-        containers: [appContainer(s), agentContainer(s.agent, secretName)],
+        ...withSidecarAgent([appContainer(s)], agentContainer(s.agent, secretName), s.agent.nativeSidecar),
         volumes,
     });
 }

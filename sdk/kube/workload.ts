@@ -97,7 +97,7 @@ export function hardenedDeployment(
     s: Identity,
     replicas: number | undefined,
     options: PodSettings,
-    pod: Pick<PodSpec, "containers" | "volumes" | "topologySpreadConstraints" | "serviceAccountName" | "automountServiceAccountToken">,
+    pod: Pick<PodSpec, "initContainers" | "containers" | "volumes" | "topologySpreadConstraints" | "serviceAccountName" | "automountServiceAccountToken">,
 ) {
     return {
         metadata: namedMeta(s),

@@ -39,6 +39,8 @@ export const DEFAULTS = {
      * agent outage shows (requests keep flowing, pods stay Ready). They serve read-only paths.
      */
     envoyMetrics: true,
+    /** The sidecar agent is a regular container: a native sidecar needs the SidecarContainers feature, which a 1.30-1.32 cluster may have off. */
+    agentNativeSidecar: false,
     /** Monitoring objects are opt in: they need the Prometheus Operator's CRDs, or a Grafana sidecar. */
     monitoring: { podMonitor: false, alerts: false, dashboard: false, dashboardLabels: { grafana_dashboard: "1" } },
     /** A bootstrap of the user's that the verifier rejects is refused unless acknowledged. */
@@ -231,7 +233,7 @@ export const INPUT_DEFAULTS: Record<string, unknown> = {
     "AgentContainer.grpcPort": DEFAULTS.agentGrpcPort,
     "AgentContainer.tmpMountPath": DEFAULTS.agentTmpMountPath,
     "AgentContainer.preStopSleepSeconds": derived(
-        `${DEFAULTS.agentPreStopSleepSeconds} for the sidecar (or app.preStopSleepSeconds, if longer), ${AGENT_SERVICE_DEFAULTS.preStopSleepSeconds} in an agent Service`,
+        `${DEFAULTS.agentPreStopSleepSeconds} for the sidecar (or app.preStopSleepSeconds, if longer), 0 for a native sidecar, ${AGENT_SERVICE_DEFAULTS.preStopSleepSeconds} in an agent Service`,
     ),
     "AgentContainer.startupProbe": derived("true for `latest`, untagged or 4.51.0+ images, else false"),
     "AgentContainer.startupProbePort": DEFAULTS.agentStartupProbePort,
@@ -240,6 +242,7 @@ export const INPUT_DEFAULTS: Record<string, unknown> = {
     "FrontService.port": derived("the Envoy listener port (`port`); for an IstioApp, the app's port"),
     "AgentAutoscaling.minReplicas": derived(`${AGENT_SERVICE_DEFAULTS.minReplicas}, or maxReplicas if lower`),
     "AgentAutoscaling.cpuUtilization": derived(`${AGENT_SERVICE_DEFAULTS.cpuUtilization} when no memory target is given`),
+    "AgentContainer.nativeSidecar": DEFAULTS.agentNativeSidecar,
     "EnvoyMonitoring.podMonitor": DEFAULTS.monitoring.podMonitor,
     "EnvoyMonitoring.alerts": DEFAULTS.monitoring.alerts,
     "EnvoyMonitoring.dashboard": DEFAULTS.monitoring.dashboard,

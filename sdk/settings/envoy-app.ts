@@ -364,7 +364,8 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
         ["agent.startupProbePort", agent?.startupProbe?.port, givenAgent.startupProbePort !== undefined],
     ]);
     // Shutdown order: Envoy drains, the app outlives it, the agent outlives both.
-    if (agent && known(agent.preStopSleepSeconds, app.preStopSleepSeconds) && agent.preStopSleepSeconds < app.preStopSleepSeconds) {
+    // (A native sidecar is stopped by the kubelet after the others: it needs no sleep of its own.)
+    if (agent && agent.nativeSidecar !== true && known(agent.preStopSleepSeconds, app.preStopSleepSeconds) && agent.preStopSleepSeconds < app.preStopSleepSeconds) {
         refuse(
             "agent.preStopSleepSeconds",
             agent.preStopSleepSeconds,
@@ -375,9 +376,10 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
     const taken = [NAMES.envoyContainer, ...(agent ? [NAMES.agentContainer] : [])];
     if ((taken as string[]).includes(app.containerName))
         refuse("app.containerName", app.containerName, `a name other than ${taken.map((t) => JSON.stringify(t)).join(" and ")}, which the pod's other containers use`);
-    const grace = agent
-        ? resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, agent.preStopSleepSeconds, "agent.preStopSleepSeconds")
-        : resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, app.preStopSleepSeconds, "app.preStopSleepSeconds");
+    const grace =
+        agent && agent.nativeSidecar !== true
+            ? resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, agent.preStopSleepSeconds, "agent.preStopSleepSeconds")
+            : resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, app.preStopSleepSeconds, "app.preStopSleepSeconds");
     const s = check.plainObject("service", args.service, FIELDS.FrontService) ?? {};
     const userLabels = check.labels("labels", args.labels);
     // The shared agents admit the app by their client label: the app cannot label itself otherwise.

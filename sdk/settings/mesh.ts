@@ -31,7 +31,7 @@ export function resolveMeshSettings(name: string, args: Plain<IstioAppArgs>): Me
     const app = resolveApp(args.app, DEFAULTS.envoyPreStopSleepSeconds);
     const stop = known(app.preStopSleepSeconds) ? Math.max(DEFAULTS.agentPreStopSleepSeconds, app.preStopSleepSeconds) : PENDING;
     const agent = resolveAgent("agent", args.agent, sidecarAgent("IPv4", stop), inspection);
-    if (known(agent.preStopSleepSeconds, app.preStopSleepSeconds) && agent.preStopSleepSeconds < app.preStopSleepSeconds) {
+    if (agent.nativeSidecar !== true && known(agent.preStopSleepSeconds, app.preStopSleepSeconds) && agent.preStopSleepSeconds < app.preStopSleepSeconds) {
         refuse(
             "agent.preStopSleepSeconds",
             agent.preStopSleepSeconds,
@@ -58,7 +58,10 @@ export function resolveMeshSettings(name: string, args: Plain<IstioAppArgs>): Me
         replicas: check.int("replicas", args.replicas, DEFAULTS.replicas, 0, 10000),
         maxUnavailable: check.int("maxUnavailable", args.maxUnavailable, DEFAULTS.maxUnavailable, 1, 10000),
         serviceAccountName: args.serviceAccountName === undefined ? undefined : check.dns1123Subdomain("serviceAccountName", args.serviceAccountName),
-        terminationGracePeriodSeconds: resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, agent.preStopSleepSeconds, "agent.preStopSleepSeconds"),
+        terminationGracePeriodSeconds:
+            agent.nativeSidecar === true
+                ? resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, app.preStopSleepSeconds, "app.preStopSleepSeconds")
+                : resolveGrace("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, agent.preStopSleepSeconds, "agent.preStopSleepSeconds"),
         ...credentials,
         app,
         agent,

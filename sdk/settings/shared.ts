@@ -73,6 +73,8 @@ export interface AgentPlacement {
     /** What the kubelet-probed startup listener binds: every address of the pod's families (the kubelet probes the pod's address). */
     probeHost: string;
     preStopSleepSeconds: number;
+    /** Beside other containers in their pod (it may be a native sidecar), or the pod's main container (an agent Service's). */
+    sidecar: boolean;
 }
 
 /** Every address of the families a pod listens on: `0.0.0.0`, or `::` (both families, as the agent binds it) with IPv6. */
@@ -80,11 +82,11 @@ export const anyAddressOf = (ipFamily: IpFamily): string => (ipFamily === "IPv4"
 
 /** The sidecar answers only its own pod; its startup probe, the kubelet on the pod's address. */
 export function sidecarAgent(ipFamily: IpFamily, preStopSleepSeconds: number): AgentPlacement {
-    return { listenHost: NAMES.loopback, probeHost: anyAddressOf(ipFamily), preStopSleepSeconds };
+    return { listenHost: NAMES.loopback, probeHost: anyAddressOf(ipFamily), preStopSleepSeconds, sidecar: true };
 }
 /** An agent Service's pods answer on every address of the pod: IPv4's, or (with IPv6) both families'. */
 export function serviceAgent(ipFamily: IpFamily): AgentPlacement {
-    return { listenHost: anyAddressOf(ipFamily), probeHost: anyAddressOf(ipFamily), preStopSleepSeconds: AGENT_SERVICE_DEFAULTS.preStopSleepSeconds };
+    return { listenHost: anyAddressOf(ipFamily), probeHost: anyAddressOf(ipFamily), preStopSleepSeconds: AGENT_SERVICE_DEFAULTS.preStopSleepSeconds, sidecar: false };
 }
 
 /** Does the agent image serve the startup probe (4.51.0+)? `latest` and untagged do; a custom tag or a digest cannot be told. */
@@ -110,6 +112,10 @@ export function resolveAgent(at: string, given: Plain<AgentContainer> | undefine
     const startup = check.bool(`${at}.startupProbe`, g?.startupProbe, known(image) ? hasStartupProbe(image) : PENDING);
     if (known(startup) && startup === false && g?.startupProbePort !== undefined)
         refuse(`${at}.startupProbePort`, g.startupProbePort, `nothing unless ${at}.startupProbe is true (no listener serves it otherwise)`);
+    const nativeSidecar = check.bool(`${at}.nativeSidecar`, g?.nativeSidecar, DEFAULTS.agentNativeSidecar);
+    if (nativeSidecar === true && !placement.sidecar) refuse(`${at}.nativeSidecar`, true, "false: an agent Service's agent is its pod's main container, not a sidecar");
+    // A native sidecar is stopped only after every other container has exited: no sleep needs to approximate that.
+    const defaultStop = known(nativeSidecar) ? (nativeSidecar ? 0 : placement.preStopSleepSeconds) : PENDING;
     const options: Record<string, string> = {};
     const givenOptions = check.plainObject(`${at}.options`, g?.options) ?? {};
     for (const [name, value] of Object.entries(givenOptions)) {
@@ -129,7 +135,8 @@ export function resolveAgent(at: string, given: Plain<AgentContainer> | undefine
         clientIpHeader: CLIENT_IP_HEADER,
         grpcPort: check.port(`${at}.grpcPort`, g?.grpcPort, DEFAULTS.agentGrpcPort),
         tmpMountPath,
-        preStopSleepSeconds: check.int(`${at}.preStopSleepSeconds`, g?.preStopSleepSeconds, placement.preStopSleepSeconds, 0, 3600),
+        preStopSleepSeconds: check.int(`${at}.preStopSleepSeconds`, g?.preStopSleepSeconds, defaultStop, 0, 3600),
+        nativeSidecar,
         startupProbe: startup
             ? {
                   port: check.port(`${at}.startupProbePort`, g?.startupProbePort, DEFAULTS.agentStartupProbePort),

@@ -38,6 +38,8 @@ export interface AgentSettings {
     grpcPort: number;
     tmpMountPath: string;
     preStopSleepSeconds: number;
+    /** A Kubernetes native sidecar: started before, and stopped after, the pod's other containers. */
+    nativeSidecar: boolean;
     startupProbe?: { port: number; failureThreshold: number; periodSeconds: number };
     integration: Integration;
     /** Set `SIGSCI_ENVOY_EXPECT_RESPONSE_DATA`: ext_authz with the access log. */

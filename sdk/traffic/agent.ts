@@ -6,7 +6,7 @@
 import { AGENT_CONFIG_FILE, AGENT_DEFAULT_CLIENT_IP_HEADER, AGENT_NAME, AGENT_OPTIONS, AGENT_PRESTOP_SECONDS, AGENT_VARIABLE_PREFIX, agentVariable } from "../vocabulary/agent";
 import { ADDRESSES } from "../vocabulary/envoy";
 import { IPV4_ADDRESS } from "../vocabulary/kubernetes";
-import { allContainers, graceSeconds, isLoopback, preStopSeconds } from "./kube";
+import { allContainers, graceSeconds, isLoopback, isNativeSidecar, preStopSeconds } from "./kube";
 import { ObjectIndex } from "./objects";
 import { commandLine, ContainerEnv, containerEnv, envValue, EnvValue, isKnown, mountedFile, optionValue, programName } from "./process";
 
@@ -37,6 +37,8 @@ export function parseListenAddress(value: string): { host: string; port: number 
  * (the agents on an inspection path) alike, so a defect is one finding.
  */
 export function agentShutdownFindings(container: any, pod: any): { code: "agent-no-prestop" | "agent-grace-short"; message: string }[] {
+    // A native sidecar outlives the pod's other containers by the kubelet's own order: no sleep is needed.
+    if (isNativeSidecar(pod, container)) return [];
     const sleep = preStopSeconds(container);
     if (sleep === 0) {
         return [

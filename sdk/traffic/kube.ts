@@ -84,6 +84,15 @@ export function containerPortNumber(pod: any, port: number | string | undefined,
     return undefined;
 }
 
+/**
+ * A native sidecar (an init container with `restartPolicy: Always`, Kubernetes 1.29+): the
+ * kubelet starts it before the pod's containers and sends it SIGTERM only once every one of them
+ * has exited; its preStop hook runs when termination begins, beside theirs.
+ */
+export function isNativeSidecar(pod: any, container: any): boolean {
+    return container?.restartPolicy === "Always" && (pod?.initContainers ?? []).includes(container) && (pod?.containers ?? []).length > 0;
+}
+
 export function allContainers(pod: any): any[] {
     return [...(pod?.initContainers ?? []).filter((c: any) => c.restartPolicy === "Always"), ...(pod?.containers ?? [])];
 }

@@ -3,7 +3,7 @@
 // covers all.
 import { agentProbeProvesListening, agentShutdownFindings, isAgentContainer } from "../agent";
 import { EnvoyScope, plural, ResolvedCluster, TrafficContext } from "../context";
-import { allContainers, containerPortNumber, graceSeconds, preStopSeconds } from "../kube";
+import { allContainers, containerPortNumber, graceSeconds, isNativeSidecar, preStopSeconds } from "../kube";
 import { Inspection } from "./agents";
 
 /** The pod must not turn Ready before its inspection path can answer. */
@@ -54,8 +54,9 @@ export function checkShutdown(ctx: TrafficContext, scope: EnvoyScope): void {
     }
     for (const c of sidecars) {
         const s = preStopSeconds(c);
-        // An agent with no preStop at all is agent-no-prestop (below): one finding per defect.
-        if (s > 0 && s < appsStop)
+        // An agent with no preStop at all is agent-no-prestop (below): one finding per defect. A
+        // native sidecar gets SIGTERM only after the others have exited.
+        if (s > 0 && s < appsStop && !isNativeSidecar(w.pod, c))
             ctx.add(
                 "shutdown-order",
                 at,

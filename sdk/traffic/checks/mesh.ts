@@ -5,7 +5,7 @@ import { agentListeners, agentShutdownFindings, isAgentContainer, listensOnPodAd
 import { envoyContainers } from "../envoy";
 import { EnvoyScope, TrafficContext } from "../context";
 import { idleMeshFilters, meshEnvoys, meshInspects } from "../istio";
-import { allContainers, preStopSeconds } from "../kube";
+import { allContainers, isNativeSidecar, preStopSeconds } from "../kube";
 import { checkInspectionCalls } from "./agents";
 import { checkReadiness } from "./lifecycle";
 import { followRoutes } from "./routes";
@@ -29,7 +29,7 @@ export function checkMesh(ctx: TrafficContext): void {
         const appStop = Math.max(0, ...containers.filter((c) => !isAgentContainer(c)).map(preStopSeconds));
         for (const agent of containers.filter(isAgentContainer)) {
             const s = preStopSeconds(agent);
-            if (s > 0 && s < appStop)
+            if (s > 0 && s < appStop && !isNativeSidecar(w.pod, agent))
                 ctx.add(
                     "shutdown-order",
                     w.ref,
