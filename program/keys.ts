@@ -180,6 +180,14 @@ export const CONFIG_KEYS: Key[] = [
         input: { sidecar: "agent.nativeSidecar", mesh: "agent.nativeSidecar" },
         doc: "Run the sidecar agent as a Kubernetes native sidecar (started before the app, stopped after it; needs the SidecarContainers feature)",
     },
+    {
+        key: "agentMetrics",
+        kind: "boolean",
+        scope: "app",
+        example: "true",
+        input: { sidecar: "agent.metrics", mesh: "agent.metrics", ...agentPods("agent.metrics") },
+        doc: "Export the agent's own metrics to Prometheus (a statsd-exporter beside each agent); at the top level, also the shared fleet's and the Gateway's agents'",
+    },
     { key: "agentGrpcPort", kind: "number", scope: "app", example: "9999", input: { sidecar: "agent.grpcPort", mesh: "agent.grpcPort", ...agentPods("agent.grpcPort") }, doc: "The agent's gRPC port" },
     {
         key: "istioRevision",
@@ -438,6 +446,22 @@ export const CONFIG_KEYS: Key[] = [
         doc: "The ServiceAccount the agent pods run as (the agent Services: the service layout's, the Gateway's)",
     },
     {
+        key: "agentPodMonitor",
+        kind: "boolean",
+        scope: "stack",
+        example: "true",
+        input: agentPods("monitoring.podMonitor"),
+        doc: "A PodMonitor for the agent Services' agents (needs `agentMetrics`)",
+    },
+    {
+        key: "agentAlerts",
+        kind: "boolean",
+        scope: "stack",
+        example: "true",
+        input: agentPods("monitoring.alerts"),
+        doc: "A PrometheusRule with the agent Services' alerts: decision errors, agents gone (needs `agentMetrics`)",
+    },
+    {
         key: "agentServiceAnnotations",
         kind: "map",
         scope: "stack",
@@ -463,7 +487,7 @@ export function meantKey(key: string): string | undefined {
 
 /** Keys of the agent Service's scale and of its pods: they need an agent Service (one app) or a fleet (several). */
 export const AGENT_SCALING_KEYS = ["agentReplicas", "agentMinReplicas", "agentMaxReplicas", "agentCpuUtilization"];
-export const AGENT_POD_KEYS = CONFIG_KEYS.filter((k) => k.input.fleet !== undefined && /^(pod\.|serviceAccountName$|serviceAnnotations$)/.test(k.input.fleet)).map((k) => k.key);
+export const AGENT_POD_KEYS = CONFIG_KEYS.filter((k) => k.input.fleet !== undefined && /^(pod\.|serviceAccountName$|serviceAnnotations$|monitoring\.)/.test(k.input.fleet)).map((k) => k.key);
 /** Keys of the shared fleet alone. */
 export const MULTI_ONLY = ["agentServiceName", "agentNamespace"];
 /** Keys of the GatewayWaf alone (besides `gateway` and `gatewayRoutes`, which make it). */

@@ -152,7 +152,7 @@ function appPlan(v: Record<string, string | undefined>, credentials: Credentials
                 );
         }
     }
-    const agent = { image: read.string("agentImage"), grpcPort: read.number("agentGrpcPort"), nativeSidecar: read.boolean("agentNativeSidecar") };
+    const agent = { image: read.string("agentImage"), grpcPort: read.number("agentGrpcPort"), nativeSidecar: read.boolean("agentNativeSidecar"), metrics: read.boolean("agentMetrics") };
     // The inputs that secret keys set (a name and the layout shape the plan: they are not inputs).
     const secretInputs = CONFIG_KEYS.filter((k) => !k.secret && k.input[layout] !== undefined && v[k.key] !== undefined && secretAt(atOf(k.key))).map((k) => k.input[layout]!);
     const app = { image: read.string("appImage")!, port: read.number("appPort"), args: read.list("appArgs") };
@@ -245,6 +245,8 @@ function agentServiceSettings(read: Reader, v: Record<string, string | undefined
         pod: podOptions(read, "agent"),
         serviceAccountName: read.string("agentServiceAccountName"),
         serviceAnnotations: read.map("agentServiceAnnotations"),
+        // The agent Services' monitoring takes the top-level prometheusLabels too.
+        monitoring: { podMonitor: read.boolean("agentPodMonitor"), alerts: read.boolean("agentAlerts"), prometheusLabels: read.map("prometheusLabels") },
     });
 }
 
@@ -310,7 +312,7 @@ function multiPlan(values: Values, entries: Record<string, unknown>[], credentia
             "is not set, but the shared agent fleet admits its apps' namespaces by name: give each app of the fleet its namespace",
         );
     const clientNamespaces = allUnnamed ? undefined : [...new Set(sharing.map((a) => a.args.namespace as string))];
-    const agent = { image: read.string("agentImage"), grpcPort: read.number("agentGrpcPort") };
+    const agent = { image: read.string("agentImage"), grpcPort: read.number("agentGrpcPort"), metrics: read.boolean("agentMetrics") };
     const args: AgentServiceArgs = dropUndefined({
         credentials: credentials!,
         namespace,
@@ -351,7 +353,7 @@ function gatewayPlan(values: Values, credentials: Credentials): ComponentPlan<Ga
             );
     }
     const name = read.string("gatewayWafName") ?? keyOf("gatewayWafName")!.default!;
-    const agent = { image: read.string("agentImage"), grpcPort: read.number("agentGrpcPort") };
+    const agent = { image: read.string("agentImage"), grpcPort: read.number("agentGrpcPort"), metrics: read.boolean("agentMetrics") };
     const args: GatewayWafArgs = dropUndefined({
         namespace: read.string("gatewayNamespace") ?? read.string("namespace"),
         gateway: read.string("gateway"),

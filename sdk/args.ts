@@ -336,6 +336,16 @@ export interface AgentContainer {
      */
     nativeSidecar?: pulumi.Input<boolean>;
     /**
+     * Export the agent's own metrics to Prometheus (its decisions by result, its decision and
+     * queue time, errors): the agent has no Prometheus endpoint and sends StatsD, so a
+     * `statsd-exporter` container (prom/statsd-exporter) beside it receives them on the pod's
+     * loopback and serves them on port 9102 (`agent-metrics`), with its mapping in a ConfigMap
+     * (`<name>-statsd-mapping`); the NetworkPolicy admits that port. A plain value: it decides
+     * whether objects exist.
+     * @default false
+     */
+    metrics?: boolean;
+    /**
      * Enable the agent's own startup probe (agent 4.51.0+): `SIGSCI_STARTUP_PROBE_LISTENER` serves
      * `GET /startup`, 200 once the rules are loaded, and the pod is not Ready before (the agent
      * answers Envoy before it has its rules otherwise). On by default where the image is known
@@ -515,6 +525,11 @@ export interface AgentServiceSettings {
      * @default "IPv4", or the app's with agentService.create
      */
     ipFamily?: pulumi.Input<IpFamily>;
+    /**
+     * Monitoring objects of the fleet, from its agents' own metrics (which need `agent.metrics`):
+     * a PodMonitor that scrapes each agent's exporter and the alerts on its decision errors.
+     */
+    monitoring?: AgentMonitoring;
 }
 
 /** Inputs of an {@link AgentService}. */
@@ -654,6 +669,24 @@ export interface EnvoyAppArgs {
      * agent, and a Grafana dashboard. Each is off unless switched on.
      */
     monitoring?: EnvoyMonitoring;
+}
+
+/** Monitoring objects of an agent fleet (AgentService, an app's own agent Service, a GatewayWaf's agents). */
+export interface AgentMonitoring {
+    /**
+     * A `PodMonitor` (monitoring.coreos.com/v1) that scrapes each agent pod's statsd-exporter. A
+     * plain value: it decides whether the object exists.
+     * @default false
+     */
+    podMonitor?: boolean;
+    /**
+     * A `PrometheusRule` with the alerts on the agents' own metrics: decisions they fail to make,
+     * agents gone. A plain value.
+     * @default false
+     */
+    alerts?: boolean;
+    /** Labels on the PodMonitor and the PrometheusRule: the ones your Prometheus selects them by. */
+    prometheusLabels?: { [key: string]: pulumi.Input<string> };
 }
 
 /**

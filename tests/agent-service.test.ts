@@ -142,7 +142,7 @@ describe("AgentService", () => {
         const kinds = ["autoscaling/v2:HorizontalPodAutoscaler", "policy/v1:PodDisruptionBudget", "networking.k8s.io/v1:NetworkPolicy"];
         for (const kind of kinds) assert.strictEqual(run.one(`kubernetes:${kind}`).name, "agents");
         // An alias is a resource option the mock runtime does not record: the plan carries it.
-        for (const c of agentServiceChildren("agents", { secret: true, autoscaler: true }).filter((x) => kinds.some((k) => k.endsWith(`:${x.kind}`)))) {
+        for (const c of agentServiceChildren("agents", { secret: true, autoscaler: true, metrics: false }).filter((x) => kinds.some((k) => k.endsWith(`:${x.kind}`)))) {
             assert.deepStrictEqual(c.aliases, ["agents-agent"], c.kind);
         }
     });

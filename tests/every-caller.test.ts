@@ -264,13 +264,13 @@ const ROWS: Row[] = [
         kind: "unknown key",
         what: "agent.grpcport",
         program: app(guideArgs({ agent: { grpcport: 9998 } as any })),
-        error: 'sigsci-envoy: invalid "agent.grpcport": got a value; expected no such setting: did you mean agent.grpcPort? (agent has image, imagePullPolicy, grpcPort, tmpMountPath, preStopSleepSeconds, nativeSidecar, startupProbe, startupProbePort, resources, options)',
+        error: 'sigsci-envoy: invalid "agent.grpcport": got a value; expected no such setting: did you mean agent.grpcPort? (agent has image, imagePullPolicy, grpcPort, tmpMountPath, preStopSleepSeconds, nativeSidecar, metrics, startupProbe, startupProbePort, resources, options)',
     },
     {
         kind: "unknown key",
         what: "AgentService replica",
         program: () => void new AgentService("agents", { credentials: KEYS, replica: 5 } as any),
-        error: 'sigsci-envoy: invalid "replica": got a value; expected no such setting: did you mean replicas? (the args has credentials, namespace, labels, expectResponseData, integration, agent, replicas, autoscaling, maxUnavailable, tls, clientNamespaces, terminationGracePeriodSeconds, pod, serviceAccountName, serviceAnnotations, ipFamily)',
+        error: 'sigsci-envoy: invalid "replica": got a value; expected no such setting: did you mean replicas? (the args has credentials, namespace, labels, expectResponseData, integration, agent, replicas, autoscaling, maxUnavailable, tls, clientNamespaces, terminationGracePeriodSeconds, pod, serviceAccountName, serviceAnnotations, ipFamily, monitoring)',
     },
     {
         kind: "unknown key",

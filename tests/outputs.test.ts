@@ -200,8 +200,10 @@ describe("whole objects as outputs", () => {
 
 type Form = "plain" | "output" | "secret" | "promise" | "unknown";
 
-/** Inputs that decide which children exist. */
-const STRUCTURAL = /^(credentials|agentService(\.create(\.autoscaling)?)?)$/;
+/** Inputs that decide which children exist (the objects that hold a plain switch among them). */
+const STRUCTURAL = /^(credentials|agentService(\.create(\.autoscaling|\.agent)?)?|agent|monitoring)$/;
+/** The plain inputs (typed `boolean`, not `Input<boolean>`): they stay as they are. */
+const PLAIN = /^(networkPolicy|(agentService\.create\.)?agent\.metrics|monitoring\.(podMonitor|alerts|dashboard))$/;
 
 /**
  * `value` with each part (leaves and whole objects, at any depth) given in a form `pick`
@@ -210,7 +212,7 @@ const STRUCTURAL = /^(credentials|agentService(\.create(\.autoscaling)?)?)$/;
 function mix(value: unknown, pick: (path: string, leaf: boolean, inStructuralOutput: boolean) => Form, path = "", inStructuralOutput = false, secrets: string[] = []): any {
     const leaf = typeof value !== "object" || value === null;
     // The args object itself, and the one plain input, stay as they are.
-    const form = path === "" || path === "networkPolicy" ? "plain" : pick(path, leaf, inStructuralOutput);
+    const form = path === "" || PLAIN.test(path) ? "plain" : pick(path, leaf, inStructuralOutput);
     const before = secrets.length;
     const below = inStructuralOutput || (form !== "plain" && STRUCTURAL.test(path));
     const inner = leaf

@@ -41,6 +41,9 @@ describe("stack configuration keys reach the args", () => {
                 }
                 // The autoscaler's other keys need its maximum; the load-balancer settings a load balancer.
                 if (["agentMinReplicas", "agentCpuUtilization"].includes(key.key)) values.agentMaxReplicas = "10";
+                if (["agentPodMonitor", "agentAlerts"].includes(key.key)) values.agentMetrics = "true";
+                // The agents' monitoring reads their own metrics.
+                if (["agentPodMonitor", "agentAlerts"].includes(key.key)) values.agentMetrics = "true";
                 if (["loadBalancerSourceRanges", "externalTrafficPolicy"].includes(key.key)) values.serviceType = "LoadBalancer";
                 const { args } = read(values);
                 if (key.secret) {
@@ -65,6 +68,7 @@ describe("stack configuration keys reach the args", () => {
                 delete values.secretAccessKey;
             }
             if (["agentMinReplicas", "agentCpuUtilization"].includes(key.key)) values.agentMaxReplicas = "10";
+            if (["agentPodMonitor", "agentAlerts"].includes(key.key)) values.agentMetrics = "true";
             // Agents in another namespace are reached through a ReferenceGrant, which names the policy's.
             if (key.key === "agentNamespace") values.namespace = "shop";
             pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, v])));
@@ -381,6 +385,7 @@ describe("several apps per stack", () => {
         it(`${key.key} -> the fleet's ${key.input.fleet}`, () => {
             const top: Record<string, string> = { [key.key]: key.example };
             if (["agentMinReplicas", "agentCpuUtilization"].includes(key.key)) top.agentMaxReplicas = "10";
+            if (["agentPodMonitor", "agentAlerts"].includes(key.key)) top.agentMetrics = "true";
             if (key.key === "existingSecretName") {
                 const plan = readPlan({ ...top, apps: JSON.stringify([SHOP]) });
                 assert.deepStrictEqual(at(plan.fleet!.args, key.input.fleet!), key.example);

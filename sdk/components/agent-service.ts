@@ -29,7 +29,7 @@ export function ownAgentService(name: string, prepared: Prepared, opts: pulumi.C
 
 /** The names an agent Service gives its objects (of its shape; of every shape while that is not known). */
 export function agentServiceClaims(s: AgentServiceSettings) {
-    return namedObjects(s, agentServiceChildren(s.name, agentServiceShape(s) ?? { secret: true, autoscaler: true }));
+    return namedObjects(s, agentServiceChildren(s.name, agentServiceShape(s) ?? { secret: true, autoscaler: true, metrics: false }));
 }
 
 /** The objects an agent Service names, with their owner as messages name it. */

@@ -17,7 +17,7 @@ export const ISTIO_APP_TYPE = "sigsci-envoy:index:IstioApp";
 
 /** The names an IstioApp's objects take (the stack program checks them too). */
 export function meshClaims(name: string, s: MeshSettings, instance: object): [Owner, NamedObject[]] {
-    return [{ label: `IstioApp "${name}"`, instance }, namedObjects(s, meshChildren(name, { secret: true }))];
+    return [{ label: `IstioApp "${name}"`, instance }, namedObjects(s, meshChildren(name, { secret: true, agentMetrics: false }))];
 }
 
 function prepare(name: string, args: IstioAppArgs, opts: pulumi.ComponentResourceOptions | undefined): Resolved<MeshSettings> {

@@ -1,7 +1,8 @@
 // The Kubernetes objects of an agent Service, built from its settings.
 import { DEFAULTS, NAMES } from "../settings/defaults";
 import { AgentServiceSettings } from "../settings/types";
-import { agentContainer, agentTmpVolume, ObjectName } from "./containers";
+import { agentContainer, agentMetricsParts, agentTmpVolume, ObjectName } from "./containers";
+import { STATSD_EXPORTER } from "../monitoring/agent-metrics";
 import { disruptionBudget, hardenedDeployment, namedMeta, serviceIpFamilies, spreadOverNodesAndZones, withAnnotations } from "./workload";
 
 /**
@@ -18,11 +19,12 @@ export function agentReadinessProbe(s: AgentServiceSettings) {
 /** Agent pods, spread over nodes and zones; no `replicas` when an autoscaler owns the count. */
 export function agentDeployment(s: AgentServiceSettings, secretName: ObjectName) {
     const tls = s.tlsSecretName !== undefined;
+    const metrics = agentMetricsParts(s.agent, s.name);
     return hardenedDeployment(s, s.replicas, s.pod, {
         topologySpreadConstraints: spreadOverNodesAndZones(s.selectorLabels),
         ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
-        containers: [{ ...agentContainer(s.agent, secretName, tls), readinessProbe: agentReadinessProbe(s) }],
-        volumes: [agentTmpVolume, ...(tls ? [{ name: NAMES.agentTlsVolume, secret: { secretName: s.tlsSecretName } }] : [])],
+        containers: [{ ...agentContainer(s.agent, secretName, tls), readinessProbe: agentReadinessProbe(s) }, ...metrics.containers],
+        volumes: [agentTmpVolume, ...(tls ? [{ name: NAMES.agentTlsVolume, secret: { secretName: s.tlsSecretName } }] : []), ...metrics.volumes],
     });
 }
 
@@ -89,6 +91,8 @@ export function agentNetworkPolicy(s: AgentServiceSettings) {
                     ],
                     ports: [{ protocol: "TCP", port: s.agent.grpcPort }],
                 },
+                // The agents' metrics, from their exporter, to whatever scrapes them.
+                ...(s.agent.metrics ? [{ ports: [{ protocol: "TCP", port: STATSD_EXPORTER.metricsPort }] }] : []),
             ],
         },
     };

@@ -1,7 +1,9 @@
 // Container and pod pieces shared by every pod this package builds.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dump } from "js-yaml";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "../settings/defaults";
+import { STATSD_EXPORTER, STATSD_MAPPING } from "../monitoring/agent-metrics";
 import { AGENT_OPTIONS, AGENT_STARTUP_PATH, agentVariable } from "../vocabulary/agent";
 import { AgentSettings, Resources } from "../settings/types";
 
@@ -81,6 +83,8 @@ export function agentEnv(agent: AgentSettings, secretName: ObjectName, tls: bool
     if (agent.startupProbe) set(AGENT_OPTIONS.startupListener, hostPort(agent.probeHost, agent.startupProbe.port));
     // The client's address from the header Envoy writes over anything a client sent, not X-Forwarded-For.
     set(AGENT_OPTIONS.clientIpHeader, agent.clientIpHeader);
+    // Its StatsD metrics to the exporter beside it, on the pod's loopback.
+    if (agent.metrics) set(AGENT_OPTIONS.statsdAddress, hostPort(NAMES.loopback, STATSD_EXPORTER.statsdPort));
     for (const name of Object.keys(agent.options).sort()) set(name, agent.options[name]);
     return env;
 }
@@ -114,12 +118,64 @@ export function agentContainer(agent: AgentSettings, secretName: ObjectName, tls
     };
 }
 
+/** The ConfigMap of the agent's StatsD mapping (a component's own, named after it). */
+export const statsdMappingName = (name: string) => `${name}-statsd-mapping`;
+
+/**
+ * The statsd-exporter beside an agent with metrics: StatsD from the agent on the pod's loopback
+ * only, the Prometheus metrics on the pod's address, the mapping from its ConfigMap.
+ */
+export function statsdExporterContainer(preStopSeconds: number): Container {
+    const e = STATSD_EXPORTER;
+    return {
+        name: e.containerName,
+        image: e.image,
+        imagePullPolicy: "IfNotPresent",
+        args: [
+            `--statsd.listen-udp=${hostPort(NAMES.loopback, e.statsdPort)}`,
+            "--statsd.listen-tcp=",
+            `--web.listen-address=:${e.metricsPort}`,
+            `--statsd.mapping-config=${e.mappingDir}/${e.mappingFile}`,
+        ],
+        ports: [{ name: e.metricsPortName, containerPort: e.metricsPort, protocol: "TCP" }],
+        readinessProbe: { httpGet: { path: e.metricsPath, port: e.metricsPortName }, ...DEFAULTS.readinessProbe },
+        // It outlives the agent, so the agent's last metrics reach it (Kubernetes' sleep: the image has no shell).
+        ...nativePreStopSleep(preStopSeconds),
+        resources: containerResources(DEFAULTS.resources.statsdExporter),
+        securityContext: restrictedContainerSecurity(e.runAsUser),
+        volumeMounts: [{ name: e.volume, mountPath: e.mappingDir, readOnly: true }],
+    };
+}
+
+/**
+ * The exporter's container and volume, for a pod whose agent has metrics (none otherwise). It
+ * sleeps as long as the agent on stopping; beside a native sidecar agent it is a native sidecar
+ * itself (declared before the agent: started first, stopped last) and needs no sleep.
+ */
+export function agentMetricsParts(agent: AgentSettings | undefined, name: string): { containers: Container[]; volumes: k8s.types.input.core.v1.Volume[] } {
+    if (!agent?.metrics) return { containers: [], volumes: [] };
+    return {
+        containers: [statsdExporterContainer(agent.nativeSidecar ? 0 : agent.preStopSleepSeconds)],
+        volumes: [{ name: STATSD_EXPORTER.volume, configMap: { name: statsdMappingName(name) } }],
+    };
+}
+
+/** The mapping's ConfigMap. */
+export function statsdMappingConfigMap(s: { name: string; namespace?: string; labels: Record<string, string> }) {
+    return {
+        metadata: { name: statsdMappingName(s.name), ...(s.namespace !== undefined ? { namespace: s.namespace } : {}), labels: s.labels },
+        data: { [STATSD_EXPORTER.mappingFile]: dump(STATSD_MAPPING, { lineWidth: -1 }) },
+    };
+}
+
 /**
  * The pod's containers with the sidecar agent: beside the others, or, as a native sidecar, as an
  * init container that runs for the pod's life (`restartPolicy: Always`), started first.
  */
-export function withSidecarAgent(containers: k8s.types.input.core.v1.Container[], agent: k8s.types.input.core.v1.Container, native: boolean) {
-    return native ? { initContainers: [{ ...agent, restartPolicy: "Always" }], containers } : { containers: [...containers, agent] };
+export function withSidecarAgent(containers: Container[], agent: Container, native: boolean, beside: Container[] = []) {
+    const sidecar = (c: Container) => ({ ...c, restartPolicy: "Always" });
+    // Native sidecars stop in the reverse order of their declaration: what the agent reports to, first.
+    return native ? { initContainers: [...beside.map(sidecar), sidecar(agent)], containers } : { containers: [...containers, agent, ...beside] };
 }
 
 /** A `preStop` hook that runs `sleep` in the container (the guide's form), or nothing for 0 seconds. */

@@ -3,7 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { envoyConfigFile, envoyConfigPath } from "../envoy/config";
 import { DEFAULTS, NAMES } from "../settings/defaults";
 import { AppSettings, EnvVarSetting } from "../settings/types";
-import { agentContainer, agentTmpVolume, containerResources, nativePreStopSleep, ObjectName, restrictedContainerSecurity, withSidecarAgent } from "./containers";
+import { agentContainer, agentMetricsParts, agentTmpVolume, containerResources, nativePreStopSleep, ObjectName, restrictedContainerSecurity, withSidecarAgent } from "./containers";
+import { STATSD_EXPORTER } from "../monitoring/agent-metrics";
 import { ADDRESSES, ENVOY_ADMIN_PATHS } from "../vocabulary/envoy";
 import { autoNamedMeta, disruptionBudget, hardenedDeployment, namedMeta, serviceIpFamilies, spreadOverNodesAndZones, withAnnotations } from "./workload";
 
@@ -93,8 +94,9 @@ export function appDeployment(s: AppSettings, refs: PodRefs) {
     const volumes: k8s.types.input.core.v1.Volume[] = [{ name: NAMES.envoyConfigVolume, configMap: { name: refs.configMapName } }];
     if (s.app.tmpVolume) volumes.push({ name: NAMES.appTmpVolume, emptyDir: { sizeLimit: DEFAULTS.appTmpSizeLimit } });
     if (s.agent) {
-        containers = withSidecarAgent(containers.containers, agentContainer(s.agent, refs.secretName!), s.agent.nativeSidecar);
-        volumes.push(agentTmpVolume);
+        const metrics = agentMetricsParts(s.agent, s.name);
+        containers = withSidecarAgent(containers.containers, agentContainer(s.agent, refs.secretName!), s.agent.nativeSidecar, metrics.containers);
+        volumes.push(agentTmpVolume, ...metrics.volumes);
     }
     if (s.agentService?.tlsCaSecretName) volumes.push({ name: NAMES.agentCaVolume, secret: { secretName: s.agentService.tlsCaSecretName, items: [{ key: "ca.crt", path: "ca.crt" }] } });
     return hardenedDeployment(s, s.replicas, withScrapeAnnotations(s), {
@@ -126,7 +128,12 @@ export function appDisruptionBudget(s: AppSettings) {
  * admin paths and never routes to the app.
  */
 export function appNetworkPolicy(s: AppSettings) {
-    const ports = [{ protocol: "TCP", port: s.frontPort }, ...(s.envoy.metrics ? [{ protocol: "TCP", port: s.envoy.readinessPort }] : [])];
+    const ports = [
+        { protocol: "TCP", port: s.frontPort },
+        ...(s.envoy.metrics ? [{ protocol: "TCP", port: s.envoy.readinessPort }] : []),
+        // The agent's metrics, from its exporter (never the agent or the app).
+        ...(s.agent?.metrics ? [{ protocol: "TCP", port: STATSD_EXPORTER.metricsPort }] : []),
+    ];
     return {
         metadata: namedMeta(s),
         spec: {

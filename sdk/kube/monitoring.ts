@@ -2,11 +2,12 @@
 // with its alerts and the ConfigMap with its Grafana dashboard. The series they name come from
 // the app's own bootstrap (sdk/monitoring/series.ts); the pods are found by the app's selector.
 import { envoyConfigValue } from "../envoy/config";
-import { alertRules } from "../monitoring/alerts";
+import { STATSD_EXPORTER } from "../monitoring/agent-metrics";
+import { agentAlertRules, alertRules } from "../monitoring/alerts";
 import { dashboard } from "../monitoring/dashboard";
 import { inspectionStats } from "../monitoring/series";
 import { NAMES } from "../settings/defaults";
-import { AppSettings } from "../settings/types";
+import { AgentServiceSettings, AppSettings } from "../settings/types";
 import { envoyModel } from "../traffic/envoy";
 import { ENVOY_ADMIN_PATHS } from "../vocabulary/envoy";
 import { namedMeta } from "./workload";
@@ -18,7 +19,7 @@ const prometheusLabelName = (label: string) => label.replace(/[^a-zA-Z0-9_]/g, "
 /** Where the README's runbooks are. */
 const RUNBOOK = "Runbook: the sigsci-envoy README, 'Metrics and alerts'.";
 
-function scope(s: AppSettings) {
+function scope(s: Pick<AppSettings, "name" | "namespace">) {
     return { app: s.name, namespace: s.namespace, target: { [prometheusLabelName(TARGET_POD_LABEL)]: s.name } };
 }
 
@@ -33,7 +34,10 @@ export function envoyPodMonitor(s: AppSettings) {
         spec: {
             selector: { matchLabels: s.selectorLabels },
             podTargetLabels: [TARGET_POD_LABEL],
-            podMetricsEndpoints: [{ port: NAMES.envoyReadinessPortName, path: ENVOY_ADMIN_PATHS.prometheus }],
+            podMetricsEndpoints: [
+                { port: NAMES.envoyReadinessPortName, path: ENVOY_ADMIN_PATHS.prometheus },
+                ...(s.agent?.metrics ? [{ port: STATSD_EXPORTER.metricsPortName, path: STATSD_EXPORTER.metricsPath }] : []),
+            ],
         },
     };
 }
@@ -41,14 +45,18 @@ export function envoyPodMonitor(s: AppSettings) {
 export function envoyAlerts(s: AppSettings) {
     return {
         metadata: { ...namedMeta(s), labels: { ...s.labels, ...s.monitoring.prometheusLabels } },
-        spec: { groups: alertRules(statsOf(s), { ...scope(s), runbook: RUNBOOK }) },
+        spec: {
+            groups: alertRules(statsOf(s), { ...scope(s), runbook: RUNBOOK }).map((g) =>
+                s.agent?.metrics ? { ...g, rules: [...g.rules, ...agentAlertRules({ ...scope(s), runbook: RUNBOOK, what: `${s.namespace ? `${s.namespace}/` : ""}${s.name}` })] } : g,
+            ),
+        },
     };
 }
 
 /** The dashboard's ConfigMap: Grafana's sidecar loads every ConfigMap with its label (`grafana_dashboard: "1"` by default). */
 export function envoyDashboardConfigMap(s: AppSettings) {
     const timeoutMs = Math.round(Number(s.inspection.timeout.replace(/s$/, "")) * 1000);
-    const json = dashboard(statsOf(s), { ...scope(s), timeoutMs });
+    const json = dashboard(statsOf(s), { ...scope(s), timeoutMs, agentMetrics: s.agent?.metrics === true });
     return {
         metadata: { ...namedMeta(s), name: dashboardName(s.name), labels: { ...s.labels, ...s.monitoring.dashboardLabels } },
         data: { [`${s.name}.json`]: `${JSON.stringify(json, null, 2)}\n` },
@@ -56,3 +64,23 @@ export function envoyDashboardConfigMap(s: AppSettings) {
 }
 
 export const dashboardName = (name: string) => `${name}-dashboard`;
+
+/** Scrapes each agent pod's statsd-exporter, with the fleet's instance label on every series. */
+export function agentPodMonitor(s: AgentServiceSettings) {
+    return {
+        metadata: { ...namedMeta(s), labels: { ...s.labels, ...s.monitoring.prometheusLabels } },
+        spec: {
+            selector: { matchLabels: s.selectorLabels },
+            podTargetLabels: [TARGET_POD_LABEL],
+            podMetricsEndpoints: [{ port: STATSD_EXPORTER.metricsPortName, path: STATSD_EXPORTER.metricsPath }],
+        },
+    };
+}
+
+export function agentAlerts(s: AgentServiceSettings) {
+    const what = `agent fleet ${s.namespace ? `${s.namespace}/` : ""}${s.name}`;
+    return {
+        metadata: { ...namedMeta(s), labels: { ...s.labels, ...s.monitoring.prometheusLabels } },
+        spec: { groups: [{ name: `sigsci-envoy.${s.name}`, rules: agentAlertRules({ ...scope({ name: s.name, namespace: s.namespace }), runbook: RUNBOOK, what }) }] },
+    };
+}

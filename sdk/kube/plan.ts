@@ -10,13 +10,13 @@ import { holdsPending, isPending } from "../settings/pending";
 import { AgentServiceSettings, AppSettings, GatewaySettings, MeshSettings } from "../settings/types";
 import { agentAutoscaler, agentDeployment, agentDisruptionBudget, agentNetworkPolicy, agentServiceObject } from "./agent-service";
 import { appDeployment, appDisruptionBudget, appNetworkPolicy, envoyConfigMap, frontService } from "./envoy-app";
-import { ObjectName } from "./containers";
+import { ObjectName, statsdMappingConfigMap, statsdMappingName } from "./containers";
 import { agentsReferenceGrant, extensionPolicy, gatewayPolicyName, proxiesNetworkPolicy, requestBufferPolicy } from "./gateway";
 import { meshDeployment, meshDisruptionBudget, meshEnvoyFilter, meshService } from "./mesh";
 import { ENVOY_GATEWAY_API, GATEWAY_API } from "../vocabulary/gateway";
 import { ISTIO_NETWORKING_API } from "../vocabulary/istio";
 import { PROMETHEUS_OPERATOR_API } from "../vocabulary/prometheus";
-import { dashboardName, envoyAlerts, envoyDashboardConfigMap, envoyPodMonitor } from "./monitoring";
+import { agentAlerts, agentPodMonitor, dashboardName, envoyAlerts, envoyDashboardConfigMap, envoyPodMonitor } from "./monitoring";
 import { credentialsSecretObject } from "./workload";
 import { analyzeTraffic, Finding, FindingCode } from "../traffic";
 import { ACKNOWLEDGED_FINDINGS_ANNOTATION } from "../vocabulary/package";
@@ -67,17 +67,25 @@ export interface AppShape {
     networkPolicy: boolean;
     /** The monitoring objects (EnvoyMonitoring). */
     monitoring: { podMonitor: boolean; alerts: boolean; dashboard: boolean };
+    /** The sidecar agent's StatsD mapping (agent.metrics). */
+    agentMetrics: boolean;
 }
 
 export interface AgentServiceShape {
     secret: boolean;
     autoscaler: boolean;
+    /** The agents' StatsD mapping (agent.metrics). */
+    metrics: boolean;
+    /** Its monitoring objects (AgentMonitoring). */
+    podMonitor?: boolean;
+    alerts?: boolean;
 }
 
 /** The shape of an agent Service, or undefined while what decides it waits on an output. */
 export function agentServiceShape(s: AgentServiceSettings): AgentServiceShape | undefined {
-    if (isPending(s) || isPending(s.createSecret) || isPending(s.autoscaling)) return undefined;
-    return { secret: s.createSecret, autoscaler: s.autoscaling !== undefined };
+    if (isPending(s) || isPending(s.createSecret) || isPending(s.autoscaling) || isPending(s.agent) || isPending(s.agent.metrics)) return undefined;
+    if (isPending(s.monitoring) || isPending(s.monitoring.podMonitor) || isPending(s.monitoring.alerts)) return undefined;
+    return { secret: s.createSecret, autoscaler: s.autoscaling !== undefined, metrics: s.agent.metrics, podMonitor: s.monitoring.podMonitor, alerts: s.monitoring.alerts };
 }
 
 /** The shape of an app, or undefined while what decides it waits on an output. */
@@ -85,8 +93,11 @@ export function appShape(s: AppSettings): AppShape | undefined {
     if (isPending(s) || isPending(s.networkPolicy) || isPending(s.monitoring)) return undefined;
     const { podMonitor, alerts, dashboard } = s.monitoring;
     if ([podMonitor, alerts, dashboard].some(isPending)) return undefined;
-    const common = { networkPolicy: s.networkPolicy, monitoring: { podMonitor, alerts, dashboard } };
-    if (s.agentService === undefined) return isPending(s.createSecret) ? undefined : { secret: s.createSecret, own: undefined, ...common };
+    const common = { networkPolicy: s.networkPolicy, monitoring: { podMonitor, alerts, dashboard }, agentMetrics: false };
+    if (s.agentService === undefined) {
+        if (isPending(s.createSecret) || isPending(s.agent) || isPending(s.agent?.metrics)) return undefined;
+        return { secret: s.createSecret, own: undefined, ...common, agentMetrics: s.agent!.metrics };
+    }
     const create = s.agentService.create;
     if (isPending(create)) return undefined;
     const own = create === undefined ? undefined : agentServiceShape(create);
@@ -116,6 +127,7 @@ export function appChildren(name: string, shape: AppShape, annotate = true): Chi
         ...(shape.monitoring.podMonitor ? [{ kind: "PodMonitor" as const, name, named: true, needs: [], object: envoyPodMonitor }] : []),
         ...(shape.monitoring.alerts ? [{ kind: "PrometheusRule" as const, name, named: true, needs: [], object: envoyAlerts }] : []),
         ...(shape.monitoring.dashboard ? [{ kind: "ConfigMap" as const, name: dashboardName(name), named: true, needs: [], object: envoyDashboardConfigMap }] : []),
+        ...(shape.agentMetrics ? [{ kind: "ConfigMap" as const, name: statsdMappingName(name), named: true, needs: [], object: statsdMappingConfigMap }] : []),
     ];
 }
 
@@ -129,6 +141,9 @@ export function agentServiceChildren(name: string, shape: AgentServiceShape): Ch
         ...(shape.autoscaler ? [{ kind: "HorizontalPodAutoscaler" as const, name, aliases, named: true, needs: [], object: agentAutoscaler }] : []),
         { kind: "PodDisruptionBudget", name, aliases, named: true, needs: [], object: agentDisruptionBudget },
         { kind: "NetworkPolicy", name, aliases, named: true, needs: [], object: agentNetworkPolicy },
+        ...(shape.metrics ? [{ kind: "ConfigMap" as const, name: statsdMappingName(name), named: true, needs: [], object: statsdMappingConfigMap }] : []),
+        ...(shape.podMonitor ? [{ kind: "PodMonitor" as const, name, named: true, needs: [], object: agentPodMonitor }] : []),
+        ...(shape.alerts ? [{ kind: "PrometheusRule" as const, name, named: true, needs: [], object: agentAlerts }] : []),
     ];
 }
 
@@ -139,7 +154,13 @@ export function namedObjects<S extends { namespace?: string }>(s: S, children: C
 
 /** Every child an app could have: the names it claims whatever its shape. */
 // (Not its monitoring objects: they take the app's own name, which its Deployment claims already.)
-export const EVERY_APP_CHILD: AppShape = { secret: true, own: { secret: true, autoscaler: true }, networkPolicy: true, monitoring: { podMonitor: false, alerts: false, dashboard: false } };
+export const EVERY_APP_CHILD: AppShape = {
+    secret: true,
+    own: { secret: true, autoscaler: true, metrics: false },
+    networkPolicy: true,
+    monitoring: { podMonitor: false, alerts: false, dashboard: false },
+    agentMetrics: false,
+};
 
 /** The apiVersion of each kind the components create. */
 export const API_VERSIONS: Record<Kind | "Secret", string> = {
@@ -250,11 +271,12 @@ export function gatewayObjects(s: GatewaySettings, options: PlanOptions): Planne
 /** Which children an IstioApp has: its credentials Secret, unless it uses one of the user's. */
 export interface MeshShape {
     secret: boolean;
+    agentMetrics: boolean;
 }
 
 export function meshShape(s: MeshSettings): MeshShape | undefined {
-    if (isPending(s) || isPending(s.createSecret)) return undefined;
-    return { secret: s.createSecret };
+    if (isPending(s) || isPending(s.createSecret) || isPending(s.agent) || isPending(s.agent.metrics)) return undefined;
+    return { secret: s.createSecret, agentMetrics: s.agent.metrics };
 }
 
 /** An IstioApp's children after its credentials Secret. */
@@ -264,6 +286,7 @@ export function meshChildren(name: string, shape: MeshShape): Child<MeshSettings
         { kind: "Service", name, named: true, needs: [], object: meshService },
         { kind: "PodDisruptionBudget", name, named: true, needs: [], object: meshDisruptionBudget },
         { kind: "EnvoyFilter", name, named: true, needs: [], object: meshEnvoyFilter },
+        ...(shape.agentMetrics ? [{ kind: "ConfigMap" as const, name: statsdMappingName(name), named: true, needs: [], object: statsdMappingConfigMap }] : []),
     ];
 }
 

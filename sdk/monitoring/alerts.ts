@@ -1,6 +1,7 @@
 // The alerts of an app (a PrometheusRule's groups): each means requests are, or may soon be,
 // passing without an agent. With fail-open (the default) nothing else shows it: requests keep
 // flowing and the pods stay Ready. Every expression names only series of the app's own config.
+import { AGENT_SERIES } from "./agent-metrics";
 import { accessLogSeries, clusterSeries, filterSeries, InspectionStats, selector, Series } from "./series";
 
 /** What the alerts of one app are about. */
@@ -91,4 +92,37 @@ export function alertRules(stats: InspectionStats, scope: AlertScope): { name: s
         },
     });
     return [{ name: `sigsci-envoy.${scope.app}`, rules }];
+}
+
+/**
+ * The alerts on the agents' own metrics (from their statsd-exporter): decisions the agent could
+ * not make, and agents gone from Prometheus. For an app's sidecar agents or an agent fleet.
+ */
+export function agentAlertRules(scope: AlertScope & { what: string }): AlertRule[] {
+    const where = { ...scope.target, ...(scope.namespace !== undefined ? { namespace: scope.namespace } : {}) };
+    const errors = selector({ name: AGENT_SERIES.requests, labels: { result: "error" } }, where);
+    return [
+        {
+            alert: "SigsciAgentDecisionErrors",
+            expr: `sum(increase(${errors}[5m])) > 0`,
+            for: "5m",
+            labels: { severity: "warning" },
+            annotations: {
+                summary: `${scope.what}: the agent fails to decide requests`,
+                description: `The sigsci-agent of ${scope.what} counted decision errors for 5 minutes ({{ $value | humanize }} in the last 5 minutes).`,
+                runbook: `Read the agent's log (kubectl logs -c sigsci-agent) and the site's Agents page in the Next-Gen WAF console. ${scope.runbook}`,
+            },
+        },
+        {
+            alert: "SigsciAgentMetricsAbsent",
+            expr: `absent(${selector({ name: AGENT_SERIES.requests, labels: { result: "total" } }, where)})`,
+            for: "10m",
+            labels: { severity: "warning" },
+            annotations: {
+                summary: `${scope.what}: no agent metrics`,
+                description: `No sigsci-agent of ${scope.what} has reported metrics for 10 minutes: the agents are down, or their exporter is not scraped.`,
+                runbook: `Check the agent pods and the statsd-exporter container beside each agent. ${scope.runbook}`,
+            },
+        },
+    ];
 }

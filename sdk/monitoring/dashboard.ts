@@ -3,6 +3,7 @@
 // healthy agents each Envoy sees. Plain JSON of Grafana's dashboard model, with a Prometheus
 // data source variable; every query names only series of the app's own config.
 import { createHash } from "crypto";
+import { AGENT_SERIES } from "./agent-metrics";
 import { clusterSeries, filterSeries, InspectionStats, selector, Series } from "./series";
 
 export interface DashboardScope {
@@ -12,6 +13,8 @@ export interface DashboardScope {
     target: Record<string, string>;
     /** The inspection timeout in milliseconds, drawn as the latency panel's threshold. */
     timeoutMs: number;
+    /** The sidecar agents export their own metrics (agent.metrics). */
+    agentMetrics: boolean;
 }
 
 const rate = (series: Series[], where: Record<string, string>) => series.map((s) => `sum(rate(${selector(s, where)}[$__rate_interval]))`).join(" + ");
@@ -83,6 +86,20 @@ export function dashboard(stats: InspectionStats, scope: DashboardScope): Record
                 panel(`Healthy agents per Envoy pod (${c})`, "short", [{ expr: `min by (pod) (${selector(clusterSeries(c, "membership_healthy"), where)})`, legend: "{{pod}}" }]),
             ];
         }),
+        // The agent's own view, from its exporter: how long it takes to decide, and what it could not.
+        ...(scope.agentMetrics
+            ? [
+                  panel(
+                      `Agent decision time against the ${scope.timeoutMs} ms timeout`,
+                      "ms",
+                      ["50pct", "95pct", "99pct"].map((p) => ({ expr: `max(${selector({ name: AGENT_SERIES.decisionTime, labels: { percentile: p } }, where)})`, legend: p })),
+                      { thresholdMs: scope.timeoutMs },
+                  ),
+                  panel("Agent decisions by result", "reqps", [
+                      { expr: `sum by (result) (rate(${selector({ name: AGENT_SERIES.requests, labels: {} }, where)}[$__rate_interval]))`, legend: "{{result}}" },
+                  ]),
+              ]
+            : []),
     ];
     // A stable uid per app (at most 40 characters): the sidecar replaces the dashboard, never duplicates it.
     const uid = `sigsci-envoy-${createHash("sha256").update(app).digest("hex").slice(0, 16)}`;

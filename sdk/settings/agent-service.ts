@@ -1,6 +1,7 @@
 // Resolves the inputs of an agent Service (standalone, or created by an EnvoyApp for itself).
 import { AgentServiceArgs, AgentServiceLink, AgentServiceSettings as AgentServiceSettingsArgs } from "../args";
 import * as check from "./checks";
+import { resolveAgentMonitoring } from "./monitoring";
 import { resolvePod } from "./pod";
 import { HPA_STABILIZATION_MAX_SECONDS } from "../vocabulary/kubernetes";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "./defaults";
@@ -126,6 +127,7 @@ export function agentServiceSettings(
         pod,
         ...(serviceAccountName !== undefined ? { serviceAccountName } : {}),
         serviceAnnotations,
+        monitoring: resolveAgentMonitoring(at, g?.monitoring, isPending(parts.agent) ? (PENDING as never) : parts.agent.metrics),
     };
 }
 

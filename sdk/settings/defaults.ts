@@ -41,6 +41,8 @@ export const DEFAULTS = {
     envoyMetrics: true,
     /** The sidecar agent is a regular container: a native sidecar needs the SidecarContainers feature, which a 1.30-1.32 cluster may have off. */
     agentNativeSidecar: false,
+    /** The agent's own metrics need one more container per agent pod: opt in. */
+    agentMetrics: false,
     /** Monitoring objects are opt in: they need the Prometheus Operator's CRDs, or a Grafana sidecar. */
     monitoring: { podMonitor: false, alerts: false, dashboard: false, dashboardLabels: { grafana_dashboard: "1" } },
     /** A bootstrap of the user's that the verifier rejects is refused unless acknowledged. */
@@ -110,6 +112,8 @@ export const DEFAULTS = {
         envoy: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
         /** Fastly's sizing guidance: about one core and at least 500 MB per agent. */
         agent: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+        /** The agent's StatsD exporter: a few dozen series. */
+        statsdExporter: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
     },
 } as const;
 
@@ -243,6 +247,9 @@ export const INPUT_DEFAULTS: Record<string, unknown> = {
     "AgentAutoscaling.minReplicas": derived(`${AGENT_SERVICE_DEFAULTS.minReplicas}, or maxReplicas if lower`),
     "AgentAutoscaling.cpuUtilization": derived(`${AGENT_SERVICE_DEFAULTS.cpuUtilization} when no memory target is given`),
     "AgentContainer.nativeSidecar": DEFAULTS.agentNativeSidecar,
+    "AgentContainer.metrics": DEFAULTS.agentMetrics,
+    "AgentMonitoring.podMonitor": DEFAULTS.monitoring.podMonitor,
+    "AgentMonitoring.alerts": DEFAULTS.monitoring.alerts,
     "EnvoyMonitoring.podMonitor": DEFAULTS.monitoring.podMonitor,
     "EnvoyMonitoring.alerts": DEFAULTS.monitoring.alerts,
     "EnvoyMonitoring.dashboard": DEFAULTS.monitoring.dashboard,

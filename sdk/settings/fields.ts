@@ -51,6 +51,7 @@ export const FIELDS = {
         "serviceAccountName",
         "serviceAnnotations",
         "ipFamily",
+        "monitoring",
     ]),
     AgentServiceSettings: fieldsOf<args.AgentServiceSettings>()([
         "agent",
@@ -64,6 +65,7 @@ export const FIELDS = {
         "serviceAccountName",
         "serviceAnnotations",
         "ipFamily",
+        "monitoring",
     ]),
     AgentServiceLink: fieldsOf<args.AgentServiceLink>()(["create", "endpoint", "clientLabels", "expectResponseData", "integration", "clientNamespaces", "tlsCaSecretName"]),
     AppContainer: fieldsOf<args.AppContainer>()([
@@ -106,6 +108,7 @@ export const FIELDS = {
         "tmpMountPath",
         "preStopSleepSeconds",
         "nativeSidecar",
+        "metrics",
         "startupProbe",
         "startupProbePort",
         "resources",
@@ -116,6 +119,7 @@ export const FIELDS = {
     FrontService: fieldsOf<args.FrontService>()(["type", "port", "annotations", "loadBalancerSourceRanges", "externalTrafficPolicy"]),
     PodOptions: fieldsOf<args.PodOptions>()(["nodeSelector", "tolerations", "affinity", "priorityClassName", "imagePullSecrets", "annotations", "labels", "enableServiceLinks"]),
     Toleration: fieldsOf<args.Toleration>()(["key", "operator", "value", "effect", "tolerationSeconds"]),
+    AgentMonitoring: fieldsOf<args.AgentMonitoring>()(["podMonitor", "alerts", "prometheusLabels"]),
     EnvoyMonitoring: fieldsOf<args.EnvoyMonitoring>()(["podMonitor", "alerts", "prometheusLabels", "dashboard", "dashboardLabels"]),
     AgentAutoscaling: fieldsOf<args.AgentAutoscaling>()(["minReplicas", "maxReplicas", "cpuUtilization", "memoryUtilization", "scaleDownStabilizationSeconds", "scaleDownPercentPerMinute"]),
     AgentTls: fieldsOf<args.AgentTls>()(["secretName"]),

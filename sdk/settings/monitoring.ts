@@ -1,13 +1,13 @@
 // Resolves an EnvoyApp's monitoring objects: which exist (plain switches, like networkPolicy),
 // and the labels Prometheus and Grafana select them by. They all read Envoy's metrics.
-import { EnvoyMonitoring } from "../args";
+import { AgentMonitoring, EnvoyMonitoring } from "../args";
 import * as check from "./checks";
 import { DEFAULTS } from "./defaults";
 import { refuse } from "./errors";
 import { FIELDS } from "./fields";
 import { isPending, known } from "./pending";
 import { Plain } from "./shared";
-import { MonitoringSettings } from "./types";
+import { AgentMonitoringSettings, MonitoringSettings } from "./types";
 
 export function resolveMonitoring(given: Plain<EnvoyMonitoring> | undefined, metrics: boolean): MonitoringSettings {
     const m = check.plainObject("monitoring", given, FIELDS.EnvoyMonitoring) ?? {};
@@ -23,6 +23,23 @@ export function resolveMonitoring(given: Plain<EnvoyMonitoring> | undefined, met
     if (known(metrics) && !metrics) {
         for (const key of ["podMonitor", "alerts", "dashboard"] as const) {
             if (out[key] === true) refuse(`monitoring.${key}`, true, "false while envoy.metrics is false (it reads Envoy's metrics; turn them on)");
+        }
+    }
+    return out;
+}
+
+/** An agent fleet's monitoring objects: they read the agents' own metrics (`agent.metrics`). */
+export function resolveAgentMonitoring(at: string, given: Plain<AgentMonitoring> | undefined, agentMetrics: boolean): AgentMonitoringSettings {
+    const m = check.plainObject(`${at}monitoring`, given, FIELDS.AgentMonitoring) ?? {};
+    if (isPending(m)) return m as never;
+    const out: AgentMonitoringSettings = {
+        podMonitor: check.bool(`${at}monitoring.podMonitor`, m.podMonitor, DEFAULTS.monitoring.podMonitor),
+        alerts: check.bool(`${at}monitoring.alerts`, m.alerts, DEFAULTS.monitoring.alerts),
+        prometheusLabels: check.labels(`${at}monitoring.prometheusLabels`, m.prometheusLabels),
+    };
+    if (known(agentMetrics) && !agentMetrics) {
+        for (const key of ["podMonitor", "alerts"] as const) {
+            if (out[key] === true) refuse(`${at}monitoring.${key}`, true, `false while ${at}agent.metrics is false (it reads the agents' own metrics; turn them on)`);
         }
     }
     return out;

@@ -31,6 +31,7 @@ const MANAGED_AGENT_OPTIONS: Readonly<Record<string, string>> = {
     [AGENT_OPTIONS.clientIpHeader]: "envoy.xffTrustedHops",
     [AGENT_OPTIONS.grpcCert]: "tls",
     [AGENT_OPTIONS.grpcKey]: "tls",
+    [AGENT_OPTIONS.statsdAddress]: "agent.metrics",
 };
 
 export function resolveResources(input: string, given: Plain<ContainerResources> | undefined, defaults: Resources): Resources {
@@ -137,6 +138,7 @@ export function resolveAgent(at: string, given: Plain<AgentContainer> | undefine
         tmpMountPath,
         preStopSleepSeconds: check.int(`${at}.preStopSleepSeconds`, g?.preStopSleepSeconds, defaultStop, 0, 3600),
         nativeSidecar,
+        metrics: check.bool(`${at}.metrics`, g?.metrics, DEFAULTS.agentMetrics),
         startupProbe: startup
             ? {
                   port: check.port(`${at}.startupProbePort`, g?.startupProbePort, DEFAULTS.agentStartupProbePort),

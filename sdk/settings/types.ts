@@ -40,6 +40,8 @@ export interface AgentSettings {
     preStopSleepSeconds: number;
     /** A Kubernetes native sidecar: started before, and stopped after, the pod's other containers. */
     nativeSidecar: boolean;
+    /** The agent's StatsD metrics, served to Prometheus by a statsd-exporter beside it. */
+    metrics: boolean;
     startupProbe?: { port: number; failureThreshold: number; periodSeconds: number };
     integration: Integration;
     /** Set `SIGSCI_ENVOY_EXPECT_RESPONSE_DATA`: ext_authz with the access log. */
@@ -68,6 +70,13 @@ export interface PodSettings {
     /** Extra labels on the pod template only. */
     labels: Record<string, string>;
     enableServiceLinks: boolean;
+}
+
+/** An agent fleet's monitoring objects. */
+export interface AgentMonitoringSettings {
+    podMonitor: boolean;
+    alerts: boolean;
+    prometheusLabels: Record<string, string>;
 }
 
 /** An app's monitoring objects: which exist, and the labels Prometheus and Grafana select them by. */
@@ -179,6 +188,7 @@ export interface AgentServiceSettings {
     pod: PodSettings;
     serviceAccountName?: string;
     serviceAnnotations: Record<string, string>;
+    monitoring: AgentMonitoringSettings;
     ipFamily: IpFamily;
 }
 

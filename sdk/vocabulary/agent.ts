@@ -16,6 +16,7 @@ export const AGENT_OPTIONS = {
     startupListener: "startup-probe-listener",
     clientIpHeader: "client-ip-header",
     serverFlavor: "server-flavor",
+    statsdAddress: "statsd-address",
     config: "config",
 } as const;
 
@@ -61,3 +62,23 @@ export const CLIENT_IP_HEADER = "x-sigsci-client-ip";
 
 /** The agent's own `client-ip-header` when none is set (Fastly's agent configuration reference). */
 export const AGENT_DEFAULT_CLIENT_IP_HEADER = "X-Forwarded-For";
+
+/**
+ * The metrics the agent sends to StatsD when `statsd-address` is set (Fastly, "Agent StatsD
+ * metrics"): counters since the last update, gauges of the moment. It has no Prometheus endpoint.
+ */
+export const AGENT_STATSD_METRICS = {
+    counters: ["sigsci.agent.waf.total", "sigsci.agent.waf.error", "sigsci.agent.waf.allow", "sigsci.agent.waf.block", "sigsci.agent.signal.<NAME>"],
+    gauges: [
+        "sigsci.agent.waf.perf.decision_time.50pct",
+        "sigsci.agent.waf.perf.decision_time.95pct",
+        "sigsci.agent.waf.perf.decision_time.99pct",
+        "sigsci.agent.waf.perf.queue_time.50pct",
+        "sigsci.agent.waf.perf.queue_time.95pct",
+        "sigsci.agent.waf.perf.queue_time.99pct",
+        "sigsci.agent.rpc.connections.open",
+        "sigsci.agent.runtime.cpu_pct",
+        "sigsci.agent.runtime.mem.sys_bytes",
+        "sigsci.agent.runtime.uptime",
+    ],
+} as const;

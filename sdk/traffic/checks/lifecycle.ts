@@ -45,7 +45,8 @@ export function checkShutdown(ctx: TrafficContext, scope: EnvoyScope): void {
     for (const c of apps) {
         const s = preStopSeconds(c);
         appsStop = Math.max(appsStop, s);
-        if (s <= envoyStop)
+        // A native sidecar gets SIGTERM only once Envoy and the other containers have exited.
+        if (s <= envoyStop && !isNativeSidecar(w.pod, c))
             ctx.add(
                 "shutdown-order",
                 at,
