@@ -126,7 +126,7 @@ describe("the agent's own metrics (agent.metrics)", () => {
             });
         }
         const agentNames = [...names].filter((n) => n.startsWith("sigsci_"));
-        assert.deepStrictEqual(agentNames.sort(), [AGENT_SERIES.decisionTime, AGENT_SERIES.requests].sort());
+        assert.deepStrictEqual(agentNames.sort(), [AGENT_SERIES.decisionTime, AGENT_SERIES.requests, AGENT_SERIES.uptime].sort());
         const alerts = one(fleet, "PrometheusRule").spec.groups[0].rules.map((r: any) => r.alert);
         assert.deepStrictEqual(alerts, ["SigsciAgentDecisionErrors", "SigsciAgentMetricsAbsent"]);
     });

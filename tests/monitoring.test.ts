@@ -142,7 +142,8 @@ describe("monitoring objects (opt in)", () => {
                     named.filter((s) => !emitted.has(s)),
                     [],
                 );
-                for (const scope of exprs.flatMap(scopesOf)) assert.deepStrictEqual(scope, { app_kubernetes_io_instance: "web", namespace: "shop" });
+                // (`up` also leaves out the agents' exporters: `endpoint`.)
+                for (const scope of exprs.flatMap(scopesOf)) assert.deepStrictEqual({ ...scope, endpoint: undefined }, { app_kubernetes_io_instance: "web", namespace: "shop", endpoint: undefined });
             });
 
             it("alert on requests let through uninspected, failing agent calls, no healthy agent, and Envoy gone from Prometheus", () => {
@@ -150,19 +151,35 @@ describe("monitoring objects (opt in)", () => {
                 const alerts = Object.fromEntries(rule.spec.groups[0].rules.map((r: any) => [r.alert, r]));
                 assert.deepStrictEqual(Object.keys(alerts), [
                     "SigsciEnvoyRequestsUninspected",
+                    "SigsciEnvoySomeRequestsUninspected",
                     "SigsciEnvoyAgentCallsFailing",
                     "SigsciEnvoyNoHealthyAgent",
                     ...(integration === "ext_authz" ? ["SigsciEnvoyResponseDataDropped"] : []),
                     "SigsciEnvoyMetricsAbsent",
                 ]);
-                assert.deepStrictEqual(selectorsOf(alerts.SigsciEnvoyRequestsUninspected.expr), [`envoy_http_${integration}_failure_mode_allowed{envoy_http_conn_manager_prefix=front}`]);
+                // Critical above 1% of the requests the agent was asked about; any at all is a warning.
+                const decided = integration === "ext_authz" ? ["ok", "denied", "error"] : ["streams_started"];
+                assert.deepStrictEqual(selectorsOf(alerts.SigsciEnvoyRequestsUninspected.expr), [
+                    `envoy_http_${integration}_failure_mode_allowed{envoy_http_conn_manager_prefix=front}`,
+                    ...decided.map((s) => `envoy_http_${integration}_${s}{envoy_http_conn_manager_prefix=front}`),
+                ]);
+                assert.match(alerts.SigsciEnvoyRequestsUninspected.expr, / > 0\.01$/);
                 assert.deepStrictEqual(selectorsOf(alerts.SigsciEnvoyNoHealthyAgent.expr), ["envoy_cluster_membership_healthy{envoy_cluster_name=sigsci-agent}"]);
                 assert.strictEqual(alerts.SigsciEnvoyRequestsUninspected.labels.severity, "critical");
+                assert.strictEqual(alerts.SigsciEnvoySomeRequestsUninspected.labels.severity, "warning");
+                // Each alert names its app, so Alertmanager neither merges two apps' nor fails to route them.
+                for (const r of Object.values(alerts) as any[]) assert.deepStrictEqual({ app: r.labels.app, namespace: r.labels.namespace }, { app: "web", namespace: "shop" }, r.alert);
+                for (const r of Object.values(alerts) as any[]) if (!r.expr.startsWith("absent(")) assert.match(r.expr, /by \((namespace, app_kubernetes_io_instance|namespace, pod)\)/, r.alert);
                 for (const r of Object.values(alerts) as any[]) assert.ok(r.annotations.runbook.includes("README"), r.alert);
             });
 
-            it("draw the agent call latency against the configured timeout", () => {
+            it("draw the agent call latency against the configured timeout, where a call's time is the agent's (ext_authz)", () => {
                 const latency = dashboardJson.panels.find((p: any) => p.title.startsWith("Agent call latency"));
+                if ((args.inspection?.integration ?? "ext_authz") === "ext_proc") {
+                    // An ext_proc stream lasts as long as the request and its response: not the agent's time.
+                    assert.strictEqual(latency, undefined);
+                    return;
+                }
                 assert.deepStrictEqual(latency.fieldConfig.defaults.thresholds.steps[1], { color: "red", value: 200 });
                 assert.deepStrictEqual(selectorsOf(latency.targets[0].expr), ["envoy_cluster_upstream_rq_time_bucket{envoy_cluster_name=sigsci-agent}"]);
             });
@@ -175,7 +192,10 @@ describe("monitoring objects (opt in)", () => {
         const override = text.replace(/"stat_prefix": "front"/, '"stat_prefix": "edge"');
         const objects = envoyAppObjects("web", guideArgs({ namespace: "shop", envoy: { configOverride: override }, monitoring: { alerts: true } }));
         const expr = one(objects, "PrometheusRule").spec.groups[0].rules[0].expr;
-        assert.deepStrictEqual(selectorsOf(expr), ["envoy_http_ext_authz_failure_mode_allowed{envoy_http_conn_manager_prefix=edge}"]);
+        assert.deepStrictEqual(selectorsOf(expr), [
+            "envoy_http_ext_authz_failure_mode_allowed{envoy_http_conn_manager_prefix=edge}",
+            ...["ok", "denied", "error"].map((s) => `envoy_http_ext_authz_${s}{envoy_http_conn_manager_prefix=edge}`),
+        ]);
     });
 
     it("carry the labels Prometheus and Grafana select them by", () => {

@@ -99,7 +99,17 @@ describe("upgrading from 0.2.0", () => {
         // The README says so.
         const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
         assert.match(readme, /## Upgrading from 0\.2\.0 to 0\.3\.0/);
-        assert.match(readme, /kubectl -n <namespace> delete deployment <app> --cascade=orphan/);
+        // Its orphaning command selects exactly every app's Deployment as 0.2.0 labelled it: none left to be deleted with its pods, no agent fleet.
+        const command = /kubectl delete deployment -A -l (\S+) --cascade=orphan/.exec(readme);
+        assert.ok(command, "the orphaning command is in the README");
+        const wanted = Object.fromEntries(command![1].split(",").map((kv) => kv.split("=")));
+        for (const stack of ["dev", "prod", "staging"]) {
+            const deployments = release(stack).filter((o) => o.kind === "Deployment");
+            const selected = deployments.filter((d) => Object.entries(wanted).every(([k, v]) => d.metadata.labels[k] === v)).map((d) => d.metadata.name);
+            const apps = deployments.filter((d) => d.spec.template.spec.containers.some((c: any) => c.name === "envoy")).map((d) => d.metadata.name);
+            assert.deepStrictEqual(selected, apps, stack);
+            assert.ok(apps.length > 0 && deployments.length > apps.length === (stack !== "dev"), stack);
+        }
     });
 
     it("selects the 0.2.0 pods with the new selectors, so the new Deployment adopts the orphaned ReplicaSet and the Service keeps its endpoints", async () => {

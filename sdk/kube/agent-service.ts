@@ -1,7 +1,7 @@
 // The Kubernetes objects of an agent Service, built from its settings.
 import { DEFAULTS, NAMES } from "../settings/defaults";
 import { AgentServiceSettings } from "../settings/types";
-import { agentContainer, agentMetricsParts, agentTmpVolume, ObjectName } from "./containers";
+import { agentContainer, agentMetricsParts, agentTmpVolume, ObjectName, withAgentMetricsAnnotation } from "./containers";
 import { STATSD_EXPORTER } from "../monitoring/agent-metrics";
 import { disruptionBudget, hardenedDeployment, namedMeta, serviceIpFamilies, spreadOverNodesAndZones, withAnnotations } from "./workload";
 
@@ -20,7 +20,7 @@ export function agentReadinessProbe(s: AgentServiceSettings) {
 export function agentDeployment(s: AgentServiceSettings, secretName: ObjectName) {
     const tls = s.tlsSecretName !== undefined;
     const metrics = agentMetricsParts(s.agent, s.name);
-    return hardenedDeployment(s, s.replicas, s.pod, {
+    return hardenedDeployment(s, s.replicas, withAgentMetricsAnnotation(s.pod, s.agent), {
         topologySpreadConstraints: spreadOverNodesAndZones(s.selectorLabels),
         ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
         containers: [{ ...agentContainer(s.agent, secretName, tls), readinessProbe: agentReadinessProbe(s) }, ...metrics.containers],

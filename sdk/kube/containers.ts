@@ -1,11 +1,12 @@
 // Container and pod pieces shared by every pod this package builds.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import { dump } from "js-yaml";
 import { AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "../settings/defaults";
 import { STATSD_EXPORTER, STATSD_MAPPING } from "../monitoring/agent-metrics";
 import { AGENT_OPTIONS, AGENT_STARTUP_PATH, agentVariable } from "../vocabulary/agent";
-import { AgentSettings, Resources } from "../settings/types";
+import { AgentSettings, PodSettings, Resources } from "../settings/types";
 
 type Container = k8s.types.input.core.v1.Container;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -138,7 +139,9 @@ export function statsdExporterContainer(preStopSeconds: number): Container {
             `--statsd.mapping-config=${e.mappingDir}/${e.mappingFile}`,
         ],
         ports: [{ name: e.metricsPortName, containerPort: e.metricsPort, protocol: "TCP" }],
-        readinessProbe: { httpGet: { path: e.metricsPath, port: e.metricsPortName }, ...DEFAULTS.readinessProbe },
+        // No readiness probe: a container's readiness is the pod's, and the exporter must never take an
+        // agent (or an app) out of its Service. A stuck one is restarted instead.
+        livenessProbe: { httpGet: { path: e.healthPath, port: e.metricsPortName }, periodSeconds: 10, failureThreshold: 3 },
         // It outlives the agent, so the agent's last metrics reach it (Kubernetes' sleep: the image has no shell).
         ...nativePreStopSleep(preStopSeconds),
         resources: containerResources(DEFAULTS.resources.statsdExporter),
@@ -160,11 +163,23 @@ export function agentMetricsParts(agent: AgentSettings | undefined, name: string
     };
 }
 
+/** The pod annotation that holds the mapping's hash: a new mapping rolls the pods (the exporter reads it once). */
+export const STATSD_MAPPING_ANNOTATION = "sigsci-envoy/statsd-mapping";
+
+/** The pod options, with the mapping's hash when the agent has metrics. */
+export function withAgentMetricsAnnotation(options: PodSettings, agent: AgentSettings | undefined): PodSettings {
+    if (!agent?.metrics) return options;
+    const hash = createHash("sha256").update(statsdMappingText()).digest("hex").slice(0, 16);
+    return { ...options, annotations: { ...options.annotations, [STATSD_MAPPING_ANNOTATION]: hash } };
+}
+
+const statsdMappingText = () => dump(STATSD_MAPPING, { lineWidth: -1 });
+
 /** The mapping's ConfigMap. */
 export function statsdMappingConfigMap(s: { name: string; namespace?: string; labels: Record<string, string> }) {
     return {
         metadata: { name: statsdMappingName(s.name), ...(s.namespace !== undefined ? { namespace: s.namespace } : {}), labels: s.labels },
-        data: { [STATSD_EXPORTER.mappingFile]: dump(STATSD_MAPPING, { lineWidth: -1 }) },
+        data: { [STATSD_EXPORTER.mappingFile]: statsdMappingText() },
     };
 }
 

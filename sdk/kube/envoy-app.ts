@@ -3,7 +3,17 @@ import * as k8s from "@pulumi/kubernetes";
 import { envoyConfigFile, envoyConfigPath } from "../envoy/config";
 import { DEFAULTS, NAMES } from "../settings/defaults";
 import { AppSettings, EnvVarSetting } from "../settings/types";
-import { agentContainer, agentMetricsParts, agentTmpVolume, containerResources, nativePreStopSleep, ObjectName, restrictedContainerSecurity, withSidecarAgent } from "./containers";
+import {
+    agentContainer,
+    agentMetricsParts,
+    agentTmpVolume,
+    containerResources,
+    nativePreStopSleep,
+    ObjectName,
+    restrictedContainerSecurity,
+    withAgentMetricsAnnotation,
+    withSidecarAgent,
+} from "./containers";
 import { STATSD_EXPORTER } from "../monitoring/agent-metrics";
 import { ADDRESSES, ENVOY_ADMIN_PATHS } from "../vocabulary/envoy";
 import { autoNamedMeta, disruptionBudget, hardenedDeployment, namedMeta, serviceIpFamilies, spreadOverNodesAndZones, withAnnotations } from "./workload";
@@ -99,7 +109,7 @@ export function appDeployment(s: AppSettings, refs: PodRefs) {
         volumes.push(agentTmpVolume, ...metrics.volumes);
     }
     if (s.agentService?.tlsCaSecretName) volumes.push({ name: NAMES.agentCaVolume, secret: { secretName: s.agentService.tlsCaSecretName, items: [{ key: "ca.crt", path: "ca.crt" }] } });
-    return hardenedDeployment(s, s.replicas, withScrapeAnnotations(s), {
+    return hardenedDeployment(s, s.replicas, withAgentMetricsAnnotation(withScrapeAnnotations(s), s.agent), {
         topologySpreadConstraints: spreadOverNodesAndZones(s.selectorLabels),
         ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
         ...(s.automountServiceAccountToken ? { automountServiceAccountToken: true } : {}),

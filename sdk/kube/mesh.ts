@@ -8,7 +8,7 @@ import { DEFAULTS, NAMES } from "../settings/defaults";
 import { MESH_CLIENT_ADDRESS, MESH_SERVICE_PORT_NAME } from "../settings/mesh";
 import { MeshSettings } from "../settings/types";
 import { ISTIO_MATCH, ISTIO_NETWORKING_API } from "../vocabulary/istio";
-import { agentContainer, agentMetricsParts, agentTmpVolume, ObjectName, withSidecarAgent } from "./containers";
+import { agentContainer, agentMetricsParts, agentTmpVolume, ObjectName, withAgentMetricsAnnotation, withSidecarAgent } from "./containers";
 import { appContainer } from "./envoy-app";
 import { disruptionBudget, hardenedDeployment, namedMeta, serviceIpFamilies, spreadOverNodesAndZones, withAnnotations } from "./workload";
 
@@ -16,7 +16,7 @@ export function meshDeployment(s: MeshSettings, secretName: ObjectName) {
     const metrics = agentMetricsParts(s.agent, s.name);
     const volumes: k8s.types.input.core.v1.Volume[] = [agentTmpVolume, ...metrics.volumes];
     if (s.app.tmpVolume) volumes.unshift({ name: NAMES.appTmpVolume, emptyDir: { sizeLimit: DEFAULTS.appTmpSizeLimit } });
-    return hardenedDeployment(s, s.replicas, s.pod, {
+    return hardenedDeployment(s, s.replicas, withAgentMetricsAnnotation(s.pod, s.agent), {
         topologySpreadConstraints: spreadOverNodesAndZones(s.selectorLabels),
         ...(s.serviceAccountName ? { serviceAccountName: s.serviceAccountName } : {}),
         ...withSidecarAgent([appContainer(s)], agentContainer(s.agent, secretName), s.agent.nativeSidecar, metrics.containers),

@@ -11,6 +11,8 @@ export const STATSD_EXPORTER = {
     metricsPort: 9102,
     metricsPortName: "agent-metrics",
     metricsPath: "/metrics",
+    /** Its own health endpoint (statsd_exporter main.go). */
+    healthPath: "/-/healthy",
     mappingDir: "/etc/statsd-exporter",
     mappingFile: "mapping.yaml",
     volume: "statsd-mapping",
@@ -32,13 +34,20 @@ export const AGENT_SERIES = {
     uptime: "sigsci_agent_runtime_uptime",
 } as const;
 
-/** The exporter's mapping config (statsd_exporter `--statsd.mapping-config`). */
+/**
+ * The exporter's mapping config (statsd_exporter `--statsd.mapping-config`). Series the agent
+ * stopped sending expire after two minutes (its flushes come about every 30 s), so a gone agent
+ * shows as absent rather than as its last values forever.
+ */
 export const STATSD_MAPPING = {
+    defaults: { ttl: "2m" },
     mappings: [
         { match: "sigsci.agent.waf.perf.decision_time.*", name: AGENT_SERIES.decisionTime, labels: { percentile: "$1" } },
         { match: "sigsci.agent.waf.perf.queue_time.*", name: AGENT_SERIES.queueTime, labels: { percentile: "$1" } },
         { match: "sigsci.agent.waf.*", name: AGENT_SERIES.requests, labels: { result: "$1" } },
         { match: "sigsci.agent.signal.*", name: AGENT_SERIES.signals, labels: { signal: "$1" } },
+        // Custom signals are named `site.<name>` or `corp.<name>`.
+        { match: "sigsci.agent.signal.*.*", name: AGENT_SERIES.signals, labels: { signal: "$1.$2" } },
         { match: "sigsci.agent.rpc.connections.open", name: AGENT_SERIES.rpcConnections },
         { match: "sigsci.agent.runtime.cpu_pct", name: AGENT_SERIES.cpuPercent },
         { match: "sigsci.agent.runtime.mem.sys_bytes", name: AGENT_SERIES.memoryBytes },

@@ -76,13 +76,21 @@ export function dashboard(stats: InspectionStats, scope: DashboardScope): Record
             : []),
         ...stats.agentClusters.flatMap((c) => {
             const bucket = selector(clusterSeries(c, "upstream_rq_time"), where, "_bucket");
+            // ext_authz: one call per request, its time the agent's answer. (An ext_proc stream lasts
+            // as long as the request and its response: its time is not the agent's; the agent's own
+            // decision time, with agent.metrics, is.)
+            const authzOnly = stats.managers.every((m) => m.integration === "ext_authz");
             return [
-                panel(
-                    `Agent call latency (${c}) against the ${scope.timeoutMs} ms timeout`,
-                    "ms",
-                    [0.5, 0.99].map((q) => ({ expr: `histogram_quantile(${q}, sum by (le) (rate(${bucket}[$__rate_interval])))`, legend: `p${q * 100}` })),
-                    { thresholdMs: scope.timeoutMs },
-                ),
+                ...(authzOnly
+                    ? [
+                          panel(
+                              `Agent call latency (${c}) against the ${scope.timeoutMs} ms timeout`,
+                              "ms",
+                              [0.5, 0.99].map((q) => ({ expr: `histogram_quantile(${q}, sum by (le) (rate(${bucket}[$__rate_interval])))`, legend: `p${q * 100}` })),
+                              { thresholdMs: scope.timeoutMs },
+                          ),
+                      ]
+                    : []),
                 panel(`Healthy agents per Envoy pod (${c})`, "short", [{ expr: `min by (pod) (${selector(clusterSeries(c, "membership_healthy"), where)})`, legend: "{{pod}}" }]),
             ];
         }),
@@ -96,7 +104,10 @@ export function dashboard(stats: InspectionStats, scope: DashboardScope): Record
                       { thresholdMs: scope.timeoutMs },
                   ),
                   panel("Agent decisions by result", "reqps", [
-                      { expr: `sum by (result) (rate(${selector({ name: AGENT_SERIES.requests, labels: {} }, where)}[$__rate_interval]))`, legend: "{{result}}" },
+                      {
+                          expr: `sum by (result) (rate(${selector({ name: AGENT_SERIES.requests, labels: {} }, where).replace(/}$/, ',result!="total"}')}[$__rate_interval]))`,
+                          legend: "{{result}}",
+                      },
                   ]),
               ]
             : []),

@@ -58,8 +58,8 @@ export const accessLogSeries = (stat: string): Series => ({ name: `envoy_access_
 
 /** The stats of each integration's filter that the alerts and the dashboard read. */
 export const FILTER_STATS = {
-    ext_authz: { inspected: ["ok", "denied"], blocked: ["denied"], failedOpen: ["failure_mode_allowed"], errors: ["error"] },
-    ext_proc: { inspected: ["streams_started"], blocked: [] as string[], failedOpen: ["failure_mode_allowed"], errors: ["streams_failed", "message_timeouts"] },
+    ext_authz: { inspected: ["ok", "denied"], decided: ["ok", "denied", "error"], blocked: ["denied"], failedOpen: ["failure_mode_allowed"], errors: ["error"] },
+    ext_proc: { inspected: ["streams_started"], decided: ["streams_started"], blocked: [] as string[], failedOpen: ["failure_mode_allowed"], errors: ["streams_failed", "message_timeouts"] },
 } as const;
 
 /** `stat` of each inspecting connection manager's filter. */
