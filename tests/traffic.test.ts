@@ -3,6 +3,7 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { AgentService, AgentServiceArgs, EnvoyApp, EnvoyAppArgs, Finding, verifyTraffic, analyzeTraffic } from "../sdk";
 import { resolveAppSettings } from "../sdk/settings/envoy-app";
 import { renderMentions } from "../sdk/settings/errors";
@@ -624,21 +625,58 @@ describe("traffic paths of every layout and integration", () => {
     }
 });
 describe("linking a shared agent Service", () => {
-    it("refuses an app in a namespace the service does not admit, also when the link holds outputs", async () => {
-        const run = await runProgram(() => {
+    it("refuses an app in a namespace the service does not admit: at once when the link is plain, and when it holds outputs", async () => {
+        // A fleet whose settings are known links with plain values: the app is refused as it is constructed.
+        const thrown: string[] = [];
+        const plain = await runProgram(() => {
             const agents = new AgentService("agents", { credentials: KEYS, namespace: "waf" });
+            try {
+                new EnvoyApp("shop", { namespace: "shop", app: helloworld, agentService: agents.link() });
+            } catch (e) {
+                thrown.push((e as Error).message);
+            }
+        });
+        assert.deepStrictEqual(thrown, [
+            'sigsci-envoy: invalid "namespace": got "shop"; expected a namespace the shared agent Service at agents.waf.svc.cluster.local:9999 admits (its clientNamespaces: ["waf"]): add "shop" to that AgentService\'s clientNamespaces, or deploy app "shop" into one of them',
+        ]);
+        assert.deepStrictEqual(
+            plain.resources.filter((r) => r.name === "shop"),
+            [],
+            "the app registers nothing",
+        );
+        // In the provider's namespace, admitting named ones, its address waits on the provider: the link holds outputs.
+        const run = await runProgram(() => {
+            const agents = new AgentService("agents", { credentials: KEYS, clientNamespaces: ["web"] });
             return new EnvoyApp("shop", { namespace: "shop", app: helloworld, agentService: agents.link() });
         });
-        const message =
-            'sigsci-envoy: invalid "namespace": got "shop"; expected a namespace the shared agent Service at agents.waf.svc.cluster.local:9999 admits (its clientNamespaces: ["waf"]): add "shop" to that AgentService\'s clientNamespaces, or deploy app "shop" into one of them';
         assert.deepStrictEqual(
             run.errors.map((e) => e.message),
-            [message],
+            [
+                'sigsci-envoy: invalid "namespace": got "shop"; expected a namespace the shared agent Service at agents.default.svc.cluster.local:9999 admits (its clientNamespaces: ["web"]): add "shop" to that AgentService\'s clientNamespaces, or deploy app "shop" into one of them',
+            ],
         );
         assert.deepStrictEqual(
             run.resources.filter((r) => r.name === "shop"),
             [],
             "the app registers nothing",
+        );
+    });
+
+    it("links a fleet whose settings are known with plain values, and makes the app's children wait for the fleet", async () => {
+        const run = await runProgram(() => {
+            const agents = new AgentService("agents", { credentials: KEYS, namespace: "waf", clientNamespaces: ["shop"] });
+            const link = agents.link();
+            assert.ok(!Object.values(link).some((v) => pulumi.Output.isInstance(v)), "every value plain");
+            return new EnvoyApp("shop", { namespace: "shop", app: helloworld, agentService: link });
+        });
+        assert.deepStrictEqual(run.errors, []);
+        // Its Deployment waits for the fleet's objects (dependsOn a component: its children).
+        const deployment = run.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name === "shop")!;
+        const fleet = run.resources.filter((r) => r.urn.includes("sigsci-envoy:index:AgentService$")).map((r) => r.urn);
+        assert.ok(fleet.length >= 4);
+        assert.deepStrictEqual(
+            fleet.filter((urn) => !deployment.dependencies.includes(urn)),
+            [],
         );
     });
 

@@ -7,6 +7,7 @@ import { agentServiceChildren, agentServiceShape, AgentServiceShape, namedObject
 import { clusterDomainName, endpointText, resolveAgentServiceSettings } from "../settings/agent-service";
 import { AgentServiceSettings } from "../settings/types";
 import { claim, Owner, providerNamespace } from "./claims";
+import { isPending } from "../settings/pending";
 import { checkedSettings, credentialsInput, Resolved } from "./inputs";
 import { childName, childNamespace, credentialsSecret, registerChildren } from "./register";
 
@@ -52,12 +53,45 @@ function prepare(name: string, args: AgentServiceArgs, opts: pulumi.ComponentRes
 }
 
 function registerAll(parent: AgentService, name: string, p: Prepared, shape: AgentServiceShape) {
-    const secretName = shape.secret ? credentialsSecret(parent, name, p.credentials, p.settings) : p.settings.output((s) => s.existingSecretName!);
-    return { secretName, ...registerChildren(parent, p.settings, agentServiceChildren(name, shape), { secretName }) };
+    const secret = shape.secret ? credentialsSecret(parent, name, p.credentials, p.settings) : undefined;
+    const secretName = secret ? secret.name : p.settings.output((s) => s.existingSecretName!);
+    return { secretName, ...registerChildren(parent, p.settings, agentServiceChildren(name, shape), { secretName }, [], secret?.resource) };
+}
+
+/** Does a settings value wait on an output anywhere in it? */
+function containsPendingValue(v: unknown): boolean {
+    if (isPending(v)) return true;
+    return typeof v === "object" && v !== null && Object.values(v).some(containsPendingValue);
 }
 
 /** What link() hands an app, kept off the component (every property of a component is one of its outputs). */
-const links = new WeakMap<AgentService, { endpoint: pulumi.Output<string>; clientNamespaces: pulumi.Output<string[] | undefined> }>();
+const links = new WeakMap<AgentService, { endpoint: pulumi.Output<string>; clientNamespaces: pulumi.Output<string[] | undefined>; plain?: AgentServiceLink }>();
+
+/** The agent Service a link came from, when its values are plain: the app's children then depend on it as a resource. */
+const linkedServices = new WeakMap<object, AgentService>();
+
+/** The AgentService of a plain link (from {@link AgentService.link}), or undefined. */
+export function linkedAgentService(link: unknown): AgentService | undefined {
+    return typeof link === "object" && link !== null ? linkedServices.get(link) : undefined;
+}
+
+/**
+ * A link of plain values, when the agent Service's settings are known now and its address does
+ * not wait on the provider's namespace: every app of a fleet then resolves its settings at once
+ * (no output to wait for per app), and waits for the fleet as a resource instead.
+ */
+function plainLink(s: AgentServiceSettings | undefined): AgentServiceLink | undefined {
+    if (s === undefined || containsPendingValue(s)) return undefined;
+    const endpoint = s.namespace !== undefined ? `${clusterDomainName(s.name, s.namespace)}:${s.endpoint.port}` : s.clientNamespaces === undefined ? endpointText(s.endpoint) : undefined;
+    if (endpoint === undefined) return undefined;
+    return {
+        endpoint,
+        clientLabels: s.clientLabels,
+        ...(s.clientNamespaces !== undefined ? { clientNamespaces: s.clientNamespaces } : {}),
+        expectResponseData: s.agent.expectResponseData,
+        integration: s.agent.integration,
+    };
+}
 
 /**
  * The sigsci-agent as a separately scaled Service: credentials Secret, agent Deployment,
@@ -117,6 +151,7 @@ export class AgentService extends pulumi.ComponentResource {
                 .all([settings.output((s) => (s.namespace === undefined && s.clientNamespaces === undefined ? endpointText(s.endpoint) : undefined)), this.grpcEndpoint])
                 .apply(([bare, full]) => bare ?? full),
             clientNamespaces: settings.output((s) => s.clientNamespaces),
+            plain: plainLink(settings.known),
         });
         this.secretName = children.output((c) => c?.secretName as pulumi.Output<string>);
         this.deploymentName = children.output((c) => childName(c?.Deployment));
@@ -143,6 +178,11 @@ export class AgentService extends pulumi.ComponentResource {
     /** What an EnvoyApp's `agentService` input needs to use this service. */
     link(tlsCaSecretName?: pulumi.Input<string>): AgentServiceLink {
         const own = links.get(this)!;
+        if (own.plain) {
+            const link = { ...own.plain, ...(tlsCaSecretName !== undefined ? { tlsCaSecretName } : {}) };
+            linkedServices.set(link, this);
+            return link;
+        }
         return {
             endpoint: own.endpoint,
             clientLabels: this.clientLabels,

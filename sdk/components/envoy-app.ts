@@ -10,7 +10,7 @@ import { clusterDomainName, endpointText } from "../settings/agent-service";
 import { agentServiceNameFor, resolveAppSettings } from "../settings/envoy-app";
 import { isPending } from "../settings/pending";
 import { AgentServiceSettings, AppSettings } from "../settings/types";
-import { agentServiceClaims, ownAgentService } from "./agent-service";
+import { agentServiceClaims, linkedAgentService, ownAgentService } from "./agent-service";
 import { claim, Owner, providerNamespace } from "./claims";
 import { checkedSettings, credentialsInput, Resolved } from "./inputs";
 import { childName, childNamespace, credentialsSecret, registerChildren } from "./register";
@@ -49,14 +49,21 @@ function prepare(name: string, args: EnvoyAppArgs, opts: pulumi.ComponentResourc
 
 function registerAll(parent: EnvoyApp, name: string, args: EnvoyAppArgs, settings: Resolved<AppSettings>, shape: AppShape) {
     let secretName: pulumi.Output<string | undefined> = settings.output((s) => s.existingSecretName);
-    if (shape.secret) secretName = credentialsSecret(parent, name, credentialsInput(args), settings);
+    let checkedBy: pulumi.Resource | undefined;
+    if (shape.secret) {
+        const secret = credentialsSecret(parent, name, credentialsInput(args), settings);
+        secretName = secret.name;
+        checkedBy = secret.resource;
+    }
     if (shape.own) {
         // Resolved once, with the app: it waits for the app's checks and holds the same credentials.
         const own = settings.derive((s) => s.agentService!.create as AgentServiceSettings);
         secretName = ownAgentService(agentServiceNameFor(name), { settings: own, credentials: credentialsInput(args) }, { parent }).secretName;
     }
     const refs = shape.secret ? { secretName: secretName as pulumi.Output<string> } : {};
-    return { secretName, ...registerChildren(parent, settings, appChildren(name, shape), refs) };
+    // A shared agent Service linked with plain values: the children wait for it as a resource.
+    const fleet = linkedAgentService((args as { agentService?: unknown })?.agentService);
+    return { secretName, ...registerChildren(parent, settings, appChildren(name, shape), refs, fleet ? [fleet] : [], checkedBy) };
 }
 
 /**

@@ -132,6 +132,11 @@ export class Resolved<S> {
         return Resolved.later(later as unknown as pulumi.Output<S>, settings, settled);
     }
 
+    /** The value, when it is known now (the checks may still hold the children back); else undefined. */
+    get known(): S | undefined {
+        return this.later ? undefined : this.now;
+    }
+
     /** A part of the value, known now or later as the value is. */
     derive<R>(fn: (s: S) => R): Resolved<R> {
         const part = (s: S) => (isPending(s) ? PENDING : fn(s));
@@ -172,14 +177,15 @@ export class Resolved<S> {
      * the checks through their metadata (a failed check fails the registration, so nothing is
      * created); one output once everything has resolved otherwise.
      */
-    childArgs<N, R extends { metadata?: unknown }>(names: Record<string, pulumi.Output<N>>, build: (s: S, names: Record<string, pulumi.Input<N>>) => R): pulumi.Input<R> {
+    childArgs<N, R extends { metadata?: unknown }>(names: Record<string, pulumi.Output<N>>, build: (s: S, names: Record<string, pulumi.Input<N>>) => R, gated = true): pulumi.Input<R> {
         if (this.later) {
             const keys = Object.keys(names);
             const inputs: pulumi.Output<unknown>[] = [this.later, ...keys.map((k) => names[k])];
             return pulumi.all(inputs).apply(([s, ...values]) => build(s as S, Object.fromEntries(keys.map((k, i) => [k, values[i] as N])))) as pulumi.Output<R>;
         }
         const args = build(this.now as S, names);
-        if (!this.gate) return args;
+        // (Not gated: the caller makes the child wait for a resource that is.)
+        if (!this.gate || !gated) return args;
         const metadata = args.metadata;
         return { ...args, metadata: this.gate.apply(() => metadata) };
     }

@@ -34,8 +34,9 @@ function prepare(name: string, args: IstioAppArgs, opts: pulumi.ComponentResourc
 }
 
 function registerAll(parent: IstioApp, name: string, args: IstioAppArgs, settings: Resolved<MeshSettings>, shape: MeshShape) {
-    const secretName = shape.secret ? credentialsSecret(parent, name, credentialsInput(args), settings) : settings.output((s) => s.existingSecretName!);
-    return { secretName, ...registerChildren(parent, settings, meshChildren(name, shape), shape.secret ? { secretName } : {}) };
+    const secret = shape.secret ? credentialsSecret(parent, name, credentialsInput(args), settings) : undefined;
+    const secretName = secret ? secret.name : settings.output((s) => s.existingSecretName!);
+    return { secretName, ...registerChildren(parent, settings, meshChildren(name, shape), secret ? { secretName } : {}, [], secret?.resource) };
 }
 
 /**

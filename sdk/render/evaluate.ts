@@ -17,6 +17,8 @@ export interface Registered {
     custom: boolean;
     /** The earlier names its aliases give it (the provider's own aliases for older API versions of a kind are left out). */
     aliases: string[];
+    /** The URNs it depends on, as the engine gets them (its inputs' resources and its dependsOn, components expanded to their children). */
+    dependencies: string[];
 }
 
 export interface Evaluation<T> {
@@ -140,6 +142,7 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
                         .getAliasesList()
                         .map((a: any) => a.getSpec()?.getName())
                         .filter((n: string | undefined) => n),
+                    dependencies: req.getDependenciesList(),
                 });
             callback(err, response);
         });
