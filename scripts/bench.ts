@@ -1,46 +1,64 @@
-// `npm run bench [-- --quick | --render [rounds] | --verifier [rounds]]`: what the EnvoyApp component costs over the same objects written by
-// hand (tools/bench/raw-app.ts), under Pulumi's mock runtime, for 10, 100 and 1,000 apps in one
-// program. A third side puts those hand-written objects in an empty component with the same
-// seven outputs: the floor of any component, which tells the component's own cost from what
-// being a component costs.
+// `npm run bench [-- --quick] [-- --readme]`: what the components cost under Pulumi's mock runtime,
+// against exactly the objects they emit registered raw (tools/bench/raw-objects.ts), in both
+// layouts: a sidecar app (its own agent keys, as secrets), and the apps of one shared agent fleet.
+// A third side puts the raw objects in an empty component with the same seven outputs: the floor
+// of any component. Then the offline render of a 200-app stack, the traffic-path verifier and the
+// policy pack at fleet scale. `--readme` writes the result into the README's Performance section.
 //
 // How it measures, for figures that mean something on a shared, noisy machine:
 // - CPU time (user + system, process.cpuUsage), not wall-clock time;
-// - each size in a fresh process, warmed up first (both sides, so the JIT has seen both);
+// - each size and layout in a fresh process, warmed up first (every side, so the JIT has seen them);
 // - the sides alternated, in a rotating order, with a full GC before each run, so drift of the
 //   machine's load hits all alike;
-// - several rounds: the median of each side, and the ratios within each round, whose median
-//   and spread (lowest-highest) are printed;
-// - the timed region is the program and the SDK's work until every registration is done (the
-//   mock engine included, as `pulumi up` includes the engine); the harness records nothing.
-// Memory: the growth of peak RSS over one run of each side, each in its own fresh process.
-//
-// Then the offline render: `npm run render -- --stack dev` (node tools/run.js render ...), as a
-// whole process, against a bare `node -e 'require("@pulumi/pulumi"); require("@pulumi/kubernetes")'`,
-// the floor of any program of these packages. Each in a fresh process, alternated, several
-// rounds; their CPU time (user + system) is the kernel's account of the finished child.
+// - several rounds: the median of each side, and the ratios within each round, whose median and
+//   spread (lowest-highest) are printed;
+// - the timed region is the program and the SDK's work until every registration is done (the mock
+//   engine included, as `pulumi up` includes the engine); the harness records nothing;
+// - Output.apply calls per app, counted in a run of their own (a count of the work the SDK does
+//   for each output, which CPU time on a noisy machine cannot resolve);
+// - memory: the heap after a full GC per app, each side in a fresh process, with the program's
+//   objects still held (as the Pulumi runtime holds them through a deployment).
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { EnvoyApp } from "../sdk";
-import { rawApp, rawAppInComponent } from "../tools/bench/raw-app";
+import { AgentService, EnvoyApp } from "../sdk";
+import { fleetObjects, FLEET, HELLOWORLD, registerInComponent, registerRaw, sharedAppObjects, sidecarObjects } from "../tools/bench/raw-objects";
 import { REPO } from "../tools/paths";
+import { PlannedObject } from "../sdk/kube/plan";
 import { evaluate } from "../sdk/render/evaluate";
 import { verifierBench } from "./bench-verifier";
 
 type Side = "component" | "raw" | "floor";
+type Layout = "sidecar" | "shared";
 const SIDES: Side[] = ["component", "raw", "floor"];
-const HELLOWORLD = { image: "signalsciences/example-helloworld:latest", args: ["localhost:8080"] };
 
-/** A program of `n` apps, each with its own (secret) agent keys, as a user's stack would hold them. */
-function program(side: Side, n: number): () => void {
+const keysOf = (i: number) => ({ accessKeyId: pulumi.secret(`key-${i}`), secretAccessKey: pulumi.secret(`secret-${i}`) });
+
+/** The raw objects of `n` apps, built before any timed run. */
+function rawObjects(layout: Layout, n: number): { fleet: PlannedObject[]; apps: PlannedObject[][] } {
+    const apps = Array.from({ length: n }, (_, i) => (layout === "sidecar" ? sidecarObjects(`app${i}`) : sharedAppObjects(`app${i}`)));
+    return { fleet: layout === "shared" ? fleetObjects() : [], apps };
+}
+
+/** A program of `n` apps of one layout, on one side; it returns what it created (the runtime holds it too). */
+function program(layout: Layout, side: Side, n: number, raw: ReturnType<typeof rawObjects>): () => unknown[] {
     return () => {
-        for (let i = 0; i < n; i++) {
-            const keys = { accessKeyId: pulumi.secret(`key-${i}`), secretAccessKey: pulumi.secret(`secret-${i}`) };
-            if (side === "component") new EnvoyApp(`app${i}`, { app: HELLOWORLD, credentials: keys });
-            else if (side === "raw") rawApp(`app${i}`, keys);
-            else rawAppInComponent(`app${i}`, keys);
+        const made: unknown[] = [];
+        if (side === "component") {
+            const fleet = layout === "shared" ? new AgentService(FLEET.name, { namespace: FLEET.namespace, clientNamespaces: [FLEET.clients], credentials: keysOf(-1) }) : undefined;
+            for (let i = 0; i < n; i++) {
+                made.push(
+                    fleet ? new EnvoyApp(`app${i}`, { namespace: FLEET.clients, app: HELLOWORLD, agentService: fleet.link() }) : new EnvoyApp(`app${i}`, { app: HELLOWORLD, credentials: keysOf(i) }),
+                );
+            }
+            return made;
         }
+        const register = side === "raw" ? (_name: string, o: PlannedObject[], k: ReturnType<typeof keysOf>) => registerRaw(o, k) : registerInComponent;
+        if (raw.fleet.length > 0) register(FLEET.name, raw.fleet, keysOf(-1));
+        raw.apps.forEach((objects, i) => register(`app${i}`, objects, keysOf(i)));
+        return made;
     };
 }
 
@@ -48,11 +66,11 @@ function gc(): void {
     (globalThis as { gc?: () => void }).gc?.();
 }
 
-/** One run: CPU milliseconds, and the registrations (a check that both sides did the same work). */
-async function run(side: Side, n: number): Promise<{ cpuMs: number; registrations: number }> {
+/** One run: CPU milliseconds, and the registrations (a check that the sides did the same work). */
+async function run(layout: Layout, side: Side, n: number, raw: ReturnType<typeof rawObjects>): Promise<{ cpuMs: number; registrations: number }> {
     gc();
     const start = process.cpuUsage();
-    const { registrations, errors } = await evaluate(program(side, n), { record: false });
+    const { registrations, errors } = await evaluate(program(layout, side, n, raw), { record: false });
     const used = process.cpuUsage(start);
     if (errors.length > 0) throw errors[0];
     return { cpuMs: (used.user + used.system) / 1000, registrations };
@@ -64,17 +82,37 @@ const median = (xs: number[]) => {
 };
 
 interface SizeResult {
+    layout: Layout;
     apps: number;
     objects: Record<Side, number>;
     cpuMsPerApp: Record<Side, number>;
+    applies: Record<Side, number>;
     /** component / raw, and component / floor, in each round. */
     ratios: { raw: number[]; floor: number[] };
 }
 
+/** Output.apply calls per app of one run. */
+async function appliesPerApp(layout: Layout, side: Side, n: number, raw: ReturnType<typeof rawObjects>): Promise<number> {
+    const proto = Object.getPrototypeOf(pulumi.output(0)) as { apply: (...a: unknown[]) => unknown };
+    const original = proto.apply;
+    let calls = 0;
+    proto.apply = function (this: unknown, ...a: unknown[]) {
+        calls++;
+        return original.apply(this, a);
+    };
+    try {
+        await run(layout, side, n, raw);
+    } finally {
+        proto.apply = original;
+    }
+    return calls / n;
+}
+
 /** In a child process: warm up, then `rounds` rounds of one run of `n` apps per side. */
-async function measureSize(n: number, rounds: number): Promise<SizeResult> {
-    const warm = Math.min(n, 20);
-    for (let i = 0; i < 2; i++) for (const side of SIDES) await run(side, warm);
+async function measureSize(layout: Layout, n: number, rounds: number): Promise<SizeResult> {
+    const raw = rawObjects(layout, n);
+    const warmRaw = rawObjects(layout, Math.min(n, 20));
+    for (let i = 0; i < 2; i++) for (const side of SIDES) await run(layout, side, Math.min(n, 20), warmRaw);
     const cpu: Record<Side, number[]> = { component: [], raw: [], floor: [] };
     const objects: Record<Side, number> = { component: 0, raw: 0, floor: 0 };
     const ratios = { raw: [] as number[], floor: [] as number[] };
@@ -82,7 +120,7 @@ async function measureSize(n: number, rounds: number): Promise<SizeResult> {
         const order = SIDES.map((_, i) => SIDES[(i + r) % SIDES.length]);
         const round: Partial<Record<Side, number>> = {};
         for (const side of order) {
-            const result = await run(side, n);
+            const result = await run(layout, side, n, raw);
             cpu[side].push(result.cpuMs);
             objects[side] = result.registrations;
             round[side] = result.cpuMs;
@@ -90,21 +128,28 @@ async function measureSize(n: number, rounds: number): Promise<SizeResult> {
         ratios.raw.push(round.component! / round.raw!);
         ratios.floor.push(round.component! / round.floor!);
     }
+    const applies = { component: 0, raw: 0, floor: 0 };
+    for (const side of SIDES) applies[side] = await appliesPerApp(layout, side, Math.min(n, 100), rawObjects(layout, Math.min(n, 100)));
     const perApp = (side: Side) => median(cpu[side]) / n;
-    return { apps: n, objects, cpuMsPerApp: { component: perApp("component"), raw: perApp("raw"), floor: perApp("floor") }, ratios };
+    return { layout, apps: n, objects, cpuMsPerApp: { component: perApp("component"), raw: perApp("raw"), floor: perApp("floor") }, applies, ratios };
 }
 
-/** In a child process: the growth of peak RSS over one run. */
-async function measureMemory(side: Side, n: number): Promise<number> {
-    await run(side, 1);
+/** In a child process: the heap after a full GC, per app, with one run's objects still held. */
+async function measureMemory(layout: Layout, side: Side, n: number): Promise<number> {
+    await run(layout, side, 1, rawObjects(layout, 1));
     gc();
-    const before = process.resourceUsage().maxRSS;
-    await run(side, n);
-    return (process.resourceUsage().maxRSS - before) / 1024;
+    const before = process.memoryUsage().heapUsed;
+    // A hand-written program holds its objects as literals: the raw side's count, as the component's own do.
+    const raw = side === "component" ? { fleet: [], apps: [] } : rawObjects(layout, n);
+    const held = await evaluate(program(layout, side, n, raw), { record: false });
+    gc();
+    const after = process.memoryUsage().heapUsed;
+    if (held.errors.length > 0) throw held.errors[0];
+    return (after - before) / n / 1024;
 }
 
 function child<T>(args: string[]): T {
-    const out = execFileSync(process.execPath, ["--expose-gc", __filename, ...args], { encoding: "utf8", maxBuffer: 1 << 20 });
+    const out = execFileSync(process.execPath, ["--expose-gc", __filename, ...args], { encoding: "utf8", maxBuffer: 1 << 24 });
     return JSON.parse(out);
 }
 
@@ -121,67 +166,91 @@ function childrenCpuSeconds(): number {
 }
 
 /** CPU seconds of one run of `node args`, which must succeed. */
-function processCpu(args: string[]): number {
+function processCpu(args: string[], cwd = REPO): number {
     const before = childrenCpuSeconds();
-    const r = spawnSync(process.execPath, args, { cwd: REPO, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    const r = spawnSync(process.execPath, args, { cwd, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
     if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed: ${r.stderr}`);
     return childrenCpuSeconds() - before;
 }
 
-function renderCost(rounds: number): string {
-    const sides = {
-        render: ["tools/run.js", "render", "--stack", "dev"],
-        bare: ["-e", 'require("@pulumi/pulumi"); require("@pulumi/kubernetes")'],
-    };
-    for (const args of Object.values(sides)) processCpu(args); // warm the file cache
-    const cpu = { render: [] as number[], bare: [] as number[] };
-    const ratios: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-        const order = r % 2 === 0 ? (["render", "bare"] as const) : (["bare", "render"] as const);
-        const round: Record<string, number> = {};
-        for (const side of order) cpu[side].push((round[side] = processCpu(sides[side])));
-        ratios.push(round.render / round.bare);
-    }
-    return `The render of stack dev (\`node tools/run.js render --stack dev\`, what \`npm run render\` runs, bin/ up to date): ${median(cpu.render).toFixed(2)} s CPU, a bare \`require("@pulumi/pulumi"); require("@pulumi/kubernetes")\` ${median(cpu.bare).toFixed(2)} s; render / bare ${spread(ratios)} over ${rounds} alternated rounds.`;
+/** A scratch project of the repository's program with a stack of `n` apps (sidecar and service layouts, half each). */
+function bigStack(n: number): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sigsci-bench-"));
+    fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.symlinkSync(path.join(REPO, "bin"), path.join(dir, "bin"));
+    const apps = Array.from({ length: n }, (_, i) => ({ appName: `app${i}`, namespace: `team${i % 20}`, appImage: `registry.example.com/app${i}:1.0`, agentLayout: i % 2 ? "service" : "sidecar" }));
+    fs.writeFileSync(path.join(dir, "Pulumi.bench.yaml"), JSON.stringify({ config: { "sigsci-envoy:agentNamespace": "waf", "sigsci-envoy:apps": apps } }));
+    return dir;
 }
 
-function main(quick: boolean) {
-    const plan: [number, number][] = quick
+function renderCost(apps: number, rounds: number): string {
+    const dir = bigStack(apps);
+    const renderScript = `require(${JSON.stringify(path.join(REPO, "bin/tools/render.js"))}).renderStack("bench", ${JSON.stringify(dir)}).then((r) => { if (!r.yaml) process.exit(1); }, (e) => { console.error(e); process.exit(1); })`;
+    const sides = { render: ["-e", renderScript], bare: ["-e", 'require("@pulumi/pulumi"); require("@pulumi/kubernetes")'] };
+    for (const args of Object.values(sides)) processCpu(args); // warm the file cache
+    const cpu = { render: [] as number[], bare: [] as number[] };
+    for (let r = 0; r < rounds; r++) {
+        const order = r % 2 === 0 ? (["render", "bare"] as const) : (["bare", "render"] as const);
+        for (const side of order) cpu[side].push(processCpu(sides[side]));
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+    const per = cpu.render.map((c, i) => ((c - cpu.bare[i]) * 1000) / apps);
+    return `The offline render of a ${apps}-app stack (half sidecar, half on one shared fleet, in 20 namespaces; the verifier's verdict included): ${median(cpu.render).toFixed(2)} s CPU (${Math.min(...cpu.render).toFixed(2)}-${Math.max(...cpu.render).toFixed(2)}), of which loading \`@pulumi/pulumi\` and \`@pulumi/kubernetes\` takes ${median(cpu.bare).toFixed(2)} s: ${spread(per)} ms per app, over ${rounds} alternated rounds in fresh processes.`;
+}
+
+const LAYOUT_NAMES: Record<Layout, string> = { sidecar: "sidecar (own secret keys)", shared: "shared fleet" };
+
+function main(quick: boolean, readme: boolean) {
+    const plan: [Layout, number, number][] = quick
         ? [
-              [10, 5],
-              [100, 3],
+              ["sidecar", 30, 3],
+              ["shared", 30, 3],
           ]
         : [
-              [10, 15],
-              [100, 9],
-              [1000, 3],
+              ["sidecar", 300, 7],
+              ["shared", 300, 7],
+              ["sidecar", 1000, 3],
+              ["shared", 1000, 3],
           ];
     const rows = [
-        "| apps | objects | CPU ms/app: component | raw | floor | component / raw: median (lowest-highest) | component / floor | peak RSS MiB/app: component | raw |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| layout | apps | objects | CPU ms/app: component | raw | floor | component / raw: median (lowest-highest) | component / floor | Output.apply per app: component | raw | heap KiB/app after GC: component | raw |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ];
-    for (const [n, rounds] of plan) {
-        const r = child<SizeResult>(["--size", String(n), String(rounds)]);
-        const memory = { component: child<number>(["--memory", "component", String(n)]), raw: child<number>(["--memory", "raw", String(n)]) };
+    for (const [layout, n, rounds] of plan) {
+        const r = child<SizeResult>(["--size", layout, String(n), String(rounds)]);
+        const memory = { component: child<number>(["--memory", layout, "component", String(n)]), raw: child<number>(["--memory", layout, "raw", String(n)]) };
         const c = r.cpuMsPerApp;
         rows.push(
-            `| ${n} | ${r.objects.raw} (+${r.objects.component - r.objects.raw} components) | ${c.component.toFixed(1)} | ${c.raw.toFixed(1)} | ${c.floor.toFixed(1)} | ${spread(r.ratios.raw)} | ${spread(r.ratios.floor)} | ${(memory.component / n).toFixed(2)} | ${(memory.raw / n).toFixed(2)} |`,
+            `| ${LAYOUT_NAMES[layout]} | ${n} | ${r.objects.raw} (+${r.objects.component - r.objects.raw} components) | ${c.component.toFixed(1)} | ${c.raw.toFixed(1)} | ${c.floor.toFixed(1)} | ${spread(r.ratios.raw)} | ${spread(r.ratios.floor)} | ${r.applies.component.toFixed(1)} | ${r.applies.raw.toFixed(1)} | ${memory.component.toFixed(0)} | ${memory.raw.toFixed(0)} |`,
         );
-        process.stderr.write(`${n} apps done (${rounds} rounds)\n`);
+        process.stderr.write(`${layout} ${n} apps done (${rounds} rounds)\n`);
     }
-    const render = `${renderCost(quick ? 4 : 12)}\n\n${verifierBench(quick ? 2 : 3)}`;
-    const cpus = require("os").cpus();
-    process.stdout.write(
-        `${rows.join("\n")}\n\n${render}\n\nNode.js ${process.version}, @pulumi/pulumi ${require("@pulumi/pulumi/package.json").version}, ${cpus.length} x ${cpus[0]?.model ?? "CPU"}\n`,
-    );
+    const render = renderCost(quick ? 40 : 200, quick ? 2 : 5);
+    const verifier = verifierBench(quick ? 2 : 3);
+    const cpus = os.cpus();
+    const machine = `${new Date().toISOString().slice(0, 10)}, ${cpus.length} x ${cpus[0]?.model?.trim() ?? "CPU"}, Node.js ${process.version}, @pulumi/pulumi ${require("@pulumi/pulumi/package.json").version}, @pulumi/kubernetes ${require("@pulumi/kubernetes/package.json").version}`;
+    const text = `${rows.join("\n")}\n\n${render}\n\n${verifier}\n\nRun: ${machine}${quick ? " (quick)" : ""}.\n`;
+    process.stdout.write(text);
+    if (readme) writeReadme(text);
+}
+
+/** The README's Performance section between its markers, from one run. */
+function writeReadme(text: string): void {
+    const file = path.join(REPO, "README.md");
+    const readme = fs.readFileSync(file, "utf8");
+    const [open, close] = ["<!-- bench:begin (npm run bench -- --readme writes this) -->", "<!-- bench:end -->"];
+    const start = readme.indexOf(open);
+    const end = readme.indexOf(close);
+    if (start < 0 || end < start) throw new Error(`README.md has no ${open} ... ${close} markers`);
+    fs.writeFileSync(file, `${readme.slice(0, start + open.length)}\n${text}${readme.slice(end)}`);
 }
 
 async function entry(argv: string[]) {
-    if (argv[0] === "--size") process.stdout.write(JSON.stringify(await measureSize(Number(argv[1]), Number(argv[2]))));
-    else if (argv[0] === "--memory") process.stdout.write(JSON.stringify(await measureMemory(argv[1] as Side, Number(argv[2]))));
-    else if (argv[0] === "--render") process.stdout.write(`${renderCost(Number(argv[1] ?? 12))}\n`);
+    if (argv[0] === "--size") process.stdout.write(JSON.stringify(await measureSize(argv[1] as Layout, Number(argv[2]), Number(argv[3]))));
+    else if (argv[0] === "--memory") process.stdout.write(JSON.stringify(await measureMemory(argv[1] as Layout, argv[2] as Side, Number(argv[3]))));
+    else if (argv[0] === "--render") process.stdout.write(`${renderCost(Number(argv[1] ?? 200), Number(argv[2] ?? 5))}\n`);
     else if (argv[0] === "--verifier") process.stdout.write(`${verifierBench(Number(argv[1] ?? 3))}\n`);
-    else main(argv.includes("--quick"));
+    else main(argv.includes("--quick"), argv.includes("--readme"));
 }
 
 entry(process.argv.slice(2)).catch((e: Error) => {

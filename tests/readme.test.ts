@@ -82,6 +82,16 @@ describe("README", () => {
         assert.ok(kinds[1].includes("EnvoyFilter"), kinds[1].join(", "));
     });
 
+    it("shows the performance of one full bench run (npm run bench -- --readme): both layouts at 300 and 1,000 apps, with its date, machine and versions", () => {
+        const section = README.slice(README.indexOf("<!-- bench:begin"), README.indexOf("<!-- bench:end -->"));
+        const rows = [...section.matchAll(/^\| (sidecar \(own secret keys\)|shared fleet) \| (\d+) \|/gm)].map((m) => `${m[1]} ${m[2]}`);
+        assert.deepStrictEqual(rows, ["sidecar (own secret keys) 300", "shared fleet 300", "sidecar (own secret keys) 1000", "shared fleet 1000"]);
+        assert.match(section, /^Run: \d{4}-\d\d-\d\d, \d+ x .+, Node\.js v\d+\.\d+\.\d+, @pulumi\/pulumi \d+\.\d+\.\d+, @pulumi\/kubernetes \d+\.\d+\.\d+\.$/m);
+        assert.ok(!section.includes("(quick)"), "a full run, not --quick");
+        assert.match(section, /offline render of a 200-app stack/);
+        assert.match(section, /500 apps .* 5,000 apps/);
+    });
+
     it("shows every default as the code has it (npm run docs writes the table)", () => {
         assert.strictEqual(README, withDefaultsTable(README));
     });

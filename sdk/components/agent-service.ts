@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AgentCredentials, AgentServiceArgs, AgentServiceLink, Integration } from "../args";
 import { agentServiceChildren, agentServiceShape, AgentServiceShape, namedObjects } from "../kube/plan";
-import { clusterDomainName, endpointText, resolveAgentServiceSettings } from "../settings/agent-service";
+import { clusterDomainName, endpointText, plainLink, resolveAgentServiceSettings } from "../settings/agent-service";
 import { AgentServiceSettings } from "../settings/types";
 import { claim, Owner, providerNamespace } from "./claims";
 import { isPending } from "../settings/pending";
@@ -77,20 +77,14 @@ export function linkedAgentService(link: unknown): AgentService | undefined {
 
 /**
  * A link of plain values, when the agent Service's settings are known now and its address does
- * not wait on the provider's namespace: every app of a fleet then resolves its settings at once
- * (no output to wait for per app), and waits for the fleet as a resource instead.
+ * not wait on the provider's namespace (given, or the provider's with no named client namespaces:
+ * reached by its bare name): every app of a fleet then resolves its settings at once (no output
+ * to wait for per app), and waits for the fleet as a resource instead.
  */
-function plainLink(s: AgentServiceSettings | undefined): AgentServiceLink | undefined {
+function knownLink(s: AgentServiceSettings | undefined): AgentServiceLink | undefined {
     if (s === undefined || containsPendingValue(s)) return undefined;
-    const endpoint = s.namespace !== undefined ? `${clusterDomainName(s.name, s.namespace)}:${s.endpoint.port}` : s.clientNamespaces === undefined ? endpointText(s.endpoint) : undefined;
-    if (endpoint === undefined) return undefined;
-    return {
-        endpoint,
-        clientLabels: s.clientLabels,
-        ...(s.clientNamespaces !== undefined ? { clientNamespaces: s.clientNamespaces } : {}),
-        expectResponseData: s.agent.expectResponseData,
-        integration: s.agent.integration,
-    };
+    if (s.namespace === undefined && s.clientNamespaces !== undefined) return undefined;
+    return plainLink(s);
 }
 
 /**
@@ -151,7 +145,7 @@ export class AgentService extends pulumi.ComponentResource {
                 .all([settings.output((s) => (s.namespace === undefined && s.clientNamespaces === undefined ? endpointText(s.endpoint) : undefined)), this.grpcEndpoint])
                 .apply(([bare, full]) => bare ?? full),
             clientNamespaces: settings.output((s) => s.clientNamespaces),
-            plain: plainLink(settings.known),
+            plain: knownLink(settings.known),
         });
         this.secretName = children.output((c) => c?.secretName as pulumi.Output<string>);
         this.deploymentName = children.output((c) => childName(c?.Deployment));

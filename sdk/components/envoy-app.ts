@@ -106,15 +106,24 @@ export class EnvoyApp extends pulumi.ComponentResource {
         this.configMapName = children.output((c) => childName(c?.ConfigMap));
         this.deploymentName = children.output((c) => childName(c?.Deployment));
         this.serviceName = children.output((c) => childName(c?.Service));
-        this.frontUrl = pulumi.all([this.serviceName, this.namespace, settings.output((s) => s.service.port)]).apply(([svc, ns, port]) => `http://${clusterDomainName(svc, ns)}:${port}`);
         // The sidecar's address in the pod; an agent Service's by its full name, in the namespace it is in.
-        this.agentGrpcEndpoint = pulumi
-            .all([
-                settings.output((s) => (s.agent ? agentListenAddress(s.agent) : s.agentService!.create ? undefined : endpointText(s.agentService!.endpoint))),
-                this.namespace,
-                settings.output((s) => (s.agentService?.create ? { name: s.agentService.create.name, port: s.agentService.create.agent.grpcPort } : undefined)),
-            ])
-            .apply(([given, ns, own]) => given ?? `${clusterDomainName(own!.name, ns)}:${own!.port}`);
+        const given = (s: AppSettings) => (s.agent ? agentListenAddress(s.agent) : s.agentService!.create ? undefined : endpointText(s.agentService!.endpoint));
+        const known = settings.known;
+        if (known) {
+            // Known now: one output each, on the namespace the provider reports (the Service's).
+            this.frontUrl = this.namespace.apply((ns) => `http://${clusterDomainName(known.name, ns)}:${known.service.port}`);
+            const own = known.agentService?.create;
+            this.agentGrpcEndpoint = own ? this.namespace.apply((ns) => `${clusterDomainName(own.name, ns)}:${own.agent.grpcPort}`) : pulumi.output(given(known)!);
+        } else {
+            this.frontUrl = pulumi.all([this.serviceName, this.namespace, settings.output((s) => s.service.port)]).apply(([svc, ns, port]) => `http://${clusterDomainName(svc, ns)}:${port}`);
+            this.agentGrpcEndpoint = pulumi
+                .all([
+                    settings.output(given),
+                    this.namespace,
+                    settings.output((s) => (s.agentService?.create ? { name: s.agentService.create.name, port: s.agentService.create.agent.grpcPort } : undefined)),
+                ])
+                .apply(([address, ns, own]) => address ?? `${clusterDomainName(own!.name, ns)}:${own!.port}`);
+        }
         this.acknowledgedFindings = settings.output((s) => (s.envoy.acknowledgeVerifierFindings === true ? ownConfigFindings(s).map(findingText) : []));
         this.registerOutputs({
             agentGrpcEndpoint: this.agentGrpcEndpoint,

@@ -192,7 +192,9 @@ export class Resolved<S> {
 
     /** As an output, for a component's output properties (`fn` may return an output too). */
     output<R>(fn: (s: S) => pulumi.Input<R>): pulumi.Output<R> {
-        return pulumi.output(this.map(fn) as pulumi.Input<R>) as pulumi.Output<R>;
+        const value = this.map(fn);
+        // An output already (a child's name): as it is, without one more output around it.
+        return pulumi.Output.isInstance(value) ? (value as pulumi.Output<R>) : (pulumi.output(value as pulumi.Input<R>) as pulumi.Output<R>);
     }
 
     /**
@@ -208,7 +210,10 @@ export class Resolved<S> {
     /** `value`, but only once the settings are checked (for inputs that do not come from them, e.g. secrets). */
     gated<T>(value: pulumi.Input<T>): pulumi.Input<T> {
         const checked = this.later ?? this.gate;
-        return checked ? pulumi.all([checked, value]).apply(([, v]) => v as T) : value;
+        if (!checked) return value;
+        // A plain value waits on the checks alone: one output, not a combination of two.
+        if (!isOutputLike(value)) return checked.apply(() => value as T);
+        return pulumi.all([checked, value]).apply(([, v]) => v as T);
     }
 }
 

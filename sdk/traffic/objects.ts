@@ -48,12 +48,21 @@ export class ObjectIndex {
             this.byId.set(id, o);
         }
         this.objects = [...this.byId.values()];
+        // A selector is filed under its rarest pair: under a pair that every app shares
+        // (`app.kubernetes.io/component=envoy-app`) each pod's lookup would return every
+        // selector of its namespace, and the verifier would grow with the square of the apps.
+        const selectorPairs = (o: KubeObject): string[] => {
+            const m = o.kind === "Service" ? o.spec?.selector : o.spec?.podSelector?.matchLabels;
+            return m && typeof m === "object" ? Object.keys(m).map((k) => `${o.kind}|${this.namespaceOf(o)}|${k}=${m[k]}`) : [];
+        };
+        const pairCount = new Map<string, number>();
+        for (const o of this.objects) if (o.kind === "NetworkPolicy" || o.kind === "Service") for (const p of selectorPairs(o)) pairCount.set(p, (pairCount.get(p) ?? 0) + 1);
         for (const o of this.objects) {
             if (o.kind === "Service" && typeof o.spec?.clusterIP === "string" && !this.serviceByIp.has(o.spec.clusterIP)) this.serviceByIp.set(o.spec.clusterIP, o);
             if (o.kind === "NetworkPolicy" || o.kind === "Service") {
-                const m = o.kind === "Service" ? o.spec?.selector : o.spec?.podSelector?.matchLabels;
-                const pair = m && typeof m === "object" ? Object.keys(m).sort()[0] : undefined;
-                push(this.selectorIndex, `${o.kind}|${this.namespaceOf(o)}|${pair === undefined ? "" : `${pair}=${m[pair]}`}`, o);
+                const pairs = selectorPairs(o);
+                const rarest = pairs.reduce<string | undefined>((best, p) => (best === undefined || pairCount.get(p)! < pairCount.get(best)! ? p : best), undefined);
+                push(this.selectorIndex, rarest ?? `${o.kind}|${this.namespaceOf(o)}|`, o);
             }
             if (o.kind === "HorizontalPodAutoscaler") {
                 const t = o.spec?.scaleTargetRef;
@@ -107,9 +116,14 @@ export class ObjectIndex {
 
     /** Workloads of `namespace` that carry every pair of a Service selector (a superset of none). */
     selectedBy(namespace: string, selector: Record<string, string> | undefined): Workload[] {
-        const pair = selector && typeof selector === "object" ? Object.keys(selector).sort()[0] : undefined;
-        if (pair === undefined) return [];
-        return this.labelIndex.get(`${namespace}|${pair}=${selector![pair]}`) ?? [];
+        if (!selector || typeof selector !== "object") return [];
+        // The smallest of the pairs' lists: every selected workload is in each of them.
+        let out: Workload[] | undefined;
+        for (const [k, v] of Object.entries(selector)) {
+            const list = this.labelIndex.get(`${namespace}|${k}=${v}`) ?? [];
+            if (out === undefined || list.length < out.length) out = list;
+        }
+        return out ?? [];
     }
 
     private orderOf?: Map<KubeObject, number>;
