@@ -4,4 +4,8 @@
 import { PolicyPack } from "@pulumi/policy";
 import { PACK_NAME, POLICIES } from "./policies";
 
-new PolicyPack(PACK_NAME, { policies: POLICIES });
+new PolicyPack(PACK_NAME, {
+    policies: POLICIES,
+    displayName: "sigsci-envoy: WAF coverage",
+    tags: ["waf", "kubernetes", "envoy", "fastly"],
+});

@@ -5,7 +5,7 @@
 // finding with the object it is about and the fix. This module only describes the policies:
 // index.ts serves them (constructing a PolicyPack starts a server), and tests call them directly.
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { PACK_NAME, PACK_RULES, ResourceRule, StackRule } from "sigsci-envoy/pack";
+import { PACK_NAME, PACK_RULES, PackRule, ResourceRule, ruleUrl, StackRule } from "sigsci-envoy/pack";
 import { Finding } from "sigsci-envoy/traffic";
 import { judgeStack, kubeObjectOf, unknownForResourceCheck } from "./resources";
 
@@ -19,14 +19,25 @@ function convertedOnce(args: ResourceValidationArgs): ReturnType<typeof kubeObje
     return conversions.get(args.props);
 }
 
+/** What Pulumi Cloud's policy views show of a rule: the one table's metadata, and its page in the docs. */
+function metadata(rule: PackRule) {
+    return {
+        name: rule.name,
+        description: rule.description,
+        enforcementLevel: rule.enforcementLevel,
+        severity: rule.severity,
+        remediationSteps: rule.remediationSteps,
+        tags: [...rule.tags],
+        url: ruleUrl(rule),
+    };
+}
+
 const report = (reportViolation: ReportViolation) => (f: Finding) => reportViolation(`${f.object}: ${f.message} [${f.code}]`);
 
 /** A policy over each Kubernetes resource of the rule's kinds on its own, reporting the findings of its codes. */
 function resourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
     return {
-        name: rule.name,
-        description: rule.description,
-        enforcementLevel: rule.enforcementLevel,
+        ...metadata(rule),
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             const converted = convertedOnce(args);
             if (!converted || !rule.kinds.includes(converted.object.kind)) return;
@@ -47,9 +58,7 @@ function resourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
  */
 function stackPolicy(rule: StackRule): StackValidationPolicy {
     return {
-        name: rule.name,
-        description: rule.description,
-        enforcementLevel: rule.enforcementLevel,
+        ...metadata(rule),
         ...(rule.configSchema ? { configSchema: rule.configSchema as StackValidationPolicy["configSchema"] } : {}),
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
             const j = judgeStack(args.resources);

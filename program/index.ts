@@ -1,5 +1,5 @@
 // The root program: one stack per environment, configured only through stack configuration
-// (README, "Deploy"; every key in docs/reference.md). `pulumi up` runs it; `npm run render`
+// (docs/deploy.md; every key in docs/reference.md). `pulumi up` runs it; `npm run render`
 // evaluates it offline.
 import * as pulumi from "@pulumi/pulumi";
 import { AgentService, EnvoyApp, GatewayWaf, IstioApp } from "../sdk";

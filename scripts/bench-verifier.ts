@@ -5,6 +5,7 @@
 // fresh process, warmed up, several rounds: medians with their range, and the growth of the cost
 // between 500 and 5,000 apps against the growth of the apps (10x).
 import { execFileSync } from "child_process";
+import { parseArgs } from "util";
 import { unknownCheckingProxy } from "@pulumi/policy";
 import { verifyTraffic } from "../sdk/traffic";
 import { guideArgs } from "../tools/fixtures";
@@ -78,7 +79,8 @@ export function verifierBench(rounds: number): string {
 }
 
 if (require.main === module) {
-    const argv = process.argv.slice(2);
-    if (argv[0] === "--measure") process.stdout.write(JSON.stringify(measure(argv[1] as "verify" | "pack", Number(argv[2]), Number(argv[3]))));
-    else process.stdout.write(`${verifierBench(Number(argv[0] ?? 3))}\n`);
+    const { values, positionals } = parseArgs({ options: { measure: { type: "boolean", default: false } }, allowPositionals: true, strict: true });
+    const [a, b, c] = positionals;
+    if (values.measure) process.stdout.write(JSON.stringify(measure(a as "verify" | "pack", Number(b), Number(c))));
+    else process.stdout.write(`${verifierBench(Number(a ?? 3))}\n`);
 }

@@ -1,9 +1,10 @@
-// `npm run bench [-- --quick] [-- --readme]`: what the components cost under Pulumi's mock runtime,
+// `npm run bench [-- --quick] [-- --docs]`: what the components cost under Pulumi's mock runtime,
 // against exactly the objects they emit registered raw (tools/bench/raw-objects.ts), in both
 // layouts: a sidecar app (its own agent keys, as secrets), and the apps of one shared agent fleet.
 // A third side puts the raw objects in an empty component with the same seven outputs: the floor
 // of any component. Then the offline render of a 200-app stack, the traffic-path verifier and the
-// policy pack at fleet scale. `--readme` writes the result into the README's Performance section.
+// policy pack at fleet scale. `--docs` writes the result into docs/performance.md. One part
+// alone: `--render [apps] [rounds]`, `--verifier [rounds]`.
 //
 // How it measures, for figures that mean something on a shared, noisy machine:
 // - CPU time (user + system, process.cpuUsage), not wall-clock time;
@@ -22,6 +23,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parseArgs } from "util";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentService, EnvoyApp } from "../sdk";
 import { fleetObjects, FLEET, HELLOWORLD, registerInComponent, registerRaw, sharedAppObjects, sidecarObjects } from "../tools/bench/raw-objects";
@@ -200,7 +202,7 @@ function renderCost(apps: number, rounds: number): string {
 
 const LAYOUT_NAMES: Record<Layout, string> = { sidecar: "sidecar (own secret keys)", shared: "shared fleet" };
 
-function main(quick: boolean, readme: boolean) {
+function main(quick: boolean, docs: boolean) {
     const plan: [Layout, number, number][] = quick
         ? [
               ["sidecar", 30, 3],
@@ -231,26 +233,42 @@ function main(quick: boolean, readme: boolean) {
     const machine = `${new Date().toISOString().slice(0, 10)}, ${cpus.length} x ${cpus[0]?.model?.trim() ?? "CPU"}, Node.js ${process.version}, @pulumi/pulumi ${require("@pulumi/pulumi/package.json").version}, @pulumi/kubernetes ${require("@pulumi/kubernetes/package.json").version}`;
     const text = `${rows.join("\n")}\n\n${render}\n\n${verifier}\n\nRun: ${machine}${quick ? " (quick)" : ""}.\n`;
     process.stdout.write(text);
-    if (readme) writeReadme(text);
+    if (docs) writeDocs(text);
 }
 
-/** The README's Performance section between its markers, from one run. */
-function writeReadme(text: string): void {
-    const file = path.join(REPO, "README.md");
-    const readme = fs.readFileSync(file, "utf8");
-    const [open, close] = ["<!-- bench:begin (npm run bench -- --readme writes this) -->", "<!-- bench:end -->"];
-    const start = readme.indexOf(open);
-    const end = readme.indexOf(close);
-    if (start < 0 || end < start) throw new Error(`README.md has no ${open} ... ${close} markers`);
-    fs.writeFileSync(file, `${readme.slice(0, start + open.length)}\n${text}${readme.slice(end)}`);
+/** docs/performance.md between its markers, from one run. */
+function writeDocs(text: string): void {
+    const file = path.join(REPO, "docs/performance.md");
+    const page = fs.readFileSync(file, "utf8");
+    const [open, close] = ["<!-- bench:begin (npm run bench -- --docs writes this) -->", "<!-- bench:end -->"];
+    const start = page.indexOf(open);
+    const end = page.indexOf(close);
+    if (start < 0 || end < start) throw new Error(`docs/performance.md has no ${open} ... ${close} markers`);
+    fs.writeFileSync(file, `${page.slice(0, start + open.length)}\n${text}${page.slice(end)}`);
 }
 
 async function entry(argv: string[]) {
-    if (argv[0] === "--size") process.stdout.write(JSON.stringify(await measureSize(argv[1] as Layout, Number(argv[2]), Number(argv[3]))));
-    else if (argv[0] === "--memory") process.stdout.write(JSON.stringify(await measureMemory(argv[1] as Layout, argv[2] as Side, Number(argv[3]))));
-    else if (argv[0] === "--render") process.stdout.write(`${renderCost(Number(argv[1] ?? 200), Number(argv[2] ?? 5))}\n`);
-    else if (argv[0] === "--verifier") process.stdout.write(`${verifierBench(Number(argv[1] ?? 3))}\n`);
-    else main(argv.includes("--quick"), argv.includes("--readme"));
+    // The user's options, and the modes in which the bench runs itself in a fresh process.
+    const { values, positionals } = parseArgs({
+        args: argv,
+        options: {
+            quick: { type: "boolean", default: false },
+            docs: { type: "boolean", default: false },
+            render: { type: "boolean", default: false },
+            verifier: { type: "boolean", default: false },
+            size: { type: "boolean", default: false },
+            memory: { type: "boolean", default: false },
+        },
+        allowPositionals: true,
+        strict: true,
+    });
+    const [a, b, c] = positionals;
+    if (values.size) process.stdout.write(JSON.stringify(await measureSize(a as Layout, Number(b), Number(c))));
+    else if (values.memory) process.stdout.write(JSON.stringify(await measureMemory(a as Layout, b as Side, Number(c))));
+    else if (values.render) process.stdout.write(`${renderCost(Number(a ?? 200), Number(b ?? 5))}\n`);
+    else if (values.verifier) process.stdout.write(`${verifierBench(Number(a ?? 3))}\n`);
+    else if (positionals.length > 0) throw new Error(`unexpected argument ${JSON.stringify(a)}; usage: npm run bench [-- --quick] [-- --docs] | -- --render [apps] [rounds] | -- --verifier [rounds]`);
+    else main(values.quick!, values.docs!);
 }
 
 entry(process.argv.slice(2)).catch((e: Error) => {

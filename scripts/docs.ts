@@ -1,8 +1,11 @@
 // `npm run docs`: re-infers the components' schema (docs/schema.json), regenerates
-// docs/reference.md from it and the README's defaults table. Review the diffs like code.
+// docs/reference.md from it, the defaults table of docs/defaults.md and the policy pack's rules
+// in docs/policy-pack.md, and Pulumi.yaml's template. Review the diffs like code.
 import * as fs from "fs";
 import * as path from "path";
-import { withDefaultsTable } from "../tools/docs/defaults";
+import { DEFAULTS_FILE, withDefaultsTable } from "../tools/docs/defaults";
+import { PACK_RULES_FILE, withPackRules } from "../tools/docs/pack-rules";
+import { TEMPLATE_FILE, withTemplate } from "../tools/docs/template";
 import { inferSchema, REFERENCE_FILE, referenceMarkdown, SCHEMA_FILE, schemaText } from "../tools/docs/reference";
 import { REPO } from "../tools/paths";
 
@@ -10,8 +13,12 @@ async function main() {
     const schema = await inferSchema();
     fs.writeFileSync(SCHEMA_FILE, schemaText(schema));
     fs.writeFileSync(REFERENCE_FILE, referenceMarkdown(schema));
-    const readme = path.join(REPO, "README.md");
-    fs.writeFileSync(readme, withDefaultsTable(fs.readFileSync(readme, "utf8")));
+    const page = path.join(REPO, DEFAULTS_FILE);
+    fs.writeFileSync(page, withDefaultsTable(fs.readFileSync(page, "utf8")));
+    const rules = path.join(REPO, PACK_RULES_FILE);
+    fs.writeFileSync(rules, withPackRules(fs.readFileSync(rules, "utf8")));
+    const project = path.join(REPO, TEMPLATE_FILE);
+    fs.writeFileSync(project, withTemplate(fs.readFileSync(project, "utf8")));
 }
 
 main().catch((e: Error) => {

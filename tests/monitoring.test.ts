@@ -170,7 +170,7 @@ describe("monitoring objects (opt in)", () => {
                 // Each alert names its app, so Alertmanager neither merges two apps' nor fails to route them.
                 for (const r of Object.values(alerts) as any[]) assert.deepStrictEqual({ app: r.labels.app, namespace: r.labels.namespace }, { app: "web", namespace: "shop" }, r.alert);
                 for (const r of Object.values(alerts) as any[]) if (!r.expr.startsWith("absent(")) assert.match(r.expr, /by \((namespace, app_kubernetes_io_instance|namespace, pod)\)/, r.alert);
-                for (const r of Object.values(alerts) as any[]) assert.ok(r.annotations.runbook.includes("README"), r.alert);
+                for (const r of Object.values(alerts) as any[]) assert.ok(r.annotations.runbook.includes("docs/metrics.md"), r.alert);
             });
 
             it("draw the agent call latency against the configured timeout, where a call's time is the agent's (ext_authz)", () => {

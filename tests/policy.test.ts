@@ -4,6 +4,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { scratchDir } from "./support/scratch";
 import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
 import { loadAll } from "js-yaml";
 import { POLICIES } from "../policy/policies";
@@ -58,7 +59,7 @@ function violations(objects: any[], config: Record<string, Record<string, unknow
 const GUIDE = objectsOf([{ component: "EnvoyApp", name: "helloworld", args: guideArgs() }]);
 
 describe("policy pack: the policies", () => {
-    it("have unique names, descriptions, and the enforcement levels the README lists", () => {
+    it("have unique names, descriptions, and the enforcement levels docs/policy-pack.md lists", () => {
         assert.deepStrictEqual(
             POLICIES.map((p) => [p.name, p.enforcementLevel]),
             [
@@ -75,8 +76,40 @@ describe("policy pack: the policies", () => {
             ],
         );
         for (const p of POLICIES) assert.ok(p.description.length > 40, p.name);
-        const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
-        for (const p of POLICIES) assert.ok(readme.includes(`| \`${p.name}\` | ${p.enforcementLevel} |`), `README lists ${p.name}`);
+        const readme = fs.readFileSync(path.join(REPO, "docs/policy-pack.md"), "utf8");
+        for (const p of POLICIES) assert.ok(readme.includes(`| [\`${p.name}\`](#${p.name}) | ${p.enforcementLevel} |`), `docs/policy-pack.md lists ${p.name}`);
+    });
+
+    it("carry the metadata Pulumi Cloud shows: a severity, remediation steps, tags, and a url to the rule's own section of docs/policy-pack.md", () => {
+        const page = fs.readFileSync(path.join(REPO, "docs/policy-pack.md"), "utf8");
+        const homepage: string = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).homepage;
+        for (const p of POLICIES) {
+            assert.ok(["low", "medium", "high", "critical"].includes(p.severity!), p.name);
+            assert.ok(p.remediationSteps!.length > 40, p.name);
+            assert.ok(p.tags!.length > 0 && p.tags!.every((t) => /^[a-z-]+$/.test(t)), p.name);
+            assert.strictEqual(p.url, `${homepage}/blob/main/docs/policy-pack.md#${p.name}`);
+            assert.ok(page.includes(`\n### ${p.name}\n`), `docs/policy-pack.md has a section ${p.name}`);
+        }
+        // The fail-open and leaked-key rules are the worst a WAF can have.
+        assert.deepStrictEqual(
+            POLICIES.filter((p) => p.severity === "critical").map((p) => p.name),
+            ["waf-coverage", "sigsci-agent-credentials", "sigsci-agent-keys-not-in-configmaps"],
+        );
+    });
+
+    it("publish as they are: the pack bundles the package's checks, and needs only the dependencies policy/package.json lists (no path)", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "policy/package.json"), "utf8"));
+        assert.deepStrictEqual(Object.keys(pkg.dependencies).sort(), ["@pulumi/policy", "@pulumi/pulumi"]);
+        for (const spec of Object.values(pkg.dependencies) as string[]) assert.match(spec, /^\^\d+\.\d+\.\d+$/);
+        assert.deepStrictEqual(pkg.files, ["PulumiPolicy.yaml", "bin/index.js"]);
+        const { bundlePolicy } = require(path.join(REPO, "tools/bundle-policy.js"));
+        const out = path.join(scratchDir("policy-bundle"), "bin", "index.js");
+        const meta = bundlePolicy(out);
+        const imports = Object.values(meta.outputs as Record<string, { imports: { path: string; external?: boolean }[] }>).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
+        const outside = imports.filter((i) => !require("module").builtinModules.includes(i.replace(/^node:/, "")));
+        assert.deepStrictEqual([...new Set(outside)].sort(), ["@pulumi/policy"]);
+        // The package's own checks are inside it.
+        assert.ok(Object.keys(meta.inputs).some((i) => i.startsWith("sdk/traffic/")));
     });
 
     for (const [name, spec] of Object.entries(SCENARIOS)) {

@@ -1,6 +1,6 @@
 // Upgrading from 0.2.0: each committed stack as release 0.2.0 rendered it (tests/fixtures/
 // release-0.2.0) against today's render, planned by the rules the Kubernetes provider plans
-// replacements by, holds the README's "Upgrading from 0.2.0 to 0.3.0" to what `pulumi up` does,
+// replacements by, holds docs/upgrading.md's "Upgrading from 0.2.0 to 0.3.0" to what `pulumi up` does,
 // and the zero-downtime path it gives to what the Deployment controller and Services do.
 import * as assert from "assert";
 import * as fs from "fs";
@@ -96,12 +96,12 @@ describe("upgrading from 0.2.0", () => {
                 ),
             },
         });
-        // The README says so.
-        const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+        // docs/upgrading.md says so.
+        const readme = fs.readFileSync(path.join(REPO, "docs/upgrading.md"), "utf8");
         assert.match(readme, /## Upgrading from 0\.2\.0 to 0\.3\.0/);
         // Its orphaning command selects exactly every app's Deployment as 0.2.0 labelled it: none left to be deleted with its pods, no agent fleet.
         const command = /kubectl delete deployment -A -l (\S+) --cascade=orphan/.exec(readme);
-        assert.ok(command, "the orphaning command is in the README");
+        assert.ok(command, "the orphaning command is in docs/upgrading.md");
         const wanted = Object.fromEntries(command![1].split(",").map((kv) => kv.split("=")));
         for (const stack of ["dev", "prod", "staging"]) {
             const deployments = release(stack).filter((o) => o.kind === "Deployment");

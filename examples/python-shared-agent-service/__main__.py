@@ -1,8 +1,8 @@
 """The shared agent service of examples/shared-agent-service, in Python: one agent fleet for a
 site, shared over ext_proc by two apps in their own namespaces.
 
-`pulumi package add <your-git-host>/<org>/sigsci-envoy@v0.2.0` (or a local clone's path)
-generates the `pulumi_sigsci_envoy` SDK this program imports and adds it to requirements.txt.
+`pulumi install` generates the `pulumi_sigsci_envoy` SDK this program imports from the package
+Pulumi.yaml names (`packages:`: this clone; `github.com/sigsci-envoy/sigsci-envoy@v0.2.0` elsewhere).
 Then set the agent keys as secrets (`pulumi config set --secret accessKeyId ...`) and run
 `pulumi up`. A test compiles this file and holds every name it uses to the package's schema.
 """

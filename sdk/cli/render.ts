@@ -21,11 +21,14 @@ export interface RenderSetup {
     sensitiveKeys?: (stack: StackConfig) => string[];
 }
 
+/** The command's options: `--name value` ones and switches. */
+export const RENDER_OPTIONS = { values: ["stack", "dir", "out"], flags: ["list"] };
+
 /** Runs the command; returns its exit code. */
 export async function renderCommand(argv: string[], io: Io, setup: RenderSetup = {}): Promise<number> {
     let args: ReturnType<typeof parseArgs>;
     try {
-        args = parseArgs(argv, { values: ["stack", "dir", "out"], flags: ["list"] });
+        args = parseArgs(argv, RENDER_OPTIONS);
         if (args.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positional[0])}`);
     } catch (e) {
         io.stderr(`${(e as Error).message}\n${RENDER_USAGE}\n`);

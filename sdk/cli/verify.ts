@@ -25,12 +25,15 @@ export interface VerifyResult {
 /** Envoy Gateway's deployment modes: the proxies in its controller's namespace, or in each Gateway's. */
 const EG_DEPLOYMENTS = ["ControllerNamespace", "GatewayNamespace"];
 
+/** The command's options: `--name value` ones and switches. */
+export const VERIFY_OPTIONS = { values: ["namespace", "cluster-domain", "unverifiable", "config", "envoy-gateway-namespace", "envoy-gateway-deployment"], flags: ["json"] };
+
 export async function verifyCommand(argv: string[], io: Io): Promise<number> {
     let objects: KubeObject[];
     let args: ReturnType<typeof parseArgs>;
     let config: ReturnType<typeof readConfig> = { settings: {}, levels: {} };
     try {
-        args = parseArgs(argv, { values: ["namespace", "cluster-domain", "unverifiable", "config", "envoy-gateway-namespace", "envoy-gateway-deployment"], flags: ["json"] });
+        args = parseArgs(argv, VERIFY_OPTIONS);
         if (args.positional.length === 0) throw new UsageError("no manifests given");
         const unverifiable = args.values.unverifiable;
         if (unverifiable !== undefined && unverifiable !== "warning" && unverifiable !== "error") throw new UsageError(`--unverifiable ${unverifiable}: expected warning or error`);

@@ -16,8 +16,8 @@ import { namedMeta } from "./workload";
 export const TARGET_POD_LABEL = "app.kubernetes.io/instance";
 const prometheusLabelName = (label: string) => label.replace(/[^a-zA-Z0-9_]/g, "_");
 
-/** Where the README's runbooks are. */
-const RUNBOOK = "Runbook: the sigsci-envoy README, 'Metrics and alerts'.";
+/** Where the runbooks are: the package's docs, shipped with it. */
+const RUNBOOK = "Runbook: sigsci-envoy's docs/metrics.md, 'Metrics and alerts'.";
 
 function scope(s: Pick<AppSettings, "name" | "namespace">) {
     return { app: s.name, namespace: s.namespace, target: { [prometheusLabelName(TARGET_POD_LABEL)]: s.name } };

@@ -9,17 +9,34 @@ import { WORKLOAD_KINDS } from "../vocabulary/kubernetes";
 
 export type EnforcementLevel = "mandatory" | "advisory";
 
+/** How bad a violation is, as Pulumi Cloud's policy views sort them. */
+export type Severity = "low" | "medium" | "high" | "critical";
+
+/** Where each rule is explained (its heading is the rule's name): the pack's page of the package's docs. */
+export const PACK_DOCS = "https://github.com/sigsci-envoy/sigsci-envoy/blob/main/docs/policy-pack.md";
+
+/** What every rule says about itself, beside what it checks: the policy SDK's metadata. */
+interface RuleMetadata {
+    name: string;
+    description: string;
+    enforcementLevel: EnforcementLevel;
+    severity: Severity;
+    /** What to do about a violation in general; each finding's message names its own fix. */
+    remediationSteps: string;
+    tags: readonly string[];
+}
+
+/** A rule's page: its heading in the pack's docs. */
+export const ruleUrl = (rule: { name: string }) => `${PACK_DOCS}#${rule.name}`;
+
 /** A JSON schema of a policy's configuration (the pack's `configSchema`). */
 export interface RuleConfigSchema {
     properties: Record<string, { type: string; items?: { type: string }; default?: unknown; description: string }>;
 }
 
 /** A rule over all objects together (the traffic model needs them together). */
-export interface StackRule {
+export interface StackRule extends RuleMetadata {
     kind: "stack";
-    name: string;
-    description: string;
-    enforcementLevel: EnforcementLevel;
     configSchema?: RuleConfigSchema;
     /** The findings this rule reports, from the traffic model's report. */
     findings(report: TrafficReport, config: Record<string, any>): Finding[];
@@ -28,11 +45,8 @@ export interface StackRule {
 }
 
 /** A rule over each object of `kinds` on its own. */
-export interface ResourceRule {
+export interface ResourceRule extends RuleMetadata {
     kind: "resource";
-    name: string;
-    description: string;
-    enforcementLevel: EnforcementLevel;
     kinds: readonly string[];
     check: (objects: KubeObject[], options?: VerifyOptions) => Finding[];
     codes: GuideCode[];
@@ -57,6 +71,10 @@ export const PACK_RULES: PackRule[] = [
         description:
             "Every listener of every Envoy pod inspects each request (ext_authz or ext_proc before the router) and reaches a listening agent in the mode it speaks, through Services and NetworkPolicies that let it through; no NetworkPolicy or Service lets traffic reach the app around Envoy; no pod turns Ready before its inspection path answers; the same for every listener and route of an Envoy Gateway Gateway and every inbound port of an Istio workload an EnvoyFilter inspects. Envoy pods in `exemptNamespaces` (Envoys that front no WAF) are not judged; targets in `targetsElsewhere` (another stack's Gateway) are proven where they are.",
         enforcementLevel: "mandatory",
+        severity: "critical",
+        remediationSteps:
+            'Follow each finding: put the inspection filter (ext_authz, or buffer and ext_proc) before the router on the listener or route it names, point it at an agent that listens in the mode it speaks, and close every way around Envoy (a NetworkPolicy admitting only its port, no Service or hostPort to the app). For "cannot verify", give the verifier what it needs among the objects (the bootstrap in a ConfigMap, the Service, the NetworkPolicy) or replace the construct it names; for a Gateway of another stack, verify both with `sigsci-envoy verify` and list it in `targetsElsewhere`. The sigsci-envoy components build all of it.',
+        tags: ["waf", "coverage", "envoy", "envoy-gateway", "istio"],
         configSchema: {
             properties: {
                 exemptNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose Envoy pods front no WAF and are not judged" },
@@ -85,6 +103,9 @@ export const PACK_RULES: PackRule[] = [
         name: "waf-coverage-verifiable",
         description: "No agent pod is left idle, and no other warning of the traffic-path verifier (what it cannot verify is an error of waf-coverage).",
         enforcementLevel: "advisory",
+        severity: "low",
+        remediationSteps: "Connect each idle agent fleet to the Envoys meant to use it, or remove it; each warning names its own fix.",
+        tags: ["waf", "capacity"],
         findings: (report) => report.findings.filter((f) => f.severity === "warning"),
         judges: () => true,
     },
@@ -93,6 +114,9 @@ export const PACK_RULES: PackRule[] = [
         name: "envoy-admin-loopback",
         description: "Envoy's admin interface listens on loopback only, and a listener on the pod's address forwards nothing of it but the read-only paths /ready and /stats/prometheus.",
         enforcementLevel: "mandatory",
+        severity: "high",
+        remediationSteps: "Bind Envoy's admin address to 127.0.0.1, and route nothing of it from a pod-facing listener but /ready and /stats/prometheus (the sigsci-envoy bootstrap does both).",
+        tags: ["envoy", "admin", "exposure"],
         findings: (report) => report.findings.filter((f) => f.severity === "error" && f.code === "admin-exposed"),
         judges: () => true,
     },
@@ -101,6 +125,10 @@ export const PACK_RULES: PackRule[] = [
         name: "envoy-fail-closed",
         description: "In the namespaces the pack's config lists (`namespaces`), Envoy refuses requests when no agent answers (failure_mode_allow: false) instead of passing them uninspected.",
         enforcementLevel: "mandatory",
+        severity: "high",
+        remediationSteps:
+            "Set failure_mode_allow: false on the inspection filter of every Envoy in these namespaces (`inspection.failOpen: false` of the components), and watch agent health: a failing agent then answers 503 (ext_authz) or 500 (ext_proc).",
+        tags: ["envoy", "fail-mode"],
         configSchema: { properties: { namespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose Envoy pods must fail closed" } } },
         findings: (report, config) => failOpenPaths(report, list(config.namespaces)),
         judges: (scope, config) => list(config.namespaces).length > 0 && (scope === undefined || list(config.namespaces).includes(namespaceOfScope(scope))),
@@ -110,6 +138,9 @@ export const PACK_RULES: PackRule[] = [
         name: "sigsci-agent-credentials",
         description: "The agent reads SIGSCI_ACCESSKEYID and SIGSCI_SECRETACCESSKEY from a Secret (valueFrom.secretKeyRef), never from literal values.",
         enforcementLevel: "mandatory",
+        severity: "critical",
+        remediationSteps: "Put the keys in a Secret (keys accesskeyid and secretaccesskey) and read them with env valueFrom.secretKeyRef; rotate keys that were in plain text.",
+        tags: ["sigsci-agent", "secrets"],
         kinds: WORKLOAD_KINDS,
         check: checkAgentContainers,
         codes: ["agent-key-literal"],
@@ -119,6 +150,9 @@ export const PACK_RULES: PackRule[] = [
         name: "sigsci-agent-filesystem",
         description: "The agent runs with a read-only root filesystem and a writable volume where it writes its RPC socket and cache (/sigsci/tmp by default).",
         enforcementLevel: "mandatory",
+        severity: "medium",
+        remediationSteps: "Set readOnlyRootFilesystem: true on the agent and mount an emptyDir where it writes (/sigsci/tmp, or where SIGSCI_RPC_ADDRESS points).",
+        tags: ["sigsci-agent", "hardening"],
         kinds: WORKLOAD_KINDS,
         check: checkAgentContainers,
         codes: ["agent-root-writable", "agent-tmp-missing"],
@@ -128,6 +162,10 @@ export const PACK_RULES: PackRule[] = [
         name: "sigsci-agent-shutdown",
         description: "The agent has a preStop sleep (the guide's 30 s), and the pod's grace period is longer than it.",
         enforcementLevel: "mandatory",
+        severity: "medium",
+        remediationSteps:
+            "Give the agent a preStop sleep (the guide's 30 s) and the pod a terminationGracePeriodSeconds longer than every sleep, so the agent inspects until Envoy and the app have stopped.",
+        tags: ["sigsci-agent", "availability"],
         kinds: WORKLOAD_KINDS,
         check: checkAgentContainers,
         codes: ["agent-no-prestop", "agent-grace-short"],
@@ -137,6 +175,9 @@ export const PACK_RULES: PackRule[] = [
         name: "sigsci-agent-image-pull",
         description: "An agent image tagged latest (or untagged) is not pulled IfNotPresent, which leaves each node on the first latest it pulled.",
         enforcementLevel: "advisory",
+        severity: "low",
+        remediationSteps: "Pull a latest (or untagged) agent image with imagePullPolicy: Always, or pin a version.",
+        tags: ["sigsci-agent", "images"],
         kinds: WORKLOAD_KINDS,
         check: checkAgentContainers,
         codes: ["agent-pull-policy"],
@@ -146,6 +187,9 @@ export const PACK_RULES: PackRule[] = [
         name: "sigsci-agent-resources",
         description: "The agent requests CPU and memory, so the scheduler places it where it gets them and it is not the first evicted.",
         enforcementLevel: "advisory",
+        severity: "low",
+        remediationSteps: "Set CPU and memory requests on the agent (Fastly's sizing: about one core and 500 MB, then load-test).",
+        tags: ["sigsci-agent", "resources"],
         kinds: WORKLOAD_KINDS,
         check: checkAgentContainers,
         codes: ["agent-no-requests"],
@@ -155,6 +199,9 @@ export const PACK_RULES: PackRule[] = [
         name: "sigsci-agent-keys-not-in-configmaps",
         description: "No ConfigMap holds an agent key: they belong in a Secret.",
         enforcementLevel: "mandatory",
+        severity: "critical",
+        remediationSteps: "Move the keys into a Secret, read them with valueFrom.secretKeyRef, delete them from the ConfigMap and rotate them.",
+        tags: ["sigsci-agent", "secrets"],
         kinds: ["ConfigMap"],
         check: checkAgentKeysInConfigMaps,
         codes: ["agent-keys-in-configmap"],
