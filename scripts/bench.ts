@@ -215,7 +215,7 @@ function main(quick: boolean, docs: boolean) {
               ["shared", 1000, 3],
           ];
     const rows = [
-        "| layout | apps | objects | CPU ms/app: component | raw | floor | component / raw: median (lowest-highest) | component / floor | Output.apply per app: component | raw | heap KiB/app after GC: component | raw |",
+        "| layout | apps | objects | CPU ms/app: component | CPU raw | CPU floor | component / raw: median (lowest-highest) | component / floor | Output.apply per app: component | applies raw | heap KiB/app after GC: component | heap raw |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ];
     for (const [layout, n, rounds] of plan) {

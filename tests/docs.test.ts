@@ -106,8 +106,8 @@ describe("README", () => {
 describe("docs/", () => {
     it("has the Pulumi Registry's pages: _index.md (layout: package) and installation-configuration.md, with their front matter", () => {
         for (const [file, title] of [
-            ["docs/_index.md", "Sigsci Envoy"],
-            ["docs/installation-configuration.md", "Sigsci Envoy Installation & Configuration"],
+            ["docs/_index.md", "sigsci-envoy"],
+            ["docs/installation-configuration.md", "sigsci-envoy Installation & Configuration"],
         ]) {
             const m = /^---\n([\s\S]*?)\n---\n/.exec(read(file));
             assert.ok(m, `${file} starts with front matter`);
@@ -115,6 +115,9 @@ describe("docs/", () => {
             assert.deepStrictEqual(Object.keys(front).sort(), ["layout", "meta_desc", "title"]);
             assert.strictEqual(front.title, title);
             assert.strictEqual(front.layout, "package");
+            // Only these two pages are published to a registry: links elsewhere are absolute.
+            const relative = [...read(file).matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((t) => !/^[a-z]+:/.test(t) && t !== "installation-configuration.md" && t !== "_index.md");
+            assert.deepStrictEqual(relative, [], file);
         }
     });
 

@@ -65,7 +65,7 @@ export function releaseProblems(files: Files, list: (dir: string) => string[], f
     // Every citation of the package's source: at this repository, at this version's tag.
     for (const file of citingFiles(files, list)) {
         const text = files(file)!;
-        for (const m of text.matchAll(/(?:github\.com|git\+https:\/\/github\.com)\/[\w.-]+\/sigsci-envoy(?:\.git)?(?:@|#)v?(\d+\.\d+\.\d+)/g)) {
+        for (const m of text.matchAll(/(?:github\.com|git\+https:\/\/github\.com)\/[\w.-]+\/sigsci-envoy(?:\.git)?(?:@|#|\/blob\/|\/tree\/)v?(\d+\.\d+\.\d+)/g)) {
             if (!m[0].includes(repo)) problems.push(`${file}: ${m[0]} is not the repository package.json names (${repo})`);
             if (m[1] !== version) problems.push(`${file}: ${m[0]} cites ${m[1]}, the release is ${version}`);
         }

@@ -29,7 +29,7 @@ const ROWS: Row[] = [
     {
         setting: "agent shutdown",
         inputs: [["AgentContainer.preStopSleepSeconds", "agent.preStopSleepSeconds"], ["EnvoyAppArgs.terminationGracePeriodSeconds", "terminationGracePeriodSeconds"]],
-        why: "the guide's drain; the grace period must exceed the sleep (Kubernetes' default is exactly 30); see *Shutdown* above",
+        why: "the guide's drain; the grace period must exceed the sleep (Kubernetes' default is exactly 30); see [Shutdown](verification.md#shutdown)",
     },
     { setting: "Envoy shutdown", inputs: [["EnvoyProxy.preStopSleepSeconds", "envoy.preStopSleepSeconds"], ["EnvoyProxy.gracefulDrain", "envoy.gracefulDrain"]], why: "Envoy exits at once on SIGTERM; its preStop fails its readiness and drains gracefully while the pod leaves its Services" },
     { setting: "app shutdown", inputs: [["AppContainer.preStopSleepSeconds", "app.preStopSleepSeconds"]], why: "Kubernetes' own `preStop: sleep`: it outlives Envoy's drain, so no request in flight loses the app" },
@@ -42,7 +42,7 @@ const ROWS: Row[] = [
     {
         setting: "client address",
         inputs: [["EnvoyProxy.xffTrustedHops", "envoy.xffTrustedHops"]],
-        why: "Envoy writes the address it trusts (`use_remote_address: true`, and that many X-Forwarded-For entries) to `x-sigsci-client-ip`, and the agent reads that (`SIGSCI_CLIENT_IP_HEADER`): its default, `X-Forwarded-For`, holds whatever a client wrote there; see *The client's address*",
+        why: "Envoy writes the address it trusts (`use_remote_address: true`, and that many X-Forwarded-For entries) to `x-sigsci-client-ip`, and the agent reads that (`SIGSCI_CLIENT_IP_HEADER`): its default, `X-Forwarded-For`, holds whatever a client wrote there; see [The client's address](cluster.md#the-clients-address)",
     },
     { setting: "IP family", inputs: [["EnvoyAppArgs.ipFamily", "ipFamily"]], why: "listeners on `0.0.0.0` and Services `SingleStack` IPv4: Envoy cannot bind `::` where a pod has no IPv6; `IPv6` or `DualStack` for such clusters" },
     {
