@@ -142,7 +142,7 @@ describe("sigsci-envoy verify", () => {
         const cases: [string[], string][] = [
             [["verify"], "no manifests given"],
             [["verify", path.join(dir, "missing.yaml")], `${path.join(dir, "missing.yaml")}: no such file or directory`],
-            [["verify", file(dir, "bad.yaml", "kind: [\n")], `${path.join(dir, "bad.yaml")}: not YAML or JSON: unexpected end of the stream within a flow collection (2:1)`],
+            [["verify", file(dir, "bad.yaml", "kind: [\n")], `${path.join(dir, "bad.yaml")}: not YAML or JSON: deficient indentation (2:1)`],
             [["verify", file(dir, "two.yaml", "apiVersion: v1\nkind: ConfigMap\n---\n- a\n")], `${path.join(dir, "two.yaml")} document 2: not a Kubernetes object (a list)`],
             [["verify", file(dir, "nokind.yaml", "apiVersion: v1\nmetadata: {}\n")], `${path.join(dir, "nokind.yaml")}: not a Kubernetes object (no kind)`],
             [

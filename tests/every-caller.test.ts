@@ -540,7 +540,7 @@ const ROWS: Row[] = [
         kind: "refused later",
         what: "an unparsable configOverride",
         program: app(guideArgs({ envoy: { configOverride: "static_resources:\n  listeners: [\n" } })),
-        error: 'sigsci-envoy: invalid "envoy.configOverride": got a text that does not parse (unexpected end of the stream within a flow collection, line 3); expected an Envoy bootstrap in YAML or JSON',
+        error: 'sigsci-envoy: invalid "envoy.configOverride": got a text that does not parse (deficient indentation, line 3); expected an Envoy bootstrap in YAML or JSON',
     },
     {
         kind: "refused later",

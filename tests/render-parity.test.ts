@@ -168,6 +168,10 @@ describe("the render and pulumi up read a stack alike (fast-check)", () => {
         assert.throws(() => stackConfigOf(`config:\n  ${PROJECT}:appPort: !!int eighty\n`, PROJECT), /cannot resolve a node with !<tag:yaml.org,2002:int> explicit tag/);
     });
 
+    it("reads an empty or comment-only stack file as no configuration, as yaml.v2 does (not as a YAML error)", () => {
+        for (const text of ["", "\n", "# set per developer with pulumi config set\n", "config:\n"]) assert.deepStrictEqual(stackConfigOf(text, PROJECT).config, {}, JSON.stringify(text));
+    });
+
     it("gives the same verdict for the same random stack", async function () {
         this.timeout(120000);
         await fc.assert(

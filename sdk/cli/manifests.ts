@@ -28,7 +28,7 @@ export function manifestFiles(source: string): string[] {
 export function objectsOfStream(text: string, name: string): KubeObject[] {
     let docs: unknown[];
     try {
-        docs = loadAll(text, undefined, { schema: TYPED, ...LAST_KEY_WINS });
+        docs = loadAll(text, { schema: TYPED, ...LAST_KEY_WINS });
     } catch (e) {
         throw new ManifestError(`${name}: not YAML or JSON: ${(e as Error).message.split("\n")[0]}`);
     }

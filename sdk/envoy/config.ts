@@ -1,5 +1,6 @@
 // The Envoy config file of an EnvoyApp: generated from its settings, or the user's own.
-import { CORE_SCHEMA, load } from "js-yaml";
+import { CORE_SCHEMA } from "js-yaml";
+import { loadDocument } from "../vocabulary/yaml";
 import { NAMES } from "../settings/defaults";
 import { isIpAddress } from "../settings/shared";
 import { AppSettings } from "../settings/types";
@@ -53,5 +54,5 @@ function envoyConfigFileName(s: AppSettings): string {
 
 /** The bootstrap Envoy loads, as an object: the generated one, or the user's override parsed as Envoy parses it (YAML 1.2 core). */
 export function envoyConfigValue(s: AppSettings): unknown {
-    return s.envoy.configOverride !== undefined ? load(s.envoy.configOverride, { schema: CORE_SCHEMA }) : envoyConfigObject(s);
+    return s.envoy.configOverride !== undefined ? loadDocument(s.envoy.configOverride, { schema: CORE_SCHEMA }) : envoyConfigObject(s);
 }

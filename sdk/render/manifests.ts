@@ -42,7 +42,7 @@ export function objectYaml(o: any): string {
     // No YAML anchors: objects built in code share parts (labels, selectors); each document spells
     // them out, as kubectl writes them. No folded lines. Strings that YAML 1.1 readers (kubectl's
     // go-yaml) would take for booleans, such as "on" or "yes", stay quoted: js-yaml's default.
-    return dump({ apiVersion, kind, metadata, ...rest }, { lineWidth: -1, noRefs: true, quotingType: '"' });
+    return dump({ apiVersion, kind, metadata, ...rest }, { lineWidth: -1, noRefs: true, quoteStyle: "double" });
 }
 
 /** A multi-document YAML stream, ready for `kubectl apply -f -`. */

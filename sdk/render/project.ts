@@ -7,7 +7,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { load } from "js-yaml";
+import { loadDocument } from "../vocabulary/yaml";
 import { LAST_KEY_WINS, stacksIn, TYPED } from "./stack-file";
 
 export interface Project {
@@ -40,7 +40,7 @@ export function findProject(start: string): Project {
 }
 
 function readProject(file: string): Project {
-    const raw = load(fs.readFileSync(file, "utf8"), { schema: TYPED, ...LAST_KEY_WINS }) as any;
+    const raw = loadDocument(fs.readFileSync(file, "utf8"), { schema: TYPED, ...LAST_KEY_WINS }) as any;
     if (typeof raw?.name !== "string" || raw.name === "") throw new Error(`${file}: a project needs a name`);
     const runtime = typeof raw.runtime === "string" ? raw.runtime : raw.runtime?.name;
     const dir = path.dirname(file);

@@ -15,11 +15,8 @@
 //     without the CLI and the stack's secrets provider: it is reported, and its key is secret.
 import * as fs from "fs";
 import * as path from "path";
-import * as jsYaml from "js-yaml";
-import { FAILSAFE_SCHEMA, load, Schema, Type } from "js-yaml";
-
-// js-yaml's own merge-key type (`<<`); its typings leave `types` out.
-const MERGE = (jsYaml as unknown as { types: { merge: Type } }).types.merge;
+import { defineScalarTag, FAILSAFE_SCHEMA, mergeTag, NOT_RESOLVED, Schema } from "js-yaml";
+import { loadDocument } from "../vocabulary/yaml";
 
 // ---- YAML 1.1 scalars, as gopkg.in/yaml.v2 resolves plain (unquoted) ones -------------------
 
@@ -75,11 +72,14 @@ export function yaml11Scalar(text: string): unknown {
     return text;
 }
 
-/** One implicit type over every plain scalar: it resolves it the YAML 1.1 way. */
-const YAML11_SCALAR = new Type("tag:yaml.org,2002:yaml11", {
-    kind: "scalar",
-    resolve: (data: string) => yaml11Scalar(data) !== data,
-    construct: (data: string) => yaml11Scalar(data),
+/** One implicit tag over every plain scalar: it resolves it the YAML 1.1 way. */
+const YAML11_SCALAR = defineScalarTag("tag:yaml.org,2002:yaml11", {
+    implicit: true,
+    resolve: (data: string) => {
+        const value = yaml11Scalar(data);
+        return value !== data ? value : NOT_RESOLVED;
+    },
+    identify: () => false,
 });
 
 /** The value of a scalar yaml.v2 reads with an explicit standard tag (`!!int 8081`); undefined when its text is not of that tag. */
@@ -101,21 +101,23 @@ const EXPLICIT: Record<string, (data: string) => unknown> = {
 };
 
 /** The explicit standard tags: typed, or (`asText`) the text a scalar config value gets, as yaml.v2 decodes one into a string. */
-function explicitTags(asText: boolean): Type[] {
-    return Object.entries(EXPLICIT).map(
-        ([tag, value]) =>
-            new Type(`tag:yaml.org,2002:${tag}`, {
-                kind: "scalar",
-                resolve: (data: string | null) => value(data ?? "") !== undefined,
-                construct: (data: string | null) => (asText && tag !== "binary" && tag !== "null" ? (data ?? "") : value(data ?? "")),
-            }),
+function explicitTags(asText: boolean) {
+    return Object.entries(EXPLICIT).map(([tag, value]) =>
+        defineScalarTag(`tag:yaml.org,2002:${tag}`, {
+            resolve: (data: string | null) => {
+                const v = value(data ?? "");
+                if (v === undefined) return NOT_RESOLVED;
+                return asText && tag !== "binary" && tag !== "null" ? (data ?? "") : v;
+            },
+            identify: () => false,
+        }),
     );
 }
 
 /** Plain scalars typed as YAML 1.1, merge keys expanded: the values yaml.v2 decodes. */
-export const TYPED: Schema = FAILSAFE_SCHEMA.extend({ implicit: [MERGE, YAML11_SCALAR], explicit: explicitTags(false) });
+export const TYPED: Schema = FAILSAFE_SCHEMA.withTags(mergeTag, YAML11_SCALAR, ...explicitTags(false));
 /** Every scalar as its text, merge keys expanded: what a scalar config value is to the CLI. */
-const TEXT: Schema = FAILSAFE_SCHEMA.extend({ implicit: [MERGE], explicit: explicitTags(true) });
+const TEXT: Schema = FAILSAFE_SCHEMA.withTags(mergeTag, ...explicitTags(true));
 /** yaml.v2 keeps the last of a key given twice: js-yaml does so in its JSON-compatible mode. */
 export const LAST_KEY_WINS = { json: true };
 
@@ -158,9 +160,9 @@ export interface StackConfig {
 
 /** The `config:` of a stack file's text, as the CLI hands it to the program. */
 export function stackConfigOf(text: string, project: string): { config: Record<string, string>; encrypted: string[]; objects: string[]; environments: boolean } {
-    const doc = load(text, { schema: TYPED, ...LAST_KEY_WINS }) as { config?: Record<string, unknown>; environment?: unknown } | null;
+    const doc = loadDocument(text, { schema: TYPED, ...LAST_KEY_WINS }) as { config?: Record<string, unknown>; environment?: unknown } | null;
     const typed = doc?.config ?? {};
-    const texts = (load(text, { schema: TEXT, ...LAST_KEY_WINS }) as { config?: Record<string, unknown> } | null)?.config ?? {};
+    const texts = (loadDocument(text, { schema: TEXT, ...LAST_KEY_WINS }) as { config?: Record<string, unknown> } | null)?.config ?? {};
     const config: Record<string, string> = {};
     const encrypted: string[] = [];
     const objects: string[] = [];
@@ -293,7 +295,7 @@ export function readStack(project: StackProject, stack: string): StackConfig {
         read = stackConfigOf(fs.readFileSync(stackFile, "utf8"), project.name);
     } catch (e) {
         // A YAML error: the Pulumi CLI refuses the file too ("invalid YAML file").
-        throw new Error(`${path.basename(stackFile)} is not a stack file the Pulumi CLI reads: ${e instanceof Error ? e.message : String(e)}`);
+        throw new Error(`${path.basename(stackFile)} is not a stack file the Pulumi CLI reads: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     // Pulumi ESC environments are opened by the Pulumi Cloud: offline, their values are unknown.
     if (read.environments)

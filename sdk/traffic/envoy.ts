@@ -5,7 +5,8 @@
 // inspection filters and the access log call, and where each cluster's endpoints are. The model
 // is closed: everything it reads goes through the allowlist of envoy-grammar.ts, and whatever
 // is not on it is recorded as "cannot verify" with its field path, never taken as harmless.
-import { CORE_SCHEMA, load } from "js-yaml";
+import { CORE_SCHEMA } from "js-yaml";
+import { loadDocument } from "../vocabulary/yaml";
 import { ENVOY_TYPES, PEER_ADDRESS, TRUSTED_CLIENT_ADDRESS } from "../vocabulary/envoy";
 import { jsonName, MessageName, MESSAGES, TYPE_ROLES, TypeRole, typeName } from "./envoy-grammar";
 import { allContainers, isLoopback } from "./kube";
@@ -123,7 +124,7 @@ export function envoyBootstrapOf(index: ObjectIndex, namespace: string, pod: any
     const json = path.endsWith(".json");
     try {
         // YAML 1.2 core, as Envoy reads it (yaml-cpp): no YAML 1.1 booleans or timestamps.
-        const config = json ? JSON.parse(file.text) : load(file.text, { schema: CORE_SCHEMA });
+        const config = json ? JSON.parse(file.text) : loadDocument(file.text, { schema: CORE_SCHEMA });
         if (typeof config === "object" && config !== null && !Array.isArray(config)) return { config, source: file.source };
         return { unreadable: `${path} (${file.source}) is not an object` };
     } catch (e) {

@@ -17,7 +17,7 @@ function node(cwd: string, args: string[]): string {
     try {
         return execFileSync(process.execPath, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     } catch (e: any) {
-        throw new Error(`node ${args.join(" ")} failed:\n${e.stdout ?? ""}${e.stderr ?? ""}`);
+        throw new Error(`node ${args.join(" ")} failed:\n${e.stdout ?? ""}${e.stderr ?? ""}`, { cause: e });
     }
 }
 const tsc = (cwd: string, args: string[]) => node(cwd, [path.join(REPO, "node_modules/typescript/bin/tsc"), ...args]);

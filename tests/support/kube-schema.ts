@@ -43,7 +43,7 @@ export function validateKubernetesObject(obj: any): void {
     try {
         new Model(obj).validate();
     } catch (e) {
-        throw new Error(`${where} fails kubernetes-models validation: ${(e as Error).message}`);
+        throw new Error(`${where} fails kubernetes-models validation: ${(e as Error).message}`, { cause: e });
     }
 }
 
