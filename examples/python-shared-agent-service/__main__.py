@@ -2,7 +2,7 @@
 site, shared over ext_proc by two apps in their own namespaces.
 
 `pulumi install` generates the `pulumi_sigsci_envoy` SDK this program imports from the package
-Pulumi.yaml names (`packages:`: this clone; `github.com/sigsci-envoy/sigsci-envoy@v0.2.0` elsewhere).
+Pulumi.yaml names (`packages:`: this clone; `github.com/sigsci-envoy/sigsci-envoy@v0.3.0` elsewhere).
 Then set the agent keys as secrets (`pulumi config set --secret accessKeyId ...`) and run
 `pulumi up`. A test compiles this file and holds every name it uses to the package's schema.
 """
