@@ -31,6 +31,7 @@ import { REPO } from "../tools/paths";
 import { PlannedObject } from "../sdk/kube/plan";
 import { evaluate } from "../sdk/render/evaluate";
 import { verifierBench } from "./bench-verifier";
+import { betweenMarkers } from "../tools/docs/markers";
 
 type Side = "component" | "raw" | "floor";
 type Layout = "sidecar" | "shared";
@@ -240,11 +241,7 @@ function main(quick: boolean, docs: boolean) {
 function writeDocs(text: string): void {
     const file = path.join(REPO, "docs/performance.md");
     const page = fs.readFileSync(file, "utf8");
-    const [open, close] = ["<!-- bench:begin (npm run bench -- --docs writes this) -->", "<!-- bench:end -->"];
-    const start = page.indexOf(open);
-    const end = page.indexOf(close);
-    if (start < 0 || end < start) throw new Error(`docs/performance.md has no ${open} ... ${close} markers`);
-    fs.writeFileSync(file, `${page.slice(0, start + open.length)}\n${text}${page.slice(end)}`);
+    fs.writeFileSync(file, betweenMarkers(page, "docs/performance.md", "<!-- bench:begin (npm run bench -- --docs writes this) -->", "<!-- bench:end -->", text));
 }
 
 async function entry(argv: string[]) {

@@ -3,6 +3,7 @@
 // which sdk/args.ts's @default tags must quote); the why is written here. `npm run docs` writes
 // it between that page's markers, and a test fails when the page is out of date.
 import { defaultText, INPUT_DEFAULTS } from "../../sdk/settings/defaults";
+import { betweenMarkers } from "./markers";
 
 interface Row {
     setting: string;
@@ -78,8 +79,5 @@ export function defaultsTable(): string {
 
 /** `page` with the table between its markers. */
 export function withDefaultsTable(page: string): string {
-    const start = page.indexOf(DEFAULTS_START);
-    const end = page.indexOf(DEFAULTS_END);
-    if (start < 0 || end < start) throw new Error(`${DEFAULTS_FILE}: the markers ${DEFAULTS_START} ... ${DEFAULTS_END} are missing`);
-    return `${page.slice(0, start + DEFAULTS_START.length)}\n${defaultsTable()}\n${page.slice(end)}`;
+    return betweenMarkers(page, DEFAULTS_FILE, DEFAULTS_START, DEFAULTS_END, defaultsTable());
 }
