@@ -7,21 +7,11 @@ import { AGENT_KEY_OPTIONS, AGENT_OPTIONS, AGENT_PRESTOP_SECONDS, AGENT_TMP_DIR,
 import { commandLine, optionValue } from "../traffic/process";
 import { allContainers, imageTag, KubeObject, literalEnv } from "../traffic/kube";
 import { workloads } from "../traffic/objects";
-import { analyzeTraffic, Finding, FindingCode, TrafficReport, VerifyOptions } from "../traffic/verify";
+import { GUIDE_CODES } from "../traffic/findings";
+import { analyzeTraffic, Finding, TrafficReport, VerifyOptions } from "../traffic/verify";
 
 /** The codes of the guide's findings (one finding model with the traffic model's: {@link Finding}). */
-export type GuideCode = Extract<
-    FindingCode,
-    | "agent-key-literal"
-    | "agent-root-writable"
-    | "agent-tmp-missing"
-    | "agent-no-prestop"
-    | "agent-grace-short"
-    | "agent-pull-policy"
-    | "agent-no-requests"
-    | "agent-keys-in-configmap"
-    | "inspection-fail-open"
->;
+export type GuideCode = (typeof GUIDE_CODES)[number];
 
 /** What the guide advises rather than requires: a warning. */
 const ADVICE: readonly GuideCode[] = ["agent-pull-policy", "agent-no-requests"];

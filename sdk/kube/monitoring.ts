@@ -27,24 +27,24 @@ function statsOf(s: AppSettings) {
     return inspectionStats(envoyModel(envoyConfigValue(s)));
 }
 
-/** Scrapes each Envoy pod's read-only `/stats/prometheus` on its readiness port, with the app's instance label on every series. */
+/** What an app's or a fleet's PodMonitor and PrometheusRule carry: its name, and its labels with those Prometheus selects by. */
+const prometheusMeta = (s: AppSettings | AgentServiceSettings) => ({ ...namedMeta(s), labels: { ...s.labels, ...s.monitoring.prometheusLabels } });
+
+/** A PodMonitor of the component's pods, with its instance label on every series. */
+function podMonitor(s: AppSettings | AgentServiceSettings, endpoints: { port: string; path: string }[]) {
+    return { metadata: prometheusMeta(s), spec: { selector: { matchLabels: s.selectorLabels }, podTargetLabels: [TARGET_POD_LABEL], podMetricsEndpoints: endpoints } };
+}
+
+const EXPORTER_ENDPOINT = { port: STATSD_EXPORTER.metricsPortName, path: STATSD_EXPORTER.metricsPath };
+
+/** Scrapes each Envoy pod's read-only `/stats/prometheus` on its readiness port (and its agent's exporter). */
 export function envoyPodMonitor(s: AppSettings) {
-    return {
-        metadata: { ...namedMeta(s), labels: { ...s.labels, ...s.monitoring.prometheusLabels } },
-        spec: {
-            selector: { matchLabels: s.selectorLabels },
-            podTargetLabels: [TARGET_POD_LABEL],
-            podMetricsEndpoints: [
-                { port: NAMES.envoyReadinessPortName, path: ENVOY_ADMIN_PATHS.prometheus },
-                ...(s.agent?.metrics ? [{ port: STATSD_EXPORTER.metricsPortName, path: STATSD_EXPORTER.metricsPath }] : []),
-            ],
-        },
-    };
+    return podMonitor(s, [{ port: NAMES.envoyReadinessPortName, path: ENVOY_ADMIN_PATHS.prometheus }, ...(s.agent?.metrics ? [EXPORTER_ENDPOINT] : [])]);
 }
 
 export function envoyAlerts(s: AppSettings) {
     return {
-        metadata: { ...namedMeta(s), labels: { ...s.labels, ...s.monitoring.prometheusLabels } },
+        metadata: prometheusMeta(s),
         spec: {
             groups: alertRules(statsOf(s), { ...scope(s), runbook: RUNBOOK }).map((g) =>
                 s.agent?.metrics ? { ...g, rules: [...g.rules, ...agentAlertRules({ ...scope(s), runbook: RUNBOOK, what: `${s.namespace ? `${s.namespace}/` : ""}${s.name}` })] } : g,
@@ -65,22 +65,15 @@ export function envoyDashboardConfigMap(s: AppSettings) {
 
 export const dashboardName = (name: string) => `${name}-dashboard`;
 
-/** Scrapes each agent pod's statsd-exporter, with the fleet's instance label on every series. */
+/** Scrapes each agent pod's statsd-exporter. */
 export function agentPodMonitor(s: AgentServiceSettings) {
-    return {
-        metadata: { ...namedMeta(s), labels: { ...s.labels, ...s.monitoring.prometheusLabels } },
-        spec: {
-            selector: { matchLabels: s.selectorLabels },
-            podTargetLabels: [TARGET_POD_LABEL],
-            podMetricsEndpoints: [{ port: STATSD_EXPORTER.metricsPortName, path: STATSD_EXPORTER.metricsPath }],
-        },
-    };
+    return podMonitor(s, [EXPORTER_ENDPOINT]);
 }
 
 export function agentAlerts(s: AgentServiceSettings) {
     const what = `agent fleet ${s.namespace ? `${s.namespace}/` : ""}${s.name}`;
     return {
-        metadata: { ...namedMeta(s), labels: { ...s.labels, ...s.monitoring.prometheusLabels } },
+        metadata: prometheusMeta(s),
         spec: { groups: [{ name: `sigsci-envoy.${s.name}`, rules: agentAlertRules({ ...scope({ name: s.name, namespace: s.namespace }), runbook: RUNBOOK, what }) }] },
     };
 }

@@ -3,7 +3,24 @@
 import { Integration } from "./envoy";
 import type { EnvoyGatewayOptions } from "./gateway";
 
+/**
+ * The agent container as Fastly's guide prescribes it (sigsci-envoy/guide checks every one; the
+ * traffic model those on an inspection path, with the same findings).
+ */
+export const GUIDE_CODES = [
+    "agent-key-literal",
+    "agent-root-writable",
+    "agent-tmp-missing",
+    "agent-no-prestop",
+    "agent-grace-short",
+    "agent-pull-policy",
+    "agent-no-requests",
+    "agent-keys-in-configmap",
+    "inspection-fail-open",
+] as const;
+
 export type FindingCode =
+    | (typeof GUIDE_CODES)[number]
     | "envoy-config-unreadable"
     | "admin-exposed"
     | "listener-uninspected"
@@ -25,17 +42,6 @@ export type FindingCode =
     | "shutdown-order"
     | "agent-fleet-unused"
     | "client-address-unproven"
-    // The agent container as Fastly's guide prescribes it (sigsci-envoy/guide checks every one;
-    // the traffic model those on an inspection path, with the same findings).
-    | "agent-key-literal"
-    | "agent-root-writable"
-    | "agent-tmp-missing"
-    | "agent-no-prestop"
-    | "agent-grace-short"
-    | "agent-pull-policy"
-    | "agent-no-requests"
-    | "agent-keys-in-configmap"
-    | "inspection-fail-open"
     // Cannot verify: the objects do not show what happens to the request there.
     | "envoy-unverifiable"
     | "agent-unverifiable"

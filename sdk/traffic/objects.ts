@@ -55,12 +55,13 @@ export class ObjectIndex {
             const m = o.kind === "Service" ? o.spec?.selector : o.spec?.podSelector?.matchLabels;
             return m && typeof m === "object" ? Object.keys(m).map((k) => `${o.kind}|${this.namespaceOf(o)}|${k}=${m[k]}`) : [];
         };
+        const selectors = new Map(this.objects.filter((o) => o.kind === "NetworkPolicy" || o.kind === "Service").map((o) => [o, selectorPairs(o)]));
         const pairCount = new Map<string, number>();
-        for (const o of this.objects) if (o.kind === "NetworkPolicy" || o.kind === "Service") for (const p of selectorPairs(o)) pairCount.set(p, (pairCount.get(p) ?? 0) + 1);
+        for (const pairs of selectors.values()) for (const p of pairs) pairCount.set(p, (pairCount.get(p) ?? 0) + 1);
         for (const o of this.objects) {
             if (o.kind === "Service" && typeof o.spec?.clusterIP === "string" && !this.serviceByIp.has(o.spec.clusterIP)) this.serviceByIp.set(o.spec.clusterIP, o);
-            if (o.kind === "NetworkPolicy" || o.kind === "Service") {
-                const pairs = selectorPairs(o);
+            const pairs = selectors.get(o);
+            if (pairs) {
                 const rarest = pairs.reduce<string | undefined>((best, p) => (best === undefined || pairCount.get(p)! < pairCount.get(best)! ? p : best), undefined);
                 push(this.selectorIndex, rarest ?? `${o.kind}|${this.namespaceOf(o)}|`, o);
             }
