@@ -53,9 +53,8 @@ function prepare(name: string, args: AgentServiceArgs, opts: pulumi.ComponentRes
 }
 
 function registerAll(parent: AgentService, name: string, p: Prepared, shape: AgentServiceShape) {
-    const secret = shape.secret ? credentialsSecret(parent, name, p.credentials, p.settings) : undefined;
-    const secretName = secret ? secret.name : p.settings.output((s) => s.existingSecretName!);
-    return { secretName, ...registerChildren(parent, p.settings, agentServiceChildren(name, shape), { secretName }, [], secret?.resource) };
+    const secretName = shape.secret ? credentialsSecret(parent, name, p.credentials, p.settings) : p.settings.output((s) => s.existingSecretName!);
+    return { secretName, ...registerChildren(parent, p.settings, agentServiceChildren(name, shape), { secretName }) };
 }
 
 /** Does a settings value wait on an output anywhere in it? */
@@ -122,11 +121,12 @@ export class AgentService extends pulumi.ComponentResource {
         // Everything known is checked before the component itself is registered.
         const p = ownServices.get(args) ?? prepare(name, args, opts);
         // Pulumi stores a component's inputs in state: this one keeps none (the credentials above
-        // all); its children hold everything worth diffing.
-        super(AGENT_SERVICE_TYPE, name, p.settings.componentInputs(), opts);
+        // all); its children hold everything worth diffing. Its registration waits for every
+        // check, and its children for it.
+        super(AGENT_SERVICE_TYPE, name, {}, p.settings.componentOptions(opts));
         const settings = p.settings;
-        // Which children exist is decided from what is known (now, or once outputs resolve); their
-        // inputs wait for every check, so none is registered when one fails.
+        // Which children exist is decided from what is known (now, or once outputs resolve); none
+        // is registered when a check fails.
         const children = settings.register(agentServiceShape, (shape) => registerAll(this, name, p, shape));
 
         // The namespace as the provider reports it, once the Service exists: who reads the endpoint depends on it.

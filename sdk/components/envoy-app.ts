@@ -48,13 +48,7 @@ function prepare(name: string, args: EnvoyAppArgs, opts: pulumi.ComponentResourc
 }
 
 function registerAll(parent: EnvoyApp, name: string, args: EnvoyAppArgs, settings: Resolved<AppSettings>, shape: AppShape) {
-    let secretName: pulumi.Output<string | undefined> = settings.output((s) => s.existingSecretName);
-    let checkedBy: pulumi.Resource | undefined;
-    if (shape.secret) {
-        const secret = credentialsSecret(parent, name, credentialsInput(args), settings);
-        secretName = secret.name;
-        checkedBy = secret.resource;
-    }
+    let secretName: pulumi.Output<string | undefined> = shape.secret ? credentialsSecret(parent, name, credentialsInput(args), settings) : settings.output((s) => s.existingSecretName);
     if (shape.own) {
         // Resolved once, with the app: it waits for the app's checks and holds the same credentials.
         const own = settings.derive((s) => s.agentService!.create as AgentServiceSettings);
@@ -63,7 +57,7 @@ function registerAll(parent: EnvoyApp, name: string, args: EnvoyAppArgs, setting
     const refs = shape.secret ? { secretName: secretName as pulumi.Output<string> } : {};
     // A shared agent Service linked with plain values: the children wait for it as a resource.
     const fleet = linkedAgentService((args as { agentService?: unknown })?.agentService);
-    return { secretName, ...registerChildren(parent, settings, appChildren(name, shape), refs, fleet ? [fleet] : [], checkedBy) };
+    return { secretName, ...registerChildren(parent, settings, appChildren(name, shape), refs, fleet ? [fleet] : []) };
 }
 
 /**
@@ -93,10 +87,11 @@ export class EnvoyApp extends pulumi.ComponentResource {
         // Everything known is checked before the component itself is registered.
         const settings = prepare(name, args, opts);
         // Pulumi stores a component's inputs in state: this one keeps none (the credentials above
-        // all); its children hold everything worth diffing.
-        super(ENVOY_APP_TYPE, name, settings.componentInputs(), opts);
-        // Which children exist is decided from what is known (now, or once outputs resolve); their
-        // inputs wait for every check, so none is registered when one fails.
+        // all); its children hold everything worth diffing. Its registration waits for every
+        // check, and its children for it.
+        super(ENVOY_APP_TYPE, name, {}, settings.componentOptions(opts));
+        // Which children exist is decided from what is known (now, or once outputs resolve); none
+        // is registered when a check fails.
         const children = settings.register(appShape, (shape) => registerAll(this, name, args, settings, shape));
         settings.map((s) => s.warnings.forEach((w) => pulumi.log.warn(renderMentions(w), this)));
 

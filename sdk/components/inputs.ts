@@ -101,7 +101,7 @@ export class Resolved<S> {
             settings = PENDING;
         }
         // Known now: the children are built from plain settings; the checks only hold them back.
-        if (!containsPending(view)) return Resolved.now(settings, checks.length === 0 ? undefined : pulumi.all(checks));
+        if (!containsPending(view)) return Resolved.now(settings, checks);
         const resolveSettled = (r: { tree: unknown; secrets: Secrets }) => {
             try {
                 const s = resolve(r.tree) as S & { warnings?: string[] };
@@ -121,7 +121,7 @@ export class Resolved<S> {
         // preview, where this apply runs only if nothing was unknown after all).
         const later = pulumi
             .output(settled.then(() => undefined))
-            .apply(() => pulumi.all([dependenciesOf(read.tree), ...checks]))
+            .apply(() => pulumi.all([dependenciesOf(read.tree), checks]))
             .apply(async () => {
                 let r = await read2;
                 let s: S = (await settled) as S;
@@ -161,11 +161,6 @@ export class Resolved<S> {
         );
     }
 
-    /** The value as an input to `pulumi.all` or a resource (it waits for the checks). */
-    get input(): pulumi.Input<S> {
-        return this.later ?? this.gated(this.now as S);
-    }
-
     /** `fn` of the value: plain when it is known now (the checks do not hold it back), else an output. */
     map<R>(fn: (s: S) => R): R | pulumi.Output<R> {
         return this.later ? (this.later.apply(fn) as pulumi.Output<R>) : fn(this.now as S);
@@ -173,21 +168,18 @@ export class Resolved<S> {
 
     /**
      * A child's inputs built by `build` from the value and the names it needs (outputs of other
-     * children): plain objects holding those outputs when the value is known now, held back by
-     * the checks through their metadata (a failed check fails the registration, so nothing is
-     * created); one output once everything has resolved otherwise.
+     * children): plain objects holding those outputs when the value is known now; one output
+     * once everything has resolved otherwise. They need not wait for the checks themselves: a
+     * child is registered only with its parent's URN, which the component has only once its own
+     * registration, waiting for every check (`componentInputs`), has gone through.
      */
-    childArgs<N, R extends { metadata?: unknown }>(names: Record<string, pulumi.Output<N>>, build: (s: S, names: Record<string, pulumi.Input<N>>) => R, gated = true): pulumi.Input<R> {
+    childArgs<N, R>(names: Record<string, pulumi.Output<N>>, build: (s: S, names: Record<string, pulumi.Input<N>>) => R): pulumi.Input<R> {
         if (this.later) {
             const keys = Object.keys(names);
             const inputs: pulumi.Output<unknown>[] = [this.later, ...keys.map((k) => names[k])];
             return pulumi.all(inputs).apply(([s, ...values]) => build(s as S, Object.fromEntries(keys.map((k, i) => [k, values[i] as N])))) as pulumi.Output<R>;
         }
-        const args = build(this.now as S, names);
-        // (Not gated: the caller makes the child wait for a resource that is.)
-        if (!this.gate || !gated) return args;
-        const metadata = args.metadata;
-        return { ...args, metadata: this.gate.apply(() => metadata) };
+        return build(this.now as S, names);
     }
 
     /** As an output, for a component's output properties (`fn` may return an output too). */
@@ -198,30 +190,22 @@ export class Resolved<S> {
     }
 
     /**
-     * What a component registers itself with: nothing when the settings are known now, else an
-     * output that resolves (to nothing) once they are checked, so that the component, like its
-     * children, is not registered when they fail.
+     * The component's options, its registration held back until every check has passed (when
+     * anything is left to check): the one gate. The SDK sends a child's registration only with
+     * its parent's URN, which the component has once its own registration has gone through, so
+     * when a check fails neither the component nor any child (nor a nested component's) is
+     * registered. The checks go in `dependsOn` (an output there is waited for, and its failure
+     * fails the registration), not in the component's inputs: those are never stored, and
+     * `PULUMI_NODEJS_SKIP_COMPONENT_INPUTS` drops inputs, not dependencies.
      */
-    componentInputs(): pulumi.Inputs {
+    componentOptions(opts: pulumi.ComponentResourceOptions | undefined): pulumi.ComponentResourceOptions | undefined {
         const checked = this.later ?? this.gate;
-        return checked ? { checked: checked.apply(() => undefined) } : {};
-    }
-
-    /** `value`, but only once the settings are checked (for inputs that do not come from them, e.g. secrets). */
-    gated<T>(value: pulumi.Input<T>): pulumi.Input<T> {
-        const checked = this.later ?? this.gate;
-        if (!checked) return value;
-        // A plain value waits on the checks alone: one output, not a combination of two.
-        if (!isOutputLike(value)) return checked.apply(() => value as T);
-        return pulumi.all([checked, value]).apply(([, v]) => v as T);
+        if (!checked) return opts;
+        const given = opts?.dependsOn;
+        return { ...opts, dependsOn: checked.apply(() => given ?? []) as pulumi.Output<pulumi.Input<pulumi.Resource>[]> };
     }
 }
 
-/**
- * A component's settings from its args: the credentials replaced by which keys were given (their
- * values never enter the settings), every value checked as far as it is known (see
- * {@link Resolved.of}), and `then` run on each resolution (e.g. to claim names).
- */
 export function checkedSettings<S>(args: unknown, resolve: (plain: any) => S, then: (s: S) => void): Resolved<S> {
     return Resolved.of(args, (plain) => {
         const s = resolve(plain);

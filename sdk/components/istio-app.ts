@@ -34,9 +34,8 @@ function prepare(name: string, args: IstioAppArgs, opts: pulumi.ComponentResourc
 }
 
 function registerAll(parent: IstioApp, name: string, args: IstioAppArgs, settings: Resolved<MeshSettings>, shape: MeshShape) {
-    const secret = shape.secret ? credentialsSecret(parent, name, credentialsInput(args), settings) : undefined;
-    const secretName = secret ? secret.name : settings.output((s) => s.existingSecretName!);
-    return { secretName, ...registerChildren(parent, settings, meshChildren(name, shape), secret ? { secretName } : {}, [], secret?.resource) };
+    const secretName = shape.secret ? credentialsSecret(parent, name, credentialsInput(args), settings) : settings.output((s) => s.existingSecretName!);
+    return { secretName, ...registerChildren(parent, settings, meshChildren(name, shape), shape.secret ? { secretName } : {}) };
 }
 
 /**
@@ -64,7 +63,7 @@ export class IstioApp extends pulumi.ComponentResource {
 
     constructor(name: string, args: IstioAppArgs, opts?: pulumi.ComponentResourceOptions) {
         const settings = prepare(name, args, opts);
-        super(ISTIO_APP_TYPE, name, settings.componentInputs(), opts);
+        super(ISTIO_APP_TYPE, name, {}, settings.componentOptions(opts));
         const children = settings.register(meshShape, (shape) => registerAll(this, name, args, settings, shape));
         this.namespace = children.output((c) => childNamespace(c?.Service));
         this.secretName = children.output((c) => c?.secretName as pulumi.Output<string>);

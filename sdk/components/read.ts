@@ -263,16 +263,17 @@ async function checkCredential(c: CredentialLeaf): Promise<void> {
 }
 
 /**
- * Outputs that fail when an agent key among the plain data is refused (checked now when it is
- * plain; such an output holds the children back until it is checked).
+ * The agent keys among the plain data checked: those known now at once (a refusal is thrown),
+ * those still to resolve in one output that fails when one of them is refused (it holds the
+ * component back until they are checked); undefined when none is left to check.
  */
-export function credentialChecks(leaves: CredentialLeaf[]): pulumi.Output<unknown>[] {
-    const outputs: pulumi.Output<unknown>[] = [];
+export function credentialChecks(leaves: CredentialLeaf[]): pulumi.Output<unknown> | undefined {
+    const later: Promise<void>[] = [];
     for (const c of leaves) {
-        if (isOutputLike(c.value)) outputs.push(pulumi.unsecret(pulumi.output(checkCredential(c)) as pulumi.Output<unknown>));
+        if (isOutputLike(c.value)) later.push(checkCredential(c));
         else checkAgentKey(c.key, c.value);
     }
-    return outputs;
+    return later.length === 0 ? undefined : pulumi.output(Promise.all(later));
 }
 
 /** Does a refusal of `input` show a value at a secret path (the value itself, or one holding it)? */

@@ -55,7 +55,10 @@ export function childNamespace(child: KubeResource | undefined): pulumi.Output<s
     return (child as any)?.metadata.namespace as pulumi.Output<string>;
 }
 
-/** Registers `children` in order, handing each the names it needs of those before it. */
+/**
+ * Registers `children` in order, handing each the names it needs of those before it. They wait
+ * for the settings' checks through their parent (see `Resolved.componentOptions`).
+ */
 export function registerChildren<S>(
     parent: pulumi.Resource,
     settings: Resolved<S>,
@@ -63,20 +66,13 @@ export function registerChildren<S>(
     refs: { secretName?: pulumi.Output<string> },
     /** Resources every child waits for (and fails with), beside what its inputs name. */
     dependsOn: pulumi.Resource[] = [],
-    /**
-     * A resource that waits for the settings' checks (the credentials Secret): the children wait
-     * for it instead of for the checks themselves, so none is registered when a check fails, at
-     * the cost of one dependency rather than one more output per child.
-     */
-    checkedBy?: pulumi.Resource,
 ): Registered {
     const names: Partial<Record<keyof Refs, pulumi.Output<string>>> = { ...refs };
     const out: Registered = {};
     for (const c of children) {
         const needed = Object.fromEntries(c.needs.map((k) => [k, names[k]!]));
-        const args = settings.childArgs(needed, (s, values) => c.object(s, values as Refs), checkedBy === undefined);
-        const waits = checkedBy ? [...dependsOn, checkedBy] : dependsOn;
-        const resource = new CLASSES[c.kind](c.name, args, { parent, aliases: c.aliases?.map((name) => ({ name })), ...(waits.length > 0 ? { dependsOn: waits } : {}) });
+        const args = settings.childArgs(needed, (s, values) => c.object(s, values as Refs));
+        const resource = new CLASSES[c.kind](c.name, args, { parent, aliases: c.aliases?.map((name) => ({ name })), ...(dependsOn.length > 0 ? { dependsOn } : {}) });
         // The first of a kind is the component's (its Envoy ConfigMap, not a dashboard's).
         if (c.kind === "ConfigMap" && names.configMapName === undefined) names.configMapName = resource.metadata.name;
         out[c.kind] ??= resource;
@@ -85,15 +81,16 @@ export function registerChildren<S>(
 }
 
 /**
- * The Secret the agent reads, made from the (secret) keys. It waits for the settings' checks
- * like every other child; the keys reach it only as secrets, whatever form the caller gave them in.
+ * The Secret the agent reads, made from the (secret) keys. Like every child it waits for the
+ * settings' checks (the keys' values' too) through its parent; the keys reach it only as secrets,
+ * whatever form the caller gave them in.
  */
 export function credentialsSecret(
     parent: pulumi.Resource,
     name: string,
     credentials: pulumi.Input<AgentCredentials> | undefined,
     settings: Resolved<{ namespace?: string; labels: Record<string, string> }>,
-): { name: pulumi.Output<string>; resource: pulumi.Resource } {
+): pulumi.Output<string> {
     // Each key as a secret of its own when the object is plain; the object as one secret when it is an output itself.
     const fields = credentials as AgentCredentials;
     const stringData =
@@ -105,8 +102,7 @@ export function credentialsSecret(
                       [NAMES.secretAccessKeyKey]: c.secretAccessKey as string,
                   })),
               );
-    // The metadata waits for the checks (of the keys' values too), as every child's does.
-    const metadata = settings.gated(settings.map((s) => credentialsSecretObject(s).metadata));
+    const metadata = settings.map((s) => credentialsSecretObject(s).metadata);
     const secret = new k8s.core.v1.Secret(credentialsSecretName(name), { metadata, ...CREDENTIALS_SECRET, stringData }, { parent });
-    return { name: secret.metadata.name, resource: secret };
+    return secret.metadata.name;
 }
