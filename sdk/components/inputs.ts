@@ -48,8 +48,8 @@ function isPlainData(v: unknown, ancestors: object[] = []): boolean {
 
 /**
  * A value known now, or later (an output). Settings are resolved with {@link Resolved.of}; the
- * children a component registers take their inputs through {@link Resolved.map}, so when the
- * settings come later every child waits for them, and none is registered if they fail.
+ * component registers itself with {@link Resolved.componentOptions}, which wait for them and for
+ * every check, so none of its children is registered if one fails.
  */
 export class Resolved<S> {
     private constructor(
@@ -85,7 +85,7 @@ export class Resolved<S> {
      * has resolved (in a preview, unknown ones stay PENDING); and over every value once all have
      * resolved, with the same messages. A refusal never shows a value that arrived as a secret.
      * The agent keys never enter the settings: `resolve` sees {@link CREDENTIAL_GIVEN} for each
-     * one given, and their values are checked apart (outputs among them hold the children back).
+     * one given, and their values are checked apart (outputs among them hold the component back).
      */
     static of<S>(args: unknown, resolve: (plain: any) => S): Resolved<S> {
         const read = readArgs(args);
@@ -146,7 +146,7 @@ export class Resolved<S> {
     /**
      * Registers a component's children: now, when `shape` (which children exist) can be told from
      * what is known now; else as soon as it can be told from what has resolved (a preview that
-     * cannot tell registers none). Their inputs wait for the checks either way.
+     * cannot tell registers none). They wait for the checks either way, through their parent.
      */
     register<Shape, C>(shape: (partial: S) => Shape | undefined, register: (shape: Shape) => C): Resolved<C | undefined> {
         const now = shape(this.partial);
@@ -171,7 +171,7 @@ export class Resolved<S> {
      * children): plain objects holding those outputs when the value is known now; one output
      * once everything has resolved otherwise. They need not wait for the checks themselves: a
      * child is registered only with its parent's URN, which the component has only once its own
-     * registration, waiting for every check (`componentInputs`), has gone through.
+     * registration, waiting for every check (`componentOptions`), has gone through.
      */
     childArgs<N, R>(names: Record<string, pulumi.Output<N>>, build: (s: S, names: Record<string, pulumi.Input<N>>) => R): pulumi.Input<R> {
         if (this.later) {
@@ -206,6 +206,11 @@ export class Resolved<S> {
     }
 }
 
+/**
+ * A component's settings from its args: the credentials replaced by which keys were given (their
+ * values never enter the settings), every value checked as far as it is known (see
+ * {@link Resolved.of}), and `then` run on each resolution (e.g. to claim names).
+ */
 export function checkedSettings<S>(args: unknown, resolve: (plain: any) => S, then: (s: S) => void): Resolved<S> {
     return Resolved.of(args, (plain) => {
         const s = resolve(plain);
