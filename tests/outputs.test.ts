@@ -4,7 +4,9 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
-import { AgentService, EnvoyApp, InputError } from "../sdk";
+import * as k8s from "@pulumi/kubernetes";
+import { AgentService, EnvoyApp, GatewayWaf, InputError, IstioApp } from "../sdk";
+import { resolveAppSettings } from "../sdk/settings/envoy-app";
 import { guideArgs } from "../tools/fixtures";
 import { isWrappedSecret, kubernetesObjects, plainStrings, runProgram } from "./support/pulumi-mocks";
 import { corruption, scenario } from "./support/scenarios";
@@ -139,19 +141,6 @@ describe("inputs as outputs: one clear error, nothing registered", () => {
         });
     }
 
-    // The SDK then registers components without their inputs: the checks must not ride on them.
-    it("registers nothing for any of them with PULUMI_NODEJS_SKIP_COMPONENT_INPUTS set", async () => {
-        process.env.PULUMI_NODEJS_SKIP_COMPONENT_INPUTS = "true";
-        try {
-            for (const [what, program, message, preview] of LATE) {
-                const a = await attempt(program, preview);
-                assert.deepStrictEqual([a.errors, a.registered], [[message], []], what);
-            }
-        } finally {
-            delete process.env.PULUMI_NODEJS_SKIP_COMPONENT_INPUTS;
-        }
-    });
-
     it("never shows a credential, whatever form it was given in", async () => {
         for (const credentials of [
             pulumi.secret({ accessKeyId: 42, secretAccessKey: "SECRET-abcdefghij" }),
@@ -161,6 +150,100 @@ describe("inputs as outputs: one clear error, nothing registered", () => {
             const a = await attempt(app(guideArgs({ credentials: credentials as any })));
             assert.strictEqual(a.errors.length, 1);
             assert.ok(!a.errors[0].includes("AKID-0123456789") && !a.errors[0].includes("SECRET-abcdefghij"), a.errors[0]);
+        }
+    });
+});
+
+/** An agent key that resolves empty: refused only once it resolves. */
+const lateBadKeys = () => ({ accessKeyId: pulumi.secret(""), secretAccessKey: pulumi.secret("SECRET-abcdefghij") });
+const EMPTY_KEY = /^sigsci-envoy: invalid "credentials\.accessKeyId": got an empty string;/;
+
+/**
+ * The component's own registration waits for the late checks, and its children for it: that one
+ * gate must hold whatever else the program or the SDK does.
+ */
+describe("the gate of late checks holds", () => {
+    const refusedOnce = (a: Attempt) => {
+        assert.strictEqual(a.errors.length, 1, a.errors.join("\n"));
+        assert.match(a.errors[0], EMPTY_KEY);
+        assert.deepStrictEqual(a.registered, [], "nothing half-created: not the component, not a child");
+    };
+
+    // The SDK then registers components without their inputs.
+    it("with PULUMI_NODEJS_SKIP_COMPONENT_INPUTS set, for every component", async () => {
+        process.env.PULUMI_NODEJS_SKIP_COMPONENT_INPUTS = "true";
+        try {
+            for (const [what, program, message, preview] of LATE) {
+                const a = await attempt(program, preview);
+                assert.deepStrictEqual([a.errors, a.registered], [[message], []], what);
+            }
+            for (const preview of [false, true]) {
+                refusedOnce(await attempt(() => new GatewayWaf("waf", { namespace: "shop", gateway: "eg", credentials: lateBadKeys() }), preview));
+                refusedOnce(await attempt(() => new IstioApp("web", { namespace: "shop", app: { image: "shop:1" }, credentials: lateBadKeys() }), preview));
+            }
+        } finally {
+            delete process.env.PULUMI_NODEJS_SKIP_COMPONENT_INPUTS;
+        }
+    });
+
+    it("when a transformation replaces the component's dependsOn", async () => {
+        let namespace: pulumi.Resource | undefined;
+        const orderAfterNamespace: pulumi.ResourceTransformation = (t) => (t.type === "sigsci-envoy:index:EnvoyApp" ? { props: t.props, opts: { ...t.opts, dependsOn: [namespace!] } } : undefined);
+        const a = await attempt(() => {
+            namespace = new k8s.core.v1.Namespace("shop", {});
+            new EnvoyApp("helloworld", guideArgs({ credentials: lateBadKeys() }), { transformations: [orderAfterNamespace] });
+        });
+        assert.deepStrictEqual(a.errors.length, 1);
+        assert.match(a.errors[0], EMPTY_KEY);
+        assert.deepStrictEqual(a.registered, ["kubernetes:core/v1:Namespace shop"]);
+    });
+
+    it("for an app linked with plain values to a shared fleet whose key is refused: the app registers nothing either", async () => {
+        for (const preview of [false, true]) {
+            refusedOnce(
+                await attempt(() => {
+                    const fleet = new AgentService("agents", { namespace: "waf", clientNamespaces: ["shop"], credentials: lateBadKeys() });
+                    new EnvoyApp("web", { namespace: "shop", app: { image: "shop:1" }, agentService: fleet.link() });
+                }, preview),
+            );
+        }
+    });
+
+    it("keeps the user's own dependsOn in a preview that cannot resolve the checks", async () => {
+        const a = await attempt(() => {
+            const dependency = new k8s.core.v1.ConfigMap("dependency", { data: { a: "b" } });
+            new EnvoyApp("helloworld", guideArgs({ app: { image: "a:1", port: unknown() } }), { dependsOn: dependency });
+        }, true);
+        assert.deepStrictEqual(a.errors, []);
+        const component = a.run.resources.find((r) => r.type === "sigsci-envoy:index:EnvoyApp")!;
+        assert.deepStrictEqual(
+            component.dependencies.map((urn) => urn.split("::").pop()),
+            ["dependency"],
+        );
+    });
+
+    // Pulumi sends log lines in order, each once its resource has a URN: a warning on a component
+    // that is never registered would hold back every later line, the error included.
+    it("lets the error reach the engine when the app also has a warning to log", async () => {
+        const settings = require("@pulumi/pulumi/runtime/settings");
+        const getEngine = settings.getEngine;
+        const delivered: string[] = [];
+        settings.getEngine = () => ({
+            log(req: { getMessage(): string }, done: () => void) {
+                delivered.push(req.getMessage());
+                setImmediate(done);
+            },
+        });
+        try {
+            // An app's own fleet that may outgrow its Envoy pods: a warning (see traffic.test.ts).
+            const args = guideArgs({ replicas: 2, credentials: lateBadKeys(), agentService: { create: { autoscaling: { minReplicas: 1, maxReplicas: 10 } } } });
+            assert.strictEqual(resolveAppSettings("helloworld", guideArgs({ replicas: 2, agentService: { create: { autoscaling: { minReplicas: 1, maxReplicas: 10 } } } }) as any).warnings.length, 1);
+            refusedOnce(await attempt(app(args)));
+            void pulumi.log.error("reported after the failure");
+            for (let i = 0; i < 50 && !delivered.includes("reported after the failure"); i++) await new Promise((r) => setImmediate(r));
+            assert.ok(delivered.includes("reported after the failure"), "a later log line was held back");
+        } finally {
+            settings.getEngine = getEngine;
         }
     });
 });

@@ -123,7 +123,8 @@ export class AgentService extends pulumi.ComponentResource {
         // Pulumi stores a component's inputs in state: this one keeps none (the credentials above
         // all); its children hold everything worth diffing. Its registration waits for every
         // check, and its children for it.
-        super(AGENT_SERVICE_TYPE, name, {}, p.settings.componentOptions(opts));
+        const registration = p.settings.componentRegistration(opts);
+        super(AGENT_SERVICE_TYPE, name, registration.inputs, registration.opts);
         const settings = p.settings;
         // Which children exist is decided from what is known (now, or once outputs resolve); none
         // is registered when a check fails.

@@ -47,7 +47,7 @@ function prepare(name: string, args: EnvoyAppArgs, opts: pulumi.ComponentResourc
     );
 }
 
-function registerAll(parent: EnvoyApp, name: string, args: EnvoyAppArgs, settings: Resolved<AppSettings>, shape: AppShape) {
+function registerAll(parent: EnvoyApp, name: string, args: EnvoyAppArgs, settings: Resolved<AppSettings>, shape: AppShape, fleet: pulumi.Resource | undefined) {
     let secretName: pulumi.Output<string | undefined> = shape.secret ? credentialsSecret(parent, name, credentialsInput(args), settings) : settings.output((s) => s.existingSecretName);
     if (shape.own) {
         // Resolved once, with the app: it waits for the app's checks and holds the same credentials.
@@ -55,8 +55,7 @@ function registerAll(parent: EnvoyApp, name: string, args: EnvoyAppArgs, setting
         secretName = ownAgentService(agentServiceNameFor(name), { settings: own, credentials: credentialsInput(args) }, { parent }).secretName;
     }
     const refs = shape.secret ? { secretName: secretName as pulumi.Output<string> } : {};
-    // A shared agent Service linked with plain values: the children wait for it as a resource.
-    const fleet = linkedAgentService((args as { agentService?: unknown })?.agentService);
+    // Each child waits for a shared fleet linked with plain values, so the engine knows it too.
     return { secretName, ...registerChildren(parent, settings, appChildren(name, shape), refs, fleet ? [fleet] : []) };
 }
 
@@ -89,11 +88,18 @@ export class EnvoyApp extends pulumi.ComponentResource {
         // Pulumi stores a component's inputs in state: this one keeps none (the credentials above
         // all); its children hold everything worth diffing. Its registration waits for every
         // check, and its children for it.
-        super(ENVOY_APP_TYPE, name, {}, settings.componentOptions(opts));
+        // A shared agent Service linked with plain values: the app waits for it as a resource (and
+        // is not registered when the fleet fails), as each of its children does.
+        const fleet = linkedAgentService((args as { agentService?: unknown })?.agentService);
+        const registration = settings.componentRegistration(opts, fleet ? [fleet] : []);
+        super(ENVOY_APP_TYPE, name, registration.inputs, registration.opts);
         // Which children exist is decided from what is known (now, or once outputs resolve); none
         // is registered when a check fails.
-        const children = settings.register(appShape, (shape) => registerAll(this, name, args, settings, shape));
-        settings.map((s) => s.warnings.forEach((w) => pulumi.log.warn(renderMentions(w), this)));
+        const children = settings.register(appShape, (shape) => registerAll(this, name, args, settings, shape, fleet));
+        // Logged once the component is registered: Pulumi sends log lines in order, each once its
+        // resource has a URN, so a warning on a component that a failed check keeps unregistered
+        // would hold back every later line, the error that says why included.
+        settings.map((s) => s.warnings.length > 0 && this.urn.apply(() => s.warnings.forEach((w) => pulumi.log.warn(renderMentions(w), this))));
 
         // The namespace as the provider reports it (the one given, or the provider's), once the Service exists.
         this.namespace = children.output((c) => childNamespace(c?.Service));

@@ -62,7 +62,8 @@ export class GatewayWaf extends pulumi.ComponentResource {
     constructor(name: string, args: GatewayWafArgs, opts?: pulumi.ComponentResourceOptions) {
         // Everything known is checked before the component itself is registered.
         const settings = prepare(name, args, opts);
-        super(GATEWAY_WAF_TYPE, name, {}, settings.componentOptions(opts));
+        const registration = settings.componentRegistration(opts);
+        super(GATEWAY_WAF_TYPE, name, registration.inputs, registration.opts);
         const children = settings.register(gatewayShape, (shape) => registerAll(this, name, args, settings, shape));
         this.policyName = children.output((c) => childName(c?.EnvoyExtensionPolicy));
         this.namespace = children.output((c) => childNamespace(c?.EnvoyExtensionPolicy));

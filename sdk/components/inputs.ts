@@ -48,7 +48,7 @@ function isPlainData(v: unknown, ancestors: object[] = []): boolean {
 
 /**
  * A value known now, or later (an output). Settings are resolved with {@link Resolved.of}; the
- * component registers itself with {@link Resolved.componentOptions}, which wait for them and for
+ * component registers itself with {@link Resolved.componentRegistration}, which waits for them and for
  * every check, so none of its children is registered if one fails.
  */
 export class Resolved<S> {
@@ -100,7 +100,7 @@ export class Resolved<S> {
             if (!(e instanceof InputError && e.partial)) throw e;
             settings = PENDING;
         }
-        // Known now: the children are built from plain settings; the checks only hold them back.
+        // Known now: the children are built from plain settings; the checks hold the component back.
         if (!containsPending(view)) return Resolved.now(settings, checks);
         const resolveSettled = (r: { tree: unknown; secrets: Secrets }) => {
             try {
@@ -132,7 +132,7 @@ export class Resolved<S> {
         return Resolved.later(later as unknown as pulumi.Output<S>, settings, settled);
     }
 
-    /** The value, when it is known now (the checks may still hold the children back); else undefined. */
+    /** The value, when it is known now (the checks may still hold the component back); else undefined. */
     get known(): S | undefined {
         return this.later ? undefined : this.now;
     }
@@ -171,7 +171,7 @@ export class Resolved<S> {
      * children): plain objects holding those outputs when the value is known now; one output
      * once everything has resolved otherwise. They need not wait for the checks themselves: a
      * child is registered only with its parent's URN, which the component has only once its own
-     * registration, waiting for every check (`componentOptions`), has gone through.
+     * registration, waiting for every check (`componentRegistration`), has gone through.
      */
     childArgs<N, R>(names: Record<string, pulumi.Output<N>>, build: (s: S, names: Record<string, pulumi.Input<N>>) => R): pulumi.Input<R> {
         if (this.later) {
@@ -190,19 +190,24 @@ export class Resolved<S> {
     }
 
     /**
-     * The component's options, its registration held back until every check has passed (when
+     * What the component registers itself with, held back until every check has passed (when
      * anything is left to check): the one gate. The SDK sends a child's registration only with
      * its parent's URN, which the component has once its own registration has gone through, so
      * when a check fails neither the component nor any child (nor a nested component's) is
-     * registered. The checks go in `dependsOn` (an output there is waited for, and its failure
-     * fails the registration), not in the component's inputs: those are never stored, and
-     * `PULUMI_NODEJS_SKIP_COMPONENT_INPUTS` drops inputs, not dependencies.
+     * registered. The gate, an output that resolves to nothing, is both an input (never stored:
+     * it resolves to nothing) and a dependency: `PULUMI_NODEJS_SKIP_COMPONENT_INPUTS` drops a
+     * component's inputs, and a transformation may replace its `dependsOn`, never both. The
+     * user's own `dependsOn` stays beside it (a preview that cannot resolve the gate keeps it),
+     * and so do `alsoDependsOn`, resources the component must wait for itself.
      */
-    componentOptions(opts: pulumi.ComponentResourceOptions | undefined): pulumi.ComponentResourceOptions | undefined {
+    componentRegistration(opts: pulumi.ComponentResourceOptions | undefined, alsoDependsOn: pulumi.Resource[] = []): { inputs: pulumi.Inputs; opts: pulumi.ComponentResourceOptions | undefined } {
         const checked = this.later ?? this.gate;
-        if (!checked) return opts;
-        const given = opts?.dependsOn;
-        return { ...opts, dependsOn: checked.apply(() => given ?? []) as pulumi.Output<pulumi.Input<pulumi.Resource>[]> };
+        const gate = checked?.apply(() => undefined);
+        const waits: unknown[] = [...(gate ? [gate] : []), ...alsoDependsOn];
+        if (waits.length === 0) return { inputs: {}, opts };
+        // The SDK gathers dependencies through nested arrays, outputs and promises.
+        const dependsOn = (opts?.dependsOn === undefined ? waits : [...waits, opts.dependsOn]) as pulumi.Input<pulumi.Resource>[];
+        return { inputs: gate ? { checked: gate } : {}, opts: { ...opts, dependsOn } };
     }
 }
 

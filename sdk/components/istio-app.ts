@@ -63,7 +63,8 @@ export class IstioApp extends pulumi.ComponentResource {
 
     constructor(name: string, args: IstioAppArgs, opts?: pulumi.ComponentResourceOptions) {
         const settings = prepare(name, args, opts);
-        super(ISTIO_APP_TYPE, name, {}, settings.componentOptions(opts));
+        const registration = settings.componentRegistration(opts);
+        super(ISTIO_APP_TYPE, name, registration.inputs, registration.opts);
         const children = settings.register(meshShape, (shape) => registerAll(this, name, args, settings, shape));
         this.namespace = children.output((c) => childNamespace(c?.Service));
         this.secretName = children.output((c) => c?.secretName as pulumi.Output<string>);

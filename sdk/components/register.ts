@@ -1,5 +1,6 @@
 // Registers a plan's children as Pulumi resources of @pulumi/kubernetes, parented to their
-// component; each waits for the settings' checks (their inputs come from the settings).
+// component; each waits for the settings' checks through it (the component's registration
+// waits for them, and a child's for its parent's).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentCredentials } from "../args";
@@ -57,7 +58,7 @@ export function childNamespace(child: KubeResource | undefined): pulumi.Output<s
 
 /**
  * Registers `children` in order, handing each the names it needs of those before it. They wait
- * for the settings' checks through their parent (see `Resolved.componentOptions`).
+ * for the settings' checks through their parent (see `Resolved.componentRegistration`).
  */
 export function registerChildren<S>(
     parent: pulumi.Resource,
