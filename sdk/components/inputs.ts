@@ -194,9 +194,9 @@ export class Resolved<S> {
      * anything is left to check): the one gate. The SDK sends a child's registration only with
      * its parent's URN, which the component has once its own registration has gone through, so
      * when a check fails neither the component nor any child (nor a nested component's) is
-     * registered. The gate, an output that resolves to nothing, is both an input (never stored:
-     * it resolves to nothing) and a dependency: `PULUMI_NODEJS_SKIP_COMPONENT_INPUTS` drops a
-     * component's inputs, and a transformation may replace its `dependsOn`, never both. The
+     * registered. The gate, an output that resolves to nothing (so nothing is stored), is both
+     * an input and a dependency: `PULUMI_NODEJS_SKIP_COMPONENT_INPUTS` drops a component's
+     * inputs, a transformation may replace its `dependsOn`; it takes both to open the gate. The
      * user's own `dependsOn` stays beside it (a preview that cannot resolve the gate keeps it),
      * and so do `alsoDependsOn`, resources the component must wait for itself.
      */
