@@ -85,12 +85,12 @@ export class EnvoyApp extends pulumi.ComponentResource {
     constructor(name: string, args: EnvoyAppArgs, opts?: pulumi.ComponentResourceOptions) {
         // Everything known is checked before the component itself is registered.
         const settings = prepare(name, args, opts);
-        // Pulumi stores a component's inputs in state: this one keeps none (the credentials above
-        // all); its children hold everything worth diffing. Its registration waits for every
-        // check, and its children for it.
         // A shared agent Service linked with plain values: the app waits for it as a resource (and
         // is not registered when the fleet fails), as each of its children does.
         const fleet = linkedAgentService((args as { agentService?: unknown })?.agentService);
+        // Pulumi stores a component's inputs in state: this one keeps none (the credentials above
+        // all); its children hold everything worth diffing. Its registration waits for every
+        // check, and its children for it.
         const registration = settings.componentRegistration(opts, fleet ? [fleet] : []);
         super(ENVOY_APP_TYPE, name, registration.inputs, registration.opts);
         // Which children exist is decided from what is known (now, or once outputs resolve); none
@@ -99,7 +99,9 @@ export class EnvoyApp extends pulumi.ComponentResource {
         // Logged once the component is registered: Pulumi sends log lines in order, each once its
         // resource has a URN, so a warning on a component that a failed check keeps unregistered
         // would hold back every later line, the error that says why included.
-        settings.map((s) => s.warnings.length > 0 && this.urn.apply(() => s.warnings.forEach((w) => pulumi.log.warn(renderMentions(w), this))));
+        settings.map((s) => {
+            if (s.warnings.length > 0) this.urn.apply(() => s.warnings.forEach((w) => pulumi.log.warn(renderMentions(w), this)));
+        });
 
         // The namespace as the provider reports it (the one given, or the provider's), once the Service exists.
         this.namespace = children.output((c) => childNamespace(c?.Service));
