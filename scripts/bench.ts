@@ -1,10 +1,10 @@
 // `npm run bench [-- --quick] [-- --docs]`: what the components cost under Pulumi's mock runtime,
 // against exactly the objects they emit registered raw (tools/bench/raw-objects.ts), in both
 // layouts: a sidecar app (its own agent keys, as secrets), and the apps of one shared agent fleet.
-// A third side puts the raw objects in an empty component with the same seven outputs: the floor
+// A third side puts the raw objects in an empty component with seven of an EnvoyApp's outputs: the floor
 // of any component. Then the offline render of a 200-app stack, the traffic-path verifier and the
 // policy pack at fleet scale. `--docs` writes the result into docs/performance.md. One part
-// alone: `--render [apps] [rounds]`, `--verifier [rounds]`.
+// alone: `--render [apps] [rounds]`, `--verifier [rounds]`, `--instructions [apps] [counts]`.
 //
 // How it measures, for figures that mean something on a shared, noisy machine:
 // - CPU time (user + system, process.cpuUsage), not wall-clock time;
@@ -17,9 +17,15 @@
 //   engine included, as `pulumi up` includes the engine); the harness records nothing;
 // - Output.apply calls per app, counted in a run of their own (a count of the work the SDK does
 //   for each output, which CPU time on a noisy machine cannot resolve);
+// - every side's program holds what it creates (the components, or the raw resources), as a
+//   program does, so the garbage collector carries the same kind of load on each;
 // - memory: the heap after a full GC per app, each side in a fresh process, with the program's
-//   objects still held (as the Pulumi runtime holds them through a deployment).
-import { execFileSync, spawnSync } from "child_process";
+//   objects still held (as the Pulumi runtime holds them through a deployment);
+// - instructions per app, when valgrind is installed: cachegrind counts what a process executes
+//   (all its threads; V8 in its predictable mode), within a few percent from count to count where
+//   CPU time on a shared machine varies by tens of percent; each side's count less that of a
+//   process doing all but the run, several counts, the ratios taken within each.
+import { execFile, execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -59,8 +65,8 @@ function program(layout: Layout, side: Side, n: number, raw: ReturnType<typeof r
             return made;
         }
         const register = side === "raw" ? (_name: string, o: PlannedObject[], k: ReturnType<typeof keysOf>) => registerRaw(o, k) : registerInComponent;
-        if (raw.fleet.length > 0) register(FLEET.name, raw.fleet, keysOf(-1));
-        raw.apps.forEach((objects, i) => register(`app${i}`, objects, keysOf(i)));
+        if (raw.fleet.length > 0) made.push(...register(FLEET.name, raw.fleet, keysOf(-1)));
+        raw.apps.forEach((objects, i) => made.push(...register(`app${i}`, objects, keysOf(i))));
         return made;
     };
 }
@@ -153,14 +159,74 @@ async function measureMemory(layout: Layout, side: Side, n: number): Promise<num
     return (after - before) / n / 1024;
 }
 
+/**
+ * In a child process, counted by valgrind: the warm-up and the raw objects of `n` apps (every
+ * count builds them, the component's too, so that they cancel out), then one run of `n` apps of
+ * `side`; `none` stops before it, and its count is subtracted from the others.
+ */
+async function instructionRun(layout: Layout, side: Side | "none", n: number): Promise<void> {
+    const raw = rawObjects(layout, n);
+    const warm = rawObjects(layout, 20);
+    for (const s of SIDES) await run(layout, s, 20, warm);
+    if (side !== "none") await run(layout, side, n, raw);
+}
+
+/** Whether valgrind is installed (the instruction counts need it; nothing else does). */
+const hasValgrind = () => spawnSync("valgrind", ["--version"], { stdio: "ignore" }).status === 0;
+
+/**
+ * The instructions one `node` process executes, all its threads (JIT compilers and GC helpers)
+ * included, as cachegrind counts them. V8's predictable mode runs its compilers and garbage
+ * collector on the main thread, without the memory reducer: otherwise how much work they do
+ * varies with the threads' timing, by some percent from one count to the next.
+ */
+async function countInstructions(args: string[]): Promise<number> {
+    // One process per core at a time: more would only share the cores, and hold more memory.
+    while (countsRunning >= os.cpus().length) await new Promise((resolve) => countSlotFreed.push(resolve));
+    countsRunning++;
+    try {
+        return await countOnce(args);
+    } finally {
+        countsRunning--;
+        countSlotFreed.shift()?.(undefined);
+    }
+}
+let countsRunning = 0;
+const countSlotFreed: ((v: unknown) => void)[] = [];
+
+function countOnce(args: string[]): Promise<number> {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sigsci-bench-")), "cachegrind.out");
+    // --smc-check: V8 writes and rewrites the code it runs (valgrind must see the changes); --cache-sim=no: instructions only.
+    const valgrind = ["--tool=cachegrind", "--cache-sim=no", "--smc-check=all-non-file", `--cachegrind-out-file=${out}`, process.execPath, "--predictable", "--expose-gc", __filename, ...args];
+    return new Promise((resolve, reject) => {
+        execFile("valgrind", valgrind, { maxBuffer: 1 << 24 }, (error, _stdout, stderr) => {
+            const summary = error ? undefined : /^summary: (\d+)$/m.exec(fs.readFileSync(out, "utf8"));
+            fs.rmSync(path.dirname(out), { recursive: true, force: true });
+            if (summary) resolve(Number(summary[1]));
+            else reject(new Error(`valgrind node ${args.join(" ")} failed: ${error?.message ?? "no summary"}\n${stderr}`));
+        });
+    });
+}
+
+/** Millions of instructions per app of each side at `n` apps, once per count: a side's count less the count without the run, over `n`. */
+async function instructionsPerApp(layout: Layout, n: number, counts: number): Promise<Record<Side, number[]>> {
+    const one = async () => {
+        const [none, ...sides] = await Promise.all((["none", ...SIDES] as const).map((side) => countInstructions(["--count", layout, side, String(n)])));
+        return sides.map((count) => (count - none) / n / 1e6);
+    };
+    // Every process at once: a count does not depend on the machine's load.
+    const all = await Promise.all(Array.from({ length: counts }, one));
+    return { component: all.map((a) => a[0]), raw: all.map((a) => a[1]), floor: all.map((a) => a[2]) };
+}
+
 function child<T>(args: string[]): T {
     const out = execFileSync(process.execPath, ["--expose-gc", __filename, ...args], { encoding: "utf8", maxBuffer: 1 << 24 });
     return JSON.parse(out);
 }
 
-const spread = (xs: number[]) => {
+const spread = (xs: number[], digits = 2) => {
     const s = [...xs].sort((a, b) => a - b);
-    return `${median(xs).toFixed(2)} (${s[0].toFixed(2)}-${s[s.length - 1].toFixed(2)})`;
+    return `${median(xs).toFixed(digits)} (${s[0].toFixed(digits)}-${s[s.length - 1].toFixed(digits)})`;
 };
 
 /** CPU seconds (user + system) of this process's finished children, as the kernel counts them. */
@@ -217,9 +283,37 @@ function againstGoal(results: SizeResult[]): string {
     return `Against the goal of at most ${GOAL}x the raw objects: ${met} of ${results.length} rows meet it (component / raw medians ${range((r) => r.ratios.raw)}); the floor alone costs ${range((r) => r.ratios.floorRaw)}x the raw objects, and the components ${range((r) => r.ratios.floor)}x the floor.`;
 }
 
+/** Instructions per app of both layouts at `n` apps, counted `counts` times, and the ratios within each count, or why there are none. */
+async function instructionTable(n: number, counts: number): Promise<string> {
+    if (!hasValgrind()) return "Instructions per app: not counted (valgrind is not installed).";
+    const layouts: Layout[] = ["sidecar", "shared"];
+    const results = await Promise.all(layouts.map((layout) => instructionsPerApp(layout, n, counts)));
+    const ratio = (a: number[], b: number[]) => a.map((x, i) => x / b[i]);
+    const perRatio = results.map((c) => ({ raw: ratio(c.component, c.raw), floor: ratio(c.component, c.floor), floorRaw: ratio(c.floor, c.raw) }));
+    const rows = results.map(
+        (c, i) =>
+            `| ${LAYOUT_NAMES[layouts[i]]} | ${n} | ${spread(c.component, 1)} | ${spread(c.raw, 1)} | ${spread(c.floor, 1)} | ${spread(perRatio[i].raw, 3)} | ${spread(perRatio[i].floor, 3)} | ${spread(perRatio[i].floorRaw, 3)} |`,
+    );
+    const met = perRatio.filter((r) => Math.max(...r.raw) <= GOAL).length;
+    return [
+        `Instructions per app (millions; valgrind ${valgrindVersion()} cachegrind, node --predictable; each side's process less one that stops before the run; median of ${counts} counts, lowest-highest):`,
+        "",
+        "| layout | apps | component | raw | floor | component / raw | component / floor | floor / raw |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ...rows,
+        "",
+        `By instructions, against the goal of at most ${GOAL}x the raw objects: ${met} of ${layouts.length} layouts meet it in every count.`,
+    ].join("\n");
+}
+
+const valgrindVersion = () =>
+    execFileSync("valgrind", ["--version"], { encoding: "utf8" })
+        .trim()
+        .replace(/^valgrind-/, "");
+
 const LAYOUT_NAMES: Record<Layout, string> = { sidecar: "sidecar (own secret keys)", shared: "shared fleet" };
 
-function main(quick: boolean, docs: boolean) {
+async function main(quick: boolean, docs: boolean) {
     const plan: [Layout, number, number][] = quick
         ? [
               ["sidecar", 30, 3],
@@ -248,9 +342,11 @@ function main(quick: boolean, docs: boolean) {
     }
     const render = renderCost(quick ? 40 : 200, quick ? 2 : 5);
     const verifier = verifierBench(quick ? 2 : 3);
+    // Last, as its processes run side by side: they would disturb the CPU times.
+    const instructions = await instructionTable(quick ? 30 : 300, quick ? 1 : 3);
     const cpus = os.cpus();
     const machine = `${new Date().toISOString().slice(0, 10)}, ${cpus.length} x ${cpus[0]?.model?.trim() ?? "CPU"}, Node.js ${process.version}, @pulumi/pulumi ${require("@pulumi/pulumi/package.json").version}, @pulumi/kubernetes ${require("@pulumi/kubernetes/package.json").version}`;
-    const text = `${rows.join("\n")}\n\n${againstGoal(results)}\n\n${render}\n\n${verifier}\n\nRun: ${machine}${quick ? " (quick)" : ""}.\n`;
+    const text = `${rows.join("\n")}\n\n${againstGoal(results)}\n\n${instructions}\n\n${render}\n\n${verifier}\n\nRun: ${machine}${quick ? " (quick)" : ""}.\n`;
     process.stdout.write(text);
     if (docs) writeDocs(text);
 }
@@ -273,6 +369,8 @@ async function entry(argv: string[]) {
             verifier: { type: "boolean", default: false },
             size: { type: "boolean", default: false },
             memory: { type: "boolean", default: false },
+            instructions: { type: "boolean", default: false },
+            count: { type: "boolean", default: false },
         },
         allowPositionals: true,
         strict: true,
@@ -280,10 +378,15 @@ async function entry(argv: string[]) {
     const [a, b, c] = positionals;
     if (values.size) process.stdout.write(JSON.stringify(await measureSize(a as Layout, Number(b), Number(c))));
     else if (values.memory) process.stdout.write(JSON.stringify(await measureMemory(a as Layout, b as Side, Number(c))));
+    else if (values.count) await instructionRun(a as Layout, b as Side | "none", Number(c));
+    else if (values.instructions) process.stdout.write(`${await instructionTable(Number(a ?? 300), Number(b ?? 3))}\n`);
     else if (values.render) process.stdout.write(`${renderCost(Number(a ?? 200), Number(b ?? 5))}\n`);
     else if (values.verifier) process.stdout.write(`${verifierBench(Number(a ?? 3))}\n`);
-    else if (positionals.length > 0) throw new Error(`unexpected argument ${JSON.stringify(a)}; usage: npm run bench [-- --quick] [-- --docs] | -- --render [apps] [rounds] | -- --verifier [rounds]`);
-    else main(values.quick!, values.docs!);
+    else if (positionals.length > 0)
+        throw new Error(
+            `unexpected argument ${JSON.stringify(a)}; usage: npm run bench [-- --quick] [-- --docs] | -- --render [apps] [rounds] | -- --verifier [rounds] | -- --instructions [apps] [counts]`,
+        );
+    else await main(values.quick!, values.docs!);
 }
 
 entry(process.argv.slice(2)).catch((e: Error) => {
