@@ -22,9 +22,9 @@
 // - memory: the heap after a full GC per app, each side in a fresh process, with the program's
 //   objects still held (as the Pulumi runtime holds them through a deployment);
 // - instructions per app, when valgrind is installed: cachegrind counts what a process executes
-//   (all its threads; V8 in its predictable mode), within a few percent from count to count where
-//   CPU time on a shared machine varies by tens of percent; each side's count less that of a
-//   process doing all but the run, several counts, the ratios taken within each.
+//   (the whole process, V8 in its predictable mode), within a fraction of a percent from count to
+//   count where CPU time on a shared machine varies by tens of percent; each side's count less
+//   that of a process doing all but the run, several counts, the ratios taken within each.
 import { execFile, execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -171,12 +171,8 @@ async function instructionRun(layout: Layout, side: Side | "none", n: number): P
     if (side !== "none") await run(layout, side, n, raw);
 }
 
-/** Whether valgrind is installed (the instruction counts need it; nothing else does). */
-const hasValgrind = () => spawnSync("valgrind", ["--version"], { stdio: "ignore" }).status === 0;
-
 /**
- * The instructions one `node` process executes, all its threads (JIT compilers and GC helpers)
- * included, as cachegrind counts them. V8's predictable mode runs its compilers and garbage
+ * The instructions one `node` process executes, the whole process, as cachegrind counts them. V8's predictable mode runs its compilers and garbage
  * collector on the main thread, without the memory reducer: otherwise how much work they do
  * varies with the threads' timing, by some percent from one count to the next.
  */
@@ -214,7 +210,7 @@ async function instructionsPerApp(layout: Layout, n: number, counts: number): Pr
         const [none, ...sides] = await Promise.all((["none", ...SIDES] as const).map((side) => countInstructions(["--count", layout, side, String(n)])));
         return sides.map((count) => (count - none) / n / 1e6);
     };
-    // Every process at once: a count does not depend on the machine's load.
+    // All queued at once (one per core runs at a time): a count does not depend on the machine's load.
     const all = await Promise.all(Array.from({ length: counts }, one));
     return { component: all.map((a) => a[0]), raw: all.map((a) => a[1]), floor: all.map((a) => a[2]) };
 }
@@ -285,7 +281,8 @@ function againstGoal(results: SizeResult[]): string {
 
 /** Instructions per app of both layouts at `n` apps, counted `counts` times, and the ratios within each count, or why there are none. */
 async function instructionTable(n: number, counts: number): Promise<string> {
-    if (!hasValgrind()) return "Instructions per app: not counted (valgrind is not installed).";
+    const valgrind = valgrindVersion();
+    if (valgrind === undefined) return "Instructions per app: not counted (valgrind is not installed).";
     const layouts: Layout[] = ["sidecar", "shared"];
     const results = await Promise.all(layouts.map((layout) => instructionsPerApp(layout, n, counts)));
     const ratio = (a: number[], b: number[]) => a.map((x, i) => x / b[i]);
@@ -296,7 +293,7 @@ async function instructionTable(n: number, counts: number): Promise<string> {
     );
     const met = perRatio.filter((r) => Math.max(...r.raw) <= GOAL).length;
     return [
-        `Instructions per app (millions; valgrind ${valgrindVersion()} cachegrind, node --predictable; each side's process less one that stops before the run; median of ${counts} counts, lowest-highest):`,
+        `Instructions per app (millions; valgrind ${valgrind} cachegrind, node --predictable; each side's process less one that stops before the run; median of ${counts} counts, lowest-highest):`,
         "",
         "| layout | apps | component | raw | floor | component / raw | component / floor | floor / raw |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -306,10 +303,11 @@ async function instructionTable(n: number, counts: number): Promise<string> {
     ].join("\n");
 }
 
-const valgrindVersion = () =>
-    execFileSync("valgrind", ["--version"], { encoding: "utf8" })
-        .trim()
-        .replace(/^valgrind-/, "");
+/** valgrind's version, or undefined when it is not installed (the instruction counts need it; nothing else does). */
+function valgrindVersion(): string | undefined {
+    const r = spawnSync("valgrind", ["--version"], { encoding: "utf8" });
+    return r.status === 0 ? r.stdout.trim().replace(/^valgrind-/, "") : undefined;
+}
 
 const LAYOUT_NAMES: Record<Layout, string> = { sidecar: "sidecar (own secret keys)", shared: "shared fleet" };
 

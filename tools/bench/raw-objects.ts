@@ -2,8 +2,8 @@
 // same bytes), registered directly as @pulumi/kubernetes resources with the agent keys as
 // secrets: what a platform team would have to write to get the same objects without the
 // package. "floor": those same resources inside an empty component with seven of the
-// component's outputs, the least any component holding them costs. The objects are built before the timed
-// region: a hand-written program holds them as literals.
+// component's outputs, the least any component holding them costs. The objects are built before
+// the timed region: a hand-written program holds them as literals.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { agentServiceObjects, appObjects, PlannedObject } from "../../sdk/kube/plan";
