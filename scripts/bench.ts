@@ -172,25 +172,12 @@ async function instructionRun(layout: Layout, side: Side | "none", n: number): P
 }
 
 /**
- * The instructions one `node` process executes, the whole process, as cachegrind counts them. V8's predictable mode runs its compilers and garbage
- * collector on the main thread, without the memory reducer: otherwise how much work they do
- * varies with the threads' timing, by some percent from one count to the next.
+ * The instructions one `node` process executes, the whole process, as cachegrind counts them.
+ * V8's predictable mode runs its compilers and garbage collector on the main thread, without the
+ * memory reducer: otherwise how much work they do varies with the threads' timing, by some
+ * percent from one count to the next.
  */
-async function countInstructions(args: string[]): Promise<number> {
-    // One process per core at a time: more would only share the cores, and hold more memory.
-    while (countsRunning >= os.cpus().length) await new Promise((resolve) => countSlotFreed.push(resolve));
-    countsRunning++;
-    try {
-        return await countOnce(args);
-    } finally {
-        countsRunning--;
-        countSlotFreed.shift()?.(undefined);
-    }
-}
-let countsRunning = 0;
-const countSlotFreed: ((v: unknown) => void)[] = [];
-
-function countOnce(args: string[]): Promise<number> {
+function countInstructions(args: string[]): Promise<number> {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sigsci-bench-")), "cachegrind.out");
     // --smc-check: V8 writes and rewrites the code it runs (valgrind must see the changes); --cache-sim=no: instructions only.
     const valgrind = ["--tool=cachegrind", "--cache-sim=no", "--smc-check=all-non-file", `--cachegrind-out-file=${out}`, process.execPath, "--predictable", "--expose-gc", __filename, ...args];
@@ -204,13 +191,28 @@ function countOnce(args: string[]): Promise<number> {
     });
 }
 
-/** Millions of instructions per app of each side at `n` apps, once per count: a side's count less the count without the run, over `n`. */
-async function instructionsPerApp(layout: Layout, n: number, counts: number): Promise<Record<Side, number[]>> {
+/** At most `width` tasks running at once: each waits for a free place, then runs. */
+function limiter(width: number): <T>(task: () => Promise<T>) => Promise<T> {
+    let running = 0;
+    const waiting: (() => void)[] = [];
+    return async (task) => {
+        while (running >= width) await new Promise<void>((resolve) => waiting.push(resolve));
+        running++;
+        try {
+            return await task();
+        } finally {
+            running--;
+            waiting.shift()?.();
+        }
+    };
+}
+
+/** Millions of instructions per app of each side at `n` apps, once per count: a side's count less that of the process without the run, over `n`. */
+async function instructionsPerApp(layout: Layout, n: number, counts: number, limit: ReturnType<typeof limiter>): Promise<Record<Side, number[]>> {
     const one = async () => {
-        const [none, ...sides] = await Promise.all((["none", ...SIDES] as const).map((side) => countInstructions(["--count", layout, side, String(n)])));
+        const [none, ...sides] = await Promise.all((["none", ...SIDES] as const).map((side) => limit(() => countInstructions(["--count", layout, side, String(n)]))));
         return sides.map((count) => (count - none) / n / 1e6);
     };
-    // All queued at once (one per core runs at a time): a count does not depend on the machine's load.
     const all = await Promise.all(Array.from({ length: counts }, one));
     return { component: all.map((a) => a[0]), raw: all.map((a) => a[1]), floor: all.map((a) => a[2]) };
 }
@@ -284,7 +286,9 @@ async function instructionTable(n: number, counts: number): Promise<string> {
     const valgrind = valgrindVersion();
     if (valgrind === undefined) return "Instructions per app: not counted (valgrind is not installed).";
     const layouts: Layout[] = ["sidecar", "shared"];
-    const results = await Promise.all(layouts.map((layout) => instructionsPerApp(layout, n, counts)));
+    // One process per core at a time (more would only share the cores): a count does not depend on the machine's load.
+    const limit = limiter(os.cpus().length);
+    const results = await Promise.all(layouts.map((layout) => instructionsPerApp(layout, n, counts, limit)));
     const ratio = (a: number[], b: number[]) => a.map((x, i) => x / b[i]);
     const perRatio = results.map((c) => ({ raw: ratio(c.component, c.raw), floor: ratio(c.component, c.floor), floorRaw: ratio(c.floor, c.raw) }));
     const rows = results.map(
