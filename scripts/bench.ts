@@ -4,7 +4,7 @@
 // A third side puts the raw objects in an empty component with seven of an EnvoyApp's outputs: the floor
 // of any component. Then the offline render of a 200-app stack, the traffic-path verifier and the
 // policy pack at fleet scale. `--docs` writes the result into docs/performance.md. One part
-// alone: `--render [apps] [rounds]`, `--verifier [rounds]`, `--instructions [apps] [counts]`.
+// alone: `--render [apps] [rounds]`, `--verifier [rounds]`, `--instructions [apps counts]...`.
 //
 // How it measures, for figures that mean something on a shared, noisy machine:
 // - CPU time (user + system, process.cpuUsage), not wall-clock time;
@@ -22,9 +22,10 @@
 // - memory: the heap after a full GC per app, each side in a fresh process, with the program's
 //   objects still held (as the Pulumi runtime holds them through a deployment);
 // - instructions per app, when valgrind is installed: cachegrind counts what a process executes
-//   (the whole process, V8 in its predictable mode), within a fraction of a percent from count to
-//   count where CPU time on a shared machine varies by tens of percent; each side's count less
-//   that of a process doing all but the run, several counts, the ratios taken within each.
+//   (the whole process, V8 in its predictable mode), at 300 apps within a fraction of a percent
+//   from count to count where CPU time on a shared machine varies by tens of percent (at 1,000
+//   apps by up to 4%: docs/performance.md); each side's count less that of a process doing all
+//   but the run, the ratios taken within each count.
 import { execFile, execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -224,6 +225,7 @@ function child<T>(args: string[]): T {
 
 const spread = (xs: number[], digits = 2) => {
     const s = [...xs].sort((a, b) => a - b);
+    if (s.length === 1) return s[0].toFixed(digits); // one count: no range to show
     return `${median(xs).toFixed(digits)} (${s[0].toFixed(digits)}-${s[s.length - 1].toFixed(digits)})`;
 };
 
@@ -281,29 +283,39 @@ function againstGoal(results: SizeResult[]): string {
     return `Against the goal of at most ${GOAL}x the raw objects: ${met} of ${results.length} rows meet it (component / raw medians ${range((r) => r.ratios.raw)}); the floor alone costs ${range((r) => r.ratios.floorRaw)}x the raw objects, and the components ${range((r) => r.ratios.floor)}x the floor.`;
 }
 
-/** Instructions per app of both layouts at `n` apps, counted `counts` times, and the ratios within each count, or why there are none. */
-async function instructionTable(n: number, counts: number): Promise<string> {
+/**
+ * Instructions per app of both layouts at each size of `plan` (apps, counts), and the ratios
+ * within each count, or why there are none. All counts share one pool of processes.
+ */
+async function instructionTable(plan: [n: number, counts: number][]): Promise<string> {
     const valgrind = valgrindVersion();
     if (valgrind === undefined) return "Instructions per app: not counted (valgrind is not installed).";
     const layouts: Layout[] = ["sidecar", "shared"];
     // One process per core at a time (more would only share the cores): a count does not depend on the machine's load.
     const limit = limiter(os.cpus().length);
-    const results = await Promise.all(layouts.map((layout) => instructionsPerApp(layout, n, counts, limit)));
+    const cases = plan.flatMap(([n, counts]) => layouts.map((layout) => ({ layout, n, counts })));
+    // The largest sizes take their places first, so that the pool does not end on one long count.
+    const largestFirst = [...cases].sort((x, y) => y.n - x.n);
+    const counted = new Map(await Promise.all(largestFirst.map(async (c) => [c, await instructionsPerApp(c.layout, c.n, c.counts, limit)] as const)));
     const ratio = (a: number[], b: number[]) => a.map((x, i) => x / b[i]);
-    const perRatio = results.map((c) => ({ raw: ratio(c.component, c.raw), floor: ratio(c.component, c.floor), floorRaw: ratio(c.floor, c.raw) }));
-    const rows = results.map(
-        (c, i) =>
-            `| ${LAYOUT_NAMES[layouts[i]]} | ${n} | ${spread(c.component, 1)} | ${spread(c.raw, 1)} | ${spread(c.floor, 1)} | ${spread(perRatio[i].raw, 3)} | ${spread(perRatio[i].floor, 3)} | ${spread(perRatio[i].floorRaw, 3)} |`,
-    );
-    const met = perRatio.filter((r) => Math.max(...r.raw) <= GOAL).length;
+    const rows: string[] = [];
+    let met = 0;
+    for (const c of cases) {
+        const count = counted.get(c)!;
+        const r = { raw: ratio(count.component, count.raw), floor: ratio(count.component, count.floor), floorRaw: ratio(count.floor, count.raw) };
+        if (Math.max(...r.raw) <= GOAL) met++;
+        rows.push(
+            `| ${LAYOUT_NAMES[c.layout]} | ${c.n} | ${c.counts} | ${spread(count.component, 1)} | ${spread(count.raw, 1)} | ${spread(count.floor, 1)} | ${spread(r.raw, 3)} | ${spread(r.floor, 3)} | ${spread(r.floorRaw, 3)} |`,
+        );
+    }
     return [
-        `Instructions per app (millions; valgrind ${valgrind} cachegrind, node --predictable; each side's process less one that stops before the run; median of ${counts} counts, lowest-highest):`,
+        `Instructions per app (millions; valgrind ${valgrind} cachegrind, node --predictable; each side's process less one that stops before the run; median of the counts, lowest-highest):`,
         "",
-        "| layout | apps | component | raw | floor | component / raw | component / floor | floor / raw |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| layout | apps | counts | component | raw | floor | component / raw | component / floor | floor / raw |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ...rows,
         "",
-        `By instructions, against the goal of at most ${GOAL}x the raw objects: ${met} of ${layouts.length} layouts meet it in every count.`,
+        `By instructions, against the goal of at most ${GOAL}x the raw objects: ${met} of ${cases.length} rows meet it in every count.`,
     ].join("\n");
 }
 
@@ -345,7 +357,15 @@ async function main(quick: boolean, docs: boolean) {
     const render = renderCost(quick ? 40 : 200, quick ? 2 : 5);
     const verifier = verifierBench(quick ? 2 : 3);
     // Last, as its processes run side by side: they would disturb the CPU times.
-    const instructions = await instructionTable(quick ? 30 : 300, quick ? 1 : 3);
+    // Three counts at 300 apps, and one at 1,000 (a process there takes valgrind six to ten minutes).
+    const instructions = await instructionTable(
+        quick
+            ? [[30, 1]]
+            : [
+                  [300, 3],
+                  [1000, 1],
+              ],
+    );
     const cpus = os.cpus();
     const machine = `${new Date().toISOString().slice(0, 10)}, ${cpus.length} x ${cpus[0]?.model?.trim() ?? "CPU"}, Node.js ${process.version}, @pulumi/pulumi ${require("@pulumi/pulumi/package.json").version}, @pulumi/kubernetes ${require("@pulumi/kubernetes/package.json").version}`;
     const text = `${rows.join("\n")}\n\n${againstGoal(results)}\n\n${instructions}\n\n${render}\n\n${verifier}\n\nRun: ${machine}${quick ? " (quick)" : ""}.\n`;
@@ -358,6 +378,14 @@ function writeDocs(text: string): void {
     const file = path.join(REPO, "docs/performance.md");
     const page = fs.readFileSync(file, "utf8");
     fs.writeFileSync(file, betweenMarkers(page, "docs/performance.md", "<!-- bench:begin (npm run bench -- --docs writes this) -->", "<!-- bench:end -->", text));
+}
+
+/** `apps counts` pairs of positive whole numbers, as `--instructions` takes them. */
+function sizePairs(args: string[]): [number, number][] {
+    const numbers = args.map(Number);
+    if (numbers.length % 2 !== 0 || !numbers.every((x) => Number.isInteger(x) && x > 0))
+        throw new Error(`--instructions takes pairs of apps and counts (positive whole numbers), e.g. "300 3 1000 1"; got ${JSON.stringify(args.join(" "))}`);
+    return numbers.flatMap((x, i) => (i % 2 === 0 ? [[x, numbers[i + 1]] as [number, number]] : []));
 }
 
 async function entry(argv: string[]) {
@@ -381,12 +409,12 @@ async function entry(argv: string[]) {
     if (values.size) process.stdout.write(JSON.stringify(await measureSize(a as Layout, Number(b), Number(c))));
     else if (values.memory) process.stdout.write(JSON.stringify(await measureMemory(a as Layout, b as Side, Number(c))));
     else if (values.count) await instructionRun(a as Layout, b as Side | "none", Number(c));
-    else if (values.instructions) process.stdout.write(`${await instructionTable(Number(a ?? 300), Number(b ?? 3))}\n`);
+    else if (values.instructions) process.stdout.write(`${await instructionTable(sizePairs(positionals.length > 0 ? positionals : ["300", "3"]))}\n`);
     else if (values.render) process.stdout.write(`${renderCost(Number(a ?? 200), Number(b ?? 5))}\n`);
     else if (values.verifier) process.stdout.write(`${verifierBench(Number(a ?? 3))}\n`);
     else if (positionals.length > 0)
         throw new Error(
-            `unexpected argument ${JSON.stringify(a)}; usage: npm run bench [-- --quick] [-- --docs] | -- --render [apps] [rounds] | -- --verifier [rounds] | -- --instructions [apps] [counts]`,
+            `unexpected argument ${JSON.stringify(a)}; usage: npm run bench [-- --quick] [-- --docs] | -- --render [apps] [rounds] | -- --verifier [rounds] | -- --instructions [apps counts]...`,
         );
     else await main(values.quick!, values.docs!);
 }
