@@ -22,10 +22,10 @@
 // - memory: the heap after a full GC per app, each side in a fresh process, with the program's
 //   objects still held (as the Pulumi runtime holds them through a deployment);
 // - instructions per app, when valgrind is installed: cachegrind counts what a process executes
-//   (the whole process, V8 in its predictable mode), at 300 apps within a fraction of a percent
-//   from count to count where CPU time on a shared machine varies by tens of percent (at 1,000
-//   apps by up to 4%: docs/performance.md); each side's count less that of a process doing all
-//   but the run, the ratios taken within each count.
+//   (the whole process, V8 in its predictable mode, its heap's growth pinned), at 300 apps within
+//   a fraction of a percent from count to count where CPU time on a shared machine varies by tens
+//   of percent; each side's count less that of a process doing all but the run, the ratios taken
+//   within each count.
 import { execFile, execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -173,15 +173,20 @@ async function instructionRun(layout: Layout, side: Side | "none", n: number): P
 }
 
 /**
- * The instructions one `node` process executes, the whole process, as cachegrind counts them.
- * V8's predictable mode runs its compilers and garbage collector on the main thread, without the
- * memory reducer: otherwise how much work they do varies with the threads' timing, by some
- * percent from one count to the next.
+ * node's flags in the counted processes. Predictable mode runs V8's compilers and garbage
+ * collector on the main thread, without the memory reducer: otherwise how much work they do
+ * varies with the threads' timing, by some percent from one count to the next. The old
+ * generation's growing factor is pinned at 4.0: V8 computes it from the measured speeds of the
+ * collector and the program (a clock valgrind slows unevenly), and natively, here, it comes to
+ * 4.0 (its maximum) at nearly every collection of these runs (`--trace-gc-verbose`).
  */
+const COUNTED_NODE_FLAGS = ["--predictable", "--heap-growing-percent=300"];
+
+/** The instructions one `node` process executes, the whole process, as cachegrind counts them. */
 function countInstructions(args: string[]): Promise<number> {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sigsci-bench-")), "cachegrind.out");
     // --smc-check: V8 writes and rewrites the code it runs (valgrind must see the changes); --cache-sim=no: instructions only.
-    const valgrind = ["--tool=cachegrind", "--cache-sim=no", "--smc-check=all-non-file", `--cachegrind-out-file=${out}`, process.execPath, "--predictable", "--expose-gc", __filename, ...args];
+    const valgrind = ["--tool=cachegrind", "--cache-sim=no", "--smc-check=all-non-file", `--cachegrind-out-file=${out}`, process.execPath, ...COUNTED_NODE_FLAGS, "--expose-gc", __filename, ...args];
     return new Promise((resolve, reject) => {
         execFile("valgrind", valgrind, { maxBuffer: 1 << 24 }, (error, _stdout, stderr) => {
             const summary = error ? undefined : /^summary: (\d+)$/m.exec(fs.readFileSync(out, "utf8"));
@@ -309,7 +314,7 @@ async function instructionTable(plan: [n: number, counts: number][]): Promise<st
         );
     }
     return [
-        `Instructions per app (millions; valgrind ${valgrind} cachegrind, node --predictable; each side's process less one that stops before the run; median of the counts, lowest-highest):`,
+        `Instructions per app (millions; valgrind ${valgrind} cachegrind, node ${COUNTED_NODE_FLAGS.join(" ")}; each side's process less one that stops before the run; median of the counts, lowest-highest):`,
         "",
         "| layout | apps | counts | component | raw | floor | component / raw | component / floor | floor / raw |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
