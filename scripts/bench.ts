@@ -3,8 +3,9 @@
 // layouts: a sidecar app (its own agent keys, as secrets), and the apps of one shared agent fleet.
 // A third side puts the raw objects in an empty component with seven of an EnvoyApp's outputs: the floor
 // of any component. Then the offline render of a 200-app stack, the traffic-path verifier and the
-// policy pack at fleet scale. `--docs` writes the result into docs/performance.md. One part
-// alone: `--render [apps] [rounds]`, `--verifier [rounds]`, `--instructions [apps counts]...`.
+// policy pack at fleet scale. `--docs` writes the result into docs/performance.md, and README's
+// summary of it. One part alone: `--render [apps] [rounds]`, `--verifier [rounds]`,
+// `--instructions [apps counts]...`.
 //
 // How it measures, for figures that mean something on a shared, noisy machine:
 // - CPU time (user + system, process.cpuUsage), not wall-clock time;
@@ -38,7 +39,7 @@ import { REPO } from "../tools/paths";
 import { PlannedObject } from "../sdk/kube/plan";
 import { evaluate } from "../sdk/render/evaluate";
 import { verifierBench } from "./bench-verifier";
-import { betweenMarkers } from "../tools/docs/markers";
+import { PERFORMANCE_FILE, README_FILE, withBenchRun, withPerformanceSummary } from "../tools/docs/performance";
 
 type Side = "component" | "raw" | "floor";
 type Layout = "sidecar" | "shared";
@@ -378,11 +379,11 @@ async function main(quick: boolean, docs: boolean) {
     if (docs) writeDocs(text);
 }
 
-/** docs/performance.md between its markers, from one run. */
+/** docs/performance.md between its markers, from one run, and README's summary of it. */
 function writeDocs(text: string): void {
-    const file = path.join(REPO, "docs/performance.md");
-    const page = fs.readFileSync(file, "utf8");
-    fs.writeFileSync(file, betweenMarkers(page, "docs/performance.md", "<!-- bench:begin (npm run bench -- --docs writes this) -->", "<!-- bench:end -->", text));
+    const page = withBenchRun(fs.readFileSync(path.join(REPO, PERFORMANCE_FILE), "utf8"), text);
+    fs.writeFileSync(path.join(REPO, PERFORMANCE_FILE), page);
+    fs.writeFileSync(path.join(REPO, README_FILE), withPerformanceSummary(fs.readFileSync(path.join(REPO, README_FILE), "utf8"), page));
 }
 
 /** `apps counts` pairs of positive whole numbers, as `--instructions` takes them. */

@@ -1,12 +1,14 @@
 // `npm run docs`: re-infers the components' schema (docs/schema.json), regenerates
-// docs/reference.md from it, the defaults table of docs/defaults.md and the policy pack's rules
-// in docs/policy-pack.md, and Pulumi.yaml's template. Review the diffs like code.
+// docs/reference.md from it, the defaults table of docs/defaults.md, the policy pack's rules
+// in docs/policy-pack.md, Pulumi.yaml's template, and README's Performance summary from
+// docs/performance.md (which the bench writes). Review the diffs like code.
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULTS_FILE, withDefaultsTable } from "../tools/docs/defaults";
 import { PACK_RULES_FILE, withPackRules } from "../tools/docs/pack-rules";
 import { TEMPLATE_FILE, withTemplate } from "../tools/docs/template";
 import { inferSchema, REFERENCE_FILE, referenceMarkdown, SCHEMA_FILE, schemaText } from "../tools/docs/reference";
+import { PERFORMANCE_FILE, README_FILE, withPerformanceSummary } from "../tools/docs/performance";
 import { REPO } from "../tools/paths";
 
 async function main() {
@@ -19,6 +21,8 @@ async function main() {
     fs.writeFileSync(rules, withPackRules(fs.readFileSync(rules, "utf8")));
     const project = path.join(REPO, TEMPLATE_FILE);
     fs.writeFileSync(project, withTemplate(fs.readFileSync(project, "utf8")));
+    const readme = path.join(REPO, README_FILE);
+    fs.writeFileSync(readme, withPerformanceSummary(fs.readFileSync(readme, "utf8"), fs.readFileSync(path.join(REPO, PERFORMANCE_FILE), "utf8")));
 }
 
 main().catch((e: Error) => {

@@ -15,6 +15,7 @@ import { guideArgs } from "../tools/fixtures";
 import { DEFAULTS_FILE, withDefaultsTable } from "../tools/docs/defaults";
 import { PACK_RULES_FILE, withPackRules } from "../tools/docs/pack-rules";
 import { TEMPLATE_FILE, withTemplate } from "../tools/docs/template";
+import { benchBlock, BENCH_END, BENCH_START, performanceSummary, PERFORMANCE_FILE, README_FILE, withPerformanceSummary } from "../tools/docs/performance";
 import { releaseProblems, repoFiles } from "../tools/release";
 import { REPO } from "../tools/paths";
 import { verifyTraffic } from "../sdk/traffic";
@@ -75,9 +76,19 @@ async function runShown(source: string, name: string) {
 }
 
 describe("README", () => {
-    it("is a five-minute read: what it is, what you need, install, Quick start, checks, where to go next (at most 250 lines)", () => {
+    it("is a five-minute read: what it is, what you need, install, Quick start, checks, performance, where to go next (at most 250 lines)", () => {
         assert.ok(README.split("\n").length <= 250, `${README.split("\n").length} lines`);
-        assert.deepStrictEqual(headings(README), ["sigsci-envoy", "what-you-need", "install", "quick-start", "check-that-it-works", "troubleshooting", "where-to-go-next", "development"]);
+        assert.deepStrictEqual(headings(README), [
+            "sigsci-envoy",
+            "what-you-need",
+            "install",
+            "quick-start",
+            "check-that-it-works",
+            "troubleshooting",
+            "performance",
+            "where-to-go-next",
+            "development",
+        ]);
     });
 
     it("has a Quick start that runs as written: the guide's pod, Service, PodDisruptionBudget and NetworkPolicy, proven inspected", async () => {
@@ -171,8 +182,7 @@ describe("docs/", () => {
     });
 
     it("shows the performance of one full bench run (npm run bench -- --docs): both layouts at 300 and 1,000 apps, with its date, machine and versions", () => {
-        const page = read("docs/performance.md");
-        const section = page.slice(page.indexOf("<!-- bench:begin"), page.indexOf("<!-- bench:end -->"));
+        const section = benchBlock(read(PERFORMANCE_FILE));
         const rowsOf = (table: string) => [...table.matchAll(/^\| (sidecar \(own secret keys\)|shared fleet) \| (\d+) \|/gm)].map((m) => `${m[1]} ${m[2]}`);
         // The CPU table, then the instruction counts (none without valgrind, and the page says so).
         const [cpu, instructions] = section.split(/^Instructions per app/m);
@@ -186,10 +196,62 @@ describe("docs/", () => {
         assert.match(section, /500 apps .* 5,000 apps/);
     });
 
-    it("has its generated parts up to date (npm run docs): the defaults, the policy pack's rules, Pulumi.yaml's template", () => {
+    it("has its generated parts up to date (npm run docs): the defaults, the policy pack's rules, Pulumi.yaml's template, README's Performance summary", () => {
         assert.strictEqual(read(DEFAULTS_FILE), withDefaultsTable(read(DEFAULTS_FILE)));
         assert.strictEqual(read(PACK_RULES_FILE), withPackRules(read(PACK_RULES_FILE)));
         assert.strictEqual(read(TEMPLATE_FILE), withTemplate(read(TEMPLATE_FILE)));
+        assert.strictEqual(read(README_FILE), withPerformanceSummary(read(README_FILE), read(PERFORMANCE_FILE)));
+    });
+
+    describe("README's Performance summary, derived from the bench run's block", () => {
+        const run = "Run: 2026-01-02, 2 x CPU, Node.js v20.0.0, @pulumi/pulumi 3.0.0, @pulumi/kubernetes 4.0.0.";
+        const cpuTable = [
+            "| layout | apps | objects | CPU ms/app: component | CPU raw | CPU floor | component / raw: median (lowest-highest) | component / floor |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| sidecar (own secret keys) | 300 | 1800 | 29.8 | 25.1 | 27.0 | 1.19 (0.98-1.33) | 1.15 (0.95-1.36) |",
+            "| shared fleet | 300 | 1505 | 23.6 | 19.6 | 22.0 | 1.17 (0.90-1.37) | 1.09 (0.77-1.30) |",
+        ].join("\n");
+        const page = (instructions: string) => `intro\n${BENCH_START}\n${cpuTable}\n\n${instructions}\n\n${run}\n${BENCH_END}\nprose\n`;
+
+        it("takes the instruction counts' component / raw medians, one column per size, and the run's line", () => {
+            const counted = [
+                "Instructions per app (millions; ...):",
+                "",
+                "| layout | apps | counts | component | raw | floor | component / raw | component / floor | floor / raw |",
+                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+                "| sidecar (own secret keys) | 300 | 3 | 118.8 (118.6-118.8) | 104.7 (104.6-104.7) | 110.7 (110.7-110.8) | 1.135 (1.134-1.135) | 1.073 (1.072-1.073) | 1.058 (1.058-1.058) |",
+                "| shared fleet | 300 | 3 | 94.5 (94.5-94.5) | 83.4 (83.4-83.4) | 88.5 (88.4-88.5) | 1.133 (1.133-1.133) | 1.068 (1.067-1.068) | 1.061 (1.061-1.061) |",
+                "| sidecar (own secret keys) | 1000 | 1 | 116.7 | 99.9 | 107.5 | 1.168 | 1.086 | 1.076 |",
+            ].join("\n");
+            assert.strictEqual(
+                performanceSummary(page(counted)),
+                [
+                    "Component / the same objects registered raw, by instructions per app (valgrind):",
+                    "",
+                    "| layout | 300 apps | 1,000 apps |",
+                    "| --- | ---: | ---: |",
+                    "| sidecar (own secret keys) | 1.135x | 1.168x |",
+                    "| shared fleet | 1.133x |  |",
+                    "",
+                    "From one run of `npm run bench -- --docs`: 2026-01-02, 2 x CPU, Node.js v20.0.0, @pulumi/pulumi 3.0.0, @pulumi/kubernetes 4.0.0.",
+                ].join("\n"),
+            );
+        });
+
+        it("falls back to the CPU medians when valgrind did not count, and says so", () => {
+            const summary = performanceSummary(page("Instructions per app: not counted (valgrind is not installed)."));
+            assert.match(summary, /^Component \/ the same objects registered raw, by CPU time per app \(median of the rounds\):$/m);
+            assert.match(summary, /^\| sidecar \(own secret keys\) \| 1\.19x \|$/m);
+            assert.match(summary, /^\| shared fleet \| 1\.17x \|$/m);
+        });
+
+        it("refuses a page without the bench's markers, or a README without its own, naming the file", () => {
+            assert.throws(() => performanceSummary("no run here"), /docs\/performance\.md: the markers <!-- bench:begin .* are missing/);
+            assert.throws(
+                () => withPerformanceSummary("# README\n", page("Instructions per app: not counted (valgrind is not installed).")),
+                /README\.md: the markers <!-- performance: .* are missing/,
+            );
+        });
     });
 });
 
