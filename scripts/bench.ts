@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --docs]`: what the components cost under Pulumi's mock runtime,
+// `npm run bench [-- --quick | -- --docs]`: what the components cost under Pulumi's mock runtime,
 // against exactly the objects they emit registered raw (tools/bench/raw-objects.ts), in both
 // layouts: a sidecar app (its own agent keys, as secrets), and the apps of one shared agent fleet.
 // A third side puts the raw objects in an empty component with seven of an EnvoyApp's outputs: the floor
@@ -39,7 +39,7 @@ import { REPO } from "../tools/paths";
 import { PlannedObject } from "../sdk/kube/plan";
 import { evaluate } from "../sdk/render/evaluate";
 import { verifierBench } from "./bench-verifier";
-import { PERFORMANCE_FILE, README_FILE, withBenchRun, withPerformanceSummary } from "../tools/docs/performance";
+import { INSTRUCTIONS_HEADING, NOT_COUNTED, PERFORMANCE_FILE, README_FILE, withBenchRun, withPerformanceSummary } from "../tools/docs/performance";
 
 type Side = "component" | "raw" | "floor";
 type Layout = "sidecar" | "shared";
@@ -295,7 +295,7 @@ function againstGoal(results: SizeResult[]): string {
  */
 async function instructionTable(plan: [n: number, counts: number][]): Promise<string> {
     const valgrind = valgrindVersion();
-    if (valgrind === undefined) return "Instructions per app: not counted (valgrind is not installed).";
+    if (valgrind === undefined) return NOT_COUNTED;
     const layouts: Layout[] = ["sidecar", "shared"];
     // One process per core at a time (more would only share the cores): a count does not depend on the machine's load.
     const limit = limiter(os.cpus().length);
@@ -315,7 +315,7 @@ async function instructionTable(plan: [n: number, counts: number][]): Promise<st
         );
     }
     return [
-        `Instructions per app (millions; valgrind ${valgrind} cachegrind, node ${COUNTED_NODE_FLAGS.join(" ")}; each side's process less one that stops before the run; median of the counts, lowest-highest):`,
+        `${INSTRUCTIONS_HEADING} (millions; valgrind ${valgrind} cachegrind, node ${COUNTED_NODE_FLAGS.join(" ")}; each side's process less one that stops before the run; median of the counts, lowest-highest):`,
         "",
         "| layout | apps | counts | component | raw | floor | component / raw | component / floor | floor / raw |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -420,8 +420,9 @@ async function entry(argv: string[]) {
     else if (values.verifier) process.stdout.write(`${verifierBench(Number(a ?? 3))}\n`);
     else if (positionals.length > 0)
         throw new Error(
-            `unexpected argument ${JSON.stringify(a)}; usage: npm run bench [-- --quick] [-- --docs] | -- --render [apps] [rounds] | -- --verifier [rounds] | -- --instructions [apps counts]...`,
+            `unexpected argument ${JSON.stringify(a)}; usage: npm run bench [-- --quick | -- --docs] | -- --render [apps] [rounds] | -- --verifier [rounds] | -- --instructions [apps counts]...`,
         );
+    else if (values.quick && values.docs) throw new Error("--docs writes a full run into docs/performance.md and the README; a --quick run is not written");
     else await main(values.quick!, values.docs!);
 }
 

@@ -15,7 +15,7 @@ import { guideArgs } from "../tools/fixtures";
 import { DEFAULTS_FILE, withDefaultsTable } from "../tools/docs/defaults";
 import { PACK_RULES_FILE, withPackRules } from "../tools/docs/pack-rules";
 import { TEMPLATE_FILE, withTemplate } from "../tools/docs/template";
-import { benchBlock, BENCH_END, BENCH_START, performanceSummary, PERFORMANCE_FILE, README_FILE, withPerformanceSummary } from "../tools/docs/performance";
+import { benchBlock, BENCH_END, BENCH_START, NOT_COUNTED, performanceSummary, PERFORMANCE_FILE, README_FILE, withPerformanceSummary } from "../tools/docs/performance";
 import { releaseProblems, repoFiles } from "../tools/release";
 import { REPO } from "../tools/paths";
 import { verifyTraffic } from "../sdk/traffic";
@@ -211,7 +211,9 @@ describe("docs/", () => {
             "| sidecar (own secret keys) | 300 | 1800 | 29.8 | 25.1 | 27.0 | 1.19 (0.98-1.33) | 1.15 (0.95-1.36) |",
             "| shared fleet | 300 | 1505 | 23.6 | 19.6 | 22.0 | 1.17 (0.90-1.37) | 1.09 (0.77-1.30) |",
         ].join("\n");
-        const page = (instructions: string) => `intro\n${BENCH_START}\n${cpuTable}\n\n${instructions}\n\n${run}\n${BENCH_END}\nprose\n`;
+        // A table after the counts (as the render's could be) is not theirs.
+        const later = ["| stack | apps | ms |", "| --- | ---: | ---: |", "| render | 200 | 6970 |"].join("\n");
+        const page = (instructions: string, runLine = run) => `intro\n${BENCH_START}\n${cpuTable}\n\n${instructions}\n\n${later}\n\n${runLine}\n${BENCH_END}\nprose\n`;
 
         it("takes the instruction counts' component / raw medians, one column per size, and the run's line", () => {
             const counted = [
@@ -239,18 +241,27 @@ describe("docs/", () => {
         });
 
         it("falls back to the CPU medians when valgrind did not count, and says so", () => {
-            const summary = performanceSummary(page("Instructions per app: not counted (valgrind is not installed)."));
-            assert.match(summary, /^Component \/ the same objects registered raw, by CPU time per app \(median of the rounds\):$/m);
-            assert.match(summary, /^\| sidecar \(own secret keys\) \| 1\.19x \|$/m);
-            assert.match(summary, /^\| shared fleet \| 1\.17x \|$/m);
+            assert.strictEqual(
+                performanceSummary(page(NOT_COUNTED)),
+                [
+                    "Component / the same objects registered raw, by CPU time per app (median of the rounds):",
+                    "",
+                    "| layout | 300 apps |",
+                    "| --- | ---: |",
+                    "| sidecar (own secret keys) | 1.19x |",
+                    "| shared fleet | 1.17x |",
+                    "",
+                    "From one run of `npm run bench -- --docs`: 2026-01-02, 2 x CPU, Node.js v20.0.0, @pulumi/pulumi 3.0.0, @pulumi/kubernetes 4.0.0.",
+                ].join("\n"),
+            );
         });
 
-        it("refuses a page without the bench's markers, or a README without its own, naming the file", () => {
+        it("refuses a page without the bench's markers, a run line or a ratio, or a README without its markers, naming the file", () => {
             assert.throws(() => performanceSummary("no run here"), /docs\/performance\.md: the markers <!-- bench:begin .* are missing/);
-            assert.throws(
-                () => withPerformanceSummary("# README\n", page("Instructions per app: not counted (valgrind is not installed).")),
-                /README\.md: the markers <!-- performance: .* are missing/,
-            );
+            assert.throws(() => performanceSummary(page(NOT_COUNTED, "")), /docs\/performance\.md: the bench run's block has no table rows or no "Run:" line/);
+            const broken = page(NOT_COUNTED).replace("| 1.19 (0.98-1.33) |", "| n/a |");
+            assert.throws(() => performanceSummary(broken), /docs\/performance\.md: a row of the bench run's table is not a layout, a number of apps and a "component \/ raw" ratio: \| sidecar/);
+            assert.throws(() => withPerformanceSummary("# README\n", page(NOT_COUNTED)), /README\.md: the markers <!-- performance: .* are missing/);
         });
     });
 });
