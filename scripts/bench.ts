@@ -161,16 +161,20 @@ async function measureMemory(layout: Layout, side: Side, n: number): Promise<num
     return (after - before) / n / 1024;
 }
 
+/** No raw objects: what the component's program holds (it builds its own). */
+const NO_RAW_OBJECTS: ReturnType<typeof rawObjects> = { fleet: [], apps: [] };
+
 /**
- * In a child process, counted by valgrind: the warm-up and the raw objects of `n` apps (every
- * count builds them, the component's too, so that they cancel out), then one run of `n` apps of
- * `side`; `none` stops before it, and its count is subtracted from the others.
+ * In a child process, counted by valgrind: the warm-up and what `side`'s program holds before
+ * it runs (the raw objects of `n` apps for the raw and floor sides, nothing for the component,
+ * as in the memory measurement), then one run of `n` apps of `side`. With `baseline` it stops
+ * before the run: that count, less, leaves the run's.
  */
-async function instructionRun(layout: Layout, side: Side | "none", n: number): Promise<void> {
-    const raw = rawObjects(layout, n);
+async function instructionRun(layout: Layout, side: Side, n: number, baseline: boolean): Promise<void> {
+    const raw = side === "component" ? NO_RAW_OBJECTS : rawObjects(layout, n);
     const warm = rawObjects(layout, 20);
     for (const s of SIDES) await run(layout, s, 20, warm);
-    if (side !== "none") await run(layout, side, n, raw);
+    if (!baseline) await run(layout, side, n, raw);
 }
 
 /**
@@ -214,11 +218,21 @@ function limiter(width: number): <T>(task: () => Promise<T>) => Promise<T> {
     };
 }
 
-/** Millions of instructions per app of each side at `n` apps, once per count: a side's count less that of the process without the run, over `n`. */
+/**
+ * Millions of instructions per app of each side at `n` apps, once per count: a side's count less
+ * that of its process without the run (the floor's is the raw side's: they hold the same), over `n`.
+ */
 async function instructionsPerApp(layout: Layout, n: number, counts: number, limit: ReturnType<typeof limiter>): Promise<Record<Side, number[]>> {
+    const count = (side: Side, baseline: boolean) => limit(() => countInstructions(["--count", layout, side, String(n), ...(baseline ? ["--baseline"] : [])]));
     const one = async () => {
-        const [none, ...sides] = await Promise.all((["none", ...SIDES] as const).map((side) => limit(() => countInstructions(["--count", layout, side, String(n)]))));
-        return sides.map((count) => (count - none) / n / 1e6);
+        const [component, raw, floor, componentBaseline, rawBaseline] = await Promise.all([
+            count("component", false),
+            count("raw", false),
+            count("floor", false),
+            count("component", true),
+            count("raw", true),
+        ]);
+        return [component - componentBaseline, raw - rawBaseline, floor - rawBaseline].map((c) => c / n / 1e6);
     };
     const all = await Promise.all(Array.from({ length: counts }, one));
     return { component: all.map((a) => a[0]), raw: all.map((a) => a[1]), floor: all.map((a) => a[2]) };
@@ -407,6 +421,7 @@ async function entry(argv: string[]) {
             memory: { type: "boolean", default: false },
             instructions: { type: "boolean", default: false },
             count: { type: "boolean", default: false },
+            baseline: { type: "boolean", default: false },
         },
         allowPositionals: true,
         strict: true,
@@ -414,7 +429,7 @@ async function entry(argv: string[]) {
     const [a, b, c] = positionals;
     if (values.size) process.stdout.write(JSON.stringify(await measureSize(a as Layout, Number(b), Number(c))));
     else if (values.memory) process.stdout.write(JSON.stringify(await measureMemory(a as Layout, b as Side, Number(c))));
-    else if (values.count) await instructionRun(a as Layout, b as Side | "none", Number(c));
+    else if (values.count) await instructionRun(a as Layout, b as Side, Number(c), values.baseline!);
     else if (values.instructions) process.stdout.write(`${await instructionTable(sizePairs(positionals.length > 0 ? positionals : ["300", "3"]))}\n`);
     else if (values.render) process.stdout.write(`${renderCost(Number(a ?? 200), Number(b ?? 5))}\n`);
     else if (values.verifier) process.stdout.write(`${verifierBench(Number(a ?? 3))}\n`);

@@ -66,10 +66,10 @@ export class Resolved<S> {
          * With a value known now: further checks that must pass before anything is registered
          * (e.g. secret agent keys, checked apart from the settings); rejects when one fails.
          */
-        private readonly gate?: pulumi.Output<unknown>,
+        private readonly gate?: Promise<void>,
     ) {}
 
-    static now<S>(value: S, gate?: pulumi.Output<unknown>): Resolved<S> {
+    static now<S>(value: S, gate?: Promise<void>): Resolved<S> {
         return new Resolved<S>(value, undefined, value, Promise.resolve(value), gate);
     }
 
@@ -194,15 +194,16 @@ export class Resolved<S> {
      * anything is left to check): the one gate. The SDK sends a child's registration only with
      * its parent's URN, which the component has once its own registration has gone through, so
      * when a check fails neither the component nor any child (nor a nested component's) is
-     * registered. The gate, an output that resolves to nothing (so nothing is stored), is both
+     * registered. The gate, an output or a promise that resolves to nothing (so nothing is stored), is both
      * an input and a dependency: `PULUMI_NODEJS_SKIP_COMPONENT_INPUTS` drops a component's
      * inputs, a transformation may replace its `dependsOn`; it takes both to open the gate. The
      * user's own `dependsOn` stays beside it (a preview that cannot resolve the gate keeps it),
      * and so do `alsoDependsOn`, resources the component must wait for itself.
      */
     componentRegistration(opts: pulumi.ComponentResourceOptions | undefined, alsoDependsOn: pulumi.Resource[] = []): { inputs: pulumi.Inputs; opts: pulumi.ComponentResourceOptions | undefined } {
-        const checked = this.later ?? this.gate;
-        const gate = checked?.apply(() => undefined);
+        // Settings still to resolve: an output of nothing that carries their dependencies. Known
+        // settings: the keys' checks' promise, as it is (it resolves to nothing).
+        const gate: pulumi.Input<unknown> | undefined = this.later ? this.later.apply(() => undefined) : this.gate;
         const waits: unknown[] = [...(gate ? [gate] : []), ...alsoDependsOn];
         if (waits.length === 0) return { inputs: {}, opts };
         // The SDK gathers dependencies through nested arrays, outputs and promises.

@@ -264,16 +264,22 @@ async function checkCredential(c: CredentialLeaf): Promise<void> {
 
 /**
  * The agent keys among the plain data checked: those known now at once (a refusal is thrown),
- * those still to resolve in one output that fails when one of them is refused (it holds the
- * component back until they are checked); undefined when none is left to check.
+ * those still to resolve in one promise that resolves to nothing, or fails when one of them is
+ * refused (it holds the component back until they are checked); undefined when none is left to
+ * check. A plain promise, not an output: the SDK awaits one as an input and as a dependency
+ * without an output's chain of promises, which every app would otherwise hold until registered.
  */
-export function credentialChecks(leaves: CredentialLeaf[]): pulumi.Output<unknown> | undefined {
+export function credentialChecks(leaves: CredentialLeaf[]): Promise<void> | undefined {
     const later: Promise<void>[] = [];
     for (const c of leaves) {
         if (isOutputLike(c.value)) later.push(checkCredential(c));
         else checkAgentKey(c.key, c.value);
     }
-    return later.length === 0 ? undefined : pulumi.output(Promise.all(later));
+    if (later.length === 0) return undefined;
+    const checked = Promise.all(later).then(() => undefined);
+    // Handled here too: a refusal is the component's registration's error, however late that awaits it.
+    checked.catch(() => undefined);
+    return checked;
 }
 
 /** Does a refusal of `input` show a value at a secret path (the value itself, or one holding it)? */

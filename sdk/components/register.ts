@@ -43,9 +43,22 @@ const CLASSES: Record<Kind, KubeClass> = {
 /** Registered children by kind. */
 export type Registered = Partial<Record<Kind, KubeResource>>;
 
+/**
+ * Each child's name and namespace, lifted once: every `metadata.name` read makes one more output
+ * (an `apply`), which each app would hold until registered. The Deployment's reference to its
+ * ConfigMap and the component's `configMapName` are the same output.
+ */
+const lifted = new WeakMap<KubeResource, { name?: pulumi.Output<string>; namespace?: pulumi.Output<string> }>();
+
+function liftedOnce(child: KubeResource, field: "name" | "namespace"): pulumi.Output<string> {
+    let fields = lifted.get(child);
+    if (fields === undefined) lifted.set(child, (fields = {}));
+    return (fields[field] ??= (child.metadata as any)[field] as pulumi.Output<string>);
+}
+
 /** A child's Kubernetes name; undefined only in a preview that cannot tell which children there will be. */
 export function childName(child: KubeResource | undefined): pulumi.Output<string> {
-    return child?.metadata.name as pulumi.Output<string>;
+    return (child && liftedOnce(child, "name")) as pulumi.Output<string>;
 }
 
 /**
@@ -53,7 +66,7 @@ export function childName(child: KubeResource | undefined): pulumi.Output<string
  * given none, the provider's (known once the object exists).
  */
 export function childNamespace(child: KubeResource | undefined): pulumi.Output<string> {
-    return (child as any)?.metadata.namespace as pulumi.Output<string>;
+    return (child && liftedOnce(child, "namespace")) as pulumi.Output<string>;
 }
 
 /**
@@ -75,7 +88,7 @@ export function registerChildren<S>(
         const args = settings.childArgs(needed, (s, values) => c.object(s, values as Refs));
         const resource = new CLASSES[c.kind](c.name, args, { parent, aliases: c.aliases?.map((name) => ({ name })), ...(dependsOn.length > 0 ? { dependsOn } : {}) });
         // The first of a kind is the component's (its Envoy ConfigMap, not a dashboard's).
-        if (c.kind === "ConfigMap" && names.configMapName === undefined) names.configMapName = resource.metadata.name;
+        if (c.kind === "ConfigMap" && names.configMapName === undefined) names.configMapName = childName(resource);
         out[c.kind] ??= resource;
     }
     return out;
@@ -105,5 +118,5 @@ export function credentialsSecret(
               );
     const metadata = settings.map((s) => credentialsSecretObject(s).metadata);
     const secret = new k8s.core.v1.Secret(credentialsSecretName(name), { metadata, ...CREDENTIALS_SECRET, stringData }, { parent });
-    return secret.metadata.name;
+    return childName(secret as unknown as KubeResource);
 }
