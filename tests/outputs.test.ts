@@ -198,6 +198,25 @@ describe("the gate of late checks holds", () => {
         assert.deepStrictEqual(a.registered, ["kubernetes:core/v1:Namespace shop"]);
     });
 
+    it("reports the refusal even when a transformation drops both the gate's input and its dependency", async () => {
+        // Nothing can then hold the component back; the error must still reach the engine, once.
+        const dropBoth: pulumi.ResourceTransformation = (t) => (t.type === "sigsci-envoy:index:EnvoyApp" ? { props: {}, opts: { ...t.opts, dependsOn: [] } } : undefined);
+        for (const preview of [false, true]) {
+            const a = await attempt(() => new EnvoyApp("helloworld", guideArgs({ credentials: lateBadKeys() }), { transformations: [dropBoth] }), preview);
+            assert.strictEqual(a.errors.length, 1, a.errors.join("\n"));
+            assert.match(a.errors[0], EMPTY_KEY);
+        }
+    });
+
+    it("refuses a bad plain value with one error, its own, when a key still to resolve is bad too", async () => {
+        for (const preview of [false, true]) {
+            const a = await attempt(app(guideArgs({ app: { image: "a:1", port: 70000 }, credentials: lateBadKeys() })), preview);
+            assert.strictEqual(a.errors.length, 1, a.errors.join("\n"));
+            assert.match(a.errors[0], /^sigsci-envoy: invalid "app\.port": got 70000;/);
+            assert.deepStrictEqual(a.registered, []);
+        }
+    });
+
     it("for an app linked with plain values to a shared fleet whose key is refused: the app registers nothing either", async () => {
         for (const preview of [false, true]) {
             refusedOnce(

@@ -89,15 +89,19 @@ export class Resolved<S> {
      */
     static of<S>(args: unknown, resolve: (plain: any) => S): Resolved<S> {
         const read = readArgs(args);
-        const checks = credentialChecks(read.credentials);
         const view = knownNow(read.tree);
+        const checks = credentialChecks(read.credentials);
         let settings: S;
         try {
             settings = resolve(view);
         } catch (e) {
             // A refusal that would show a value still to resolve waits for it, so that its message
             // shows the value, as the plain value's would; what it refuses is refused then.
-            if (!(e instanceof InputError && e.partial)) throw e;
+            if (!(e instanceof InputError && e.partial)) {
+                // The component is refused now, with this error alone: its late checks go unawaited.
+                checks?.catch(() => undefined);
+                throw e;
+            }
             settings = PENDING;
         }
         // Known now: the children are built from plain settings; the checks hold the component back.
@@ -194,11 +198,11 @@ export class Resolved<S> {
      * anything is left to check): the one gate. The SDK sends a child's registration only with
      * its parent's URN, which the component has once its own registration has gone through, so
      * when a check fails neither the component nor any child (nor a nested component's) is
-     * registered. The gate, an output or a promise that resolves to nothing (so nothing is stored), is both
-     * an input and a dependency: `PULUMI_NODEJS_SKIP_COMPONENT_INPUTS` drops a component's
-     * inputs, a transformation may replace its `dependsOn`; it takes both to open the gate. The
-     * user's own `dependsOn` stays beside it (a preview that cannot resolve the gate keeps it),
-     * and so do `alsoDependsOn`, resources the component must wait for itself.
+     * registered. The gate, an output or a promise that resolves to nothing (so nothing is
+     * stored), is both an input and a dependency: `PULUMI_NODEJS_SKIP_COMPONENT_INPUTS` drops a
+     * component's inputs, a transformation may replace its `dependsOn`; it takes both to open the
+     * gate. The user's own `dependsOn` stays beside it (a preview that cannot resolve the gate
+     * keeps it), and so do `alsoDependsOn`, resources the component must wait for itself.
      */
     componentRegistration(opts: pulumi.ComponentResourceOptions | undefined, alsoDependsOn: pulumi.Resource[] = []): { inputs: pulumi.Inputs; opts: pulumi.ComponentResourceOptions | undefined } {
         // Settings still to resolve: an output of nothing that carries their dependencies. Known

@@ -270,16 +270,12 @@ async function checkCredential(c: CredentialLeaf): Promise<void> {
  * without an output's chain of promises, which every app would otherwise hold until registered.
  */
 export function credentialChecks(leaves: CredentialLeaf[]): Promise<void> | undefined {
-    const later: Promise<void>[] = [];
-    for (const c of leaves) {
-        if (isOutputLike(c.value)) later.push(checkCredential(c));
-        else checkAgentKey(c.key, c.value);
-    }
-    if (later.length === 0) return undefined;
-    const checked = Promise.all(later).then(() => undefined);
-    // Handled here too: a refusal is the component's registration's error, however late that awaits it.
-    checked.catch(() => undefined);
-    return checked;
+    // The plain keys first: a refusal thrown now leaves no late check behind to fail unawaited.
+    for (const c of leaves) if (!isOutputLike(c.value)) checkAgentKey(c.key, c.value);
+    const later = leaves.filter((c) => isOutputLike(c.value)).map(checkCredential);
+    // Not caught here: a refusal nothing awaits (a transformation dropped both the input and the
+    // dependency) must still reach the engine, as an unhandled rejection.
+    return later.length === 0 ? undefined : Promise.all(later).then(() => undefined);
 }
 
 /** Does a refusal of `input` show a value at a secret path (the value itself, or one holding it)? */
