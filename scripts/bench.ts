@@ -147,22 +147,26 @@ async function measureSize(layout: Layout, n: number, rounds: number): Promise<S
     return { layout, apps: n, objects, cpuMsPerApp: { component: perApp("component"), raw: perApp("raw"), floor: perApp("floor") }, applies, ratios };
 }
 
+/**
+ * What `side`'s program holds before it runs: a hand-written program has the raw objects of its
+ * `n` apps as literals (the raw and floor sides); the component's builds its own, in the run.
+ */
+function heldBeforeRun(layout: Layout, side: Side, n: number): ReturnType<typeof rawObjects> {
+    return side === "component" ? { fleet: [], apps: [] } : rawObjects(layout, n);
+}
+
 /** In a child process: the heap after a full GC, per app, with one run's objects still held. */
 async function measureMemory(layout: Layout, side: Side, n: number): Promise<number> {
     await run(layout, side, 1, rawObjects(layout, 1));
     gc();
     const before = process.memoryUsage().heapUsed;
-    // A hand-written program holds its objects as literals: the raw side's count, as the component's own do.
-    const raw = side === "component" ? { fleet: [], apps: [] } : rawObjects(layout, n);
-    const held = await evaluate(program(layout, side, n, raw), { record: false });
+    // What the program holds before it runs counts, as the component's own objects do.
+    const held = await evaluate(program(layout, side, n, heldBeforeRun(layout, side, n)), { record: false });
     gc();
     const after = process.memoryUsage().heapUsed;
     if (held.errors.length > 0) throw held.errors[0];
     return (after - before) / n / 1024;
 }
-
-/** No raw objects: what the component's program holds (it builds its own). */
-const NO_RAW_OBJECTS: ReturnType<typeof rawObjects> = { fleet: [], apps: [] };
 
 /**
  * In a child process, counted by valgrind: the warm-up and what `side`'s program holds before
@@ -171,7 +175,7 @@ const NO_RAW_OBJECTS: ReturnType<typeof rawObjects> = { fleet: [], apps: [] };
  * before the run: that count, less, leaves the run's.
  */
 async function instructionRun(layout: Layout, side: Side, n: number, baseline: boolean): Promise<void> {
-    const raw = side === "component" ? NO_RAW_OBJECTS : rawObjects(layout, n);
+    const raw = heldBeforeRun(layout, side, n);
     const warm = rawObjects(layout, 20);
     for (const s of SIDES) await run(layout, s, 20, warm);
     if (!baseline) await run(layout, side, n, raw);
