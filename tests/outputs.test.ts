@@ -186,16 +186,27 @@ describe("the gate of late checks holds", () => {
         }
     });
 
-    it("when a transformation replaces the component's dependsOn", async () => {
+    it("when a transformation replaces the component's dependsOn, for every component, in a preview too", async () => {
         let namespace: pulumi.Resource | undefined;
-        const orderAfterNamespace: pulumi.ResourceTransformation = (t) => (t.type === "sigsci-envoy:index:EnvoyApp" ? { props: t.props, opts: { ...t.opts, dependsOn: [namespace!] } } : undefined);
-        const a = await attempt(() => {
-            namespace = new k8s.core.v1.Namespace("shop", {});
-            new EnvoyApp("helloworld", guideArgs({ credentials: lateBadKeys() }), { transformations: [orderAfterNamespace] });
-        });
-        assert.deepStrictEqual(a.errors.length, 1);
-        assert.match(a.errors[0], EMPTY_KEY);
-        assert.deepStrictEqual(a.registered, ["kubernetes:core/v1:Namespace shop"]);
+        const orderAfterNamespace: pulumi.ResourceTransformation = (t) => (t.type.startsWith("sigsci-envoy:index:") ? { props: t.props, opts: { ...t.opts, dependsOn: [namespace!] } } : undefined);
+        const opts = { transformations: [orderAfterNamespace] };
+        const components: [string, () => unknown][] = [
+            ["EnvoyApp", () => new EnvoyApp("helloworld", guideArgs({ credentials: lateBadKeys() }), opts)],
+            ["AgentService", () => new AgentService("agents", { namespace: "waf", clientNamespaces: ["shop"], credentials: lateBadKeys() }, opts)],
+            ["GatewayWaf", () => new GatewayWaf("waf", { namespace: "shop", gateway: "eg", credentials: lateBadKeys() }, opts)],
+            ["IstioApp", () => new IstioApp("web", { namespace: "shop", app: { image: "shop:1" }, credentials: lateBadKeys() }, opts)],
+        ];
+        for (const [what, component] of components) {
+            for (const preview of [false, true]) {
+                const a = await attempt(() => {
+                    namespace = new k8s.core.v1.Namespace("shop", {});
+                    component();
+                }, preview);
+                assert.strictEqual(a.errors.length, 1, `${what}, preview ${preview}: ${a.errors.join("\n")}`);
+                assert.match(a.errors[0], EMPTY_KEY, what);
+                assert.deepStrictEqual(a.registered, ["kubernetes:core/v1:Namespace shop"], `${what}, preview ${preview}`);
+            }
+        }
     });
 
     it("reports the refusal even when a transformation drops both the gate's input and its dependency", async () => {
