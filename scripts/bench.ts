@@ -356,7 +356,7 @@ async function instructionTable(plan: [n: number, counts: number][]): Promise<st
         );
     }
     return [
-        `${INSTRUCTIONS_HEADING} (millions; valgrind ${valgrind} cachegrind, node ${COUNTED_NODE_FLAGS.join(" ")}; each side's process less one that stops before the run; the counts at a size hold ${offsets(plan)} MB more through the process, one each, the same on every side, to move where V8 collects; median of the counts, lowest-highest):`,
+        `${INSTRUCTIONS_HEADING} (millions; valgrind ${valgrind} cachegrind, node ${COUNTED_NODE_FLAGS.join(" ")}; each side's process less one that stops before the run; the nth count at a size holds (n - 1) x ${OFFSET_STEP_MB} MB more through its process, the same on every side, to move where V8 collects; median of the counts, lowest-highest):`,
         "",
         "| layout | apps | counts | component | raw | floor | component / raw | component / floor | floor / raw |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -365,9 +365,6 @@ async function instructionTable(plan: [n: number, counts: number][]): Promise<st
         `By instructions, against the goal of at most ${GOAL}x the raw objects: ${met} of ${cases.length} rows meet it by the median of their counts, ${metInEvery} in every count.`,
     ].join("\n");
 }
-
-/** The heap offsets of the most counts at one size in `plan`: "0, 32, 64". */
-const offsets = (plan: [n: number, counts: number][]) => Array.from({ length: Math.max(...plan.map(([, counts]) => counts)) }, (_, i) => i * OFFSET_STEP_MB).join(", ");
 
 /** valgrind's version, or undefined when it is not installed (the instruction counts need it; nothing else does). */
 function valgrindVersion(): string | undefined {
@@ -430,6 +427,13 @@ function writeDocs(text: string): void {
     fs.writeFileSync(path.join(REPO, README_FILE), withPerformanceSummary(fs.readFileSync(path.join(REPO, README_FILE), "utf8"), page));
 }
 
+/** `--offset`'s value: a whole number of megabytes, 0 or more. */
+function wholeMegabytes(text: string): number {
+    const mb = Number(text);
+    if (text.trim() === "" || !Number.isInteger(mb) || mb < 0) throw new Error(`--offset takes a whole number of megabytes, 0 or more; got ${JSON.stringify(text)}`);
+    return mb;
+}
+
 /** `apps counts` pairs of positive whole numbers, as `--instructions` takes them. */
 function sizePairs(args: string[]): [number, number][] {
     const numbers = args.map(Number);
@@ -460,7 +464,7 @@ async function entry(argv: string[]) {
     const [a, b, c] = positionals;
     if (values.size) process.stdout.write(JSON.stringify(await measureSize(a as Layout, Number(b), Number(c))));
     else if (values.memory) process.stdout.write(JSON.stringify(await measureMemory(a as Layout, b as Side, Number(c))));
-    else if (values.count) await instructionRun(a as Layout, b as Side, Number(c), values.baseline!, Number(values.offset));
+    else if (values.count) await instructionRun(a as Layout, b as Side, Number(c), values.baseline!, wholeMegabytes(values.offset!));
     else if (values.instructions) process.stdout.write(`${await instructionTable(sizePairs(positionals.length > 0 ? positionals : ["300", "3"]))}\n`);
     else if (values.render) process.stdout.write(`${renderCost(Number(a ?? 200), Number(b ?? 5))}\n`);
     else if (values.verifier) process.stdout.write(`${verifierBench(Number(a ?? 3))}\n`);

@@ -203,7 +203,7 @@ describe("the gate of late checks holds", () => {
                     component();
                 }, preview);
                 assert.strictEqual(a.errors.length, 1, `${what}, preview ${preview}: ${a.errors.join("\n")}`);
-                assert.match(a.errors[0], EMPTY_KEY, what);
+                assert.match(a.errors[0], EMPTY_KEY, `${what}, preview ${preview}`);
                 assert.deepStrictEqual(a.registered, ["kubernetes:core/v1:Namespace shop"], `${what}, preview ${preview}`);
             }
         }
