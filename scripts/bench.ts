@@ -23,9 +23,9 @@
 // - memory: the heap after a full GC per app, each side in a fresh process, with the program's
 //   objects still held (as the Pulumi runtime holds them through a deployment);
 // - instructions per app, when valgrind is installed: cachegrind counts what a process executes
-//   (the whole process, V8 in its predictable mode, its heap's growth pinned), at 300 apps within
-//   a fraction of a percent from count to count where CPU time on a shared machine varies by tens
-//   of percent; each side's count less that of a process doing all but the run, the ratios taken
+//   (the whole process, V8 in its predictable mode, its heap's growth pinned), within a fraction
+//   of a percent from count to count at one size and one placement of the collections, where CPU
+//   time on a shared machine varies by tens of percent; each side's count less that of a process doing all but the run, the ratios taken
 //   within each count; each count at a size holds its own offset (0, 32, 64 MB...) through the
 //   process, the same on every side, as where V8 collects moves a count by several percent.
 import { execFile, execFileSync, spawnSync } from "child_process";
@@ -244,8 +244,8 @@ function limiter(width: number): <T>(task: () => Promise<T>) => Promise<T> {
  */
 async function instructionsPerApp(layout: Layout, n: number, counts: number, limit: ReturnType<typeof limiter>): Promise<Record<Side, number[]>> {
     const one = async (i: number) => {
-        const count = (side: Side, baseline: boolean) =>
-            limit(() => countInstructions(["--count", layout, side, String(n), "--offset", String(i * OFFSET_STEP_MB), ...(baseline ? ["--baseline"] : [])]));
+        const offsetMb = i * OFFSET_STEP_MB;
+        const count = (side: Side, baseline: boolean) => limit(() => countInstructions(["--count", layout, side, String(n), "--offset", String(offsetMb), ...(baseline ? ["--baseline"] : [])]));
         const [component, raw, floor, componentBaseline, rawBaseline] = await Promise.all([
             count("component", false),
             count("raw", false),
@@ -254,9 +254,7 @@ async function instructionsPerApp(layout: Layout, n: number, counts: number, lim
             count("raw", true),
         ]);
         const perApp = [component - componentBaseline, raw - rawBaseline, floor - rawBaseline].map((c) => c / n / 1e6);
-        process.stderr.write(
-            `${layout} ${n} apps, heap offset ${i * OFFSET_STEP_MB} MB: component ${perApp[0].toFixed(2)}, raw ${perApp[1].toFixed(2)}, floor ${perApp[2].toFixed(2)} M instructions per app\n`,
-        );
+        process.stderr.write(`${layout} ${n} apps, heap offset ${offsetMb} MB: component ${perApp[0].toFixed(2)}, raw ${perApp[1].toFixed(2)}, floor ${perApp[2].toFixed(2)} M instructions per app\n`);
         return perApp;
     };
     const all = await Promise.all(Array.from({ length: counts }, (_, i) => one(i)));
