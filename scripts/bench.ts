@@ -25,9 +25,10 @@
 // - instructions per app, when valgrind is installed: cachegrind counts what a process executes
 //   (the whole process, V8 in its predictable mode, its heap's growth pinned), within a fraction
 //   of a percent from count to count at one size and one placement of the collections, where CPU
-//   time on a shared machine varies by tens of percent; each side's count less that of a process doing all but the run, the ratios taken
-//   within each count; each count at a size holds its own offset (0, 32, 64 MB...) through the
-//   process, the same on every side, as where V8 collects moves a count by several percent.
+//   time on a shared machine varies by tens of percent; each side's count less that of a process
+//   doing all but the run, the ratios taken within each count; each count at a size holds its own
+//   offset (0, 32, 64 MB...) through the process, the same on every side, as where V8 collects
+//   moves a count by several percent.
 import { execFile, execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";

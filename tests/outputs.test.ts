@@ -163,6 +163,13 @@ const EMPTY_KEY = /^sigsci-envoy: invalid "credentials\.accessKeyId": got an emp
  * gate must hold whatever else the program or the SDK does.
  */
 describe("the gate of late checks holds", () => {
+    /** Each component, given an agent key that resolves empty. */
+    const withLateBadKeys = (opts?: pulumi.ComponentResourceOptions): [string, () => unknown][] => [
+        ["EnvoyApp", () => new EnvoyApp("helloworld", guideArgs({ credentials: lateBadKeys() }), opts)],
+        ["AgentService", () => new AgentService("agents", { namespace: "waf", clientNamespaces: ["shop"], credentials: lateBadKeys() }, opts)],
+        ["GatewayWaf", () => new GatewayWaf("waf", { namespace: "shop", gateway: "eg", credentials: lateBadKeys() }, opts)],
+        ["IstioApp", () => new IstioApp("web", { namespace: "shop", app: { image: "shop:1" }, credentials: lateBadKeys() }, opts)],
+    ];
     const refusedOnce = (a: Attempt) => {
         assert.strictEqual(a.errors.length, 1, a.errors.join("\n"));
         assert.match(a.errors[0], EMPTY_KEY);
@@ -177,10 +184,7 @@ describe("the gate of late checks holds", () => {
                 const a = await attempt(program, preview);
                 assert.deepStrictEqual([a.errors, a.registered], [[message], []], what);
             }
-            for (const preview of [false, true]) {
-                refusedOnce(await attempt(() => new GatewayWaf("waf", { namespace: "shop", gateway: "eg", credentials: lateBadKeys() }), preview));
-                refusedOnce(await attempt(() => new IstioApp("web", { namespace: "shop", app: { image: "shop:1" }, credentials: lateBadKeys() }), preview));
-            }
+            for (const [, component] of withLateBadKeys()) for (const preview of [false, true]) refusedOnce(await attempt(component, preview));
         } finally {
             delete process.env.PULUMI_NODEJS_SKIP_COMPONENT_INPUTS;
         }
@@ -189,14 +193,7 @@ describe("the gate of late checks holds", () => {
     it("when a transformation replaces the component's dependsOn, for every component, in a preview too", async () => {
         let namespace: pulumi.Resource | undefined;
         const orderAfterNamespace: pulumi.ResourceTransformation = (t) => (t.type.startsWith("sigsci-envoy:index:") ? { props: t.props, opts: { ...t.opts, dependsOn: [namespace!] } } : undefined);
-        const opts = { transformations: [orderAfterNamespace] };
-        const components: [string, () => unknown][] = [
-            ["EnvoyApp", () => new EnvoyApp("helloworld", guideArgs({ credentials: lateBadKeys() }), opts)],
-            ["AgentService", () => new AgentService("agents", { namespace: "waf", clientNamespaces: ["shop"], credentials: lateBadKeys() }, opts)],
-            ["GatewayWaf", () => new GatewayWaf("waf", { namespace: "shop", gateway: "eg", credentials: lateBadKeys() }, opts)],
-            ["IstioApp", () => new IstioApp("web", { namespace: "shop", app: { image: "shop:1" }, credentials: lateBadKeys() }, opts)],
-        ];
-        for (const [what, component] of components) {
+        for (const [what, component] of withLateBadKeys({ transformations: [orderAfterNamespace] })) {
             for (const preview of [false, true]) {
                 const a = await attempt(() => {
                     namespace = new k8s.core.v1.Namespace("shop", {});
