@@ -194,8 +194,9 @@ const OFFSET_STEP_MB = 32;
  * and costs next to nothing to mark (arrays of doubles: no pointers to follow).
  */
 function heapOffset(mb: number): number[][] {
-    const doubles = 4096; // 32 KiB each
-    return Array.from({ length: Math.round((mb * 1024) / 32) }, () => new Array<number>(doubles).fill(0.5));
+    const doubles = 4096;
+    const chunkKiB = (doubles * 8) / 1024; // 8 bytes a double
+    return Array.from({ length: Math.round((mb * 1024) / chunkKiB) }, () => new Array<number>(doubles).fill(0.5));
 }
 
 /**
