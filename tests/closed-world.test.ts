@@ -18,6 +18,7 @@ import { validateKubernetesObject } from "./support/kube-schema";
 import { objectsOf } from "./support/objects";
 import { clusterOf, container, copy, editEnvoyConfig, find, hcmOf, listener } from "./support/traffic-fixtures";
 import * as fs from "fs";
+import { dump } from "js-yaml";
 import * as protobuf from "protobufjs";
 import { ENVOY_PROTOS_FILE } from "../tools/schemas/envoy";
 
@@ -65,6 +66,32 @@ const uninspectedListener = (c: any, address: string) => {
     hcm.access_log = [];
     return l;
 };
+
+/**
+ * The sidecar's bootstrap as YAML (envoy.yaml, Envoy started with it), edited as JSON and then
+ * rewritten as text by `rewrite`: for scalars only Envoy's YAML reader (yaml-cpp) takes as meant.
+ */
+const asYaml = (o: any[], edit: (c: any) => void, rewrite: (text: string) => string) => {
+    const cm = find(o, "ConfigMap", "helloworld-envoy-config");
+    const config = JSON.parse(cm.data["envoy.json"]);
+    edit(config);
+    const before = dump(config);
+    const text = rewrite(before);
+    assert.notStrictEqual(text, before, "the rewrite changed nothing");
+    cm.data = { "envoy.yaml": text };
+    const args = envoyOf(o).args;
+    args[args.indexOf("/etc/envoy/envoy.json")] = "/etc/envoy/envoy.yaml";
+};
+/** A copy of the app's Envoy config ConfigMap, named `name`, whose bootstrap has no ext_authz. */
+const uninspectedConfigMap = (o: any[], name: string) => {
+    const cm = copy(find(o, "ConfigMap", "helloworld-envoy-config"));
+    cm.metadata.name = name;
+    const c = JSON.parse(cm.data["envoy.json"]);
+    withoutExtAuthz(c);
+    cm.data["envoy.json"] = JSON.stringify(c);
+    return cm;
+};
+const routerOf = (c: any) => front(c).http_filters.find((f: any) => f.name === "envoy.filters.http.router");
 
 interface Fault {
     name: string;
@@ -724,6 +751,149 @@ const FAULTS: Fault[] = [
         unchecked: "a Pulumi patch resource, not a Kubernetes kind",
         plant: (o) => o.push({ apiVersion: "v1", kind: "ConfigMapPatch", metadata: { name: find(o, "ConfigMap", "helloworld-envoy-config").metadata.name }, data: { "envoy.json": "{}" } }),
     },
+    // ---- read as Envoy reads: yaml-cpp's scalars, enums by number or in any case, per-route configs by extension name
+    {
+        name: "ext_authz off per route with a YAML 1.1 boolean (disabled: on, which Envoy reads as true)",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) =>
+            asYaml(
+                o,
+                (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: AUTHZ_OFF }),
+                (t) => t.replace("disabled: true", "disabled: on"),
+            ),
+    },
+    {
+        name: "ext_authz off by default in the chain with a YAML 1.1 boolean (disabled: Yes)",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) =>
+            asYaml(
+                o,
+                (c) => (filterNamed(c, EXT_AUTHZ).disabled = true),
+                (t) => t.replace("disabled: true", "disabled: Yes"),
+            ),
+    },
+    {
+        name: "ext_authz's filter_enabled with an octal numerator (0100: 64 in 100)",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) =>
+            asYaml(
+                o,
+                (c) => (filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled = { default_value: { numerator: 100, denominator: "HUNDRED" } }),
+                (t) => t.replace("numerator: 100", "numerator: 0100"),
+            ),
+    },
+    {
+        name: "ext_authz's filter_enabled with its denominator by number (1: TEN_THOUSAND, so 1%)",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_AUTHZ).typed_config.filter_enabled = { default_value: { numerator: 100, denominator: 1 } })),
+    },
+    {
+        name: "ext_proc skipping the request headers by the enum's number (2: SKIP)",
+        base: "extproc",
+        codes: ["listener-uninspected"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_PROC).typed_config.processing_mode = { request_header_mode: 2 })),
+    },
+    {
+        name: "ext_proc skipping the request headers in lower case (skip)",
+        base: "extproc",
+        codes: ["listener-uninspected"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_PROC).typed_config.processing_mode = { request_header_mode: "skip" })),
+    },
+    {
+        name: "ext_authz renamed, and off per route under its extension's name (Envoy's fallback)",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => {
+                filterNamed(c, EXT_AUTHZ).name = "waf";
+                frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: AUTHZ_OFF };
+            }),
+    },
+    {
+        name: "a WebSocket chain without ext_authz, off in the connection manager but turned on by a route",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => {
+                front(c).upgrade_configs = [{ upgrade_type: "websocket", enabled: false, filters: [copy(routerOf(c))] }];
+                frontRoute(c).route.upgrade_configs = [{ upgrade_type: "WebSocket", enabled: true }];
+            }),
+    },
+    // ---- the file Envoy reads, as the kubelet and the kernel lay it out
+    {
+        name: "a projected volume of two ConfigMaps with the same key, the last without ext_authz",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) => {
+            o.push(uninspectedConfigMap(o, "helloworld-envoy-override"));
+            const volume = find(o, "Deployment", "helloworld").spec.template.spec.volumes.find((v: any) => v.name === "envoy-config");
+            volume.projected = { sources: [{ configMap: volume.configMap }, { configMap: { name: "helloworld-envoy-override" } }] };
+            delete volume.configMap;
+        },
+    },
+    {
+        name: "Envoy's config under a deeper directory mount with a subPath, from a ConfigMap without ext_authz",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) => {
+            o.push(uninspectedConfigMap(o, "helloworld-envoy-override"));
+            const pod = find(o, "Deployment", "helloworld").spec.template.spec;
+            pod.volumes.find((v: any) => v.name === "envoy-config").configMap.items = [{ key: "envoy.json", path: "conf/envoy.json" }];
+            pod.volumes.push({ name: "override", configMap: { name: "helloworld-envoy-override", items: [{ key: "envoy.json", path: "x/envoy.json" }] } });
+            const e = envoyOf(o);
+            e.args[e.args.indexOf("/etc/envoy/envoy.json")] = "/etc/envoy/conf/envoy.json";
+            e.volumeMounts.push({ name: "override", mountPath: "/etc/envoy/conf", subPath: "x", readOnly: true });
+        },
+    },
+    {
+        name: "Envoy's config mounted with a subPathExpr",
+        base: "sidecar",
+        codes: ["envoy-config-unreadable"],
+        plant: (o) => {
+            const e = envoyOf(o);
+            e.args[e.args.indexOf("/etc/envoy/envoy.json")] = "/etc/envoy/conf/envoy.json";
+            e.volumeMounts[0] = { name: "envoy-config", mountPath: "/etc/envoy/conf", subPathExpr: "$(POD_NAME)", readOnly: true };
+        },
+    },
+    // ---- the app reached on a port Envoy does not forward to, or in pods without Envoy
+    {
+        name: "another port of the app, admitted by the NetworkPolicy and targeted by a Service",
+        base: "sidecar",
+        codes: ["app-bypass"],
+        plant: (o) => {
+            container(find(o, "Deployment", "helloworld"), "app").ports.push({ name: "debug", containerPort: 8081, protocol: "TCP" });
+            find(o, "NetworkPolicy", "helloworld").spec.ingress[0].ports.push({ protocol: "TCP", port: 8081 });
+            const svc = copy(find(o, "Service", "helloworld"));
+            svc.metadata.name = "helloworld-debug";
+            svc.spec.ports = [{ name: "debug", port: 80, targetPort: "debug", protocol: "TCP" }];
+            o.push(svc);
+        },
+    },
+    {
+        name: "pods without Envoy behind the app's Service (a canary of the bare app)",
+        base: "sidecar",
+        codes: ["app-bypass"],
+        plant: (o) => {
+            const d = find(o, "Deployment", "helloworld");
+            const labels = d.spec.template.metadata.labels;
+            o.push({
+                apiVersion: "apps/v1",
+                kind: "Deployment",
+                metadata: { name: "helloworld-canary", namespace: "default" },
+                spec: {
+                    selector: { matchLabels: { ...labels, track: "canary" } },
+                    template: {
+                        metadata: { labels: { ...labels, track: "canary" } },
+                        spec: { containers: [{ name: "app", image: "registry.example.com/helloworld:2.0", ports: [{ name: "http", containerPort: 8000, protocol: "TCP" }] }] },
+                    },
+                },
+            });
+        },
+    },
 ];
 
 /** Every Envoy bootstrap among the objects (ConfigMap data, Secret data or stringData). */
@@ -829,6 +999,28 @@ describe("closed world: planted faults", () => {
 
 describe("closed world: correct hand-written variants stay at zero findings", () => {
     const VARIANTS: [string, keyof typeof BASES, (o: any[]) => void][] = [
+        [
+            "a YAML bootstrap with Envoy's own idioms: YAML 1.1 booleans, hexadecimal ports, an !ignore'd anchor",
+            "sidecar",
+            (o) =>
+                asYaml(
+                    o,
+                    (c) => (filterNamed(c, EXT_AUTHZ).typed_config.failure_mode_allow = false),
+                    (t) => `!ignore defaults: &agent_port 0x270F\n${t.replace("failure_mode_allow: false", "failure_mode_allow: Off").replace(/port_value: 9999/g, "port_value: *agent_port")}`,
+                ),
+        ],
+        [
+            "ext_authz under its own name, with a per-route config under its extension's name that Envoy does not fall back to",
+            "sidecar",
+            (o) =>
+                editEnvoyConfig(o, undefined, (c) => {
+                    filterNamed(c, EXT_AUTHZ).name = "waf";
+                    frontRoute(c).typed_per_filter_config = {
+                        waf: { "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute", check_settings: {} },
+                        [EXT_AUTHZ]: AUTHZ_OFF,
+                    };
+                }),
+        ],
         [
             "agent settings through envFrom from a ConfigMap among the objects",
             "sidecar",
@@ -955,6 +1147,18 @@ describe("closed world: the component refuses to build what the verifier rejects
         assert.deepStrictEqual(
             run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:core/v1:Secret"),
             [],
+        );
+    });
+
+    it("refuses a YAML configOverride whose ext_authz a YAML 1.1 boolean turns off (disabled: on, as Envoy reads it)", () => {
+        const own = JSON.parse(objectsOf(BASES.sidecar).find((o) => o.kind === "ConfigMap").data["envoy.json"]);
+        frontRoute(own).typed_per_filter_config = { [EXT_AUTHZ]: AUTHZ_OFF };
+        const yaml = dump(own).replace("disabled: true", "disabled: on");
+        assert.ok(yaml.includes("disabled: on"));
+        // A name of its own: judged in the constructor, outside any program run.
+        assert.throws(
+            () => new EnvoyApp("yaml-override", guideArgs({ envoy: { configOverride: yaml } })),
+            /^InputError: sigsci-envoy: invalid "envoy\.configOverride": got a bootstrap the traffic-path verifier rejects \(listener-uninspected Deployment default\/yaml-override: listener front \(0\.0\.0\.0:8000\) forwards prefix \/ \(virtual host app\) to cluster app uninspected: envoy\.filters\.http\.ext_authz is turned off for this route\)/,
         );
     });
 

@@ -1,6 +1,5 @@
 // The Envoy config file of an EnvoyApp: generated from its settings, or the user's own.
-import { CORE_SCHEMA } from "js-yaml";
-import { loadDocument } from "../vocabulary/yaml";
+import { loadEnvoyYaml } from "../vocabulary/envoy-yaml";
 import { NAMES } from "../settings/defaults";
 import { isIpAddress } from "../settings/shared";
 import { AppSettings } from "../settings/types";
@@ -52,7 +51,7 @@ function envoyConfigFileName(s: AppSettings): string {
     return s.envoy.configOverride !== undefined ? NAMES.envoyConfigOverrideFile : NAMES.envoyConfigFile;
 }
 
-/** The bootstrap Envoy loads, as an object: the generated one, or the user's override parsed as Envoy parses it (YAML 1.2 core). */
+/** The bootstrap Envoy loads, as an object: the generated one, or the user's override parsed as Envoy parses it (yaml-cpp's scalars). */
 export function envoyConfigValue(s: AppSettings): unknown {
-    return s.envoy.configOverride !== undefined ? loadDocument(s.envoy.configOverride, { schema: CORE_SCHEMA }) : envoyConfigObject(s);
+    return s.envoy.configOverride !== undefined ? loadEnvoyYaml(s.envoy.configOverride) : envoyConfigObject(s);
 }

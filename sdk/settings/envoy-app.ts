@@ -16,8 +16,8 @@ import * as check from "./checks";
 import { resolveMonitoring } from "./monitoring";
 import { resolvePod } from "./pod";
 import { DEFAULTS, ENVOY_IMAGE, NAMES } from "./defaults";
-import { CORE_SCHEMA, YAMLException } from "js-yaml";
-import { loadDocument } from "../vocabulary/yaml";
+import { YAMLException } from "js-yaml";
+import { loadEnvoyYaml } from "../vocabulary/envoy-yaml";
 import { kindOf, mention, refuse, refuseAs, refuseKind, sameAs } from "./errors";
 import { FIELDS, onlyFields } from "./fields";
 import { isPending, known, PENDING } from "./pending";
@@ -174,7 +174,7 @@ function configOverride(value: unknown, inspection: Record<string, unknown> | un
     }
     let parsed: unknown;
     try {
-        parsed = loadDocument(text, { schema: CORE_SCHEMA });
+        parsed = loadEnvoyYaml(text);
     } catch (e) {
         const reason = e instanceof YAMLException ? `${e.reason}, line ${(e.mark?.line ?? 0) + 1}` : String(e);
         refuseAs("envoy.configOverride", `a text that does not parse (${reason})`, "an Envoy bootstrap in YAML or JSON");

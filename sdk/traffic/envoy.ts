@@ -5,9 +5,8 @@
 // inspection filters and the access log call, and where each cluster's endpoints are. The model
 // is closed: everything it reads goes through the allowlist of envoy-grammar.ts, and whatever
 // is not on it is recorded as "cannot verify" with its field path, never taken as harmless.
-import { CORE_SCHEMA } from "js-yaml";
-import { loadDocument } from "../vocabulary/yaml";
-import { ENVOY_TYPES, PEER_ADDRESS, TRUSTED_CLIENT_ADDRESS } from "../vocabulary/envoy";
+import { loadEnvoyYaml } from "../vocabulary/envoy-yaml";
+import { ENVOY_EXTENSIONS, ENVOY_TYPES, PEER_ADDRESS, TRUSTED_CLIENT_ADDRESS } from "../vocabulary/envoy";
 import { jsonName, MessageName, MESSAGES, TYPE_ROLES, TypeRole, typeName } from "./envoy-grammar";
 import { allContainers, isLoopback } from "./kube";
 import { ObjectIndex } from "./objects";
@@ -123,8 +122,8 @@ export function envoyBootstrapOf(index: ObjectIndex, namespace: string, pod: any
     // Envoy picks the parser by the extension: `.json` is JSON only; YAML (of which JSON is a part) otherwise.
     const json = path.endsWith(".json");
     try {
-        // YAML 1.2 core, as Envoy reads it (yaml-cpp): no YAML 1.1 booleans or timestamps.
-        const config = json ? JSON.parse(file.text) : loadDocument(file.text, { schema: CORE_SCHEMA });
+        // YAML as Envoy reads it (yaml-cpp's scalars: `on` is true, `0100` is 64).
+        const config = json ? JSON.parse(file.text) : loadEnvoyYaml(file.text);
         if (typeof config === "object" && config !== null && !Array.isArray(config)) return { config, source: file.source };
         return { unreadable: `${path} (${file.source}) is not an object` };
     } catch (e) {
@@ -182,6 +181,18 @@ class Reader {
             else this.refuse(`${at}.${key}`, `a field the model does not know in ${g.proto}`);
         }
         return out;
+    }
+
+    /**
+     * An enum field as Envoy's JSON parser reads it: its name in any case, or its number; absent,
+     * undefined; anything else is refused, and reads as no value of the enum.
+     */
+    enumName<E extends readonly string[]>(raw: any, at: string, names: E): E[number] | "(unknown)" | undefined {
+        if (raw === undefined || raw === null) return undefined;
+        if (typeof raw === "number" && Number.isInteger(raw) && raw >= 0 && raw < names.length) return names[raw];
+        if (typeof raw === "string" && names.includes(raw.toUpperCase())) return raw.toUpperCase();
+        this.refuse(at, `${JSON.stringify(raw)}: not one of ${names.join(", ")} (or their numbers)`);
+        return "(unknown)";
     }
 
     list(raw: any, at: string): any[] {
@@ -359,13 +370,32 @@ export interface EnvoyModel {
     unverifiable: Unverifiable[];
 }
 
-const TRUE_VALUE = (v: any) => v === true || v?.value === true;
-const FALSE_VALUE = (v: any) => v === false || v?.value === false;
+// A bool (or BoolValue) as Envoy's JSON parser takes one: a JSON boolean, or the text "true" / "false".
+const TRUE_VALUE = (v: any) => v === true || v === "true" || v?.value === true || v?.value === "true";
+const FALSE_VALUE = (v: any) => v === false || v === "false" || v?.value === false || v?.value === "false";
 
-function fractionPercent(f: any): number {
+/** The enums the model reads, their names in the order of their numbers (Envoy's v3 protos). */
+const ENUMS = {
+    /** envoy.type.v3.FractionalPercent.DenominatorType */
+    denominator: ["HUNDRED", "TEN_THOUSAND", "MILLION"],
+    /** envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.HeaderSendMode */
+    headerSendMode: ["DEFAULT", "SEND", "SKIP"],
+    /** envoy.config.core.v3.ApiVersion */
+    apiVersion: ["AUTO", "V2", "V3"],
+    /** envoy.config.core.v3.SocketAddress.Protocol */
+    protocol: ["TCP", "UDP"],
+    /** envoy.config.cluster.v3.Cluster.DiscoveryType */
+    discoveryType: ["STATIC", "STRICT_DNS", "LOGICAL_DNS", "EDS", "ORIGINAL_DST"],
+    /** envoy.config.core.v3.HeaderValueOption.HeaderAppendAction */
+    appendAction: ["APPEND_IF_EXISTS_OR_ADD", "ADD_IF_ABSENT", "OVERWRITE_IF_EXISTS_OR_ADD", "OVERWRITE_IF_EXISTS"],
+} as const;
+
+/** A FractionalPercent in percent; a denominator the model cannot read counts as the smallest share. */
+function fractionPercent(r: Reader, f: any, at: string): number {
     const numerator = Number(f?.numerator ?? 0);
     const denominators: Record<string, number> = { HUNDRED: 100, TEN_THOUSAND: 10000, MILLION: 1000000 };
-    return (numerator / (denominators[f?.denominator ?? "HUNDRED"] ?? 100)) * 100;
+    const denominator = r.enumName(f?.denominator, `${at}.denominator`, ENUMS.denominator) ?? "HUNDRED";
+    return (numerator / (denominators[denominator] ?? 1000000)) * 100;
 }
 
 function matchText(match: any): string {
@@ -485,13 +515,14 @@ function socketAddressOf(r: Reader, raw: any, at: string): Endpoint | undefined 
     const a = r.read(raw, at, "address");
     if (a.socket_address === undefined) return undefined;
     const sa = r.read(a.socket_address, `${at}.socket_address`, "socketAddress");
-    if (sa.protocol !== undefined && sa.protocol !== "TCP") r.refuse(`${at}.socket_address.protocol`, `${sa.protocol}: only TCP listeners and endpoints are modeled`);
+    const protocol = r.enumName(sa.protocol, `${at}.socket_address.protocol`, ENUMS.protocol);
+    if (protocol !== undefined && protocol !== "TCP") r.refuse(`${at}.socket_address.protocol`, `${sa.protocol}: only TCP listeners and endpoints are modeled`);
     return { address: String(sa.address ?? ""), port: Number(sa.port_value ?? 0) };
 }
 
 function clusterModel(r: Reader, raw: any, at: string): ClusterModel {
     const c = r.read(raw, at, "cluster");
-    const type = typeof c.type === "string" ? c.type : "STATIC";
+    const type = r.enumName(c.type, `${at}.type`, ENUMS.discoveryType) ?? "STATIC";
     if (!["STATIC", "STRICT_DNS", "LOGICAL_DNS"].includes(type)) r.refuse(`${at}.type`, `${type}: its hosts are not in the bootstrap`);
     const endpoints: Endpoint[] = [];
     const la = r.read(c.load_assignment, `${at}.load_assignment`, "loadAssignment");
@@ -602,7 +633,7 @@ function headerWrites(r: Reader, raw: any, at: string, name: string, off: boolea
         const header = r.read(option.header, `${mat}.append.header`, "headerValue");
         if (typeof header.key !== "string") return;
         const key = header.key.toLowerCase();
-        const overwrites = option.append_action === "OVERWRITE_IF_EXISTS_OR_ADD" && option.append === undefined;
+        const overwrites = r.enumName(option.append_action, `${mat}.append.append_action`, ENUMS.appendAction) === "OVERWRITE_IF_EXISTS_OR_ADD" && option.append === undefined;
         const trusted = header.value === TRUSTED_CLIENT_ADDRESS || header.value === PEER_ADDRESS;
         if (!off && overwrites && trusted && header.raw_value === undefined) written.set(key, name);
         else written.delete(key);
@@ -614,17 +645,21 @@ function headerWrites(r: Reader, raw: any, at: string, name: string, off: boolea
 function extAuthzFilter(r: Reader, runtime: Runtime, raw: any, at: string, name: string): InspectionFilter {
     const c = r.read(raw, at, "extAuthz");
     let partial: string | undefined;
-    if (c.transport_api_version !== undefined && c.transport_api_version !== "V3")
-        r.refuse(`${at}.transport_api_version`, `${c.transport_api_version}: Envoy speaks only the V3 ext_authz API and refuses the filter`);
+    const api = r.enumName(c.transport_api_version, `${at}.transport_api_version`, ENUMS.apiVersion);
+    if (api !== undefined && api !== "V3") r.refuse(`${at}.transport_api_version`, `${c.transport_api_version}: Envoy speaks only the V3 ext_authz API and refuses the filter`);
     if (c.http_service !== undefined) partial = "it calls an HTTP service, not the agent's gRPC listener";
     const cluster = c.grpc_service !== undefined ? grpcCluster(r, c.grpc_service, `${at}.grpc_service`) : undefined;
     if (c.filter_enabled !== undefined) {
         const fe = r.read(c.filter_enabled, `${at}.filter_enabled`, "runtimeFraction");
-        let pct = fe.default_value === undefined ? 100 : fractionPercent(fe.default_value);
+        let pct = fe.default_value === undefined ? 100 : fractionPercent(r, fe.default_value, `${at}.filter_enabled.default_value`);
         if (typeof fe.runtime_key === "string") {
             const v = runtime.lookup(fe.runtime_key);
             if (v.opaque) r.refuse(`${at}.filter_enabled.runtime_key`, `runtime key ${fe.runtime_key} may be set by the ${v.opaque}, which the objects do not show`);
-            else if (v.value !== undefined) pct = typeof v.value === "number" ? fractionPercent({ numerator: v.value, denominator: fe.default_value?.denominator }) : fractionPercent(v.value);
+            else if (v.value !== undefined)
+                pct =
+                    typeof v.value === "number"
+                        ? fractionPercent(r, { numerator: v.value, denominator: fe.default_value?.denominator }, `${at}.filter_enabled.default_value`)
+                        : fractionPercent(r, v.value, `runtime key ${fe.runtime_key}`);
         }
         let deny = false;
         if (c.deny_at_disable !== undefined) {
@@ -648,19 +683,27 @@ function extProcFilter(r: Reader, raw: any, at: string, name: string): Inspectio
         ? "observability_mode: the agent only observes, and its verdicts are never applied"
         : TRUE_VALUE(c.disable_immediate_response)
           ? "disable_immediate_response: the agent cannot block a request"
-          : mode.request_header_mode === "SKIP"
+          : r.enumName(mode.request_header_mode, `${at}.processing_mode.request_header_mode`, ENUMS.headerSendMode) === "SKIP"
             ? "processing_mode skips the request headers"
             : undefined;
     const cluster = c.grpc_service !== undefined ? grpcCluster(r, c.grpc_service, `${at}.grpc_service`) : undefined;
     return { name, integration: "ext_proc", cluster, failOpen: TRUE_VALUE(c.failure_mode_allow), partial, offByDefault: false, clientHeaders: new Map(), peerHeaders: new Set() };
 }
 
-/** What a per-filter config (at any level) does to the inspection filter `filter`. */
-function perRouteEffect(r: Reader, raw: any, at: string, filter: InspectionFilter): PerRouteEffect {
+/** The name Envoy registers an inspection filter's extension under. */
+const extensionName = (f: InspectionFilter) => (f.integration === "ext_authz" ? ENVOY_EXTENSIONS.extAuthz : ENVOY_EXTENSIONS.extProc);
+
+/**
+ * What a per-filter config (at any level) does to the inspection filter `filter`. `byExtension`:
+ * the config is keyed by the filter's extension name, not its own: Envoy falls back to it for the
+ * filter's own per-route config, but a FilterConfig's `disabled` counts only under the filter's own name.
+ */
+function perRouteEffect(r: Reader, raw: any, at: string, filter: InspectionFilter, byExtension = false): PerRouteEffect {
     const t = r.typed(raw, at);
     switch (t.role) {
         case "filter-config": {
             const fc = r.read(t.config, at, "filterConfig");
+            if (byExtension) return fc.config !== undefined ? perRouteEffect(r, fc.config, `${at}.config`, filter, true) : {};
             if (TRUE_VALUE(fc.disabled)) return { disabled: true };
             return fc.config !== undefined ? { ...perRouteEffect(r, fc.config, `${at}.config`, filter), enabled: true } : { enabled: true };
         }
@@ -678,7 +721,8 @@ function perRouteEffect(r: Reader, raw: any, at: string, filter: InspectionFilte
             const o = r.read(c.overrides, `${at}.overrides`, "extProcOverrides");
             const mode = r.read(o.processing_mode, `${at}.overrides.processing_mode`, "processingMode");
             const effect: PerRouteEffect = { enabled: true };
-            if (mode.request_header_mode === "SKIP") effect.partial = "a per-route processing_mode skips the request headers";
+            if (r.enumName(mode.request_header_mode, `${at}.overrides.processing_mode.request_header_mode`, ENUMS.headerSendMode) === "SKIP")
+                effect.partial = "a per-route processing_mode skips the request headers";
             if (TRUE_VALUE(o.async_mode)) effect.partial = "a per-route async_mode: the agent's verdicts are not awaited";
             if (o.failure_mode_allow !== undefined) effect.failOpen = TRUE_VALUE(o.failure_mode_allow);
             return effect;
@@ -688,13 +732,32 @@ function perRouteEffect(r: Reader, raw: any, at: string, filter: InspectionFilte
     return {};
 }
 
+/**
+ * The upgrade types some route turns on (a RouteAction's upgrade_configs, on unless `enabled:
+ * false`), in lower case: Envoy runs such an upgrade through the connection manager's filters for
+ * it even where the connection manager turns it off by default (createUpgradeFilterChain).
+ */
+function upgradesRoutesTurnOn(routeConfig: any): Set<string> {
+    const on = new Set<string>();
+    const list = (x: any) => (Array.isArray(x) ? x : []);
+    for (const vh of list(routeConfig?.virtual_hosts ?? routeConfig?.virtualHosts))
+        for (const route of list(vh?.routes))
+            for (const u of list(route?.route?.upgrade_configs ?? route?.route?.upgradeConfigs)) {
+                const type = u?.upgrade_type ?? u?.upgradeType;
+                if (typeof type === "string" && !FALSE_VALUE(u?.enabled)) on.add(type.toLowerCase());
+            }
+    return on;
+}
+
 function hcmModel(r: Reader, runtime: Runtime, raw: any, at: string): HcmModel {
     const c = r.read(raw, at, "hcm");
     const healthChecks: HcmModel["healthChecks"] = [];
     const chains = [chainModel(r, runtime, c.http_filters, `${at}.http_filters`, "", healthChecks)];
+    const turnedOnByRoutes = upgradesRoutesTurnOn(c.route_config);
     r.list(c.upgrade_configs, `${at}.upgrade_configs`).forEach((u: any, i: number) => {
         const uc = r.read(u, `${at}.upgrade_configs[${i}]`, "upgradeConfig");
-        if (FALSE_VALUE(uc.enabled) || uc.filters === undefined) return; // without its own filters, an upgrade runs the default chain
+        if (uc.filters === undefined) return; // without its own filters, an upgrade runs the default chain
+        if (FALSE_VALUE(uc.enabled) && !turnedOnByRoutes.has(String(uc.upgrade_type ?? "").toLowerCase())) return;
         chains.push(chainModel(r, runtime, uc.filters, `${at}.upgrade_configs[${i}].filters`, `upgrade ${uc.upgrade_type ?? "(unnamed)"}`, []));
     });
     const inspection = chains.flatMap((ch) => ch.inspection);
@@ -721,19 +784,25 @@ function hcmModel(r: Reader, runtime: Runtime, raw: any, at: string): HcmModel {
         const m = new Map<string, { raw: any; at: string }>();
         for (const [name, cfg] of Object.entries<any>(raw ?? {})) {
             configuredPerRoute.add(name);
-            if (inspection.some((f) => f.name === name)) m.set(name, { raw: cfg, at: `${pat}["${name}"]` });
+            if (inspection.some((f) => f.name === name || extensionName(f) === name)) m.set(name, { raw: cfg, at: `${pat}["${name}"]` });
         }
         return m;
     };
     const effects = (...levels: Map<string, { raw: any; at: string }>[]) => {
         const out = new Map<string, PerRouteEffect>();
         for (const f of inspection) {
-            // The most specific level wins: weighted cluster, route, virtual host, route table.
-            const cfg = [...levels]
-                .reverse()
-                .find((l) => l.has(f.name))
-                ?.get(f.name);
-            if (cfg) out.set(f.name, perRouteEffect(r, cfg.raw, cfg.at, f));
+            // The most specific level wins: weighted cluster, route, virtual host, route table. With
+            // none under the filter's own name at any level, Envoy takes one under its extension's
+            // name (ActiveStreamFilterBase::mostSpecificPerFilterConfig: "Fallback to use filter name").
+            const mostSpecific = (name: string) =>
+                [...levels]
+                    .reverse()
+                    .find((l) => l.has(name))
+                    ?.get(name);
+            const own = mostSpecific(f.name);
+            const byExtension = own === undefined && extensionName(f) !== f.name ? mostSpecific(extensionName(f)) : undefined;
+            if (own) out.set(f.name, perRouteEffect(r, own.raw, own.at, f));
+            else if (byExtension) out.set(f.name, perRouteEffect(r, byExtension.raw, byExtension.at, f, true));
         }
         return out;
     };

@@ -148,25 +148,36 @@ export function mountedFile(index: ObjectIndex, namespace: string, pod: any, con
     const mounts: any[] = [...(Array.isArray(container?.volumeMounts) ? container.volumeMounts : [])].sort((a, b) => String(b.mountPath).length - String(a.mountPath).length);
     for (const m of mounts) {
         const mountPath = String(m.mountPath).replace(/\/+$/, "");
-        let rest: string;
-        if (m.subPath) {
-            if (path !== mountPath) continue;
-            rest = m.subPath;
-        } else if (path.startsWith(`${mountPath}/`)) {
-            rest = path.slice(mountPath.length + 1);
-        } else continue;
+        let below: string;
+        if (path === mountPath) below = "";
+        else if (path.startsWith(`${mountPath}/`)) below = path.slice(mountPath.length + 1);
+        else continue;
+        // subPathExpr expands the pod's environment, which the kubelet knows and the objects may not.
+        if (m.subPathExpr) return { opaque: `volume ${m.name} mounted with subPathExpr ${m.subPathExpr}, which the kubelet expands from the container's environment` };
+        // The file's path in the volume: under the subPath, when one is mounted (a file, or a directory).
+        const rest = m.subPath ? (below ? `${String(m.subPath).replace(/\/+$/, "")}/${below}` : String(m.subPath)) : below;
+        if (!rest) return { none: true };
         const volume = (Array.isArray(pod?.volumes) ? pod.volumes : []).find((v: any) => v?.name === m.name);
-        const sources = volume?.projected ? (volume.projected.sources ?? []) : [volume];
-        for (const source of sources) {
-            const ref = source?.configMap
-                ? { kind: "ConfigMap" as const, name: source.configMap.name, items: source.configMap.items }
-                : source?.secret
-                  ? { kind: "Secret" as const, name: source.secret.secretName ?? source.secret.name, items: source.secret.items }
-                  : undefined;
-            if (!ref) {
-                if (volume?.projected) continue;
+        return volumeFile(index, namespace, m.name, volume, rest);
+    }
+    return { none: true };
+}
+
+/** The file at `rest` in `volume`: of a projected volume's sources, the last that provides it wins (the kubelet writes them in order). */
+function volumeFile(index: ObjectIndex, namespace: string, mountName: string, volume: any, rest: string): MountedFile {
+    const projected = volume?.projected !== undefined;
+    const sources: any[] = projected ? (Array.isArray(volume.projected.sources) ? volume.projected.sources : []) : [volume];
+    let found: MountedFile = { none: true };
+    for (const source of sources) {
+        const ref = source?.configMap
+            ? { kind: "ConfigMap" as const, name: source.configMap.name, items: source.configMap.items }
+            : source?.secret
+              ? { kind: "Secret" as const, name: source.secret.secretName ?? source.secret.name, items: source.secret.items }
+              : undefined;
+        if (!ref) {
+            if (!projected)
                 return {
-                    opaque: `volume ${m.name}${
+                    opaque: `volume ${mountName}${
                         volume
                             ? ` (${
                                   Object.keys(volume)
@@ -176,15 +187,16 @@ export function mountedFile(index: ObjectIndex, namespace: string, pod: any, con
                             : ", which the pod does not define"
                     }, whose files are not among the objects`,
                 };
-            }
-            const key = Array.isArray(ref.items) ? ref.items.find((i: any) => i?.path === rest)?.key : rest;
-            if (key === undefined) continue;
-            const text = index.valueOf(ref.kind, namespace, ref.name, key);
-            if (text === undefined)
-                return index.get(ref.kind, namespace, ref.name) ? { none: true } : { opaque: `${ref.kind} ${namespace}/${ref.name} (volume ${m.name}), which is not among the objects` };
-            return { text, source: `${ref.kind} ${namespace}/${ref.name} key ${key}` };
+            // Another kind of source (downward API, token, trust bundle) writing this path: its contents are not among the objects.
+            const paths = [source?.serviceAccountToken?.path, source?.clusterTrustBundle?.path, ...(source?.downwardAPI?.items ?? []).map((i: any) => i?.path)];
+            if (paths.includes(rest)) found = { opaque: `volume ${mountName}: a ${Object.keys(source ?? {}).join(", ")} source writes ${rest}, whose contents are not among the objects` };
+            continue;
         }
-        return { none: true };
+        const key = Array.isArray(ref.items) ? ref.items.find((i: any) => i?.path === rest)?.key : rest;
+        if (key === undefined) continue;
+        const text = index.valueOf(ref.kind, namespace, ref.name, key);
+        if (text !== undefined) found = { text, source: `${ref.kind} ${namespace}/${ref.name} key ${key}` };
+        else if (!index.get(ref.kind, namespace, ref.name)) found = { opaque: `${ref.kind} ${namespace}/${ref.name} (volume ${mountName}), which is not among the objects` };
     }
-    return { none: true };
+    return found;
 }

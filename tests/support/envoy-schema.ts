@@ -13,7 +13,7 @@
 // - Envoy's own rule for every duration: not negative, and within its range.
 import * as fs from "fs";
 import * as protobuf from "protobufjs";
-import { load as parse } from "js-yaml";
+import { loadEnvoyYaml as parse } from "../../sdk/vocabulary/envoy-yaml";
 import { CATEGORY_OPTION, ENVOY_PROTOS_FILE, RULES_OPTION } from "../../tools/schemas/envoy";
 
 let loaded: protobuf.Root | undefined;
@@ -367,8 +367,9 @@ class Checker {
         let n: number | undefined;
         let name: string | undefined;
         if (typeof value === "string") {
-            n = e.values[value];
-            name = value;
+            // Envoy parses enums case-insensitively (JsonParseOptions.case_insensitive_enum_parsing).
+            name = e.values[value] !== undefined ? value : value.toUpperCase();
+            n = e.values[name];
         } else if (typeof value === "number" && Number.isInteger(value)) {
             n = value;
             name = Object.keys(e.values).find((k) => e.values[k] === value);

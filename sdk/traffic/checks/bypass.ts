@@ -4,6 +4,7 @@
 import { EnvoyScope, plural, TrafficContext } from "../context";
 import { allContainers, containerPortNumber, serviceSelects } from "../kube";
 import { ingressOnlyFrom, ingressOpenOnPort } from "../network-policy";
+import { envoyContainers } from "../envoy";
 import { serviceOf } from "./agents";
 import { Routes } from "./routes";
 
@@ -28,7 +29,15 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
                 );
         }
     }
-    for (const port of [...appPorts].sort((a, b) => a - b)) {
+    // The app's ports: those Envoy forwards to, and every other TCP port the containers that
+    // serve them declare (a debug or admin port of the app is a way in too).
+    const appContainers = allContainers(w.pod).filter(
+        (c) => !scope.envoysHere.includes(c) && (Array.isArray(c.ports) ? c.ports : []).some((p: any) => appPorts.has(Number(p?.containerPort)) && (p?.protocol ?? "TCP") === "TCP"),
+    );
+    const ports = new Set(appPorts);
+    for (const c of appContainers)
+        for (const p of Array.isArray(c.ports) ? c.ports : []) if ((p?.protocol ?? "TCP") === "TCP" && !envoyPorts.has(Number(p?.containerPort))) ports.add(Number(p.containerPort));
+    for (const port of [...ports].sort((a, b) => a - b)) {
         const open = ingressOpenOnPort(ctx.index, envoyEnd, port);
         if (open.admitted) {
             ctx.add(
@@ -43,8 +52,17 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
     for (const svc of ctx.index.selecting("Service", w.namespace, w.labels).filter((s) => serviceSelects(s.spec?.selector, w.labels))) {
         for (const sp of svc.spec?.ports ?? []) {
             const target = containerPortNumber(w.pod, sp.targetPort ?? sp.port, sp.protocol ?? "TCP");
-            if (target !== undefined && appPorts.has(target))
+            if (target !== undefined && ports.has(target))
                 ctx.add("app-bypass", at, `Service ${ctx.refOf(svc)} forwards port ${sp.port} straight to the app's port ${target}, around Envoy: target Envoy's listener`);
+        }
+        // A Service spreads its requests over every pod it selects: each of them must run Envoy.
+        for (const other of ctx.selected(w.namespace, svc.spec?.selector).pods) {
+            if (envoyContainers(other.pod, ctx.index, other.namespace).length === 0)
+                ctx.add(
+                    "app-bypass",
+                    at,
+                    `Service ${ctx.refOf(svc)} also selects the pods of ${other.ref}, which run no Envoy: the requests it sends there are not inspected; give those pods labels the Service does not select`,
+                );
         }
     }
     // The app in pods of its own, behind a Service Envoy forwards to: only Envoy may reach them.
