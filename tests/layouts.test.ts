@@ -186,6 +186,58 @@ describe("Envoy Gateway layout (GatewayWaf)", () => {
             ],
         ],
         [
+            "a Gateway whose proxies an EnvoyProxy configures (its bootstrap, its filter order)",
+            (o) => (find(o, "Gateway", "eg").spec.infrastructure = { parametersRef: { group: "gateway.envoyproxy.io", kind: "EnvoyProxy", name: "custom" } }),
+            [
+                error(
+                    GW,
+                    "envoy-unverifiable",
+                    "Gateway shop/eg has spec.infrastructure.parametersRef, an EnvoyProxy whose bootstrap and filter order the model does not follow: whether its requests are inspected cannot be verified",
+                ),
+            ],
+        ],
+        [
+            "a GatewayClass whose proxies an EnvoyProxy configures",
+            (o) =>
+                o.push({
+                    apiVersion: "gateway.networking.k8s.io/v1",
+                    kind: "GatewayClass",
+                    metadata: { name: find(o, "Gateway", "eg").spec.gatewayClassName },
+                    spec: {
+                        controllerName: "gateway.envoyproxy.io/gatewayclass-controller",
+                        parametersRef: { group: "gateway.envoyproxy.io", kind: "EnvoyProxy", name: "custom", namespace: "envoy-gateway-system" },
+                    },
+                }),
+            [
+                error(
+                    GW,
+                    "envoy-unverifiable",
+                    "GatewayClass eg of Gateway shop/eg has spec.parametersRef, an EnvoyProxy whose bootstrap and filter order the model does not follow: whether its requests are inspected cannot be verified",
+                ),
+            ],
+        ],
+        [
+            "an EnvoyPatchPolicy on the Gateway, which may remove the ext_proc filter",
+            (o) =>
+                o.push({
+                    apiVersion: "gateway.envoyproxy.io/v1alpha1",
+                    kind: "EnvoyPatchPolicy",
+                    metadata: { name: "strip", namespace: "shop" },
+                    spec: {
+                        targetRef: { group: "gateway.networking.k8s.io", kind: "Gateway", name: "eg" },
+                        type: "JSONPatch",
+                        jsonPatches: [{ type: "type.googleapis.com/envoy.config.listener.v3.Listener", name: "shop/eg/http", operation: { op: "remove", path: "/default_filter_chain/filters/0/typed_config/http_filters/0" } }],
+                    },
+                }),
+            [
+                error(
+                    GW,
+                    "envoy-unverifiable",
+                    "EnvoyPatchPolicy shop/strip patches the Envoy config Envoy Gateway generates for Gateway shop/eg: whether its requests are inspected cannot be verified",
+                ),
+            ],
+        ],
+        [
             "a policy whose target is not among the objects",
             (o) => find(o, "EnvoyExtensionPolicy", "waf").spec.targetRefs.push({ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: "elsewhere" }),
             [

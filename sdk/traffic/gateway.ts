@@ -244,6 +244,32 @@ export function gatewayEnvoys(index: ObjectIndex, options: EnvoyGatewayOptions =
                         : `${ref} has spec.${field}, which the model does not know: whether its requests are inspected cannot be verified`,
             });
         }
+        // An EnvoyProxy (its bootstrap, its filter order) through the Gateway or its class: Envoy Gateway builds the proxy from it.
+        if (gateway.spec?.infrastructure?.parametersRef !== undefined)
+            note({
+                code: "envoy-unverifiable",
+                message: `${ref} has spec.infrastructure.parametersRef, an EnvoyProxy whose bootstrap and filter order the model does not follow: whether its requests are inspected cannot be verified`,
+            });
+        const gatewayClass = index.objects.find((o) => isKind(o, GATEWAY_API_GROUP, GATEWAY_KINDS.gatewayClass) && o.metadata?.name === gateway.spec?.gatewayClassName);
+        if (gatewayClass?.spec?.parametersRef !== undefined)
+            note({
+                code: "envoy-unverifiable",
+                message: `GatewayClass ${gatewayClass.metadata?.name} of ${ref} has spec.parametersRef, an EnvoyProxy whose bootstrap and filter order the model does not follow: whether its requests are inspected cannot be verified`,
+            });
+        // An EnvoyPatchPolicy rewrites the xDS Envoy Gateway generates: anything may follow.
+        for (const p of index.objects.filter((o) => isKind(o, ENVOY_GATEWAY_GROUP, GATEWAY_KINDS.patchPolicy))) {
+            const targets = [p.spec?.targetRef, ...(Array.isArray(p.spec?.targetRefs) ? p.spec.targetRefs : [])].filter((t) => t !== undefined && t !== null);
+            const mine = targets.some(
+                (t: any) =>
+                    (t?.kind === GATEWAY_KINDS.gateway && t?.name === gateway.metadata?.name && index.namespaceOf(p) === gatewayNs) ||
+                    (t?.kind === GATEWAY_KINDS.gatewayClass && t?.name === gateway.spec?.gatewayClassName),
+            );
+            if (mine || targets.length === 0)
+                note({
+                    code: "envoy-unverifiable",
+                    message: `EnvoyPatchPolicy ${index.namespaceOf(p)}/${p.metadata?.name} patches the Envoy config Envoy Gateway generates for ${ref}: whether its requests are inspected cannot be verified`,
+                });
+        }
         for (const [li, l] of (Array.isArray(gateway.spec?.listeners) ? gateway.spec.listeners : []).entries()) {
             const port = Number(l?.port ?? 0);
             const model: ListenerModel = {

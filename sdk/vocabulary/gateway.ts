@@ -24,6 +24,8 @@ export const GATEWAY_KINDS = {
     extensionPolicy: "EnvoyExtensionPolicy",
     backendTrafficPolicy: "BackendTrafficPolicy",
     clientTrafficPolicy: "ClientTrafficPolicy",
+    patchPolicy: "EnvoyPatchPolicy",
+    gatewayClass: "GatewayClass",
 } as const;
 
 /** Where Envoy Gateway runs its proxies by default (its controller's namespace, `ENVOY_GATEWAY_NAMESPACE`). */
