@@ -804,6 +804,17 @@ const FAULTS: Fault[] = [
         plant: (o) => editEnvoyConfig(o, undefined, (c) => (filterNamed(c, EXT_PROC).typed_config.processing_mode = { request_header_mode: "skip" })),
     },
     {
+        name: "ext_proc skipping the request headers on the virtual host, under a route's own per-route config that gives no mode (Envoy merges the levels)",
+        base: "extproc",
+        codes: ["listener-uninspected"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => {
+                const perRoute = (overrides: object) => ({ "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute", overrides });
+                front(c).route_config.virtual_hosts[0].typed_per_filter_config = { [EXT_PROC]: perRoute({ processing_mode: { request_header_mode: "SKIP" } }) };
+                frontRoute(c).typed_per_filter_config = { [EXT_PROC]: perRoute({ grpc_initial_metadata: [{ key: "x-team", value: "shop" }] }) };
+            }),
+    },
+    {
         name: "ext_authz renamed, and off per route under its extension's name (Envoy's fallback)",
         base: "sidecar",
         codes: ["listener-uninspected"],
@@ -1008,6 +1019,19 @@ describe("closed world: correct hand-written variants stay at zero findings", ()
                     (c) => (filterNamed(c, EXT_AUTHZ).typed_config.failure_mode_allow = false),
                     (t) => `!ignore defaults: &agent_port 0x270F\n${t.replace("failure_mode_allow: false", "failure_mode_allow: Off").replace(/port_value: 9999/g, "port_value: *agent_port")}`,
                 ),
+        ],
+        [
+            "ext_proc skipping on the virtual host, and sending again on the route (the route's mode wins)",
+            "extproc",
+            (o) =>
+                editEnvoyConfig(o, undefined, (c) => {
+                    const perRoute = (mode: string) => ({
+                        "@type": "type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute",
+                        overrides: { processing_mode: { request_header_mode: mode } },
+                    });
+                    front(c).route_config.virtual_hosts[0].typed_per_filter_config = { [EXT_PROC]: perRoute("SKIP") };
+                    frontRoute(c).typed_per_filter_config = { [EXT_PROC]: perRoute("SEND") };
+                }),
         ],
         [
             "ext_authz under its own name, with a per-route config under its extension's name that Envoy does not fall back to",

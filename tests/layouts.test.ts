@@ -226,7 +226,13 @@ describe("Envoy Gateway layout (GatewayWaf)", () => {
                     spec: {
                         targetRef: { group: "gateway.networking.k8s.io", kind: "Gateway", name: "eg" },
                         type: "JSONPatch",
-                        jsonPatches: [{ type: "type.googleapis.com/envoy.config.listener.v3.Listener", name: "shop/eg/http", operation: { op: "remove", path: "/default_filter_chain/filters/0/typed_config/http_filters/0" } }],
+                        jsonPatches: [
+                            {
+                                type: "type.googleapis.com/envoy.config.listener.v3.Listener",
+                                name: "shop/eg/http",
+                                operation: { op: "remove", path: "/default_filter_chain/filters/0/typed_config/http_filters/0" },
+                            },
+                        ],
                     },
                 }),
             [

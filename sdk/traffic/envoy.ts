@@ -300,6 +300,10 @@ export interface PerRouteEffect {
     enabled?: boolean;
     partial?: string;
     failOpen?: boolean;
+    /** ext_proc: this level's processing_mode skips the request headers (set only where the level gives a processing_mode). */
+    skipsHeaders?: boolean;
+    /** ext_proc: this level's async_mode (set only where the level gives one). */
+    asyncMode?: boolean;
 }
 
 export interface RouteTarget {
@@ -721,11 +725,10 @@ function perRouteEffect(r: Reader, raw: any, at: string, filter: InspectionFilte
             const o = r.read(c.overrides, `${at}.overrides`, "extProcOverrides");
             const mode = r.read(o.processing_mode, `${at}.overrides.processing_mode`, "processingMode");
             const effect: PerRouteEffect = { enabled: true };
-            if (r.enumName(mode.request_header_mode, `${at}.overrides.processing_mode.request_header_mode`, ENUMS.headerSendMode) === "SKIP")
-                effect.partial = "a per-route processing_mode skips the request headers";
-            if (TRUE_VALUE(o.async_mode)) effect.partial = "a per-route async_mode: the agent's verdicts are not awaited";
+            if (o.processing_mode !== undefined) effect.skipsHeaders = r.enumName(mode.request_header_mode, `${at}.overrides.processing_mode.request_header_mode`, ENUMS.headerSendMode) === "SKIP";
+            if (o.async_mode !== undefined) effect.asyncMode = TRUE_VALUE(o.async_mode);
             if (o.failure_mode_allow !== undefined) effect.failOpen = TRUE_VALUE(o.failure_mode_allow);
-            return effect;
+            return withExtProcPartial(effect);
         }
     }
     r.refuse(at, `a per-route config for ${filter.name} the model does not know (${t.type ?? "no @type"})`);
@@ -747,6 +750,28 @@ function upgradesRoutesTurnOn(routeConfig: any): Set<string> {
                 if (typeof type === "string" && !FALSE_VALUE(u?.enabled)) on.add(type.toLowerCase());
             }
     return on;
+}
+
+/** What an ext_proc per-route effect leaves of inspection, from its processing mode and async mode. */
+function withExtProcPartial(e: PerRouteEffect): PerRouteEffect {
+    const { partial: _, ...rest } = e;
+    if (e.asyncMode) return { ...rest, partial: "a per-route async_mode: the agent's verdicts are not awaited" };
+    if (e.skipsHeaders) return { ...rest, partial: "a per-route processing_mode skips the request headers" };
+    return rest;
+}
+
+/**
+ * ext_proc's per-route configs merged level by level, least specific first, as Envoy merges them
+ * (ext_proc's FilterConfigPerRoute(less_specific, more_specific)): `disabled` is the most
+ * specific's, a processing mode, async mode or fail mode the most specific level that gives one.
+ */
+function mergedExtProcEffect(effects: PerRouteEffect[]): PerRouteEffect {
+    const merged: PerRouteEffect = { ...effects[effects.length - 1] };
+    for (const key of ["skipsHeaders", "asyncMode", "failOpen"] as const) {
+        const given = effects.filter((e) => e[key] !== undefined);
+        if (given.length > 0) merged[key] = given[given.length - 1][key];
+    }
+    return merged.disabled ? merged : withExtProcPartial(merged);
 }
 
 function hcmModel(r: Reader, runtime: Runtime, raw: any, at: string): HcmModel {
@@ -800,9 +825,15 @@ function hcmModel(r: Reader, runtime: Runtime, raw: any, at: string): HcmModel {
                     .find((l) => l.has(name))
                     ?.get(name);
             const own = mostSpecific(f.name);
-            const byExtension = own === undefined && extensionName(f) !== f.name ? mostSpecific(extensionName(f)) : undefined;
-            if (own) out.set(f.name, perRouteEffect(r, own.raw, own.at, f));
-            else if (byExtension) out.set(f.name, perRouteEffect(r, byExtension.raw, byExtension.at, f, true));
+            const key = own !== undefined ? f.name : extensionName(f) !== f.name ? extensionName(f) : undefined;
+            const cfg = own ?? (key !== undefined ? mostSpecific(key) : undefined);
+            if (cfg === undefined || key === undefined) continue;
+            const byExtension = own === undefined;
+            if (f.integration === "ext_proc") {
+                // ext_proc merges every level's config (traversePerFilterConfig), not only the most specific.
+                const all = levels.filter((l) => l.has(key)).map((l) => l.get(key)!);
+                out.set(f.name, mergedExtProcEffect(all.map((c) => perRouteEffect(r, c.raw, c.at, f, byExtension))));
+            } else out.set(f.name, perRouteEffect(r, cfg.raw, cfg.at, f, byExtension));
         }
         return out;
     };
