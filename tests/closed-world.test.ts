@@ -973,6 +973,35 @@ describe("closed world: planted faults", () => {
         );
     });
 
+    it("warns, leaving the verdict alone, where the filter runs but the agent never sees the body or every header", () => {
+        const warnings = (base: keyof typeof BASES, edit: (c: any) => void) => {
+            const objects = copy(baseObjects[base]);
+            editEnvoyConfig(objects, undefined, edit);
+            for (const text of bootstraps(objects)) assert.deepStrictEqual(envoyConfigProblems(text), []);
+            const report = analyzeTraffic(objects);
+            assert.strictEqual(report.verdict, "inspected");
+            return report.findings.map((f) => [f.code, f.severity, f.message]);
+        };
+        const at = "listener front (0.0.0.0:8000): ";
+        assert.deepStrictEqual(
+            warnings("sidecar", (c) => delete filterNamed(c, EXT_AUTHZ).typed_config.with_request_body),
+            [["inspection-partial", "warning", `${at}${EXT_AUTHZ} inspects its requests, but no with_request_body: the agent never sees a request's body`]],
+        );
+        assert.deepStrictEqual(
+            warnings("sidecar", (c) => (filterNamed(c, EXT_AUTHZ).typed_config.allowed_headers = { patterns: [{ exact: "host" }] })),
+            [["inspection-partial", "warning", `${at}${EXT_AUTHZ} inspects its requests, but allowed_headers: the agent sees only the request headers it names`]],
+        );
+        assert.deepStrictEqual(
+            warnings("extproc", (c) => delete filterNamed(c, EXT_PROC).typed_config.processing_mode.request_body_mode),
+            [["inspection-partial", "warning", `${at}${EXT_PROC} inspects its requests, but processing_mode.request_body_mode NONE: the agent never sees a request's body`]],
+        );
+        // By number, BUFFERED (2) is a body sent.
+        assert.deepStrictEqual(
+            warnings("extproc", (c) => (filterNamed(c, EXT_PROC).typed_config.processing_mode.request_body_mode = 2)),
+            [],
+        );
+    });
+
     it("reports an unverifiable construct as a warning only when asked to", () => {
         const objects = copy(baseObjects.sidecar);
         editEnvoyConfig(objects, undefined, (c) => (listener(c, "front").use_original_dst = true));

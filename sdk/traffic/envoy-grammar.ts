@@ -115,8 +115,8 @@ export const MESSAGES = {
     filterConfig: message(ENVOY_TYPES.filterConfig, "config disabled", "is_optional"),
     extAuthz: message(
         ENVOY_TYPES.extAuthz,
-        "grpc_service http_service transport_api_version failure_mode_allow filter_enabled deny_at_disable",
-        "failure_mode_allow_header_add with_request_body clear_route_cache status_on_error validate_mutations metadata_context_namespaces typed_metadata_context_namespaces route_metadata_context_namespaces route_typed_metadata_context_namespaces include_peer_certificate stat_prefix bootstrap_metadata_labels_key allowed_headers disallowed_headers include_tls_session charge_cluster_response_stats encode_raw_headers decoder_header_mutation_rules enable_dynamic_metadata_ingestion",
+        "grpc_service http_service transport_api_version failure_mode_allow filter_enabled deny_at_disable with_request_body allowed_headers",
+        "failure_mode_allow_header_add clear_route_cache status_on_error validate_mutations metadata_context_namespaces typed_metadata_context_namespaces route_metadata_context_namespaces route_typed_metadata_context_namespaces include_peer_certificate stat_prefix bootstrap_metadata_labels_key disallowed_headers include_tls_session charge_cluster_response_stats encode_raw_headers decoder_header_mutation_rules enable_dynamic_metadata_ingestion",
         { filter_enabled_metadata: "each request's dynamic metadata decides whether the filter runs" },
     ),
     extAuthzPerRoute: message(ENVOY_TYPES.extAuthzPerRoute, "disabled check_settings", ""),
@@ -136,8 +136,8 @@ export const MESSAGES = {
     ),
     processingMode: message(
         "envoy.extensions.filters.http.ext_proc.v3.ProcessingMode",
-        "request_header_mode",
-        "response_header_mode request_body_mode response_body_mode request_trailer_mode response_trailer_mode",
+        "request_header_mode request_body_mode",
+        "response_header_mode response_body_mode request_trailer_mode response_trailer_mode",
     ),
     grpcService: message("envoy.config.core.v3.GrpcService", "envoy_grpc", "timeout initial_metadata retry_policy", {
         google_grpc: "the Google gRPC client dials a target of its own, outside Envoy's clusters",

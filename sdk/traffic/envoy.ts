@@ -291,6 +291,8 @@ export interface InspectionFilter {
     clientHeaders: Map<string, string>;
     /** Those of them written from the connection's own peer, which no header of a client's can change. */
     peerHeaders: Set<string>;
+    /** What of a request the agent never sees though the filter runs (the body, headers): it judges the rest. */
+    blindSpots?: string[];
 }
 
 /** What a per-route config does to one inspection filter. */
@@ -384,6 +386,8 @@ const ENUMS = {
     denominator: ["HUNDRED", "TEN_THOUSAND", "MILLION"],
     /** envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.HeaderSendMode */
     headerSendMode: ["DEFAULT", "SEND", "SKIP"],
+    /** envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode */
+    bodySendMode: ["NONE", "STREAMED", "BUFFERED", "BUFFERED_PARTIAL", "FULL_DUPLEX_STREAMED"],
     /** envoy.config.core.v3.ApiVersion */
     apiVersion: ["AUTO", "V2", "V3"],
     /** envoy.config.core.v3.SocketAddress.Protocol */
@@ -677,7 +681,11 @@ function extAuthzFilter(r: Reader, runtime: Runtime, raw: any, at: string, name:
         }
         if (pct < 100 && !deny) partial ??= `filter_enabled lets only ${pct}% of requests through it${typeof fe.runtime_key === "string" ? ` (runtime key ${fe.runtime_key})` : ""}`;
     }
-    return { name, integration: "ext_authz", cluster, failOpen: TRUE_VALUE(c.failure_mode_allow), partial, offByDefault: false, clientHeaders: new Map(), peerHeaders: new Set() };
+    const blindSpots = [
+        ...(c.with_request_body === undefined ? ["no with_request_body: the agent never sees a request's body"] : []),
+        ...(c.allowed_headers !== undefined ? ["allowed_headers: the agent sees only the request headers it names"] : []),
+    ];
+    return { name, integration: "ext_authz", cluster, failOpen: TRUE_VALUE(c.failure_mode_allow), partial, offByDefault: false, clientHeaders: new Map(), peerHeaders: new Set(), blindSpots };
 }
 
 function extProcFilter(r: Reader, raw: any, at: string, name: string): InspectionFilter {
@@ -691,7 +699,9 @@ function extProcFilter(r: Reader, raw: any, at: string, name: string): Inspectio
             ? "processing_mode skips the request headers"
             : undefined;
     const cluster = c.grpc_service !== undefined ? grpcCluster(r, c.grpc_service, `${at}.grpc_service`) : undefined;
-    return { name, integration: "ext_proc", cluster, failOpen: TRUE_VALUE(c.failure_mode_allow), partial, offByDefault: false, clientHeaders: new Map(), peerHeaders: new Set() };
+    const bodyMode = r.enumName(mode.request_body_mode, `${at}.processing_mode.request_body_mode`, ENUMS.bodySendMode) ?? "NONE";
+    const blindSpots = bodyMode === "NONE" ? ["processing_mode.request_body_mode NONE: the agent never sees a request's body"] : [];
+    return { name, integration: "ext_proc", cluster, failOpen: TRUE_VALUE(c.failure_mode_allow), partial, offByDefault: false, clientHeaders: new Map(), peerHeaders: new Set(), blindSpots };
 }
 
 /** The name Envoy registers an inspection filter's extension under. */

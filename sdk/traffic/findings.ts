@@ -42,6 +42,7 @@ export type FindingCode =
     | "shutdown-order"
     | "agent-fleet-unused"
     | "client-address-unproven"
+    | "inspection-partial"
     // Cannot verify: the objects do not show what happens to the request there.
     | "envoy-unverifiable"
     | "agent-unverifiable"

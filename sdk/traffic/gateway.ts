@@ -192,6 +192,7 @@ function extProcFilter(policy: Policy, i: number, entry: any, note: (n: GatewayN
         offByDefault: true,
         clientHeaders: new Map([[EXTERNAL_ADDRESS_HEADER, "(the connection manager)"]]),
         peerHeaders: new Set(),
+        blindSpots: mode?.request !== undefined && mode.request.body === undefined ? ["processingMode.request.body is left out: the agent never sees a request's body"] : [],
     };
 }
 

@@ -110,6 +110,7 @@ export function followRoutes(ctx: TrafficContext, scope: EnvoyScope): Routes {
             if (!forwards) continue;
             for (const chain of hcm.chains) {
                 for (const f of chain.inspection.filter((x) => x.partial === undefined)) {
+                    for (const spot of f.blindSpots ?? []) ctx.add("inspection-partial", at, `${listenerText(l)}: ${f.name} inspects its requests, but ${spot}`, "warning");
                     const overrides = hcm.routes.flatMap((r) => r.targets.map((t) => t.effects.get(f.name)?.failOpen)).filter((x): x is boolean => x !== undefined);
                     const failOpen = f.failOpen || overrides.includes(true);
                     const same = uses.find((u) => u.listener === l && u.filterCluster === f.cluster && u.integration === f.integration);
