@@ -339,9 +339,9 @@ export interface AgentContainer {
      * Export the agent's own metrics to Prometheus (its decisions by result, its decision and
      * queue time, errors): the agent has no Prometheus endpoint and sends StatsD, so a
      * `statsd-exporter` container (prom/statsd-exporter) beside it receives them on the pod's
-     * loopback and serves them on port 9102 (`agent-metrics`), with its mapping in a ConfigMap
-     * (`<name>-statsd-mapping`); the NetworkPolicy admits that port. A plain value: it decides
-     * whether objects exist.
+     * loopback and serves them on port 9102 (`agent-metrics`), which no other port of the pod may
+     * then take, with its mapping in a ConfigMap (`<name>-statsd-mapping`); the NetworkPolicy
+     * admits that port. A plain value: it decides whether objects exist.
      * @default false
      */
     metrics?: boolean;

@@ -7,7 +7,7 @@
 import * as assert from "assert";
 import { load } from "js-yaml";
 import { parser } from "@prometheus-io/lezer-promql";
-import { AGENT_SERIES, STATSD_MAPPING } from "../sdk/monitoring/agent-metrics";
+import { AGENT_SERIES, STATSD_EXPORTER, STATSD_MAPPING } from "../sdk/monitoring/agent-metrics";
 import { AGENT_STATSD_METRICS } from "../sdk/vocabulary/agent";
 import { verifyTraffic } from "../sdk/traffic";
 import { GUIDE_KEYS, guideArgs } from "../tools/fixtures";
@@ -129,6 +129,80 @@ describe("the agent's own metrics (agent.metrics)", () => {
         assert.deepStrictEqual(agentNames.sort(), [AGENT_SERIES.decisionTime, AGENT_SERIES.requests, AGENT_SERIES.uptime].sort());
         const alerts = one(fleet, "PrometheusRule").spec.groups[0].rules.map((r: any) => r.alert);
         assert.deepStrictEqual(alerts, ["SigsciAgentDecisionErrors", "SigsciAgentMetricsAbsent"]);
+    });
+
+    it("keep every other listener of the pod off the exporter's port, in every component that runs it, and leave that port free without them", () => {
+        const port = STATSD_EXPORTER.metricsPort;
+        const app = (more: object = {}) => ({ image: "registry.example.com/web:1.0", ...more });
+        // [the component, its objects with metrics on or off, the input set to the exporter's port, the input that turns metrics on]
+        const CASES: [string, (metrics: boolean) => unknown, string, string][] = [
+            ["EnvoyApp", (metrics) => envoyAppObjects("web", guideArgs({ port, agent: { metrics } })), "port", "agent.metrics"],
+            ["EnvoyApp", (metrics) => envoyAppObjects("web", guideArgs({ app: app({ port }), agent: { metrics } })), "app.port", "agent.metrics"],
+            ["EnvoyApp", (metrics) => envoyAppObjects("web", guideArgs({ envoy: { adminPort: port }, agent: { metrics } })), "envoy.adminPort", "agent.metrics"],
+            ["EnvoyApp", (metrics) => envoyAppObjects("web", guideArgs({ envoy: { readinessPort: port }, agent: { metrics } })), "envoy.readinessPort", "agent.metrics"],
+            ["EnvoyApp", (metrics) => envoyAppObjects("web", guideArgs({ agent: { metrics, grpcPort: port } })), "agent.grpcPort", "agent.metrics"],
+            ["EnvoyApp", (metrics) => envoyAppObjects("web", guideArgs({ agent: { metrics, startupProbePort: port } })), "agent.startupProbePort", "agent.metrics"],
+            [
+                "EnvoyApp (its own agent Service)",
+                (metrics) => envoyAppObjects("web", guideArgs({ agentService: { create: { agent: { metrics, grpcPort: port } } } })),
+                "agentService.create.agent.grpcPort",
+                "agentService.create.agent.metrics",
+            ],
+            [
+                "EnvoyApp (its own agent Service)",
+                (metrics) => envoyAppObjects("web", guideArgs({ agentService: { create: { agent: { metrics, startupProbePort: port } } } })),
+                "agentService.create.agent.startupProbePort",
+                "agentService.create.agent.metrics",
+            ],
+            [
+                "AgentService",
+                (metrics) => objectsOf([{ component: "AgentService", name: "agents", args: { credentials: GUIDE_KEYS, agent: { metrics, grpcPort: port } } }]),
+                "agent.grpcPort",
+                "agent.metrics",
+            ],
+            [
+                "AgentService",
+                (metrics) => objectsOf([{ component: "AgentService", name: "agents", args: { credentials: GUIDE_KEYS, agent: { metrics, startupProbePort: port } } }]),
+                "agent.startupProbePort",
+                "agent.metrics",
+            ],
+            [
+                "GatewayWaf",
+                (metrics) =>
+                    objectsOf([
+                        {
+                            component: "GatewayWaf",
+                            name: "waf",
+                            args: { namespace: "shop", gateway: "eg", credentials: GUIDE_KEYS, agents: { agent: { metrics, grpcPort: port } }, proxies: { namespace: "eg-system" } },
+                        },
+                    ]),
+                "agents.agent.grpcPort",
+                "agents.agent.metrics",
+            ],
+            ["IstioApp", (metrics) => objectsOf([{ component: "IstioApp", name: "shop", args: { app: app({ port }), credentials: GUIDE_KEYS, agent: { metrics } } }]), "app.port", "agent.metrics"],
+            [
+                "IstioApp",
+                (metrics) => objectsOf([{ component: "IstioApp", name: "shop", args: { app: app(), credentials: GUIDE_KEYS, agent: { metrics, grpcPort: port } } }]),
+                "agent.grpcPort",
+                "agent.metrics",
+            ],
+            [
+                "IstioApp",
+                (metrics) => objectsOf([{ component: "IstioApp", name: "shop", args: { app: app(), credentials: GUIDE_KEYS, agent: { metrics, startupProbePort: port } } }]),
+                "agent.startupProbePort",
+                "agent.metrics",
+            ],
+        ];
+        for (const [component, objects, input, metrics] of CASES) {
+            assert.throws(
+                () => objects(true),
+                {
+                    message: `sigsci-envoy: invalid "${input}": got ${port}; expected a port other than ${port}, which clashes with the metrics exporter's port in the same pod (the statsd-exporter that ${metrics} adds beside the agent)`,
+                },
+                `${component}: ${input}`,
+            );
+            assert.doesNotThrow(() => objects(false), `${component}: ${input} without metrics`);
+        }
     });
 
     it("refuse what would watch nothing, and an agent option the component manages", () => {

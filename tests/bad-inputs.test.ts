@@ -1,6 +1,6 @@
 // Every input rule, with the exact message, thrown before anything is registered.
 import * as assert from "assert";
-import { AgentService, EnvoyApp, InputError } from "../sdk";
+import { AgentService, EnvoyApp, InputError, IstioApp } from "../sdk";
 import { INPUT_RULES } from "../tools/docs/input-rules";
 import { runProgram } from "./support/pulumi-mocks";
 
@@ -11,8 +11,8 @@ describe("bad input, one row per rule", () => {
     before(async () => {
         const run = await runProgram(() => {
             for (const row of INPUT_RULES) {
-                const Component = row.component === "EnvoyApp" ? EnvoyApp : AgentService;
-                const name = row.name ?? (row.component === "EnvoyApp" ? "helloworld" : "agents");
+                const Component = { EnvoyApp, AgentService, IstioApp }[row.component];
+                const name = row.name ?? { EnvoyApp: "helloworld", AgentService: "agents", IstioApp: "shop" }[row.component];
                 try {
                     new Component(name, row.args());
                 } catch (e) {

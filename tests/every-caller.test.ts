@@ -651,6 +651,12 @@ const ROWS: Row[] = [
         program: app(guideArgs({ app: { image: "a:1", port: pulumi.secret(70000) } })),
         error: 'sigsci-envoy: invalid "app.port": got (a secret value); expected a port number from 1 to 65535',
     },
+    {
+        kind: "secret shown",
+        what: "a secret port on the metrics exporter's",
+        program: app(guideArgs({ app: { image: "a:1", port: pulumi.secret(9102) }, agent: { metrics: true } })),
+        error: 'sigsci-envoy: invalid "app.port": got (a secret value); expected a port other than (a secret value), which clashes with the metrics exporter\'s port in the same pod (the statsd-exporter that agent.metrics adds beside the agent)',
+    },
     // Its text is kept out of the whole message, even where the message names a value of its own alike.
     {
         kind: "secret shown",

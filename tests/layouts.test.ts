@@ -13,6 +13,7 @@ import { validateAnyObject } from "./support/kube-schema";
 import { appRun, frontFilters, objectsOf } from "./support/objects";
 import { runProgram } from "./support/pulumi-mocks";
 import { container, copy, find } from "./support/traffic-fixtures";
+import { ISTIO_SIDECAR_PORTS } from "../sdk/vocabulary/istio";
 
 const error = (object: string, code: Finding["code"], message: string): Finding => ({ code, severity: "error", object, message });
 const env = (c: any) => Object.fromEntries(c.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
@@ -609,6 +610,25 @@ describe("Istio layout (IstioApp)", () => {
             assert.deepStrictEqual(verifyTraffic(planted), expected);
         });
     }
+
+    it("keeps the app and the agent off every port of Istio's sidecar, which its injector adds to the pod", () => {
+        const ports = Object.keys(ISTIO_SIDECAR_PORTS).map(Number);
+        assert.deepStrictEqual(ports, [15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090]);
+        const mesh = (args: object) => objectsOf([{ component: "IstioApp", name: "shop", args: { app: { image: "shop:1" }, credentials: GUIDE_KEYS, ...args } }]);
+        const uses = "which clashes with Istio's sidecar in the same pod (the injected istio-proxy uses 15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053 and 15090)";
+        for (const port of ports) {
+            for (const [input, args] of [
+                ["app.port", { app: { image: "shop:1", port } }],
+                ["agent.grpcPort", { agent: { grpcPort: port } }],
+                ["agent.startupProbePort", { agent: { startupProbePort: port } }],
+            ] as const)
+                assert.throws(() => mesh(args), { message: `sigsci-envoy: invalid "${input}": got ${port}; expected a port other than ${port}, ${uses}` }, `${input} ${port}`);
+        }
+        // A port beside them is the app's to take; an EnvoyApp's pod has no Istio sidecar.
+        const beside = find(mesh({ app: { image: "shop:1", port: 15002 } }), "Deployment", "shop").spec.template.spec;
+        assert.strictEqual(beside.containers.find((c: any) => c.name === "app").ports[0].containerPort, 15002);
+        assert.doesNotThrow(() => objectsOf([{ component: "EnvoyApp", name: "web", args: guideArgs({ app: { image: "a:1", port: 15006 } }) }]));
+    });
 
     it("refuses what the mesh could not use, naming the input, and registers the plan's objects with its outputs", async () => {
         const thrown: string[] = [];

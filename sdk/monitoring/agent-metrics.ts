@@ -2,13 +2,14 @@
 // statsd_exporter beside it on the pod's loopback, which serves them to Prometheus under the
 // names of this mapping (one source of truth for the exporter's config, the alerts and the
 // dashboard). The StatsD names are Fastly's (vocabulary/agent.ts, AGENT_STATSD_METRICS).
+import { AGENT_METRICS_EXPORTER_PORT } from "../vocabulary/package";
 
 /** Where the exporter listens: StatsD over UDP from the agent, on loopback; Prometheus on the pod's address. */
 export const STATSD_EXPORTER = {
     image: "prom/statsd-exporter:v0.30.0",
     containerName: "statsd-exporter",
     statsdPort: 9125,
-    metricsPort: 9102,
+    metricsPort: AGENT_METRICS_EXPORTER_PORT,
     metricsPortName: "agent-metrics",
     metricsPath: "/metrics",
     /** Its own health endpoint (statsd_exporter main.go). */

@@ -8,7 +8,20 @@ import { AGENT_SERVICE_DEFAULTS, DEFAULTS, NAMES } from "./defaults";
 import { mention, refuse, refuseKind } from "./errors";
 import { FIELDS, onlyFields } from "./fields";
 import { isPending, known, PENDING } from "./pending";
-import { checkDistinctPorts, CredentialsForm, INTEGRATIONS, IP_FAMILIES, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveWiring, serviceAgent, standardLabels } from "./shared";
+import {
+    checkDistinctPorts,
+    CredentialsForm,
+    metricsExporterPorts,
+    INTEGRATIONS,
+    IP_FAMILIES,
+    Plain,
+    resolveAgent,
+    resolveCredentials,
+    resolveGrace,
+    resolveWiring,
+    serviceAgent,
+    standardLabels,
+} from "./shared";
 import { AgentEndpointSettings, AgentServiceSettings, Integration, IpFamily } from "./types";
 
 /** The in-cluster DNS name of a Service. */
@@ -50,10 +63,13 @@ export function resolveAgentServiceParts(
     const ipFamily = check.oneOf(`${at}ipFamily`, g?.ipFamily, IP_FAMILIES, defaultIpFamily);
     const agent = resolveAgent(`${at}agent`, g?.agent, isPending(ipFamily) ? { ...serviceAgent("IPv4"), listenHost: PENDING, probeHost: PENDING } : serviceAgent(ipFamily), wiring);
     const givenAgent = (g?.agent ?? {}) as Record<string, unknown>;
-    checkDistinctPorts([
-        [`${at}agent.grpcPort`, agent.grpcPort, givenAgent.grpcPort !== undefined],
-        [`${at}agent.startupProbePort`, agent.startupProbe?.port, givenAgent.startupProbePort !== undefined],
-    ]);
+    checkDistinctPorts(
+        [
+            [`${at}agent.grpcPort`, agent.grpcPort, givenAgent.grpcPort !== undefined],
+            [`${at}agent.startupProbePort`, agent.startupProbe?.port, givenAgent.startupProbePort !== undefined],
+        ],
+        metricsExporterPorts(agent.metrics, `${at}agent.metrics`),
+    );
     if (known(g) && g?.replicas !== undefined && g?.autoscaling !== undefined) refuse(`${at}replicas`, g.replicas, `nothing when ${at}autoscaling is given (the autoscaler owns the replica count)`);
     let autoscaling: AgentServiceSettings["autoscaling"];
     // Whether there is an autoscaler is not known while the whole settings object is to come.

@@ -24,7 +24,20 @@ import { isPending, known, PENDING } from "./pending";
 import { defaultPullPolicy, pullPolicy } from "./images";
 import { IPV4_ADDRESS } from "../vocabulary/kubernetes";
 import { CLIENT_IP_HEADER } from "../vocabulary/agent";
-import { checkDistinctPorts, INTEGRATIONS, IP_FAMILIES, Plain, resolveAgent, resolveCredentials, resolveGrace, resolveResources, resolveWiring, sidecarAgent, standardLabels } from "./shared";
+import {
+    checkDistinctPorts,
+    INTEGRATIONS,
+    IP_FAMILIES,
+    metricsExporterPorts,
+    Plain,
+    resolveAgent,
+    resolveCredentials,
+    resolveGrace,
+    resolveResources,
+    resolveWiring,
+    sidecarAgent,
+    standardLabels,
+} from "./shared";
 import { pairedFleetWarning } from "../traffic/verify";
 import { INSPECTION_TIMEOUT_LIMITS, MAX_XFF_TRUSTED_HOPS } from "../vocabulary/envoy";
 import { AgentEndpointSettings, AgentServiceLinkSettings, AppSettings, EnvVarSetting, InspectionSettings, IpFamily } from "./types";
@@ -356,14 +369,17 @@ export function resolveAppSettings(name: string, args: Plain<EnvoyAppArgs>): App
             `nothing when envoy.configOverride is given: your bootstrap sets xff_num_trusted_hops, and must write the ${CLIENT_IP_HEADER} header the agent reads`,
         );
     const givenAgent = (args.agent ?? {}) as Record<string, unknown>;
-    checkDistinctPorts([
-        ["port", frontPort, args.port !== undefined],
-        ["app.port", app.port, (args.app as Record<string, unknown>)?.port !== undefined],
-        ["envoy.adminPort", envoy.adminPort, e.adminPort !== undefined],
-        ["envoy.readinessPort", envoy.readinessPort, e.readinessPort !== undefined],
-        ["agent.grpcPort", agent?.grpcPort, givenAgent.grpcPort !== undefined],
-        ["agent.startupProbePort", agent?.startupProbe?.port, givenAgent.startupProbePort !== undefined],
-    ]);
+    checkDistinctPorts(
+        [
+            ["port", frontPort, args.port !== undefined],
+            ["app.port", app.port, (args.app as Record<string, unknown>)?.port !== undefined],
+            ["envoy.adminPort", envoy.adminPort, e.adminPort !== undefined],
+            ["envoy.readinessPort", envoy.readinessPort, e.readinessPort !== undefined],
+            ["agent.grpcPort", agent?.grpcPort, givenAgent.grpcPort !== undefined],
+            ["agent.startupProbePort", agent?.startupProbe?.port, givenAgent.startupProbePort !== undefined],
+        ],
+        metricsExporterPorts(agent?.metrics === true, "agent.metrics"),
+    );
     // Shutdown order: Envoy drains, the app outlives it, the agent outlives both.
     // (A native sidecar is stopped by the kubelet after the others: it needs no sleep of its own.)
     if (agent && agent.nativeSidecar !== true && known(agent.preStopSleepSeconds, app.preStopSleepSeconds) && agent.preStopSleepSeconds < app.preStopSleepSeconds) {

@@ -10,7 +10,7 @@ import { mention, refuse, refuseKind } from "./errors";
 import { FIELDS, onlyFields } from "./fields";
 import { resolvePod } from "./pod";
 import { isPending, known, PENDING } from "./pending";
-import { checkDistinctPorts, Plain, resolveAgent, resolveCredentials, resolveGrace, sidecarAgent, standardLabels } from "./shared";
+import { checkDistinctPorts, istioSidecarPorts, metricsExporterPorts, Plain, resolveAgent, resolveCredentials, resolveGrace, sidecarAgent, standardLabels } from "./shared";
 import { MeshSettings } from "./types";
 
 /** The `http` port name of the Service, so Istio treats the port as HTTP and runs its HTTP filters there. */
@@ -39,11 +39,14 @@ export function resolveMeshSettings(name: string, args: Plain<IstioAppArgs>): Me
         );
     }
     const givenAgent = (args.agent ?? {}) as Record<string, unknown>;
-    checkDistinctPorts([
-        ["app.port", app.port, (args.app as Record<string, unknown>)?.port !== undefined],
-        ["agent.grpcPort", agent.grpcPort, givenAgent.grpcPort !== undefined],
-        ["agent.startupProbePort", agent.startupProbe?.port, givenAgent.startupProbePort !== undefined],
-    ]);
+    checkDistinctPorts(
+        [
+            ["app.port", app.port, (args.app as Record<string, unknown>)?.port !== undefined],
+            ["agent.grpcPort", agent.grpcPort, givenAgent.grpcPort !== undefined],
+            ["agent.startupProbePort", agent.startupProbe?.port, givenAgent.startupProbePort !== undefined],
+        ],
+        [...istioSidecarPorts(), ...metricsExporterPorts(agent.metrics, "agent.metrics")],
+    );
     if (app.containerName === NAMES.agentContainer) refuse("app.containerName", app.containerName, `a name other than "${NAMES.agentContainer}", which the agent sidecar uses`);
     const injection = check.plainObject("istio", args.istio, FIELDS.IstioInjection) ?? {};
     const revision = injection.revision === undefined ? undefined : check.dns1123Label("istio.revision", injection.revision);

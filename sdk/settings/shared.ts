@@ -14,6 +14,8 @@ import { agentPullPolicy, imageVersion, pullPolicy } from "./images";
 import { AgentSettings, Integration, Resources } from "./types";
 import { AGENT_OPTION_NAME, AGENT_OPTIONS, AGENT_STARTUP_PROBE_SINCE, CLIENT_IP_HEADER } from "../vocabulary/agent";
 import { IPV4_ADDRESS } from "../vocabulary/kubernetes";
+import { ISTIO_SIDECAR_PORTS } from "../vocabulary/istio";
+import { AGENT_METRICS_EXPORTER_PORT } from "../vocabulary/package";
 
 /** Args as the resolvers see them: every Pulumi output already resolved. */
 export type Plain<T> = pulumi.Unwrap<T>;
@@ -163,14 +165,43 @@ export function resolveGrace(at: string, given: unknown, preStopSleepSeconds: nu
 }
 
 /**
+ * A port that a container the component adds itself listens on, which no input may take: its
+ * number, and what a refusal says it clashes with.
+ */
+export interface ReservedPort {
+    port: number;
+    /** Completes "a port other than <port>, which clashes with ...". */
+    clash: string;
+}
+
+/**
+ * The port of the metrics exporter beside an agent whose metrics are on (`metricsInput`, e.g.
+ * `agent.metrics`); none while they are off or not known yet.
+ */
+export function metricsExporterPorts(metrics: boolean, metricsInput: string): ReservedPort[] {
+    if (metrics !== true) return [];
+    return [{ port: AGENT_METRICS_EXPORTER_PORT, clash: `the metrics exporter's port in the same pod (the statsd-exporter that ${metricsInput} adds beside the agent)` }];
+}
+
+/** The ports of Istio's sidecar, which its injector adds to an IstioApp's pods. */
+export function istioSidecarPorts(): ReservedPort[] {
+    const all = Object.keys(ISTIO_SIDECAR_PORTS).map(Number);
+    const listed = `${all.slice(0, -1).join(", ")} and ${all[all.length - 1]}`;
+    return all.map((port) => ({ port, clash: `Istio's sidecar in the same pod (the injected istio-proxy uses ${listed})` }));
+}
+
+/**
  * Refuses two listeners of one pod on the same port: they share one network namespace. Each
  * entry says whether its port was given: the refusal names a port the user set, never a
- * default they did not (that one is named as the other side).
+ * default they did not (that one is named as the other side). `reserved` are the ports of
+ * containers the component (or Istio's injector) adds, which no input may take.
  */
-export function checkDistinctPorts(ports: [input: string, port: number | undefined, given: boolean][]): void {
+export function checkDistinctPorts(ports: [input: string, port: number | undefined, given: boolean][], reserved: ReservedPort[] = []): void {
     const owner = new Map<number, { input: string; given: boolean }>();
     for (const [input, p, given] of ports) {
         if (p === undefined || isPending(p)) continue;
+        const taken = reserved.find((r) => r.port === p);
+        if (taken !== undefined) refuse(input, p, `a port other than ${mention(input, p)}, which clashes with ${taken.clash}`);
         const other = owner.get(p);
         if (other !== undefined) {
             if (!given && other.given) refuse(other.input, p, `a port not already used by "${input}" (its default) in the same pod${sameAs(input)}`);

@@ -8,6 +8,24 @@ export const ISTIO_NETWORKING_API = "networking.istio.io/v1alpha3";
 export const ISTIO_PROXY_CONTAINER = "istio-proxy";
 export const ISTIO_SIDECAR_STATUS = "sidecar.istio.io/status";
 
+/**
+ * The ports Istio's sidecar (the injected istio-proxy: Envoy and its pilot-agent) uses in the pod,
+ * with what each is for (Istio's "Application Requirements", "Ports used by Istio": "applications
+ * should not use any of the ports used by Envoy"). Some listen on the pod's address, some on its
+ * loopback only; either way a container of the pod cannot take them.
+ */
+export const ISTIO_SIDECAR_PORTS: Readonly<Record<number, string>> = {
+    15000: "Envoy's admin port",
+    15001: "Envoy's outbound capture port",
+    15004: "the pilot-agent's debug port",
+    15006: "Envoy's inbound capture port",
+    15008: "the HBONE mTLS tunnel port",
+    15020: "the merged Prometheus telemetry port",
+    15021: "the health check port",
+    15053: "the DNS proxy port",
+    15090: "Envoy's Prometheus telemetry port",
+};
+
 /** Labels that decide injection: on the pod, and on its namespace (manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml). */
 export const ISTIO_LABELS = {
     inject: "sidecar.istio.io/inject",

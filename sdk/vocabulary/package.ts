@@ -9,3 +9,10 @@ export const SECRET_SHOWN = "(a secret value)";
 
 /** `app.kubernetes.io/part-of` of the WAF's own objects (the agent fleets, a GatewayWaf's policies). */
 export const PACKAGE_PART_OF = "sigsci-envoy";
+
+/**
+ * The port the agent's metrics exporter (the statsd_exporter beside an agent with
+ * `agent.metrics`) serves Prometheus on, on the pod's address: no other listener of its pod may
+ * take it.
+ */
+export const AGENT_METRICS_EXPORTER_PORT = 9102;

@@ -5,7 +5,7 @@ import { guideArgs } from "../fixtures";
 export interface BadInput {
     /** The rule, as the table of errors in docs/reference.md names it. */
     rule: string;
-    component: "EnvoyApp" | "AgentService";
+    component: "EnvoyApp" | "AgentService" | "IstioApp";
     args: () => any;
     message: string;
     /** The component's name, when the name is what is wrong. */
@@ -36,6 +36,12 @@ export const INPUT_RULES: BadInput[] = [
         message: 'sigsci-envoy: invalid "agent.grpcPort": got 8080; expected a port not already used by "app.port" (its default) in the same pod' },
     { rule: "Envoy's admin port on the front port", component: "EnvoyApp", args: () => guideArgs({ envoy: { adminPort: 8000 } }),
         message: 'sigsci-envoy: invalid "envoy.adminPort": got 8000; expected a port not already used by "port" (its default) in the same pod' },
+    { rule: "a port of the agent's metrics exporter (with agent.metrics)", component: "EnvoyApp", args: () => guideArgs({ app: { image: "a:1", port: 9102 }, agent: { metrics: true } }),
+        message: 'sigsci-envoy: invalid "app.port": got 9102; expected a port other than 9102, which clashes with the metrics exporter\'s port in the same pod (the statsd-exporter that agent.metrics adds beside the agent)' },
+    { rule: "a port of the agents' metrics exporter (with agent.metrics)", component: "AgentService", args: () => agents({ agent: { metrics: true, grpcPort: 9102 } }),
+        message: 'sigsci-envoy: invalid "agent.grpcPort": got 9102; expected a port other than 9102, which clashes with the metrics exporter\'s port in the same pod (the statsd-exporter that agent.metrics adds beside the agent)' },
+    { rule: "a port of Istio's sidecar", component: "IstioApp", args: () => ({ app: { image: "a:1", port: 15006 }, credentials: creds }),
+        message: 'sigsci-envoy: invalid "app.port": got 15006; expected a port other than 15006, which clashes with Istio\'s sidecar in the same pod (the injected istio-proxy uses 15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053 and 15090)' },
     { rule: "a port that takes another listener's default: the one set is blamed", component: "EnvoyApp", args: () => guideArgs({ app: { image: "a:1", port: 9999 } }),
         message: 'sigsci-envoy: invalid "app.port": got 9999; expected a port not already used by "agent.grpcPort" (its default) in the same pod' },
     { rule: "a shared agent Service's integration that is none", component: "EnvoyApp", args: () => ({ app: { image: "a:1" }, agentService: { endpoint: "agents.waf.svc.cluster.local:9999", integration: "grpc" } }),
