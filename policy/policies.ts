@@ -5,7 +5,7 @@
 // finding with the object it is about and the fix. This module only describes the policies:
 // index.ts serves them (constructing a PolicyPack starts a server), and tests call them directly.
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { PACK_NAME, PACK_RULES, PackRule, ResourceRule, ruleUrl, StackRule } from "sigsci-envoy/pack";
+import { PACK_NAME, PACK_RULES, PackRule, ResourceRule, ruleConfigProblems, ruleUrl, StackRule } from "sigsci-envoy/pack";
 import { Finding } from "sigsci-envoy/traffic";
 import { judgeStack, kubeObjectOf, unknownForResourceCheck } from "./resources";
 
@@ -34,11 +34,24 @@ function metadata(rule: PackRule) {
 
 const report = (reportViolation: ReportViolation) => (f: Finding) => reportViolation(`${f.object}: ${f.message} [${f.code}]`);
 
+/**
+ * Refuses a rule's settings that its configSchema does not have, or of another type: Pulumi
+ * validates the settings' types against the schema but not their names (its policy SDK does not
+ * pass `additionalProperties` on), and a misspelt setting would leave the rule's default in place,
+ * silently. Thrown, so the preview stops with the message (the SDK reports it as this policy's
+ * error), rather than reported as a violation, which an advisory level would let pass.
+ */
+function checkConfig(rule: PackRule, config: Record<string, unknown>): void {
+    const problems = ruleConfigProblems(rule, config);
+    if (problems.length > 0) throw new Error(`the policy pack config: ${problems.join("; ")}`);
+}
+
 /** A policy over each Kubernetes resource of the rule's kinds on its own, reporting the findings of its codes. */
 function resourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
     return {
         ...metadata(rule),
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+            checkConfig(rule, args.getConfig<Record<string, unknown>>());
             const converted = convertedOnce(args);
             if (!converted || !rule.kinds.includes(converted.object.kind)) return;
             // A value the check could read is unknown in this preview: rethrown, the SDK reports
@@ -61,8 +74,9 @@ function stackPolicy(rule: StackRule): StackValidationPolicy {
         ...metadata(rule),
         ...(rule.configSchema ? { configSchema: rule.configSchema as StackValidationPolicy["configSchema"] } : {}),
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-            const j = judgeStack(args.resources);
             const config = args.getConfig<Record<string, any>>();
+            checkConfig(rule, config);
+            const j = judgeStack(args.resources);
             // A finding's scope: the Envoy workload the model followed when it made it (undefined: the objects as a whole); one made from the report, its object.
             const scopeOf = (f: Finding) => (j.scopeOf.has(f) ? j.scopeOf.get(f) : f.object);
             for (const finding of rule.findings(j.report, config)) if (!j.held.has(scopeOf(finding))) report(reportViolation)(finding);

@@ -124,7 +124,7 @@ describe("sigsci-envoy verify", () => {
         const r = await run(["verify", "--config", levels, example]);
         assert.deepStrictEqual([r.code, r.stdout.split("\n").at(-2)], [1, "failed: waf-coverage"]);
         // fail-closed required where the guide app runs: its fail-open path is a violation.
-        const failClosed = file(dir, "fail-closed.json", JSON.stringify({ "envoy-fail-closed": { namespaces: ["default"] } }));
+        const failClosed = file(dir, "fail-closed.json", JSON.stringify({ "envoy-fail-closed": { namespaces: ["default"], enforcementLevel: "mandatory" } }));
         const f = await run(["verify", "--json", "--config", failClosed, file(dir, "guide.yaml", helmStream(GUIDE))]);
         assert.strictEqual(f.code, 1);
         assert.deepStrictEqual(
@@ -150,6 +150,31 @@ describe("sigsci-envoy verify", () => {
                 `--config ${path.join(dir, "c.json")}: no rule "waf-coverge" (the pack has waf-coverage, waf-coverage-verifiable, envoy-admin-loopback, envoy-fail-closed, sigsci-agent-credentials, sigsci-agent-filesystem, sigsci-agent-shutdown, sigsci-agent-image-pull, sigsci-agent-resources, sigsci-agent-keys-not-in-configmaps)`,
             ],
             [["verify", "--unverifiable", "ignore", FASTLY_EXAMPLE], "--unverifiable ignore: expected warning or error"],
+            // A rule's settings, held to the rule's configSchema (the pack's): a misspelt or mistyped one would leave the default in place.
+            [
+                ["verify", "--config", file(dir, "settings-1.json", '{"envoy-fail-closed": {"namespace": ["default"]}}'), FASTLY_EXAMPLE],
+                `--config ${path.join(dir, "settings-1.json")}: envoy-fail-closed: setting "namespace" is ["default"]: expected one of envoy-fail-closed's settings (namespaces) or enforcementLevel: did you mean "namespaces"?`,
+            ],
+            [
+                ["verify", "--config", file(dir, "settings-2.json", '{"envoy-fail-closed": {"namespaces": "default"}}'), FASTLY_EXAMPLE],
+                `--config ${path.join(dir, "settings-2.json")}: envoy-fail-closed: setting "namespaces" is "default": expected a list of strings`,
+            ],
+            [
+                ["verify", "--config", file(dir, "settings-3.json", '{"waf-coverage": {"exemptNamespaces": ["edge", 7], "enforcementLevel": "mandatory"}}'), FASTLY_EXAMPLE],
+                `--config ${path.join(dir, "settings-3.json")}: waf-coverage: setting "exemptNamespaces" is ["edge",7]: expected a list of strings`,
+            ],
+            [
+                ["verify", "--config", file(dir, "settings-4.json", '{"sigsci-agent-resources": {"enforcementLevel": "advisory", "cpu": "1"}}'), FASTLY_EXAMPLE],
+                `--config ${path.join(dir, "settings-4.json")}: sigsci-agent-resources: setting "cpu" is "1": expected no setting (sigsci-agent-resources has none; only enforcementLevel)`,
+            ],
+            [
+                ["verify", "--config", file(dir, "settings-5.json", '{"all": {"enforcementLevel": "advisory", "namespaces": ["default"]}}'), FASTLY_EXAMPLE],
+                `--config ${path.join(dir, "settings-5.json")}: all: setting "namespaces" is ["default"]: expected only enforcementLevel (all sets every rule's level)`,
+            ],
+            [
+                ["verify", "--config", file(dir, "settings-6.json", '{"envoy-fail-closed": ["default"]}'), FASTLY_EXAMPLE],
+                `--config ${path.join(dir, "settings-6.json")}: envoy-fail-closed is ["default"]: expected an enforcement level (advisory, mandatory, remediate, disabled) or an object of the rule's settings`,
+            ],
             [["verify", "--bogus", FASTLY_EXAMPLE], "Unknown option '--bogus'"],
             [["frobnicate"], 'unknown command "frobnicate"'],
         ];

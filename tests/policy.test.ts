@@ -48,7 +48,7 @@ function violations(objects: any[], config: Record<string, Record<string, unknow
         else
             for (const r of resources)
                 ((p as ResourceValidationPolicy).validateResource as (args: any, report: ReportViolation) => void)(
-                    { ...r, stackTags: new Map(), isType: () => false, asType: () => undefined, getConfig: () => ({}), notApplicable: () => undefined } as any,
+                    { ...r, stackTags: new Map(), isType: () => false, asType: () => undefined, getConfig: () => config[p.name] ?? {}, notApplicable: () => undefined } as any,
                     report,
                 );
         if (found.length > 0) out[p.name] = found;
@@ -363,6 +363,32 @@ describe("policy pack: planted faults fail with the object and the fix", () => {
         assert.deepStrictEqual(violations(objectsOf([{ component: "EnvoyApp", name: "helloworld", args: guideArgs({ inspection: { failOpen: false } }) }]), config), {});
     });
 
+    it("refuse a setting a rule does not have, or of another type, naming the rule, the setting, the value and what is accepted", () => {
+        // Pulumi validates the settings' types by the configSchema, not their names: the policies refuse both themselves.
+        for (const p of POLICIES) {
+            const schema = (p as StackValidationPolicy).configSchema as any;
+            assert.ok(schema === undefined || schema.additionalProperties === false, p.name);
+        }
+        const refused: [Record<string, Record<string, unknown>>, string][] = [
+            [
+                { "envoy-fail-closed": { namespace: ["default"] } },
+                'the policy pack config: envoy-fail-closed: setting "namespace" is ["default"]: expected one of envoy-fail-closed\'s settings (namespaces) or enforcementLevel: did you mean "namespaces"?',
+            ],
+            [{ "envoy-fail-closed": { namespaces: "default" } }, 'the policy pack config: envoy-fail-closed: setting "namespaces" is "default": expected a list of strings'],
+            [
+                { "waf-coverage": { exemptNamespace: ["edge"], targetsElsewhere: "Gateway shop/eg" } },
+                'the policy pack config: waf-coverage: setting "exemptNamespace" is ["edge"]: expected one of waf-coverage\'s settings (exemptNamespaces, targetsElsewhere) or enforcementLevel: did you mean "exemptNamespaces"?; waf-coverage: setting "targetsElsewhere" is "Gateway shop/eg": expected a list of strings',
+            ],
+            [
+                { "sigsci-agent-resources": { cpu: "1" } },
+                'the policy pack config: sigsci-agent-resources: setting "cpu" is "1": expected no setting (sigsci-agent-resources has none; only enforcementLevel)',
+            ],
+        ];
+        for (const [config, message] of refused) assert.throws(() => violations(GUIDE, config), { message }, JSON.stringify(config));
+        // Pulumi's own key beside the settings is no setting of the rule's.
+        assert.deepStrictEqual(Object.keys(violations(GUIDE, { "envoy-fail-closed": { namespaces: ["default"], enforcementLevel: "mandatory" } })), ["envoy-fail-closed"]);
+    });
+
     it("waf-coverage leaves out the namespaces its config exempts, and only those", () => {
         const objects = copy(GUIDE);
         delete find(objects, "NetworkPolicy", "helloworld").spec.ingress[0].ports;
@@ -520,7 +546,7 @@ describe("policy pack: a preview, with names a provider picks at creation still 
         container(find(agent, "Deployment", "helloworld"), "sigsci-agent").securityContext.readOnlyRootFilesystem = UNKNOWN_STRING;
         const p = POLICIES.find((x) => x.name === "sigsci-agent-filesystem") as ResourceValidationPolicy;
         const [deployment] = resourcesOf([find(agent, "Deployment", "helloworld")]);
-        assert.throws(() => (p.validateResource as any)(deployment, () => assert.fail("no verdict on a guess")), {
+        assert.throws(() => (p.validateResource as any)({ ...deployment, getConfig: () => ({}) }, () => assert.fail("no verdict on a guess")), {
             message: "Deployment default/helloworld: string value at .spec.template.spec.containers.2.securityContext.readOnlyRootFilesystem can't be known during preview",
         });
     });

@@ -2,7 +2,7 @@
 // Kubernetes manifests (Helm's output, `kubectl get -o yaml`, a render's files, Fastly's own
 // example), for CI: a report on standard output (`--json` for machines) and an exit status.
 import * as fs from "fs";
-import { applyRules, PACK_RULES, RuleViolations } from "../pack";
+import { applyRules, PACK_RULES, ruleConfigProblems, RuleViolations } from "../pack";
 import { KubeObject, TrafficReport } from "../traffic";
 import type { EnvoyGatewayOptions } from "../traffic/gateway";
 import { trafficVerdict } from "../render/verdict";
@@ -110,12 +110,25 @@ function readConfig(file: string): { settings: Record<string, Record<string, any
     const settings: Record<string, Record<string, any>> = {};
     const levels: Record<string, string> = {};
     for (const [rule, value] of Object.entries(parsed)) {
-        if (!PACK_RULES.some((r) => r.name === rule) && rule !== "all")
-            throw new ManifestError(`--config ${file}: no rule ${JSON.stringify(rule)} (the pack has ${PACK_RULES.map((r) => r.name).join(", ")})`);
-        const level = typeof value === "string" ? value : (value as any)?.enforcementLevel;
-        if (level !== undefined && !LEVELS.includes(level)) throw new ManifestError(`--config ${file}: ${rule}: enforcement level ${JSON.stringify(level)}: expected one of ${LEVELS.join(", ")}`);
-        if (level !== undefined) levels[rule] = level;
-        if (typeof value === "object" && value !== null) settings[rule] = value as Record<string, any>;
+        const packRule = PACK_RULES.find((r) => r.name === rule);
+        if (packRule === undefined && rule !== "all") throw new ManifestError(`--config ${file}: no rule ${JSON.stringify(rule)} (the pack has ${PACK_RULES.map((r) => r.name).join(", ")})`);
+        // As Pulumi reads it: a level, or an object of the rule's settings and, optionally, its level.
+        if (typeof value !== "string" && (typeof value !== "object" || value === null || Array.isArray(value)))
+            throw new ManifestError(`--config ${file}: ${rule} is ${JSON.stringify(value)}: expected an enforcement level (${LEVELS.join(", ")}) or an object of the rule's settings`);
+        const level = typeof value === "string" ? value : (value as Record<string, unknown>).enforcementLevel;
+        if (level !== undefined && !LEVELS.includes(level as string))
+            throw new ManifestError(`--config ${file}: ${rule}: enforcement level ${JSON.stringify(level)}: expected one of ${LEVELS.join(", ")}`);
+        if (level !== undefined) levels[rule] = level as string;
+        if (typeof value === "string") continue;
+        // Every setting judged by the rule's own configSchema, the one the pack gives Pulumi; "all" takes a level only.
+        const problems =
+            packRule === undefined
+                ? Object.entries(value)
+                      .filter(([k]) => k !== "enforcementLevel")
+                      .map(([k, v]) => `all: setting ${JSON.stringify(k)} is ${JSON.stringify(v)}: expected only enforcementLevel (all sets every rule's level)`)
+                : ruleConfigProblems(packRule, value as Record<string, unknown>);
+        if (problems.length > 0) throw new ManifestError(problems.map((p) => `--config ${file}: ${p}`).join("\n"));
+        settings[rule] = value as Record<string, any>;
     }
     return { settings, levels };
 }

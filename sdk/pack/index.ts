@@ -6,6 +6,7 @@ import { checkAgentContainers, checkAgentKeysInConfigMaps, failOpenPaths, GuideC
 import { analyzeTraffic, Finding, KubeObject, TrafficReport, VerifyOptions } from "../traffic";
 import { targetElsewhere } from "../traffic/gateway";
 import { WORKLOAD_KINDS } from "../vocabulary/kubernetes";
+import { closest } from "../vocabulary/names";
 
 export type EnforcementLevel = "mandatory" | "advisory";
 
@@ -29,9 +30,84 @@ interface RuleMetadata {
 /** A rule's page: its heading in the pack's docs. */
 export const ruleUrl = (rule: { name: string }) => `${PACK_DOCS}#${rule.name}`;
 
-/** A JSON schema of a policy's configuration (the pack's `configSchema`). */
+/** A JSON schema of one setting of a policy's configuration. */
+export interface SettingSchema {
+    type: "array" | "string" | "boolean" | "number" | "integer";
+    items?: { type: "string" | "boolean" | "number" | "integer" };
+    default?: unknown;
+    description: string;
+}
+
+/**
+ * A JSON schema of a policy's configuration (the pack's `configSchema`): its settings, and no
+ * other. `additionalProperties: false` is the pack's own word: Pulumi's policy SDK sends only
+ * `properties` and `required` to the engine, which validates the settings' types but not their
+ * names, so the policies refuse an unknown name themselves ({@link ruleConfigProblems}), as
+ * `sigsci-envoy verify --config` does.
+ */
 export interface RuleConfigSchema {
-    properties: Record<string, { type: string; items?: { type: string }; default?: unknown; description: string }>;
+    properties: Record<string, SettingSchema>;
+    additionalProperties: false;
+}
+
+/** A rule's configuration schema: these settings, and no other. */
+const onlySettings = (properties: Record<string, SettingSchema>): RuleConfigSchema => ({ properties, additionalProperties: false });
+
+/**
+ * The key of a rule's config that is Pulumi's own, not a setting of the rule's: the engine and
+ * the policy SDK take it out before the settings are validated or handed to the policy.
+ */
+export const POLICY_CONFIG_KEYS: readonly string[] = ["enforcementLevel"];
+
+const TYPE_WORDS: Record<string, string> = { string: "string", boolean: "true or false", number: "number", integer: "whole number" };
+
+/** Does `value` have the JSON schema type `type`? */
+function hasType(type: string, value: unknown): boolean {
+    switch (type) {
+        case "array":
+            return Array.isArray(value);
+        case "integer":
+            return Number.isInteger(value);
+        case "number":
+            return typeof value === "number" && Number.isFinite(value);
+        default:
+            return typeof value === type;
+    }
+}
+
+/** What a setting of `schema` accepts, in words: "a list of strings". */
+function accepted(schema: SettingSchema): string {
+    if (schema.type === "array") return `a list${schema.items ? ` of ${schema.items.type === "boolean" ? "booleans" : `${TYPE_WORDS[schema.items.type]}s`}` : ""}`;
+    return schema.type === "boolean" ? "true or false" : `a ${TYPE_WORDS[schema.type]}`;
+}
+
+const shown = (value: unknown) => {
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+};
+
+/**
+ * What is wrong with the settings given to `rule` (its config without Pulumi's own keys), judged
+ * by the rule's `configSchema`, the same the pack gives Pulumi: a name it does not have (with the
+ * one likely meant), a value of another type. Each problem names the rule, the setting, the value
+ * and what is accepted. None for settings the rule takes.
+ */
+export function ruleConfigProblems(rule: PackRule, given: Record<string, unknown>): string[] {
+    const schema = rule.kind === "stack" ? rule.configSchema : undefined;
+    const names = Object.keys(schema?.properties ?? {});
+    const problems: string[] = [];
+    for (const [name, value] of Object.entries(given)) {
+        if (POLICY_CONFIG_KEYS.includes(name)) continue;
+        const setting = schema?.properties[name];
+        const at = `${rule.name}: setting ${JSON.stringify(name)} is ${shown(value)}`;
+        if (setting === undefined) {
+            const meant = closest(name, names);
+            const has = names.length === 0 ? `no setting (${rule.name} has none; only enforcementLevel)` : `one of ${rule.name}'s settings (${names.join(", ")}) or enforcementLevel`;
+            problems.push(`${at}: expected ${has}${meant === undefined ? "" : `: did you mean ${JSON.stringify(meant)}?`}`);
+        } else if (!hasType(setting.type, value) || (setting.type === "array" && setting.items && !(value as unknown[]).every((v) => hasType(setting.items!.type, v))))
+            problems.push(`${at}: expected ${accepted(setting)}`);
+    }
+    return problems;
 }
 
 /** A rule over all objects together (the traffic model needs them together). */
@@ -75,18 +151,16 @@ export const PACK_RULES: PackRule[] = [
         remediationSteps:
             'Follow each finding: put the inspection filter (ext_authz, or buffer and ext_proc) before the router on the listener or route it names, point it at an agent that listens in the mode it speaks, and close every way around Envoy (a NetworkPolicy admitting only its port, no Service or hostPort to the app). For "cannot verify", give the verifier what it needs among the objects (the bootstrap in a ConfigMap, the Service, the NetworkPolicy) or replace the construct it names; for a Gateway of another stack, verify both with `sigsci-envoy verify` and list it in `targetsElsewhere`. The sigsci-envoy components build all of it.',
         tags: ["waf", "coverage", "envoy", "envoy-gateway", "istio"],
-        configSchema: {
-            properties: {
-                exemptNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose Envoy pods front no WAF and are not judged" },
-                targetsElsewhere: {
-                    type: "array",
-                    items: { type: "string" },
-                    default: [],
-                    description:
-                        "Gateways and routes (`Gateway shop/eg`, `HTTPRoute shop/web`) of another stack, which a GatewayWaf of this stack attaches to: their coverage is proven where they are, or with sigsci-envoy verify, not here",
-                },
+        configSchema: onlySettings({
+            exemptNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose Envoy pods front no WAF and are not judged" },
+            targetsElsewhere: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description:
+                    "Gateways and routes (`Gateway shop/eg`, `HTTPRoute shop/web`) of another stack, which a GatewayWaf of this stack attaches to: their coverage is proven where they are, or with sigsci-envoy verify, not here",
             },
-        },
+        }),
         findings: (report, config) =>
             report.findings.filter(
                 (f) =>
@@ -129,7 +203,7 @@ export const PACK_RULES: PackRule[] = [
         remediationSteps:
             "Set failure_mode_allow: false on the inspection filter of every Envoy in these namespaces (`inspection.failOpen: false` of the components), and watch agent health: a failing agent then answers 503 (ext_authz) or 500 (ext_proc).",
         tags: ["envoy", "fail-mode"],
-        configSchema: { properties: { namespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose Envoy pods must fail closed" } } },
+        configSchema: onlySettings({ namespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose Envoy pods must fail closed" } }),
         findings: (report, config) => failOpenPaths(report, list(config.namespaces)),
         judges: (scope, config) => list(config.namespaces).length > 0 && (scope === undefined || list(config.namespaces).includes(namespaceOfScope(scope))),
     },

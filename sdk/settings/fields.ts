@@ -4,6 +4,9 @@
 import * as args from "../args";
 import { refuseAs } from "./errors";
 import { isPending } from "./pending";
+import { closest } from "../vocabulary/names";
+
+export { closest, distance } from "../vocabulary/names";
 
 type Missing<T, K extends readonly PropertyKey[]> = Exclude<keyof T, K[number]>;
 
@@ -150,33 +153,6 @@ export const FIELDS = {
 
 /** Every field name of the input types: the schema's own words, not a user's. */
 export const FIELD_NAMES: ReadonlySet<string> = new Set(Object.values(FIELDS).flat());
-
-/** Levenshtein distance, case-insensitive: how far a misspelt name is from a known one. */
-export function distance(a: string, b: string): number {
-    const x = a.toLowerCase();
-    const y = b.toLowerCase();
-    let row = Array.from({ length: y.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= x.length; i++) {
-        const next = [i];
-        for (let j = 1; j <= y.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
-        row = next;
-    }
-    return row[y.length];
-}
-
-/**
- * The known name `name` is most likely a misspelling of (the first of equals, in the order
- * given); none when even the closest is too far to be one (`envoyCpu` is no `envoyImage`): a
- * wrong guess sends the user, and a fix command, to the wrong setting.
- */
-export function closest(name: string, known: readonly string[]): string | undefined {
-    const best = known.reduce((b, k) => (distance(name, k) < distance(name, b) ? k : b), known[0]);
-    if (best === undefined) return undefined;
-    const d = distance(name, best);
-    const [a, b] = [name.toLowerCase(), best.toLowerCase()];
-    const prefix = Math.min(a.length, b.length) >= 3 && (a.startsWith(b) || b.startsWith(a));
-    return d <= 2 || d <= best.length / 3 || prefix ? best : undefined;
-}
 
 /** ` did you mean X?` for the closest known name, or nothing. */
 export function didYouMean(meant: string | undefined): string {

@@ -1,8 +1,9 @@
 // The policy pack's entry, run as the Pulumi CLI runs it (`node` in the pack's directory): it
 // serves Pulumi's analyzer protocol on the port it prints. The test then does what the CLI does:
 // asks for the pack's policies (GetAnalyzerInfo) and has a stack analyzed (AnalyzeStack), over
-// gRPC. Not covered without the CLI: the CLI's own start of the pack (its npm/TypeScript setup),
-// policy config files and Pulumi Cloud publishing.
+// gRPC, and configures it (Configure) as the CLI does with a policy config. Not covered without
+// the CLI: the CLI's own start of the pack (its npm/TypeScript setup), its reading and checking of
+// policy config files, and Pulumi Cloud publishing.
 import * as assert from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
@@ -52,20 +53,21 @@ describe("the policy pack, served as the CLI runs it", () => {
         );
     });
 
+    const analyzeRequest = (objects: any[]) =>
+        new analyzer.AnalyzeStackRequest().setResourcesList(
+            objects.map((o) =>
+                new analyzer.AnalyzerResource()
+                    .setType(typeOf(o))
+                    .setName(o.metadata.name)
+                    .setUrn(`urn:pulumi:dev::p::${typeOf(o)}::${o.metadata.name}`)
+                    .setProperties(Struct.fromJavaScript(copy(o)))
+                    .setOptions(new analyzer.AnalyzerResourceOptions()),
+            ),
+        );
+
     it("analyzes a stack as the CLI asks: the guide's app passes, and a bypassing NetworkPolicy fails it, mandatory", async () => {
         const analyze = async (objects: any[]) => {
-            const request = new analyzer.AnalyzeStackRequest();
-            request.setResourcesList(
-                objects.map((o) =>
-                    new analyzer.AnalyzerResource()
-                        .setType(typeOf(o))
-                        .setName(o.metadata.name)
-                        .setUrn(`urn:pulumi:dev::p::${typeOf(o)}::${o.metadata.name}`)
-                        .setProperties(Struct.fromJavaScript(copy(o)))
-                        .setOptions(new analyzer.AnalyzerResourceOptions()),
-                ),
-            );
-            const response = await call<any>(client, "analyzeStack", request);
+            const response = await call<any>(client, "analyzeStack", analyzeRequest(objects));
             // The SDK sends the policy's description, then the violation's message.
             return response.getDiagnosticsList().map((d: any) => `${d.getPolicyname()} ${["advisory", "mandatory"][d.getEnforcementlevel()]}: ${d.getMessage().split("\n").pop()}`);
         };
@@ -76,5 +78,36 @@ describe("the policy pack, served as the CLI runs it", () => {
         const found = await analyze(bypass);
         assert.strictEqual(found.length, 1, found.join("\n"));
         assert.ok(found[0].startsWith("waf-coverage mandatory: Deployment default/helloworld: NetworkPolicy default/helloworld admits the app's port 8080, around Envoy"), found[0]);
+    });
+
+    it("stops the preview on a rule setting its configSchema does not have, which the CLI's own check lets through (it checks types, not names)", async () => {
+        const configure = (config: Record<string, Record<string, unknown>>) => {
+            const request = new analyzer.ConfigureAnalyzerRequest();
+            for (const [rule, properties] of Object.entries(config))
+                request.getPolicyconfigMap().set(rule, new analyzer.PolicyConfig().setEnforcementlevel(1).setProperties(Struct.fromJavaScript(properties)));
+            return call<any>(client, "configure", request);
+        };
+        const guide = objectsOf([{ component: "EnvoyApp", name: "helloworld", args: guideArgs() }]);
+        try {
+            await configure({ "envoy-fail-closed": { namespace: ["default"] } });
+            await assert.rejects(call<any>(client, "analyzeStack", analyzeRequest(guide)), (e: Error) => {
+                assert.ok(
+                    e.message.includes(
+                        'the policy pack config: envoy-fail-closed: setting "namespace" is ["default"]: expected one of envoy-fail-closed\'s settings (namespaces) or enforcementLevel: did you mean "namespaces"?',
+                    ),
+                    e.message,
+                );
+                return true;
+            });
+            // The setting spelt right is the rule's: the guide's app fails open in default.
+            await configure({ "envoy-fail-closed": { namespaces: ["default"] } });
+            const response = await call<any>(client, "analyzeStack", analyzeRequest(guide));
+            assert.deepStrictEqual(
+                response.getDiagnosticsList().map((d: any) => d.getPolicyname()),
+                ["envoy-fail-closed"],
+            );
+        } finally {
+            await configure({});
+        }
     });
 });
