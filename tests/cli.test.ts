@@ -325,6 +325,13 @@ describe("the installed command", () => {
         const help = await run(["help"]);
         assert.ok(help.code === 0 && help.stdout.startsWith("usage: sigsci-envoy <command> [options]\n") && help.stdout.includes("usage: sigsci-envoy verify"), help.stdout);
         assert.strictEqual((await run([])).code, 2);
+        // A command's own --help (or -h) is its usage, as help <command> is.
+        for (const command of ["render", "verify"]) {
+            const own = await run(["help", command]);
+            assert.ok(own.stdout.startsWith(`usage: sigsci-envoy ${command} `), own.stdout);
+            assert.deepStrictEqual(await run([command, "--help"]), own);
+            assert.deepStrictEqual(await run([command, "--stack", "dev", "-h"]), own);
+        }
     });
 
     it("is the package's bin, runs with node, and exits with the verdict", () => {

@@ -19,6 +19,11 @@ ${VERIFY_USAGE}`;
 /** Runs the command line; returns the exit status. */
 export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number> {
     const [command, ...rest] = argv;
+    // `sigsci-envoy <command> --help` is that command's usage, as `sigsci-envoy help <command>` is.
+    if ((command === "render" || command === "verify") && rest.some((a) => a === "--help" || a === "-h")) {
+        io.stdout(`${command === "render" ? RENDER_USAGE : VERIFY_USAGE}\n`);
+        return 0;
+    }
     switch (command) {
         // Each command loads what it needs when run: verify never loads the Pulumi SDK.
         case "render":
