@@ -49,6 +49,7 @@ function freshClone(into: string): void {
 const CONSUMER_TS = `import * as pulumi from "@pulumi/pulumi";
 import { AgentService, EnvoyApp, EnvoyAppArgs, verifyTraffic } from "sigsci-envoy";
 import { checkAgentContainers } from "sigsci-envoy/guide";
+import { PACK_RULES } from "sigsci-envoy/pack";
 import { analyzeTraffic } from "sigsci-envoy/traffic";
 
 const config = new pulumi.Config();
@@ -56,7 +57,7 @@ const agents = new AgentService("agents", { namespace: "waf", credentials: { exi
 const args: EnvoyAppArgs = { namespace: "shop", app: { image: "registry.example.com/shop:1.0", port: 3000 }, inspection: { integration: "ext_proc" }, agentService: agents.link() };
 export const shop = new EnvoyApp("shop", args);
 export const url: pulumi.Output<string> = shop.frontUrl;
-export const checks = [verifyTraffic, analyzeTraffic, checkAgentContainers, config.name];
+export const checks = [verifyTraffic, analyzeTraffic, checkAgentContainers, config.name, PACK_RULES.length];
 `;
 
 const CONSUMER_RUN = `const pulumi = require("@pulumi/pulumi");
@@ -116,6 +117,7 @@ describe("the package, installed from a tarball of a fresh clone", function () {
             "bin/sdk/index.d.ts",
             "bin/sdk/traffic/index.js",
             "bin/sdk/guide/index.d.ts",
+            "bin/sdk/pack/index.d.ts",
             "docs/schema.json",
             "policy/PulumiPolicy.yaml",
             "policy/policies.ts",
