@@ -89,7 +89,12 @@ function resolveEnv(given: Plain<EnvVar>[] | undefined): EnvVarSetting[] {
         if (seen.has(name)) refuse(`${at}.name`, name, `a name not already used by another app.env entry (app.env[${seen.get(name)}])${sameAs(`app.env[${seen.get(name)}].name`)}`);
         seen.set(name, i);
         const fromSecret = e.secretName !== undefined || e.secretKey !== undefined;
-        if (fromSecret === (e.value !== undefined)) refuse(at, { name }, "either value, or secretName with secretKey");
+        if (fromSecret === (e.value !== undefined)) {
+            // Which fields were given, never their values (a value may be a credential).
+            const fields = (["value", "secretName", "secretKey"] as const).filter((k) => e[k] !== undefined);
+            const listed = fields.length === 0 ? "neither value nor secretName" : fields.length === 1 ? fields[0] : `${fields.slice(0, -1).join(", ")} and ${fields[fields.length - 1]}`;
+            refuseAs(at, `${JSON.stringify({ name })} with ${listed}`, "either value, or secretName with secretKey");
+        }
         if (!fromSecret) {
             const value = check.str(`${at}.value`, e.value, "");
             // A process's environment is NUL-terminated strings: the container would not start.

@@ -131,7 +131,7 @@ export const INPUT_RULES: BadInput[] = [
     { rule: "extra Envoy settings beside a whole config", component: "EnvoyApp", args: () => guideArgs({ envoy: { configOverride: "admin: {}", extraConfig: { a: 1 } } }),
         message: 'sigsci-envoy: invalid "envoy.extraConfig": got "(set)"; expected nothing when envoy.configOverride is given (merge your settings into that config)' },
     { rule: "an env variable with both a value and a Secret", component: "EnvoyApp", args: () => guideArgs({ app: { image: "a:1", env: [{ name: "A", value: "1", secretName: "s", secretKey: "k" }] } }),
-        message: 'sigsci-envoy: invalid "app.env[0]": got {"name":"A"}; expected either value, or secretName with secretKey' },
+        message: 'sigsci-envoy: invalid "app.env[0]": got {"name":"A"} with value, secretName and secretKey; expected either value, or secretName with secretKey' },
     { rule: "trusted proxy hops beside a whole config", component: "EnvoyApp", args: () => guideArgs({ envoy: { configOverride: "admin: {}", xffTrustedHops: 1 } }),
         message: 'sigsci-envoy: invalid "envoy.xffTrustedHops": got 1; expected nothing when envoy.configOverride is given: your bootstrap sets xff_num_trusted_hops, and must write the x-sigsci-client-ip header the agent reads' },
     // integrations
