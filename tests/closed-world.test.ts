@@ -834,6 +834,68 @@ const FAULTS: Fault[] = [
                 frontRoute(c).route.upgrade_configs = [{ upgrade_type: "WebSocket", enabled: true }];
             }),
     },
+    {
+        name: 'ext_authz off per route with a bool given as text ("yes", which Envoy\'s JSON parser reads as true)',
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: { ...AUTHZ_OFF, disabled: "yes" } })),
+    },
+    {
+        name: "ext_authz renamed and off in the chain, a per-route config under its extension's name (which never turns it on)",
+        base: "sidecar",
+        codes: ["listener-uninspected"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => {
+                Object.assign(filterNamed(c, EXT_AUTHZ), { name: "waf", disabled: true });
+                frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: { "@type": AUTHZ_OFF["@type"], check_settings: {} } };
+            }),
+    },
+    {
+        name: "a YAML bootstrap with a %TAG directive, whose tags yaml-cpp resolves its own way",
+        base: "sidecar",
+        codes: ["envoy-config-unreadable"],
+        unchecked: "a YAML form the reader refuses",
+        plant: (o) =>
+            asYaml(
+                o,
+                (c) => (filterNamed(c, EXT_AUTHZ).disabled = true),
+                (t) => `%TAG ! tag:example.com,2000:\n---\n${t.replace("disabled: true", "!ignore disabled: true")}`,
+            ),
+    },
+    {
+        name: "a JSON bootstrap with a key given twice (Envoy merges the two)",
+        base: "sidecar",
+        codes: ["envoy-config-unreadable"],
+        unchecked: "duplicate keys: JSON.parse keeps one",
+        plant: (o) => {
+            const cm = find(o, "ConfigMap", "helloworld-envoy-config");
+            cm.data["envoy.json"] = cm.data["envoy.json"].replace(/^\{/, `{"layered_runtime":{"layers":[]},`).replace(/\}\s*$/, `,"layered_runtime":{"layers":[]}}`);
+        },
+    },
+    {
+        name: "a field given in both spellings (typed_per_filter_config and typedPerFilterConfig)",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        unchecked: "both spellings: the proto check reads them as one",
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => {
+                frontRoute(c).typed_per_filter_config = { [EXT_AUTHZ]: AUTHZ_OFF };
+                frontRoute(c).typedPerFilterConfig = {};
+            }),
+    },
+    {
+        name: "CONNECT terminated to the app: the tunnel's requests pass no HTTP filter",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => {
+                front(c).upgrade_configs = [{ upgrade_type: "CONNECT" }];
+                front(c).route_config.virtual_hosts[0].routes.unshift({
+                    match: { connect_matcher: {} },
+                    route: { cluster: "app", upgrade_configs: [{ upgrade_type: "CONNECT", connect_config: {} }] },
+                });
+            }),
+    },
     // ---- the file Envoy reads, as the kubelet and the kernel lay it out
     {
         name: "a projected volume of two ConfigMaps with the same key, the last without ext_authz",
@@ -990,6 +1052,10 @@ describe("closed world: planted faults", () => {
         assert.deepStrictEqual(
             warnings("sidecar", (c) => (filterNamed(c, EXT_AUTHZ).typed_config.allowed_headers = { patterns: [{ exact: "host" }] })),
             [["inspection-partial", "warning", `${at}${EXT_AUTHZ} inspects its requests, but allowed_headers: the agent sees only the request headers it names`]],
+        );
+        assert.deepStrictEqual(
+            warnings("sidecar", (c) => (filterNamed(c, EXT_AUTHZ).typed_config.disallowed_headers = { patterns: [{ prefix: "x-" }] })),
+            [["inspection-partial", "warning", `${at}${EXT_AUTHZ} inspects its requests, but disallowed_headers: the agent never sees the request headers it names`]],
         );
         assert.deepStrictEqual(
             warnings("extproc", (c) => delete filterNamed(c, EXT_PROC).typed_config.processing_mode.request_body_mode),

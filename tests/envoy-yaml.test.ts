@@ -4,7 +4,7 @@
 // stream conversions, IsNullString), wherever they differ from YAML 1.2 core's.
 import * as assert from "assert";
 import { YAMLException } from "js-yaml";
-import { envoyScalar, loadEnvoyYaml } from "../sdk/vocabulary/envoy-yaml";
+import { envoyScalar, loadEnvoyJson, loadEnvoyYaml } from "../sdk/vocabulary/envoy-yaml";
 
 describe("Envoy's YAML, read as Envoy reads it", () => {
     it("reads plain scalars as yaml-cpp converts them: booleans first, then integers (base from the prefix), doubles, text", () => {
@@ -63,5 +63,13 @@ describe("Envoy's YAML, read as Envoy reads it", () => {
         assert.throws(() => loadEnvoyYaml("a: [\n"), YAMLException);
         assert.throws(() => loadEnvoyYaml("? [a]\n: 1\n"), /a mapping key that is not a scalar/);
         assert.throws(() => loadEnvoyYaml("a: *nowhere\n"), YAMLException);
+        // Tags yaml-cpp resolves its own way: a %TAG directive, a verbatim tag, a named handle.
+        assert.throws(() => loadEnvoyYaml("%TAG ! tag:example.com,2000:\n---\n!ignore a: 1\n"), /a %TAG directive/);
+        assert.throws(() => loadEnvoyYaml("a: !<!> on\n"), /the tag !<!>: a verbatim tag or a named handle/);
+        assert.throws(() => loadEnvoyYaml("!e!ignore a: 1\n"), YAMLException);
+        // JSON: a key given twice at any depth (Envoy's parser merges them).
+        assert.deepStrictEqual(loadEnvoyJson('{"a": {"b": 1}, "c": [{"b": 2}]}'), { a: { b: 1 }, c: [{ b: 2 }] });
+        assert.throws(() => loadEnvoyJson('{"a": {"b": 1, "b": 2}}'), /the key "b" given twice in one object/);
+        assert.throws(() => loadEnvoyJson('{"c": [{"d": 1, "d": 1}]}'), /the key "d" given twice/);
     });
 });

@@ -74,6 +74,9 @@ export const MESSAGES = {
         config_discovery: "its configuration comes from ECDS (xDS), which the objects do not hold",
     }),
     upgradeConfig: message("envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.UpgradeConfig", "upgrade_type filters enabled", ""),
+    routeUpgradeConfig: message("envoy.config.route.v3.RouteAction.UpgradeConfig", "upgrade_type enabled", "", {
+        connect_config: "CONNECT terminated here: after the CONNECT request, the tunnel's bytes reach the cluster with no HTTP filter inspecting what they carry",
+    }),
     routeConfiguration: message(
         "envoy.config.route.v3.RouteConfiguration",
         "name virtual_hosts typed_per_filter_config request_mirror_policies",
@@ -94,8 +97,8 @@ export const MESSAGES = {
     ),
     routeAction: message(
         "envoy.config.route.v3.RouteAction",
-        "cluster weighted_clusters prefix_rewrite regex_rewrite path_rewrite_policy request_mirror_policies",
-        "cluster_not_found_response_code metadata_match host_rewrite_literal auto_host_rewrite host_rewrite_header host_rewrite_path_regex append_x_forwarded_host timeout idle_timeout early_data_policy retry_policy retry_policy_typed_config priority rate_limits include_vh_rate_limits hash_policy cors max_grpc_timeout grpc_timeout_offset upgrade_configs internal_redirect_policy internal_redirect_action max_internal_redirects hedge_policy max_stream_duration",
+        "cluster weighted_clusters prefix_rewrite regex_rewrite path_rewrite_policy request_mirror_policies upgrade_configs",
+        "cluster_not_found_response_code metadata_match host_rewrite_literal auto_host_rewrite host_rewrite_header host_rewrite_path_regex append_x_forwarded_host timeout idle_timeout early_data_policy retry_policy retry_policy_typed_config priority rate_limits include_vh_rate_limits hash_policy cors max_grpc_timeout grpc_timeout_offset internal_redirect_policy internal_redirect_action max_internal_redirects hedge_policy max_stream_duration",
         {
             cluster_header: "a request header names the cluster, so a client picks where its request goes",
             cluster_specifier_plugin: "a plugin picks each request's cluster",
@@ -115,8 +118,8 @@ export const MESSAGES = {
     filterConfig: message(ENVOY_TYPES.filterConfig, "config disabled", "is_optional"),
     extAuthz: message(
         ENVOY_TYPES.extAuthz,
-        "grpc_service http_service transport_api_version failure_mode_allow filter_enabled deny_at_disable with_request_body allowed_headers",
-        "failure_mode_allow_header_add clear_route_cache status_on_error validate_mutations metadata_context_namespaces typed_metadata_context_namespaces route_metadata_context_namespaces route_typed_metadata_context_namespaces include_peer_certificate stat_prefix bootstrap_metadata_labels_key disallowed_headers include_tls_session charge_cluster_response_stats encode_raw_headers decoder_header_mutation_rules enable_dynamic_metadata_ingestion",
+        "grpc_service http_service transport_api_version failure_mode_allow filter_enabled deny_at_disable with_request_body allowed_headers disallowed_headers",
+        "failure_mode_allow_header_add clear_route_cache status_on_error validate_mutations metadata_context_namespaces typed_metadata_context_namespaces route_metadata_context_namespaces route_typed_metadata_context_namespaces include_peer_certificate stat_prefix bootstrap_metadata_labels_key include_tls_session charge_cluster_response_stats encode_raw_headers decoder_header_mutation_rules enable_dynamic_metadata_ingestion",
         { filter_enabled_metadata: "each request's dynamic metadata decides whether the filter runs" },
     ),
     extAuthzPerRoute: message(ENVOY_TYPES.extAuthzPerRoute, "disabled check_settings", ""),

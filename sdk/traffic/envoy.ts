@@ -5,7 +5,7 @@
 // inspection filters and the access log call, and where each cluster's endpoints are. The model
 // is closed: everything it reads goes through the allowlist of envoy-grammar.ts, and whatever
 // is not on it is recorded as "cannot verify" with its field path, never taken as harmless.
-import { loadEnvoyYaml } from "../vocabulary/envoy-yaml";
+import { loadEnvoyJson, loadEnvoyYaml } from "../vocabulary/envoy-yaml";
 import { ENVOY_EXTENSIONS, ENVOY_TYPES, PEER_ADDRESS, TRUSTED_CLIENT_ADDRESS } from "../vocabulary/envoy";
 import { jsonName, MessageName, MESSAGES, TYPE_ROLES, TypeRole, typeName } from "./envoy-grammar";
 import { allContainers, isLoopback } from "./kube";
@@ -119,11 +119,14 @@ export function envoyBootstrapOf(index: ObjectIndex, namespace: string, pod: any
     const file: MountedFile = mountedFile(index, namespace, pod, container, path);
     if ("none" in file) return { missing: `${path}, which no ConfigMap or Secret among the objects provides (it may be baked into the image)` };
     if ("opaque" in file) return { missing: `${path}, on ${file.opaque}` };
-    // Envoy picks the parser by the extension: `.json` is JSON only; YAML (of which JSON is a part) otherwise.
-    const json = path.endsWith(".json");
+    // Envoy picks the parser by the extension, in any case (MessageUtil::loadFromFile): binary
+    // or text protobuf, YAML for .yaml and .yml, protobuf JSON for anything else.
+    const lower = path.toLowerCase();
+    if (lower.endsWith(".pb") || lower.endsWith(".pb_text")) return { unreadable: `${path} (${file.source}) is a protobuf bootstrap (binary or text), which the model does not read` };
+    const json = !(lower.endsWith(".yaml") || lower.endsWith(".yml"));
     try {
-        // YAML as Envoy reads it (yaml-cpp's scalars: `on` is true, `0100` is 64).
-        const config = json ? JSON.parse(file.text) : loadEnvoyYaml(file.text);
+        // YAML as Envoy reads it (yaml-cpp's scalars: `on` is true, `0100` is 64); JSON with no key given twice.
+        const config = json ? loadEnvoyJson(file.text) : loadEnvoyYaml(file.text);
         if (typeof config === "object" && config !== null && !Array.isArray(config)) return { config, source: file.source };
         return { unreadable: `${path} (${file.source}) is not an object` };
     } catch (e) {
@@ -171,10 +174,14 @@ class Reader {
             return out;
         }
         const g = MESSAGES[name];
+        const seen = new Map<string, string>();
         for (const [key, value] of Object.entries(raw)) {
             if (key === "@type") continue;
             // Envoy reads a field by its proto name or its lowerCamelCase JSON name.
             const field = g.modeled.includes(key) || g.neutral.includes(key) || key in g.refused || jsonName(snake(key)) !== key ? key : snake(key);
+            // Both spellings: Envoy's JSON parser merges the two (lists appended, messages merged).
+            if (seen.has(field)) this.refuse(`${at}.${key}`, `${field} given twice (as ${seen.get(field)} and ${key}): Envoy merges the two, which the model does not follow`);
+            seen.set(field, key);
             if (g.modeled.includes(field)) out[field] = value;
             else if (g.neutral.includes(field)) continue;
             else if (field in g.refused) this.refuse(`${at}.${key}`, (g.refused as Record<string, string>)[field]);
@@ -376,9 +383,13 @@ export interface EnvoyModel {
     unverifiable: Unverifiable[];
 }
 
-// A bool (or BoolValue) as Envoy's JSON parser takes one: a JSON boolean, or the text "true" / "false".
-const TRUE_VALUE = (v: any) => v === true || v === "true" || v?.value === true || v?.value === "true";
-const FALSE_VALUE = (v: any) => v === false || v === "false" || v?.value === false || v?.value === "false";
+// A bool (or BoolValue) as Envoy's JSON parser takes one: a JSON boolean, or text absl::SimpleAtob
+// reads (true, t, yes, y, 1; false, f, no, n, 0; in any case), as its legacy mode does.
+const boolText = (v: any, words: string[]) => typeof v === "string" && words.includes(v.toLowerCase());
+const isTrue = (v: any) => v === true || boolText(v, ["true", "t", "yes", "y", "1"]);
+const isFalse = (v: any) => v === false || boolText(v, ["false", "f", "no", "n", "0"]);
+const TRUE_VALUE = (v: any) => isTrue(v) || isTrue(v?.value);
+const FALSE_VALUE = (v: any) => isFalse(v) || isFalse(v?.value);
 
 /** The enums the model reads, their names in the order of their numbers (Envoy's v3 protos). */
 const ENUMS = {
@@ -684,6 +695,7 @@ function extAuthzFilter(r: Reader, runtime: Runtime, raw: any, at: string, name:
     const blindSpots = [
         ...(c.with_request_body === undefined ? ["no with_request_body: the agent never sees a request's body"] : []),
         ...(c.allowed_headers !== undefined ? ["allowed_headers: the agent sees only the request headers it names"] : []),
+        ...(c.disallowed_headers !== undefined ? ["disallowed_headers: the agent never sees the request headers it names"] : []),
     ];
     return { name, integration: "ext_authz", cluster, failOpen: TRUE_VALUE(c.failure_mode_allow), partial, offByDefault: false, clientHeaders: new Map(), peerHeaders: new Set(), blindSpots };
 }
@@ -713,11 +725,22 @@ const extensionName = (f: InspectionFilter) => (f.integration === "ext_authz" ? 
  * filter's own per-route config, but a FilterConfig's `disabled` counts only under the filter's own name.
  */
 function perRouteEffect(r: Reader, raw: any, at: string, filter: InspectionFilter, byExtension = false): PerRouteEffect {
+    // Under the extension's name a config never turns on a filter that is off in the chain
+    // (FilterChainUtility asks filterDisabled by the filter's own name only).
+    if (byExtension) {
+        const wrapper = r.typed(raw, at);
+        if (wrapper.role === "filter-config") {
+            // A FilterConfig's `disabled` too counts only under the filter's own name; its config falls back.
+            const fc = r.read(wrapper.config, at, "filterConfig");
+            return fc.config !== undefined ? perRouteEffect(r, fc.config, `${at}.config`, filter, true) : {};
+        }
+        const { enabled: _, ...effect } = perRouteEffect(r, raw, at, filter);
+        return effect;
+    }
     const t = r.typed(raw, at);
     switch (t.role) {
         case "filter-config": {
             const fc = r.read(t.config, at, "filterConfig");
-            if (byExtension) return fc.config !== undefined ? perRouteEffect(r, fc.config, `${at}.config`, filter, true) : {};
             if (TRUE_VALUE(fc.disabled)) return { disabled: true };
             return fc.config !== undefined ? { ...perRouteEffect(r, fc.config, `${at}.config`, filter), enabled: true } : { enabled: true };
         }
@@ -791,6 +814,11 @@ function hcmModel(r: Reader, runtime: Runtime, raw: any, at: string): HcmModel {
     const turnedOnByRoutes = upgradesRoutesTurnOn(c.route_config);
     r.list(c.upgrade_configs, `${at}.upgrade_configs`).forEach((u: any, i: number) => {
         const uc = r.read(u, `${at}.upgrade_configs[${i}]`, "upgradeConfig");
+        if (String(uc.upgrade_type ?? "").toLowerCase() === "connect" && !FALSE_VALUE(uc.enabled))
+            r.refuse(
+                `${at}.upgrade_configs[${i}]`,
+                "CONNECT tunnels: after the CONNECT request the inspection filters see, the tunnel's bytes (any request inside it) pass with no HTTP filter inspecting them",
+            );
         if (uc.filters === undefined) return; // without its own filters, an upgrade runs the default chain
         if (FALSE_VALUE(uc.enabled) && !turnedOnByRoutes.has(String(uc.upgrade_type ?? "").toLowerCase())) return;
         chains.push(chainModel(r, runtime, uc.filters, `${at}.upgrade_configs[${i}].filters`, `upgrade ${uc.upgrade_type ?? "(unnamed)"}`, []));
@@ -869,7 +897,10 @@ function hcmModel(r: Reader, runtime: Runtime, raw: any, at: string): HcmModel {
                 if (route.redirect === undefined && route.direct_response === undefined && route.non_forwarding_action === undefined) r.refuse(ratk, "a route without an action the model knows");
                 return;
             }
+            if (route.match?.connect_matcher !== undefined || route.match?.connectMatcher !== undefined)
+                r.refuse(`${ratk}.match.connect_matcher`, "a route for CONNECT requests: the tunnel's bytes after them pass with no HTTP filter inspecting them");
             const a = r.read(route.route, `${ratk}.route`, "routeAction");
+            r.list(a.upgrade_configs, `${ratk}.route.upgrade_configs`).forEach((u: any, i: number) => r.read(u, `${ratk}.route.upgrade_configs[${i}]`, "routeUpgradeConfig"));
             model.rewrites = a.prefix_rewrite !== undefined || a.regex_rewrite !== undefined || a.path_rewrite_policy !== undefined;
             model.mirrors.push(...mirrorsOf(a.request_mirror_policies, `${ratk}.route.request_mirror_policies`));
             if (typeof a.cluster === "string") model.targets.push({ cluster: a.cluster, effects: effects(tableLevel, vhLevel, routeLevel) });

@@ -11,7 +11,9 @@
 //     `.inf`, `.nan`), else text;
 //   - a mapping key is its text as written (`on:` is the key "on"), a key tagged `!ignore` is
 //     dropped with its value, and of a key given twice the last value is kept;
-//   - aliases are the node their anchor last named; `<<` is an ordinary key (no merge).
+//   - aliases are the node their anchor last named; `<<` is an ordinary key (no merge);
+//   - tags as written only: a %TAG directive, a verbatim tag (`!<...>`) or a named handle
+//     (`!e!x`), which yaml-cpp resolves its own way, are refused.
 import { eventsToAst, FAILSAFE_SCHEMA, Node, parseEvents, SCALAR_STYLE, YAMLException } from "js-yaml";
 
 const NULLS = ["~", "null", "Null", "NULL", ""];
@@ -51,8 +53,15 @@ export function envoyScalar(text: string, opts: { plain: boolean; tag?: string }
 
 const IGNORE_TAG = "!ignore";
 
+/** A tag yaml-cpp reads as written: `!`, `!!name`, `!name`. Verbatim tags and named handles it resolves its own way. */
+function checkTag(node: { tagged: boolean; tag: string }): void {
+    if (node.tagged && (node.tag.startsWith("!<") || /^![^!]+!/.test(node.tag)))
+        throw new YAMLException(`the tag ${node.tag}: a verbatim tag or a named handle, which Envoy's YAML reader resolves its own way`);
+}
+
 function toValue(node: Node, anchors: Map<string, unknown>): unknown {
     let value: unknown;
+    if (node.kind !== "alias") checkTag(node);
     switch (node.kind) {
         case "alias":
             if (!anchors.has(node.anchor)) throw new YAMLException(`unknown anchor *${node.anchor}`);
@@ -67,6 +76,7 @@ function toValue(node: Node, anchors: Map<string, unknown>): unknown {
             const out: Record<string, unknown> = {};
             for (const { key, value: v } of node.items) {
                 if (key.kind !== "scalar") throw new YAMLException("a mapping key that is not a scalar: Envoy reads every key as text");
+                checkTag(key);
                 const converted = toValue(v, anchors);
                 if (key.tagged && key.tag === IGNORE_TAG) continue;
                 // Own properties only, whatever the key (`__proto__` included), the last of a key given twice kept.
@@ -80,9 +90,36 @@ function toValue(node: Node, anchors: Map<string, unknown>): unknown {
     return value;
 }
 
+/**
+ * A JSON bootstrap: Envoy's protobuf JSON parser merges a key given twice (lists appended,
+ * messages merged) where JSON.parse keeps the last, so one given twice is refused.
+ */
+export function loadEnvoyJson(text: string): unknown {
+    const value = JSON.parse(text);
+    const duplicate = duplicateKey(eventsToAst(parseEvents(text, {}), { source: text, schema: FAILSAFE_SCHEMA })[0]?.contents ?? null);
+    if (duplicate !== undefined) throw new YAMLException(`the key ${JSON.stringify(duplicate)} given twice in one object: Envoy merges the two, which the model does not follow`);
+    return value;
+}
+
+function duplicateKey(node: Node | null): string | undefined {
+    if (node === null || node.kind === "alias" || node.kind === "scalar") return undefined;
+    if (node.kind === "sequence") return node.items.map(duplicateKey).find((d) => d !== undefined);
+    const seen = new Set<string>();
+    for (const { key, value } of node.items) {
+        if (key.kind === "scalar") {
+            if (seen.has(key.value)) return key.value;
+            seen.add(key.value);
+        }
+        const inner = duplicateKey(value);
+        if (inner !== undefined) return inner;
+    }
+    return undefined;
+}
+
 /** The first document of `text` as Envoy reads a YAML bootstrap; null when it holds none. Syntax errors throw a YAMLException. */
 export function loadEnvoyYaml(text: string): unknown {
     const docs = eventsToAst(parseEvents(text, {}), { source: text, schema: FAILSAFE_SCHEMA });
+    if (docs[0]?.directives.some((d) => d.kind === "tag")) throw new YAMLException("a %TAG directive, whose tags Envoy's YAML reader resolves its own way");
     const contents = docs[0]?.contents;
     return contents ? toValue(contents, new Map()) : null;
 }

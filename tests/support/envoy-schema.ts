@@ -400,6 +400,8 @@ class Checker {
                 if (typeof value === "number") this.numberRules(value, rules[type] ?? {}, at, absent ? "an absent field reads as 0" : undefined);
                 return;
             case "bool":
+                // Protobuf's JSON parser in its legacy mode (Envoy's) also reads a bool from text, by absl::SimpleAtob.
+                if (typeof value === "string" && /^(true|t|yes|y|1|false|f|no|n|0)$/i.test(value)) value = /^(true|t|yes|y|1)$/i.test(value);
                 if (typeof value !== "boolean") return this.fail(at, `expected true or false, got ${JSON.stringify(value)}`);
                 if (rules.bool?.const !== undefined && value !== rules.bool.const) this.fail(at, `must be ${rules.bool.const}`);
                 return;
