@@ -92,6 +92,30 @@ const uninspectedConfigMap = (o: any[], name: string) => {
     return cm;
 };
 const routerOf = (c: any) => front(c).http_filters.find((f: any) => f.name === "envoy.filters.http.router");
+/** The app in pods of its own: Envoy's app cluster dials backend.default:8080; `extra` are the objects behind that name. */
+const remoteBackend = (o: any[], ...extra: any[]) => {
+    editEnvoyConfig(o, undefined, (c) =>
+        Object.assign(clusterOf(c, "app"), {
+            type: "STRICT_DNS",
+            load_assignment: {
+                cluster_name: "app",
+                endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "backend.default.svc.cluster.local", port_value: 8080 } } } }] }],
+            },
+        }),
+    );
+    o.push(...extra);
+};
+const backendDeployment = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "backend", namespace: "default" },
+    spec: {
+        selector: { matchLabels: { app: "backend" } },
+        template: { metadata: { labels: { app: "backend" } }, spec: { containers: [{ name: "app", image: "registry.example.com/backend:1.0", ports: [{ name: "http", containerPort: 8080 }] }] } },
+    },
+};
+/** A ConfigMap `name` in `namespace` with `data`. */
+const configMap = (name: string, data: Record<string, string>, namespace = "default") => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace }, data });
 
 interface Fault {
     name: string;
@@ -895,6 +919,125 @@ const FAULTS: Fault[] = [
                     route: { cluster: "app", upgrade_configs: [{ upgrade_type: "CONNECT", connect_config: {} }] },
                 });
             }),
+    },
+    // ---- the Kubernetes side as the kubelet, the API server and kube-proxy read it
+    {
+        name: "the agent's mode from a ConfigMap's binaryData, which the kubelet never puts in the environment",
+        base: "extproc",
+        codes: ["agent-mode-mismatch"],
+        plant: (o) => {
+            const a = agentOf(o);
+            setEnv(a, "SIGSCI_ENVOY_EXTPROC_ENABLED", undefined);
+            a.envFrom = [{ configMapRef: { name: "agent-mode" } }];
+            o.push({
+                apiVersion: "v1",
+                kind: "ConfigMap",
+                metadata: { name: "agent-mode", namespace: "default" },
+                binaryData: { SIGSCI_ENVOY_EXTPROC_ENABLED: Buffer.from("true").toString("base64") },
+            });
+        },
+    },
+    {
+        name: "an optional env key that is not there, after envFrom set the variable (the kubelet keeps the earlier value)",
+        base: "sidecar",
+        codes: ["agent-mode-mismatch"],
+        plant: (o) => {
+            const a = agentOf(o);
+            a.envFrom = [{ configMapRef: { name: "agent-mode" } }];
+            a.env.push({ name: "SIGSCI_ENVOY_EXTPROC_ENABLED", valueFrom: { configMapKeyRef: { name: "other", key: "mode", optional: true } } });
+            o.push(configMap("agent-mode", { SIGSCI_ENVOY_EXTPROC_ENABLED: "true" }), configMap("other", { unrelated: "1" }));
+        },
+    },
+    {
+        name: "the agent started through a shell that sets its own listen address",
+        base: "sidecar",
+        codes: ["agent-unverifiable"],
+        plant: (o) => {
+            const a = agentOf(o);
+            a.command = ["/bin/sh", "-c", "export SIGSCI_ENVOY_GRPC_ADDRESS=127.0.0.1:7777; exec sigsci-agent"];
+        },
+    },
+    {
+        name: "the app's Service also selecting the pods of an unknown kind, which run no Envoy",
+        base: "sidecar",
+        codes: ["app-bypass"],
+        unchecked: "a custom resource: no Kubernetes schema here",
+        plant: (o) => {
+            const labels = find(o, "Deployment", "helloworld").spec.template.metadata.labels;
+            o.push({
+                apiVersion: "argoproj.io/v1alpha1",
+                kind: "Rollout",
+                metadata: { name: "helloworld-canary", namespace: "default" },
+                spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: "app", image: "registry.example.com/helloworld:2.0" }] } } },
+            });
+        },
+    },
+    {
+        name: "a NetworkPolicy port given as null, which the API server reads as every port",
+        base: "sidecar",
+        codes: ["app-bypass"],
+        unchecked: "null, which the API server decodes as absent and the schema check refuses",
+        plant: (o) => find(o, "NetworkPolicy", "helloworld").spec.ingress[0].ports.push({ protocol: "TCP", port: null }),
+    },
+    {
+        name: "the agents' policy with an empty policyTypes and no rules, which the API server defaults to Ingress (deny all)",
+        base: "shared",
+        codes: ["agent-policy-blocks"],
+        plant: (o) => {
+            const policy = o.find((x) => x.kind === "NetworkPolicy" && x.metadata.namespace === "waf");
+            policy.spec.policyTypes = [];
+            delete policy.spec.ingress;
+        },
+    },
+    {
+        name: "an EndpointSlice adding a host of its own to the agent Service",
+        base: "shared",
+        codes: ["workload-unverifiable"],
+        unchecked: "no EndpointSlice schema here",
+        plant: (o) =>
+            o.push({
+                apiVersion: "discovery.k8s.io/v1",
+                kind: "EndpointSlice",
+                metadata: { name: "agents-extra", namespace: "waf", labels: { "kubernetes.io/service-name": "agents" } },
+                addressType: "IPv4",
+                endpoints: [{ addresses: ["10.1.2.3"] }],
+                ports: [{ port: 9999, protocol: "TCP" }],
+            }),
+    },
+    {
+        name: "the agent Service with internalTrafficPolicy Local (only agents on Envoy's node answer)",
+        base: "shared",
+        codes: ["agent-unverifiable"],
+        plant: (o) => (find(o, "Service", "agents").spec.internalTrafficPolicy = "Local"),
+    },
+    {
+        name: "the app in pods of its own behind an ExternalName Service",
+        base: "sidecar",
+        codes: ["workload-unverifiable"],
+        plant: (o) => remoteBackend(o, { apiVersion: "v1", kind: "Service", metadata: { name: "backend", namespace: "default" }, spec: { type: "ExternalName", externalName: "backend.example.com" } }),
+    },
+    {
+        name: "the app in pods of its own, admitting every pod of an ingress controller's namespace",
+        base: "sidecar",
+        codes: ["app-bypass"],
+        plant: (o) =>
+            remoteBackend(
+                o,
+                backendDeployment,
+                { apiVersion: "v1", kind: "Service", metadata: { name: "backend", namespace: "default" }, spec: { selector: { app: "backend" }, ports: [{ port: 8080, targetPort: "http" }] } },
+                {
+                    apiVersion: "networking.k8s.io/v1",
+                    kind: "NetworkPolicy",
+                    metadata: { name: "backend", namespace: "default" },
+                    spec: {
+                        podSelector: { matchLabels: { app: "backend" } },
+                        ingress: [
+                            { from: [{ podSelector: { matchLabels: find(o, "Deployment", "helloworld").spec.template.metadata.labels } }], ports: [{ port: 8080 }] },
+                            { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ port: 8080 }] },
+                        ],
+                    },
+                },
+            ),
     },
     // ---- the file Envoy reads, as the kubelet and the kernel lay it out
     {

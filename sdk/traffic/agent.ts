@@ -84,6 +84,8 @@ function parseAgentConf(text: string): Map<string, string> {
 export class AgentSettings {
     private readonly argv: string[];
     private readonly argvUnknown?: string;
+    /** Why no setting of the agent's is known: a wrapper that may set its environment and flags. */
+    private readonly wrapped?: string;
     private readonly env: ContainerEnv;
     private readonly file: Map<string, string> | { opaque: string } | undefined;
 
@@ -96,6 +98,10 @@ export class AgentSettings {
         this.env = containerEnv(index, namespace, container);
         const cl = commandLine(container, this.env);
         this.argv = cl.argv;
+        // A shell script (or `env`) may set the agent's environment and flags itself
+        // (`export VAR=...`, `VAR=x exec ...`, `$VAR`): none of its settings is then known.
+        const viaEnv = programName(cl.argv[0]) === "env";
+        this.wrapped = cl.viaShell || viaEnv ? `it is started through ${viaEnv ? "env" : "a shell"}, which may set its environment and flags` : undefined;
         this.argvUnknown = cl.unknown;
         const path = this.flag(AGENT_OPTIONS.config) ?? envValue(this.env, agentVariable(AGENT_OPTIONS.config)) ?? { value: AGENT_CONFIG_FILE };
         if (!isKnown(path)) this.file = { opaque: `the config file's path is ${path.unknown}` };
@@ -106,6 +112,7 @@ export class AgentSettings {
     }
 
     private flag(option: string): EnvValue | undefined {
+        if (this.wrapped !== undefined) return { unknown: this.wrapped };
         const v = optionValue(this.argv, [`--${option}`, `-${option}`]);
         if (v !== undefined) return { value: v };
         return this.argvUnknown !== undefined ? { unknown: `its command line has ${this.argvUnknown}` } : undefined;

@@ -78,7 +78,8 @@ export function containerPortNumber(pod: any, port: number | string | undefined,
     if (typeof port === "number") return port;
     if (typeof port !== "string") return undefined;
     if (/^\d+$/.test(port)) return Number(port);
-    for (const c of allContainers(pod)) {
+    // As the endpoints controller looks a name up (FindPort): the pod's containers first, then its native sidecars.
+    for (const c of [...(pod?.containers ?? []), ...allContainers(pod).filter((x) => !(pod?.containers ?? []).includes(x))]) {
         for (const p of c.ports ?? []) if (p.name === port && (p.protocol ?? "TCP") === protocol) return p.containerPort;
     }
     return undefined;

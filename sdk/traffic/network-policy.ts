@@ -19,26 +19,32 @@ export function policiesSelecting(index: ObjectIndex, end: PodEnd, direction: Di
     return index.selecting("NetworkPolicy", end.namespace, end.labels).filter((o) => selects(o.spec?.podSelector ?? {}, end.labels) && policyTypes(o).includes(direction));
 }
 
-/** A policy's types: as given, else Ingress, plus Egress when it has egress rules. */
+/** A field as the API server decodes it: `null` is absent. */
+const given = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
+
+/** A policy's types: as given, else (none, or an empty list, as the API server defaults it) Ingress, plus Egress when it has egress rules. */
 export function policyTypes(policy: KubeObject): Direction[] {
-    if (Array.isArray(policy.spec?.policyTypes)) return policy.spec.policyTypes;
-    return policy.spec?.egress ? ["Ingress", "Egress"] : ["Ingress"];
+    if (Array.isArray(policy.spec?.policyTypes) && policy.spec.policyTypes.length > 0) return policy.spec.policyTypes;
+    return given(policy.spec?.egress) ? ["Ingress", "Egress"] : ["Ingress"];
 }
 
 function peerMatches(index: ObjectIndex, peer: any, policyNamespace: string, other: PodEnd): boolean {
-    if (peer.ipBlock) return false; // CIDRs name addresses outside the cluster, not pods
-    if (peer.namespaceSelector === undefined && peer.podSelector === undefined) return false;
-    const nsOk = peer.namespaceSelector === undefined ? other.namespace === policyNamespace : selects(peer.namespaceSelector, index.namespaceLabels(other.namespace));
-    const podOk = peer.podSelector === undefined ? true : selects(peer.podSelector, other.labels);
+    if (given(peer.ipBlock)) return false; // CIDRs name addresses outside the cluster, not pods
+    const namespaceSelector = given(peer.namespaceSelector);
+    const podSelector = given(peer.podSelector);
+    if (namespaceSelector === undefined && podSelector === undefined) return false;
+    const nsOk = namespaceSelector === undefined ? other.namespace === policyNamespace : selects(namespaceSelector, index.namespaceLabels(other.namespace));
+    const podOk = podSelector === undefined ? true : selects(podSelector, other.labels);
     return nsOk && podOk;
 }
 
 function portMatches(rulePort: any, port: number, protocol: string, destination: PodEnd): boolean {
     if ((rulePort.protocol ?? "TCP") !== protocol) return false;
-    if (rulePort.port === undefined) return true;
+    if (given(rulePort.port) === undefined) return true;
     const number = containerPortNumber(destination.pod, rulePort.port, protocol);
     if (number === undefined) return false;
-    return rulePort.endPort !== undefined ? port >= number && port <= rulePort.endPort : port === number;
+    const endPort = given(rulePort.endPort);
+    return endPort !== undefined ? port >= number && port <= endPort : port === number;
 }
 
 /** Whether one rule admits `other` on `port` (a destination port of `destination`). */
@@ -97,6 +103,11 @@ export function ingressOpenOnPort(index: ObjectIndex, destination: PodEnd, port:
     return { admitted, policies: policies.map((p) => objectRef(p, index.defaultNamespace)) };
 }
 
+/** An empty selector (`{}`, no labels, no expressions): it picks every pod. */
+function selectsEverything(selector: any): boolean {
+    return Object.keys(given(selector?.matchLabels) ?? {}).length === 0 && (given(selector?.matchExpressions) ?? []).length === 0;
+}
+
 /**
  * Whether only `sources` may reach `port` of `destination`: every policy rule that admits that
  * port names peers (no rule open to all, no ipBlock), and each peer picks, among the objects'
@@ -113,8 +124,15 @@ export function ingressOnlyFrom(index: ObjectIndex, destination: PodEnd, port: n
             const ref = objectRef(p, index.defaultNamespace);
             if (!peers || peers.length === 0) return { only: false, why: `${ref} admits every peer on port ${port}` };
             for (const peer of peers) {
-                if (peer.ipBlock) return { only: false, why: `${ref} admits ${peer.ipBlock.cidr} on port ${port}` };
-                const namespaces = peer.namespaceSelector === undefined ? [destination.namespace] : undefined;
+                if (given(peer.ipBlock)) return { only: false, why: `${ref} admits ${peer.ipBlock.cidr} on port ${port}` };
+                // Every pod of the namespaces it picks, now or later, not only those among the objects.
+                const podSelector = given(peer.podSelector);
+                if (podSelector === undefined || selectsEverything(podSelector))
+                    return {
+                        only: false,
+                        why: `${ref} admits every pod of ${given(peer.namespaceSelector) === undefined ? `namespace ${destination.namespace}` : "the namespaces its namespaceSelector picks"} on port ${port}`,
+                    };
+                const namespaces = given(peer.namespaceSelector) === undefined ? [destination.namespace] : undefined;
                 const others = index.workloads.filter(
                     (w) => (namespaces ? namespaces.includes(w.namespace) : true) && peerMatches(index, peer, destination.namespace, w) && !sources.some((s) => s.pod === w.pod),
                 );

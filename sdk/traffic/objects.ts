@@ -156,23 +156,24 @@ export class ObjectIndex {
     }
 
     /**
-     * The text of `key` in a ConfigMap or Secret, as a mounted file or an environment variable
-     * sees it: a Secret's `stringData` over its `data` (base64), a ConfigMap's `data` or `binaryData`.
+     * The text of `key` in a ConfigMap or Secret, as a mounted file sees it (`asFile`: a
+     * ConfigMap's `binaryData` too) or an environment variable does (the kubelet reads only a
+     * ConfigMap's `data` for env): a Secret's `stringData` over its `data` (base64).
      */
-    valueOf(kind: "ConfigMap" | "Secret", namespace: string, name: unknown, key: string): string | undefined {
+    valueOf(kind: "ConfigMap" | "Secret", namespace: string, name: unknown, key: string, asFile = true): string | undefined {
         const o = this.get(kind, namespace, name);
         if (!o) return undefined;
-        return entryText(o, key);
+        return entryText(o, key, asFile);
     }
 
-    /** Every key of a ConfigMap or Secret with its text. */
+    /** Every key of a ConfigMap or Secret with its text, as the environment (envFrom) sees them. */
     entriesOf(kind: "ConfigMap" | "Secret", namespace: string, name: unknown): Record<string, string> | undefined {
         const o = this.get(kind, namespace, name);
         if (!o) return undefined;
-        const keys = new Set([...Object.keys(o.data ?? {}), ...Object.keys(o.binaryData ?? {}), ...Object.keys(o.stringData ?? {})]);
+        const keys = new Set([...Object.keys(o.data ?? {}), ...Object.keys(o.stringData ?? {})]);
         const out: Record<string, string> = {};
         for (const k of keys) {
-            const v = entryText(o, k);
+            const v = entryText(o, k, false);
             if (v !== undefined) out[k] = v;
         }
         return out;
@@ -185,10 +186,10 @@ function push<T>(m: Map<string, T[]>, key: string, value: T): void {
     else m.set(key, [value]);
 }
 
-function entryText(o: KubeObject, key: string): string | undefined {
+function entryText(o: KubeObject, key: string, asFile: boolean): string | undefined {
     const decode = (v: unknown) => (typeof v === "string" ? Buffer.from(v, "base64").toString("utf8") : undefined);
     if (o.kind === "Secret") return typeof o.stringData?.[key] === "string" ? o.stringData[key] : decode(o.data?.[key]);
-    return typeof o.data?.[key] === "string" ? o.data[key] : decode(o.binaryData?.[key]);
+    return typeof o.data?.[key] === "string" ? o.data[key] : asFile ? decode(o.binaryData?.[key]) : undefined;
 }
 
 /** Indexes `objects` once; an index given back is used as it is. */

@@ -65,9 +65,10 @@ export function containerEnv(index: ObjectIndex, namespace: string, container: a
         }
         const ref = from.configMapKeyRef ? { kind: "ConfigMap" as const, r: from.configMapKeyRef } : from.secretKeyRef ? { kind: "Secret" as const, r: from.secretKeyRef } : undefined;
         if (ref) {
-            const v = index.valueOf(ref.kind, namespace, ref.r.name, String(ref.r.key));
+            const v = index.valueOf(ref.kind, namespace, ref.r.name, String(ref.r.key), false);
             if (v !== undefined) vars.set(e.name, { value: v });
-            else if (index.get(ref.kind, namespace, ref.r.name) && ref.r.optional === true) vars.delete(e.name);
+            // An optional key that is not there: the kubelet skips the entry, so an earlier value stays.
+            else if (index.get(ref.kind, namespace, ref.r.name) && ref.r.optional === true) continue;
             else vars.set(e.name, { unknown: `read from ${ref.kind} ${namespace}/${ref.r.name} key ${ref.r.key}, which is not among the objects` });
             continue;
         }

@@ -203,6 +203,13 @@ function resolveCluster(ctx: TrafficContext, scope: EnvoyScope, role: string, na
         const svcNs = index.namespaceOf(svc);
         const headless = svc.spec?.clusterIP === "None";
         const ref = ctx.refOf(svc);
+        // Only agents on the caller's node answer, and which node each pod lands on is not in the objects.
+        if (svc.spec?.internalTrafficPolicy === "Local")
+            ctx.add(
+                "agent-unverifiable",
+                at,
+                `Service ${ref} has internalTrafficPolicy: Local: ${role} reaches only agents on its own node, and whether one runs there cannot be verified; use Cluster`,
+            );
         let targetPort: number | string = e.port;
         if (!headless) {
             const sp = (svc.spec?.ports ?? []).find((p: any) => p.port === e.port && (p.protocol ?? "TCP") === "TCP");

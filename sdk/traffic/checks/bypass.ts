@@ -56,7 +56,8 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
                 ctx.add("app-bypass", at, `Service ${ctx.refOf(svc)} forwards port ${sp.port} straight to the app's port ${target}, around Envoy: target Envoy's listener`);
         }
         // A Service spreads its requests over every pod it selects: each of them must run Envoy.
-        for (const other of ctx.selected(w.namespace, svc.spec?.selector).pods) {
+        const selected = ctx.selected(w.namespace, svc.spec?.selector);
+        for (const other of [...selected.pods, ...selected.unknown]) {
             if (envoyContainers(other.pod, ctx.index, other.namespace).length === 0)
                 ctx.add(
                     "app-bypass",
@@ -69,7 +70,15 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
     for (const name of remoteTargets) {
         for (const e of scope.model.cluster(name)?.endpoints ?? []) {
             const svc = serviceOf(ctx, e.address, w.namespace);
-            if (!svc) continue;
+            const selector = svc?.spec?.selector;
+            if (!svc || svc.spec?.type === "ExternalName" || selector === undefined || selector === null || Object.keys(selector).length === 0) {
+                ctx.add(
+                    "workload-unverifiable",
+                    at,
+                    `cluster ${name} forwards to ${e.address}:${e.port}, ${svc ? `Service ${ctx.refOf(svc)}, whose pods no selector among the objects names` : "which is no Service among the objects"}: whether the app there admits only Envoy cannot be verified`,
+                );
+                continue;
+            }
             const sp = (svc.spec?.ports ?? []).find((p: any) => p.port === e.port);
             for (const p of ctx.selected(ctx.index.namespaceOf(svc), svc.spec?.selector).pods) {
                 const port = containerPortNumber(p.pod, svc.spec?.clusterIP === "None" ? e.port : (sp?.targetPort ?? sp?.port));

@@ -23,6 +23,22 @@ export function checkObjectSet(ctx: TrafficContext): void {
             );
         }
     }
+    // Endpoints given by hand join a Service's own (kube-proxy and DNS merge every slice labelled
+    // with its name): where a Service then sends requests is not what its selector says.
+    for (const o of index.objects) {
+        const service =
+            o.kind === "EndpointSlice" && String(o.apiVersion).startsWith("discovery.k8s.io/")
+                ? o.metadata?.labels?.["kubernetes.io/service-name"]
+                : o.kind === "Endpoints" && o.apiVersion === "v1"
+                  ? o.metadata?.name
+                  : undefined;
+        if (typeof service !== "string" || !index.get("Service", index.namespaceOf(o), service)) continue;
+        ctx.add(
+            "workload-unverifiable",
+            objectRef(o, ns0),
+            `${o.kind} ${index.namespaceOf(o)}/${o.metadata?.name} adds endpoints to Service ${index.namespaceOf(o)}/${service} by hand: where that Service sends requests cannot be verified; let its selector pick its pods`,
+        );
+    }
     for (const t of index.unknownTemplates) {
         if (!allContainers(t.pod).some((c) => isAgentContainer(c) || envoyContainers({ containers: [c] }).length > 0)) continue;
         ctx.add(
