@@ -187,6 +187,34 @@ describe("Envoy Gateway layout (GatewayWaf)", () => {
             ],
         ],
         [
+            "a GatewayClass of another controller, which ignores Envoy Gateway's policies",
+            (o) =>
+                o.push({
+                    apiVersion: "gateway.networking.k8s.io/v1",
+                    kind: "GatewayClass",
+                    metadata: { name: find(o, "Gateway", "eg").spec.gatewayClassName },
+                    spec: { controllerName: "istio.io/gateway-controller" },
+                }),
+            [
+                error(
+                    GW,
+                    "envoy-unverifiable",
+                    "GatewayClass eg of Gateway shop/eg belongs to controller istio.io/gateway-controller, not Envoy Gateway's (gateway.envoyproxy.io/gatewayclass-controller): its EnvoyExtensionPolicies do not apply, so whether its requests are inspected cannot be verified",
+                ),
+            ],
+        ],
+        [
+            "a route with an ExtensionRef filter, which an extension resolves",
+            (o) => (o.find((x) => x.kind === "HTTPRoute").spec.rules[0].filters = [{ type: "ExtensionRef", extensionRef: { group: "example.io", kind: "Bypass", name: "x" } }]),
+            [
+                error(
+                    GW,
+                    "envoy-unverifiable",
+                    "HTTPRoute shop/web rule 0 has an ExtensionRef filter (Bypass x), which an extension of Envoy Gateway's resolves: what it does to the route cannot be verified",
+                ),
+            ],
+        ],
+        [
             "a Gateway whose proxies an EnvoyProxy configures (its bootstrap, its filter order)",
             (o) => (find(o, "Gateway", "eg").spec.infrastructure = { parametersRef: { group: "gateway.envoyproxy.io", kind: "EnvoyProxy", name: "custom" } }),
             [
@@ -491,6 +519,135 @@ describe("Istio layout (IstioApp)", () => {
 
     const FAULTS: [string, (o: any[]) => void, Finding[]][] = [
         [
+            "inspection ADDed with a filterClass, which recent Istio appends after the router",
+            (o) => {
+                for (const p of find(o, "EnvoyFilter", "shop").spec.configPatches.filter((x: any) => x.applyTo === "HTTP_FILTER")) {
+                    p.patch.operation = "ADD";
+                    p.patch.filterClass = "AUTHZ";
+                    delete p.match.listener.filterChain.filter.subFilter;
+                }
+            },
+            [
+                ...[0, 1, 2].map((i) =>
+                    error(
+                        APP,
+                        "envoy-unverifiable",
+                        `EnvoyFilter shop/shop configPatches[${i}] ADDs with filterClass AUTHZ: where that puts the filter depends on the Istio version (recent ones append it after the router); insert it before the router instead`,
+                    ),
+                ),
+                error(
+                    APP,
+                    "listener-uninspected",
+                    "listener inbound|8080 (0.0.0.0:8080) forwards prefix / (virtual host inbound) to cluster inbound|8080|| uninspected: no ext_authz or ext_proc filter runs before the router",
+                ),
+            ],
+        ],
+        [
+            "patches matching the app's port by portNumber but another by destinationPort (both must match)",
+            (o) => {
+                for (const p of find(o, "EnvoyFilter", "shop").spec.configPatches.filter((x: any) => x.applyTo === "HTTP_FILTER")) {
+                    p.match.listener.portNumber = 8080;
+                    p.match.listener.filterChain.destinationPort = 1234;
+                }
+            },
+            [
+                error(
+                    APP,
+                    "listener-uninspected",
+                    "listener inbound|8080 (0.0.0.0:8080) forwards prefix / (virtual host inbound) to cluster inbound|8080|| uninspected: no ext_authz or ext_proc filter runs before the router",
+                ),
+            ],
+        ],
+        [
+            "an EnvoyFilter with empty workloadSelector labels (every workload of its namespace) removing ext_proc",
+            (o) =>
+                o.push({
+                    apiVersion: "networking.istio.io/v1alpha3",
+                    kind: "EnvoyFilter",
+                    metadata: { name: "strip", namespace: "shop" },
+                    spec: {
+                        workloadSelector: { labels: {} },
+                        configPatches: [
+                            {
+                                applyTo: "HTTP_FILTER",
+                                match: {
+                                    context: "SIDECAR_INBOUND",
+                                    listener: { filterChain: { filter: { name: "envoy.filters.network.http_connection_manager", subFilter: { name: "envoy.filters.http.ext_proc" } } } },
+                                },
+                                patch: { operation: "REMOVE" },
+                            },
+                        ],
+                    },
+                }),
+            [
+                error(
+                    APP,
+                    "envoy-unverifiable",
+                    "EnvoyFilter shop/strip configPatches[0] REMOVE envoy.filters.http.ext_proc, which the model does not follow among Istio's own HTTP filters: whether requests into these pods are inspected cannot be verified",
+                ),
+            ],
+        ],
+        [
+            "a namespace labelled istio-injection with a value other than enabled (which turns every webhook off)",
+            (o) => o.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { "istio-injection": "yes" } } }),
+            [
+                error(
+                    APP,
+                    "listener-uninspected",
+                    'EnvoyFilter shop/shop selects Deployment shop/shop, but its pods get no istio-proxy (namespace shop is labelled istio-injection: yes, which only "enabled" turns on and which turns every other selector off): nothing inspects their requests',
+                ),
+            ],
+        ],
+        [
+            "pods annotated sidecar.istio.io/inject: false in an injecting namespace",
+            (o) => {
+                o.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { "istio-injection": "enabled" } } });
+                const t = find(o, "Deployment", "shop").spec.template;
+                delete t.metadata.labels["sidecar.istio.io/inject"];
+                t.metadata.annotations = { "sidecar.istio.io/inject": "false" };
+            },
+            [
+                error(
+                    APP,
+                    "listener-uninspected",
+                    'EnvoyFilter shop/shop selects Deployment shop/shop, but its pods get no istio-proxy (its pods are annotated sidecar.istio.io/inject: "false"): nothing inspects their requests',
+                ),
+            ],
+        ],
+        [
+            "capture turned off through the pod's ProxyConfig (interceptionMode NONE)",
+            (o) => (find(o, "Deployment", "shop").spec.template.metadata.annotations = { "proxy.istio.io/config": '{"interceptionMode":"NONE"}' }),
+            [
+                error(
+                    APP,
+                    "app-bypass",
+                    "Service shop/shop port http of Deployment shop/shop (8080) is not captured by the sidecar (proxy.istio.io/config interceptionMode: NONE): its requests reach the app around the proxy, uninspected",
+                ),
+            ],
+        ],
+        [
+            "the pod's interface excluded from capture",
+            (o) => (find(o, "Deployment", "shop").spec.template.metadata.annotations = { "traffic.sidecar.istio.io/excludeInterfaces": "eth0" }),
+            [
+                error(
+                    APP,
+                    "app-bypass",
+                    "Service shop/shop port http of Deployment shop/shop (8080) is not captured by the sidecar (traffic.sidecar.istio.io/excludeInterfaces: eth0): its requests reach the app around the proxy, uninspected",
+                ),
+            ],
+        ],
+        [
+            "a container merely named istio-proxy, without the init container that captures traffic",
+            (o) => find(o, "Deployment", "shop").spec.template.spec.containers.push({ name: "istio-proxy", image: "busybox:1.37" }),
+            [
+                error(
+                    APP,
+                    "workload-unverifiable",
+                    'whether Istio injects its proxy into the pods of Deployment shop/shop, which EnvoyFilter shop/shop patches, cannot be verified: its pods hold a container named istio-proxy, but no istio-init or istio-validation init container that would capture their traffic; label the pods sidecar.istio.io/inject: "true" or include the Namespace',
+                ),
+            ],
+        ],
+        [
             "a namespace whose injection is disabled",
             (o) => o.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { "istio-injection": "disabled" } } }),
             [
@@ -610,6 +767,23 @@ describe("Istio layout (IstioApp)", () => {
             assert.deepStrictEqual(verifyTraffic(planted), expected);
         });
     }
+
+    it("cannot verify a sidecar whose inbound listeners a Sidecar resource gives (no Sidecar CRD is vendored: the object is not schema-checked)", () => {
+        const planted = copy(objects);
+        planted.push({
+            apiVersion: "networking.istio.io/v1",
+            kind: "Sidecar",
+            metadata: { name: "s", namespace: "shop" },
+            spec: { ingress: [{ port: { number: 8080, protocol: "TCP", name: "tcp" }, defaultEndpoint: "127.0.0.1:8080" }] },
+        });
+        assert.deepStrictEqual(verifyTraffic(planted), [
+            error(
+                APP,
+                "envoy-unverifiable",
+                "Sidecar shop/s gives Deployment shop/shop's sidecar ingress listeners of its own (their protocols, endpoints and TLS), which the model does not follow: whether requests into these pods are inspected cannot be verified",
+            ),
+        ]);
+    });
 
     it("keeps the app and the agent off every port of Istio's sidecar, which its injector adds to the pod", () => {
         const ports = Object.keys(ISTIO_SIDECAR_PORTS).map(Number);

@@ -11,7 +11,16 @@ import { ClientAddressModel, ClusterModel, EnvoyModel, InspectionFilter, Listene
 import { KubeObject, selects, Workload } from "./kube";
 import { ObjectIndex } from "./objects";
 import { EXTERNAL_ADDRESS_HEADER } from "../vocabulary/envoy";
-import { ENVOY_GATEWAY_GROUP, ENVOY_GATEWAY_NAMESPACE, ENVOY_GATEWAY_PROXY_LABELS, GATEWAY_API_GROUP, GATEWAY_KINDS, HTTP_LISTENER_PROTOCOLS, OWNING_GATEWAY_LABELS } from "../vocabulary/gateway";
+import {
+    ENVOY_GATEWAY_CONTROLLER,
+    ENVOY_GATEWAY_GROUP,
+    ENVOY_GATEWAY_NAMESPACE,
+    ENVOY_GATEWAY_PROXY_LABELS,
+    GATEWAY_API_GROUP,
+    GATEWAY_KINDS,
+    HTTP_LISTENER_PROTOCOLS,
+    OWNING_GATEWAY_LABELS,
+} from "../vocabulary/gateway";
 
 /** Where Envoy Gateway runs the proxies of a Gateway, as the verifier is told (its defaults otherwise). */
 export interface EnvoyGatewayOptions {
@@ -252,6 +261,12 @@ export function gatewayEnvoys(index: ObjectIndex, options: EnvoyGatewayOptions =
                 message: `${ref} has spec.infrastructure.parametersRef, an EnvoyProxy whose bootstrap and filter order the model does not follow: whether its requests are inspected cannot be verified`,
             });
         const gatewayClass = index.objects.find((o) => isKind(o, GATEWAY_API_GROUP, GATEWAY_KINDS.gatewayClass) && o.metadata?.name === gateway.spec?.gatewayClassName);
+        // Another controller's class: Envoy Gateway does not run this Gateway, and no policy of its applies.
+        if (gatewayClass !== undefined && gatewayClass.spec?.controllerName !== ENVOY_GATEWAY_CONTROLLER)
+            note({
+                code: "envoy-unverifiable",
+                message: `GatewayClass ${gatewayClass.metadata?.name} of ${ref} belongs to controller ${gatewayClass.spec?.controllerName}, not Envoy Gateway's (${ENVOY_GATEWAY_CONTROLLER}): its EnvoyExtensionPolicies do not apply, so whether its requests are inspected cannot be verified`,
+            });
         if (gatewayClass?.spec?.parametersRef !== undefined)
             note({
                 code: "envoy-unverifiable",
@@ -309,6 +324,16 @@ export function gatewayEnvoys(index: ObjectIndex, options: EnvoyGatewayOptions =
                     });
                 const rules = Array.isArray(route.spec?.rules) ? route.spec.rules : [{}];
                 rules.forEach((rule: any, ri: number) => {
+                    // An ExtensionRef filter hands the route to an extension (Envoy Gateway's extension server may rewrite it): not in the objects.
+                    const routeFilters = [
+                        ...(Array.isArray(rule?.filters) ? rule.filters : []),
+                        ...(Array.isArray(rule?.backendRefs) ? rule.backendRefs.flatMap((b: any) => (Array.isArray(b?.filters) ? b.filters : [])) : []),
+                    ];
+                    for (const f of routeFilters.filter((x: any) => x?.type === "ExtensionRef"))
+                        note({
+                            code: "envoy-unverifiable",
+                            message: `${routeRef} rule ${ri} has an ExtensionRef filter (${f.extensionRef?.kind ?? "?"} ${f.extensionRef?.name ?? "?"}), which an extension of Envoy Gateway's resolves: what it does to the route cannot be verified`,
+                        });
                     // The most specific policy wins, whole: rule, route, listener, Gateway.
                     const levels = [
                         ...(rule?.name !== undefined ? [naming(route.kind, route.metadata?.name, routeNs, rule.name)] : []),

@@ -10,7 +10,17 @@
 // "cannot verify".
 import { typeUrl } from "../vocabulary/envoy";
 import { ENVOY_EXTENSIONS, ENVOY_TYPES } from "../vocabulary/envoy";
-import { ISTIO_CAPTURE_ANNOTATIONS, ISTIO_LABELS, ISTIO_MATCH, ISTIO_PROXY_CONTAINER, ISTIO_ROOT_NAMESPACE } from "../vocabulary/istio";
+import {
+    ISTIO_CAPTURE_ANNOTATIONS,
+    ISTIO_CAPTURE_INIT_CONTAINERS,
+    ISTIO_IGNORED_NAMESPACES,
+    ISTIO_LABELS,
+    ISTIO_MATCH,
+    ISTIO_PROXY_CONTAINER,
+    ISTIO_ROOT_NAMESPACE,
+    ISTIO_WELL_KNOWN_TCP_PORTS,
+} from "../vocabulary/istio";
+import { loadEnvoyYaml } from "../vocabulary/envoy-yaml";
 import { isAgentContainer } from "./agent";
 import { envoyModel, EnvoyModel } from "./envoy";
 import { allContainers, containerPortNumber, KubeObject, podTemplateOf, serviceSelects, Workload } from "./kube";
@@ -44,19 +54,36 @@ function portProtocol(p: any): "http" | "tcp" | "auto" {
     const named = typeof p?.appProtocol === "string" ? p.appProtocol.toLowerCase() : typeof p?.name === "string" ? p.name.toLowerCase().split("-")[0] : "";
     if (HTTP_PROTOCOLS.includes(named)) return "http";
     if (TCP_PROTOCOLS.includes(named)) return "tcp";
+    if (named === "" && ISTIO_WELL_KNOWN_TCP_PORTS.includes(Number(p?.port))) return "tcp";
     return "auto";
 }
 
 /** Does the injector give the pods its proxy? undefined: the objects do not tell. */
 function injected(index: ObjectIndex, w: Workload): { yes: boolean | undefined; why: string } {
-    if (allContainers(w.pod).some((c) => c?.name === ISTIO_PROXY_CONTAINER)) return { yes: true, why: "its pods hold it" };
+    if (allContainers(w.pod).some((c) => c?.name === ISTIO_PROXY_CONTAINER)) {
+        // Injected by hand: the proxy captures traffic only with the init container that sets it up.
+        if ((w.pod?.initContainers ?? []).some((c: any) => ISTIO_CAPTURE_INIT_CONTAINERS.includes(c?.name))) return { yes: true, why: "its pods hold it" };
+        return {
+            yes: undefined,
+            why: `its pods hold a container named ${ISTIO_PROXY_CONTAINER}, but no ${ISTIO_CAPTURE_INIT_CONTAINERS.join(" or ")} init container that would capture their traffic`,
+        };
+    }
     if (w.pod?.hostNetwork === true) return { yes: false, why: "pods in the node's network (hostNetwork) are never injected" };
+    if (ISTIO_IGNORED_NAMESPACES.includes(w.namespace)) return { yes: false, why: `Istio never injects into namespace ${w.namespace}` };
     const pod = w.labels ?? {};
     if (pod[ISTIO_LABELS.inject] === "false") return { yes: false, why: `its pods are labelled ${ISTIO_LABELS.inject}: "false"` };
+    // Without the label, the annotation is the injector's object selector.
+    const annotation = podTemplateOf(w.object)?.metadata?.annotations?.[ISTIO_LABELS.inject];
+    if (pod[ISTIO_LABELS.inject] === undefined && annotation === "false") return { yes: false, why: `its pods are annotated ${ISTIO_LABELS.inject}: "false"` };
     const ns = index.get("Namespace", "", w.namespace);
     const nsLabels = ns?.metadata?.labels ?? {};
-    if (nsLabels[ISTIO_LABELS.namespaceInjection] === "disabled") return { yes: false, why: `namespace ${w.namespace} is labelled ${ISTIO_LABELS.namespaceInjection}: disabled` };
-    if (nsLabels[ISTIO_LABELS.namespaceInjection] === "enabled" || nsLabels[ISTIO_LABELS.revision] !== undefined) return { yes: true, why: `namespace ${w.namespace} asks for it` };
+    const nsInjection = nsLabels[ISTIO_LABELS.namespaceInjection];
+    if (nsInjection === "enabled") return { yes: true, why: `namespace ${w.namespace} asks for it` };
+    // Every other webhook of the injector wants the label absent (mutatingwebhook.yaml): any other value injects nothing.
+    if (nsInjection === "disabled") return { yes: false, why: `namespace ${w.namespace} is labelled ${ISTIO_LABELS.namespaceInjection}: disabled` };
+    if (nsInjection !== undefined)
+        return { yes: false, why: `namespace ${w.namespace} is labelled ${ISTIO_LABELS.namespaceInjection}: ${nsInjection}, which only "enabled" turns on and which turns every other selector off` };
+    if (nsLabels[ISTIO_LABELS.revision] !== undefined) return { yes: true, why: `namespace ${w.namespace} asks for it` };
     if (pod[ISTIO_LABELS.inject] === "true" || pod[ISTIO_LABELS.revision] !== undefined) return { yes: true, why: "its pods ask for it" };
     return { yes: undefined, why: `neither its pods (${ISTIO_LABELS.inject}: "true", or ${ISTIO_LABELS.revision}) nor namespace ${w.namespace}${ns ? "" : " (not among the objects)"} ask for it` };
 }
@@ -65,6 +92,20 @@ function injected(index: ObjectIndex, w: Workload): { yes: boolean | undefined; 
 function captured(w: Workload): { all: boolean; only?: Set<number>; except: Set<number>; none?: string } {
     const a = podTemplateOf(w.object)?.metadata?.annotations ?? {};
     if (a[ISTIO_CAPTURE_ANNOTATIONS.interceptionMode] === "NONE") return { all: false, except: new Set(), none: `${ISTIO_CAPTURE_ANNOTATIONS.interceptionMode}: NONE` };
+    // The pod's ProxyConfig may set the mode too; one it does not read as NONE-free counts as no capture.
+    if (a[ISTIO_CAPTURE_ANNOTATIONS.proxyConfig] !== undefined) {
+        let mode: unknown;
+        try {
+            mode = (loadEnvoyYaml(String(a[ISTIO_CAPTURE_ANNOTATIONS.proxyConfig])) as any)?.interceptionMode;
+        } catch {
+            mode = "(unreadable)";
+        }
+        if (mode !== undefined && mode !== "REDIRECT" && mode !== "TPROXY")
+            return { all: false, except: new Set(), none: `${ISTIO_CAPTURE_ANNOTATIONS.proxyConfig} interceptionMode: ${String(mode)}` };
+    }
+    // Inbound traffic on an excluded interface returns before any redirect (istio-iptables).
+    if (String(a[ISTIO_CAPTURE_ANNOTATIONS.excludeInterfaces] ?? "").trim() !== "")
+        return { all: false, except: new Set(), none: `${ISTIO_CAPTURE_ANNOTATIONS.excludeInterfaces}: ${a[ISTIO_CAPTURE_ANNOTATIONS.excludeInterfaces]}` };
     const ports = (v: unknown) =>
         new Set(
             String(v ?? "")
@@ -102,7 +143,8 @@ function filtersFor(index: ObjectIndex, w: Workload): KubeObject[] {
             // A sidecar ignores an EnvoyFilter that names targets (pilot's ShouldAttachPolicy).
             if (f.spec?.targetRefs !== undefined) return false;
             const selector = f.spec?.workloadSelector?.labels;
-            return selector === undefined || serviceSelects(selector, w.labels);
+            // No labels, or none given: every workload of its namespace (pilot's SubsetOf).
+            return selector === undefined || selector === null || Object.keys(selector).length === 0 || serviceSelects(selector, w.labels);
         })
         .sort((a, b) => Number(index.namespaceOf(b) === ISTIO_ROOT_NAMESPACE) - Number(index.namespaceOf(a) === ISTIO_ROOT_NAMESPACE) || Number(a.spec?.priority ?? 0) - Number(b.spec?.priority ?? 0));
 }
@@ -146,14 +188,21 @@ function patched(filters: KubeObject[], port: number, note: (n: MeshNote) => voi
                 });
             if ((chain.filter?.name ?? ISTIO_MATCH.hcm) !== ISTIO_MATCH.hcm)
                 return note({ code: "envoy-unverifiable", message: `${at} matches network filter ${chain.filter.name}, which holds no HTTP filters the model follows` });
-            const only = listener.portNumber ?? chain.destinationPort;
-            if (only !== undefined && Number(only) !== port) return;
+            // Both, when both are given: on the inbound listener each is matched against the chain's port.
+            if ([listener.portNumber, chain.destinationPort].some((x) => x !== undefined && x !== null && Number(x) !== port)) return;
             const sub = chain.filter?.subFilter?.name;
             const value = p?.patch?.value;
             // Before the router, in patch order; at the front without a subFilter or with INSERT_FIRST; an ADD of a filter class among Istio's own, before the router, else after it.
+            // A filterClass is not read by the Istio of these objects' time (an ADD with one appends,
+            // after the router); where it was, it placed the filter by class: which, cannot be verified.
             const classed = p?.patch?.filterClass !== undefined && p.patch.filterClass !== "UNSPECIFIED";
-            if ((op === "INSERT_BEFORE" && sub === undefined) || op === "INSERT_FIRST") before.unshift(value);
-            else if ((op === "INSERT_BEFORE" && sub === ISTIO_MATCH.router) || (op === "ADD" && classed)) before.push(value);
+            if (op === "ADD" && classed)
+                note({
+                    code: "envoy-unverifiable",
+                    message: `${at} ADDs with filterClass ${p.patch.filterClass}: where that puts the filter depends on the Istio version (recent ones append it after the router); insert it before the router instead`,
+                });
+            else if ((op === "INSERT_BEFORE" && sub === undefined) || op === "INSERT_FIRST") before.unshift(value);
+            else if (op === "INSERT_BEFORE" && sub === ISTIO_MATCH.router) before.push(value);
             else if (op === "ADD") after.push(value);
             else
                 note({
@@ -205,6 +254,20 @@ export function meshEnvoys(index: ObjectIndex): MeshEnvoy[] {
             );
             out.push({ workload: w, source, notes });
             continue;
+        }
+        // A Sidecar resource with ingress listeners builds the inbound chains from them (their protocol, their endpoint), not from the Services.
+        for (const s of index.objects.filter((o) => o.kind === "Sidecar" && String(o.apiVersion).startsWith("networking.istio.io/"))) {
+            const ns = index.namespaceOf(s);
+            const selector = s.spec?.workloadSelector?.labels;
+            const applies =
+                selector === undefined || selector === null || Object.keys(selector).length === 0
+                    ? ns === w.namespace || ns === ISTIO_ROOT_NAMESPACE
+                    : ns === w.namespace && serviceSelects(selector, w.labels);
+            if (applies && Array.isArray(s.spec?.ingress) && s.spec.ingress.length > 0)
+                note({
+                    code: "envoy-unverifiable",
+                    message: `Sidecar ${ns}/${s.metadata?.name} gives ${w.ref}'s sidecar ingress listeners of its own (their protocols, endpoints and TLS), which the model does not follow: whether requests into these pods are inspected cannot be verified`,
+                });
         }
         // The ports requests come in on: the Services' target ports (with their protocols), and the app's other container ports (sniffed).
         const ports = new Map<number, { protocol: "http" | "tcp" | "auto"; via: string }>();

@@ -28,6 +28,9 @@ export const GATEWAY_KINDS = {
     gatewayClass: "GatewayClass",
 } as const;
 
+/** The controller name of Envoy Gateway's GatewayClasses (its default; api/v1alpha1 envoygateway_types.go). */
+export const ENVOY_GATEWAY_CONTROLLER = "gateway.envoyproxy.io/gatewayclass-controller";
+
 /** Where Envoy Gateway runs its proxies by default (its controller's namespace, `ENVOY_GATEWAY_NAMESPACE`). */
 export const ENVOY_GATEWAY_NAMESPACE = "envoy-gateway-system";
 

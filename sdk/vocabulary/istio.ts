@@ -39,7 +39,19 @@ export const ISTIO_CAPTURE_ANNOTATIONS = {
     includeInboundPorts: "traffic.sidecar.istio.io/includeInboundPorts",
     excludeInboundPorts: "traffic.sidecar.istio.io/excludeInboundPorts",
     interceptionMode: "sidecar.istio.io/interceptionMode",
+    excludeInterfaces: "traffic.sidecar.istio.io/excludeInterfaces",
+    /** ProxyConfig overrides of the pod, merged by the injector (its interceptionMode too). */
+    proxyConfig: "proxy.istio.io/config",
 } as const;
+
+/** Namespaces Istio's injector never injects into (pkg/kube/inject: IgnoredNamespaces). */
+export const ISTIO_IGNORED_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
+
+/** The init containers that set up the sidecar's traffic capture: istio-init, or istio-validation with Istio's CNI plugin. */
+export const ISTIO_CAPTURE_INIT_CONTAINERS = ["istio-init", "istio-validation"];
+
+/** The unnamed Service ports Istio takes as TCP (pilot's wellKnownPorts). */
+export const ISTIO_WELL_KNOWN_TCP_PORTS = [25, 53, 3306, 27017];
 
 /** The names an EnvoyFilter's patches match: the inbound HTTP connection manager, and its router (which must stay last). */
 export const ISTIO_MATCH = {
