@@ -1005,6 +1005,17 @@ const FAULTS: Fault[] = [
             }),
     },
     {
+        name: "the agents run as a Job, whose pods run to completion",
+        base: "shared",
+        codes: ["agent-unverifiable"],
+        unchecked: "no Job schema here",
+        plant: (o) => {
+            const d = find(o, "Deployment", "agents");
+            const template = { ...d.spec.template, spec: { ...d.spec.template.spec, restartPolicy: "Never" } };
+            o.splice(o.indexOf(d), 1, { apiVersion: "batch/v1", kind: "Job", metadata: d.metadata, spec: { template } });
+        },
+    },
+    {
         name: "the agent Service with internalTrafficPolicy Local (only agents on Envoy's node answer)",
         base: "shared",
         codes: ["agent-unverifiable"],

@@ -250,6 +250,15 @@ function resolveCluster(ctx: TrafficContext, scope: EnvoyScope, role: string, na
             if (!dns.admitted) ctx.add("envoy-egress-blocks", at, `${dns.policies.join(", ")} allow${plural(dns.policies.length, "s", "")} the pod no DNS (UDP 53): Envoy cannot resolve ${e.address}`);
         }
         for (const p of pods) {
+            // A Job's or CronJob's pods run to completion (or not at all while suspended): no agent to count on.
+            if (p.object.kind === "Job" || p.object.kind === "CronJob") {
+                ctx.add(
+                    "agent-unverifiable",
+                    at,
+                    `${role} reaches agents of ${p.ref}, whose pods run to completion, or only on a schedule: whether one answers cannot be verified; run them as a Deployment`,
+                );
+                continue;
+            }
             const number = containerPortNumber(p.pod, targetPort);
             if (number === undefined) {
                 ctx.add(
