@@ -968,7 +968,10 @@ const FAULTS: Fault[] = [
                 apiVersion: "argoproj.io/v1alpha1",
                 kind: "Rollout",
                 metadata: { name: "helloworld-canary", namespace: "default" },
-                spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: "app", image: "registry.example.com/helloworld:2.0" }] } } },
+                spec: {
+                    selector: { matchLabels: labels },
+                    template: { metadata: { labels }, spec: { containers: [{ name: "app", image: "registry.example.com/helloworld:2.0", ports: [{ name: "http", containerPort: 8000 }] }] } },
+                },
             });
         },
     },
@@ -1030,7 +1033,7 @@ const FAULTS: Fault[] = [
     {
         name: "the app in pods of its own, admitting every pod of an ingress controller's namespace",
         base: "sidecar",
-        codes: ["app-bypass"],
+        codes: ["workload-unverifiable"],
         plant: (o) =>
             remoteBackend(
                 o,
@@ -1048,6 +1051,43 @@ const FAULTS: Fault[] = [
                         ],
                     },
                 },
+            ),
+    },
+    {
+        name: "the agent cluster with a circuit breaker limit of 0 (every call overflows; fail-open lets it through)",
+        base: "sidecar",
+        codes: ["agent-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (clusterOf(c, "sigsci-agent").circuit_breakers = { thresholds: [{ max_requests: 0 }] })),
+    },
+    {
+        name: "the agent cluster bound to a source address of its own",
+        base: "sidecar",
+        codes: ["agent-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (clusterOf(c, "sigsci-agent").upstream_bind_config = { source_address: { address: "192.0.2.1", port_value: 0 } })),
+    },
+    {
+        name: "DNS servers of its own for every cluster (the bootstrap's dns_resolution_config)",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        unchecked: "a deprecated field, which Envoy still takes, with a warning",
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (c.dns_resolution_config = { resolvers: [{ socket_address: { address: "203.0.113.53", port_value: 53 } }] })),
+    },
+    {
+        name: "upstream HTTP filters on the app cluster, wrapped in a TypedStruct",
+        base: "sidecar",
+        codes: ["envoy-unverifiable"],
+        unchecked: "a TypedStruct the proto check does not unwrap",
+        plant: (o) =>
+            editEnvoyConfig(
+                o,
+                undefined,
+                (c) =>
+                    (clusterOf(c, "app").typed_extension_protocol_options = {
+                        "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": typedStruct("envoy.extensions.upstreams.http.v3.HttpProtocolOptions", {
+                            explicit_http_config: { http_protocol_options: {} },
+                            http_filters: [{ name: "lua", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua" } }],
+                        }),
+                    }),
             ),
     },
     // ---- the file Envoy reads, as the kubelet and the kernel lay it out
@@ -1087,19 +1127,6 @@ const FAULTS: Fault[] = [
         },
     },
     // ---- the app reached on a port Envoy does not forward to, or in pods without Envoy
-    {
-        name: "another port of the app, admitted by the NetworkPolicy and targeted by a Service",
-        base: "sidecar",
-        codes: ["app-bypass"],
-        plant: (o) => {
-            container(find(o, "Deployment", "helloworld"), "app").ports.push({ name: "debug", containerPort: 8081, protocol: "TCP" });
-            find(o, "NetworkPolicy", "helloworld").spec.ingress[0].ports.push({ protocol: "TCP", port: 8081 });
-            const svc = copy(find(o, "Service", "helloworld"));
-            svc.metadata.name = "helloworld-debug";
-            svc.spec.ports = [{ name: "debug", port: 80, targetPort: "debug", protocol: "TCP" }];
-            o.push(svc);
-        },
-    },
     {
         name: "pods without Envoy behind the app's Service (a canary of the bare app)",
         base: "sidecar",
@@ -1215,6 +1242,46 @@ describe("closed world: planted faults", () => {
             warnings("extproc", (c) => delete filterNamed(c, EXT_PROC).typed_config.processing_mode.request_body_mode),
             [["inspection-partial", "warning", `${at}${EXT_PROC} inspects its requests, but processing_mode.request_body_mode NONE: the agent never sees a request's body`]],
         );
+        // Another port of the app's own, open to peers (a metrics or debug port): a warning, not a bypass of the inspected path.
+        {
+            const objects = copy(baseObjects.sidecar);
+            container(find(objects, "Deployment", "helloworld"), "app").ports.push({ name: "debug", containerPort: 8081, protocol: "TCP" });
+            find(objects, "NetworkPolicy", "helloworld").spec.ingress[0].ports.push({ protocol: "TCP", port: 8081 });
+            for (const o of objects) validateKubernetesObject(o);
+            const report = analyzeTraffic(objects);
+            assert.strictEqual(report.verdict, "inspected");
+            assert.deepStrictEqual(
+                report.findings.map((f) => [f.code, f.severity, f.message]),
+                [
+                    [
+                        "app-bypass",
+                        "warning",
+                        "NetworkPolicy default/helloworld admits the app's own port 8081 (one Envoy does not forward to), around Envoy: requests there are not inspected; admit it only to the peers that need it (Prometheus), or not at all",
+                    ],
+                ],
+            );
+        }
+        assert.deepStrictEqual(
+            warnings("extproc", (c) => (filterNamed(c, EXT_PROC).typed_config.forward_rules = { allowed_headers: { patterns: [{ exact: ":method" }] } })),
+            [["inspection-partial", "warning", `${at}${EXT_PROC} inspects its requests, but forward_rules: the agent sees only the request headers they let through`]],
+        );
+        // The PROXY protocol sets the address the header is written from from what the client sends
+        // (its listener filter is not among the protos vendored here: not proto-checked).
+        {
+            const objects = copy(baseObjects.sidecar);
+            editEnvoyConfig(objects, undefined, (c) => {
+                listener(c, "front").listener_filters = [
+                    { name: "envoy.filters.listener.proxy_protocol", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol" } },
+                ];
+            });
+            const report = analyzeTraffic(objects);
+            assert.strictEqual(report.verdict, "inspected");
+            assert.deepStrictEqual(
+                report.findings.map((f) => [f.code, f.severity]),
+                [["client-address-unproven", "warning"]],
+            );
+            assert.match(report.findings[0].message, /written from the address the PROXY protocol header gives, which any client that reaches the listener sends/);
+        }
         // By number, BUFFERED (2) is a body sent.
         assert.deepStrictEqual(
             warnings("extproc", (c) => (filterNamed(c, EXT_PROC).typed_config.processing_mode.request_body_mode = 2)),
@@ -1259,6 +1326,64 @@ describe("closed world: planted faults", () => {
 
 describe("closed world: correct hand-written variants stay at zero findings", () => {
     const VARIANTS: [string, keyof typeof BASES, (o: any[]) => void][] = [
+        ["the agent started through sh -c exec, the script setting nothing", "sidecar", (o) => (agentOf(o).command = ["/bin/sh", "-c", "exec /usr/local/bin/sigsci-agent"])],
+        [
+            "a cluster dump with the controller's own EndpointSlice of the agent Service",
+            "shared",
+            (o) =>
+                o.push({
+                    apiVersion: "discovery.k8s.io/v1",
+                    kind: "EndpointSlice",
+                    metadata: {
+                        name: "agents-x7k2p",
+                        namespace: "waf",
+                        labels: { "kubernetes.io/service-name": "agents", "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io" },
+                    },
+                    addressType: "IPv4",
+                    endpoints: [{ addresses: ["10.1.2.3"] }],
+                    ports: [{ port: 9999, protocol: "TCP" }],
+                }),
+        ],
+        [
+            "the bare app's old Deployment kept at zero replicas behind the app's Service",
+            "sidecar",
+            (o) => {
+                const labels = find(o, "Deployment", "helloworld").spec.template.metadata.labels;
+                o.push({
+                    apiVersion: "apps/v1",
+                    kind: "Deployment",
+                    metadata: { name: "helloworld-old", namespace: "default" },
+                    spec: {
+                        replicas: 0,
+                        selector: { matchLabels: labels },
+                        template: { metadata: { labels }, spec: { containers: [{ name: "app", image: "registry.example.com/helloworld:1.0", ports: [{ name: "http", containerPort: 8000 }] }] } },
+                    },
+                });
+            },
+        ],
+        [
+            "a migration Job with the app's labels and no port the Service targets",
+            "sidecar",
+            (o) => {
+                const labels = find(o, "Deployment", "helloworld").spec.template.metadata.labels;
+                o.push({
+                    apiVersion: "batch/v1",
+                    kind: "Job",
+                    metadata: { name: "migrate", namespace: "default" },
+                    spec: { template: { metadata: { labels }, spec: { restartPolicy: "Never", containers: [{ name: "migrate", image: "registry.example.com/helloworld:1.0" }] } } },
+                });
+            },
+        ],
+        [
+            "the app's NetworkPolicy with an empty egress list and no policyTypes (Ingress only)",
+            "shared",
+            (o) => {
+                const policy = o.find((x) => x.kind === "NetworkPolicy" && x.metadata.namespace === "shop");
+                delete policy.spec.policyTypes;
+                policy.spec.egress = [];
+            },
+        ],
+        ["a null entry among the app's ports", "sidecar", (o) => container(find(o, "Deployment", "helloworld"), "app").ports.push(null)],
         [
             "a YAML bootstrap with Envoy's own idioms: YAML 1.1 booleans, hexadecimal ports, an !ignore'd anchor",
             "sidecar",

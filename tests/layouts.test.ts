@@ -361,6 +361,18 @@ describe("Envoy Gateway layout (GatewayWaf)", () => {
         });
     }
 
+    it("reads a policy's processingMode.request given as null (YAML's `request:`) as left out", () => {
+        const planted = copy(all);
+        find(planted, "EnvoyExtensionPolicy", "waf").spec.extProc[0].processingMode.request = null;
+        assert.deepStrictEqual(
+            verifyTraffic(planted).map((f) => [f.code, f.message.split(": ").slice(-1)[0]]),
+            [
+                ["listener-uninspected", "processingMode.request is left out, so the requests are not sent to the agent"],
+                ["listener-uninspected", "processingMode.request is left out, so the requests are not sent to the agent"],
+            ],
+        );
+    });
+
     it("refuses what Envoy Gateway could not use, naming the input, with nothing registered", async () => {
         const cases: [any, string][] = [
             [{ namespace: "shop", credentials: GUIDE_KEYS }, 'sigsci-envoy: invalid "gateway": got nothing; expected either gateway (every route of its HTTP listeners) or routes (those routes only)'],
@@ -638,7 +650,12 @@ describe("Istio layout (IstioApp)", () => {
         ],
         [
             "a container merely named istio-proxy, without the init container that captures traffic",
-            (o) => find(o, "Deployment", "shop").spec.template.spec.containers.push({ name: "istio-proxy", image: "busybox:1.37" }),
+            (o) => {
+                // An already-injected template (the injector's status on it), but no init container that captures traffic.
+                const t = find(o, "Deployment", "shop").spec.template;
+                t.metadata.annotations = { "sidecar.istio.io/status": '{"containers":["istio-proxy"]}' };
+                t.spec.containers.push({ name: "istio-proxy", image: "busybox:1.37" });
+            },
             [
                 error(
                     APP,
@@ -767,6 +784,20 @@ describe("Istio layout (IstioApp)", () => {
             assert.deepStrictEqual(verifyTraffic(planted), expected);
         });
     }
+
+    it("reads the capture mode as the injector does: the annotation over the pod's ProxyConfig; an interface other than eth0 cannot be judged", () => {
+        const planted = copy(objects);
+        find(planted, "Deployment", "shop").spec.template.metadata.annotations = { "sidecar.istio.io/interceptionMode": "REDIRECT", "proxy.istio.io/config": "interceptionMode: NONE" };
+        assert.deepStrictEqual(verifyTraffic(planted), []);
+        find(planted, "Deployment", "shop").spec.template.metadata.annotations = { "traffic.sidecar.istio.io/excludeInterfaces": "net1" };
+        assert.deepStrictEqual(verifyTraffic(planted), [
+            error(
+                APP,
+                "workload-unverifiable",
+                "whether the sidecar of Deployment shop/shop captures its inbound traffic cannot be verified: traffic.sidecar.istio.io/excludeInterfaces names net1, and which interface the Service's traffic arrives on is not in the objects",
+            ),
+        ]);
+    });
 
     it("cannot verify a sidecar whose inbound listeners a Sidecar resource gives (no Sidecar CRD is vendored: the object is not schema-checked)", () => {
         const planted = copy(objects);

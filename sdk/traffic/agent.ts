@@ -98,10 +98,14 @@ export class AgentSettings {
         this.env = containerEnv(index, namespace, container);
         const cl = commandLine(container, this.env);
         this.argv = cl.argv;
-        // A shell script (or `env`) may set the agent's environment and flags itself
-        // (`export VAR=...`, `VAR=x exec ...`, `$VAR`): none of its settings is then known.
+        // A shell script that sets variables or expands them (`export VAR=...`, `VAR=x exec ...`,
+        // `$VAR`, several commands), or `env`, may set the agent's environment and flags itself:
+        // none of its settings is then known. A plain `exec sigsci-agent --flags` is read as it is.
         const viaEnv = programName(cl.argv[0]) === "env";
-        this.wrapped = cl.viaShell || viaEnv ? `it is started through ${viaEnv ? "env" : "a shell"}, which may set its environment and flags` : undefined;
+        const raw = [...(Array.isArray(container?.command) ? container.command : []), ...(Array.isArray(container?.args) ? container.args : [])].map(String);
+        const script = cl.viaShell ? (raw[raw.indexOf("-c") + 1] ?? "") : "";
+        const shellSets = cl.viaShell && /(^|[\s;&|])(export|source|\.|set|eval)\s|(^|[\s;&|(])[A-Za-z_][A-Za-z0-9_]*=|\$|[;&|`]/.test(script);
+        this.wrapped = viaEnv ? "set by the env command it is started through" : shellSets ? "set by the shell script it is started through" : undefined;
         this.argvUnknown = cl.unknown;
         const path = this.flag(AGENT_OPTIONS.config) ?? envValue(this.env, agentVariable(AGENT_OPTIONS.config)) ?? { value: AGENT_CONFIG_FILE };
         if (!isKnown(path)) this.file = { opaque: `the config file's path is ${path.unknown}` };

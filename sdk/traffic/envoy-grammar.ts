@@ -28,12 +28,13 @@ export const MESSAGES = {
     bootstrap: message(
         "envoy.config.bootstrap.v3.Bootstrap",
         "admin static_resources dynamic_resources layered_runtime",
-        "node node_context_params cluster_manager stats_sinks deferred_stat_options stats_config stats_flush_interval stats_flush_on_admin watchdog watchdogs tracing overload_manager enable_dispatcher_stats header_prefix stats_server_version_override use_tcp_for_dns_lookups dns_resolution_config fatal_actions config_sources default_config_source default_socket_interface certificate_provider_instances inline_headers perf_tracing_file_path default_regex_engine xds_delegate_extension xds_config_tracker_extension application_log_config grpc_async_client_manager_config memory_allocator_manager flags_path",
+        "node node_context_params cluster_manager stats_sinks deferred_stat_options stats_config stats_flush_interval stats_flush_on_admin watchdog watchdogs tracing overload_manager enable_dispatcher_stats header_prefix stats_server_version_override use_tcp_for_dns_lookups fatal_actions config_sources default_config_source default_socket_interface certificate_provider_instances inline_headers perf_tracing_file_path default_regex_engine xds_delegate_extension xds_config_tracker_extension application_log_config grpc_async_client_manager_config memory_allocator_manager flags_path",
         {
             hds_config: "a health discovery server decides which hosts Envoy health-checks",
             bootstrap_extensions: EXTENSION,
             listener_manager: EXTENSION,
             typed_dns_resolver_config: "a DNS resolver of its own decides where Service names resolve",
+            dns_resolution_config: "DNS servers of its own decide where every cluster's names resolve",
         },
     ),
     admin: message("envoy.config.bootstrap.v3.Admin", "address", "access_log access_log_path profile_path socket_options ignore_global_conn_limit"),
@@ -50,7 +51,7 @@ export const MESSAGES = {
         },
     ),
     additionalAddress: message("envoy.config.listener.v3.AdditionalAddress", "address", "socket_options"),
-    filterChain: message("envoy.config.listener.v3.FilterChain", "filters transport_socket", "filter_chain_match use_proxy_proto metadata transport_socket_connect_timeout name", {
+    filterChain: message("envoy.config.listener.v3.FilterChain", "filters transport_socket use_proxy_proto", "filter_chain_match metadata transport_socket_connect_timeout name", {
         on_demand_configuration: XDS,
     }),
     networkFilter: message("envoy.config.listener.v3.Filter", "name typed_config", "", { config_discovery: XDS }),
@@ -126,8 +127,8 @@ export const MESSAGES = {
     checkSettings: message("envoy.extensions.filters.http.ext_authz.v3.CheckSettings", "", "context_extensions disable_request_body_buffering with_request_body"),
     extProc: message(
         ENVOY_TYPES.extProc,
-        "grpc_service failure_mode_allow processing_mode disable_immediate_response observability_mode",
-        "request_attributes response_attributes message_timeout stat_prefix mutation_rules max_message_timeout forward_rules filter_metadata allow_mode_override metadata_options disable_clear_route_cache route_cache_action deferred_close_timeout",
+        "grpc_service failure_mode_allow processing_mode disable_immediate_response observability_mode forward_rules",
+        "request_attributes response_attributes message_timeout stat_prefix mutation_rules max_message_timeout filter_metadata allow_mode_override metadata_options disable_clear_route_cache route_cache_action deferred_close_timeout",
     ),
     extProcPerRoute: message(ENVOY_TYPES.extProcPerRoute, "disabled overrides", ""),
     extProcOverrides: message(
@@ -169,13 +170,14 @@ export const MESSAGES = {
     cluster: message(
         "envoy.config.cluster.v3.Cluster",
         "name type load_assignment typed_extension_protocol_options http2_protocol_options transport_socket health_checks",
-        "alt_stat_name connect_timeout per_connection_buffer_limit_bytes lb_policy max_requests_per_connection circuit_breakers upstream_http_protocol_options common_http_protocol_options http_protocol_options dns_refresh_rate dns_failure_refresh_rate respect_dns_ttl dns_lookup_family use_tcp_for_dns_lookups dns_resolution_config wait_for_warm_on_init outlier_detection cleanup_interval upstream_bind_config lb_subset_config ring_hash_lb_config maglev_lb_config least_request_lb_config round_robin_lb_config common_lb_config metadata protocol_selection upstream_connection_options close_connections_on_host_health_failure ignore_health_on_host_removal load_balancing_policy lrs_server lrs_report_endpoint_metrics track_timeout_budgets upstream_config track_cluster_stats preconnect_policy connection_pool_per_downstream_connection",
+        "alt_stat_name connect_timeout per_connection_buffer_limit_bytes lb_policy max_requests_per_connection circuit_breakers upstream_http_protocol_options common_http_protocol_options http_protocol_options dns_refresh_rate dns_failure_refresh_rate respect_dns_ttl dns_lookup_family use_tcp_for_dns_lookups wait_for_warm_on_init outlier_detection cleanup_interval upstream_bind_config lb_subset_config ring_hash_lb_config maglev_lb_config least_request_lb_config round_robin_lb_config common_lb_config metadata protocol_selection upstream_connection_options close_connections_on_host_health_failure ignore_health_on_host_removal load_balancing_policy lrs_server lrs_report_endpoint_metrics track_timeout_budgets upstream_config track_cluster_stats preconnect_policy connection_pool_per_downstream_connection",
         {
             cluster_type: "a custom cluster type decides its hosts",
             eds_cluster_config: "its hosts come from EDS (xDS)",
             original_dst_lb_config: "each connection goes to its original destination",
             transport_socket_matches: "each host's metadata picks its transport (TLS or not)",
             dns_resolvers: "DNS servers of its own decide where names resolve",
+            dns_resolution_config: "DNS servers of its own decide where names resolve",
             typed_dns_resolver_config: "a DNS resolver of its own decides where names resolve",
             filters: "upstream network filters run on each connection",
         },

@@ -349,6 +349,8 @@ export interface ClientAddressModel {
     xffTrustedHops: number;
     /** `original_ip_detection_extensions` decide it: the model does not follow them. */
     detection: boolean;
+    /** The PROXY protocol (a listener filter, or the chain's use_proxy_proto) sets the connection's remote address from what the client sends. */
+    proxyProtocol?: boolean;
 }
 
 export interface HcmModel {
@@ -497,11 +499,13 @@ export function envoyModel(bootstrap: any): EnvoyModel {
         listeners.push(model);
         // A listener only the pod itself reaches is no way in: its contents do not matter.
         if (!exposed) return;
+        let proxyProtocol = false;
         r.list(l.listener_filters, `${lat}.listener_filters`).forEach((f: any, k: number) => {
             const fat = `${lat}.listener_filters[${k}]`;
             const lf = r.read(f, fat, "listenerFilter");
             const t = r.typed(lf.typed_config, `${fat}.typed_config`);
             if (t.role !== "listener-neutral") r.refuse(fat, `a listener filter the model does not know (${t.type ?? "no typed_config"})`);
+            if (t.type === ENVOY_TYPES.proxyProtocol) proxyProtocol = true;
         });
         const chains: [any, string][] = r.list(l.filter_chains, `${lat}.filter_chains`).map((c: any, k: number) => [c, `${lat}.filter_chains[${k}]`]);
         if (l.default_filter_chain !== undefined) chains.push([l.default_filter_chain, `${lat}.default_filter_chain`]);
@@ -518,7 +522,9 @@ export function envoyModel(bootstrap: any): EnvoyModel {
                 const t = r.typed(nf.typed_config, `${fat}.typed_config`);
                 if (t.role === "hcm") {
                     if (k !== filters.length - 1) r.refuse(fat, "the HTTP connection manager is not the last network filter: Envoy refuses the chain");
-                    model.hcms.push(hcmModel(r, runtime, t.config, `${fat}.typed_config`));
+                    const hcm = hcmModel(r, runtime, t.config, `${fat}.typed_config`);
+                    if (proxyProtocol || TRUE_VALUE(chain.use_proxy_proto)) hcm.clientAddress.proxyProtocol = true;
+                    model.hcms.push(hcm);
                 } else if (t.role === "tcp_proxy") {
                     model.tcpProxyClusters.push(typeof t.config.cluster === "string" ? t.config.cluster : "(weighted clusters)");
                 } else if (t.role !== "network-neutral") {
@@ -564,9 +570,14 @@ function clusterModel(r: Reader, raw: any, at: string): ClusterModel {
     });
     let http2 = c.http2_protocol_options !== undefined;
     for (const [key, options] of Object.entries<any>(c.typed_extension_protocol_options ?? {})) {
-        const t = typeName(options?.["@type"]) ?? key;
-        if (t !== ENVOY_TYPES.httpProtocolOptions) continue;
-        const o = r.read(Object.fromEntries(Object.entries(options ?? {}).filter(([k]) => k !== "@type")), `${at}.typed_extension_protocol_options["${key}"]`, "httpProtocolOptions");
+        // Envoy finds the factory by the key and unwraps a TypedStruct: read it the same way.
+        const oat = `${at}.typed_extension_protocol_options["${key}"]`;
+        const t = r.typed(options, oat);
+        if (key !== ENVOY_TYPES.httpProtocolOptions && t.type !== ENVOY_TYPES.httpProtocolOptions) {
+            r.refuse(oat, `protocol options the model does not know (${t.type ?? key})`);
+            continue;
+        }
+        const o = r.read(t.config, oat, "httpProtocolOptions");
         const explicit = o.explicit_http_config ?? o.explicitHttpConfig;
         if (explicit?.http2_protocol_options !== undefined || explicit?.http2ProtocolOptions !== undefined) http2 = true;
     }
@@ -712,7 +723,10 @@ function extProcFilter(r: Reader, raw: any, at: string, name: string): Inspectio
             : undefined;
     const cluster = c.grpc_service !== undefined ? grpcCluster(r, c.grpc_service, `${at}.grpc_service`) : undefined;
     const bodyMode = r.enumName(mode.request_body_mode, `${at}.processing_mode.request_body_mode`, ENUMS.bodySendMode) ?? "NONE";
-    const blindSpots = bodyMode === "NONE" ? ["processing_mode.request_body_mode NONE: the agent never sees a request's body"] : [];
+    const blindSpots = [
+        ...(bodyMode === "NONE" ? ["processing_mode.request_body_mode NONE: the agent never sees a request's body"] : []),
+        ...(c.forward_rules !== undefined ? ["forward_rules: the agent sees only the request headers they let through"] : []),
+    ];
     return { name, integration: "ext_proc", cluster, failOpen: TRUE_VALUE(c.failure_mode_allow), partial, offByDefault: false, clientHeaders: new Map(), peerHeaders: new Set(), blindSpots };
 }
 

@@ -183,11 +183,12 @@ function extProcFilter(policy: Policy, i: number, entry: any, note: (n: GatewayN
         if (!EXT_PROC_FIELDS.includes(field))
             note({ code: "envoy-unverifiable", message: `${policy.ref} has extProc[${i}].${field}, which the model does not know: whether its requests are inspected cannot be verified` });
     }
-    const mode = entry?.processingMode;
+    // null is absent, as the API server decodes it (`request:` with no value).
+    const mode = entry?.processingMode ?? undefined;
     const partial =
         mode === undefined
             ? "processingMode is left out, so Envoy Gateway sends the agent nothing"
-            : mode.request === undefined
+            : (mode.request ?? undefined) === undefined
               ? "processingMode.request is left out, so the requests are not sent to the agent"
               : entry.shadowMode === true
                 ? "shadowMode: the agent only observes, and its verdicts are never applied"
@@ -201,7 +202,10 @@ function extProcFilter(policy: Policy, i: number, entry: any, note: (n: GatewayN
         offByDefault: true,
         clientHeaders: new Map([[EXTERNAL_ADDRESS_HEADER, "(the connection manager)"]]),
         peerHeaders: new Set(),
-        blindSpots: mode?.request !== undefined && mode.request.body === undefined ? ["processingMode.request.body is left out: the agent never sees a request's body"] : [],
+        blindSpots:
+            mode?.request !== undefined && mode?.request !== null && (mode.request.body ?? undefined) === undefined
+                ? ["processingMode.request.body is left out: the agent never sees a request's body"]
+                : [],
     };
 }
 

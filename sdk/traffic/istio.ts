@@ -18,6 +18,7 @@ import {
     ISTIO_MATCH,
     ISTIO_PROXY_CONTAINER,
     ISTIO_ROOT_NAMESPACE,
+    ISTIO_SIDECAR_STATUS,
     ISTIO_WELL_KNOWN_TCP_PORTS,
 } from "../vocabulary/istio";
 import { loadEnvoyYaml } from "../vocabulary/envoy-yaml";
@@ -60,8 +61,10 @@ function portProtocol(p: any): "http" | "tcp" | "auto" {
 
 /** Does the injector give the pods its proxy? undefined: the objects do not tell. */
 function injected(index: ObjectIndex, w: Workload): { yes: boolean | undefined; why: string } {
-    if (allContainers(w.pod).some((c) => c?.name === ISTIO_PROXY_CONTAINER)) {
-        // Injected by hand: the proxy captures traffic only with the init container that sets it up.
+    // An already-injected template (kube-inject's output, carrying the injector's status): the proxy
+    // captures traffic only with the init container that sets it up. Without the status, an
+    // istio-proxy container is a customisation the injector merges: the labels below decide.
+    if (podTemplateOf(w.object)?.metadata?.annotations?.[ISTIO_SIDECAR_STATUS] !== undefined && allContainers(w.pod).some((c) => c?.name === ISTIO_PROXY_CONTAINER)) {
         if ((w.pod?.initContainers ?? []).some((c: any) => ISTIO_CAPTURE_INIT_CONTAINERS.includes(c?.name))) return { yes: true, why: "its pods hold it" };
         return {
             yes: undefined,
@@ -89,23 +92,34 @@ function injected(index: ObjectIndex, w: Workload): { yes: boolean | undefined; 
 }
 
 /** The inbound ports the sidecar captures; undefined: all. */
-function captured(w: Workload): { all: boolean; only?: Set<number>; except: Set<number>; none?: string } {
+function captured(w: Workload): { all: boolean; only?: Set<number>; except: Set<number>; none?: string; unknown?: string } {
     const a = podTemplateOf(w.object)?.metadata?.annotations ?? {};
-    if (a[ISTIO_CAPTURE_ANNOTATIONS.interceptionMode] === "NONE") return { all: false, except: new Set(), none: `${ISTIO_CAPTURE_ANNOTATIONS.interceptionMode}: NONE` };
-    // The pod's ProxyConfig may set the mode too; one it does not read as NONE-free counts as no capture.
-    if (a[ISTIO_CAPTURE_ANNOTATIONS.proxyConfig] !== undefined) {
+    const nothing = (none: string) => ({ all: false, except: new Set<number>(), none });
+    // The mode: the annotation, else the pod's ProxyConfig (the injector's template reads them in that order).
+    if (a[ISTIO_CAPTURE_ANNOTATIONS.interceptionMode] === "NONE") return nothing(`${ISTIO_CAPTURE_ANNOTATIONS.interceptionMode}: NONE`);
+    if (a[ISTIO_CAPTURE_ANNOTATIONS.interceptionMode] === undefined && a[ISTIO_CAPTURE_ANNOTATIONS.proxyConfig] !== undefined) {
         let mode: unknown;
         try {
             mode = (loadEnvoyYaml(String(a[ISTIO_CAPTURE_ANNOTATIONS.proxyConfig])) as any)?.interceptionMode;
         } catch {
-            mode = "(unreadable)";
+            return { all: false, except: new Set(), unknown: `its ${ISTIO_CAPTURE_ANNOTATIONS.proxyConfig} annotation does not parse` };
         }
+        if (mode === "NONE") return nothing(`${ISTIO_CAPTURE_ANNOTATIONS.proxyConfig} interceptionMode: NONE`);
         if (mode !== undefined && mode !== "REDIRECT" && mode !== "TPROXY")
-            return { all: false, except: new Set(), none: `${ISTIO_CAPTURE_ANNOTATIONS.proxyConfig} interceptionMode: ${String(mode)}` };
+            return { all: false, except: new Set(), unknown: `its ${ISTIO_CAPTURE_ANNOTATIONS.proxyConfig} interceptionMode ${JSON.stringify(mode)} is no mode the model knows` };
     }
-    // Inbound traffic on an excluded interface returns before any redirect (istio-iptables).
-    if (String(a[ISTIO_CAPTURE_ANNOTATIONS.excludeInterfaces] ?? "").trim() !== "")
-        return { all: false, except: new Set(), none: `${ISTIO_CAPTURE_ANNOTATIONS.excludeInterfaces}: ${a[ISTIO_CAPTURE_ANNOTATIONS.excludeInterfaces]}` };
+    // Inbound traffic on an excluded interface returns before any redirect (istio-iptables): the pod's own (eth0) leaves it all uncaptured.
+    const interfaces = String(a[ISTIO_CAPTURE_ANNOTATIONS.excludeInterfaces] ?? "")
+        .split(",")
+        .map((x) => x.trim())
+        .filter((x) => x !== "");
+    if (interfaces.includes("eth0")) return nothing(`${ISTIO_CAPTURE_ANNOTATIONS.excludeInterfaces}: ${a[ISTIO_CAPTURE_ANNOTATIONS.excludeInterfaces]}`);
+    if (interfaces.length > 0)
+        return {
+            all: false,
+            except: new Set(),
+            unknown: `${ISTIO_CAPTURE_ANNOTATIONS.excludeInterfaces} names ${interfaces.join(", ")}, and which interface the Service's traffic arrives on is not in the objects`,
+        };
     const ports = (v: unknown) =>
         new Set(
             String(v ?? "")
@@ -285,6 +299,11 @@ export function meshEnvoys(index: ObjectIndex): MeshEnvoy[] {
                     ports.set(Number(p.containerPort), { protocol: "auto", via: `container ${c.name} port ${p.name ?? p.containerPort}` });
         }
         const capture = captured(w);
+        if (capture.unknown !== undefined) {
+            note({ code: "workload-unverifiable", message: `whether the sidecar of ${w.ref} captures its inbound traffic cannot be verified: ${capture.unknown}` });
+            out.push({ workload: w, source, notes });
+            continue;
+        }
         const listeners: unknown[] = [];
         const clusters: unknown[] = [];
         for (const [port, p] of [...ports].sort((a, b) => a[0] - b[0])) {

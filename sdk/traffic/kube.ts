@@ -79,8 +79,9 @@ export function containerPortNumber(pod: any, port: number | string | undefined,
     if (typeof port !== "string") return undefined;
     if (/^\d+$/.test(port)) return Number(port);
     // As the endpoints controller looks a name up (FindPort): the pod's containers first, then its native sidecars.
-    for (const c of [...(pod?.containers ?? []), ...allContainers(pod).filter((x) => !(pod?.containers ?? []).includes(x))]) {
-        for (const p of c.ports ?? []) if (p.name === port && (p.protocol ?? "TCP") === protocol) return p.containerPort;
+    const containers: any[] = Array.isArray(pod?.containers) ? pod.containers : [];
+    for (const c of [...containers, ...allContainers(pod).filter((x) => !containers.includes(x))]) {
+        for (const p of Array.isArray(c?.ports) ? c.ports : []) if (p?.name === port && (p.protocol ?? "TCP") === protocol) return p.containerPort;
     }
     return undefined;
 }

@@ -25,7 +25,8 @@ const given = <T>(v: T | null | undefined): T | undefined => (v === null ? undef
 /** A policy's types: as given, else (none, or an empty list, as the API server defaults it) Ingress, plus Egress when it has egress rules. */
 export function policyTypes(policy: KubeObject): Direction[] {
     if (Array.isArray(policy.spec?.policyTypes) && policy.spec.policyTypes.length > 0) return policy.spec.policyTypes;
-    return given(policy.spec?.egress) ? ["Ingress", "Egress"] : ["Ingress"];
+    const egress = given(policy.spec?.egress);
+    return Array.isArray(egress) && egress.length > 0 ? ["Ingress", "Egress"] : ["Ingress"];
 }
 
 function peerMatches(index: ObjectIndex, peer: any, policyNamespace: string, other: PodEnd): boolean {
@@ -111,9 +112,10 @@ function selectsEverything(selector: any): boolean {
 /**
  * Whether only `sources` may reach `port` of `destination`: every policy rule that admits that
  * port names peers (no rule open to all, no ipBlock), and each peer picks, among the objects'
- * workloads, only pods of `sources`.
+ * workloads, only pods of `sources`; a peer of whole namespaces (no podSelector, or an empty
+ * one) cannot be judged by the objects (`unverifiable`).
  */
-export function ingressOnlyFrom(index: ObjectIndex, destination: PodEnd, port: number, sources: (PodEnd & { ref: string })[]): { only: boolean; why: string } {
+export function ingressOnlyFrom(index: ObjectIndex, destination: PodEnd, port: number, sources: (PodEnd & { ref: string })[]): { only: boolean; why: string; unverifiable?: boolean } {
     const policies = policiesSelecting(index, destination, "Ingress");
     if (policies.length === 0) return { only: false, why: "no NetworkPolicy restricts ingress to its pods" };
     for (const p of policies) {
@@ -130,7 +132,8 @@ export function ingressOnlyFrom(index: ObjectIndex, destination: PodEnd, port: n
                 if (podSelector === undefined || selectsEverything(podSelector))
                     return {
                         only: false,
-                        why: `${ref} admits every pod of ${given(peer.namespaceSelector) === undefined ? `namespace ${destination.namespace}` : "the namespaces its namespaceSelector picks"} on port ${port}`,
+                        unverifiable: true,
+                        why: `${ref} admits every pod of ${given(peer.namespaceSelector) === undefined ? `namespace ${destination.namespace}` : "the namespaces its namespaceSelector picks"} on port ${port}, whichever runs there now or later`,
                     };
                 const namespaces = given(peer.namespaceSelector) === undefined ? [destination.namespace] : undefined;
                 const others = index.workloads.filter(

@@ -30,7 +30,7 @@ function streamInteger(s: string): number | undefined {
     const digits = m[2];
     const value = /^0[xX]/.test(digits) ? parseInt(digits.slice(2), 16) : digits.length > 1 && digits.startsWith("0") ? parseInt(digits, 8) : Number(digits);
     // Beyond int64 the stream fails, and the text is tried as a double.
-    if (value > 2 ** 63) return undefined;
+    if (value >= 2 ** 63) return undefined;
     return m[1] === "-" ? -value : value;
 }
 

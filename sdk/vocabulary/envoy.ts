@@ -19,6 +19,7 @@ export const ENVOY_TYPES = {
     headerMutation: "envoy.extensions.filters.http.header_mutation.v3.HeaderMutation",
     grpcAccessLog: "envoy.extensions.access_loggers.grpc.v3.HttpGrpcAccessLogConfig",
     httpProtocolOptions: "envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+    proxyProtocol: "envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol",
     upstreamTls: "envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
     downstreamTls: "envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext",
     rawBuffer: "envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer",

@@ -125,6 +125,24 @@ export function checkInspectionCalls(ctx: TrafficContext, scope: EnvoyScope, rou
 }
 
 /** The Service an endpoint address names from `namespace` (a cluster IP or a DNS name), if among the objects. */
+/** Settings of an inspection cluster that can make every call fail before it reaches an agent. */
+function callsMayAllFail(raw: any): string[] {
+    const field = (o: any, snake: string) => o?.[snake] ?? o?.[snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())];
+    const out: string[] = [];
+    if (field(raw, "upstream_bind_config") !== undefined) out.push("binds its connections to a source address of its own (upstream_bind_config)");
+    const thresholds = field(field(raw, "circuit_breakers"), "thresholds");
+    const limits = ["max_connections", "max_pending_requests", "max_requests", "max_retries"];
+    if (Array.isArray(thresholds) && thresholds.some((t: any) => limits.some((k) => field(t, k) !== undefined && Number(field(t, k)?.value ?? field(t, k)) === 0)))
+        out.push("has a circuit breaker limit of 0, over which every call overflows");
+    const endpoints = field(field(raw, "load_assignment"), "endpoints");
+    const statuses = (Array.isArray(endpoints) ? endpoints : []).flatMap((l: any) =>
+        (Array.isArray(field(l, "lb_endpoints")) ? field(l, "lb_endpoints") : []).map((e: any) => field(e, "health_status")),
+    );
+    if (statuses.some((s: unknown) => s !== undefined && !["HEALTHY", "UNKNOWN", 0, 1].includes(typeof s === "string" ? s.toUpperCase() : (s as number))))
+        out.push("marks endpoints of its own unhealthy (health_status), which its load balancer may then skip");
+    return out;
+}
+
 export function serviceOf(ctx: TrafficContext, address: string, namespace: string): KubeObject | undefined {
     if (IPV4_ADDRESS.test(address) || address.includes(":")) return ctx.index.serviceAt(address);
     const ref = serviceForHost(address, namespace, ctx.domain);
@@ -141,6 +159,12 @@ function resolveCluster(ctx: TrafficContext, scope: EnvoyScope, role: string, na
         return out;
     }
     if (!cluster.http2) ctx.add("agent-not-http2", at, `cluster ${cluster.name} does not speak HTTP/2, which the agent's gRPC listener needs: declare explicit_http_config.http2_protocol_options`);
+    for (const why of callsMayAllFail(cluster.raw))
+        ctx.add(
+            "agent-unverifiable",
+            at,
+            `cluster ${cluster.name}, which ${role} calls, ${why}: whether calls reach an agent at all cannot be verified (a fail-open filter lets every failed call through)`,
+        );
     if (!["STATIC", "STRICT_DNS", "LOGICAL_DNS"].includes(cluster.type)) return out; // reported as cannot verify by the cluster's reader
     if (cluster.endpoints.length === 0) ctx.add("agent-unresolved", at, `cluster ${cluster.name} has no endpoints: ${role} has nowhere to go`);
     const dnsOverride = dnsOverrideOf(w.pod);
@@ -250,13 +274,15 @@ function resolveCluster(ctx: TrafficContext, scope: EnvoyScope, role: string, na
             if (!dns.admitted) ctx.add("envoy-egress-blocks", at, `${dns.policies.join(", ")} allow${plural(dns.policies.length, "s", "")} the pod no DNS (UDP 53): Envoy cannot resolve ${e.address}`);
         }
         for (const p of pods) {
-            // A Job's or CronJob's pods run to completion (or not at all while suspended): no agent to count on.
+            // A Job's or CronJob's pods run to completion (or not at all while suspended): no agent
+            // to count on, unless pods of a lasting kind serve the Service too.
             if (p.object.kind === "Job" || p.object.kind === "CronJob") {
-                ctx.add(
-                    "agent-unverifiable",
-                    at,
-                    `${role} reaches agents of ${p.ref}, whose pods run to completion, or only on a schedule: whether one answers cannot be verified; run them as a Deployment`,
-                );
+                if (pods.every((x) => x.object.kind === "Job" || x.object.kind === "CronJob"))
+                    ctx.add(
+                        "agent-unverifiable",
+                        at,
+                        `${role} reaches agents of ${p.ref}, whose pods run to completion, or only on a schedule: whether one answers cannot be verified; run them as a Deployment`,
+                    );
                 continue;
             }
             const number = containerPortNumber(p.pod, targetPort);

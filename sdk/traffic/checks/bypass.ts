@@ -8,6 +8,13 @@ import { envoyContainers } from "../envoy";
 import { serviceOf } from "./agents";
 import { Routes } from "./routes";
 
+/** The TCP port numbers a container declares (entries that are not objects with a whole number skipped). */
+function tcpPorts(c: any): number[] {
+    return (Array.isArray(c?.ports) ? c.ports : [])
+        .filter((p: any) => p !== null && typeof p === "object" && Number.isInteger(p.containerPort) && (p.protocol ?? "TCP") === "TCP")
+        .map((p: any) => p.containerPort);
+}
+
 export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: Routes): void {
     const { w, at, end: envoyEnd } = scope;
     const { appPorts, remoteTargets } = routes;
@@ -21,7 +28,7 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
     }
     for (const c of allContainers(w.pod)) {
         for (const p of Array.isArray(c.ports) ? c.ports : []) {
-            if (p?.hostPort !== undefined && !envoyPorts.has(Number(p.containerPort)))
+            if (p !== null && typeof p === "object" && p.hostPort !== undefined && p.hostPort !== null && !envoyPorts.has(Number(p.containerPort)))
                 ctx.add(
                     "app-bypass",
                     at,
@@ -29,15 +36,7 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
                 );
         }
     }
-    // The app's ports: those Envoy forwards to, and every other TCP port the containers that
-    // serve them declare (a debug or admin port of the app is a way in too).
-    const appContainers = allContainers(w.pod).filter(
-        (c) => !scope.envoysHere.includes(c) && (Array.isArray(c.ports) ? c.ports : []).some((p: any) => appPorts.has(Number(p?.containerPort)) && (p?.protocol ?? "TCP") === "TCP"),
-    );
-    const ports = new Set(appPorts);
-    for (const c of appContainers)
-        for (const p of Array.isArray(c.ports) ? c.ports : []) if ((p?.protocol ?? "TCP") === "TCP" && !envoyPorts.has(Number(p?.containerPort))) ports.add(Number(p.containerPort));
-    for (const port of [...ports].sort((a, b) => a - b)) {
+    for (const port of [...appPorts].sort((a, b) => a - b)) {
         const open = ingressOpenOnPort(ctx.index, envoyEnd, port);
         if (open.admitted) {
             ctx.add(
@@ -49,16 +48,31 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
             );
         }
     }
+    // The other TCP ports the app's containers declare (a metrics or debug port): open to peers,
+    // they are a way into the app that no filter inspects; often meant (Prometheus), so a warning.
+    const appContainers = allContainers(w.pod).filter((c) => !scope.envoysHere.includes(c) && tcpPorts(c).some((p) => appPorts.has(p)));
+    const others = [...new Set(appContainers.flatMap(tcpPorts))].filter((p) => !appPorts.has(p) && !envoyPorts.has(p)).sort((a, b) => a - b);
+    for (const port of others) {
+        const open = ingressOpenOnPort(ctx.index, envoyEnd, port);
+        if (!open.admitted) continue;
+        const own = `the app's own port ${port} (one Envoy does not forward to)`;
+        const where =
+            open.policies.length === 0
+                ? `no NetworkPolicy restricts ingress to the pod, so ${own} can be reached around Envoy`
+                : `${open.policies.join(", ")} admit${plural(open.policies.length, "s", "")} ${own}, around Envoy`;
+        ctx.add("app-bypass", at, `${where}: requests there are not inspected; admit it only to the peers that need it (Prometheus), or not at all`, "warning");
+    }
     for (const svc of ctx.index.selecting("Service", w.namespace, w.labels).filter((s) => serviceSelects(s.spec?.selector, w.labels))) {
         for (const sp of svc.spec?.ports ?? []) {
             const target = containerPortNumber(w.pod, sp.targetPort ?? sp.port, sp.protocol ?? "TCP");
-            if (target !== undefined && ports.has(target))
+            if (target !== undefined && appPorts.has(target))
                 ctx.add("app-bypass", at, `Service ${ctx.refOf(svc)} forwards port ${sp.port} straight to the app's port ${target}, around Envoy: target Envoy's listener`);
         }
-        // A Service spreads its requests over every pod it selects: each of them must run Envoy.
+        // A Service spreads its requests over every pod it selects that serves its target port: each of them must run Envoy.
         const selected = ctx.selected(w.namespace, svc.spec?.selector);
-        for (const other of [...selected.pods, ...selected.unknown]) {
-            if (envoyContainers(other.pod, ctx.index, other.namespace).length === 0)
+        const servesIt = (pod: any) => (svc.spec?.ports ?? []).some((sp: any) => containerPortNumber(pod, sp?.targetPort ?? sp?.port, sp?.protocol ?? "TCP") !== undefined);
+        for (const other of [...selected.pods.filter((p) => p.replicas !== 0), ...selected.unknown]) {
+            if (servesIt(other.pod) && envoyContainers(other.pod, ctx.index, other.namespace).length === 0)
                 ctx.add(
                     "app-bypass",
                     at,
@@ -84,7 +98,13 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
                 const port = containerPortNumber(p.pod, svc.spec?.clusterIP === "None" ? e.port : (sp?.targetPort ?? sp?.port));
                 if (port === undefined) continue;
                 const only = ingressOnlyFrom(ctx.index, { namespace: p.namespace, labels: p.labels, pod: p.pod }, port, [{ ...envoyEnd, ref: w.ref }]);
-                if (!only.only)
+                if (only.unverifiable)
+                    ctx.add(
+                        "workload-unverifiable",
+                        at,
+                        `cluster ${name} forwards to ${p.ref} through Service ${ctx.refOf(svc)}, but ${only.why}: whether only Envoy reaches the app there cannot be verified; admit Envoy's pods by their labels`,
+                    );
+                else if (!only.only)
                     ctx.add(
                         "app-bypass",
                         at,

@@ -37,6 +37,8 @@ export function checkClientAddress(ctx: TrafficContext, scope: EnvoyScope, u: In
         // The connection's own peer: no header of a client's changes it, whatever Envoy trusts.
         if (u.peerHeaders.includes(header)) continue;
         if (!u.clientHeaders.includes(header)) warn(agent, `which takes the client's address from ${header}, a header nothing before ${u.filterName} is shown to write from the address Envoy trusts`);
+        else if (u.clientAddress.proxyProtocol)
+            warn(agent, `which takes the client's address from ${header}, written from the address the PROXY protocol header gives, which any client that reaches the listener sends`);
         else if (detection) warn(agent, `which takes the client's address from ${header}, written from the address original_ip_detection_extensions choose, which the model does not follow`);
         else if (!useRemoteAddress)
             warn(

@@ -32,7 +32,11 @@ export function checkObjectSet(ctx: TrafficContext): void {
                 : o.kind === "Endpoints" && o.apiVersion === "v1"
                   ? o.metadata?.name
                   : undefined;
-        if (typeof service !== "string" || !index.get("Service", index.namespaceOf(o), service)) continue;
+        const svc = typeof service === "string" ? index.get("Service", index.namespaceOf(o), service) : undefined;
+        if (!svc) continue;
+        // The controllers' own (a dump of the cluster has them): they follow the Service's selector.
+        if (o.metadata?.labels?.["endpointslice.kubernetes.io/managed-by"] === "endpointslice-controller.k8s.io") continue;
+        if (o.kind === "Endpoints" && svc.spec?.selector && Object.keys(svc.spec.selector).length > 0) continue;
         ctx.add(
             "workload-unverifiable",
             objectRef(o, ns0),

@@ -124,6 +124,7 @@ export function followRoutes(ctx: TrafficContext, scope: EnvoyScope): Routes {
                                 useRemoteAddress: a.useRemoteAddress && b.useRemoteAddress,
                                 xffTrustedHops: Math.max(a.xffTrustedHops, b.xffTrustedHops),
                                 detection: a.detection || b.detection,
+                                proxyProtocol: a.proxyProtocol === true || b.proxyProtocol === true,
                             };
                     } else {
                         uses.push({
