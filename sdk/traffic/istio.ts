@@ -24,7 +24,7 @@ import {
 import { loadEnvoyYaml } from "../vocabulary/envoy-yaml";
 import { isAgentContainer } from "./agent";
 import { envoyModel, EnvoyModel } from "./envoy";
-import { allContainers, containerPortNumber, KubeObject, podTemplateOf, serviceSelects, Workload } from "./kube";
+import { allContainers, containerPortNumber, KubeObject, noLabels, podTemplateOf, serviceSelects, Workload } from "./kube";
 import { ObjectIndex } from "./objects";
 
 /** One thing the model found that a check reports. */
@@ -158,7 +158,7 @@ function filtersFor(index: ObjectIndex, w: Workload): KubeObject[] {
             if (f.spec?.targetRefs !== undefined) return false;
             const selector = f.spec?.workloadSelector?.labels;
             // No labels, or none given: every workload of its namespace (pilot's SubsetOf).
-            return selector === undefined || selector === null || Object.keys(selector).length === 0 || serviceSelects(selector, w.labels);
+            return noLabels(selector) || serviceSelects(selector, w.labels);
         })
         .sort((a, b) => Number(index.namespaceOf(b) === ISTIO_ROOT_NAMESPACE) - Number(index.namespaceOf(a) === ISTIO_ROOT_NAMESPACE) || Number(a.spec?.priority ?? 0) - Number(b.spec?.priority ?? 0));
 }
@@ -273,10 +273,7 @@ export function meshEnvoys(index: ObjectIndex): MeshEnvoy[] {
         for (const s of index.objects.filter((o) => o.kind === "Sidecar" && String(o.apiVersion).startsWith("networking.istio.io/"))) {
             const ns = index.namespaceOf(s);
             const selector = s.spec?.workloadSelector?.labels;
-            const applies =
-                selector === undefined || selector === null || Object.keys(selector).length === 0
-                    ? ns === w.namespace || ns === ISTIO_ROOT_NAMESPACE
-                    : ns === w.namespace && serviceSelects(selector, w.labels);
+            const applies = noLabels(selector) ? ns === w.namespace || ns === ISTIO_ROOT_NAMESPACE : ns === w.namespace && serviceSelects(selector, w.labels);
             if (applies && Array.isArray(s.spec?.ingress) && s.spec.ingress.length > 0)
                 note({
                     code: "envoy-unverifiable",

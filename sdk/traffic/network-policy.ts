@@ -2,7 +2,7 @@
 // a direction admits only what some rule of those policies allows; in one peer, podSelector
 // and namespaceSelector must both hold; a peer without namespaceSelector means the policy's own
 // namespace; a rule without `from`/`to` admits every peer, one without `ports` every port.
-import { containerPortNumber, KubeObject, objectRef, selects } from "./kube";
+import { containerPortNumber, KubeObject, noLabels, objectRef, selects } from "./kube";
 import { ObjectIndex } from "./objects";
 
 /** One end of a connection: a pod (its namespace, labels and spec). */
@@ -106,7 +106,7 @@ export function ingressOpenOnPort(index: ObjectIndex, destination: PodEnd, port:
 
 /** An empty selector (`{}`, no labels, no expressions): it picks every pod. */
 function selectsEverything(selector: any): boolean {
-    return Object.keys(given(selector?.matchLabels) ?? {}).length === 0 && (given(selector?.matchExpressions) ?? []).length === 0;
+    return noLabels(given(selector?.matchLabels)) && (given(selector?.matchExpressions) ?? []).length === 0;
 }
 
 /**

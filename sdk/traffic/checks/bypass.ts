@@ -2,7 +2,7 @@
 // the pod does not share the node's network, no host port maps it; and an app in pods of its own
 // admits only Envoy.
 import { EnvoyScope, plural, TrafficContext } from "../context";
-import { allContainers, containerPortNumber, serviceSelects } from "../kube";
+import { allContainers, containerPortNumber, noLabels, serviceSelects } from "../kube";
 import { ingressOnlyFrom, ingressOpenOnPort } from "../network-policy";
 import { envoyContainers } from "../envoy";
 import { serviceOf } from "./agents";
@@ -85,7 +85,7 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
         for (const e of scope.model.cluster(name)?.endpoints ?? []) {
             const svc = serviceOf(ctx, e.address, w.namespace);
             const selector = svc?.spec?.selector;
-            if (!svc || svc.spec?.type === "ExternalName" || selector === undefined || selector === null || Object.keys(selector).length === 0) {
+            if (!svc || svc.spec?.type === "ExternalName" || noLabels(selector)) {
                 ctx.add(
                     "workload-unverifiable",
                     at,
