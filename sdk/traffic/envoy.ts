@@ -331,6 +331,8 @@ export interface RouteModel {
     mirrors: string[];
     /** The route rewrites the path. */
     rewrites: boolean;
+    /** Upgrade types the route turns on or off (its RouteAction's upgrade_configs), in lower case. */
+    upgrades: Map<string, boolean>;
 }
 
 /** The HTTP filters one kind of request runs through: the default chain, or an upgrade's own. */
@@ -340,6 +342,13 @@ export interface ChainModel {
     inspection: InspectionFilter[];
     /** Inspection filters placed after the router: they never run. */
     afterRouter: string[];
+    /** An upgrade's own chain: its type (lower case), and whether it runs where a route does not say (the connection manager's `enabled`). */
+    upgrade?: { type: string; onByDefault: boolean };
+}
+
+/** Does `chain` run for requests of `route`? An upgrade's chain: where the route turns it on, or by default where it says nothing (createUpgradeFilterChain). */
+export function chainRuns(chain: ChainModel, route: RouteModel): boolean {
+    return chain.upgrade === undefined || (route.upgrades.get(chain.upgrade.type) ?? chain.upgrade.onByDefault);
 }
 
 /** Which address the connection manager trusts as the client's (Envoy's X-Forwarded-For rules). */
@@ -782,23 +791,6 @@ function perRouteEffect(r: Reader, raw: any, at: string, filter: InspectionFilte
     return {};
 }
 
-/**
- * The upgrade types some route turns on (a RouteAction's upgrade_configs, on unless `enabled:
- * false`), in lower case: Envoy runs such an upgrade through the connection manager's filters for
- * it even where the connection manager turns it off by default (createUpgradeFilterChain).
- */
-function upgradesRoutesTurnOn(routeConfig: any): Set<string> {
-    const on = new Set<string>();
-    const list = (x: any) => (Array.isArray(x) ? x : []);
-    for (const vh of list(routeConfig?.virtual_hosts ?? routeConfig?.virtualHosts))
-        for (const route of list(vh?.routes))
-            for (const u of list(route?.route?.upgrade_configs ?? route?.route?.upgradeConfigs)) {
-                const type = u?.upgrade_type ?? u?.upgradeType;
-                if (typeof type === "string" && !FALSE_VALUE(u?.enabled)) on.add(type.toLowerCase());
-            }
-    return on;
-}
-
 /** What an ext_proc per-route effect leaves of inspection, from its processing mode and async mode. */
 function withExtProcPartial(e: PerRouteEffect): PerRouteEffect {
     const { partial: _, ...rest } = e;
@@ -825,7 +817,6 @@ function hcmModel(r: Reader, runtime: Runtime, raw: any, at: string): HcmModel {
     const c = r.read(raw, at, "hcm");
     const healthChecks: HcmModel["healthChecks"] = [];
     const chains = [chainModel(r, runtime, c.http_filters, `${at}.http_filters`, "", healthChecks)];
-    const turnedOnByRoutes = upgradesRoutesTurnOn(c.route_config);
     r.list(c.upgrade_configs, `${at}.upgrade_configs`).forEach((u: any, i: number) => {
         const uc = r.read(u, `${at}.upgrade_configs[${i}]`, "upgradeConfig");
         if (String(uc.upgrade_type ?? "").toLowerCase() === "connect" && !FALSE_VALUE(uc.enabled))
@@ -834,8 +825,9 @@ function hcmModel(r: Reader, runtime: Runtime, raw: any, at: string): HcmModel {
                 "CONNECT tunnels: after the CONNECT request the inspection filters see, the tunnel's bytes (any request inside it) pass with no HTTP filter inspecting them",
             );
         if (uc.filters === undefined) return; // without its own filters, an upgrade runs the default chain
-        if (FALSE_VALUE(uc.enabled) && !turnedOnByRoutes.has(String(uc.upgrade_type ?? "").toLowerCase())) return;
-        chains.push(chainModel(r, runtime, uc.filters, `${at}.upgrade_configs[${i}].filters`, `upgrade ${uc.upgrade_type ?? "(unnamed)"}`, []));
+        // Kept also when off by default: a route may turn it on, and its requests then run these filters.
+        const chain = chainModel(r, runtime, uc.filters, `${at}.upgrade_configs[${i}].filters`, `upgrade ${uc.upgrade_type ?? "(unnamed)"}`, []);
+        chains.push({ ...chain, upgrade: { type: String(uc.upgrade_type ?? "").toLowerCase(), onByDefault: !FALSE_VALUE(uc.enabled) } });
     });
     const inspection = chains.flatMap((ch) => ch.inspection);
     const accessLogClusters: string[] = [];
@@ -905,7 +897,14 @@ function hcmModel(r: Reader, runtime: Runtime, raw: any, at: string): HcmModel {
             const ratk = `${vat}.routes[${k}]`;
             const route = r.read(rawRoute, ratk, "route");
             const routeLevel = perFilter(route.typed_per_filter_config, `${ratk}.typed_per_filter_config`);
-            const model: RouteModel = { ref: `${matchText(route.match)} (virtual host ${vh.name})`, match: route.match, targets: [], mirrors: [...tableMirrors, ...vhMirrors], rewrites: false };
+            const model: RouteModel = {
+                ref: `${matchText(route.match)} (virtual host ${vh.name})`,
+                match: route.match,
+                targets: [],
+                mirrors: [...tableMirrors, ...vhMirrors],
+                rewrites: false,
+                upgrades: new Map(),
+            };
             routes.push(model);
             if (route.route === undefined) {
                 if (route.redirect === undefined && route.direct_response === undefined && route.non_forwarding_action === undefined) r.refuse(ratk, "a route without an action the model knows");
@@ -914,7 +913,10 @@ function hcmModel(r: Reader, runtime: Runtime, raw: any, at: string): HcmModel {
             if (route.match?.connect_matcher !== undefined || route.match?.connectMatcher !== undefined)
                 r.refuse(`${ratk}.match.connect_matcher`, "a route for CONNECT requests: the tunnel's bytes after them pass with no HTTP filter inspecting them");
             const a = r.read(route.route, `${ratk}.route`, "routeAction");
-            r.list(a.upgrade_configs, `${ratk}.route.upgrade_configs`).forEach((u: any, i: number) => r.read(u, `${ratk}.route.upgrade_configs[${i}]`, "routeUpgradeConfig"));
+            r.list(a.upgrade_configs, `${ratk}.route.upgrade_configs`).forEach((u: any, i: number) => {
+                const ru = r.read(u, `${ratk}.route.upgrade_configs[${i}]`, "routeUpgradeConfig");
+                if (typeof ru.upgrade_type === "string") model.upgrades.set(ru.upgrade_type.toLowerCase(), !FALSE_VALUE(ru.enabled));
+            });
             model.rewrites = a.prefix_rewrite !== undefined || a.regex_rewrite !== undefined || a.path_rewrite_policy !== undefined;
             model.mirrors.push(...mirrorsOf(a.request_mirror_policies, `${ratk}.route.request_mirror_policies`));
             if (typeof a.cluster === "string") model.targets.push({ cluster: a.cluster, effects: effects(tableLevel, vhLevel, routeLevel) });

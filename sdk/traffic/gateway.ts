@@ -387,7 +387,7 @@ export function gatewayEnvoys(index: ObjectIndex, options: EnvoyGatewayOptions =
                         });
                         return { cluster, effects };
                     });
-                    routeModels.push({ ref: ruleRef, match: rule?.matches, targets, mirrors: [], rewrites: false });
+                    routeModels.push({ ref: ruleRef, match: rule?.matches, targets, mirrors: [], rewrites: false, upgrades: new Map() });
                 });
             }
             model.hcms.push({

@@ -1,7 +1,7 @@
 // Each listener Envoy exposes, route by route: which requests an inspection filter sees, which
 // pass uninspected, what reaches Envoy's admin interface, and where the app listens.
 import { TrafficContext, EnvoyScope, plural } from "../context";
-import { ClientAddressModel, InspectionFilter, Integration, ListenerModel, PerRouteEffect } from "../envoy";
+import { chainRuns, ClientAddressModel, InspectionFilter, Integration, ListenerModel, PerRouteEffect } from "../envoy";
 import { dialsOwnPod, isLoopback } from "../kube";
 import { ADDRESSES, READ_ONLY_ADMIN_PATHS } from "../../vocabulary/envoy";
 
@@ -92,7 +92,7 @@ export function followRoutes(ctx: TrafficContext, scope: EnvoyScope): Routes {
                         if (dialsOwnPod(e.address)) appPorts.add(e.port);
                         else remoteTargets.add(cluster);
                     }
-                    for (const chain of hcm.chains) {
+                    for (const chain of hcm.chains.filter((ch) => chainRuns(ch, route))) {
                         const active = chain.inspection.filter((f) => notInspecting(f, target.effects.get(f.name)) === undefined);
                         if (active.length > 0) continue;
                         const which = chain.label ? ` (${chain.label} requests, which run the upgrade's own filters)` : "";
