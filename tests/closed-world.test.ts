@@ -1025,10 +1025,10 @@ const FAULTS: Fault[] = [
         plant: (o) => (find(o, "Service", "agents").spec.internalTrafficPolicy = "Local"),
     },
     {
-        name: "the app in pods of its own behind an ExternalName Service",
+        name: "the app in pods of its own behind a Service without a selector (endpoints the objects do not show)",
         base: "sidecar",
         codes: ["workload-unverifiable"],
-        plant: (o) => remoteBackend(o, { apiVersion: "v1", kind: "Service", metadata: { name: "backend", namespace: "default" }, spec: { type: "ExternalName", externalName: "backend.example.com" } }),
+        plant: (o) => remoteBackend(o, { apiVersion: "v1", kind: "Service", metadata: { name: "backend", namespace: "default" }, spec: { ports: [{ port: 8080 }] } }),
     },
     {
         name: "the app in pods of its own, admitting every pod of an ingress controller's namespace",
@@ -1384,6 +1384,37 @@ describe("closed world: correct hand-written variants stay at zero findings", ()
             },
         ],
         ["a null entry among the app's ports", "sidecar", (o) => container(find(o, "Deployment", "helloworld"), "app").ports.push(null)],
+        [
+            "the agent cluster allowing no retries (a circuit breaker's max_retries of 0)",
+            "sidecar",
+            (o) => editEnvoyConfig(o, undefined, (c) => (clusterOf(c, "sigsci-agent").circuit_breakers = { thresholds: [{ max_retries: 0 }] })),
+        ],
+        ["the agent started through a shell that runs a command first", "sidecar", (o) => (agentOf(o).command = ["/bin/sh", "-c", "mkdir -p /sigsci/tmp && exec /usr/local/bin/sigsci-agent 2>&1"])],
+        [
+            "a metrics port of the app's, admitted to Prometheus only",
+            "sidecar",
+            (o) => {
+                container(find(o, "Deployment", "helloworld"), "app").ports.push({ name: "metrics", containerPort: 9090, protocol: "TCP" });
+                find(o, "NetworkPolicy", "helloworld").spec.ingress.push({
+                    from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }],
+                    ports: [{ protocol: "TCP", port: 9090 }],
+                });
+            },
+        ],
+        [
+            "a Helm test Pod with the app's labels and no port (the Service's numeric target port)",
+            "sidecar",
+            (o) => {
+                find(o, "Service", "helloworld").spec.ports[0].targetPort = 8000;
+                const labels = find(o, "Deployment", "helloworld").spec.template.metadata.labels;
+                o.push({
+                    apiVersion: "v1",
+                    kind: "Pod",
+                    metadata: { name: "helloworld-test", namespace: "default", labels },
+                    spec: { restartPolicy: "Never", containers: [{ name: "wget", image: "busybox:1.37", command: ["wget", "helloworld:8000"] }] },
+                });
+            },
+        ],
         [
             "a YAML bootstrap with Envoy's own idioms: YAML 1.1 booleans, hexadecimal ports, an !ignore'd anchor",
             "sidecar",

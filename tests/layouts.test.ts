@@ -221,7 +221,7 @@ describe("Envoy Gateway layout (GatewayWaf)", () => {
                 error(
                     GW,
                     "envoy-unverifiable",
-                    "Gateway shop/eg has spec.infrastructure.parametersRef, an EnvoyProxy whose bootstrap and filter order the model does not follow: whether its requests are inspected cannot be verified",
+                    "Gateway shop/eg has spec.infrastructure.parametersRef, an EnvoyProxy shop/custom, which is not among the objects (its bootstrap and filter order may change what the proxies run): whether its requests are inspected cannot be verified",
                 ),
             ],
         ],
@@ -241,7 +241,7 @@ describe("Envoy Gateway layout (GatewayWaf)", () => {
                 error(
                     GW,
                     "envoy-unverifiable",
-                    "GatewayClass eg of Gateway shop/eg has spec.parametersRef, an EnvoyProxy whose bootstrap and filter order the model does not follow: whether its requests are inspected cannot be verified",
+                    "GatewayClass eg of Gateway shop/eg has spec.parametersRef, an EnvoyProxy envoy-gateway-system/custom, which is not among the objects (its bootstrap and filter order may change what the proxies run): whether its requests are inspected cannot be verified",
                 ),
             ],
         ],
@@ -360,6 +360,29 @@ describe("Envoy Gateway layout (GatewayWaf)", () => {
             assert.deepStrictEqual(verifyTraffic(planted), expected);
         });
     }
+
+    it("follows an EnvoyProxy among the objects that only sizes and places the proxies; one that sets their bootstrap cannot be verified", () => {
+        const planted = copy(all);
+        find(planted, "Gateway", "eg").spec.infrastructure = { parametersRef: { group: "gateway.envoyproxy.io", kind: "EnvoyProxy", name: "sized" } };
+        const proxy = {
+            apiVersion: "gateway.envoyproxy.io/v1alpha1",
+            kind: "EnvoyProxy",
+            metadata: { name: "sized", namespace: "shop" },
+            spec: {
+                provider: { type: "Kubernetes", kubernetes: { envoyDeployment: { replicas: 3 }, envoyService: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" } } } },
+            } as any,
+        };
+        planted.push(proxy);
+        assert.deepStrictEqual(verifyTraffic(planted), []);
+        proxy.spec.bootstrap = { type: "Merge", value: "static_resources: {}" };
+        assert.deepStrictEqual(verifyTraffic(planted), [
+            error(
+                GW,
+                "envoy-unverifiable",
+                "Gateway shop/eg has spec.infrastructure.parametersRef, an EnvoyProxy shop/sized that sets bootstrap, which the model does not follow: whether its requests are inspected cannot be verified",
+            ),
+        ]);
+    });
 
     it("reads a policy's processingMode.request given as null (YAML's `request:`) as left out", () => {
         const planted = copy(all);

@@ -99,12 +99,13 @@ export class AgentSettings {
         const cl = commandLine(container, this.env);
         this.argv = cl.argv;
         // A shell script that sets variables or expands them (`export VAR=...`, `VAR=x exec ...`,
-        // `$VAR`, several commands), or `env`, may set the agent's environment and flags itself:
-        // none of its settings is then known. A plain `exec sigsci-agent --flags` is read as it is.
+        // `$VAR`, a command substitution), or `env`, may set the agent's environment and flags
+        // itself: none of its settings is then known. A script that only runs commands before
+        // `exec sigsci-agent --flags` (`mkdir -p ... &&`, `2>&1`) is read as it is.
         const viaEnv = programName(cl.argv[0]) === "env";
         const raw = [...(Array.isArray(container?.command) ? container.command : []), ...(Array.isArray(container?.args) ? container.args : [])].map(String);
         const script = cl.viaShell ? (raw[raw.indexOf("-c") + 1] ?? "") : "";
-        const shellSets = cl.viaShell && /(^|[\s;&|])(export|source|\.|set|eval)\s|(^|[\s;&|(])[A-Za-z_][A-Za-z0-9_]*=|\$|[;&|`]/.test(script);
+        const shellSets = cl.viaShell && /(^|[\s;&|(])(export|source|\.|set|eval|env)\s|(^|[\s;&|(])[A-Za-z_][A-Za-z0-9_]*=|\$|`/.test(script);
         this.wrapped = viaEnv ? "set by the env command it is started through" : shellSets ? "set by the shell script it is started through" : undefined;
         this.argvUnknown = cl.unknown;
         const path = this.flag(AGENT_OPTIONS.config) ?? envValue(this.env, agentVariable(AGENT_OPTIONS.config)) ?? { value: AGENT_CONFIG_FILE };

@@ -209,6 +209,27 @@ function extProcFilter(policy: Policy, i: number, entry: any, note: (n: GatewayN
     };
 }
 
+/**
+ * The EnvoyProxy fields that only size and place the proxies, log and report (v1alpha1
+ * EnvoyProxySpec); any other (bootstrap, filterOrder, mergeGateways, extraArgs...) changes
+ * what the proxy runs or how its pods are labelled.
+ */
+const ENVOY_PROXY_NEUTRAL_FIELDS = ["provider", "logging", "telemetry", "shutdown", "ipFamily", "concurrency"];
+
+/**
+ * Why the EnvoyProxy `parametersRef` names cannot be followed, or undefined when it is among the
+ * objects and sets only neutral fields (a provider without patches or extra arguments).
+ */
+function envoyProxyUnfollowed(index: ObjectIndex, parametersRef: any, namespace: string): string | undefined {
+    const proxy = index.objects.find((o) => isKind(o, ENVOY_GATEWAY_GROUP, "EnvoyProxy") && o.metadata?.name === parametersRef?.name && index.namespaceOf(o) === namespace);
+    if (!proxy) return `${namespace}/${parametersRef?.name}, which is not among the objects (its bootstrap and filter order may change what the proxies run)`;
+    const others = Object.keys(proxy.spec ?? {}).filter((k) => !ENVOY_PROXY_NEUTRAL_FIELDS.includes(k));
+    const hasPatch = (v: unknown): boolean => v !== null && typeof v === "object" && Object.entries(v as object).some(([k, x]) => k === "patch" || k === "extraArgs" || hasPatch(x));
+    if (others.length > 0) return `${namespace}/${parametersRef?.name} that sets ${others.join(", ")}, which the model does not follow`;
+    if (hasPatch(proxy.spec?.provider)) return `${namespace}/${parametersRef?.name} that patches the proxies' Deployment or passes Envoy arguments of its own`;
+    return undefined;
+}
+
 /** The proxies Envoy Gateway runs for a Gateway, as NetworkPolicies see them. */
 function proxiesOf(gateway: KubeObject, gatewayNs: string, options: EnvoyGatewayOptions): Workload {
     const own = options.deployment === "GatewayNamespace";
@@ -258,11 +279,13 @@ export function gatewayEnvoys(index: ObjectIndex, options: EnvoyGatewayOptions =
                         : `${ref} has spec.${field}, which the model does not know: whether its requests are inspected cannot be verified`,
             });
         }
-        // An EnvoyProxy (its bootstrap, its filter order) through the Gateway or its class: Envoy Gateway builds the proxy from it.
-        if (gateway.spec?.infrastructure?.parametersRef !== undefined)
+        // An EnvoyProxy through the Gateway or its class: Envoy Gateway builds the proxy from it.
+        const infraRef = gateway.spec?.infrastructure?.parametersRef;
+        const infraWhy = infraRef === undefined ? undefined : envoyProxyUnfollowed(index, infraRef, gatewayNs);
+        if (infraWhy !== undefined)
             note({
                 code: "envoy-unverifiable",
-                message: `${ref} has spec.infrastructure.parametersRef, an EnvoyProxy whose bootstrap and filter order the model does not follow: whether its requests are inspected cannot be verified`,
+                message: `${ref} has spec.infrastructure.parametersRef, an EnvoyProxy ${infraWhy}: whether its requests are inspected cannot be verified`,
             });
         const gatewayClass = index.objects.find((o) => isKind(o, GATEWAY_API_GROUP, GATEWAY_KINDS.gatewayClass) && o.metadata?.name === gateway.spec?.gatewayClassName);
         // Another controller's class: Envoy Gateway does not run this Gateway, and no policy of its applies.
@@ -271,10 +294,12 @@ export function gatewayEnvoys(index: ObjectIndex, options: EnvoyGatewayOptions =
                 code: "envoy-unverifiable",
                 message: `GatewayClass ${gatewayClass.metadata?.name} of ${ref} belongs to controller ${gatewayClass.spec?.controllerName}, not Envoy Gateway's (${ENVOY_GATEWAY_CONTROLLER}): its EnvoyExtensionPolicies do not apply, so whether its requests are inspected cannot be verified`,
             });
-        if (gatewayClass?.spec?.parametersRef !== undefined)
+        const classRef = gatewayClass?.spec?.parametersRef;
+        const classWhy = classRef === undefined ? undefined : envoyProxyUnfollowed(index, classRef, String(classRef?.namespace ?? ""));
+        if (classWhy !== undefined)
             note({
                 code: "envoy-unverifiable",
-                message: `GatewayClass ${gatewayClass.metadata?.name} of ${ref} has spec.parametersRef, an EnvoyProxy whose bootstrap and filter order the model does not follow: whether its requests are inspected cannot be verified`,
+                message: `GatewayClass ${gatewayClass!.metadata?.name} of ${ref} has spec.parametersRef, an EnvoyProxy ${classWhy}: whether its requests are inspected cannot be verified`,
             });
         // An EnvoyPatchPolicy rewrites the xDS Envoy Gateway generates: anything may follow.
         for (const p of index.objects.filter((o) => isKind(o, ENVOY_GATEWAY_GROUP, GATEWAY_KINDS.patchPolicy))) {

@@ -109,6 +109,20 @@ function selectsEverything(selector: any): boolean {
     return noLabels(given(selector?.matchLabels)) && (given(selector?.matchExpressions) ?? []).length === 0;
 }
 
+/** Whether every peer may reach `port` of the pod: no policy selects it, or one of them has a rule admitting the port with no `from`. */
+export function ingressOpenToAll(index: ObjectIndex, destination: PodEnd, port: number): Admission {
+    const policies = policiesSelecting(index, destination, "Ingress");
+    if (policies.length === 0) return { admitted: true, policies: [] };
+    const opening = policies.filter((p) =>
+        (given(p.spec?.ingress) ?? []).some((r: any) => {
+            const ports = given(r?.ports);
+            const peers = given(r?.from);
+            return (!ports || ports.length === 0 || ports.some((x: any) => portMatches(x, port, "TCP", destination))) && (!peers || peers.length === 0);
+        }),
+    );
+    return { admitted: opening.length > 0, policies: opening.map((p) => objectRef(p, index.defaultNamespace)) };
+}
+
 /**
  * Whether only `sources` may reach `port` of `destination`: every policy rule that admits that
  * port names peers (no rule open to all, no ipBlock), and each peer picks, among the objects'

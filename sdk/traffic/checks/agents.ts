@@ -131,8 +131,10 @@ function callsMayAllFail(raw: any): string[] {
     const out: string[] = [];
     if (field(raw, "upstream_bind_config") !== undefined) out.push("binds its connections to a source address of its own (upstream_bind_config)");
     const thresholds = field(field(raw, "circuit_breakers"), "thresholds");
-    const limits = ["max_connections", "max_pending_requests", "max_requests", "max_retries"];
-    if (Array.isArray(thresholds) && thresholds.some((t: any) => limits.some((k) => field(t, k) !== undefined && Number(field(t, k)?.value ?? field(t, k)) === 0)))
+    // The limits every first attempt counts against (not max_retries), at the priority the inspection calls use (DEFAULT).
+    const limits = ["max_connections", "max_pending_requests", "max_requests"];
+    const defaultPriority = (t: any) => [undefined, "DEFAULT", 0].includes(typeof field(t, "priority") === "string" ? field(t, "priority").toUpperCase() : field(t, "priority"));
+    if (Array.isArray(thresholds) && thresholds.some((t: any) => defaultPriority(t) && limits.some((k) => field(t, k) !== undefined && Number(field(t, k)?.value ?? field(t, k)) === 0)))
         out.push("has a circuit breaker limit of 0, over which every call overflows");
     const endpoints = field(field(raw, "load_assignment"), "endpoints");
     const statuses = (Array.isArray(endpoints) ? endpoints : []).flatMap((l: any) =>
@@ -228,7 +230,7 @@ function resolveCluster(ctx: TrafficContext, scope: EnvoyScope, role: string, na
         const headless = svc.spec?.clusterIP === "None";
         const ref = ctx.refOf(svc);
         // Only agents on the caller's node answer, and which node each pod lands on is not in the objects.
-        if (svc.spec?.internalTrafficPolicy === "Local")
+        if (svc.spec?.internalTrafficPolicy === "Local" && !headless)
             ctx.add(
                 "agent-unverifiable",
                 at,

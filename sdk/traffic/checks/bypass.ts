@@ -2,8 +2,8 @@
 // the pod does not share the node's network, no host port maps it; and an app in pods of its own
 // admits only Envoy.
 import { EnvoyScope, plural, TrafficContext } from "../context";
-import { allContainers, containerPortNumber, noLabels, serviceSelects } from "../kube";
-import { ingressOnlyFrom, ingressOpenOnPort } from "../network-policy";
+import { allContainers, containerPortNumber, noLabels, serviceForHost, serviceSelects } from "../kube";
+import { ingressOnlyFrom, ingressOpenOnPort, ingressOpenToAll } from "../network-policy";
 import { envoyContainers } from "../envoy";
 import { serviceOf } from "./agents";
 import { Routes } from "./routes";
@@ -53,7 +53,7 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
     const appContainers = allContainers(w.pod).filter((c) => !scope.envoysHere.includes(c) && tcpPorts(c).some((p) => appPorts.has(p)));
     const others = [...new Set(appContainers.flatMap(tcpPorts))].filter((p) => !appPorts.has(p) && !envoyPorts.has(p)).sort((a, b) => a - b);
     for (const port of others) {
-        const open = ingressOpenOnPort(ctx.index, envoyEnd, port);
+        const open = ingressOpenToAll(ctx.index, envoyEnd, port);
         if (!open.admitted) continue;
         const own = `the app's own port ${port} (one Envoy does not forward to)`;
         const where =
@@ -70,7 +70,12 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
         }
         // A Service spreads its requests over every pod it selects that serves its target port: each of them must run Envoy.
         const selected = ctx.selected(w.namespace, svc.spec?.selector);
-        const servesIt = (pod: any) => (svc.spec?.ports ?? []).some((sp: any) => containerPortNumber(pod, sp?.targetPort ?? sp?.port, sp?.protocol ?? "TCP") !== undefined);
+        // A named target port: the pods that declare it; a number: those that declare it (a pod that does not fails the requests, it does not pass them on).
+        const servesIt = (pod: any) =>
+            (Array.isArray(svc.spec?.ports) ? svc.spec.ports : []).some((sp: any) => {
+                const target = containerPortNumber(pod, sp?.targetPort ?? sp?.port, sp?.protocol ?? "TCP");
+                return target !== undefined && allContainers(pod).some((c) => tcpPorts(c).includes(target));
+            });
         for (const other of [...selected.pods.filter((p) => p.replicas !== 0), ...selected.unknown]) {
             if (servesIt(other.pod) && envoyContainers(other.pod, ctx.index, other.namespace).length === 0)
                 ctx.add(
@@ -85,7 +90,10 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
         for (const e of scope.model.cluster(name)?.endpoints ?? []) {
             const svc = serviceOf(ctx, e.address, w.namespace);
             const selector = svc?.spec?.selector;
-            if (!svc || svc.spec?.type === "ExternalName" || noLabels(selector)) {
+            // A name outside the cluster (or an ExternalName's): no NetworkPolicy of the cluster guards it, nothing to judge here.
+            const inCluster = svc !== undefined || serviceForHost(e.address, w.namespace, ctx.domain) !== undefined;
+            if (!inCluster || svc?.spec?.type === "ExternalName") continue;
+            if (!svc || noLabels(selector)) {
                 ctx.add(
                     "workload-unverifiable",
                     at,
