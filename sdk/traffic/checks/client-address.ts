@@ -15,8 +15,8 @@ const FIX = `have a header_mutation filter before it set the header the agent re
 /** Checks that each agent `u` asks reads a client address Envoy wrote from the address it trusts. */
 export function checkClientAddress(ctx: TrafficContext, scope: EnvoyScope, u: InspectionUse, agents: { workload: { ref: string }; listener: AgentListener }[]): void {
     const where = `${u.integration} on ${listenerText(u.listener)}`;
-    const warn = (agent: string, why: string) =>
-        ctx.add("client-address-unproven", scope.at, `${where} asks the agent of ${agent}, ${why}: a client can choose the address the WAF's IP rules, rate limits and reports see; ${FIX}`, "warning");
+    const warn = (agent: string, why: string, fix = FIX) =>
+        ctx.add("client-address-unproven", scope.at, `${where} asks the agent of ${agent}, ${why}: a client can choose the address the WAF's IP rules, rate limits and reports see; ${fix}`, "warning");
     for (const { workload, listener: a } of agents) {
         const agent = `${workload.ref} (container ${a.container.name})`;
         const header = a.clientIpHeader;
@@ -38,7 +38,11 @@ export function checkClientAddress(ctx: TrafficContext, scope: EnvoyScope, u: In
         if (u.peerHeaders.includes(header)) continue;
         if (!u.clientHeaders.includes(header)) warn(agent, `which takes the client's address from ${header}, a header nothing before ${u.filterName} is shown to write from the address Envoy trusts`);
         else if (u.clientAddress.proxyProtocol)
-            warn(agent, `which takes the client's address from ${header}, written from the address the PROXY protocol header gives, which any client that reaches the listener sends`);
+            warn(
+                agent,
+                `which takes the client's address from ${header}, written from the address the PROXY protocol header gives, which any client that reaches the listener sends`,
+                "admit only the load balancer that sends the PROXY protocol to the listener (a NetworkPolicy on Envoy's port), so that no client sends its own header",
+            );
         else if (detection) warn(agent, `which takes the client's address from ${header}, written from the address original_ip_detection_extensions choose, which the model does not follow`);
         else if (!useRemoteAddress)
             warn(
