@@ -922,6 +922,21 @@ const FAULTS: Fault[] = [
     },
     // ---- the Kubernetes side as the kubelet, the API server and kube-proxy read it
     {
+        name: "a worker Deployment without Envoy behind the app's Service, which targets a port by number the worker does not declare",
+        base: "sidecar",
+        codes: ["workload-unverifiable"],
+        plant: (o) => {
+            find(o, "Service", "helloworld").spec.ports[0].targetPort = 8000;
+            const labels = find(o, "Deployment", "helloworld").spec.template.metadata.labels;
+            o.push({
+                apiVersion: "apps/v1",
+                kind: "Deployment",
+                metadata: { name: "helloworld-worker", namespace: "default" },
+                spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: "worker", image: "registry.example.com/helloworld:1.0" }] } } },
+            });
+        },
+    },
+    {
         name: "the agent's mode from a ConfigMap's binaryData, which the kubelet never puts in the environment",
         base: "extproc",
         codes: ["agent-mode-mismatch"],

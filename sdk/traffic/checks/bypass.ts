@@ -76,12 +76,22 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
                 const target = containerPortNumber(pod, sp?.targetPort ?? sp?.port, sp?.protocol ?? "TCP");
                 return target !== undefined && allContainers(pod).some((c) => tcpPorts(c).includes(target));
             });
+        // A numeric target port a lasting pod does not declare: it may still listen there (only run-to-completion pods are left out).
+        const numeric = (Array.isArray(svc.spec?.ports) ? svc.spec.ports : []).some((sp: any) => typeof (sp?.targetPort ?? sp?.port) === "number" || /^\d+$/.test(String(sp?.targetPort ?? "")));
+        const lasting = (o: { object: any; pod: any }) => !["Job", "CronJob"].includes(o.object?.kind) && !["Never", "OnFailure"].includes(o.pod?.restartPolicy);
         for (const other of [...selected.pods.filter((p) => p.replicas !== 0), ...selected.unknown]) {
-            if (servesIt(other.pod) && envoyContainers(other.pod, ctx.index, other.namespace).length === 0)
+            if (envoyContainers(other.pod, ctx.index, other.namespace).length > 0) continue;
+            if (servesIt(other.pod))
                 ctx.add(
                     "app-bypass",
                     at,
                     `Service ${ctx.refOf(svc)} also selects the pods of ${other.ref}, which run no Envoy: the requests it sends there are not inspected; give those pods labels the Service does not select`,
+                );
+            else if (numeric && lasting(other))
+                ctx.add(
+                    "workload-unverifiable",
+                    at,
+                    `Service ${ctx.refOf(svc)} also selects the pods of ${other.ref}, which run no Envoy and do not declare its target port: whether they listen there (and take requests uninspected) cannot be verified; give those pods labels the Service does not select`,
                 );
         }
     }
