@@ -936,6 +936,41 @@ const FAULTS: Fault[] = [
             });
         },
     },
+    { name: "the agent's shell script that never runs the agent", base: "sidecar", codes: ["agent-unverifiable"], plant: (o) => (agentOf(o).command = ["/bin/sh", "-c", "sleep infinity"]) },
+    { name: "the agent's image running another command", base: "sidecar", codes: ["agent-unverifiable"], plant: (o) => (agentOf(o).command = ["sleep", "infinity"]) },
+    {
+        name: "the agent through sh -ec setting its own listen address",
+        base: "sidecar",
+        codes: ["agent-unverifiable"],
+        plant: (o) => (agentOf(o).command = ["/bin/sh", "-ec", "SIGSCI_ENVOY_GRPC_ADDRESS=127.0.0.1:1 exec sigsci-agent"]),
+    },
+    {
+        name: "the agent cluster load-balancing over subsets no call matches",
+        base: "sidecar",
+        codes: ["agent-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (clusterOf(c, "sigsci-agent").lb_subset_config = { subset_selectors: [{ keys: ["x"] }] })),
+    },
+    {
+        name: "the app in pods of its own, reached by a private IP the objects do not tie to a Service",
+        base: "sidecar",
+        codes: ["workload-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (clusterOf(c, "app").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address = "10.96.0.50")),
+    },
+    {
+        name: "the app in pods of its own, reached by a StatefulSet pod's DNS name",
+        base: "sidecar",
+        codes: ["workload-unverifiable"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) =>
+                Object.assign(clusterOf(c, "app"), {
+                    type: "STRICT_DNS",
+                    load_assignment: {
+                        cluster_name: "app",
+                        endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "backend-0.backend.default.svc.cluster.local", port_value: 8080 } } } }] }],
+                    },
+                }),
+            ),
+    },
     {
         name: "the agent's mode from a ConfigMap's binaryData, which the kubelet never puts in the environment",
         base: "extproc",
@@ -1297,6 +1332,16 @@ describe("closed world: planted faults", () => {
             );
             assert.match(report.findings[0].message, /written from the address the PROXY protocol header gives, which any client that reaches the listener sends/);
         }
+        // An admin port of the app's admitted to any address (ipBlock 0.0.0.0/0): open to every peer.
+        {
+            const objects = copy(baseObjects.sidecar);
+            container(find(objects, "Deployment", "helloworld"), "app").ports.push({ name: "admin", containerPort: 8081, protocol: "TCP" });
+            find(objects, "NetworkPolicy", "helloworld").spec.ingress.push({ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 8081 }] });
+            assert.deepStrictEqual(
+                analyzeTraffic(objects).findings.map((f) => [f.code, f.severity]),
+                [["app-bypass", "warning"]],
+            );
+        }
         // By number, BUFFERED (2) is a body sent.
         assert.deepStrictEqual(
             warnings("extproc", (c) => (filterNamed(c, EXT_PROC).typed_config.processing_mode.request_body_mode = 2)),
@@ -1425,7 +1470,7 @@ describe("closed world: correct hand-written variants stay at zero findings", ()
                 o.push({
                     apiVersion: "v1",
                     kind: "Pod",
-                    metadata: { name: "helloworld-test", namespace: "default", labels },
+                    metadata: { name: "helloworld-test", namespace: "default", labels, annotations: { "helm.sh/hook": "test" } },
                     spec: { restartPolicy: "Never", containers: [{ name: "wget", image: "busybox:1.37", command: ["wget", "helloworld:8000"] }] },
                 });
             },

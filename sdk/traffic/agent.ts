@@ -98,15 +98,23 @@ export class AgentSettings {
         this.env = containerEnv(index, namespace, container);
         const cl = commandLine(container, this.env);
         this.argv = cl.argv;
-        // A shell script that sets variables or expands them (`export VAR=...`, `VAR=x exec ...`,
-        // `$VAR`, a command substitution), or `env`, may set the agent's environment and flags
-        // itself: none of its settings is then known. A script that only runs commands before
-        // `exec sigsci-agent --flags` (`mkdir -p ... &&`, `2>&1`) is read as it is.
+        // A shell script is read only in the plain form `[mkdir|chmod|cp|ln|echo|true ... &&]* exec
+        // <path>/sigsci-agent [flags] [2>&1]`; any other (variables set, unset or expanded, other
+        // commands, comments, background jobs, redirections from files) may change what runs, and
+        // with which settings: none of them is then known. So is a command that is not the agent.
         const viaEnv = programName(cl.argv[0]) === "env";
         const raw = [...(Array.isArray(container?.command) ? container.command : []), ...(Array.isArray(container?.args) ? container.args : [])].map(String);
-        const script = cl.viaShell ? (raw[raw.indexOf("-c") + 1] ?? "") : "";
-        const shellSets = cl.viaShell && /(^|[\s;&|(])(export|source|\.|set|eval|env)\s|(^|[\s;&|(])[A-Za-z_][A-Za-z0-9_]*=|\$|`/.test(script);
-        this.wrapped = viaEnv ? "set by the env command it is started through" : shellSets ? "set by the shell script it is started through" : undefined;
+        const flag = raw.findIndex((w, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(w));
+        const script = cl.viaShell ? (raw[flag + 1] ?? "").trim() : "";
+        const plainScript = /^(?:(?:mkdir|chmod|cp|ln|echo|true)(?:\s[^;&|$`#()<>\\'"]*)?\s*&&\s*)*exec\s+\S*sigsci-agent(?:\s+[^;&|$`#()<>\\]*?)?(?:\s+2>&1)?$/.test(script);
+        const runsAgent = programName(cl.argv[0]) === AGENT_NAME || cl.argv.includes("exec");
+        this.wrapped = viaEnv
+            ? "set by the env command it is started through"
+            : cl.viaShell && !plainScript
+              ? "set by the shell script it is started through"
+              : Array.isArray(container?.command) && !runsAgent
+                ? `unknown: its command runs ${programName(cl.argv[0])}, not ${AGENT_NAME}`
+                : undefined;
         this.argvUnknown = cl.unknown;
         const path = this.flag(AGENT_OPTIONS.config) ?? envValue(this.env, agentVariable(AGENT_OPTIONS.config)) ?? { value: AGENT_CONFIG_FILE };
         if (!isKnown(path)) this.file = { opaque: `the config file's path is ${path.unknown}` };

@@ -109,7 +109,11 @@ function selectsEverything(selector: any): boolean {
     return noLabels(given(selector?.matchLabels)) && (given(selector?.matchExpressions) ?? []).length === 0;
 }
 
-/** Whether every peer may reach `port` of the pod: no policy selects it, or one of them has a rule admitting the port with no `from`. */
+/**
+ * Whether every peer may reach `port` of the pod: no policy selects it, or one of them has a rule
+ * admitting the port with no `from`, an ipBlock peer (addresses the objects cannot tie to pods) or
+ * a peer of whole namespaces (no podSelector, or an empty one).
+ */
 export function ingressOpenToAll(index: ObjectIndex, destination: PodEnd, port: number): Admission {
     const policies = policiesSelecting(index, destination, "Ingress");
     if (policies.length === 0) return { admitted: true, policies: [] };
@@ -117,7 +121,9 @@ export function ingressOpenToAll(index: ObjectIndex, destination: PodEnd, port: 
         (given(p.spec?.ingress) ?? []).some((r: any) => {
             const ports = given(r?.ports);
             const peers = given(r?.from);
-            return (!ports || ports.length === 0 || ports.some((x: any) => portMatches(x, port, "TCP", destination))) && (!peers || peers.length === 0);
+            const wide = (peer: any) =>
+                given(peer?.ipBlock) !== undefined || (given(peer?.namespaceSelector) !== undefined && (given(peer?.podSelector) === undefined || selectsEverything(given(peer?.podSelector))));
+            return (!ports || ports.length === 0 || ports.some((x: any) => portMatches(x, port, "TCP", destination))) && (!peers || peers.length === 0 || peers.some(wide));
         }),
     );
     return { admitted: opening.length > 0, policies: opening.map((p) => objectRef(p, index.defaultNamespace)) };

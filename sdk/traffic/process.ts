@@ -119,7 +119,8 @@ export function commandLine(container: any, env?: ContainerEnv): CommandLine {
     });
     const shellAt = argv.findIndex((w) => SHELLS.test(w));
     if (shellAt >= 0 && shellAt <= 1) {
-        const c = argv.indexOf("-c", shellAt);
+        // `-c`, or combined short options that include it (`-ec`, `-lc`).
+        const c = argv.findIndex((w, i) => i > shellAt && /^-[a-z]*c[a-z]*$/.test(w));
         if (c >= 0 && argv[c + 1] !== undefined) return { argv: shellWords(argv[c + 1]), viaShell: true, unknown };
     }
     return { argv, viaShell: false, unknown };

@@ -132,10 +132,12 @@ function callsMayAllFail(raw: any): string[] {
     if (field(raw, "upstream_bind_config") !== undefined) out.push("binds its connections to a source address of its own (upstream_bind_config)");
     const thresholds = field(field(raw, "circuit_breakers"), "thresholds");
     // The limits every first attempt counts against (not max_retries), at the priority the inspection calls use (DEFAULT).
-    const limits = ["max_connections", "max_pending_requests", "max_requests"];
+    const limits = ["max_connections", "max_pending_requests", "max_requests", "max_connection_pools"];
     const defaultPriority = (t: any) => [undefined, "DEFAULT", 0].includes(typeof field(t, "priority") === "string" ? field(t, "priority").toUpperCase() : field(t, "priority"));
     if (Array.isArray(thresholds) && thresholds.some((t: any) => defaultPriority(t) && limits.some((k) => field(t, k) !== undefined && Number(field(t, k)?.value ?? field(t, k)) === 0)))
         out.push("has a circuit breaker limit of 0, over which every call overflows");
+    if (field(raw, "lb_subset_config") !== undefined) out.push("load-balances over subsets (lb_subset_config), which calls without matching metadata may find empty");
+    if (field(field(raw, "common_lb_config"), "healthy_panic_threshold") !== undefined) out.push("sets a healthy_panic_threshold, below which no host is picked");
     const endpoints = field(field(raw, "load_assignment"), "endpoints");
     const statuses = (Array.isArray(endpoints) ? endpoints : []).flatMap((l: any) =>
         (Array.isArray(field(l, "lb_endpoints")) ? field(l, "lb_endpoints") : []).map((e: any) => field(e, "health_status")),

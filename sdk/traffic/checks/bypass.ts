@@ -2,11 +2,29 @@
 // the pod does not share the node's network, no host port maps it; and an app in pods of its own
 // admits only Envoy.
 import { EnvoyScope, plural, TrafficContext } from "../context";
-import { allContainers, containerPortNumber, noLabels, serviceForHost, serviceSelects } from "../kube";
+import { allContainers, containerPortNumber, noLabels, serviceSelects } from "../kube";
 import { ingressOnlyFrom, ingressOpenOnPort, ingressOpenToAll } from "../network-policy";
 import { envoyContainers } from "../envoy";
 import { serviceOf } from "./agents";
 import { Routes } from "./routes";
+
+/**
+ * May `address` name something in the cluster? A private or unique-local IP (a pod's or a
+ * Service's), a name of one or two labels, or one with a `svc` or `pod` label or the cluster
+ * domain (in any case).
+ */
+function mayBeInCluster(address: string, clusterDomain: string): boolean {
+    const a = address.toLowerCase().replace(/\.$/, "");
+    if (/^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)/.test(a) || /^f[cd][0-9a-f]{2}:/.test(a)) return true;
+    if (/^[\d.]+$/.test(a) || a.includes(":")) return false;
+    const labels = a.split(".");
+    return labels.length <= 2 || labels.includes("svc") || labels.includes("pod") || a.endsWith(`.${clusterDomain.toLowerCase()}`);
+}
+
+/** Does the pod's hostAliases map `address` (then it goes wherever the alias says)? */
+function aliased(pod: any, address: string): boolean {
+    return (Array.isArray(pod?.hostAliases) ? pod.hostAliases : []).some((h: any) => (Array.isArray(h?.hostnames) ? h.hostnames : []).includes(address.replace(/\.$/, "")));
+}
 
 /** The TCP port numbers a container declares (entries that are not objects with a whole number skipped). */
 function tcpPorts(c: any): number[] {
@@ -76,9 +94,9 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
                 const target = containerPortNumber(pod, sp?.targetPort ?? sp?.port, sp?.protocol ?? "TCP");
                 return target !== undefined && allContainers(pod).some((c) => tcpPorts(c).includes(target));
             });
-        // A numeric target port a lasting pod does not declare: it may still listen there (only run-to-completion pods are left out).
+        // A numeric target port a pod does not declare: it may still listen there (Jobs, CronJobs and Helm's hook Pods, which run to completion, are left out).
         const numeric = (Array.isArray(svc.spec?.ports) ? svc.spec.ports : []).some((sp: any) => typeof (sp?.targetPort ?? sp?.port) === "number" || /^\d+$/.test(String(sp?.targetPort ?? "")));
-        const lasting = (o: { object: any; pod: any }) => !["Job", "CronJob"].includes(o.object?.kind) && !["Never", "OnFailure"].includes(o.pod?.restartPolicy);
+        const lasting = (o: { object: any; pod: any }) => !["Job", "CronJob"].includes(o.object?.kind) && o.object?.metadata?.annotations?.["helm.sh/hook"] === undefined;
         for (const other of [...selected.pods.filter((p) => p.replicas !== 0), ...selected.unknown]) {
             if (envoyContainers(other.pod, ctx.index, other.namespace).length > 0) continue;
             if (servesIt(other.pod))
@@ -100,9 +118,10 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
         for (const e of scope.model.cluster(name)?.endpoints ?? []) {
             const svc = serviceOf(ctx, e.address, w.namespace);
             const selector = svc?.spec?.selector;
-            // A name outside the cluster (or an ExternalName's): no NetworkPolicy of the cluster guards it, nothing to judge here.
-            const inCluster = svc !== undefined || serviceForHost(e.address, w.namespace, ctx.domain) !== undefined;
-            if (!inCluster || svc?.spec?.type === "ExternalName") continue;
+            // A public name or address (or an ExternalName pointing to one): no NetworkPolicy of the
+            // cluster guards it, nothing to judge here. Anything that may be in the cluster is judged.
+            const external = (address: string) => !mayBeInCluster(address, ctx.domain) && !aliased(w.pod, address);
+            if (svc === undefined ? external(e.address) : svc.spec?.type === "ExternalName" && external(String(svc.spec?.externalName ?? ""))) continue;
             if (!svc || noLabels(selector)) {
                 ctx.add(
                     "workload-unverifiable",
