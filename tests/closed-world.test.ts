@@ -92,18 +92,18 @@ const uninspectedConfigMap = (o: any[], name: string) => {
     return cm;
 };
 const routerOf = (c: any) => front(c).http_filters.find((f: any) => f.name === "envoy.filters.http.router");
-/** The app in pods of its own: Envoy's app cluster dials backend.default:8080; `extra` are the objects behind that name. */
-const remoteBackend = (o: any[], ...extra: any[]) => {
+/** Envoy's app cluster dialling `address`:8080 by DNS: the app in pods of its own. */
+const appClusterAt = (o: any[], address: string) =>
     editEnvoyConfig(o, undefined, (c) =>
         Object.assign(clusterOf(c, "app"), {
             type: "STRICT_DNS",
-            load_assignment: {
-                cluster_name: "app",
-                endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "backend.default.svc.cluster.local", port_value: 8080 } } } }] }],
-            },
+            load_assignment: { cluster_name: "app", endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address, port_value: 8080 } } } }] }] },
         }),
     );
-    o.push(...extra);
+/** The app in pods of its own: Envoy's app cluster dials backend.default:8080; `extra` (copied) are the objects behind that name. */
+const remoteBackend = (o: any[], ...extra: any[]) => {
+    appClusterAt(o, "backend.default.svc.cluster.local");
+    o.push(...extra.map(copy));
 };
 const backendDeployment = {
     apiVersion: "apps/v1",
@@ -114,6 +114,7 @@ const backendDeployment = {
         template: { metadata: { labels: { app: "backend" } }, spec: { containers: [{ name: "app", image: "registry.example.com/backend:1.0", ports: [{ name: "http", containerPort: 8080 }] }] } },
     },
 };
+const backendService = { apiVersion: "v1", kind: "Service", metadata: { name: "backend", namespace: "default" }, spec: { selector: { app: "backend" }, ports: [{ port: 8080, targetPort: "http" }] } };
 /** A ConfigMap `name` in `namespace` with `data`. */
 const configMap = (name: string, data: Record<string, string>, namespace = "default") => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace }, data });
 
@@ -728,32 +729,7 @@ const FAULTS: Fault[] = [
         name: "the app in pods of its own behind a Service, open to every pod",
         base: "sidecar",
         codes: ["app-bypass"],
-        plant: (o) => {
-            editEnvoyConfig(o, undefined, (c) =>
-                Object.assign(clusterOf(c, "app"), {
-                    type: "STRICT_DNS",
-                    load_assignment: {
-                        cluster_name: "app",
-                        endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "backend.default.svc.cluster.local", port_value: 8080 } } } }] }],
-                    },
-                }),
-            );
-            o.push(
-                {
-                    apiVersion: "apps/v1",
-                    kind: "Deployment",
-                    metadata: { name: "backend", namespace: "default" },
-                    spec: {
-                        selector: { matchLabels: { app: "backend" } },
-                        template: {
-                            metadata: { labels: { app: "backend" } },
-                            spec: { containers: [{ name: "app", image: "registry.example.com/backend:1.0", ports: [{ name: "http", containerPort: 8080 }] }] },
-                        },
-                    },
-                },
-                { apiVersion: "v1", kind: "Service", metadata: { name: "backend", namespace: "default" }, spec: { selector: { app: "backend" }, ports: [{ port: 8080, targetPort: "http" }] } },
-            );
-        },
+        plant: (o) => remoteBackend(o, backendDeployment, backendService),
     },
     {
         name: "a DeploymentPatch rewriting the judged Deployment",
@@ -960,16 +936,7 @@ const FAULTS: Fault[] = [
         name: "the app in pods of its own, reached by a StatefulSet pod's DNS name",
         base: "sidecar",
         codes: ["workload-unverifiable"],
-        plant: (o) =>
-            editEnvoyConfig(o, undefined, (c) =>
-                Object.assign(clusterOf(c, "app"), {
-                    type: "STRICT_DNS",
-                    load_assignment: {
-                        cluster_name: "app",
-                        endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "backend-0.backend.default.svc.cluster.local", port_value: 8080 } } } }] }],
-                    },
-                }),
-            ),
+        plant: (o) => appClusterAt(o, "backend-0.backend.default.svc.cluster.local"),
     },
     {
         name: "the agent's mode from a ConfigMap's binaryData, which the kubelet never puts in the environment",
@@ -1085,23 +1052,18 @@ const FAULTS: Fault[] = [
         base: "sidecar",
         codes: ["workload-unverifiable"],
         plant: (o) =>
-            remoteBackend(
-                o,
-                backendDeployment,
-                { apiVersion: "v1", kind: "Service", metadata: { name: "backend", namespace: "default" }, spec: { selector: { app: "backend" }, ports: [{ port: 8080, targetPort: "http" }] } },
-                {
-                    apiVersion: "networking.k8s.io/v1",
-                    kind: "NetworkPolicy",
-                    metadata: { name: "backend", namespace: "default" },
-                    spec: {
-                        podSelector: { matchLabels: { app: "backend" } },
-                        ingress: [
-                            { from: [{ podSelector: { matchLabels: find(o, "Deployment", "helloworld").spec.template.metadata.labels } }], ports: [{ port: 8080 }] },
-                            { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ port: 8080 }] },
-                        ],
-                    },
+            remoteBackend(o, backendDeployment, backendService, {
+                apiVersion: "networking.k8s.io/v1",
+                kind: "NetworkPolicy",
+                metadata: { name: "backend", namespace: "default" },
+                spec: {
+                    podSelector: { matchLabels: { app: "backend" } },
+                    ingress: [
+                        { from: [{ podSelector: { matchLabels: find(o, "Deployment", "helloworld").spec.template.metadata.labels } }], ports: [{ port: 8080 }] },
+                        { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ port: 8080 }] },
+                    ],
                 },
-            ),
+            }),
     },
     {
         name: "the agent cluster with a circuit breaker limit of 0 (every call overflows; fail-open lets it through)",

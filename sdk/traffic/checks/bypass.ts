@@ -81,7 +81,8 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
         ctx.add("app-bypass", at, `${where}: requests there are not inspected; admit it only to the peers that need it (Prometheus), or not at all`, "warning");
     }
     for (const svc of ctx.index.selecting("Service", w.namespace, w.labels).filter((s) => serviceSelects(s.spec?.selector, w.labels))) {
-        for (const sp of svc.spec?.ports ?? []) {
+        const svcPorts: any[] = (Array.isArray(svc.spec?.ports) ? svc.spec.ports : []).filter((sp: any) => sp !== null && typeof sp === "object");
+        for (const sp of svcPorts) {
             const target = containerPortNumber(w.pod, sp.targetPort ?? sp.port, sp.protocol ?? "TCP");
             if (target !== undefined && appPorts.has(target))
                 ctx.add("app-bypass", at, `Service ${ctx.refOf(svc)} forwards port ${sp.port} straight to the app's port ${target}, around Envoy: target Envoy's listener`);
@@ -90,12 +91,12 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
         const selected = ctx.selected(w.namespace, svc.spec?.selector);
         // A named target port: the pods that declare it; a number: those that declare it (a pod that does not fails the requests, it does not pass them on).
         const servesIt = (pod: any) =>
-            (Array.isArray(svc.spec?.ports) ? svc.spec.ports : []).some((sp: any) => {
+            svcPorts.some((sp: any) => {
                 const target = containerPortNumber(pod, sp?.targetPort ?? sp?.port, sp?.protocol ?? "TCP");
                 return target !== undefined && allContainers(pod).some((c) => tcpPorts(c).includes(target));
             });
         // A numeric target port a pod does not declare: it may still listen there (Jobs, CronJobs and Helm's hook Pods, which run to completion, are left out).
-        const numeric = (Array.isArray(svc.spec?.ports) ? svc.spec.ports : []).some((sp: any) => typeof (sp?.targetPort ?? sp?.port) === "number" || /^\d+$/.test(String(sp?.targetPort ?? "")));
+        const numeric = svcPorts.some((sp: any) => typeof (sp?.targetPort ?? sp?.port) === "number" || /^\d+$/.test(String(sp?.targetPort ?? "")));
         const lasting = (o: { object: any; pod: any }) => !["Job", "CronJob"].includes(o.object?.kind) && o.object?.metadata?.annotations?.["helm.sh/hook"] === undefined;
         for (const other of [...selected.pods.filter((p) => p.replicas !== 0), ...selected.unknown]) {
             if (envoyContainers(other.pod, ctx.index, other.namespace).length > 0) continue;
