@@ -5,7 +5,7 @@
 // finding with the object it is about and the fix. This module only describes the policies:
 // index.ts serves them (constructing a PolicyPack starts a server), and tests call them directly.
 import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { PACK_NAME, PACK_RULES, PackRule, ResourceRule, ruleConfigProblems, ruleUrl, StackRule } from "sigsci-envoy/pack";
+import { NAMESPACE_LABELS_SETTING, PACK_NAME, PACK_RULES, PackRule, ResourceRule, ruleConfigProblems, ruleUrl, StackRule } from "sigsci-envoy/pack";
 import { Finding } from "sigsci-envoy/traffic";
 import { judgeStack, kubeObjectOf, unknownForResourceCheck } from "./resources";
 
@@ -76,7 +76,7 @@ function stackPolicy(rule: StackRule): StackValidationPolicy {
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
             const config = args.getConfig<Record<string, any>>();
             checkConfig(rule, config);
-            const j = judgeStack(args.resources);
+            const j = judgeStack(args.resources, config[NAMESPACE_LABELS_SETTING]);
             // A finding's scope: the Envoy workload the model followed when it made it (undefined: the objects as a whole); one made from the report, its object.
             const scopeOf = (f: Finding) => (j.scopeOf.has(f) ? j.scopeOf.get(f) : f.object);
             for (const finding of rule.findings(j.report, config)) if (!j.held.has(scopeOf(finding))) report(reportViolation)(finding);

@@ -11,6 +11,7 @@
 // traffic model was following when it read it), and judges everything else.
 import { PolicyResource, UnknownValueError } from "@pulumi/policy";
 import { analyzeTraffic, Finding, isAgentContainer, KubeObject, objectRef, TrafficReport } from "sigsci-envoy/traffic";
+import { declaredNamespaces } from "sigsci-envoy/pack";
 
 /** Stands for a value known only after `pulumi up`: it matches nothing the checks look for. */
 export const UNKNOWN = "(known after pulumi up)";
@@ -183,14 +184,22 @@ export function stackObjects(resources: PolicyResource[], reads = new UnknownRea
     return [...converted.values()].map((c) => c.object);
 }
 
-/** One judgement per preview: every stack policy reads the same (the SDK hands each policy the same resources). */
-const judgements = new WeakMap<PolicyResource, { resources: PolicyResource[]; judgement: StackJudgement }>();
+/**
+ * One judgement per preview and declaration of namespaces: every stack policy reads the same (the
+ * SDK hands each policy the same resources); waf-coverage's `namespaceLabels` adds the Namespaces it
+ * declares (another stack's) to the objects judged.
+ */
+const judgements = new WeakMap<PolicyResource, { resources: PolicyResource[]; byDeclaration: Map<string, StackJudgement> }>();
 
-export function judgeStack(resources: PolicyResource[]): StackJudgement {
-    const cached = resources.length > 0 ? judgements.get(resources[0]) : undefined;
-    if (cached && cached.resources.length === resources.length && cached.resources.every((r, i) => r === resources[i])) return cached.judgement;
+export function judgeStack(resources: PolicyResource[], namespaceLabels?: unknown): StackJudgement {
+    const key = JSON.stringify(namespaceLabels ?? {});
+    let cached = resources.length > 0 ? judgements.get(resources[0]) : undefined;
+    if (!(cached && cached.resources.length === resources.length && cached.resources.every((r, i) => r === resources[i]))) cached = undefined;
+    const known = cached?.byDeclaration.get(key);
+    if (known) return known;
     const reads = new UnknownReads();
-    const objects = stackObjects(resources, reads);
+    const own = stackObjects(resources, reads);
+    const objects = [...own, ...declaredNamespaces(own, namespaceLabels)];
     const scopeOf = new Map<Finding, string | undefined>();
     reads.active = true;
     let report: TrafficReport;
@@ -207,7 +216,10 @@ export function judgeStack(resources: PolicyResource[]): StackJudgement {
     const held = new Map<string | undefined, UnknownValueError>();
     for (const [scope, { unknown, object }] of reads.byScope) held.set(scope, naming(unknown, object));
     const judgement = { objects, report, scopeOf, held };
-    if (resources.length > 0) judgements.set(resources[0], { resources: [...resources], judgement });
+    if (resources.length > 0) {
+        if (!cached) judgements.set(resources[0], (cached = { resources: [...resources], byDeclaration: new Map() }));
+        cached.byDeclaration.set(key, judgement);
+    }
     return judgement;
 }
 

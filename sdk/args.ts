@@ -867,8 +867,9 @@ export interface IstioInjection {
     /**
      * The revision of a revisioned control plane (`istio.io/rev`); without it the pods ask the
      * default one (`sidecar.istio.io/inject: "true"`). Either way a namespace labelled
-     * `istio-injection: disabled` gets no sidecar, and the verifier reports it when that
-     * Namespace is among the objects.
+     * `istio-injection` with any value but `enabled` gets no sidecar: the verifier reports it
+     * when that Namespace is among the objects (or its labels are declared to the policy pack),
+     * and cannot verify the injection otherwise.
      */
     revision?: pulumi.Input<string>;
 }

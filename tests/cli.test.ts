@@ -12,7 +12,7 @@ import { main } from "../sdk/cli/main";
 import { VerifyResult } from "../sdk/cli/verify";
 import { objectYaml } from "../sdk/render/manifests";
 import { GUIDE_KEYS, guideArgs } from "../tools/fixtures";
-import { GATEWAY_FIXTURE } from "../tools/scenarios";
+import { GATEWAY_FIXTURE, LAYOUT_SCENARIOS } from "../tools/scenarios";
 import { REPO } from "../tools/paths";
 import { objectsOf } from "./support/objects";
 import { scratchDir } from "./support/scratch";
@@ -131,6 +131,15 @@ describe("sigsci-envoy verify", () => {
             (JSON.parse(f.stdout) as VerifyResult).violations.map((v) => [v.rule, v.findings.map((x) => x.code)]),
             [["envoy-fail-closed", ["inspection-fail-open"]]],
         );
+        // An Istio app's namespace, the cluster's: cannot verify alone; proven with its labels declared.
+        const istio = file(dir, "istio.yaml", helmStream(objectsOf(LAYOUT_SCENARIOS["istio-app"])));
+        const alone = await run(["verify", "--json", istio]);
+        assert.deepStrictEqual(
+            [alone.code, (JSON.parse(alone.stdout) as VerifyResult).violations.map((v) => [v.rule, v.findings.map((x) => x.code)])],
+            [1, [["waf-coverage", ["workload-unverifiable"]]]],
+        );
+        const declared = file(dir, "namespaces.json", JSON.stringify({ "waf-coverage": { namespaceLabels: { shop: { "istio-injection": "enabled" } } } }));
+        assert.strictEqual((await run(["verify", "--config", declared, istio])).code, 0);
         // What cannot be verified, as warnings: the example still breaks the guide's mandatory rules.
         const w = await run(["verify", "--json", "--unverifiable", "warning", example]);
         const violations = (JSON.parse(w.stdout) as VerifyResult).violations.map((v) => v.rule);

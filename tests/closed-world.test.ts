@@ -115,6 +115,18 @@ const backendDeployment = {
     },
 };
 const backendService = { apiVersion: "v1", kind: "Service", metadata: { name: "backend", namespace: "default" }, spec: { selector: { app: "backend" }, ports: [{ port: 8080, targetPort: "http" }] } };
+/** The shared base's agents' NetworkPolicy peer that admits Envoy's pods (in namespace shop). */
+const agentPolicyPeer = (o: any[]) => o.find((x) => x.kind === "NetworkPolicy" && x.metadata.namespace === "waf").spec.ingress[0].from[0];
+/** The backend's NetworkPolicy: Envoy's pods admitted to port 8080, and `rule` beside them. */
+const backendPolicyAdmittingEnvoy = (o: any[], rule: object) => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: "backend", namespace: "default" },
+    spec: {
+        podSelector: { matchLabels: { app: "backend" } },
+        ingress: [{ from: [{ podSelector: { matchLabels: find(o, "Deployment", "helloworld").spec.template.metadata.labels } }], ports: [{ port: 8080 }] }, rule],
+    },
+});
 /** A ConfigMap `name` in `namespace` with `data`. */
 const configMap = (name: string, data: Record<string, string>, namespace = "default") => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace }, data });
 
@@ -1010,6 +1022,56 @@ const FAULTS: Fault[] = [
         },
     },
     {
+        name: "the agents' policy admitting Envoy's namespace by a label of its Namespace, which is not among the objects",
+        base: "shared",
+        codes: ["agent-unverifiable"],
+        plant: (o) => (agentPolicyPeer(o).namespaceSelector = { matchLabels: { team: "shop" } }),
+    },
+    {
+        name: "the agents' policy admitting namespaces without a label (DoesNotExist), which Envoy's Namespace, not among the objects, may have",
+        base: "shared",
+        codes: ["agent-unverifiable"],
+        plant: (o) => (agentPolicyPeer(o).namespaceSelector = { matchExpressions: [{ key: "quarantine", operator: "DoesNotExist" }] }),
+    },
+    {
+        name: "the agents' policy admitting namespaces by a label Envoy's Namespace, among the objects, does not have",
+        base: "shared",
+        codes: ["agent-policy-blocks"],
+        unchecked: "a Namespace (the cluster's): no Namespace schema is vendored",
+        plant: (o) => {
+            agentPolicyPeer(o).namespaceSelector = { matchLabels: { team: "shop" } };
+            o.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { team: "blog" } } });
+        },
+    },
+    {
+        name: "Envoy's egress to the agents' namespace by a label of its Namespace, which is not among the objects",
+        base: "shared",
+        codes: ["agent-unverifiable"],
+        plant: (o) => {
+            const policy = o.find((x) => x.kind === "NetworkPolicy" && x.metadata.namespace === "shop");
+            policy.spec.policyTypes = ["Ingress", "Egress"];
+            policy.spec.egress = [{ to: [{ namespaceSelector: { matchLabels: { role: "waf" } } }], ports: [{ protocol: "TCP", port: 9999 }] }, { ports: [{ protocol: "UDP", port: 53 }] }];
+        },
+    },
+    {
+        name: "the app in pods of its own, admitting pods of namespaces picked by a label, one of whose workloads is in a Namespace not among the objects",
+        base: "sidecar",
+        codes: ["workload-unverifiable"],
+        plant: (o) =>
+            remoteBackend(
+                o,
+                backendDeployment,
+                backendService,
+                backendPolicyAdmittingEnvoy(o, { from: [{ namespaceSelector: { matchLabels: { team: "web" } }, podSelector: { matchLabels: { role: "frontend" } } }], ports: [{ port: 8080 }] }),
+                // A frontend's pods in namespace tools, whose Namespace (and so its labels) is not among the objects.
+                {
+                    ...backendDeployment,
+                    metadata: { name: "scraper", namespace: "tools" },
+                    spec: { selector: { matchLabels: { role: "frontend" } }, template: { metadata: { labels: { role: "frontend" } }, spec: backendDeployment.spec.template.spec } },
+                },
+            ),
+    },
+    {
         name: "an EndpointSlice adding a host of its own to the agent Service",
         base: "shared",
         codes: ["workload-unverifiable"],
@@ -1052,18 +1114,12 @@ const FAULTS: Fault[] = [
         base: "sidecar",
         codes: ["workload-unverifiable"],
         plant: (o) =>
-            remoteBackend(o, backendDeployment, backendService, {
-                apiVersion: "networking.k8s.io/v1",
-                kind: "NetworkPolicy",
-                metadata: { name: "backend", namespace: "default" },
-                spec: {
-                    podSelector: { matchLabels: { app: "backend" } },
-                    ingress: [
-                        { from: [{ podSelector: { matchLabels: find(o, "Deployment", "helloworld").spec.template.metadata.labels } }], ports: [{ port: 8080 }] },
-                        { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ port: 8080 }] },
-                    ],
-                },
-            }),
+            remoteBackend(
+                o,
+                backendDeployment,
+                backendService,
+                backendPolicyAdmittingEnvoy(o, { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }], ports: [{ port: 8080 }] }),
+            ),
     },
     {
         name: "the agent cluster with a circuit breaker limit of 0 (every call overflows; fail-open lets it through)",
@@ -1406,6 +1462,14 @@ describe("closed world: correct hand-written variants stay at zero findings", ()
             },
         ],
         ["a null entry among the app's ports", "sidecar", (o) => container(find(o, "Deployment", "helloworld"), "app").ports.push(null)],
+        [
+            "the agents' policy admitting Envoy's namespace by a label its Namespace, among the objects, has",
+            "shared",
+            (o) => {
+                agentPolicyPeer(o).namespaceSelector = { matchLabels: { team: "shop" }, matchExpressions: [{ key: "quarantine", operator: "DoesNotExist" }] };
+                o.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { team: "shop" } } });
+            },
+        ],
         [
             "the agent cluster allowing no retries (a circuit breaker's max_retries of 0)",
             "sidecar",

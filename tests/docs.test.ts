@@ -22,7 +22,7 @@ import { verifyTraffic } from "../sdk/traffic";
 import { main as cli } from "../sdk/cli/main";
 import { RENDER_OPTIONS } from "../sdk/cli/render";
 import { VERIFY_OPTIONS } from "../sdk/cli/verify";
-import { GATEWAY_FIXTURE } from "../tools/scenarios";
+import { GATEWAY_FIXTURE, ISTIO_NAMESPACE_FIXTURE } from "../tools/scenarios";
 import { objectsOf } from "./support/objects";
 import { kubernetesObjects, runProgram } from "./support/pulumi-mocks";
 import { scratchDir } from "./support/scratch";
@@ -167,15 +167,15 @@ describe("docs/", () => {
         );
     });
 
-    it("shows Envoy Gateway and Istio programs that run as written, proven inspected with the cluster's Gateway", async () => {
+    it("shows Envoy Gateway and Istio programs that run as written, proven inspected with the cluster's Gateway and namespace", async () => {
         const programs = blocks(read("docs/gateway-istio.md"), "typescript");
         assert.strictEqual(programs.length, 2);
         const kinds: string[][] = [];
         for (const [i, program] of programs.entries()) {
             const objects = await runShown(program, `layout-${i}`);
             kinds.push([...new Set(objects.map((o) => o.kind))].sort());
-            // The Gateway program is verified with the Gateway and routes it attaches to (the cluster's).
-            assert.deepStrictEqual(verifyTraffic([...objects, ...(i === 0 ? GATEWAY_FIXTURE : [])]), []);
+            // Each with the cluster's objects it acts on: the Gateway and routes; the namespace Istio injects into.
+            assert.deepStrictEqual(verifyTraffic([...objects, ...(i === 0 ? GATEWAY_FIXTURE : ISTIO_NAMESPACE_FIXTURE)]), []);
         }
         assert.ok(kinds[0].includes("EnvoyExtensionPolicy") && kinds[0].includes("ReferenceGrant"), kinds[0].join(", "));
         assert.ok(kinds[1].includes("EnvoyFilter"), kinds[1].join(", "));

@@ -6,7 +6,7 @@
 // traffic model follows both to the agents: each planted fault ends in its exact finding.
 import * as assert from "assert";
 import { analyzeTraffic, Finding, GatewayWaf, InputError, IstioApp, IstioAppArgs, verifyTraffic } from "../sdk";
-import { GATEWAY_FIXTURE, LAYOUT_SCENARIOS } from "../tools/scenarios";
+import { GATEWAY_FIXTURE, ISTIO_NAMESPACE_FIXTURE, LAYOUT_SCENARIOS } from "../tools/scenarios";
 import { GUIDE_KEYS, guideArgs } from "../tools/fixtures";
 import { envoyMessageProblems } from "./support/envoy-schema";
 import { validateAnyObject } from "./support/kube-schema";
@@ -464,6 +464,9 @@ describe("Envoy Gateway layout (GatewayWaf)", () => {
 
 describe("Istio layout (IstioApp)", () => {
     const objects = objectsOf(LAYOUT_SCENARIOS["istio-app"]);
+    // Judged with the namespace it runs in (the cluster's): without it, injection cannot be verified.
+    const judged = [...objects, ...copy(ISTIO_NAMESPACE_FIXTURE)];
+    const labelNamespace = (o: any[], labels: Record<string, string>) => (find(o, "Namespace", "shop").metadata.labels = labels);
     const APP = "Deployment shop/shop";
 
     it("runs the agent beside the app on the pod's loopback, asks Istio for its sidecar, and serves the port as HTTP", () => {
@@ -522,7 +525,7 @@ describe("Istio layout (IstioApp)", () => {
     });
 
     it("is proven to inspect every inbound request of the app's port, through the sidecar to the agent in the pod", () => {
-        const r = analyzeTraffic(objects);
+        const r = analyzeTraffic(judged);
         assert.deepStrictEqual(r.findings, []);
         assert.deepStrictEqual(r.paths, [
             {
@@ -549,7 +552,7 @@ describe("Istio layout (IstioApp)", () => {
             ["app"],
         );
         for (const o of native) validateAnyObject(o);
-        assert.deepStrictEqual(verifyTraffic(native), []);
+        assert.deepStrictEqual(verifyTraffic([...native, ...copy(ISTIO_NAMESPACE_FIXTURE)]), []);
     });
 
     const FAULTS: [string, (o: any[]) => void, Finding[]][] = [
@@ -624,7 +627,7 @@ describe("Istio layout (IstioApp)", () => {
         ],
         [
             "a namespace labelled istio-injection with a value other than enabled (which turns every webhook off)",
-            (o) => o.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { "istio-injection": "yes" } } }),
+            (o) => labelNamespace(o, { "istio-injection": "yes" }),
             [
                 error(
                     APP,
@@ -636,7 +639,7 @@ describe("Istio layout (IstioApp)", () => {
         [
             "pods annotated sidecar.istio.io/inject: false in an injecting namespace",
             (o) => {
-                o.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { "istio-injection": "enabled" } } });
+                labelNamespace(o, { "istio-injection": "enabled" });
                 const t = find(o, "Deployment", "shop").spec.template;
                 delete t.metadata.labels["sidecar.istio.io/inject"];
                 t.metadata.annotations = { "sidecar.istio.io/inject": "false" };
@@ -689,7 +692,7 @@ describe("Istio layout (IstioApp)", () => {
         ],
         [
             "a namespace whose injection is disabled",
-            (o) => o.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { "istio-injection": "disabled" } } }),
+            (o) => labelNamespace(o, { "istio-injection": "disabled" }),
             [
                 error(
                     APP,
@@ -699,8 +702,22 @@ describe("Istio layout (IstioApp)", () => {
             ],
         ],
         [
+            "pods that ask for the sidecar, in a namespace not among the objects (labelled istio-injection: disabled, it would turn their request off)",
+            (o) => o.splice(o.indexOf(find(o, "Namespace", "shop")), 1),
+            [
+                error(
+                    APP,
+                    "workload-unverifiable",
+                    'whether Istio injects its proxy into the pods of Deployment shop/shop, which EnvoyFilter shop/shop patches, cannot be verified: its pods ask for it, but namespace shop is not among the objects, and labelled istio-injection with any value but "enabled" it turns injection off; include the Namespace (or declare its labels: the policy pack\'s namespaceLabels)',
+                ),
+            ],
+        ],
+        [
             "pods that do not ask for the sidecar, in a namespace not among the objects",
-            (o) => delete find(o, "Deployment", "shop").spec.template.metadata.labels["sidecar.istio.io/inject"],
+            (o) => {
+                delete find(o, "Deployment", "shop").spec.template.metadata.labels["sidecar.istio.io/inject"];
+                o.splice(o.indexOf(find(o, "Namespace", "shop")), 1);
+            },
             [
                 error(
                     APP,
@@ -800,7 +817,7 @@ describe("Istio layout (IstioApp)", () => {
     ];
     for (const [fault, plant, expected] of FAULTS) {
         it(`fails on ${fault}`, () => {
-            const planted = copy(objects);
+            const planted = copy(judged);
             plant(planted);
             // (A planted Namespace is the cluster's, not an object of the package's.)
             for (const o of planted) if (o.kind !== "Namespace") validateAnyObject(o);
@@ -809,7 +826,7 @@ describe("Istio layout (IstioApp)", () => {
     }
 
     it("reads the capture mode as the injector does: the annotation over the pod's ProxyConfig; an interface other than eth0 cannot be judged", () => {
-        const planted = copy(objects);
+        const planted = copy(judged);
         find(planted, "Deployment", "shop").spec.template.metadata.annotations = { "sidecar.istio.io/interceptionMode": "REDIRECT", "proxy.istio.io/config": "interceptionMode: NONE" };
         assert.deepStrictEqual(verifyTraffic(planted), []);
         find(planted, "Deployment", "shop").spec.template.metadata.annotations = { "traffic.sidecar.istio.io/excludeInterfaces": "net1" };
@@ -823,7 +840,7 @@ describe("Istio layout (IstioApp)", () => {
     });
 
     it("cannot verify a sidecar whose inbound listeners a Sidecar resource gives (no Sidecar CRD is vendored: the object is not schema-checked)", () => {
-        const planted = copy(objects);
+        const planted = copy(judged);
         planted.push({
             apiVersion: "networking.istio.io/v1",
             kind: "Sidecar",

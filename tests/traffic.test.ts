@@ -11,7 +11,7 @@ import { GUIDE_KEYS, guideArgs } from "../tools/fixtures";
 import { REPO } from "../tools/paths";
 import { stackNames } from "../tools/render";
 import { evaluate } from "../sdk/render/evaluate";
-import { GATEWAY_FIXTURE, Spec } from "../tools/scenarios";
+import { GATEWAY_FIXTURE, ISTIO_NAMESPACE_FIXTURE, Spec } from "../tools/scenarios";
 import { objectsOf } from "./support/objects";
 import { renderedStack } from "./support/stacks";
 import { kubernetesObjects, runProgram } from "./support/pulumi-mocks";
@@ -712,15 +712,15 @@ describe("traffic paths of every example and stack", () => {
             const main = path.join(REPO, "bin/examples", example, "index.js");
             delete require.cache[require.resolve(main)];
             const { resources } = await evaluate(() => require(main), { config, project, stack });
-            // The Gateway the GatewayWaf attaches to is the cluster's: verified with it.
-            const cluster = example === "gateway-waf" ? GATEWAY_FIXTURE : [];
+            // The Gateway the GatewayWaf attaches to, and the namespace Istio injects into, are the cluster's: verified with them.
+            const cluster = example === "gateway-waf" ? GATEWAY_FIXTURE : example === "istio-app" ? ISTIO_NAMESPACE_FIXTURE : [];
             const report = analyzeTraffic([...kubernetesObjects({ resources } as any), ...cluster]);
             assert.deepStrictEqual(report.findings, []);
             assert.ok(report.paths.length >= 1);
         });
     }
 
-    for (const stack of stackNames().filter((s) => s !== "gateway")) {
+    for (const stack of stackNames().filter((s) => s !== "gateway" && s !== "mesh")) {
         it(`stack ${stack}`, async () => {
             const r = await renderedStack(stack);
             const report = analyzeTraffic(r.objects);
@@ -729,6 +729,19 @@ describe("traffic paths of every example and stack", () => {
             assert.ok(r.summary.includes(`  traffic paths: ${report.paths.length} inspected listener${report.paths.length === 1 ? "" : "s"} verified, no findings`), r.summary.join("\n"));
         });
     }
+
+    it("stack mesh, with the namespace of the cluster it runs in", async () => {
+        const r = await renderedStack("mesh");
+        const report = analyzeTraffic([...r.objects, ...ISTIO_NAMESPACE_FIXTURE]);
+        assert.deepStrictEqual(report.findings, []);
+        assert.strictEqual(report.paths.length, 1);
+        // Alone, whether Istio honours the pods' request for its sidecar turns on a namespace not among the objects.
+        assert.deepStrictEqual(
+            analyzeTraffic(r.objects).findings.map((f) => [f.object, f.code, f.severity]),
+            [["Deployment shop/helloworld", "workload-unverifiable", "error"]],
+        );
+        assert.ok(r.summary.includes("  traffic paths: 0 inspected listeners verified; not every path can be verified: 1 finding (1 cannot verify)"), r.summary.join("\n"));
+    });
 
     it("stack gateway, with the Gateway and the routes of the cluster it attaches to (another stack's)", async () => {
         const r = await renderedStack("gateway");

@@ -121,6 +121,14 @@ export const GATEWAY_FIXTURE = [
     { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "shop" }, spec: { selector: { app: "web" }, ports: [{ port: 8080, targetPort: 8080 }] } },
 ];
 
+/**
+ * The namespace the Istio layouts run in, as `kubectl create namespace shop` makes it (no labels):
+ * the cluster's, not the component's. Without it, whether Istio honours the pods' request for its
+ * sidecar (a namespace labelled istio-injection with any value but "enabled" turns it off) cannot
+ * be verified.
+ */
+export const ISTIO_NAMESPACE_FIXTURE = [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: {} as Record<string, string> } }];
+
 /** The other two layouts of Fastly's guides: Envoy Gateway (the agents as an ext_proc service), Istio (the agent beside the app, inspected by Istio's sidecar). */
 export const LAYOUT_SCENARIOS: Record<string, Spec> = {
     "gateway-waf": [{ component: "GatewayWaf", name: "waf", args: { namespace: "shop", gateway: "eg", credentials: GUIDE_KEYS, agentNamespace: "waf" } }],

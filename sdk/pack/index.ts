@@ -32,8 +32,10 @@ export const ruleUrl = (rule: { name: string }) => `${PACK_DOCS}#${rule.name}`;
 
 /** A JSON schema of one setting of a policy's configuration. */
 export interface SettingSchema {
-    type: "array" | "string" | "boolean" | "number" | "integer";
+    type: "array" | "object" | "string" | "boolean" | "number" | "integer";
     items?: { type: "string" | "boolean" | "number" | "integer" };
+    /** An object's values: here always maps of strings (a namespace's labels, by its name). */
+    additionalProperties?: { type: "object"; additionalProperties: { type: "string" } };
     default?: unknown;
     description: string;
 }
@@ -61,11 +63,16 @@ export const POLICY_CONFIG_KEYS: readonly string[] = ["enforcementLevel"];
 
 const TYPE_WORDS: Record<string, string> = { string: "string", boolean: "true or false", number: "number", integer: "whole number" };
 
+/** A JSON object (not a list, not null). */
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
 /** Does `value` have the JSON schema type `type`? */
 function hasType(type: string, value: unknown): boolean {
     switch (type) {
         case "array":
             return Array.isArray(value);
+        case "object":
+            return isObject(value);
         case "integer":
             return Number.isInteger(value);
         case "number":
@@ -77,6 +84,7 @@ function hasType(type: string, value: unknown): boolean {
 
 /** What a setting of `schema` accepts, in words: "a list of strings". */
 function accepted(schema: SettingSchema): string {
+    if (schema.type === "object") return "an object of names to objects of strings";
     if (schema.type === "array") return `a list${schema.items ? ` of ${schema.items.type === "boolean" ? "booleans" : `${TYPE_WORDS[schema.items.type]}s`}` : ""}`;
     return schema.type === "boolean" ? "true or false" : `a ${TYPE_WORDS[schema.type]}`;
 }
@@ -104,7 +112,11 @@ export function ruleConfigProblems(rule: PackRule, given: Record<string, unknown
             const meant = closest(name, names);
             const has = names.length === 0 ? `no setting (${rule.name} has none; only enforcementLevel)` : `one of ${rule.name}'s settings (${names.join(", ")}) or enforcementLevel`;
             problems.push(`${at}: expected ${has}${meant === undefined ? "" : `: did you mean ${JSON.stringify(meant)}?`}`);
-        } else if (!hasType(setting.type, value) || (setting.type === "array" && setting.items && !(value as unknown[]).every((v) => hasType(setting.items!.type, v))))
+        } else if (
+            !hasType(setting.type, value) ||
+            (setting.type === "array" && setting.items && !(value as unknown[]).every((v) => hasType(setting.items!.type, v))) ||
+            (setting.type === "object" && setting.additionalProperties && !Object.values(value as object).every((v) => isObject(v) && Object.values(v).every((x) => typeof x === "string")))
+        )
             problems.push(`${at}: expected ${accepted(setting)}`);
     }
     return problems;
@@ -132,6 +144,9 @@ export type PackRule = StackRule | ResourceRule;
 
 export const PACK_NAME = "sigsci-envoy";
 
+/** waf-coverage's setting that declares the labels of namespaces the objects do not hold. */
+export const NAMESPACE_LABELS_SETTING = "namespaceLabels";
+
 /** Findings a resource rule reports for every agent container, whichever path it is on: the stack rules leave them to it (one report per defect). */
 const GUIDE_OWNED: readonly string[] = ["agent-no-prestop", "agent-grace-short"];
 
@@ -145,11 +160,11 @@ export const PACK_RULES: PackRule[] = [
         kind: "stack",
         name: "waf-coverage",
         description:
-            "Every listener of every Envoy pod inspects each request (ext_authz or ext_proc before the router) and reaches a listening agent in the mode it speaks, through Services and NetworkPolicies that let it through; no NetworkPolicy or Service lets traffic reach the app around Envoy; no pod turns Ready before its inspection path answers; the same for every listener and route of an Envoy Gateway Gateway and every inbound port of an Istio workload an EnvoyFilter inspects. Envoy pods in `exemptNamespaces` (Envoys that front no WAF) are not judged; targets in `targetsElsewhere` (another stack's Gateway) are proven where they are.",
+            "Every listener of every Envoy pod inspects each request (ext_authz or ext_proc before the router) and reaches a listening agent in the mode it speaks, through Services and NetworkPolicies that let it through; no NetworkPolicy or Service lets traffic reach the app around Envoy; no pod turns Ready before its inspection path answers; the same for every listener and route of an Envoy Gateway Gateway and every inbound port of an Istio workload an EnvoyFilter inspects. Envoy pods in `exemptNamespaces` (Envoys that front no WAF) are not judged; targets in `targetsElsewhere` (another stack's Gateway) are proven where they are; namespaces in `namespaceLabels` (another stack's) are read with the labels declared there.",
         enforcementLevel: "mandatory",
         severity: "critical",
         remediationSteps:
-            'Follow each finding: put the inspection filter (ext_authz, or buffer and ext_proc) before the router on the listener or route it names, point it at an agent that listens in the mode it speaks, and close every way around Envoy (a NetworkPolicy admitting only its port, no Service or hostPort to the app). For "cannot verify", give the verifier what it needs among the objects (the bootstrap in a ConfigMap, the Service, the NetworkPolicy) or replace the construct it names; for a Gateway of another stack, verify both with `sigsci-envoy verify` and list it in `targetsElsewhere`. The sigsci-envoy components build all of it.',
+            'Follow each finding: put the inspection filter (ext_authz, or buffer and ext_proc) before the router on the listener or route it names, point it at an agent that listens in the mode it speaks, and close every way around Envoy (a NetworkPolicy admitting only its port, no Service or hostPort to the app). For "cannot verify", give the verifier what it needs among the objects (the bootstrap in a ConfigMap, the Service, the NetworkPolicy) or replace the construct it names; for a Gateway of another stack, verify both with `sigsci-envoy verify` and list it in `targetsElsewhere`; for a namespace of another stack, declare its labels in `namespaceLabels`. The sigsci-envoy components build all of it.',
         tags: ["waf", "coverage", "envoy", "envoy-gateway", "istio"],
         configSchema: onlySettings({
             exemptNamespaces: { type: "array", items: { type: "string" }, default: [], description: "Namespaces whose Envoy pods front no WAF and are not judged" },
@@ -159,6 +174,13 @@ export const PACK_RULES: PackRule[] = [
                 default: [],
                 description:
                     "Gateways and routes (`Gateway shop/eg`, `HTTPRoute shop/web`) of another stack, which a GatewayWaf of this stack attaches to: their coverage is proven where they are, or with sigsci-envoy verify, not here",
+            },
+            [NAMESPACE_LABELS_SETTING]: {
+                type: "object",
+                additionalProperties: { type: "object", additionalProperties: { type: "string" } },
+                default: {},
+                description:
+                    'Namespaces this stack does not create, with the labels they have in the cluster (`{"shop": {}}` for one `kubectl create namespace shop` made): whether Istio injects its sidecar there, or a NetworkPolicy admits its pods, turns on them; a Namespace of the stack\'s own is read as it is',
             },
         }),
         findings: (report, config) =>
@@ -282,6 +304,19 @@ export const PACK_RULES: PackRule[] = [
     },
 ];
 
+/**
+ * The namespaces `labels` declares (waf-coverage's `namespaceLabels`: name to labels) that are not
+ * among `objects`, as the Namespace objects the verifier then reads; a Namespace among the objects
+ * is read as it is. Nothing for a value that is not such a map (the config's check refuses it).
+ */
+export function declaredNamespaces(objects: readonly KubeObject[], labels: unknown): KubeObject[] {
+    if (!isObject(labels)) return [];
+    const present = new Set(objects.filter((o) => o?.kind === "Namespace").map((o) => o.metadata?.name));
+    return Object.entries(labels)
+        .filter(([name, l]) => !present.has(name) && isObject(l))
+        .map(([name, l]) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { ...(l as Record<string, string>) } } }));
+}
+
 /** What one rule reports over a set of objects. */
 export interface RuleViolations {
     rule: string;
@@ -295,7 +330,8 @@ export interface RuleViolations {
  * kinds on its own. `config` is the pack's configuration, by rule name.
  */
 export function applyRules(objects: KubeObject[], config: Record<string, Record<string, any>> = {}, options: VerifyOptions = {}): { report: TrafficReport; violations: RuleViolations[] } {
-    const report = analyzeTraffic(objects, options);
+    // Namespaces declared with their labels are the cluster's: judged with the objects, by every rule.
+    const report = analyzeTraffic([...objects, ...declaredNamespaces(objects, config["waf-coverage"]?.[NAMESPACE_LABELS_SETTING])], options);
     const violations = PACK_RULES.map((rule) => {
         const own = config[rule.name] ?? {};
         const findings =

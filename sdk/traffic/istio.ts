@@ -60,7 +60,7 @@ function portProtocol(p: any): "http" | "tcp" | "auto" {
 }
 
 /** Does the injector give the pods its proxy? undefined: the objects do not tell. */
-function injected(index: ObjectIndex, w: Workload): { yes: boolean | undefined; why: string } {
+function injected(index: ObjectIndex, w: Workload): { yes: boolean | undefined; why: string; fix?: string } {
     // An already-injected template (kube-inject's output, carrying the injector's status): the proxy
     // captures traffic only with the init container that sets it up. Without the status, an
     // istio-proxy container is a customisation the injector merges: the labels below decide.
@@ -87,7 +87,16 @@ function injected(index: ObjectIndex, w: Workload): { yes: boolean | undefined; 
     if (nsInjection !== undefined)
         return { yes: false, why: `namespace ${w.namespace} is labelled ${ISTIO_LABELS.namespaceInjection}: ${nsInjection}, which only "enabled" turns on and which turns every other selector off` };
     if (nsLabels[ISTIO_LABELS.revision] !== undefined) return { yes: true, why: `namespace ${w.namespace} asks for it` };
-    if (pod[ISTIO_LABELS.inject] === "true" || pod[ISTIO_LABELS.revision] !== undefined) return { yes: true, why: "its pods ask for it" };
+    if (pod[ISTIO_LABELS.inject] === "true" || pod[ISTIO_LABELS.revision] !== undefined) {
+        // The pods' own request counts only where the namespace has neither label: without its object, that is unknown.
+        if (!ns)
+            return {
+                yes: undefined,
+                why: `its pods ask for it, but namespace ${w.namespace} is not among the objects, and labelled ${ISTIO_LABELS.namespaceInjection} with any value but "enabled" it turns injection off`,
+                fix: "include the Namespace (or declare its labels: the policy pack's namespaceLabels)",
+            };
+        return { yes: true, why: "its pods ask for it" };
+    }
     return { yes: undefined, why: `neither its pods (${ISTIO_LABELS.inject}: "true", or ${ISTIO_LABELS.revision}) nor namespace ${w.namespace}${ns ? "" : " (not among the objects)"} ask for it` };
 }
 
@@ -263,7 +272,7 @@ export function meshEnvoys(index: ObjectIndex): MeshEnvoy[] {
                       }
                     : {
                           code: "workload-unverifiable",
-                          message: `whether Istio injects its proxy into the pods of ${w.ref}, which ${source} patch${filters.length === 1 ? "es" : ""}, cannot be verified: ${proxy.why}; label the pods ${ISTIO_LABELS.inject}: "true" or include the Namespace`,
+                          message: `whether Istio injects its proxy into the pods of ${w.ref}, which ${source} patch${filters.length === 1 ? "es" : ""}, cannot be verified: ${proxy.why}; ${proxy.fix ?? `label the pods ${ISTIO_LABELS.inject}: "true" or include the Namespace`}`,
                       },
             );
             out.push({ workload: w, source, notes });

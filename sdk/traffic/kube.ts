@@ -46,12 +46,12 @@ export function selects(selector: LabelSelector | undefined | null, labels: Reco
     return true;
 }
 
-/** A Service's `spec.selector` (a plain map: every pair must hold; an empty map selects nothing, as for Endpoints). */
 /** A map of labels to match that is absent, null or empty (`{}`): Istio's workloadSelector then picks every workload, a Service's selector no pod. */
 export function noLabels(labels: Record<string, string> | undefined | null): boolean {
     return labels === undefined || labels === null || typeof labels !== "object" || Object.keys(labels).length === 0;
 }
 
+/** A Service's `spec.selector` (a plain map: every pair must hold; an empty map selects nothing, as for Endpoints). */
 export function serviceSelects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
     if (!selector || Object.keys(selector).length === 0) return false;
     return selects({ matchLabels: selector }, labels);

@@ -4,6 +4,7 @@
 // namespace; a rule without `from`/`to` admits every peer, one without `ports` every port.
 import { containerPortNumber, KubeObject, noLabels, objectRef, selects } from "./kube";
 import { ObjectIndex } from "./objects";
+import { NAMESPACE_NAME_LABEL } from "../vocabulary/kubernetes";
 
 /** One end of a connection: a pod (its namespace, labels and spec). */
 export interface PodEnd {
@@ -29,14 +30,37 @@ export function policyTypes(policy: KubeObject): Direction[] {
     return Array.isArray(egress) && egress.length > 0 ? ["Ingress", "Egress"] : ["Ingress"];
 }
 
-function peerMatches(index: ObjectIndex, peer: any, policyNamespace: string, other: PodEnd): boolean {
+/**
+ * Whether a namespaceSelector picks `namespace`. The Namespace object, when among the objects,
+ * gives its labels; without it only the name label the API server sets is certain, so a selector
+ * that turns on any other label cannot be told (undefined).
+ */
+function namespaceSelected(index: ObjectIndex, selector: any, namespace: string): boolean | undefined {
+    const labels = index.namespaceLabels(namespace);
+    if (index.get("Namespace", "", namespace)) return selects(selector, labels);
+    const byName = (key: unknown) => key === NAMESPACE_NAME_LABEL;
+    const matchLabels: Record<string, string> = given(selector?.matchLabels) ?? {};
+    const expressions: any[] = given(selector?.matchExpressions) ?? [];
+    // Every requirement must hold: one on the name that fails decides; one on another label is unknown.
+    const onName = { matchLabels: Object.fromEntries(Object.entries(matchLabels).filter(([k]) => byName(k))), matchExpressions: expressions.filter((e) => byName(e?.key)) };
+    if (!selects(onName, labels)) return false;
+    return Object.keys(matchLabels).every(byName) && expressions.every((e) => byName(e?.key)) ? true : undefined;
+}
+
+/** Some of `verdicts` holds: true when one does, undefined (cannot be told) when none does but one may. */
+function someHolds(verdicts: (boolean | undefined)[]): boolean | undefined {
+    if (verdicts.includes(true)) return true;
+    return verdicts.includes(undefined) ? undefined : false;
+}
+
+/** Whether a peer picks `other`; undefined when that turns on namespace labels the objects do not show. */
+function peerMatches(index: ObjectIndex, peer: any, policyNamespace: string, other: PodEnd): boolean | undefined {
     if (given(peer.ipBlock)) return false; // CIDRs name addresses outside the cluster, not pods
     const namespaceSelector = given(peer.namespaceSelector);
     const podSelector = given(peer.podSelector);
     if (namespaceSelector === undefined && podSelector === undefined) return false;
-    const nsOk = namespaceSelector === undefined ? other.namespace === policyNamespace : selects(namespaceSelector, index.namespaceLabels(other.namespace));
-    const podOk = podSelector === undefined ? true : selects(podSelector, other.labels);
-    return nsOk && podOk;
+    if (podSelector !== undefined && !selects(podSelector, other.labels)) return false;
+    return namespaceSelector === undefined ? other.namespace === policyNamespace : namespaceSelected(index, namespaceSelector, other.namespace);
 }
 
 function portMatches(rulePort: any, port: number, protocol: string, destination: PodEnd): boolean {
@@ -48,33 +72,43 @@ function portMatches(rulePort: any, port: number, protocol: string, destination:
     return endPort !== undefined ? port >= number && port <= endPort : port === number;
 }
 
-/** Whether one rule admits `other` on `port` (a destination port of `destination`). */
-function ruleAdmits(index: ObjectIndex, rule: any, peersField: "from" | "to", policyNamespace: string, other: PodEnd, port: number, protocol: string, destination: PodEnd): boolean {
-    const peers: any[] | undefined = rule?.[peersField];
-    const peerOk = !peers || peers.length === 0 || peers.some((p) => peerMatches(index, p, policyNamespace, other));
+/** Whether one rule admits `other` on `port` (a destination port of `destination`); undefined: the objects do not tell. */
+function ruleAdmits(index: ObjectIndex, rule: any, peersField: "from" | "to", policyNamespace: string, other: PodEnd, port: number, protocol: string, destination: PodEnd): boolean | undefined {
     const ports: any[] | undefined = rule?.ports;
-    const portOk = !ports || ports.length === 0 || ports.some((p) => portMatches(p, port, protocol, destination));
-    return peerOk && portOk;
+    if (ports && ports.length > 0 && !ports.some((p) => portMatches(p, port, protocol, destination))) return false;
+    const peers: any[] | undefined = rule?.[peersField];
+    return !peers || peers.length === 0 ? true : someHolds(peers.map((p) => peerMatches(index, p, policyNamespace, other)));
 }
 
 export interface Admission {
     admitted: boolean;
     /** The policies that select the pod for this direction (empty: nothing restricts it). */
     policies: string[];
+    /**
+     * Not admitted as far as the objects show, but these policies may admit it by labels of a
+     * namespace that is not among the objects: whether they do cannot be verified.
+     */
+    undecided?: string[];
+}
+
+/** The admission of a connection by the policies of one direction that select the pod. */
+function admission(index: ObjectIndex, policies: KubeObject[], field: "ingress" | "egress", admits: (rule: any) => boolean | undefined): Admission {
+    const verdicts = policies.map((p) => someHolds((given(p.spec?.[field]) ?? []).map(admits)));
+    const admitted = policies.length === 0 || verdicts.includes(true);
+    const undecided = admitted ? [] : policies.filter((_, i) => verdicts[i] === undefined).map((p) => objectRef(p, index.defaultNamespace));
+    return { admitted, policies: policies.map((p) => objectRef(p, index.defaultNamespace)), ...(undecided.length > 0 ? { undecided } : {}) };
 }
 
 /** Whether `destination` admits a connection from `source` on `port`. */
 export function ingressAdmits(index: ObjectIndex, source: PodEnd, destination: PodEnd, port: number, protocol = "TCP"): Admission {
     const policies = policiesSelecting(index, destination, "Ingress");
-    const admitted = policies.length === 0 || policies.some((p) => (p.spec?.ingress ?? []).some((r: any) => ruleAdmits(index, r, "from", destination.namespace, source, port, protocol, destination)));
-    return { admitted, policies: policies.map((p) => objectRef(p, index.defaultNamespace)) };
+    return admission(index, policies, "ingress", (r) => ruleAdmits(index, r, "from", destination.namespace, source, port, protocol, destination));
 }
 
 /** Whether `source` may open a connection to `destination` on `port`. */
 export function egressAllows(index: ObjectIndex, source: PodEnd, destination: PodEnd, port: number, protocol = "TCP"): Admission {
     const policies = policiesSelecting(index, source, "Egress");
-    const admitted = policies.length === 0 || policies.some((p) => (p.spec?.egress ?? []).some((r: any) => ruleAdmits(index, r, "to", source.namespace, destination, port, protocol, destination)));
-    return { admitted, policies: policies.map((p) => objectRef(p, index.defaultNamespace)) };
+    return admission(index, policies, "egress", (r) => ruleAdmits(index, r, "to", source.namespace, destination, port, protocol, destination));
 }
 
 /** Whether `source` may send DNS queries (port 53) anywhere, as a pod resolving a Service name must. */
@@ -102,6 +136,11 @@ export function ingressOpenOnPort(index: ObjectIndex, destination: PodEnd, port:
     const open = (r: any) => !r.ports || r.ports.length === 0 || r.ports.some((p: any) => portMatches(p, port, "TCP", destination));
     const admitted = policies.length === 0 || policies.some((p) => (p.spec?.ingress ?? []).some(open));
     return { admitted, policies: policies.map((p) => objectRef(p, index.defaultNamespace)) };
+}
+
+/** `namespace x` or `namespaces x, y`. */
+function namespacesText(namespaces: Set<string>): string {
+    return `namespace${namespaces.size === 1 ? "" : "s"} ${[...namespaces].join(", ")}`;
 }
 
 /** An empty selector (`{}`, no labels, no expressions): it picks every pod. */
@@ -133,11 +172,13 @@ export function ingressOpenToAll(index: ObjectIndex, destination: PodEnd, port: 
  * Whether only `sources` may reach `port` of `destination`: every policy rule that admits that
  * port names peers (no rule open to all, no ipBlock), and each peer picks, among the objects'
  * workloads, only pods of `sources`; a peer of whole namespaces (no podSelector, or an empty
- * one) cannot be judged by the objects (`unverifiable`).
+ * one), or one that may pick a workload by labels of a namespace not among the objects, cannot
+ * be judged by the objects (`unverifiable`).
  */
 export function ingressOnlyFrom(index: ObjectIndex, destination: PodEnd, port: number, sources: (PodEnd & { ref: string })[]): { only: boolean; why: string; unverifiable?: boolean } {
     const policies = policiesSelecting(index, destination, "Ingress");
     if (policies.length === 0) return { only: false, why: "no NetworkPolicy restricts ingress to its pods" };
+    let undecided: string | undefined;
     for (const p of policies) {
         for (const rule of p.spec?.ingress ?? []) {
             const ports: any[] | undefined = rule?.ports;
@@ -155,13 +196,14 @@ export function ingressOnlyFrom(index: ObjectIndex, destination: PodEnd, port: n
                         unverifiable: true,
                         why: `${ref} admits every pod of ${given(peer.namespaceSelector) === undefined ? `namespace ${destination.namespace}` : "the namespaces its namespaceSelector picks"} on port ${port}, whichever runs there now or later`,
                     };
-                const namespaces = given(peer.namespaceSelector) === undefined ? [destination.namespace] : undefined;
-                const others = index.workloads.filter(
-                    (w) => (namespaces ? namespaces.includes(w.namespace) : true) && peerMatches(index, peer, destination.namespace, w) && !sources.some((s) => s.pod === w.pod),
-                );
-                if (others.length > 0) return { only: false, why: `${ref} admits ${others.map((w) => w.ref).join(", ")} on port ${port}` };
+                const others = index.workloads.filter((w) => !sources.some((s) => s.pod === w.pod));
+                const admitted = others.filter((w) => peerMatches(index, peer, destination.namespace, w) === true);
+                if (admitted.length > 0) return { only: false, why: `${ref} admits ${admitted.map((w) => w.ref).join(", ")} on port ${port}` };
+                const maybe = others.filter((w) => peerMatches(index, peer, destination.namespace, w) === undefined);
+                if (maybe.length > 0)
+                    undecided ??= `${ref} may admit ${maybe.map((w) => w.ref).join(", ")} on port ${port}, by labels of ${namespacesText(new Set(maybe.map((w) => w.namespace)))} not among the objects`;
             }
         }
     }
-    return { only: true, why: "" };
+    return undecided === undefined ? { only: true, why: "" } : { only: false, unverifiable: true, why: undecided };
 }

@@ -18,7 +18,7 @@ export function packRulesMarkdown(): string {
         ...PACK_RULES.map((r) => `| [\`${r.name}\`](#${r.name}) | ${r.enforcementLevel} | ${r.severity} | ${r.tags.map((t) => `\`${t}\``).join(", ")} |`),
     ];
     const sections = PACK_RULES.map((r) => {
-        const config = r.kind === "stack" && r.configSchema ? Object.entries(r.configSchema.properties).map(([k, p]) => `\`${k}\` (${p.type === "array" ? `list of ${p.items?.type}s` : p.type}): ${cell(p.description)}`) : [];
+        const config = r.kind === "stack" && r.configSchema ? Object.entries(r.configSchema.properties).map(([k, p]) => `\`${k}\` (${p.type === "array" ? `list of ${p.items?.type}s` : p.type === "object" ? "object: name to labels" : p.type}): ${cell(p.description)}`) : [];
         return [
             `### ${r.name}`,
             "",

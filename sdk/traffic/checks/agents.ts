@@ -10,7 +10,7 @@ import { checkClientAddress } from "./client-address";
 import { listenerText, Routes } from "./routes";
 import { AGENT_OPTIONS, agentVariable } from "../../vocabulary/agent";
 import { ADDRESSES } from "../../vocabulary/envoy";
-import { IPV4_ADDRESS } from "../../vocabulary/kubernetes";
+import { IPV4_ADDRESS, NAMESPACE_NAME_LABEL } from "../../vocabulary/kubernetes";
 
 /** The clusters the inspection calls of one Envoy use, each resolved once. */
 export interface Inspection {
@@ -124,7 +124,6 @@ export function checkInspectionCalls(ctx: TrafficContext, scope: EnvoyScope, rou
     return { clusters: inspectionClusters, resolved };
 }
 
-/** The Service an endpoint address names from `namespace` (a cluster IP or a DNS name), if among the objects. */
 /** Settings of an inspection cluster that can make every call fail before it reaches an agent. */
 function callsMayAllFail(raw: any): string[] {
     const field = (o: any, snake: string) => o?.[snake] ?? o?.[snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())];
@@ -147,6 +146,7 @@ function callsMayAllFail(raw: any): string[] {
     return out;
 }
 
+/** The Service an endpoint address names from `namespace` (a cluster IP or a DNS name), if among the objects. */
 export function serviceOf(ctx: TrafficContext, address: string, namespace: string): KubeObject | undefined {
     if (IPV4_ADDRESS.test(address) || address.includes(":")) return ctx.index.serviceAt(address);
     const ref = serviceForHost(address, namespace, ctx.domain);
@@ -320,7 +320,13 @@ function resolveCluster(ctx: TrafficContext, scope: EnvoyScope, role: string, na
             }
             const agentEnd: PodEnd = { namespace: p.namespace, labels: p.labels, pod: p.pod };
             const ingress = ingressAdmits(index, envoyEnd, agentEnd, number);
-            if (!ingress.admitted) {
+            if (ingress.undecided) {
+                ctx.add(
+                    "agent-unverifiable",
+                    at,
+                    `${ingress.undecided.join(", ")} on the agent pods of ${p.ref} admit${plural(ingress.undecided.length, "s", "")} Envoy's pods, if at all, by labels of namespace ${w.namespace}, which is not among the objects: whether ${role} reaches an agent cannot be verified; include the Namespace (or declare its labels: the policy pack's namespaceLabels), or admit Envoy's namespace by its name (${NAMESPACE_NAME_LABEL})`,
+                );
+            } else if (!ingress.admitted) {
                 ctx.add(
                     "agent-policy-blocks",
                     at,
@@ -328,7 +334,13 @@ function resolveCluster(ctx: TrafficContext, scope: EnvoyScope, role: string, na
                 );
             }
             const egress = egressAllows(index, envoyEnd, agentEnd, number);
-            if (!egress.admitted) {
+            if (egress.undecided) {
+                ctx.add(
+                    "agent-unverifiable",
+                    at,
+                    `${egress.undecided.join(", ")} allow${plural(egress.undecided.length, "s", "")} the pod egress to the agents of ${p.ref}, if at all, by labels of namespace ${p.namespace}, which is not among the objects: whether ${role} reaches an agent cannot be verified; include the Namespace (or declare its labels: the policy pack's namespaceLabels), or name it by ${NAMESPACE_NAME_LABEL}`,
+                );
+            } else if (!egress.admitted) {
                 ctx.add(
                     "envoy-egress-blocks",
                     at,
