@@ -226,13 +226,13 @@ const FAULTS: Fault[] = [
     {
         name: "ext_authz filter_enabled under an RTDS runtime layer",
         base: "sidecar",
-        codes: ["envoy-unverifiable"],
+        codes: ["envoy-unverifiable", "agent-unverifiable"],
         plant: runtimeSwitched([{ name: "rtds", rtds_layer: { name: "waf", rtds_config: { ads: {} } } }]),
     },
     {
         name: "ext_authz filter_enabled under a disk runtime layer",
         base: "sidecar",
-        codes: ["envoy-unverifiable"],
+        codes: ["envoy-unverifiable", "agent-unverifiable"],
         plant: runtimeSwitched([{ name: "disk", disk_layer: { symlink_root: "/srv/runtime" } }]),
     },
     {
@@ -1128,6 +1128,25 @@ const FAULTS: Fault[] = [
         plant: (o) => editEnvoyConfig(o, undefined, (c) => (clusterOf(c, "sigsci-agent").circuit_breakers = { thresholds: [{ max_requests: 0 }] })),
     },
     {
+        name: "the agent cluster's circuit breaker set to 0 through a static runtime layer",
+        base: "sidecar",
+        codes: ["agent-unverifiable"],
+        plant: (o) =>
+            editEnvoyConfig(o, undefined, (c) => (c.layered_runtime = { layers: [{ name: "static", static_layer: { circuit_breakers: { "sigsci-agent": { default: { max_requests: 0 } } } } }] })),
+    },
+    {
+        name: "the agent cluster with a per-host connection limit of 0 (camelCase, as Envoy also reads it)",
+        base: "sidecar",
+        codes: ["agent-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (clusterOf(c, "sigsci-agent").circuitBreakers = { perHostThresholds: [{ maxConnections: 0 }] })),
+    },
+    {
+        name: "the agent cluster's endpoint marked UNHEALTHY by its number",
+        base: "sidecar",
+        codes: ["agent-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (clusterOf(c, "sigsci-agent").load_assignment.endpoints[0].lb_endpoints[0].health_status = 2)),
+    },
+    {
         name: "the agent cluster bound to a source address of its own",
         base: "sidecar",
         codes: ["agent-unverifiable"],
@@ -1469,6 +1488,11 @@ describe("closed world: correct hand-written variants stay at zero findings", ()
                 agentPolicyPeer(o).namespaceSelector = { matchLabels: { team: "shop" }, matchExpressions: [{ key: "quarantine", operator: "DoesNotExist" }] };
                 o.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { team: "shop" } } });
             },
+        ],
+        [
+            "a circuit breaker limit of 0 at HIGH priority only, which the inspection calls do not use",
+            "sidecar",
+            (o) => editEnvoyConfig(o, undefined, (c) => (clusterOf(c, "sigsci-agent").circuit_breakers = { thresholds: [{ priority: "high", max_requests: 0 }] })),
         ],
         [
             "the agent cluster allowing no retries (a circuit breaker's max_retries of 0)",

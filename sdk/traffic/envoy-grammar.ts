@@ -169,8 +169,8 @@ export const MESSAGES = {
     ),
     cluster: message(
         "envoy.config.cluster.v3.Cluster",
-        "name type load_assignment typed_extension_protocol_options http2_protocol_options transport_socket health_checks",
-        "alt_stat_name connect_timeout per_connection_buffer_limit_bytes lb_policy max_requests_per_connection circuit_breakers upstream_http_protocol_options common_http_protocol_options http_protocol_options dns_refresh_rate dns_failure_refresh_rate respect_dns_ttl dns_lookup_family use_tcp_for_dns_lookups wait_for_warm_on_init outlier_detection cleanup_interval upstream_bind_config lb_subset_config ring_hash_lb_config maglev_lb_config least_request_lb_config round_robin_lb_config common_lb_config metadata protocol_selection upstream_connection_options close_connections_on_host_health_failure ignore_health_on_host_removal load_balancing_policy lrs_server lrs_report_endpoint_metrics track_timeout_budgets upstream_config track_cluster_stats preconnect_policy connection_pool_per_downstream_connection",
+        "name type load_assignment typed_extension_protocol_options http2_protocol_options transport_socket health_checks circuit_breakers upstream_bind_config lb_subset_config common_lb_config",
+        "alt_stat_name connect_timeout per_connection_buffer_limit_bytes lb_policy max_requests_per_connection upstream_http_protocol_options common_http_protocol_options http_protocol_options dns_refresh_rate dns_failure_refresh_rate respect_dns_ttl dns_lookup_family use_tcp_for_dns_lookups wait_for_warm_on_init outlier_detection cleanup_interval ring_hash_lb_config maglev_lb_config least_request_lb_config round_robin_lb_config metadata protocol_selection upstream_connection_options close_connections_on_host_health_failure ignore_health_on_host_removal load_balancing_policy lrs_server lrs_report_endpoint_metrics track_timeout_budgets upstream_config track_cluster_stats preconnect_policy connection_pool_per_downstream_connection",
         {
             cluster_type: "a custom cluster type decides its hosts",
             eds_cluster_config: "its hosts come from EDS (xDS)",
@@ -182,12 +182,24 @@ export const MESSAGES = {
             filters: "upstream network filters run on each connection",
         },
     ),
+    // Settings that can fail every call before it reaches a host: read, so that the model can say so.
+    circuitBreakers: message("envoy.config.cluster.v3.CircuitBreakers", "thresholds per_host_thresholds", ""),
+    thresholds: message(
+        "envoy.config.cluster.v3.CircuitBreakers.Thresholds",
+        "priority max_connections max_pending_requests max_requests max_connection_pools",
+        "max_retries retry_budget track_remaining",
+    ),
+    commonLbConfig: message(
+        "envoy.config.cluster.v3.Cluster.CommonLbConfig",
+        "healthy_panic_threshold",
+        "zone_aware_lb_config locality_weighted_lb_config update_merge_window ignore_new_hosts_until_first_hc close_connections_on_host_set_change consistent_hashing_lb_config override_host_status",
+    ),
     loadAssignment: message("envoy.config.endpoint.v3.ClusterLoadAssignment", "endpoints", "cluster_name policy", { named_endpoints: "endpoints named elsewhere" }),
     localityEndpoints: message("envoy.config.endpoint.v3.LocalityLbEndpoints", "lb_endpoints", "locality metadata load_balancing_weight priority proximity", {
         load_balancer_endpoints: "endpoints from LEDS (xDS)",
         leds_cluster_locality_config: "endpoints from LEDS (xDS)",
     }),
-    lbEndpoint: message("envoy.config.endpoint.v3.LbEndpoint", "endpoint", "health_status metadata load_balancing_weight", { endpoint_name: "an endpoint named elsewhere" }),
+    lbEndpoint: message("envoy.config.endpoint.v3.LbEndpoint", "endpoint health_status", "metadata load_balancing_weight", { endpoint_name: "an endpoint named elsewhere" }),
     endpoint: message("envoy.config.endpoint.v3.Endpoint", "address additional_addresses", "health_check_config hostname"),
     httpProtocolOptions: message(
         ENVOY_TYPES.httpProtocolOptions,

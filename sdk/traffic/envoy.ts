@@ -279,7 +279,8 @@ export interface ClusterModel {
     healthChecked: boolean;
     /** Constructs of this cluster the model does not follow. */
     unverifiable: Unverifiable[];
-    raw: any;
+    /** Settings that can make every call fail before it reaches a host (a fail-open filter then lets each through), in words. */
+    mayFailEveryCall: string[];
 }
 
 export type Integration = "ext_authz" | "ext_proc";
@@ -416,6 +417,10 @@ const ENUMS = {
     protocol: ["TCP", "UDP"],
     /** envoy.config.cluster.v3.Cluster.DiscoveryType */
     discoveryType: ["STATIC", "STRICT_DNS", "LOGICAL_DNS", "EDS", "ORIGINAL_DST"],
+    /** envoy.config.core.v3.RoutingPriority */
+    routingPriority: ["DEFAULT", "HIGH"],
+    /** envoy.config.core.v3.HealthStatus */
+    healthStatus: ["UNKNOWN", "HEALTHY", "UNHEALTHY", "DRAINING", "TIMEOUT", "DEGRADED"],
     /** envoy.config.core.v3.HeaderValueOption.HeaderAppendAction */
     appendAction: ["APPEND_IF_EXISTS_OR_ADD", "ADD_IF_ABSENT", "OVERWRITE_IF_EXISTS_OR_ADD", "OVERWRITE_IF_EXISTS"],
 } as const;
@@ -476,7 +481,7 @@ export function envoyModel(bootstrap: any): EnvoyModel {
         const found = rawClusters.get(name);
         if (!found) return undefined;
         const cr = new Reader();
-        const m = clusterModel(cr, found.raw, found.at);
+        const m = clusterModel(cr, runtime, found.raw, found.at);
         m.unverifiable = cr.unverifiable;
         clusters.set(name, m);
         return m;
@@ -554,8 +559,44 @@ function socketAddressOf(r: Reader, raw: any, at: string): Endpoint | undefined 
     return { address: String(sa.address ?? ""), port: Number(sa.port_value ?? 0) };
 }
 
-function clusterModel(r: Reader, raw: any, at: string): ClusterModel {
+/** The circuit breaker limits every first attempt counts against (not max_retries). */
+const CALL_LIMITS = ["max_connections", "max_pending_requests", "max_requests", "max_connection_pools"];
+
+/**
+ * A cluster's settings that can fail every call before it reaches a host: a circuit breaker limit
+ * of 0 at the priority the inspection calls use (DEFAULT), in the bootstrap or through the
+ * runtime (`circuit_breakers.<cluster>.default.<limit>`), a source address of its own, subset load
+ * balancing, a panic threshold, endpoints marked other than healthy.
+ */
+function callFailures(r: Reader, runtime: Runtime, c: Record<string, any>, name: string, at: string, statuses: (string | undefined)[]): string[] {
+    const out: string[] = [];
+    if (c.upstream_bind_config !== undefined) out.push("binds its connections to a source address of its own (upstream_bind_config)");
+    const cb = r.read(c.circuit_breakers, `${at}.circuit_breakers`, "circuitBreakers");
+    const zero = (v: any) => v !== undefined && v !== null && Number(v?.value ?? v) === 0;
+    for (const field of ["thresholds", "per_host_thresholds"])
+        r.list(cb[field], `${at}.circuit_breakers.${field}`).forEach((raw: any, i: number) => {
+            const tat = `${at}.circuit_breakers.${field}[${i}]`;
+            const t = r.read(raw, tat, "thresholds");
+            if ((r.enumName(t.priority, `${tat}.priority`, ENUMS.routingPriority) ?? "DEFAULT") !== "DEFAULT") return;
+            if (CALL_LIMITS.some((k) => zero(t[k]))) out.push(`has a circuit breaker limit of 0 (${field}[${i}]), over which every call overflows`);
+        });
+    const opaque = new Set<string>();
+    for (const k of CALL_LIMITS) {
+        const key = `circuit_breakers.${name}.default.${k}`;
+        const v = runtime.lookup(key);
+        if (v.opaque) opaque.add(v.opaque);
+        else if (zero(v.value)) out.push(`has a circuit breaker limit of 0 through the runtime (${key}), over which every call overflows`);
+    }
+    for (const layer of opaque) out.push(`may have its circuit breaker limits set to 0 by the ${layer} (runtime keys circuit_breakers.${name}.default.*)`);
+    if (c.lb_subset_config !== undefined) out.push("load-balances over subsets (lb_subset_config), which calls without matching metadata may find empty");
+    if (r.read(c.common_lb_config, `${at}.common_lb_config`, "commonLbConfig").healthy_panic_threshold !== undefined) out.push("sets a healthy_panic_threshold, below which no host is picked");
+    if (statuses.some((s) => s !== undefined && s !== "HEALTHY" && s !== "UNKNOWN")) out.push("marks endpoints of its own unhealthy (health_status), which its load balancer may then skip");
+    return out;
+}
+
+function clusterModel(r: Reader, runtime: Runtime, raw: any, at: string): ClusterModel {
     const c = r.read(raw, at, "cluster");
+    const statuses: (string | undefined)[] = [];
     const type = r.enumName(c.type, `${at}.type`, ENUMS.discoveryType) ?? "STATIC";
     if (!["STATIC", "STRICT_DNS", "LOGICAL_DNS"].includes(type)) r.refuse(`${at}.type`, `${type}: its hosts are not in the bootstrap`);
     const endpoints: Endpoint[] = [];
@@ -565,7 +606,9 @@ function clusterModel(r: Reader, raw: any, at: string): ClusterModel {
         const l = r.read(loc, lat, "localityEndpoints");
         r.list(l.lb_endpoints, `${lat}.lb_endpoints`).forEach((lb: any, k: number) => {
             const eat = `${lat}.lb_endpoints[${k}]`;
-            const e = r.read(r.read(lb, eat, "lbEndpoint").endpoint, `${eat}.endpoint`, "endpoint");
+            const lbe = r.read(lb, eat, "lbEndpoint");
+            statuses.push(r.enumName(lbe.health_status, `${eat}.health_status`, ENUMS.healthStatus));
+            const e = r.read(lbe.endpoint, `${eat}.endpoint`, "endpoint");
             const push = (a: any, aat: string) => {
                 const ad = r.read(a, aat, "address");
                 if (ad.socket_address !== undefined) {
@@ -596,7 +639,8 @@ function clusterModel(r: Reader, raw: any, at: string): ClusterModel {
         if (ts.role === "upstream-tls") tls = true;
         else if (ts.role !== "raw-buffer") r.refuse(`${at}.transport_socket`, `a transport socket the model does not know (${ts.type ?? "no typed_config"})`);
     }
-    return { name: String(c.name), type, endpoints, http2, tls, healthChecked: Array.isArray(c.health_checks) && c.health_checks.length > 0, unverifiable: [], raw };
+    const mayFailEveryCall = callFailures(r, runtime, c, String(c.name), at, statuses);
+    return { name: String(c.name), type, endpoints, http2, tls, healthChecked: Array.isArray(c.health_checks) && c.health_checks.length > 0, unverifiable: [], mayFailEveryCall };
 }
 
 function chainModel(r: Reader, runtime: Runtime, raw: any, at: string, label: string, healthChecks: HcmModel["healthChecks"]): ChainModel {

@@ -162,7 +162,7 @@ function extProcCluster(name: string, policy: Policy, entry: any, index: ObjectI
         }
         endpoints.push({ address: `${b.name}.${ns}.svc.cluster.local`, port: Number(b.port) });
     }
-    return { name, type: "STRICT_DNS", endpoints, http2: true, tls: false, healthChecked: false, unverifiable: [], raw: entry };
+    return { name, type: "STRICT_DNS", endpoints, http2: true, tls: false, healthChecked: false, unverifiable: [], mayFailEveryCall: [] };
 }
 
 /** Does a ReferenceGrant in `to` let EnvoyExtensionPolicies of `from` refer to Service `name`? */
@@ -408,7 +408,7 @@ export function gatewayEnvoys(index: ObjectIndex, options: EnvoyGatewayOptions =
                             tls: false,
                             healthChecked: false,
                             unverifiable: [],
-                            raw: b,
+                            mayFailEveryCall: [],
                         });
                         return { cluster, effects };
                     });

@@ -124,28 +124,6 @@ export function checkInspectionCalls(ctx: TrafficContext, scope: EnvoyScope, rou
     return { clusters: inspectionClusters, resolved };
 }
 
-/** Settings of an inspection cluster that can make every call fail before it reaches an agent. */
-function callsMayAllFail(raw: any): string[] {
-    const field = (o: any, snake: string) => o?.[snake] ?? o?.[snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())];
-    const out: string[] = [];
-    if (field(raw, "upstream_bind_config") !== undefined) out.push("binds its connections to a source address of its own (upstream_bind_config)");
-    const thresholds = field(field(raw, "circuit_breakers"), "thresholds");
-    // The limits every first attempt counts against (not max_retries), at the priority the inspection calls use (DEFAULT).
-    const limits = ["max_connections", "max_pending_requests", "max_requests", "max_connection_pools"];
-    const defaultPriority = (t: any) => [undefined, "DEFAULT", 0].includes(typeof field(t, "priority") === "string" ? field(t, "priority").toUpperCase() : field(t, "priority"));
-    if (Array.isArray(thresholds) && thresholds.some((t: any) => defaultPriority(t) && limits.some((k) => field(t, k) !== undefined && Number(field(t, k)?.value ?? field(t, k)) === 0)))
-        out.push("has a circuit breaker limit of 0, over which every call overflows");
-    if (field(raw, "lb_subset_config") !== undefined) out.push("load-balances over subsets (lb_subset_config), which calls without matching metadata may find empty");
-    if (field(field(raw, "common_lb_config"), "healthy_panic_threshold") !== undefined) out.push("sets a healthy_panic_threshold, below which no host is picked");
-    const endpoints = field(field(raw, "load_assignment"), "endpoints");
-    const statuses = (Array.isArray(endpoints) ? endpoints : []).flatMap((l: any) =>
-        (Array.isArray(field(l, "lb_endpoints")) ? field(l, "lb_endpoints") : []).map((e: any) => field(e, "health_status")),
-    );
-    if (statuses.some((s: unknown) => s !== undefined && !["HEALTHY", "UNKNOWN", 0, 1].includes(typeof s === "string" ? s.toUpperCase() : (s as number))))
-        out.push("marks endpoints of its own unhealthy (health_status), which its load balancer may then skip");
-    return out;
-}
-
 /** The Service an endpoint address names from `namespace` (a cluster IP or a DNS name), if among the objects. */
 export function serviceOf(ctx: TrafficContext, address: string, namespace: string): KubeObject | undefined {
     if (IPV4_ADDRESS.test(address) || address.includes(":")) return ctx.index.serviceAt(address);
@@ -163,7 +141,7 @@ function resolveCluster(ctx: TrafficContext, scope: EnvoyScope, role: string, na
         return out;
     }
     if (!cluster.http2) ctx.add("agent-not-http2", at, `cluster ${cluster.name} does not speak HTTP/2, which the agent's gRPC listener needs: declare explicit_http_config.http2_protocol_options`);
-    for (const why of callsMayAllFail(cluster.raw))
+    for (const why of cluster.mayFailEveryCall)
         ctx.add(
             "agent-unverifiable",
             at,
