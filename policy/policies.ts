@@ -69,6 +69,15 @@ function resourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
  * every other is reported; then, if the policy judges a scope in which an unknown value was read,
  * it says so (the SDK reports that as advisory for this preview), naming the value.
  */
+/**
+ * waf-coverage's `namespaceLabels`, for every stack policy. Pulumi hands each policy only its own
+ * config, but the declaration is a fact about the cluster that every judgement needs: a rule that
+ * judged without it would not follow an Istio app's path at all (envoy-fail-closed would miss its
+ * fail-open filter). The engine configures the pack once per process and runs its stack policies
+ * in their order, waf-coverage first (PACK_RULES), so it is recorded there.
+ */
+let declaredNamespaceLabels: unknown;
+
 function stackPolicy(rule: StackRule): StackValidationPolicy {
     return {
         ...metadata(rule),
@@ -76,7 +85,8 @@ function stackPolicy(rule: StackRule): StackValidationPolicy {
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
             const config = args.getConfig<Record<string, any>>();
             checkConfig(rule, config);
-            const j = judgeStack(args.resources, config[NAMESPACE_LABELS_SETTING]);
+            if (rule.name === PACK_RULES[0].name) declaredNamespaceLabels = config[NAMESPACE_LABELS_SETTING];
+            const j = judgeStack(args.resources, declaredNamespaceLabels);
             // A finding's scope: the Envoy workload the model followed when it made it (undefined: the objects as a whole); one made from the report, its object.
             const scopeOf = (f: Finding) => (j.scopeOf.has(f) ? j.scopeOf.get(f) : f.object);
             for (const finding of rule.findings(j.report, config)) if (!j.held.has(scopeOf(finding))) report(reportViolation)(finding);

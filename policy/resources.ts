@@ -9,6 +9,7 @@
 // can follow it. Every other unknown value stays in the objects as a value that records when it
 // is read: a check is held back only for what it actually read unknown (the Envoy workload the
 // traffic model was following when it read it), and judges everything else.
+import { createHash } from "crypto";
 import { PolicyResource, UnknownValueError } from "@pulumi/policy";
 import { analyzeTraffic, Finding, isAgentContainer, KubeObject, objectRef, TrafficReport } from "sigsci-envoy/traffic";
 import { declaredNamespaces } from "sigsci-envoy/pack";
@@ -185,20 +186,30 @@ export function stackObjects(resources: PolicyResource[], reads = new UnknownRea
 }
 
 /**
- * One judgement per preview and declaration of namespaces: every stack policy reads the same (the
- * SDK hands each policy the same resources); waf-coverage's `namespaceLabels` adds the Namespaces it
- * declares (another stack's) to the objects judged.
+ * One judgement per preview: every stack policy reads the same objects. The policy SDK hands each
+ * policy its own copy of the resources, so the judgement is kept by their content (the objects as
+ * converted, unknown values marked, and the declared namespaces), not by identity; the last one is
+ * kept, as the engine runs the stack policies one after another over one set of resources.
  */
-const judgements = new WeakMap<PolicyResource, { resources: PolicyResource[]; byDeclaration: Map<string, StackJudgement> }>();
+let lastJudgement: { resources: PolicyResource[]; key: string; judgement: StackJudgement } | undefined;
+
+/** Forgets the last judgement: the next one starts afresh (for measurements of the pack). */
+export function forgetJudgement(): void {
+    lastJudgement = undefined;
+}
 
 export function judgeStack(resources: PolicyResource[], namespaceLabels?: unknown): StackJudgement {
-    const key = JSON.stringify(namespaceLabels ?? {});
-    let cached = resources.length > 0 ? judgements.get(resources[0]) : undefined;
-    if (!(cached && cached.resources.length === resources.length && cached.resources.every((r, i) => r === resources[i]))) cached = undefined;
-    const known = cached?.byDeclaration.get(key);
-    if (known) return known;
+    const declared = JSON.stringify(namespaceLabels ?? {});
+    const sameResources = lastJudgement !== undefined && lastJudgement.resources.length === resources.length && lastJudgement.resources.every((r, i) => r === resources[i]);
+    if (sameResources && lastJudgement!.key.endsWith(`|${declared}`)) return lastJudgement!.judgement;
     const reads = new UnknownReads();
     const own = stackObjects(resources, reads);
+    // Unknown values read as UNKNOWN here (reads count only while active).
+    const key = `${createHash("sha256").update(JSON.stringify(own)).digest("hex")}|${declared}`;
+    if (lastJudgement?.key === key) {
+        lastJudgement.resources = [...resources];
+        return lastJudgement.judgement;
+    }
     const objects = [...own, ...declaredNamespaces(own, namespaceLabels)];
     const scopeOf = new Map<Finding, string | undefined>();
     reads.active = true;
@@ -216,10 +227,7 @@ export function judgeStack(resources: PolicyResource[], namespaceLabels?: unknow
     const held = new Map<string | undefined, UnknownValueError>();
     for (const [scope, { unknown, object }] of reads.byScope) held.set(scope, naming(unknown, object));
     const judgement = { objects, report, scopeOf, held };
-    if (resources.length > 0) {
-        if (!cached) judgements.set(resources[0], (cached = { resources: [...resources], byDeclaration: new Map() }));
-        cached.byDeclaration.set(key, judgement);
-    }
+    lastJudgement = { resources: [...resources], key, judgement };
     return judgement;
 }
 

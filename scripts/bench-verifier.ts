@@ -26,17 +26,22 @@ const cpuMs = (f: () => void) => {
 
 function packOnce(objects: any[]): void {
     const { POLICIES } = require("../policy/policies");
+    const { forgetJudgement } = require("../policy/resources");
     const typeOf = (o: any) => `kubernetes:${o.apiVersion.includes("/") ? o.apiVersion : `core/${o.apiVersion}`}:${o.kind}`;
-    const resources = objects.map((o) => ({
-        type: typeOf(o),
-        props: unknownCheckingProxy(o),
-        urn: `urn:pulumi:b::p::${typeOf(o)}::${o.metadata.name}`,
-        name: o.metadata.name,
-        opts: {},
-        dependencies: [],
-        propertyDependencies: {},
-    }));
+    // Each policy its own copy of the resources, as the policy SDK's server hands them over.
+    const resourcesOf = () =>
+        objects.map((o) => ({
+            type: typeOf(o),
+            props: unknownCheckingProxy(o),
+            urn: `urn:pulumi:b::p::${typeOf(o)}::${o.metadata.name}`,
+            name: o.metadata.name,
+            opts: {},
+            dependencies: [],
+            propertyDependencies: {},
+        }));
+    forgetJudgement(); // each round judges afresh, as a new preview does
     for (const p of POLICIES) {
+        const resources = resourcesOf();
         if ("validateStack" in p) p.validateStack({ resources, getConfig: () => ({}) }, () => undefined);
         else for (const r of resources) p.validateResource({ ...r, getConfig: () => ({}), notApplicable: () => undefined }, () => undefined);
     }

@@ -1147,6 +1147,24 @@ const FAULTS: Fault[] = [
         plant: (o) => editEnvoyConfig(o, undefined, (c) => (clusterOf(c, "sigsci-agent").load_assignment.endpoints[0].lb_endpoints[0].health_status = 2)),
     },
     {
+        name: "the agent cluster's circuit breaker set to 0.5 through the runtime (Envoy floors it to 0)",
+        base: "sidecar",
+        codes: ["agent-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (c.layered_runtime = { layers: [{ name: "static", static_layer: { "circuit_breakers.sigsci-agent.default.max_pending_requests": 0.5 } }] })),
+    },
+    {
+        name: "the agent cluster with a per-host limit other than max_connections (Envoy refuses the cluster)",
+        base: "sidecar",
+        codes: ["agent-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (clusterOf(c, "sigsci-agent").circuit_breakers = { per_host_thresholds: [{ max_requests: 0 }] })),
+    },
+    {
+        name: "the agent cluster with panic mode off (healthy_panic_threshold 0)",
+        base: "sidecar",
+        codes: ["agent-unverifiable"],
+        plant: (o) => editEnvoyConfig(o, undefined, (c) => (clusterOf(c, "sigsci-agent").common_lb_config = { healthy_panic_threshold: {} })),
+    },
+    {
         name: "the agent cluster bound to a source address of its own",
         base: "sidecar",
         codes: ["agent-unverifiable"],
@@ -1488,6 +1506,18 @@ describe("closed world: correct hand-written variants stay at zero findings", ()
                 agentPolicyPeer(o).namespaceSelector = { matchLabels: { team: "shop" }, matchExpressions: [{ key: "quarantine", operator: "DoesNotExist" }] };
                 o.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { team: "shop" } } });
             },
+        ],
+        [
+            "runtime values Envoy reads as no limit, and a second DEFAULT circuit breaker Envoy never takes",
+            "sidecar",
+            (o) =>
+                editEnvoyConfig(o, undefined, (c) => {
+                    c.layered_runtime = {
+                        layers: [{ name: "static", static_layer: { "circuit_breakers.sigsci-agent.default.max_requests": false, "circuit_breakers.sigsci-agent.default.max_connections": "" } }],
+                    };
+                    clusterOf(c, "sigsci-agent").circuit_breakers = { thresholds: [{ max_requests: 2048 }, { max_requests: 0 }] };
+                    clusterOf(c, "sigsci-agent").common_lb_config = { healthy_panic_threshold: { value: 30 } };
+                }),
         ],
         [
             "a circuit breaker limit of 0 at HIGH priority only, which the inspection calls do not use",

@@ -384,6 +384,18 @@ describe("Envoy Gateway layout (GatewayWaf)", () => {
         ]);
     });
 
+    it("admits routes by the namespaces' name label without their Namespace objects; by any other label, cannot verify", () => {
+        const planted = copy(all);
+        const listener = find(planted, "Gateway", "eg").spec.listeners[0];
+        listener.allowedRoutes = { namespaces: { from: "Selector", selector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["shop", "blog"] }] } } };
+        assert.deepStrictEqual(verifyTraffic(planted), []);
+        listener.allowedRoutes.namespaces.selector = { matchLabels: { team: "web" } };
+        assert.deepStrictEqual(
+            verifyTraffic(planted).map((f) => f.code),
+            ["envoy-unverifiable", "envoy-unverifiable"],
+        );
+    });
+
     it("reads a policy's processingMode.request given as null (YAML's `request:`) as left out", () => {
         const planted = copy(all);
         find(planted, "EnvoyExtensionPolicy", "waf").spec.extProc[0].processingMode.request = null;
@@ -723,6 +735,31 @@ describe("Istio layout (IstioApp)", () => {
                     APP,
                     "workload-unverifiable",
                     'whether Istio injects its proxy into the pods of Deployment shop/shop, which EnvoyFilter shop/shop patches, cannot be verified: neither its pods (sidecar.istio.io/inject: "true", or istio.io/rev) nor namespace shop (not among the objects) ask for it; label the pods sidecar.istio.io/inject: "true" or include the Namespace',
+                ),
+            ],
+        ],
+        [
+            "capture turned off through the pod's ProxyConfig by the field's proto name (interception_mode)",
+            (o) => (find(o, "Deployment", "shop").spec.template.metadata.annotations = { "proxy.istio.io/config": "interception_mode: NONE" }),
+            [
+                error(
+                    APP,
+                    "app-bypass",
+                    "Service shop/shop port http of Deployment shop/shop (8080) is not captured by the sidecar (proxy.istio.io/config interceptionMode: NONE): its requests reach the app around the proxy, uninspected",
+                ),
+            ],
+        ],
+        [
+            "the agent cluster's circuit breaker set to 0 through the pod's ProxyConfig runtimeValues",
+            (o) =>
+                (find(o, "Deployment", "shop").spec.template.metadata.annotations = {
+                    "proxy.istio.io/config": JSON.stringify({ runtimeValues: { "circuit_breakers.sigsci-agent.default.max_requests": "0" } }),
+                }),
+            [
+                error(
+                    APP,
+                    "agent-unverifiable",
+                    'cluster sigsci-agent, which ext_proc on listener inbound|8080 (0.0.0.0:8080) calls, has a circuit breaker limit of 0 through the runtime (circuit_breakers.sigsci-agent.default.max_requests: "0"), over which every call overflows: whether calls reach an agent at all cannot be verified (a fail-open filter lets every failed call through)',
                 ),
             ],
         ],

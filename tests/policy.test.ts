@@ -8,6 +8,7 @@ import { scratchDir } from "./support/scratch";
 import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
 import { loadAll } from "js-yaml";
 import { POLICIES } from "../policy/policies";
+import { applyRules } from "../sdk/pack";
 import { judgeStack, kubernetesKind } from "../policy/resources";
 import { REPO } from "../tools/paths";
 import { GUIDE_KEYS, guideArgs } from "../tools/fixtures";
@@ -153,6 +154,37 @@ describe("policy pack: the policies", () => {
         assert.deepStrictEqual(violations(objects, { "waf-coverage": { namespaceLabels: { blog: {} } } }), { "waf-coverage": [injection] });
         const own = [...objects, { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { "istio-injection": "disabled" } } }];
         assert.deepStrictEqual(Object.keys(violations(own, { "waf-coverage": { namespaceLabels: { shop: {} } } })), ["waf-coverage"]);
+    });
+
+    it("reads waf-coverage's namespaceLabels in every stack rule, as sigsci-envoy verify does", () => {
+        // The pack's order: waf-coverage first, where the declaration is recorded for the rules after it.
+        assert.strictEqual(POLICIES[0].name, "waf-coverage");
+        const objects = objectsOf(LAYOUT_SCENARIOS["istio-app"]);
+        const failClosed = { "envoy-fail-closed": { namespaces: ["shop"] } };
+        const config = { "waf-coverage": { namespaceLabels: { shop: {} } }, ...failClosed };
+        // Declared: the Istio app's path is followed, and its fail-open ext_proc breaks envoy-fail-closed.
+        const pack = violations(objects, config);
+        assert.deepStrictEqual(Object.keys(pack), ["envoy-fail-closed"]);
+        const cli = applyRules(objects, config).violations.filter((v) => v.findings.length > 0);
+        assert.deepStrictEqual(
+            cli.map((v) => v.rule),
+            Object.keys(pack),
+        );
+        // Undeclared: the path cannot be verified, and waf-coverage says so.
+        assert.deepStrictEqual(Object.keys(violations(objects, failClosed)), ["waf-coverage"]);
+    });
+
+    it("judges a stack once for all its stack policies, though the policy SDK hands each its own copy of the resources", () => {
+        const objects = objectsOf(SCENARIOS["sidecar-ext-authz"]);
+        const first = judgeStack(resourcesOf(objects));
+        assert.strictEqual(judgeStack(resourcesOf(copy(objects))), first);
+        // Other objects, or other declared namespaces, are another judgement.
+        const changed = copy(objects);
+        find(changed, "Deployment", "helloworld").spec.replicas = 3;
+        assert.notStrictEqual(judgeStack(resourcesOf(changed)), first);
+        const declared = judgeStack(resourcesOf(objects), { shop: {} });
+        assert.notStrictEqual(declared, first);
+        assert.ok(declared.objects.some((o) => o.kind === "Namespace" && o.metadata?.name === "shop"));
     });
 
     it("reads only Kubernetes resources, by their type tokens", () => {

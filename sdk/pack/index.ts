@@ -160,7 +160,7 @@ export const PACK_RULES: PackRule[] = [
         kind: "stack",
         name: "waf-coverage",
         description:
-            "Every listener of every Envoy pod inspects each request (ext_authz or ext_proc before the router) and reaches a listening agent in the mode it speaks, through Services and NetworkPolicies that let it through; no NetworkPolicy or Service lets traffic reach the app around Envoy; no pod turns Ready before its inspection path answers; the same for every listener and route of an Envoy Gateway Gateway and every inbound port of an Istio workload an EnvoyFilter inspects. Envoy pods in `exemptNamespaces` (Envoys that front no WAF) are not judged; targets in `targetsElsewhere` (another stack's Gateway) are proven where they are; namespaces in `namespaceLabels` (another stack's) are read with the labels declared there.",
+            "Every listener of every Envoy pod inspects each request (ext_authz or ext_proc before the router) and reaches a listening agent in the mode it speaks, through Services and NetworkPolicies that let it through; no NetworkPolicy or Service lets traffic reach the app around Envoy; no pod turns Ready before its inspection path answers; the same for every listener and route of an Envoy Gateway Gateway and every inbound port of an Istio workload an EnvoyFilter inspects. Envoy pods in `exemptNamespaces` (Envoys that front no WAF) are not judged; targets in `targetsElsewhere` (another stack's Gateway) are proven where they are; namespaces in `namespaceLabels` (another stack's) are read with the labels declared there, by every rule of the pack.",
         enforcementLevel: "mandatory",
         severity: "critical",
         remediationSteps:

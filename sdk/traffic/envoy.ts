@@ -563,33 +563,57 @@ function socketAddressOf(r: Reader, raw: any, at: string): Endpoint | undefined 
 const CALL_LIMITS = ["max_connections", "max_pending_requests", "max_requests", "max_connection_pools"];
 
 /**
+ * A runtime value as the integer Envoy reads from it: every value is parsed as text, `true` and
+ * `false` (any case) are no integer, and a number of 0 or more is floored (`0.5` is 0).
+ */
+function runtimeInteger(v: unknown): number | undefined {
+    if (typeof v === "boolean" || v === null || v === undefined || (typeof v === "object" && !("value" in v))) return undefined;
+    const text = String(typeof v === "object" ? (v as { value: unknown }).value : v).trim();
+    if (text === "" || /^(true|false)$/i.test(text)) return undefined;
+    const n = Number(text);
+    return Number.isFinite(n) && n >= 0 ? Math.floor(n) : undefined;
+}
+
+/**
  * A cluster's settings that can fail every call before it reaches a host: a circuit breaker limit
- * of 0 at the priority the inspection calls use (DEFAULT), in the bootstrap or through the
- * runtime (`circuit_breakers.<cluster>.default.<limit>`), a source address of its own, subset load
- * balancing, a panic threshold, endpoints marked other than healthy.
+ * of 0 at the priority the inspection calls use (DEFAULT; the first thresholds of that priority,
+ * as Envoy takes them), per host, or through the runtime (`circuit_breakers.<cluster>.default.
+ * <limit>`), a source address of its own, subset load balancing, no panic mode, endpoints marked
+ * other than healthy.
  */
 function callFailures(r: Reader, runtime: Runtime, c: Record<string, any>, name: string, at: string, statuses: (string | undefined)[]): string[] {
     const out: string[] = [];
     if (c.upstream_bind_config !== undefined) out.push("binds its connections to a source address of its own (upstream_bind_config)");
     const cb = r.read(c.circuit_breakers, `${at}.circuit_breakers`, "circuitBreakers");
     const zero = (v: any) => v !== undefined && v !== null && Number(v?.value ?? v) === 0;
-    for (const field of ["thresholds", "per_host_thresholds"])
-        r.list(cb[field], `${at}.circuit_breakers.${field}`).forEach((raw: any, i: number) => {
+    const thresholds = (field: string) =>
+        r.list(cb[field], `${at}.circuit_breakers.${field}`).map((raw: any, i: number) => {
             const tat = `${at}.circuit_breakers.${field}[${i}]`;
             const t = r.read(raw, tat, "thresholds");
-            if ((r.enumName(t.priority, `${tat}.priority`, ENUMS.routingPriority) ?? "DEFAULT") !== "DEFAULT") return;
-            if (CALL_LIMITS.some((k) => zero(t[k]))) out.push(`has a circuit breaker limit of 0 (${field}[${i}]), over which every call overflows`);
+            return { t, i, priority: r.enumName(t.priority, `${tat}.priority`, ENUMS.routingPriority) ?? "DEFAULT" };
         });
+    const first = thresholds("thresholds").find((x) => x.priority === "DEFAULT");
+    if (first && CALL_LIMITS.some((k) => zero(first.t[k]))) out.push(`has a circuit breaker limit of 0 (thresholds[${first.i}]), over which every call overflows`);
+    // Per host, Envoy takes max_connections only (and refuses the cluster with any other limit).
+    for (const x of thresholds("per_host_thresholds").filter((x) => x.priority === "DEFAULT")) {
+        if (zero(x.t.max_connections)) out.push(`has a per-host connection limit of 0 (per_host_thresholds[${x.i}]), over which every call overflows`);
+        if (CALL_LIMITS.some((k) => k !== "max_connections" && x.t[k] !== undefined))
+            out.push(`sets per-host limits other than max_connections (per_host_thresholds[${x.i}]), for which Envoy refuses the cluster`);
+    }
     const opaque = new Set<string>();
     for (const k of CALL_LIMITS) {
         const key = `circuit_breakers.${name}.default.${k}`;
         const v = runtime.lookup(key);
         if (v.opaque) opaque.add(v.opaque);
-        else if (zero(v.value)) out.push(`has a circuit breaker limit of 0 through the runtime (${key}), over which every call overflows`);
+        else if (runtimeInteger(v.value) === 0) out.push(`has a circuit breaker limit of 0 through the runtime (${key}: ${JSON.stringify(v.value)}), over which every call overflows`);
     }
     for (const layer of opaque) out.push(`may have its circuit breaker limits set to 0 by the ${layer} (runtime keys circuit_breakers.${name}.default.*)`);
     if (c.lb_subset_config !== undefined) out.push("load-balances over subsets (lb_subset_config), which calls without matching metadata may find empty");
-    if (r.read(c.common_lb_config, `${at}.common_lb_config`, "commonLbConfig").healthy_panic_threshold !== undefined) out.push("sets a healthy_panic_threshold, below which no host is picked");
+    // Below the threshold Envoy balances over every host (panic mode); at 0 it never does, and picks no host once all fail their health checks.
+    const panic = r.read(c.common_lb_config, `${at}.common_lb_config`, "commonLbConfig").healthy_panic_threshold;
+    // A Percent: {value: 0}, or {} (its value left at 0).
+    if (panic !== undefined && panic !== null && Number(typeof panic === "object" ? (panic.value ?? 0) : panic) === 0)
+        out.push("turns panic mode off (healthy_panic_threshold 0): once every host fails its health check, no host is picked");
     if (statuses.some((s) => s !== undefined && s !== "HEALTHY" && s !== "UNKNOWN")) out.push("marks endpoints of its own unhealthy (health_status), which its load balancer may then skip");
     return out;
 }

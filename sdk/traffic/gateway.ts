@@ -8,8 +8,9 @@
 // translator would do that the model does not follow (other extensions, label-selected targets,
 // merged policies, two policies on one target) is "cannot verify".
 import { ClientAddressModel, ClusterModel, EnvoyModel, InspectionFilter, ListenerModel, RouteModel } from "./envoy";
-import { KubeObject, selects, Workload } from "./kube";
+import { KubeObject, Workload } from "./kube";
 import { ObjectIndex } from "./objects";
+import { namespaceSelected } from "./network-policy";
 import { EXTERNAL_ADDRESS_HEADER } from "../vocabulary/envoy";
 import {
     ENVOY_GATEWAY_CONTROLLER,
@@ -129,10 +130,8 @@ function admits(index: ObjectIndex, l: any, gatewayNs: string, kind: string, rou
     const from = l?.allowedRoutes?.namespaces?.from ?? "Same";
     if (from === "All") return true;
     if (from === "Same") return routeNs === gatewayNs;
-    if (from === "Selector") {
-        if (!index.get("Namespace", "", routeNs)) return undefined;
-        return selects(l.allowedRoutes.namespaces.selector ?? {}, index.namespaceLabels(routeNs));
-    }
+    // Labels of a namespace not among the objects are unknown, but for its name.
+    if (from === "Selector") return namespaceSelected(index, l.allowedRoutes.namespaces.selector ?? {}, routeNs);
     return undefined;
 }
 

@@ -100,6 +100,29 @@ function injected(index: ObjectIndex, w: Workload): { yes: boolean | undefined; 
     return { yes: undefined, why: `neither its pods (${ISTIO_LABELS.inject}: "true", or ${ISTIO_LABELS.revision}) nor namespace ${w.namespace}${ns ? "" : " (not among the objects)"} ask for it` };
 }
 
+/** The pod's ProxyConfig overrides (its `proxy.istio.io/config` annotation, YAML or JSON): null without one, undefined when it does not parse. */
+function proxyConfigOf(w: Workload): any {
+    const text = podTemplateOf(w.object)?.metadata?.annotations?.[ISTIO_CAPTURE_ANNOTATIONS.proxyConfig];
+    if (text === undefined) return null;
+    try {
+        return loadEnvoyYaml(String(text)) ?? null;
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * A ProxyConfig field by its JSON name or its proto name, as Istio's parser takes both. Given both
+ * ways: maps merged, and two differing values read as neither (no mode the model knows).
+ */
+function proxyConfigField(config: any, jsonName: string): unknown {
+    if (typeof config !== "object" || config === null) return undefined;
+    const [a, b] = [config[jsonName], config[jsonName.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)]];
+    if (a === undefined || b === undefined) return a ?? b;
+    if (typeof a === "object" && typeof b === "object" && a !== null && b !== null) return { ...b, ...a };
+    return JSON.stringify(a) === JSON.stringify(b) ? a : `${JSON.stringify(b)} and ${JSON.stringify(a)}`;
+}
+
 /** The inbound ports the sidecar captures; undefined: all. */
 function captured(w: Workload): { all: boolean; only?: Set<number>; except: Set<number>; none?: string; unknown?: string } {
     const a = podTemplateOf(w.object)?.metadata?.annotations ?? {};
@@ -107,12 +130,9 @@ function captured(w: Workload): { all: boolean; only?: Set<number>; except: Set<
     // The mode: the annotation, else the pod's ProxyConfig (the injector's template reads them in that order).
     if (a[ISTIO_CAPTURE_ANNOTATIONS.interceptionMode] === "NONE") return nothing(`${ISTIO_CAPTURE_ANNOTATIONS.interceptionMode}: NONE`);
     if (a[ISTIO_CAPTURE_ANNOTATIONS.interceptionMode] === undefined && a[ISTIO_CAPTURE_ANNOTATIONS.proxyConfig] !== undefined) {
-        let mode: unknown;
-        try {
-            mode = (loadEnvoyYaml(String(a[ISTIO_CAPTURE_ANNOTATIONS.proxyConfig])) as any)?.interceptionMode;
-        } catch {
-            return { all: false, except: new Set(), unknown: `its ${ISTIO_CAPTURE_ANNOTATIONS.proxyConfig} annotation does not parse` };
-        }
+        const config = proxyConfigOf(w);
+        if (config === undefined) return { all: false, except: new Set(), unknown: `its ${ISTIO_CAPTURE_ANNOTATIONS.proxyConfig} annotation does not parse` };
+        const mode: unknown = proxyConfigField(config, "interceptionMode");
         if (mode === "NONE") return nothing(`${ISTIO_CAPTURE_ANNOTATIONS.proxyConfig} interceptionMode: NONE`);
         if (mode !== undefined && mode !== "REDIRECT" && mode !== "TPROXY")
             return { all: false, except: new Set(), unknown: `its ${ISTIO_CAPTURE_ANNOTATIONS.proxyConfig} interceptionMode ${JSON.stringify(mode)} is no mode the model knows` };
@@ -360,7 +380,10 @@ export function meshEnvoys(index: ObjectIndex): MeshEnvoy[] {
         // One bootstrap per workload: a cluster added by several ports' patches is one cluster.
         const byName = new Map<string, unknown>();
         for (const c of clusters) byName.set(String((c as any)?.name), c);
-        const model = envoyModel({ static_resources: { listeners, clusters: [...byName.values()] } });
+        // The pod's ProxyConfig sets Envoy's runtime at bootstrap (runtimeValues): circuit breakers of the agent's cluster too.
+        const runtimeValues = proxyConfigField(proxyConfigOf(w), "runtimeValues");
+        const layered_runtime = typeof runtimeValues === "object" && runtimeValues !== null ? { layers: [{ name: ISTIO_CAPTURE_ANNOTATIONS.proxyConfig, static_layer: runtimeValues }] } : undefined;
+        const model = envoyModel({ ...(layered_runtime ? { layered_runtime } : {}), static_resources: { listeners, clusters: [...byName.values()] } });
         out.push({ workload: w, source, model, notes });
     }
     return out;

@@ -24,6 +24,7 @@ export function selects(selector: LabelSelector | undefined | null, labels: Reco
     const l = labels ?? {};
     for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
     for (const e of selector.matchExpressions ?? []) {
+        if (typeof e !== "object" || e === null) return false; // the API server refuses it
         const has = Object.prototype.hasOwnProperty.call(l, e.key);
         const values = e.values ?? [];
         switch (e.operator) {

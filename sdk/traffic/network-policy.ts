@@ -35,7 +35,7 @@ export function policyTypes(policy: KubeObject): Direction[] {
  * gives its labels; without it only the name label the API server sets is certain, so a selector
  * that turns on any other label cannot be told (undefined).
  */
-function namespaceSelected(index: ObjectIndex, selector: any, namespace: string): boolean | undefined {
+export function namespaceSelected(index: ObjectIndex, selector: any, namespace: string): boolean | undefined {
     const labels = index.namespaceLabels(namespace);
     if (index.get("Namespace", "", namespace)) return selects(selector, labels);
     const byName = (key: unknown) => key === NAMESPACE_NAME_LABEL;
@@ -55,6 +55,7 @@ function someHolds(verdicts: (boolean | undefined)[]): boolean | undefined {
 
 /** Whether a peer picks `other`; undefined when that turns on namespace labels the objects do not show. */
 function peerMatches(index: ObjectIndex, peer: any, policyNamespace: string, other: PodEnd): boolean | undefined {
+    if (typeof peer !== "object" || peer === null) return false; // an empty peer, which the API server refuses
     if (given(peer.ipBlock)) return false; // CIDRs name addresses outside the cluster, not pods
     const namespaceSelector = given(peer.namespaceSelector);
     const podSelector = given(peer.podSelector);
@@ -175,7 +176,7 @@ export function ingressOpenToAll(index: ObjectIndex, destination: PodEnd, port: 
  * one), or one that may pick a workload by labels of a namespace not among the objects, cannot
  * be judged by the objects (`unverifiable`).
  */
-export function ingressOnlyFrom(index: ObjectIndex, destination: PodEnd, port: number, sources: (PodEnd & { ref: string })[]): { only: boolean; why: string; unverifiable?: boolean } {
+export function ingressOnlyFrom(index: ObjectIndex, destination: PodEnd, port: number, sources: (PodEnd & { ref: string })[]): { only: boolean; why: string; unverifiable?: boolean; fix?: string } {
     const policies = policiesSelecting(index, destination, "Ingress");
     if (policies.length === 0) return { only: false, why: "no NetworkPolicy restricts ingress to its pods" };
     let undecided: string | undefined;
@@ -187,6 +188,7 @@ export function ingressOnlyFrom(index: ObjectIndex, destination: PodEnd, port: n
             const ref = objectRef(p, index.defaultNamespace);
             if (!peers || peers.length === 0) return { only: false, why: `${ref} admits every peer on port ${port}` };
             for (const peer of peers) {
+                if (typeof peer !== "object" || peer === null) continue; // refused by the API server
                 if (given(peer.ipBlock)) return { only: false, why: `${ref} admits ${peer.ipBlock.cidr} on port ${port}` };
                 // Every pod of the namespaces it picks, now or later, not only those among the objects.
                 const podSelector = given(peer.podSelector);
@@ -205,5 +207,12 @@ export function ingressOnlyFrom(index: ObjectIndex, destination: PodEnd, port: n
             }
         }
     }
-    return undecided === undefined ? { only: true, why: "" } : { only: false, unverifiable: true, why: undecided };
+    return undecided === undefined
+        ? { only: true, why: "" }
+        : {
+              only: false,
+              unverifiable: true,
+              why: undecided,
+              fix: `include those Namespaces (or declare their labels: the policy pack's namespaceLabels), or pick namespaces by name (${NAMESPACE_NAME_LABEL})`,
+          };
 }

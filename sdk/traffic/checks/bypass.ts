@@ -140,7 +140,7 @@ export function checkAppBypass(ctx: TrafficContext, scope: EnvoyScope, routes: R
                     ctx.add(
                         "workload-unverifiable",
                         at,
-                        `cluster ${name} forwards to ${p.ref} through Service ${ctx.refOf(svc)}, but ${only.why}: whether only Envoy reaches the app there cannot be verified; admit Envoy's pods by their labels`,
+                        `cluster ${name} forwards to ${p.ref} through Service ${ctx.refOf(svc)}, but ${only.why}: whether only Envoy reaches the app there cannot be verified; ${only.fix ?? "admit Envoy's pods by their labels"}`,
                     );
                 else if (!only.only)
                     ctx.add(
