@@ -64,12 +64,6 @@ function resourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
 }
 
 /**
- * A policy over the whole stack's objects, as the traffic model needs them together, judged once
- * per preview for every stack policy. A finding that rests on a value read unknown is held back;
- * every other is reported; then, if the policy judges a scope in which an unknown value was read,
- * it says so (the SDK reports that as advisory for this preview), naming the value.
- */
-/**
  * waf-coverage's `namespaceLabels`, for every stack policy. Pulumi hands each policy only its own
  * config, but the declaration is a fact about the cluster that every judgement needs: a rule that
  * judged without it would not follow an Istio app's path at all (envoy-fail-closed would miss its
@@ -78,6 +72,12 @@ function resourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
  */
 let declaredNamespaceLabels: unknown;
 
+/**
+ * A policy over the whole stack's objects, as the traffic model needs them together, judged once
+ * per preview for every stack policy. A finding that rests on a value read unknown is held back;
+ * every other is reported; then, if the policy judges a scope in which an unknown value was read,
+ * it says so (the SDK reports that as advisory for this preview), naming the value.
+ */
 function stackPolicy(rule: StackRule): StackValidationPolicy {
     return {
         ...metadata(rule),

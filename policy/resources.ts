@@ -191,7 +191,7 @@ export function stackObjects(resources: PolicyResource[], reads = new UnknownRea
  * converted, unknown values marked, and the declared namespaces), not by identity; the last one is
  * kept, as the engine runs the stack policies one after another over one set of resources.
  */
-let lastJudgement: { resources: PolicyResource[]; key: string; judgement: StackJudgement } | undefined;
+let lastJudgement: { resources: PolicyResource[]; declared: string; digest: string; judgement: StackJudgement } | undefined;
 
 /** Forgets the last judgement: the next one starts afresh (for measurements of the pack). */
 export function forgetJudgement(): void {
@@ -200,15 +200,16 @@ export function forgetJudgement(): void {
 
 export function judgeStack(resources: PolicyResource[], namespaceLabels?: unknown): StackJudgement {
     const declared = JSON.stringify(namespaceLabels ?? {});
-    const sameResources = lastJudgement !== undefined && lastJudgement.resources.length === resources.length && lastJudgement.resources.every((r, i) => r === resources[i]);
-    if (sameResources && lastJudgement!.key.endsWith(`|${declared}`)) return lastJudgement!.judgement;
+    const last = lastJudgement?.declared === declared ? lastJudgement : undefined;
+    // The same resources (a caller that hands every policy the same ones): no need to convert them again.
+    if (last && last.resources.length === resources.length && last.resources.every((r, i) => r === resources[i])) return last.judgement;
     const reads = new UnknownReads();
     const own = stackObjects(resources, reads);
     // Unknown values read as UNKNOWN here (reads count only while active).
-    const key = `${createHash("sha256").update(JSON.stringify(own)).digest("hex")}|${declared}`;
-    if (lastJudgement?.key === key) {
-        lastJudgement.resources = [...resources];
-        return lastJudgement.judgement;
+    const digest = createHash("sha256").update(JSON.stringify(own)).digest("hex");
+    if (last?.digest === digest) {
+        last.resources = [...resources];
+        return last.judgement;
     }
     const objects = [...own, ...declaredNamespaces(own, namespaceLabels)];
     const scopeOf = new Map<Finding, string | undefined>();
@@ -227,7 +228,7 @@ export function judgeStack(resources: PolicyResource[], namespaceLabels?: unknow
     const held = new Map<string | undefined, UnknownValueError>();
     for (const [scope, { unknown, object }] of reads.byScope) held.set(scope, naming(unknown, object));
     const judgement = { objects, report, scopeOf, held };
-    lastJudgement = { resources: [...resources], key, judgement };
+    lastJudgement = { resources: [...resources], declared, digest, judgement };
     return judgement;
 }
 

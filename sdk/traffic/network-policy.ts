@@ -198,10 +198,10 @@ export function ingressOnlyFrom(index: ObjectIndex, destination: PodEnd, port: n
                         unverifiable: true,
                         why: `${ref} admits every pod of ${given(peer.namespaceSelector) === undefined ? `namespace ${destination.namespace}` : "the namespaces its namespaceSelector picks"} on port ${port}, whichever runs there now or later`,
                     };
-                const others = index.workloads.filter((w) => !sources.some((s) => s.pod === w.pod));
-                const admitted = others.filter((w) => peerMatches(index, peer, destination.namespace, w) === true);
+                const others = index.workloads.filter((w) => !sources.some((s) => s.pod === w.pod)).map((w) => ({ w, picked: peerMatches(index, peer, destination.namespace, w) }));
+                const admitted = others.filter((o) => o.picked === true).map((o) => o.w);
                 if (admitted.length > 0) return { only: false, why: `${ref} admits ${admitted.map((w) => w.ref).join(", ")} on port ${port}` };
-                const maybe = others.filter((w) => peerMatches(index, peer, destination.namespace, w) === undefined);
+                const maybe = others.filter((o) => o.picked === undefined).map((o) => o.w);
                 if (maybe.length > 0)
                     undecided ??= `${ref} may admit ${maybe.map((w) => w.ref).join(", ")} on port ${port}, by labels of ${namespacesText(new Set(maybe.map((w) => w.namespace)))} not among the objects`;
             }
