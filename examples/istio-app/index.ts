@@ -2,7 +2,10 @@
 // the pods (the Deployment asks for it); the sigsci-agent runs beside the app on the pod's
 // loopback; an EnvoyFilter puts an ext_proc filter into that proxy's inbound chain, for exactly
 // these pods, so every request the mesh delivers to the app is inspected first. Requires Istio
-// 1.28 or later with sidecar injection (not ambient mode).
+// 1.28 or later with sidecar injection (not ambient mode), and namespace shop without an
+// istio-injection label other than "enabled" (which would turn the pods' request off); the
+// policy pack proves that only with the namespace's labels declared (waf-coverage's
+// namespaceLabels, docs/gateway-istio.md).
 import * as pulumi from "@pulumi/pulumi";
 import { IstioApp } from "sigsci-envoy";
 
